@@ -1,0 +1,31 @@
+"""Router: page set-up, the sign-in gate and the pages this user's role may open."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages import accounts, audit, patient_record, patients, register, signin
+from rehab.ui import auth as ui_auth
+from rehab.ui import nav
+
+st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
+
+actor = ui_auth.current_actor()
+if actor is None:
+    page = st.navigation([st.Page(signin.render, title="Sign in", url_path="signin", default=True)], position="hidden")
+else:
+    sections = {
+        "Clinic": [
+            st.Page(patients.render, title="Patients", url_path=nav.PATIENTS, icon=":material/groups:", default=True),
+            st.Page(patient_record.render, title="Patient record", url_path=nav.PATIENT, icon=":material/person:"),
+            st.Page(register.render, title="Register patient", url_path=nav.REGISTER, icon=":material/person_add:"),
+        ]
+    }
+    if actor.is_admin:
+        sections["Administration"] = [
+            st.Page(accounts.render, title="Accounts", url_path=nav.ACCOUNTS, icon=":material/manage_accounts:"),
+            st.Page(audit.render, title="Audit log", url_path=nav.AUDIT, icon=":material/history:"),
+        ]
+    ui_auth.sidebar(actor)
+    page = st.navigation(sections)
+page.run()

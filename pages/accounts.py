@@ -1,0 +1,130 @@
+"""Administrators add clinicians, change roles, deactivate accounts and reset passwords."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from rehab.domain.accounts import ROLE_LABELS, Role
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.services import accounts
+from rehab.services.context import Actor
+from rehab.store import Database
+from rehab.store.users import UserRecord
+from rehab.ui import auth as ui_auth
+from rehab.ui.db import get_db
+from rehab.ui.fmt import when
+from rehab.ui.forms import FieldErrors
+
+
+def render() -> None:
+    actor = ui_auth.require(admin=True)
+    db = get_db()
+    st.title("Accounts")
+    users = accounts.list_users(db, actor)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Username": [u.username for u in users],
+                "Name": [u.display_name for u in users],
+                "Role": [ROLE_LABELS[Role(u.role)] for u in users],
+                "Active": [u.active for u in users],
+                "Locked until": [when(u.locked_until) if u.locked_until else "" for u in users],
+                "Last sign-in": [when(u.last_sign_in_at) for u in users],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    add, manage = st.tabs(["Add an account", "Change an account"])
+    with add:
+        _add_form(db, actor)
+    with manage:
+        _manage(db, actor, users)
+
+
+def _add_form(db: Database, actor: Actor) -> None:
+    errors = FieldErrors()
+    with st.form("add_account", clear_on_submit=False):
+        username = st.text_input("Username", key="acct_username")
+        errors.slot("username")
+        display_name = st.text_input("Full name", key="acct_display_name")
+        errors.slot("display_name")
+        role = st.radio(
+            "Role", list(Role), format_func=lambda r: ROLE_LABELS[r], index=1, key="acct_role", horizontal=True
+        )
+        password = st.text_input(
+            "Temporary password", type="password", key="acct_password", help="At least 10 characters."
+        )
+        errors.slot("password")
+        confirm = st.text_input("Repeat the password", type="password", key="acct_confirm")
+        errors.slot("confirm")
+        submitted = st.form_submit_button("Add account", type="primary")
+    if submitted:
+        try:
+            accounts.create_user(
+                db,
+                actor,
+                username=username,
+                display_name=display_name,
+                role=role.value,
+                password=password,
+                confirm=confirm,
+            )
+        except (ValidationError, ValidationErrors) as exc:
+            errors.show(exc)
+            return
+        for key in ("acct_username", "acct_display_name", "acct_password", "acct_confirm"):
+            st.session_state.pop(key, None)
+        st.toast("Account added.")
+        st.rerun()
+
+
+def _manage(db: Database, actor: Actor, users: list[UserRecord]) -> None:
+    by_id = {u.id: u for u in users}
+    user_id = st.selectbox(
+        "Account",
+        list(by_id),
+        format_func=lambda uid: f"{by_id[uid].display_name} ({by_id[uid].username})",
+        key="acct_manage_choice",
+    )
+    if user_id is None:
+        return
+    user = by_id[user_id]
+    errors = FieldErrors()
+    left, right = st.columns(2)
+    with left:
+        role = st.radio(
+            "Role",
+            list(Role),
+            index=list(Role).index(Role(user.role)),
+            format_func=lambda r: ROLE_LABELS[r],
+            key=f"acct_role_{user.id}",
+            horizontal=True,
+        )
+        errors.slot("role")
+        if st.button("Save role", key=f"acct_save_role_{user.id}"):
+            _apply(errors, lambda: accounts.set_role(db, actor, user.id, role.value), "Role saved.")
+        label = "Deactivate account" if user.active else "Reactivate account"
+        if st.button(label, key=f"acct_toggle_{user.id}"):
+            _apply(errors, lambda: accounts.set_active(db, actor, user.id, not user.active), "Account updated.")
+        errors.slot("active")
+    with right:
+        with st.form(f"reset_{user.id}", clear_on_submit=True):
+            password = st.text_input("New password", type="password", key=f"acct_reset_pw_{user.id}")
+            errors.slot("password")
+            confirm = st.text_input("Repeat the password", type="password", key=f"acct_reset_confirm_{user.id}")
+            errors.slot("confirm")
+            reset = st.form_submit_button("Reset password and unlock")
+        if reset:
+            _apply(errors, lambda: accounts.reset_password(db, actor, user.id, password, confirm), "Password reset.")
+
+
+def _apply(errors: FieldErrors, action, success: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        action()
+    except (ValidationError, ValidationErrors) as exc:
+        errors.show(exc)
+        return
+    st.toast(success)
+    st.rerun()

@@ -1,0 +1,3 @@
+from rehab.cli import main
+
+raise SystemExit(main())

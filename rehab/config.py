@@ -1,0 +1,41 @@
+"""Settings read from the environment, so one build runs on a laptop or in a hospital."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'rehab.db'}"
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+    if value <= 0:
+        raise SystemExit(f"{name} must be greater than zero, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    idle_minutes: int
+    lockout_attempts: int
+    lockout_minutes: int
+
+
+def settings() -> Settings:
+    """Current settings; read on each call so tests and the CLI can change the environment."""
+    return Settings(
+        database_url=os.environ.get("REHAB_DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
+        idle_minutes=_int_env("REHAB_IDLE_MINUTES", 30),
+        lockout_attempts=_int_env("REHAB_LOCKOUT_ATTEMPTS", 5),
+        lockout_minutes=_int_env("REHAB_LOCKOUT_MINUTES", 15),
+    )

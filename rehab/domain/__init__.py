@@ -1,0 +1,1 @@
+"""Pure clinical logic: no I/O, no Streamlit, no SQL."""

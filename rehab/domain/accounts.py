@@ -1,0 +1,84 @@
+"""Account rules: roles, usernames, password strength and the lockout policy."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from rehab.domain.errors import ValidationError
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CLINICIAN = "clinician"
+
+
+ROLE_LABELS = {Role.ADMIN: "Administrator", Role.CLINICIAN: "Clinician"}
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+
+
+def clean_username(raw: object) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationError("username", "Enter a username.")
+    username = raw.strip().lower()
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            "username",
+            "Use 2-64 letters, digits, dots, dashes or underscores, starting with a letter or digit.",
+        )
+    return username
+
+
+def clean_display_name(raw: object) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationError("display_name", "Enter the person's name as colleagues know it.")
+    name = " ".join(raw.split())
+    if len(name) > 120:
+        raise ValidationError("display_name", "Keep the name to 120 characters or fewer.")
+    if any(ord(ch) < 32 for ch in name):
+        raise ValidationError("display_name", "The name contains control characters.")
+    return name
+
+
+def clean_role(raw: object) -> Role:
+    try:
+        return Role(str(raw))
+    except ValueError:
+        raise ValidationError("role", "Choose administrator or clinician.") from None
+
+
+def check_new_password(password: object, confirm: object | None = None) -> str:
+    """A new password must be long enough to resist guessing; length beats composition rules."""
+    if not isinstance(password, str) or not password:
+        raise ValidationError("password", "Enter a password.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError("password", f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    if password.strip() != password or not password.strip():
+        raise ValidationError("password", "The password must not start or end with spaces.")
+    if confirm is not None and confirm != password:
+        raise ValidationError("confirm", "The two passwords do not match.")
+    return password
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    attempts: int = 5
+    minutes: int = 15
+
+    def after_failure(self, failed_attempts: int, now: datetime) -> tuple[int, datetime | None]:
+        """New failure count and, when the limit is reached, the time the lock ends."""
+        count = failed_attempts + 1
+        if count >= self.attempts:
+            return 0, now + timedelta(minutes=self.minutes)
+        return count, None
+
+    @staticmethod
+    def is_locked(locked_until: datetime | None, now: datetime) -> bool:
+        return locked_until is not None and locked_until > now

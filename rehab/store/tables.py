@@ -1,0 +1,111 @@
+"""Table definitions; the Alembic migrations create exactly these (a test compares them)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from rehab.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("display_name", String(120), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("failed_attempts", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("last_sign_in_at", UTCDateTime, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+patients = Table(
+    "patients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("mrn", String(32), nullable=False, unique=True),
+    Column("given_name", String(100), nullable=False),
+    Column("family_name", String(100), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("sex", String(16), nullable=False),
+    Column("condition", String(32), nullable=False),
+    Column("event_date", Date, nullable=True),
+    Column("paretic_side", String(16), nullable=False),
+    Column("notes", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="active"),
+    # Lower-cased "mrn given family" so name/MRN search is one indexed-friendly LIKE.
+    Column("search_key", String(240), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", Integer, ForeignKey("users.id"), nullable=False),
+    Index(None, "search_key"),
+    Index(None, "family_name", "given_name"),
+)
+
+# Each update of a patient keeps the state it replaced, so demographic edits never lose data.
+patient_revisions = Table(
+    "patient_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("snapshot", Text, nullable=False),
+    Column("replaced_at", UTCDateTime, nullable=False),
+    Column("replaced_by", Integer, ForeignKey("users.id"), nullable=False),
+    UniqueConstraint("patient_id", "version"),
+)
+
+care_team = Table(
+    "care_team",
+    metadata,
+    Column("patient_id", Integer, ForeignKey("patients.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("added_at", UTCDateTime, nullable=False),
+    Index(None, "user_id"),
+)
+
+# Append-only: database triggers (see the migration) refuse UPDATE and DELETE.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("user_id", Integer, nullable=True),
+    Column("username", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("entity", String(32), nullable=False),
+    Column("entity_id", String(64), nullable=True),
+    Column("patient_id", Integer, nullable=True),
+    Column("detail", Text, nullable=False, default=""),
+    Index(None, "at"),
+    Index(None, "patient_id"),
+    Index(None, "user_id"),
+)

@@ -1,0 +1,49 @@
+"""AppTest fixtures: the real app against a fresh SQLite database per test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from rehab.store import Database, open_database
+
+ENTRY = str(Path(__file__).with_name("entry.py"))
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("REHAB_DATABASE_URL", url)
+    database = open_database(url)
+    yield database
+    database.dispose()
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(ENTRY, default_timeout=30)
+
+
+def signed_in_app(user_id: int) -> AppTest:
+    """An app session whose server-side sign-in state is already set (as after a verified password)."""
+    at = new_app()
+    at.session_state["_rehab_signed_in"] = {"user_id": user_id, "last_seen": datetime.now(UTC)}
+    return at
+
+
+def goto(at: AppTest, url_path: str) -> AppTest:
+    """Open a page by its url path, as a browser would (st.Page hashes the url path)."""
+    at._page_hash = calc_hash(url_path)  # AppTest.switch_page only knows file-based pages
+    return at.run()
+
+
+def titles(at: AppTest) -> list[str]:
+    return [t.value for t in at.title]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
