@@ -1,0 +1,88 @@
+"""Whole journeys in a real browser against `streamlit run`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rehab.services import patients
+from rehab.store import open_database
+from tests.e2e.conftest import wait_for_app
+from tests.helpers import PASSWORD, make_admin, patient_data
+
+pytestmark = pytest.mark.browser
+
+PAGE_URLS = ["patients", "patient", "register", "accounts", "audit", "signin", "patient_record", "app"]
+
+
+def _sign_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+
+
+def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_register(
+    tmp_path: Path,
+    browser,
+    server_factory,
+    artifacts: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    db = open_database(url)
+    admin = make_admin(db)
+    patients.register(db, admin, patient_data(mrn="SECRET-77", given_name="Zebedee", family_name="Quartermain"))
+    db.dispose()
+    server = server_factory(url)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    # Before anyone has opened "/", open every page address directly.
+    for path in PAGE_URLS:
+        page.goto(f"{server.url}/{path}")
+        wait_for_app(page)
+        page.screenshot(path=str(artifacts / f"deep-link-{path}.png"), full_page=True)
+        body = page.inner_text("body")
+        assert "Quartermain" not in body and "SECRET-77" not in body, f"/{path} leaked patient data"
+        assert page.get_by_test_id("stDataFrame").count() == 0, f"/{path} showed a table"
+        assert page.get_by_test_id("stException").count() == 0, f"/{path} showed an error trace"
+
+    page.goto(server.url)
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+    _sign_in(page, "admin", "wrong password here")
+    assert page.get_by_text("The username or password is not right.").is_visible()
+    _sign_in(page, "admin", PASSWORD)
+    page.get_by_role("heading", name="Patients").wait_for()
+    page.get_by_test_id("stDataFrame").wait_for()
+    page.screenshot(path=str(artifacts / "patients.png"), full_page=True)
+
+    # Register a patient through the form.
+    page.get_by_role("link", name="Register patient").click()
+    wait_for_app(page)
+    page.get_by_label("MRN (hospital number)").fill("BR-100")
+    page.get_by_label("Given name").fill("Rosalind")
+    page.get_by_label("Family name").fill("Franklin")
+    for label, value in (("Date of birth", "1950-07-25"), ("Event date (onset or injury)", "2026-10-02")):
+        year, month, day = value.split("-")
+        for part, digits in (("year", year), ("month", month), ("day", day)):
+            page.get_by_role("spinbutton", name=f"{part}, {label}").click()
+            page.keyboard.type(digits)
+    for label, option in (("Sex", "Female"), ("Condition", "Ischaemic stroke"), ("Paretic / affected side", "Left")):
+        page.get_by_label(label).click()
+        page.get_by_role("option", name=option, exact=True).click()
+    page.screenshot(path=str(artifacts / "register-filled.png"), full_page=True)
+    page.get_by_role("button", name="Register patient").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="FRANKLIN, Rosalind").wait_for(timeout=15_000)
+    page.screenshot(path=str(artifacts / "patient-record.png"), full_page=True)
+    assert page.get_by_test_id("stException").count() == 0
+
+    db = open_database(url)
+    found = patients.search(db, admin, "franklin")
+    db.dispose()
+    assert [(p.mrn, p.birth_date.isoformat(), p.event_date.isoformat() if p.event_date else None) for p in found] == [
+        ("BR-100", "1950-07-25", "2026-10-02")
+    ]
+    context.close()
