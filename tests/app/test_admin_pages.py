@@ -1,0 +1,47 @@
+"""Administrator pages: adding accounts and reading the audit log."""
+
+from __future__ import annotations
+
+from rehab.services import auth
+from rehab.store import Database
+from rehab.store import users as user_store
+from tests.app.conftest import errors, goto, signed_in_app, titles
+from tests.helpers import PASSWORD, make_admin
+
+
+def test_admin_adds_a_clinician_who_can_then_sign_in(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = goto(signed_in_app(admin.user_id).run(), "accounts")
+    at.text_input(key="acct_username").input("b.physio")
+    at.text_input(key="acct_display_name").input("Bea Physio")
+    at.text_input(key="acct_password").input(PASSWORD)
+    at.text_input(key="acct_confirm").input(PASSWORD)
+    at.button(key="FormSubmitter:add_account-Add account").click().run()
+    assert errors(at) == []
+    user = app_db.run(lambda c: user_store.by_username(c, "b.physio"))
+    assert user is not None and user.role == "clinician" and user.display_name == "Bea Physio"
+    assert "b.physio" in list(at.dataframe[0].value["Username"])
+    assert auth.sign_in(app_db, "b.physio", PASSWORD).actor is not None
+
+
+def test_add_account_errors_are_shown_and_nothing_saved(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = goto(signed_in_app(admin.user_id).run(), "accounts")
+    at.text_input(key="acct_username").input("admin")
+    at.text_input(key="acct_display_name").input("Dup")
+    at.text_input(key="acct_password").input(PASSWORD)
+    at.text_input(key="acct_confirm").input(PASSWORD + "x")
+    at.button(key="FormSubmitter:add_account-Add account").click().run()
+    assert "The two passwords do not match." in errors(at)
+    assert len(app_db.run(user_store.all_users)) == 1
+
+
+def test_audit_page_lists_sign_ins(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    auth.sign_in(app_db, "admin", "wrong password 1")
+    at = goto(signed_in_app(admin.user_id).run(), "audit")
+    assert titles(at) == ["Audit log"]
+    table = at.dataframe[0].value
+    assert list(table["Action"]) == ["sign-in failed", "sign-in", "create"]
+    at.selectbox(key="audit_action").set_value("sign-in failed").run()
+    assert list(at.dataframe[0].value["Action"]) == ["sign-in failed"]
