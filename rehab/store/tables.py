@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -108,4 +109,33 @@ audit_log = Table(
     Index(None, "at"),
     Index(None, "patient_id"),
     Index(None, "user_id"),
+)
+
+# One row per measured value. Corrections add a row that supersedes the old one, whose status
+# becomes "amended"; "entered_in_error" hides a row from charts but keeps it in the history.
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("measure_key", String(32), nullable=False),
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("side", String(8), nullable=True),
+    Column("site", String(64), nullable=True),
+    Column("value", Float, nullable=False),
+    Column("value_text", String(16), nullable=True),
+    Column("unit", String(32), nullable=False),
+    Column("items", Text, nullable=True),
+    Column("trials", Text, nullable=True),
+    Column("context", Text, nullable=False, default="{}"),
+    Column("note", Text, nullable=False, default=""),
+    Column("entry_group", String(36), nullable=False),
+    Column("status", String(20), nullable=False, default="final"),
+    Column("status_reason", Text, nullable=False, default=""),
+    Column("supersedes_id", Integer, ForeignKey("assessments.id"), nullable=True),
+    Column("assessor_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Index(None, "patient_id", "measure_key", "taken_at"),
+    Index(None, "entry_group"),
 )
