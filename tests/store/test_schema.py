@@ -12,7 +12,8 @@ from rehab.services.context import now_utc
 from rehab.store import Database, open_database
 from rehab.store import audit as audit_store
 from rehab.store.migrate import current_revision, head_revision, upgrade
-from rehab.store.tables import audit_log, metadata
+from rehab.store.schema import metadata
+from rehab.store.tables import audit_log
 
 
 def test_migrations_create_exactly_the_declared_schema(db: Database) -> None:
