@@ -1,0 +1,213 @@
+"""Is a change between two results real (beyond the MDC) and does it matter (beyond the MCID)?
+
+Direction is the measure's own: a faster TUG is an improvement; for weight-bearing symmetry an
+improvement is moving closer to 50 %, so the change judged is how much the distance from 50 % shrank.
+A change "reaches" an MDC or MCID when its size is at least the figure (more than it, where the source
+says "more than"). The figures used, their population and source are stated in ``reason``.
+
+Population: ``population=None`` takes the first active MDC and MCID in the catalogue (the documented
+defaults, see each measure's module). A population key selects that population's figures; where the
+measure has none for it, the default is used and the reason says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rehab.domain.errors import ValidationError
+from rehab.domain.measures.catalogue import get
+from rehab.domain.measures.model import ChangeThreshold, Measure
+from rehab.domain.measures.overrides import all_populations, check_overrides, effective
+from rehab.domain.measures.scoring import validate_value
+from rehab.domain.strength import MMT_GRADES
+from rehab.domain.units import fmt
+
+REAL_AND_MEANINGFUL_IMPROVEMENT = "real and meaningful improvement"
+REAL_IMPROVEMENT_BELOW_MCID = "real improvement, below the clinically important difference"
+REAL_IMPROVEMENT_NO_MCID = "real improvement (no clinically important difference available)"
+WITHIN_MEASUREMENT_ERROR = "within measurement error"
+REAL_DECLINE = "real decline"
+REAL_AND_MEANINGFUL_DECLINE = "real and meaningful decline"
+NO_MDC = "no measurement-error figure available"
+
+# Differences are rounded before comparing so 0.65 - 0.50 m/s counts as 0.15 m/s, not 0.1499999.
+_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change between two results and what it means.
+
+    ``delta`` is after - before in the measure's unit. ``exceeds_mdc``/``exceeds_mcid`` say whether the
+    size of the change reaches the figure (None when no figure applies). ``improved`` is True/False for a
+    real change and None when the change is within the MDC or no MDC is available; ``direction`` still
+    says which way the numbers moved.
+    """
+
+    key: str
+    before: float
+    after: float
+    delta: float
+    unit: str
+    direction: Literal["better", "worse", "no change"]
+    mdc: ChangeThreshold | None
+    mcid: ChangeThreshold | None
+    exceeds_mdc: bool | None
+    exceeds_mcid: bool | None
+    improved: bool | None
+    verdict: str
+    reason: str
+
+
+def _pick(
+    kind: str,
+    candidates: tuple[ChangeThreshold, ...],
+    overrides: dict[str, float],
+    population: str | None,
+    baseline: float,
+    unit: str,
+) -> tuple[ChangeThreshold | None, str]:
+    usable: list[ChangeThreshold] = []
+    for t in candidates:
+        applied = effective(t, overrides)
+        if (
+            isinstance(applied, ChangeThreshold)
+            and applied.unit == unit
+            and (applied.baseline is None or applied.baseline.contains(baseline))
+        ):
+            usable.append(applied)
+    if population is not None:
+        for t in usable:
+            if t.population == population:
+                return t, ""
+        if usable:
+            return usable[0], f"No {kind} for population '{population}', so the default is used: "
+    return (usable[0] if usable else None), ""
+
+
+def _reaches(size: float, t: ChangeThreshold) -> bool:
+    return size > t.value if t.strict else size >= t.value
+
+
+def _shown(measure: Measure, value: float) -> str:
+    if measure.key == "mmt":
+        return MMT_GRADES[int(value)]
+    return f"{fmt(value)} {measure.unit_label}"
+
+
+def _waiting(candidates: tuple[ChangeThreshold, ...], overrides: dict[str, float], unit: str) -> str:
+    pending = [t for t in candidates if t.unit == unit and effective(t, overrides) is None]
+    if not pending:
+        return ""
+    return (
+        " An unverified figure awaits clinician sign-off in the clinic configuration: "
+        + "; ".join(t.describe() for t in pending)
+        + "."
+    )
+
+
+def change(
+    key: object,
+    before: object,
+    after: object,
+    *,
+    population: object = None,
+    unit: object = None,
+    overrides: object = None,
+) -> Change:
+    """Compare two results of one measure against its MDC and MCID.
+
+    ``unit`` matters only for hand-held dynamometry, whose torque readings ("N.m") take a different MDC
+    from force readings ("N", the default).
+    """
+    measure = get(key)
+    b = validate_value(measure.key, before, field="before")
+    a = validate_value(measure.key, after, field="after")
+    if population is not None and (not isinstance(population, str) or population not in all_populations()):
+        raise ValidationError(
+            "population", f"must be one of: {', '.join(measure.populations) or 'none for this measure'}"
+        )
+    units = {measure.unit_label} | {t.unit for t in (*measure.mdc, *measure.mcid)}
+    if unit is None:
+        unit = measure.unit_label
+    elif isinstance(unit, str):
+        unit = unit.strip().replace("·", ".")  # "N·m" as typed is "N.m"
+    if not isinstance(unit, str) or unit not in units:
+        raise ValidationError("unit", f"must be one of: {', '.join(sorted(units))}")
+    checked = check_overrides(overrides)
+
+    delta = round(a - b, _DECIMALS) + 0.0
+    if measure.higher_is_better is None:
+        target = measure.target or 0.0
+        benefit = abs(b - target) - abs(a - target)
+        moved = f"distance from {fmt(target)} {measure.unit_label}: {fmt(abs(b - target))} → {fmt(abs(a - target))}"
+    else:
+        benefit = delta if measure.higher_is_better else -delta
+        moved = f"{measure.direction} is better"
+    benefit = round(benefit, _DECIMALS)
+    size = abs(benefit)
+    direction: Literal["better", "worse", "no change"] = (
+        "better" if benefit > 0 else "worse" if benefit < 0 else "no change"
+    )
+
+    mdc, mdc_note = _pick("MDC", measure.mdc, checked, population, b, unit)
+    mcid, mcid_note = _pick("MCID", measure.mcid, checked, population, b, unit)
+    exceeds_mdc = None if mdc is None else _reaches(size, mdc)
+    exceeds_mcid = None if mcid is None else _reaches(size, mcid)
+
+    if exceeds_mdc is None:
+        improved, verdict = None, NO_MDC
+    elif not exceeds_mdc:
+        improved, verdict = None, WITHIN_MEASUREMENT_ERROR
+    elif benefit > 0:
+        improved = True
+        if exceeds_mcid is None:
+            verdict = REAL_IMPROVEMENT_NO_MCID
+        else:
+            verdict = REAL_AND_MEANINGFUL_IMPROVEMENT if exceeds_mcid else REAL_IMPROVEMENT_BELOW_MCID
+    else:
+        improved = False
+        verdict = REAL_AND_MEANINGFUL_DECLINE if exceeds_mcid else REAL_DECLINE
+
+    sign = "+" if delta > 0 else ""
+    steps = "grade step" if abs(delta) == 1 else "grade steps"
+    parts = [
+        f"{measure.name}: {_shown(measure, b)} → {_shown(measure, a)} (change {sign}{fmt(delta)} "
+        f"{steps if measure.key == 'mmt' else measure.unit_label}; {moved}; {direction})."
+    ]
+    if mdc is None:
+        in_unit = f" in {unit}" if unit != measure.unit_label else ""
+        why = (
+            "MRC grades are ordinal, so no measurement-error figure applies."
+            if measure.key == "mmt"
+            else f"No MDC is available for this measure{in_unit}, so real change cannot be judged."
+        )
+        parts.append(why + _waiting(measure.mdc, checked, unit))
+    else:
+        reached = "reaches" if exceeds_mdc else "does not reach"
+        parts.append(f"{mdc_note}{mdc.describe()}: the change {reached} it.")
+    if mcid is None:
+        parts.append(
+            "No clinically important difference is available for this measure." + _waiting(measure.mcid, checked, unit)
+        )
+    else:
+        reached = "reaches" if exceeds_mcid else "does not reach"
+        parts.append(f"{mcid_note}{mcid.describe()}: the change {reached} it.")
+    if population is None and measure.default_reason:
+        parts.append(f"Defaults: {measure.default_reason}")
+    return Change(
+        measure.key,
+        b,
+        a,
+        delta,
+        unit,
+        direction,
+        mdc,
+        mcid,
+        exceeds_mdc,
+        exceeds_mcid,
+        improved,
+        verdict,
+        " ".join(parts),
+    )

@@ -1,0 +1,80 @@
+"""Checking and scoring entered values: item-level totals, single values and categories."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from rehab.domain.errors import ValidationError
+from rehab.domain.measures.catalogue import get
+from rehab.domain.measures.model import Category, Measure
+from rehab.domain.strength import parse_mmt_grade
+from rehab.domain.units import require_number
+
+
+def _check(measure: Measure, value: object, field: str) -> float:
+    if measure.key == "mmt" and isinstance(value, str):
+        return float(parse_mmt_grade(value, field).ordinal)
+    unit = "" if measure.unit_label in ("points", "grade") else measure.unit_label
+    number = require_number(
+        value,
+        field,
+        minimum=measure.minimum,
+        maximum=measure.maximum,
+        minimum_inclusive=measure.minimum_inclusive,
+        whole=measure.whole,
+        unit=unit,
+    )
+    return number + 0.0  # -0.0 becomes 0.0
+
+
+def validate_value(key: object, value: object, *, field: str = "value") -> float:
+    """A total or single result checked against the measure's range, as a float.
+
+    For ``mmt`` the value is the grade's ordinal (0 = "0" ... 12 = "5"); a grade label such as "4+" is
+    accepted too and returned as its ordinal.
+    """
+    return _check(get(key), value, field)
+
+
+def score(key: object, items: object) -> float:
+    """The total of an item-level scale (the mean for ABC), after checking every item.
+
+    Errors name "items" (wrong kind or count) or "item N" (1-based). For the Trunk Impairment Scale the
+    three items are the subscale totals (static, dynamic, coordination); if static sitting balance is 0,
+    item 1 scored 0, the test stops and the total is 0 (Verheyden 2004 via MDCalc [R44]), so the other
+    subscales must be 0 too: a record saying otherwise would contradict its own total.
+    """
+    measure = get(key)
+    if not measure.items:
+        raise ValidationError("measure", f"{measure.name} is entered as a single value, not as items")
+    count = len(measure.items)
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        raise ValidationError("items", f"must be a list of {count} item scores")
+    if len(items) != count:
+        raise ValidationError("items", f"must have {count} item scores, not {len(items)}")
+    values = [
+        require_number(v, f"item {item.number}", minimum=item.minimum, maximum=item.maximum, whole=item.whole)
+        for item, v in zip(measure.items, items, strict=True)
+    ]
+    if measure.key == "tis" and values[0] == 0:
+        for item, v in zip(measure.items[1:], values[1:], strict=True):
+            if v != 0:
+                raise ValidationError(
+                    f"item {item.number}",
+                    "must be 0: static sitting balance 0 means item 1 scored 0, the test stops and the TIS total is 0",
+                )
+    total = math.fsum(values)
+    result = total / count if measure.aggregate == "mean" else total
+    return result + 0.0
+
+
+def category(key: object, value: object) -> Category | None:
+    """The named band the value falls in (e.g. Berg 41–56, gait speed > 0.8 m/s), or None if the
+    measure has no categories in the reference."""
+    measure = get(key)
+    number = _check(measure, value, "value")
+    for cat in measure.categories:
+        if cat.band.contains(number):
+            return cat
+    return None
