@@ -1,0 +1,324 @@
+"""From what a clinician enters for one measure to stored values in SI, and what a result means.
+
+``prepare`` turns the raw entry of one measure (items, trials, a grade per side, a value in lb...) into
+one ``Measured`` per side, each with the working shown. ``interpret`` reads a stored value against the
+patient's earlier ones: category, flags, and change since the previous and the first result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rehab.domain import measures
+from rehab.domain.errors import ValidationError
+from rehab.domain.measures import Change, Flag
+from rehab.domain.strength import grip_kg, hhd_result, one_rm_result, parse_mmt_grade
+from rehab.domain.units import fmt, length_to_cm, mass_to_kg, require_choice, require_number
+
+SIDES = ("left", "right")
+ASSISTANCE = ("none", "supervision", "minimal", "moderate", "maximal")
+CONTEXT_TEXT_MAX = 120
+NOTE_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One value to store: SI value, the grade label for MMT, and how it was obtained."""
+
+    measure_key: str
+    value: float
+    unit: str
+    side: str | None = None
+    site: str | None = None
+    value_text: str | None = None
+    items: tuple[float, ...] | None = None
+    trials: tuple[float, ...] | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+    working: str = ""
+
+
+def _text(raw: object, name: str, *, limit: int = CONTEXT_TEXT_MAX) -> str:
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(name, "must be text")
+    value = " ".join(raw.split())
+    if len(value) > limit:
+        raise ValidationError(name, f"must be {limit} characters or fewer")
+    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        raise ValidationError(name, "contains characters that cannot be stored")
+    return value
+
+
+def clean_note(raw: object) -> str:
+    if raw is None or raw == "":
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError("note", "must be text")
+    if len(raw) > NOTE_MAX:
+        raise ValidationError("note", f"must be {NOTE_MAX} characters or fewer")
+    if any((ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) < 0xA0 for ch in raw.replace("\r\n", "\n")):
+        raise ValidationError("note", "contains characters that cannot be stored")
+    return raw.strip()
+
+
+def _context(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Context that changes interpretation (reference §6.2, §10): device, assistance, protocol."""
+    out: dict[str, Any] = {}
+    device = _text(raw.get("assistive_device"), "assistive_device")
+    if device:
+        out["assistive_device"] = device
+    assistance = raw.get("assistance")
+    if assistance not in (None, ""):
+        out["assistance"] = require_choice(assistance, "assistance", ASSISTANCE)
+    variant = _text(raw.get("protocol_variant"), "protocol_variant")
+    if variant:
+        out["protocol_variant"] = variant
+    return out
+
+
+def _sides(raw: Mapping[str, Any]) -> dict[str, Any]:
+    sides = raw.get("sides")
+    if not isinstance(sides, Mapping) or not sides:
+        raise ValidationError("sides", "enter at least one side")
+    out = {}
+    for side, value in sides.items():
+        if side not in SIDES:
+            raise ValidationError("sides", "sides must be left or right")
+        if value is None or value == "" or value == []:
+            continue
+        out[side] = value
+    if not out:
+        raise ValidationError("sides", "enter at least one side")
+    return out
+
+
+def _trials(value: object, name: str) -> list[object]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise ValidationError(name, "must be a list of trial values")
+    kept = [v for v in value if v is not None]
+    if not kept:
+        raise ValidationError(name, "needs at least one trial")
+    if len(kept) > 10:
+        raise ValidationError(name, "takes at most 10 trials")
+    return kept
+
+
+def _site(raw: Mapping[str, Any], *, required: bool) -> str | None:
+    site = _text(raw.get("site"), "site", limit=64)
+    if required and not site:
+        raise ValidationError("site", "name the muscle group or movement tested")
+    return site or None
+
+
+def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
+    """Validate one measure's entry and convert it to SI; raises ValidationError naming the field."""
+    measure = measures.get(key)
+    if not isinstance(raw, Mapping):
+        raise ValidationError("entry", "must be a set of fields")
+    context = _context(raw)
+    k = measure.key
+    if measure.is_item_scale:
+        items = raw.get("items")
+        total = measures.score(k, items)
+        values = tuple(float(v) for v in items)  # type: ignore[union-attr]
+        how = "mean" if measure.aggregate == "mean" else "total"
+        return [
+            Measured(
+                k,
+                total,
+                measure.unit,
+                items=values,
+                context=context,
+                working=f"{how} of {len(values)} items = {fmt(total)} {measure.unit_label}",
+            )
+        ]
+    if k == "mmt":
+        site = _site(raw, required=True)
+        out = []
+        for side, grade_raw in _sides(raw).items():
+            grade = parse_mmt_grade(grade_raw, field=f"{side} grade")
+            out.append(
+                Measured(
+                    k,
+                    float(grade.ordinal),
+                    measure.unit,
+                    side=side,
+                    site=site,
+                    value_text=grade.label,
+                    context=context,
+                    working=f"MRC grade {grade.label}: {grade.definition}",
+                )
+            )
+        return out
+    if k == "hhd":
+        site = _site(raw, required=True)
+        out = []
+        for side, trials in _sides(raw).items():
+            result = hhd_result(
+                _trials(trials, f"{side} trials"),
+                raw.get("unit", "N"),
+                lever_arm_m=raw.get("lever_arm_m"),
+                rule=raw.get("rule", "max"),
+                method=raw.get("method", "make"),
+            )
+            ctx = dict(context, entry_unit=raw.get("unit", "N"), method=result.method, rule=result.rule)
+            if raw.get("lever_arm_m") is not None:
+                ctx["lever_arm_m"] = float(raw["lever_arm_m"])
+            out.append(
+                Measured(
+                    k,
+                    result.value,
+                    result.unit,
+                    side=side,
+                    site=site,
+                    trials=result.trials_si,
+                    context=ctx,
+                    working=result.reason,
+                )
+            )
+        return out
+    if k == "grip":
+        unit = raw.get("unit", "kg")
+        rule = raw.get("rule", measure.trial_rule or "mean")
+        out = []
+        for side, trials in _sides(raw).items():
+            kept = _trials(trials, f"{side} trials")
+            value = grip_kg(kept, unit, rule)
+            si = tuple(mass_to_kg(v, unit, f"{side} trial") for v in kept)
+            out.append(
+                Measured(
+                    k,
+                    value,
+                    "kg",
+                    side=side,
+                    trials=si,
+                    context=dict(context, entry_unit=unit, rule=rule),
+                    working=f"{rule} of {len(si)} trial(s) = {fmt(value)} kg",
+                )
+            )
+        return out
+    if k == "sls":
+        rule = require_choice(raw.get("rule", "max"), "rule", ("max", "mean"))
+        out = []
+        for side, trials in _sides(raw).items():
+            kept = [require_number(v, f"{side} trial", minimum=0) for v in _trials(trials, f"{side} trials")]
+            value = max(kept) if rule == "max" else sum(kept) / len(kept)
+            measures.validate_value(k, value)
+            out.append(
+                Measured(
+                    k,
+                    value,
+                    "s",
+                    side=side,
+                    trials=tuple(kept),
+                    context=dict(context, rule=rule),
+                    working=f"{rule} of {len(kept)} trial(s) = {fmt(value)} s",
+                )
+            )
+        return out
+    if k == "one_rm":
+        site = _site(raw, required=True)
+        unit = require_choice(raw.get("unit", "kg"), "unit", ("kg", "lb"))
+        method = raw.get("method", "tested")
+
+        def kg(name: str) -> float | None:
+            value = raw.get(name)
+            return None if value is None else mass_to_kg(value, unit, name)
+
+        result = one_rm_result(
+            method,
+            tested_kg=kg("tested_kg"),
+            load_kg=kg("load_kg"),
+            reps=raw.get("reps"),
+            formula=raw.get("formula", "epley"),
+        )
+        side = raw.get("side")
+        if side is not None:
+            side = require_choice(side, "side", SIDES)
+        ctx = dict(context, method=result.method, entry_unit=unit, low_accuracy=result.low_accuracy)
+        if result.method == "estimated":
+            ctx.update(formula=result.formula, load_kg=result.load_kg, reps=result.reps)
+        return [Measured(k, result.value_kg, "kg", side=side, site=site, context=ctx, working=result.reason)]
+    if k == "frt":
+        unit = raw.get("unit", "cm")
+        kept = [length_to_cm(v, unit, "trial") for v in _trials(raw.get("trials"), "trials")]
+        value = sum(kept) / len(kept)
+        measures.validate_value(k, value)
+        return [
+            Measured(
+                k,
+                value,
+                "cm",
+                trials=tuple(kept),
+                context=dict(context, entry_unit=unit, rule="mean"),
+                working=f"mean of {len(kept)} trial(s) = {fmt(value)} cm",
+            )
+        ]
+    if k == "ten_mwt":
+        distance = require_number(raw.get("distance_m", 10.0), "distance_m", minimum=1, maximum=100, unit="m")
+        times = [
+            require_number(v, "trial", minimum=0, minimum_inclusive=False, unit="s")
+            for v in _trials(raw.get("trials"), "trials")
+        ]
+        mean_time = sum(times) / len(times)
+        speed = measures.ten_mwt_speed(mean_time, distance)
+        return [
+            Measured(
+                k,
+                speed,
+                "m/s",
+                trials=tuple(times),
+                context=dict(context, distance_m=distance, pace=_text(raw.get("pace"), "pace") or "comfortable"),
+                working=f"{fmt(distance)} m in a mean of {fmt(mean_time)} s = {fmt(speed)} m/s",
+            )
+        ]
+    if k == "wb_symmetry":
+        if raw.get("paretic_kg") is not None or raw.get("non_paretic_kg") is not None:
+            paretic = mass_to_kg(raw.get("paretic_kg"), "kg", "paretic_kg")
+            other = mass_to_kg(raw.get("non_paretic_kg"), "kg", "non_paretic_kg")
+            value = measures.paretic_load_percent(paretic, other)
+            working = f"{fmt(paretic)} kg of {fmt(paretic + other)} kg on the paretic leg = {fmt(value)} %"
+        else:
+            value = measures.validate_value(k, raw.get("value"))
+            working = f"{fmt(value)} % of body weight on the paretic leg"
+        return [Measured(k, value, "%", context=context, working=working)]
+    if k == "six_mwt":
+        unit = require_choice(raw.get("unit", "m"), "unit", ("m", "ft"))
+        value = require_number(raw.get("value"), "value", minimum=0, unit=unit)
+        metres = value * 0.3048 if unit == "ft" else value
+        measures.validate_value(k, metres)
+        return [Measured(k, metres, "m", context=dict(context, entry_unit=unit), working=f"{fmt(metres)} m")]
+    value = measures.validate_value(k, raw.get("value"))
+    return [Measured(k, value, measure.unit, context=context, working=f"{fmt(value)} {measure.unit_label}")]
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    """What one result means, in words, with the source of every number used."""
+
+    category: str | None
+    flags: list[Flag]
+    since_previous: Change | None
+    since_first: Change | None
+
+
+def interpret(
+    key: str,
+    value: float,
+    *,
+    previous: float | None = None,
+    first: float | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+    side: str | None = None,
+    population: str | None = None,
+) -> Interpretation:
+    """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged)."""
+    cat = measures.category(key, value)
+    raised = measures.flags(key, value, age=age, sex=sex, side=side)
+    before = None if previous is None else measures.change(key, previous, value, population=population)
+    baseline = None if first is None else measures.change(key, first, value, population=population)
+    return Interpretation(cat.label if cat else None, raised, before, baseline)

@@ -1,0 +1,108 @@
+"""SQL for assessments: insert, read a patient's history, and change a row's status (never its values)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select, update
+
+from rehab.store.tables import assessments, users
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    patient_id: int
+    measure_key: str
+    taken_at: datetime
+    side: str | None
+    site: str | None
+    value: float
+    value_text: str | None
+    unit: str
+    items: list[float] | None
+    trials: list[float] | None
+    context: dict[str, Any]
+    note: str
+    entry_group: str
+    status: str
+    status_reason: str
+    supersedes_id: int | None
+    assessor_id: int
+    assessor_name: str
+    created_at: datetime
+    version: int
+
+
+def _record(row: Any) -> AssessmentRecord:
+    data = dict(row._mapping)
+    data["items"] = json.loads(data["items"]) if data["items"] else None
+    data["trials"] = json.loads(data["trials"]) if data["trials"] else None
+    data["context"] = json.loads(data["context"] or "{}")
+    return AssessmentRecord(**data)
+
+
+def _select():  # type: ignore[no-untyped-def]
+    return select(assessments, users.c.display_name.label("assessor_name")).join(
+        users, users.c.id == assessments.c.assessor_id
+    )
+
+
+def add(conn: Connection, row: dict[str, Any]) -> int:
+    values = dict(row)
+    for key in ("items", "trials"):
+        values[key] = json.dumps(values[key]) if values.get(key) is not None else None
+    values["context"] = json.dumps(values.get("context") or {}, sort_keys=True)
+    result = conn.execute(insert(assessments).values(**values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def get(conn: Connection, assessment_id: int) -> AssessmentRecord | None:
+    row = conn.execute(_select().where(assessments.c.id == assessment_id)).first()
+    return _record(row) if row else None
+
+
+def for_patient(
+    conn: Connection,
+    patient_id: int,
+    *,
+    measure_keys: list[str] | None = None,
+    statuses: tuple[str, ...] | None = None,
+    until: datetime | None = None,
+) -> list[AssessmentRecord]:
+    """A patient's assessments, oldest first."""
+    query = _select().where(assessments.c.patient_id == patient_id)
+    if measure_keys:
+        query = query.where(assessments.c.measure_key.in_(measure_keys))
+    if statuses:
+        query = query.where(assessments.c.status.in_(statuses))
+    if until is not None:
+        query = query.where(assessments.c.taken_at <= until)
+    query = query.order_by(assessments.c.taken_at, assessments.c.id)
+    return [_record(r) for r in conn.execute(query)]
+
+
+def in_group(conn: Connection, entry_group: str) -> list[AssessmentRecord]:
+    query = _select().where(assessments.c.entry_group == entry_group).order_by(assessments.c.id)
+    return [_record(r) for r in conn.execute(query)]
+
+
+def set_status_if_version(
+    conn: Connection, assessment_id: int, *, expected_version: int, status: str, reason: str
+) -> bool:
+    """Mark a row amended or entered in error; refused if it changed since ``expected_version``."""
+    result = conn.execute(
+        update(assessments)
+        .where(
+            and_(
+                assessments.c.id == assessment_id,
+                assessments.c.version == expected_version,
+                assessments.c.status == "final",
+            )
+        )
+        .values(status=status, status_reason=reason, version=expected_version + 1)
+    )
+    return result.rowcount == 1

@@ -1,0 +1,120 @@
+"""Recording and correcting assessments on both engines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rehab.domain.errors import ValidationErrors
+from rehab.services import assessments, audit, patients
+from rehab.services.context import AccessDenied, ConflictError
+from rehab.store import Database
+from tests.helpers import make_admin, make_clinician, patient_data
+
+T0 = datetime(2026, 9, 10, 10, 0, tzinfo=UTC)
+
+
+def _patient(db: Database):  # type: ignore[no-untyped-def]
+    admin = make_admin(db)
+    # Born 1950-03-14 (76 at the tests' dates), female, left paretic, stroke on 2026-09-01
+    return admin, patients.register(db, admin, patient_data())
+
+
+def test_record_battery_saves_all_and_interprets(db: Database) -> None:
+    admin, pid = _patient(db)
+    results = assessments.record(
+        db,
+        admin,
+        pid,
+        taken_at=T0,
+        entries={"bbs": {"items": [3] * 14}, "tug": {"value": 21.0}, "grip": {"sides": {"left": [10, 12, 11]}}},
+    )
+    by_key = {r.record.measure_key: r for r in results}
+    assert by_key["bbs"].record.value == 42  # 14 x 3
+    assert (
+        by_key["bbs"].interpretation.category == "low fall risk (independent)" or by_key["bbs"].interpretation.category
+    )
+    bbs_codes = {f.code for f in by_key["bbs"].interpretation.flags}
+    assert "bbs_stroke_fall_risk" in bbs_codes  # 42 < 50.5 (Matsumoto 2024 upper end)
+    # grip mean 11 kg < 16 kg, the EWGSOP2 threshold for women
+    assert any("EWGSOP2" in f.source for f in by_key["grip"].interpretation.flags)
+    assert by_key["grip"].side_label == "paretic"
+    # one audit entry for the sitting
+    created = [e for e in audit.entries(db, admin, patient_id=pid) if e.entity == "assessment"]
+    assert len(created) == 1 and "bbs" in created[0].detail
+
+
+def test_one_bad_entry_saves_nothing(db: Database) -> None:
+    admin, pid = _patient(db)
+    with pytest.raises(ValidationErrors) as info:
+        assessments.record(db, admin, pid, taken_at=T0, entries={"bbs": {"items": [3] * 14}, "tug": {"value": -1}})
+    assert "tug.value" in info.value.by_field()
+    assert assessments.history(db, admin, pid) == []
+
+
+def test_date_rules(db: Database) -> None:
+    admin, pid = _patient(db)
+    with pytest.raises(ValidationErrors):
+        assessments.record(
+            db, admin, pid, taken_at=datetime.now(UTC) + timedelta(days=1), entries={"tug": {"value": 12}}
+        )
+    with pytest.raises(ValidationErrors) as info:
+        assessments.record(
+            db, admin, pid, taken_at=datetime(2026, 8, 31, 9, tzinfo=UTC), entries={"tug": {"value": 12}}
+        )
+    assert "event date" in info.value.by_field()["taken_at"]
+    with pytest.raises(ValidationErrors):
+        assessments.record(
+            db, admin, pid, taken_at=datetime.now(UTC) + timedelta(hours=2), entries={"tug": {"value": 12}}
+        )
+
+
+def test_change_since_previous_and_first(db: Database) -> None:
+    admin, pid = _patient(db)
+    assessments.record(db, admin, pid, taken_at=T0, entries={"bbs": {"items": [2] * 14}})  # 28
+    assessments.record(
+        db, admin, pid, taken_at=T0 + timedelta(days=14), entries={"bbs": {"items": [2] * 10 + [3] * 4}}
+    )  # 32
+    [latest] = assessments.record(
+        db, admin, pid, taken_at=T0 + timedelta(days=28), entries={"bbs": {"items": [3] * 14}}
+    )  # 42
+    prev = latest.interpretation.since_previous
+    first = latest.interpretation.since_first
+    assert prev is not None and first is not None
+    # 32 -> 42 = +10 >= MDC 6 and >= MCID 5: real and meaningful
+    assert prev.delta == 10 and prev.verdict == "real and meaningful improvement"
+    assert first.delta == 14
+
+
+def test_amend_keeps_old_version_and_entered_in_error_hides(db: Database) -> None:
+    admin, pid = _patient(db)
+    [first] = assessments.record(db, admin, pid, taken_at=T0, entries={"tug": {"value": 25.0}})
+    fixed = assessments.amend(
+        db, admin, first.record.id, expected_version=1, entry={"value": 22.0}, reason="typo: 22 s"
+    )
+    assert fixed.record.value == 22.0 and fixed.record.supersedes_id == first.record.id
+    rows = {r.id: r for r in assessments.history(db, admin, pid)}
+    assert rows[first.record.id].status == "amended" and rows[first.record.id].value == 25.0
+    assert rows[first.record.id].status_reason == "typo: 22 s"
+    # A second amendment of the old version is refused.
+    with pytest.raises(ConflictError):
+        assessments.amend(db, admin, first.record.id, expected_version=1, entry={"value": 20.0}, reason="again")
+    [later] = assessments.record(db, admin, pid, taken_at=T0 + timedelta(days=7), entries={"tug": {"value": 18.0}})
+    assert later.interpretation.since_previous is not None and later.interpretation.since_previous.before == 22.0
+    assessments.mark_entered_in_error(db, admin, fixed.record.id, expected_version=1, reason="wrong patient")
+    [again] = assessments.results(db, admin, pid, [later.record.id])
+    assert again.interpretation.since_previous is None  # the hidden value is no longer compared with
+    statuses = sorted(r.status for r in assessments.history(db, admin, pid))
+    assert statuses == ["amended", "entered_in_error", "final"]
+    with pytest.raises(ValidationErrors):
+        assessments.mark_entered_in_error(db, admin, later.record.id, expected_version=1, reason="  ")
+
+
+def test_other_care_team_cannot_record_or_read(db: Database) -> None:
+    admin, pid = _patient(db)
+    cara = make_clinician(db, admin, "cara")
+    with pytest.raises(AccessDenied):
+        assessments.record(db, cara, pid, taken_at=T0, entries={"tug": {"value": 12}})
+    with pytest.raises(AccessDenied):
+        assessments.history(db, cara, pid)
