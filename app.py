@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import accounts, audit, patient_record, patients, register, signin
+from pages import accounts, assess, audit, patient_record, patients, register, signin
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
 
@@ -19,6 +19,7 @@ else:
             st.Page(patients.render, title="Patients", url_path=nav.PATIENTS, icon=":material/groups:", default=True),
             st.Page(patient_record.render, title="Patient record", url_path=nav.PATIENT, icon=":material/person:"),
             st.Page(register.render, title="Register patient", url_path=nav.REGISTER, icon=":material/person_add:"),
+            st.Page(assess.render, title="Record assessment", url_path=nav.ASSESS, icon=":material/assignment_add:"),
         ]
     }
     if actor.is_admin:

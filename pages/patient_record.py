@@ -6,55 +6,32 @@ import pandas as pd
 import streamlit as st
 
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.domain.patients import age_on
 from rehab.services import accounts, patients
-from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
+from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
+from rehab.ui import assessment_history, nav
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav
 from rehab.ui.db import get_db
-from rehab.ui.fmt import condition_label, day, md_escape, sex_label, side_label, when
+from rehab.ui.fmt import condition_label, side_label, when
 from rehab.ui.forms import FieldErrors
+from rehab.ui.patient_context import current_patient, header
 from rehab.ui.patient_form import patient_fields
-
-_VIEWED = "_rehab_viewed_patient"
 
 
 def render() -> None:
     actor = ui_auth.require()
     db = get_db()
-    patient_id = nav.selected_patient()
-    if patient_id is None:
-        st.title("Patient record")
-        st.info("Choose a patient on the Patients page first.")
-        if st.button("Go to Patients"):
-            nav.go(nav.PATIENTS)
+    view = current_patient(actor, title="Patient record")
+    if view is None:
         return
-    first_view = st.session_state.get(_VIEWED) != patient_id
-    try:
-        view = patients.open_record(db, actor, patient_id, audit_view=first_view)
-    except (AccessDenied, NotFound) as exc:
-        st.title("Patient record")
-        st.error(str(exc))
-        return
-    st.session_state[_VIEWED] = patient_id
     record = view.record
-    today = pd.Timestamp.today().date()
-    st.title(record.display_name)
-    facts = [
-        f"MRN {record.mrn}",
-        f"{age_on(record.birth_date, today)} years (born {day(record.birth_date)})",
-        sex_label(record.sex),
-        condition_label(record.condition),
-        f"affected side: {side_label(record.paretic_side)}",
-    ]
-    if record.event_date:
-        facts.append(f"{(today - record.event_date).days} days since the event ({day(record.event_date)})")
-    st.caption(md_escape(" · ".join(facts)))
+    header(view)
     if record.status != "active":
         st.warning("This record is archived: it is hidden from patient lists and cannot be edited until restored.")
+    elif st.button("Record an assessment", type="primary", icon=":material/add:"):
+        nav.go(nav.ASSESS)
 
-    overview, edit, history = st.tabs(["Overview", "Edit details", "History"])
+    overview, tested, edit, history = st.tabs(["Overview", "Assessments", "Edit details", "History"])
     with overview:
         st.subheader("Care team")
         st.dataframe(pd.DataFrame({"Clinician": [name for _, name in view.team]}), hide_index=True)
@@ -63,10 +40,12 @@ def render() -> None:
         st.caption(
             f"Record version {record.version}, last changed {when(record.updated_at)} by {record.updated_by_name}."
         )
+    with tested:
+        assessment_history.show(db, actor, view.record)
     with edit:
         _edit_form(db, actor, view)
     with history:
-        _history(db, actor, patient_id)
+        _history(db, actor, record.id)
 
 
 def _edit_form(db: Database, actor: Actor, view: patients.PatientView) -> None:

@@ -7,6 +7,7 @@ import streamlit as st
 PATIENTS = "patients"
 PATIENT = "patient"
 REGISTER = "register"
+ASSESS = "assess"
 ACCOUNTS = "accounts"
 AUDIT = "audit"
 

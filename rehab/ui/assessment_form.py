@@ -1,0 +1,239 @@
+"""Entry widgets for each measure: items with their anchors, trials per side, units and context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from rehab.domain.measures import Measure
+from rehab.domain.strength import MMT_GRADES
+from rehab.domain.units import fmt
+from rehab.store.patients import PatientRecord
+
+UNITS_FORCE = ["N", "kgf", "lbf", "N.m"]
+ASSISTANCE_LABELS = {
+    "": "Not recorded",
+    "none": "None",
+    "supervision": "Supervision",
+    "minimal": "Minimal",
+    "moderate": "Moderate",
+    "maximal": "Maximal",
+}
+FORMULAS = ["epley", "brzycki", "lombardi", "oconner", "mayhew", "wathan"]
+
+
+def measure_help(measure: Measure) -> str:
+    """Every number the result panel may use, with its population and source."""
+    lines = [f"{measure.name}: {measure.direction} is better; unit {measure.unit_label}."]
+    lines += [t.describe() for t in (*measure.mdc, *measure.mcid) if t.active]
+    lines += [c.describe() for c in measure.cutoffs if c.active]
+    lines += [f"Category '{c.label}': {c.band.describe(measure.unit_label)} ({c.source})" for c in measure.categories]
+    inactive = [t for t in (*measure.mdc, *measure.mcid, *measure.cutoffs) if not t.active]
+    if inactive:
+        lines.append(f"{len(inactive)} unverified figure(s) are not applied until the clinic configures them.")
+    return "\n\n".join(lines)
+
+
+def side_names(patient: PatientRecord) -> dict[str, str]:
+    names = {"left": "Left", "right": "Right"}
+    if patient.paretic_side in ("left", "right"):
+        for side in names:
+            names[side] += " (paretic)" if side == patient.paretic_side else " (non-paretic)"
+    return names
+
+
+def _number(label: str, key: str, **kwargs: Any) -> float | None:
+    return st.number_input(label, value=None, key=key, **kwargs)
+
+
+def _trials(label: str, key: str, count: int, **kwargs: Any) -> list[float | None]:
+    cols = st.columns(count)
+    return [
+        col.number_input(f"{label} trial {i + 1}", value=None, key=f"{key}_{i}", min_value=0.0, **kwargs)
+        for i, col in enumerate(cols)
+    ]
+
+
+def _items(measure: Measure, prefix: str) -> dict[str, Any]:
+    values: list[float | None] = []
+    if measure.items and measure.items[0].maximum > 10:  # ABC: 0-100 % confidence per activity
+        cols = st.columns(4)
+        for i, item in enumerate(measure.items):
+            with cols[i % 4]:
+                values.append(
+                    st.number_input(
+                        f"{item.number}. {item.name}",
+                        min_value=0,
+                        max_value=int(item.maximum),
+                        step=5,
+                        value=None,
+                        key=f"{prefix}_item_{item.number}",
+                    )
+                )
+    else:
+        for item in measure.items:
+            anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
+            options = list(range(int(item.minimum), int(item.maximum) + 1))
+            values.append(
+                st.segmented_control(
+                    f"{item.number}. {item.name}",
+                    options,
+                    key=f"{prefix}_item_{item.number}",
+                    help=anchors or None,
+                )
+            )
+    scored = [v for v in values if v is not None]
+    if scored:
+        how = "mean" if measure.aggregate == "mean" else "total"
+        shown = sum(scored) / len(scored) if measure.aggregate == "mean" else sum(scored)
+        st.caption(f"Scored {len(scored)} of {len(values)} items · {how} so far {fmt(shown)} {measure.unit_label}")
+    else:
+        st.caption(f"Score each of the {len(values)} items.")
+    return {"items": values}
+
+
+def _per_side(patient: PatientRecord, prefix: str, widget) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    names = side_names(patient)
+    sides: dict[str, Any] = {}
+    for side in ("left", "right"):
+        value = widget(names[side], f"{prefix}_{side}")
+        if value not in (None, "", []) and not (isinstance(value, list) and all(v is None for v in value)):
+            sides[side] = value
+    return sides
+
+
+def entry_fields(measure: Measure, patient: PatientRecord, prefix: str) -> dict[str, Any]:
+    """Render one measure's fields and return the raw entry for the service (validated there)."""
+    k = measure.key
+    raw: dict[str, Any]
+    if measure.is_item_scale:
+        raw = _items(measure, prefix)
+    elif k == "mmt":
+        site = st.text_input("Muscle group or movement", key=f"{prefix}_site", placeholder="e.g. knee extension")
+        grades = ["", *(g.label for g in MMT_GRADES)]
+        sides = _per_side(
+            patient,
+            prefix,
+            lambda label, key: (
+                st.selectbox(f"{label}: MRC grade", grades, key=key, format_func=lambda g: g or "Not tested") or None
+            ),
+        )
+        raw = {"site": site, "sides": sides}
+    elif k in ("hhd", "grip", "sls"):
+        raw = {}
+        if k == "hhd":
+            raw["site"] = st.text_input(
+                "Muscle group or movement", key=f"{prefix}_site", placeholder="e.g. knee extension"
+            )
+            c1, c2, c3, c4 = st.columns(4)
+            raw["unit"] = c1.selectbox("Unit read", UNITS_FORCE, key=f"{prefix}_unit")
+            raw["lever_arm_m"] = c2.number_input(
+                "Lever arm (m)",
+                value=None,
+                min_value=0.0,
+                step=0.01,
+                key=f"{prefix}_arm",
+                help="Distance from joint axis to the dynamometer; gives torque in N·m.",
+            )
+            raw["method"] = c3.radio("Method", ["make", "break"], key=f"{prefix}_method", horizontal=True)
+            raw["rule"] = c4.radio("Result", ["max", "mean"], key=f"{prefix}_rule", horizontal=True)
+        elif k == "grip":
+            c1, c2 = st.columns(2)
+            raw["unit"] = c1.selectbox("Unit read", ["kg", "lb"], key=f"{prefix}_unit")
+            raw["rule"] = c2.radio(
+                "Result",
+                ["mean", "max"],
+                key=f"{prefix}_rule",
+                horizontal=True,
+                help="Mathiowetz norms use the mean of 3 trials [R58].",
+            )
+        else:
+            raw["rule"] = st.radio(
+                "Result",
+                ["max", "mean"],
+                key=f"{prefix}_rule",
+                horizontal=True,
+                help="The reference gives no trial rule for single-leg stance; record which you used.",
+            )
+        raw["sides"] = _per_side(patient, prefix, lambda label, key: _trials(label, key, 3))
+    elif k == "one_rm":
+        raw = {"site": st.text_input("Exercise", key=f"{prefix}_site", placeholder="e.g. leg press")}
+        c1, c2, c3 = st.columns(3)
+        raw["method"] = c1.radio(
+            "Method",
+            ["tested", "estimated"],
+            key=f"{prefix}_method",
+            horizontal=True,
+            format_func=lambda m: "Tested 1RM" if m == "tested" else "From a submaximal set",
+        )
+        raw["unit"] = c2.selectbox("Unit", ["kg", "lb"], key=f"{prefix}_unit")
+        side = c3.selectbox(
+            "Side",
+            ["", "left", "right"],
+            key=f"{prefix}_side",
+            format_func=lambda s: side_names(patient).get(s, "Both / not sided"),
+        )
+        raw["side"] = side or None
+        if raw["method"] == "tested":
+            raw["tested_kg"] = _number("1RM load", f"{prefix}_tested", min_value=0.0, step=0.5)
+        else:
+            d1, d2, d3 = st.columns(3)
+            raw["load_kg"] = d1.number_input("Load lifted", value=None, min_value=0.0, step=0.5, key=f"{prefix}_load")
+            raw["reps"] = d2.number_input(
+                "Repetitions to near failure",
+                value=None,
+                min_value=1,
+                max_value=30,
+                step=1,
+                key=f"{prefix}_reps",
+                help="1-10 recommended; 11-12 accepted with low accuracy.",
+            )
+            raw["formula"] = d3.selectbox("Formula", FORMULAS, key=f"{prefix}_formula")
+            if raw["reps"] in (11, 12):
+                st.warning("11-12 repetitions: the estimate is of low accuracy (Reynolds 2006: use 10 or fewer).")
+    elif k == "frt":
+        raw = {
+            "unit": st.selectbox("Unit", ["cm", "in"], key=f"{prefix}_unit"),
+            "trials": _trials("Reach", f"{prefix}_t", 3),
+        }
+    elif k == "ten_mwt":
+        c1, c2 = st.columns(2)
+        raw = {
+            "distance_m": c1.number_input("Timed distance (m)", value=10.0, min_value=1.0, key=f"{prefix}_dist"),
+            "pace": c2.radio("Pace", ["comfortable", "fast"], key=f"{prefix}_pace", horizontal=True),
+            "trials": _trials("Time (s)", f"{prefix}_t", 2, step=0.1),
+        }
+    elif k == "wb_symmetry":
+        c1, c2 = st.columns(2)
+        raw = {
+            "paretic_kg": c1.number_input(
+                "Load under the paretic leg (kg)", value=None, min_value=0.0, key=f"{prefix}_p"
+            ),
+            "non_paretic_kg": c2.number_input(
+                "Load under the non-paretic leg (kg)", value=None, min_value=0.0, key=f"{prefix}_np"
+            ),
+        }
+    elif k == "six_mwt":
+        c1, c2 = st.columns(2)
+        raw = {
+            "value": c1.number_input("Distance walked", value=None, min_value=0.0, key=f"{prefix}_value"),
+            "unit": c2.selectbox("Unit", ["m", "ft"], key=f"{prefix}_unit"),
+        }
+    else:
+        step = 1.0 if measure.whole else 0.1
+        raw = {"value": _number(f"Result ({measure.unit_label})", f"{prefix}_value", min_value=0.0, step=step)}
+    with st.expander("Context (device, assistance, protocol)"):
+        c1, c2, c3 = st.columns(3)
+        raw["assistive_device"] = c1.text_input("Assistive device or orthosis", key=f"{prefix}_device", max_chars=120)
+        raw["assistance"] = (
+            c2.selectbox(
+                "Physical assistance",
+                list(ASSISTANCE_LABELS),
+                key=f"{prefix}_assist",
+                format_func=ASSISTANCE_LABELS.__getitem__,
+            )
+            or None
+        )
+        raw["protocol_variant"] = c3.text_input("Protocol variant", key=f"{prefix}_variant", max_chars=120)
+    return raw

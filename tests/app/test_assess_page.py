@@ -1,0 +1,83 @@
+"""Recording assessments through the Assess page, and correcting them from the record's history."""
+
+from __future__ import annotations
+
+from rehab.services import assessments, patients
+from rehab.store import Database
+from tests.app.conftest import goto, signed_in_app
+from tests.helpers import make_admin, patient_data
+
+# Berg items scored by hand: 4 x 6, 3 x 4, 2 x 2, 1, 0 -> 24 + 12 + 4 + 1 + 0 = 41
+BERG = [4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 2, 2, 1, 0]
+
+
+def _assess_app(db: Database):  # type: ignore[no-untyped-def]
+    admin = make_admin(db)
+    pid = patients.register(db, admin, patient_data())  # female, born 1950, left paretic, stroke 2026-09-01
+    at = signed_in_app(admin.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    return admin, pid, goto(at.run(), "assess")
+
+
+def test_berg_item_by_item_total_and_flags(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    for number, score in enumerate(BERG, start=1):
+        at.segmented_control(key=f"as_bbs_item_{number}").set_value(score)
+    at.run()
+    assert any("Scored 14 of 14 items · total so far 41 points" in c.value for c in at.caption)
+    at.button(key="as_save").click().run()
+    assert not at.exception
+    [saved] = assessments.history(app_db, admin, pid)
+    assert saved.value == 41 and saved.items == [float(s) for s in BERG]
+    assert at.metric[0].value == "41 points"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "stroke fall-risk" in warnings and "50.5" in warnings  # 41 < 50.5 (Matsumoto 2024)
+    assert any("low fall risk" in m.value for m in at.markdown)  # 41 is in the 41-56 band
+
+
+def test_incomplete_entry_shows_error_and_saves_nothing(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    for number, score in enumerate(BERG[:13], start=1):
+        at.segmented_control(key=f"as_bbs_item_{number}").set_value(score)
+    at.button(key="as_save").click().run()
+    messages = [e.value for e in at.error]
+    assert any("item 14" in m for m in messages), messages
+    assert any("Nothing was saved" in m for m in messages)
+    assert assessments.history(app_db, admin, pid) == []
+
+
+def test_battery_records_several_measures_at_once(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.radio(key="as_mode").set_value("battery").run()
+    at.selectbox(key="as_battery").set_value("posture").run()
+    for number, score in enumerate([3] * 12, start=1):
+        at.segmented_control(key=f"as_pass_item_{number}").set_value(score)
+    for number, score in enumerate([5, 8, 4], start=1):
+        at.segmented_control(key=f"as_tis_item_{number}").set_value(score)
+    at.number_input(key="as_wb_symmetry_p").set_value(30.0)
+    at.number_input(key="as_wb_symmetry_np").set_value(45.0)
+    at.button(key="as_save").click().run()
+    values = {r.measure_key: r.value for r in assessments.history(app_db, admin, pid)}
+    # PASS 12 x 3 = 36; TIS 5 + 8 + 4 = 17; weight bearing 30 / 75 = 40 %
+    assert values == {"pass": 36, "tis": 17, "wb_symmetry": 40}
+    assert any("41" in w.value and "asymmetr" in w.value.lower() for w in at.warning)  # 40 % < 41 % (2°)
+
+
+def test_amendment_keeps_the_previous_version(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    from datetime import UTC, datetime
+
+    [first] = assessments.record(
+        app_db, admin, pid, taken_at=datetime(2026, 10, 1, 9, tzinfo=UTC), entries={"tug": {"value": 25.0}}
+    )
+    at = goto(at, "patient")
+    at.number_input(key=f"fix_{first.record.id}_value").set_value(22.0)
+    at.text_input(key=f"fix_reason_{first.record.id}").input("stopwatch misread")
+    at.button(key=f"fix_save_{first.record.id}").click().run()
+    rows = assessments.history(app_db, admin, pid)
+    assert [(r.value, r.status) for r in rows] == [(22.0, "final"), (25.0, "amended")]
+    assert rows[1].status_reason == "stopwatch misread"
+    table = at.dataframe[-1].value if at.dataframe else None
+    assert table is not None and "amended (replaced)" in list(table["Status"])
