@@ -7,6 +7,7 @@ import streamlit as st
 from pages import accounts, assess, audit, patient_record, patients, register, signin
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
+from rehab.ui.errors import run_page
 
 st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
 
@@ -29,4 +30,4 @@ else:
         ]
     ui_auth.sidebar(actor)
     page = st.navigation(sections)
-page.run()
+run_page(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -249,6 +249,8 @@ def amend(
         if len(prepared) > 1 and current.side is None:
             raise ValidationErrors([ValidationError(f"{current.measure_key}.sides", "Amend one value at a time.")])
         new = matching[0]
+        kept = {k: v for k, v in current.context.items() if k != "working"}
+        new = replace(new, context={**kept, **new.context})
         if new.side != current.side:
             raise ValidationErrors(
                 [ValidationError(f"{current.measure_key}.sides", "Enter the same side as the value being corrected.")]

@@ -14,6 +14,7 @@ from rehab.domain.errors import ValidationError
 from rehab.domain.patients import Condition, PatientDetails, Sex, Side, validate_patient
 from rehab.services import audit, passwords
 from rehab.services.context import Actor, now_utc
+from rehab.services.demo_assessments import generate_assessments
 from rehab.store import Database
 from rehab.store import patients as patient_store
 from rehab.store import users as user_store
@@ -180,8 +181,16 @@ def generate(db: Database, *, patients: int, seed: int = 1) -> DemoResult:
         ]
         ids = patient_store.add_many(conn, rows)
         patient_store.add_team_members(conn, [(pid, user_id) for pid in ids], now=now)
+        kept = [d for d in details if d.mrn not in taken]
+        histories = [(pid, d.event_date, d.paretic_side.value) for pid, d in zip(ids, kept, strict=True)]
+        values = generate_assessments(conn, patients=histories, assessor_id=user_id, seed=seed, today=today)
         audit.record(
-            conn, actor, "create", "patient", None, detail=f"demo data: {len(ids)} fictional patients (seed {seed})"
+            conn,
+            actor,
+            "create",
+            "patient",
+            None,
+            detail=f"demo data: {len(ids)} fictional patients, {values} assessment values (seed {seed})",
         )
         return DemoResult(patients=len(ids), username=DEMO_USERNAME, password=password)
 

@@ -106,3 +106,17 @@ def set_status_if_version(
         .values(status=status, status_reason=reason, version=expected_version + 1)
     )
     return result.rowcount == 1
+
+
+def add_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Bulk insert (demo data, imports), same encoding as ``add``."""
+    if not rows:
+        return
+    prepared = []
+    for row in rows:
+        values = dict(row)
+        for key in ("items", "trials"):
+            values[key] = json.dumps(values[key]) if values.get(key) is not None else None
+        values["context"] = json.dumps(values.get("context") or {}, sort_keys=True)
+        prepared.append(values)
+    conn.execute(insert(assessments), prepared)

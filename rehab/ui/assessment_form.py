@@ -72,17 +72,19 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
                     )
                 )
     else:
-        for item in measure.items:
+        cols = st.columns(2) if len(measure.items) > 6 else [st.container()]
+        for i, item in enumerate(measure.items):
             anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
             options = list(range(int(item.minimum), int(item.maximum) + 1))
-            values.append(
-                st.segmented_control(
-                    f"{item.number}. {item.name}",
-                    options,
-                    key=f"{prefix}_item_{item.number}",
-                    help=anchors or None,
+            with cols[i % len(cols)]:
+                values.append(
+                    st.segmented_control(
+                        f"{item.number}. {item.name}",
+                        options,
+                        key=f"{prefix}_item_{item.number}",
+                        help=anchors or None,
+                    )
                 )
-            )
     scored = [v for v in values if v is not None]
     if scored:
         how = "mean" if measure.aggregate == "mean" else "total"
@@ -103,7 +105,7 @@ def _per_side(patient: PatientRecord, prefix: str, widget) -> dict[str, Any]:  #
     return sides
 
 
-def entry_fields(measure: Measure, patient: PatientRecord, prefix: str) -> dict[str, Any]:
+def entry_fields(measure: Measure, patient: PatientRecord, prefix: str, *, with_context: bool = True) -> dict[str, Any]:
     """Render one measure's fields and return the raw entry for the service (validated there)."""
     k = measure.key
     raw: dict[str, Any]
@@ -111,7 +113,7 @@ def entry_fields(measure: Measure, patient: PatientRecord, prefix: str) -> dict[
         raw = _items(measure, prefix)
     elif k == "mmt":
         site = st.text_input("Muscle group or movement", key=f"{prefix}_site", placeholder="e.g. knee extension")
-        grades = ["", *(g.label for g in MMT_GRADES)]
+        grades = ["", *MMT_GRADES]
         sides = _per_side(
             patient,
             prefix,
@@ -223,6 +225,12 @@ def entry_fields(measure: Measure, patient: PatientRecord, prefix: str) -> dict[
     else:
         step = 1.0 if measure.whole else 0.1
         raw = {"value": _number(f"Result ({measure.unit_label})", f"{prefix}_value", min_value=0.0, step=step)}
+    if with_context:
+        _context_fields(raw, prefix)
+    return raw
+
+
+def _context_fields(raw: dict[str, Any], prefix: str) -> None:
     with st.expander("Context (device, assistance, protocol)"):
         c1, c2, c3 = st.columns(3)
         raw["assistive_device"] = c1.text_input("Assistive device or orthosis", key=f"{prefix}_device", max_chars=120)
@@ -236,4 +244,3 @@ def entry_fields(measure: Measure, patient: PatientRecord, prefix: str) -> dict[
             or None
         )
         raw["protocol_variant"] = c3.text_input("Protocol variant", key=f"{prefix}_variant", max_chars=120)
-    return raw

@@ -94,7 +94,7 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
         )
         entry = None
         if action == "amend":
-            entry = entry_fields(measures.get(record.measure_key), patient, f"fix_{record.id}")
+            entry = entry_fields(measures.get(record.measure_key), patient, f"fix_{record.id}", with_context=False)
         reason = st.text_input("Reason", key=f"fix_reason_{record.id}", max_chars=300)
         slot = st.empty()
         if st.button("Save correction", key=f"fix_save_{record.id}", type="primary"):

@@ -8,6 +8,8 @@ PATIENTS = "patients"
 PATIENT = "patient"
 REGISTER = "register"
 ASSESS = "assess"
+PLAN = "plan"
+TREATMENT = "treatment"
 ACCOUNTS = "accounts"
 AUDIT = "audit"
 

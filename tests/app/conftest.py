@@ -47,3 +47,10 @@ def titles(at: AppTest) -> list[str]:
 
 def errors(at: AppTest) -> list[str]:
     return [e.value for e in at.error]
+
+
+def assert_no_crash(at: AppTest) -> None:
+    """Neither a raised exception nor the page's catch-all error message."""
+    assert not at.exception, [e.value for e in at.exception]
+    crashed = [e.value for e in at.error if "unexpected problem" in e.value]
+    assert not crashed, crashed

@@ -27,7 +27,9 @@ def test_berg_item_by_item_total_and_flags(app_db: Database) -> None:
     at.run()
     assert any("Scored 14 of 14 items · total so far 41 points" in c.value for c in at.caption)
     at.button(key="as_save").click().run()
-    assert not at.exception
+    from tests.app.conftest import assert_no_crash
+
+    assert_no_crash(at)
     [saved] = assessments.history(app_db, admin, pid)
     assert saved.value == 41 and saved.items == [float(s) for s in BERG]
     assert at.metric[0].value == "41 points"
@@ -81,3 +83,40 @@ def test_amendment_keeps_the_previous_version(app_db: Database) -> None:
     assert rows[1].status_reason == "stopwatch misread"
     table = at.dataframe[-1].value if at.dataframe else None
     assert table is not None and "amended (replaced)" in list(table["Status"])
+
+
+def test_every_measure_form_renders_and_history_shows_every_kind(app_db: Database) -> None:
+    from datetime import UTC, datetime
+
+    from rehab.domain import measures
+    from tests.app.conftest import assert_no_crash
+
+    admin, pid, at = _assess_app(app_db)
+    for measure in measures.all_measures():
+        at.radio(key="as_mode").set_value("measure")
+        at.selectbox(key="as_measure").set_value(measure.key).run()
+        assert_no_crash(at)
+        assert any(h.value == measure.name for h in at.subheader)
+    for battery in measures.batteries():
+        at.radio(key="as_mode").set_value("battery").run()
+        at.selectbox(key="as_battery").set_value(battery.key).run()
+        assert_no_crash(at)
+    # One of each per-side and single kind in the history, with the correction panel open on each.
+    taken = datetime(2026, 10, 1, 9, tzinfo=UTC)
+    saved = assessments.record(
+        app_db,
+        admin,
+        pid,
+        taken_at=taken,
+        entries={
+            "mmt": {"site": "Knee extension", "sides": {"left": "3+", "right": "5"}},
+            "grip": {"sides": {"left": [10, 11, 12]}},
+            "tug": {"value": 20.0},
+            "bbs": {"items": [2] * 14},
+        },
+    )
+    at = goto(at, "patient")
+    assert_no_crash(at)
+    for result in saved:
+        at.selectbox(key="fix_choice").set_value(result.record.id).run()
+        assert_no_crash(at)

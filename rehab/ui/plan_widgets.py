@@ -1,0 +1,667 @@
+"""Widgets for the plan and treatment pages: builder, next-session loads, readiness screen, logging table.
+
+Everything typed by a user (exercise names, reasons) is shown escaped or as table cells, never as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from rehab.charts import load_chart
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
+from rehab.services import plans, sessions
+from rehab.services import settings as clinic_settings
+from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
+from rehab.store import Database
+from rehab.ui.fmt import md_escape
+from rehab.ui.forms import FieldErrors
+
+_FLASH = "_rehab_plan_flash"
+_SCREEN = "_rehab_last_screen"
+OUTCOME_TEXT = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
+ACTION_TEXT = {
+    "start": "Starting load",
+    "increase": "Increase",
+    "hold": "Keep",
+    "decrease": "Decrease",
+    "override": "Clinician's load",
+}
+SCREEN_OK_NOTE = (
+    "Only a clear 'go' lets a load rise: the screen's result reaches the progression rule as screen_ok, "
+    "so after a 'go with caution' or a 'stop' no load is increased."
+)
+EFFORT_HELP = (
+    "Effort 0–10 from reps in reserve: 10 = could not do another rep, 9 = one more was possible, "
+    "8 = two more, 7 = three more (Zourdos 2016)."
+)
+
+# --- messages that survive a rerun -------------------------------------------------------------------------
+
+
+def flash(kind: str, text: str) -> None:
+    st.session_state.setdefault(_FLASH, []).append((kind, text))
+
+
+def show_flash() -> None:
+    for kind, text in st.session_state.pop(_FLASH, []):
+        getattr(st, kind)(md_escape(text))
+
+
+def _error_list(exc: ValidationError | ValidationErrors, heading: str = "Nothing was saved.") -> None:
+    messages = list(exc.by_field().values()) if isinstance(exc, ValidationErrors) else [exc.message]
+    st.error(md_escape(heading) + "\n\n" + "\n".join(f"- {md_escape(m)}" for m in messages))
+
+
+# --- readiness screen -------------------------------------------------------------------------------------
+
+
+def screen_result(outcome: str, lines: list[sessions.ScreenLine]) -> None:
+    """The verdict with every reason and the source behind it."""
+    box = {"go": st.success, "caution": st.warning, "stop": st.error}[outcome]
+    headline = {
+        "go": "Readiness screen: go.",
+        "caution": "Readiness screen: go with caution. Exercise at your judgement; no load will be increased "
+        "after this session.",
+        "stop": "Readiness screen: stop. No exercise today; the session is recorded as not performed and every "
+        "load stays as it is.",
+    }[outcome]
+    body = [md_escape(headline)]
+    for line in lines:
+        body.append(f"- **{OUTCOME_TEXT.get(line.outcome, line.outcome)}**: {md_escape(line.text)}")
+        body.append(f"  *Source: {md_escape(line.source)} ({md_escape(line.evidence)}).*")
+    box("\n".join(body))
+    if any(line.escalate for line in lines):
+        st.error("Escalate now: arrange a medical review before any further exercise.")
+
+
+def remember_screen(outcome: sessions.ScreenOutcome) -> None:
+    st.session_state[_SCREEN] = outcome
+
+
+def show_remembered_screen() -> None:
+    outcome = st.session_state.pop(_SCREEN, None)
+    if isinstance(outcome, sessions.ScreenOutcome):
+        screen_result(outcome.outcome, outcome.lines)
+
+
+def _yes_no(label: str, key: str) -> bool | None:
+    choice = st.radio(label, ["No", "Yes"], index=None, horizontal=True, key=key)
+    return None if choice is None else choice == "Yes"
+
+
+def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, earliest: date) -> None:
+    """Resting BP and heart rate, pain now and three questions; saving records the session."""
+    errors = FieldErrors()
+    with st.form("readiness"):
+        day = st.date_input(
+            "Session date", value=today, min_value=earliest, max_value=today, key="screen_date", format="YYYY-MM-DD"
+        )
+        errors.slot("session_date")
+        left, middle, right = st.columns(3)
+        with left:
+            systolic = st.number_input("Resting systolic (mmHg)", 60, 300, value=None, step=1, key="screen_sbp")
+            errors.slot("systolic_mmhg")
+            diastolic = st.number_input("Resting diastolic (mmHg)", 30, 200, value=None, step=1, key="screen_dbp")
+            errors.slot("diastolic_mmhg")
+        with middle:
+            heart_rate = st.number_input("Resting heart rate (bpm)", 20, 250, value=None, step=1, key="screen_hr")
+            errors.slot("resting_heart_rate_bpm")
+            pain = st.number_input("Pain now (0–10)", 0, 10, value=None, step=1, key="screen_pain")
+            errors.slot("pain_now")
+        with right:
+            neuro = _yes_no("New or worsening neurological symptoms?", "screen_neuro")
+            errors.slot("new_neuro_symptoms")
+            chest = _yes_no("Chest pain?", "screen_chest")
+            errors.slot("chest_pain")
+            unwell = _yes_no("Feeling unwell or feverish?", "screen_unwell")
+            errors.slot("unwell_or_fever")
+        submitted = st.form_submit_button("Check readiness", type="primary")
+    st.caption(SCREEN_OK_NOTE)
+    if not submitted:
+        return
+    answers = {
+        "systolic_mmhg": systolic,
+        "diastolic_mmhg": diastolic,
+        "resting_heart_rate_bpm": heart_rate,
+        "pain_now": pain,
+        "new_neuro_symptoms": neuro,
+        "chest_pain": chest,
+        "unwell_or_fever": unwell,
+    }
+    try:
+        outcome = sessions.start_session(db, actor, patient_id, answers=answers, session_date=day)
+    except (ValidationError, ValidationErrors) as exc:
+        errors.show(exc)
+        return
+    except (ConflictError, AccessDenied, NotFound) as exc:
+        st.error(md_escape(str(exc)))
+        return
+    for key in [k for k in st.session_state if str(k).startswith("screen_")]:
+        del st.session_state[key]
+    remember_screen(outcome)
+    st.rerun()
+
+
+def thresholds_panel(db: Database, actor: Actor) -> None:
+    """The clinic's screening thresholds; administrators can change them (each change is kept)."""
+    current = clinic_settings.screen_thresholds(db)
+    t = current.thresholds
+    origin = (
+        "Product defaults from the clinical reference §8.1–8.3."
+        if current.is_default
+        else f"Version {current.version}, set by {current.updated_by_name}."
+    )
+    st.caption(
+        md_escape(origin)
+        + " Several come from cardiac and heart-failure exercise tables and the pain model from tendinopathy, "
+        "not stroke: adopt the source your clinic prefers."
+    )
+    if not actor.is_admin:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Threshold": list(clinic_settings.THRESHOLD_FIELDS),
+                    "Value": [getattr(t, n) for n in clinic_settings.THRESHOLD_FIELDS],
+                }
+            ),
+            hide_index=True,
+        )
+        return
+    errors = FieldErrors()
+    labels = {
+        "stop_systolic_at_or_above": "Stop: systolic at or above (mmHg)",
+        "stop_diastolic_at_or_above": "Stop: diastolic at or above (mmHg)",
+        "caution_systolic_above": "Caution: systolic above (mmHg)",
+        "caution_diastolic_above": "Caution: diastolic above (mmHg)",
+        "stop_heart_rate_above": "Stop: resting heart rate above (bpm)",
+        "caution_heart_rate_at_or_above": "Caution: resting heart rate at or above (bpm)",
+        "stop_pain_above": "Stop: pain now above (0–10)",
+        "caution_pain_above": "Caution: pain now above (0–10)",
+    }
+    values: dict[str, Any] = {}
+    with st.form(f"thresholds_{current.version}"):
+        cols = st.columns(2)
+        for i, name in enumerate(clinic_settings.THRESHOLD_FIELDS):
+            with cols[i % 2]:
+                whole = isinstance(getattr(t, name), int)
+                values[name] = st.number_input(
+                    labels.get(name, name),
+                    value=getattr(t, name),
+                    step=1 if whole else 1.0,
+                    key=f"thr_{current.version}_{name}",
+                )
+                errors.slot(name)
+        submitted = st.form_submit_button("Save thresholds")
+    if submitted:
+        try:
+            clinic_settings.save_screen_thresholds(db, actor, values, expected_version=current.version)
+        except (ValidationError, ValidationErrors) as exc:
+            errors.show(exc)
+            return
+        except (ConflictError, AccessDenied) as exc:
+            st.error(md_escape(str(exc)))
+            return
+        flash("success", "Screening thresholds saved.")
+        st.rerun()
+
+
+# --- next session: loads, reasons, confirmation and override --------------------------------------------
+
+
+def next_session(
+    db: Database, actor: Actor, plan_id: int, plan_version: int, items: list[plans.ItemPrescription], *, day: date
+) -> None:
+    """Each exercise's load for the next session with its reason; confirm large increases, override any load."""
+    if not items:
+        return
+    week = items[0].week
+    st.subheader(f"Next session · plan week {week} ({items[0].phase_name.lower()})")
+    st.caption(f"From {day.isoformat()}. Sets and reps follow the plan's week; the load follows the progression rule.")
+    for p in items:
+        with st.container(border=True):
+            left, middle, right = st.columns([4, 3, 2])
+            with left:
+                st.markdown(f"**{md_escape(p.label)}**")
+                st.caption(f"{p.sets} set(s) × {p.reps_range[0]}–{p.reps_range[1]} reps (target {p.target_reps})")
+            with middle:
+                verb = ACTION_TEXT.get(p.action, p.action)
+                st.markdown(f"**{md_escape(p.load_text)}** · {md_escape(verb)}")
+                if p.percent_of_baseline is not None:
+                    st.caption(f"{p.percent_of_baseline:.0f} % of the baseline 1RM")
+            with right:
+                if p.pending_confirmation and st.button(
+                    f"Confirm {p.proposed_text}", key=f"confirm_{p.decision_id}", type="primary", width="stretch"
+                ):
+                    _confirm(db, actor, plan_id, plan_version, p)
+                _override(db, actor, plan_id, plan_version, p)
+            if p.pending_confirmation:
+                st.warning(
+                    md_escape(
+                        f"The rule suggests {p.proposed_text}, more than 10 % above the current load: "
+                        "a clinician must confirm it (or override it) before it is used."
+                    )
+                )
+            if p.deload:
+                st.info("Lighter (deload) week.")
+            if p.retest_due:
+                st.info("Re-test due this week: repeat the core measures and the repetition maximum.")
+            st.caption(md_escape(p.reason))
+
+
+def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
+    try:
+        plans.confirm_increase(db, actor, plan_id, p.decision_id, expected_version=version)
+    except (ConflictError, AccessDenied, NotFound) as exc:
+        flash("error", str(exc))
+        st.rerun()
+    flash("success", f"Increase to {p.proposed_text} confirmed for {p.label}.")
+    st.rerun()
+
+
+def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
+    with st.popover("Override", width="stretch"):
+        errors = FieldErrors()
+        prefix = f"override_{p.item_id}"
+        if p.uses_bands:
+            level = st.selectbox(
+                "Band for the next session",
+                list(range(len(p.band_colours))),
+                index=p.band_level or 0,
+                format_func=lambda i: p.band_colours[i],
+                key=f"{prefix}_band",
+            )
+            load = None
+        else:
+            load = st.number_input(
+                "Load for the next session (kg)",
+                min_value=0.0,
+                max_value=1000.0,
+                value=float(p.load_kg or 0.0),
+                step=0.5,
+                key=f"{prefix}_load",
+            )
+            level = None
+        errors.slot("override_load")
+        reason = st.text_input("Reason (kept in the record)", key=f"{prefix}_reason", max_chars=500)
+        errors.slot("override_reason")
+        if st.button("Save override", key=f"{prefix}_save", type="primary"):
+            try:
+                plans.override_load(
+                    db,
+                    actor,
+                    plan_id,
+                    p.item_id,
+                    expected_version=version,
+                    reason=reason,
+                    load_kg=load,
+                    band_level=level,
+                )
+            except (ValidationError, ValidationErrors) as exc:
+                errors.show(exc)
+                return
+            except (ConflictError, AccessDenied, NotFound) as exc:
+                flash("error", str(exc))
+                st.rerun()
+            st.session_state.pop(f"{prefix}_reason", None)
+            flash("success", f"Override saved for {p.label}; the progression continues from it.")
+            st.rerun()
+
+
+# --- logging a session ---------------------------------------------------------------------------------------
+
+
+def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) -> None:
+    """The session's prescription as an editable table; saving stores every set or none."""
+    record = open_session.record
+    screen_result(record.screen_outcome or "go", open_session.lines)
+    st.subheader(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
+    st.caption(
+        "Loads and reps are filled in from the prescription: change what differs. Clear “Reps done” for a set "
+        "that was not done. Pain during and after are 0–10."
+    )
+    has_bands = any(p.uses_bands for p in open_session.prescriptions)
+    has_kg = any(not p.uses_bands for p in open_session.prescriptions)
+    colours = sorted({c for p in open_session.prescriptions for c in p.band_colours})
+    frame = pd.DataFrame(open_session.rows, columns=list(sessions.LOG_COLUMNS))
+    hidden = [sessions.ITEM] + ([] if has_bands else [sessions.BAND]) + ([] if has_kg else [sessions.LOAD])
+    config: dict[str, Any] = {name: None for name in hidden}
+    config.update(
+        {
+            sessions.LOAD: st.column_config.NumberColumn(min_value=0.0, max_value=1000.0, step=0.5, format="%.1f"),
+            sessions.BAND: st.column_config.SelectboxColumn(options=colours, help="Band exercises only."),
+            sessions.REPS: st.column_config.NumberColumn(min_value=0, max_value=100, step=1),
+            sessions.EFFORT: st.column_config.NumberColumn(min_value=0.0, max_value=10.0, step=0.5, help=EFFORT_HELP),
+            sessions.PAIN_DURING: st.column_config.NumberColumn(min_value=0, max_value=10, step=1),
+            sessions.PAIN_AFTER: st.column_config.NumberColumn(min_value=0, max_value=10, step=1),
+        }
+    )
+    edited = st.data_editor(
+        frame,
+        key=f"log_{record.id}_{record.version}",
+        hide_index=True,
+        num_rows="fixed",
+        disabled=[sessions.EXERCISE, sessions.SIDE, sessions.SET, sessions.TARGET],
+        column_config=config,
+        row_height=44,
+    )
+    if st.button("Save session (all sets)", key="save_log", type="primary"):
+        try:
+            result = sessions.save_log(
+                db, actor, record.id, expected_version=record.version, rows=edited.to_dict("records")
+            )
+        except (ValidationError, ValidationErrors) as exc:
+            _error_list(exc, "Nothing was saved. Please correct these cells:")
+            return
+        except (ConflictError, AccessDenied, NotFound) as exc:
+            flash("error", str(exc))
+            st.rerun()
+        flash("success", f"Session saved: {result.sets_saved} set(s). The next session's loads are below.")
+        st.rerun()
+    with st.expander("The session did not go ahead"):
+        reason = st.text_input("Why not?", key=f"not_performed_{record.id}", max_chars=500)
+        if st.button("Record as not performed", key="not_performed_save"):
+            try:
+                sessions.mark_not_performed(db, actor, record.id, expected_version=record.version, reason=reason)
+            except (ValidationError, ValidationErrors) as exc:
+                _error_list(exc)
+                return
+            except (ConflictError, AccessDenied, NotFound) as exc:
+                flash("error", str(exc))
+                st.rerun()
+            flash("info", "Recorded as not performed; every load stays as it is.")
+            st.rerun()
+
+
+# --- the plan overview -------------------------------------------------------------------------------------
+
+
+def plan_summary(ov: plans.PlanOverview) -> None:
+    """The phases with their rationale, the rhythm, the neural period and the baselines."""
+    st.subheader("Phases")
+    for phase in ov.phases:
+        with st.container(border=True):
+            st.markdown(
+                f"**{md_escape(phase.name)}** · weeks {phase.weeks} · {phase.percent_1rm} 1RM · "
+                f"{phase.sets} set(s) · {phase.reps} reps"
+            )
+            st.caption(md_escape("Why: " + phase.rationale))
+            st.caption(md_escape(f"Sources: {phase.sources}. Evidence: {phase.evidence}."))
+    for line in ov.rhythm:
+        st.caption(md_escape(line))
+    if ov.neural_text:
+        st.info(md_escape(ov.neural_text))
+    if not ov.items.empty:
+        st.subheader("Baselines")
+        st.dataframe(ov.items, hide_index=True, width="stretch")
+    if not ov.schedule.empty:
+        with st.expander("The template's schedule by week (from the baseline 1RM)"):
+            st.caption(
+                "What the phase template alone would prescribe. Session to session, the progression rule moves "
+                "the load from the starting load; sets and reps follow this schedule."
+            )
+            st.dataframe(ov.schedule, hide_index=True, width="stretch")
+
+
+def progress_charts(ov: plans.PlanOverview) -> None:
+    if not any(not c.points.empty for c in ov.charts):
+        st.info("No sessions logged yet: the charts appear after the first session is saved.")
+        return
+    for chart in ov.charts:
+        if chart.points.empty:
+            st.caption(md_escape(f"{chart.label}: no sets logged yet."))
+            continue
+        st.altair_chart(
+            load_chart(chart.points, chart.bands, title=chart.label, bands_are_nominal=chart.uses_bands),
+            width="stretch",
+        )
+
+
+# --- building a plan ---------------------------------------------------------------------------------------
+
+
+def _baseline_inputs(exercise: Exercise, side: str | None, errors: FieldErrors) -> dict[str, Any] | None:
+    prefix = plans.baseline_prefix(exercise.key, side)
+    key = f"pb_{exercise.key}_{side or 'both'}"
+    if side is not None:
+        label = plans.SIDE_TEXT[side]
+        if not st.checkbox(f"Include the {label.lower()}", value=True, key=f"{key}_on"):
+            return None
+    methods = ["estimated_submaximal", "tested_1rm"]
+    method = st.radio(
+        "Baseline",
+        methods,
+        format_func=lambda m: plans.METHOD_TEXT[m],
+        horizontal=True,
+        key=f"{key}_method",
+        label_visibility="collapsed",
+    )
+    entry: dict[str, Any] = {"exercise_key": exercise.key, "side": side, "method": method}
+    cols = st.columns(2)
+    if method == "tested_1rm":
+        with cols[0]:
+            entry["one_rm_kg"] = st.number_input(
+                "Tested 1RM (kg)", min_value=0.0, max_value=1000.0, value=None, step=0.5, key=f"{key}_one_rm"
+            )
+            errors.slot(prefix + "one_rm_kg")
+    else:
+        with cols[0]:
+            entry["load_kg"] = st.number_input(
+                "Load lifted (kg)", min_value=0.0, max_value=1000.0, value=None, step=0.5, key=f"{key}_load"
+            )
+            errors.slot(prefix + "load_kg")
+        with cols[1]:
+            entry["reps"] = st.number_input(
+                "Reps completed (1–12)",
+                min_value=1,
+                max_value=30,
+                value=None,
+                step=1,
+                key=f"{key}_reps",
+                help="Taken to (near) failure. 1–10 reps give the best estimate; 11–12 are marked low accuracy.",
+            )
+            errors.slot(prefix + "reps")
+    filled = entry.get("one_rm_kg") is not None or (entry.get("load_kg") is not None and entry.get("reps") is not None)
+    if filled:
+        try:
+            preview = plans.preview_baseline(
+                method, one_rm_kg=entry.get("one_rm_kg"), load_kg=entry.get("load_kg"), reps=entry.get("reps")
+            )
+        except (ValidationError, ValidationErrors) as exc:
+            message = exc.message if isinstance(exc, ValidationError) else "; ".join(exc.by_field().values())
+            st.caption(md_escape(message))
+        else:
+            st.caption(md_escape(f"1RM {preview.one_rm_kg:.1f} kg · {preview.detail}"))
+            if preview.low_accuracy:
+                st.warning("Low-accuracy estimate (11–12 reps): prefer a heavier load for 10 reps or fewer.")
+    return entry
+
+
+def _pair(label: str, value: tuple[Any, Any], key: str, *, step: float | int, low: float | int, high: float | int):  # type: ignore[no-untyped-def]
+    a, b = st.columns(2)
+    first = a.number_input(f"{label} from", low, high, value=value[0], step=step, key=f"{key}_a")
+    second = b.number_input(f"{label} to", low, high, value=value[1], step=step, key=f"{key}_b")
+    return (first, second)
+
+
+def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, Any]:
+    values = plans.template_values(template)
+    out: dict[str, Any] = {"phases": {}}
+    cols = st.columns(3)
+    with cols[0]:
+        out["sessions_per_week"] = _pair(
+            "Sessions a week", values["sessions_per_week"], "tpl_sessions", step=1, low=1, high=7
+        )
+        errors.slot("template.sessions_per_week")
+    with cols[1]:
+        out["deload_every_weeks"] = st.number_input(
+            "Lighter (deload) week every … weeks (0 = none)",
+            0,
+            52,
+            value=values["deload_every_weeks"],
+            step=1,
+            key="tpl_deload",
+            help="Coaches use a lighter week every 4–6 weeks (Bell 2022/2024; strength sport, not rehab).",
+        )
+        errors.slot("template.deload_every_weeks")
+    with cols[2]:
+        out["reassessment_every_weeks"] = st.number_input(
+            "Re-test every … weeks", 1, 52, value=values["reassessment_every_weeks"], step=1, key="tpl_retest"
+        )
+        errors.slot("template.reassessment_every_weeks")
+    for phase in template.phases:
+        v = values["phases"][phase.key]
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(phase.name)}** (from week {phase.first_week})")
+            st.caption(md_escape("Why: " + phase.rationale))
+            edits: dict[str, Any] = {}
+            c1, c2, c3, c4 = st.columns(4)
+            with c1:
+                edits["percent_1rm"] = _pair(
+                    "%1RM", v["percent_1rm"], f"tpl_{phase.key}_pct", step=5.0, low=1.0, high=100.0
+                )
+            with c2:
+                edits["sets"] = _pair("Sets", v["sets"], f"tpl_{phase.key}_sets", step=1, low=1, high=10)
+            with c3:
+                edits["reps_start"] = _pair(
+                    "Reps early", v["reps_start"], f"tpl_{phase.key}_rs", step=1, low=1, high=100
+                )
+            with c4:
+                edits["reps_end"] = _pair("Reps later", v["reps_end"], f"tpl_{phase.key}_re", step=1, low=1, high=100)
+            if phase.last_week is not None:
+                edits["last_week"] = st.number_input(
+                    "Last week of this phase", 1, 520, value=v["last_week"], step=1, key=f"tpl_{phase.key}_last"
+                )
+            for name in ("percent_1rm", "sets", "reps_start", "reps_end", "last_week"):
+                errors.slot(f"template.{phase.key}.{name}")
+            out["phases"][phase.key] = edits
+    out["above_guideline_reason"] = st.text_input(
+        "Reason for going above 80 % 1RM (only if you do)",
+        key="tpl_reason",
+        max_chars=500,
+        help="The AHA/ASA statement recommends 50–80 % 1RM for stroke survivors; trials used 80–84 %.",
+    )
+    errors.slot("template.above_guideline_reason")
+    errors.slot("template.phases")
+    return out
+
+
+def _exercise_label(exercise: Exercise) -> str:
+    sides = "one side at a time" if exercise.unilateral else "both sides"
+    kit = exercise.equipment.value.replace("_", " ")
+    return f"{exercise.name} · {kit}, {sides}"
+
+
+def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plans.PlanOverview, *, today: date) -> None:
+    """Choose exercises, enter each baseline, adjust the template, then create the plan in one save."""
+    errors = FieldErrors()
+    library = ov.exercises
+    order = sorted(library, key=lambda k: (library[k].body_region.value, library[k].name))
+    chosen = st.multiselect(
+        "Exercises",
+        order,
+        format_func=lambda k: _exercise_label(library[k]),
+        key="pb_exercises",
+        placeholder="Choose exercises",
+    )
+    errors.slot("baselines")
+    baselines: list[dict[str, Any]] = []
+    for key in chosen:
+        exercise = library[key]
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(exercise.name)}**")
+            sides = ["paretic", "non_paretic"] if exercise.unilateral else [None]
+            for side in sides:
+                if side is not None:
+                    st.markdown(md_escape(plans.SIDE_TEXT[side]))
+                entry = _baseline_inputs(exercise, side, errors)
+                if entry is not None:
+                    baselines.append(entry)
+    left, right = st.columns(2)
+    with left:
+        rule = st.selectbox(
+            "Progression rule", list(plans.RULE_LABELS), format_func=plans.RULE_LABELS.__getitem__, key="pb_rule"
+        )
+        errors.slot("rule")
+    with right:
+        start = st.date_input("Start date", value=today, key="pb_start", format="YYYY-MM-DD")
+        errors.slot("start_date")
+    with st.expander("Phases and rhythm for this plan (defaults from the clinical reference)"):
+        template = _template_editor(ov.template if ov.plan is None else plans.DEFAULT_TEMPLATE, errors)
+    notes = st.text_area("Notes (optional)", key="pb_notes", max_chars=2000)
+    if ov.plan is not None:
+        st.warning("Creating a new plan ends the current one. It stays readable with all its sessions.")
+    if st.button("Create plan", type="primary", key="pb_create"):
+        try:
+            plans.create_plan(
+                db,
+                actor,
+                patient_id,
+                baselines=baselines,
+                template=template,
+                rule=rule,
+                start_date=start,
+                notes=notes,
+            )
+        except (ValidationError, ValidationErrors) as exc:
+            errors.show(exc)
+            return
+        except (ConflictError, AccessDenied, NotFound) as exc:
+            st.error(md_escape(str(exc)))
+            return
+        for name in [k for k in st.session_state if str(k).startswith(("pb_", "tpl_"))]:
+            del st.session_state[name]
+        flash("success", "Plan created.")
+        st.rerun()
+
+
+def custom_exercise_form(db: Database, actor: Actor) -> None:
+    """Add an exercise to the clinic's library (available to every plan from then on)."""
+    errors = FieldErrors()
+    with st.form("custom_exercise", clear_on_submit=False):
+        name = st.text_input("Name", key="cx_name", max_chars=120)
+        errors.slot("name")
+        cols = st.columns(2)
+        regions = [r.value for r in BodyRegion]
+        kits = [e.value for e in Equipment]
+        with cols[0]:
+            region = st.selectbox("Body region", regions, format_func=lambda v: v.replace("_", " "), key="cx_region")
+            errors.slot("body_region")
+            sides = st.radio("Trained", ["one side at a time", "both sides together"], horizontal=True, key="cx_sides")
+            errors.slot("unilateral")
+        with cols[1]:
+            kit = st.selectbox("Equipment", kits, format_func=lambda v: v.replace("_", " "), key="cx_equipment")
+            errors.slot("equipment")
+            step = st.number_input(
+                "Smallest load step (kg)",
+                min_value=0.0,
+                max_value=50.0,
+                value=None,
+                step=0.5,
+                key="cx_step",
+                help="Leave empty for the equipment's usual step (machine and cable 2.5 kg, free weight and "
+                "body weight 1 kg). Bands progress one band at a time.",
+            )
+            errors.slot("load_step_kg")
+        submitted = st.form_submit_button("Add exercise")
+    if submitted:
+        data = {
+            "name": name,
+            "body_region": region,
+            "unilateral": sides == "one side at a time",
+            "equipment": kit,
+            "load_step_kg": step,
+        }
+        try:
+            plans.add_custom_exercise(db, actor, data)
+        except (ValidationError, ValidationErrors) as exc:
+            errors.show(exc)
+            return
+        for key in [k for k in st.session_state if str(k).startswith("cx_")]:
+            del st.session_state[key]
+        flash("success", f"{name.strip()} added to the exercise library.")
+        st.rerun()
