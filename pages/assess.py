@@ -17,6 +17,7 @@ from rehab.ui.patient_context import current_patient, header
 from rehab.ui.timezones import clinic_timezone, to_utc
 
 _LAST = "_rehab_last_assessment"
+_NONCE = "_rehab_assess_entry"
 
 
 def render() -> None:
@@ -33,6 +34,8 @@ def render() -> None:
         assessment_results.show(assessments.results(db, actor, patient.id, last[1]))
         st.divider()
 
+    # Widget keys carry a per-entry number, so a saved entry's fields start empty for the next one.
+    nonce = st.session_state.setdefault(_NONCE, 0)
     tz = clinic_timezone()
     now = datetime.now(tz)
     c1, c2, c3 = st.columns([1, 1, 2])
@@ -72,9 +75,9 @@ def render() -> None:
         measure = measures.get(key)
         with st.container(border=True):
             st.subheader(measure.name, help=measure_help(measure))
-            entries[key] = entry_fields(measure, patient, f"as_{key}")
+            entries[key] = entry_fields(measure, patient, f"as{nonce}_{key}")
             slots[key] = st.empty()
-    note = st.text_area("Note (optional)", key="as_note", max_chars=2000)
+    note = st.text_area("Note (optional)", key=f"as{nonce}_note", max_chars=2000)
     if not st.button("Save assessment", type="primary", key="as_save"):
         return
     try:
@@ -92,8 +95,5 @@ def render() -> None:
         st.error("Nothing was saved. Correct the fields marked above.")
         return
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])
-    for key in [
-        k for k in st.session_state if str(k).startswith("as_") and k not in ("as_mode", "as_battery", "as_measure")
-    ]:
-        del st.session_state[key]
+    st.session_state[_NONCE] = nonce + 1
     st.rerun()

@@ -28,9 +28,9 @@ def _change_line(label: str, change: Change | None) -> None:
     sign = "+" if change.delta > 0 else ""
     st.markdown(
         f"{VERDICT_ICON[change.improved]} **{label}:** {sign}{fmt(round(change.delta, 2))} {change.unit}: "
-        f"{change.verdict}"
+        f"{change.verdict}",
+        help=change.reason,
     )
-    st.caption(md_escape(change.reason))
 
 
 def show(results: list[Result]) -> None:
@@ -47,7 +47,7 @@ def show(results: list[Result]) -> None:
                     st.markdown(f"Category: **{md_escape(result.interpretation.category)}**")
                 st.caption(md_escape(result.working))
             for flag in result.interpretation.flags:
-                st.warning(f"{flag.message} Source: {flag.source}.", icon=":material/flag:")
+                st.warning(f"{flag.message} ({flag.source})", icon=":material/flag:")
             interp = result.interpretation
             if interp.since_previous is None:
                 st.caption("First result for this measure: later results will be compared with it.")

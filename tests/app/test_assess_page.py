@@ -23,7 +23,7 @@ def test_berg_item_by_item_total_and_flags(app_db: Database) -> None:
     admin, pid, at = _assess_app(app_db)
     at.selectbox(key="as_measure").set_value("bbs").run()
     for number, score in enumerate(BERG, start=1):
-        at.segmented_control(key=f"as_bbs_item_{number}").set_value(score)
+        at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
     at.run()
     assert any("Scored 14 of 14 items · total so far 41 points" in c.value for c in at.caption)
     at.button(key="as_save").click().run()
@@ -36,13 +36,15 @@ def test_berg_item_by_item_total_and_flags(app_db: Database) -> None:
     warnings = " ".join(w.value for w in at.warning)
     assert "stroke fall-risk" in warnings and "50.5" in warnings  # 41 < 50.5 (Matsumoto 2024)
     assert any("low fall risk" in m.value for m in at.markdown)  # 41 is in the 41-56 band
+    # The next entry starts empty.
+    assert at.segmented_control(key="as1_bbs_item_1").value is None
 
 
 def test_incomplete_entry_shows_error_and_saves_nothing(app_db: Database) -> None:
     admin, pid, at = _assess_app(app_db)
     at.selectbox(key="as_measure").set_value("bbs").run()
     for number, score in enumerate(BERG[:13], start=1):
-        at.segmented_control(key=f"as_bbs_item_{number}").set_value(score)
+        at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
     at.button(key="as_save").click().run()
     messages = [e.value for e in at.error]
     assert any("item 14" in m for m in messages), messages
@@ -55,11 +57,11 @@ def test_battery_records_several_measures_at_once(app_db: Database) -> None:
     at.radio(key="as_mode").set_value("battery").run()
     at.selectbox(key="as_battery").set_value("posture").run()
     for number, score in enumerate([3] * 12, start=1):
-        at.segmented_control(key=f"as_pass_item_{number}").set_value(score)
+        at.segmented_control(key=f"as0_pass_item_{number}").set_value(score)
     for number, score in enumerate([5, 8, 4], start=1):
-        at.segmented_control(key=f"as_tis_item_{number}").set_value(score)
-    at.number_input(key="as_wb_symmetry_p").set_value(30.0)
-    at.number_input(key="as_wb_symmetry_np").set_value(45.0)
+        at.segmented_control(key=f"as0_tis_item_{number}").set_value(score)
+    at.number_input(key="as0_wb_symmetry_p").set_value(30.0)
+    at.number_input(key="as0_wb_symmetry_np").set_value(45.0)
     at.button(key="as_save").click().run()
     values = {r.measure_key: r.value for r in assessments.history(app_db, admin, pid)}
     # PASS 12 x 3 = 36; TIS 5 + 8 + 4 = 17; weight bearing 30 / 75 = 40 %
