@@ -118,3 +118,38 @@ def test_other_care_team_cannot_record_or_read(db: Database) -> None:
         assessments.record(db, cara, pid, taken_at=T0, entries={"tug": {"value": 12}})
     with pytest.raises(AccessDenied):
         assessments.history(db, cara, pid)
+
+
+def test_garbage_entries_never_write(sqlite_db: Database) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from rehab.domain import measures
+
+    admin, pid = _patient(sqlite_db)
+    junk = st.one_of(
+        st.none(),
+        st.text(max_size=10),
+        st.integers(-(10**9), 10**9),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.lists(st.one_of(st.integers(-3, 9), st.none(), st.floats()), max_size=17),
+        st.dictionaries(st.sampled_from(["left", "right"]), st.lists(st.floats(), max_size=3), max_size=2),
+    )
+    entry = st.dictionaries(
+        st.sampled_from(["items", "value", "sides", "trials", "unit", "site", "method"]), junk, max_size=4
+    )
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(key=st.sampled_from([m.key for m in measures.all_measures()]), raw=entry, bad=junk)
+    def attempt(key: str, raw: dict, bad: object) -> None:  # type: ignore[type-arg]
+        before = len(assessments.history(sqlite_db, admin, pid))
+        entries = {key: raw, "tug": {"value": bad}}
+        try:
+            assessments.record(sqlite_db, admin, pid, taken_at=T0, entries=entries)
+        except ValidationErrors as exc:
+            assert exc.errors and all("." in e.field for e in exc.errors)
+            assert len(assessments.history(sqlite_db, admin, pid)) == before
+            return
+        assert len(assessments.history(sqlite_db, admin, pid)) > before
+
+    attempt()
