@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import accounts, assess, audit, patient_record, patients, register, signin
+from pages import plan as plan_page
+from pages import treatment as treatment_page
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
 from rehab.ui.errors import run_page
@@ -21,6 +23,8 @@ else:
             st.Page(patient_record.render, title="Patient record", url_path=nav.PATIENT, icon=":material/person:"),
             st.Page(register.render, title="Register patient", url_path=nav.REGISTER, icon=":material/person_add:"),
             st.Page(assess.render, title="Record assessment", url_path=nav.ASSESS, icon=":material/assignment_add:"),
+            st.Page(plan_page.render, title="Loading plan", url_path=nav.PLAN, icon=":material/fitness_center:"),
+            st.Page(treatment_page.render, title="Treatment", url_path=nav.TREATMENT, icon=":material/exercise:"),
         ]
     }
     if actor.is_admin:

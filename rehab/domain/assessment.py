@@ -315,10 +315,15 @@ def interpret(
     sex: str | None = None,
     side: str | None = None,
     population: str | None = None,
+    overrides: Mapping[str, float] | None = None,
 ) -> Interpretation:
     """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged)."""
     cat = measures.category(key, value)
-    raised = measures.flags(key, value, age=age, sex=sex, side=side)
-    before = None if previous is None else measures.change(key, previous, value, population=population)
-    baseline = None if first is None else measures.change(key, first, value, population=population)
+    raised = measures.flags(key, value, age=age, sex=sex, side=side, overrides=overrides)
+    before = (
+        None if previous is None else measures.change(key, previous, value, population=population, overrides=overrides)
+    )
+    baseline = (
+        None if first is None else measures.change(key, first, value, population=population, overrides=overrides)
+    )
     return Interpretation(cat.label if cat else None, raised, before, baseline)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rehab.charts import load_chart
+from rehab.charts import LOAD_CHART_HELP, load_chart
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.services import plans, sessions
@@ -23,6 +23,8 @@ from rehab.ui.forms import FieldErrors
 
 _FLASH = "_rehab_plan_flash"
 _SCREEN = "_rehab_last_screen"
+_JUST_LOGGED = "_rehab_just_logged"
+_SCREEN_FORM = "_rehab_screen_form"
 OUTCOME_TEXT = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
 ACTION_TEXT = {
     "start": "Starting load",
@@ -32,8 +34,8 @@ ACTION_TEXT = {
     "override": "Clinician's load",
 }
 SCREEN_OK_NOTE = (
-    "Only a clear 'go' lets a load rise: the screen's result reaches the progression rule as screen_ok, "
-    "so after a 'go with caution' or a 'stop' no load is increased."
+    "Only a clear 'go' allows a load increase after the session. After 'go with caution' loads are kept or "
+    "lowered; a 'stop' records the session as not performed and every load stays as it is."
 )
 EFFORT_HELP = (
     "Effort 0–10 from reps in reserve: 10 = could not do another rep, 9 = one more was possible, "
@@ -84,9 +86,15 @@ def remember_screen(outcome: sessions.ScreenOutcome) -> None:
 
 
 def show_remembered_screen() -> None:
+    """A stop has no open session to show its screen on, so its result is shown once after the rerun."""
     outcome = st.session_state.pop(_SCREEN, None)
-    if isinstance(outcome, sessions.ScreenOutcome):
+    if isinstance(outcome, sessions.ScreenOutcome) and outcome.outcome == "stop":
         screen_result(outcome.outcome, outcome.lines)
+
+
+def just_logged() -> bool:
+    """True once after a session's sets were saved (the page then leads with the next session's loads)."""
+    return bool(st.session_state.pop(_JUST_LOGGED, False))
 
 
 def _yes_no(label: str, key: str) -> bool | None:
@@ -97,28 +105,31 @@ def _yes_no(label: str, key: str) -> bool | None:
 def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, earliest: date) -> None:
     """Resting BP and heart rate, pain now and three questions; saving records the session."""
     errors = FieldErrors()
+    # A fresh set of widget keys after each screen, so earlier answers are never carried into a new session.
+    gen = int(st.session_state.get(_SCREEN_FORM, 0))
+    key = f"screen_{gen}"
     with st.form("readiness"):
         day = st.date_input(
-            "Session date", value=today, min_value=earliest, max_value=today, key="screen_date", format="YYYY-MM-DD"
+            "Session date", value=today, min_value=earliest, max_value=today, key=f"{key}_date", format="YYYY-MM-DD"
         )
         errors.slot("session_date")
         left, middle, right = st.columns(3)
         with left:
-            systolic = st.number_input("Resting systolic (mmHg)", 60, 300, value=None, step=1, key="screen_sbp")
+            systolic = st.number_input("Resting systolic (mmHg)", 60, 300, value=None, step=1, key=f"{key}_sbp")
             errors.slot("systolic_mmhg")
-            diastolic = st.number_input("Resting diastolic (mmHg)", 30, 200, value=None, step=1, key="screen_dbp")
+            diastolic = st.number_input("Resting diastolic (mmHg)", 30, 200, value=None, step=1, key=f"{key}_dbp")
             errors.slot("diastolic_mmhg")
         with middle:
-            heart_rate = st.number_input("Resting heart rate (bpm)", 20, 250, value=None, step=1, key="screen_hr")
+            heart_rate = st.number_input("Resting heart rate (bpm)", 20, 250, value=None, step=1, key=f"{key}_hr")
             errors.slot("resting_heart_rate_bpm")
-            pain = st.number_input("Pain now (0–10)", 0, 10, value=None, step=1, key="screen_pain")
+            pain = st.number_input("Pain now (0–10)", 0, 10, value=None, step=1, key=f"{key}_pain")
             errors.slot("pain_now")
         with right:
-            neuro = _yes_no("New or worsening neurological symptoms?", "screen_neuro")
+            neuro = _yes_no("New or worsening neurological symptoms?", f"{key}_neuro")
             errors.slot("new_neuro_symptoms")
-            chest = _yes_no("Chest pain?", "screen_chest")
+            chest = _yes_no("Chest pain?", f"{key}_chest")
             errors.slot("chest_pain")
-            unwell = _yes_no("Feeling unwell or feverish?", "screen_unwell")
+            unwell = _yes_no("Feeling unwell or feverish?", f"{key}_unwell")
             errors.slot("unwell_or_fever")
         submitted = st.form_submit_button("Check readiness", type="primary")
     st.caption(SCREEN_OK_NOTE)
@@ -141,8 +152,7 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
     except (ConflictError, AccessDenied, NotFound) as exc:
         st.error(md_escape(str(exc)))
         return
-    for key in [k for k in st.session_state if str(k).startswith("screen_")]:
-        del st.session_state[key]
+    st.session_state[_SCREEN_FORM] = gen + 1
     remember_screen(outcome)
     st.rerun()
 
@@ -193,6 +203,7 @@ def thresholds_panel(db: Database, actor: Actor) -> None:
                     labels.get(name, name),
                     value=getattr(t, name),
                     step=1 if whole else 1.0,
+                    format=None if whole else "%.0f",
                     key=f"thr_{current.version}_{name}",
                 )
                 errors.slot(name)
@@ -232,7 +243,8 @@ def next_session(
                 verb = ACTION_TEXT.get(p.action, p.action)
                 st.markdown(f"**{md_escape(p.load_text)}** · {md_escape(verb)}")
                 if p.percent_of_baseline is not None:
-                    st.caption(f"{p.percent_of_baseline:.0f} % of the baseline 1RM")
+                    note = " · re-test the 1RM to re-anchor the plan" if p.above_baseline_guideline else ""
+                    st.caption(f"{p.percent_of_baseline:.0f} % of the baseline 1RM{note}")
             with right:
                 if p.pending_confirmation and st.button(
                     f"Confirm {p.proposed_text}", key=f"confirm_{p.decision_id}", type="primary", width="stretch"
@@ -322,22 +334,31 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
     st.subheader(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
     st.caption(
         "Loads and reps are filled in from the prescription: change what differs. Clear “Reps done” for a set "
-        "that was not done. Pain during and after are 0–10."
+        "that was not done. Effort 0–10 from reps in reserve (10 = no rep left); pain during and after 0–10."
     )
     has_bands = any(p.uses_bands for p in open_session.prescriptions)
     has_kg = any(not p.uses_bands for p in open_session.prescriptions)
     colours = sorted({c for p in open_session.prescriptions for c in p.band_colours})
     frame = pd.DataFrame(open_session.rows, columns=list(sessions.LOG_COLUMNS))
-    hidden = [sessions.ITEM] + ([] if has_bands else [sessions.BAND]) + ([] if has_kg else [sessions.LOAD])
+    hidden = (
+        [sessions.ITEM, sessions.SET] + ([] if has_bands else [sessions.BAND]) + ([] if has_kg else [sessions.LOAD])
+    )
     config: dict[str, Any] = {name: None for name in hidden}
+    number = st.column_config.NumberColumn
     config.update(
         {
-            sessions.LOAD: st.column_config.NumberColumn(min_value=0.0, max_value=1000.0, step=0.5, format="%.1f"),
-            sessions.BAND: st.column_config.SelectboxColumn(options=colours, help="Band exercises only."),
-            sessions.REPS: st.column_config.NumberColumn(min_value=0, max_value=100, step=1),
-            sessions.EFFORT: st.column_config.NumberColumn(min_value=0.0, max_value=10.0, step=0.5, help=EFFORT_HELP),
-            sessions.PAIN_DURING: st.column_config.NumberColumn(min_value=0, max_value=10, step=1),
-            sessions.PAIN_AFTER: st.column_config.NumberColumn(min_value=0, max_value=10, step=1),
+            sessions.EXERCISE: st.column_config.TextColumn(width="medium", pinned=True),
+            sessions.LOAD: number(min_value=0.0, max_value=1000.0, step=0.5, format="%.1f", width="small"),
+            sessions.BAND: st.column_config.SelectboxColumn(
+                options=colours, width="small", help="Band exercises only."
+            ),
+            sessions.TARGET: number(width="small", help="Target reps for this week."),
+            sessions.REPS: number(
+                min_value=0, max_value=100, step=1, width="small", help="Clear if the set was not done."
+            ),
+            sessions.EFFORT: number(min_value=0.0, max_value=10.0, step=0.5, width="small", help=EFFORT_HELP),
+            sessions.PAIN_DURING: number(min_value=0, max_value=10, step=1, width="small", help="Pain 0–10 during."),
+            sessions.PAIN_AFTER: number(min_value=0, max_value=10, step=1, width="small", help="Pain 0–10 after."),
         }
     )
     edited = st.data_editor(
@@ -345,9 +366,10 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
         key=f"log_{record.id}_{record.version}",
         hide_index=True,
         num_rows="fixed",
-        disabled=[sessions.EXERCISE, sessions.SIDE, sessions.SET, sessions.TARGET],
+        disabled=[sessions.EXERCISE, sessions.SET, sessions.TARGET],
         column_config=config,
         row_height=44,
+        placeholder="",
     )
     if st.button("Save session (all sets)", key="save_log", type="primary"):
         try:
@@ -361,6 +383,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
             flash("error", str(exc))
             st.rerun()
         flash("success", f"Session saved: {result.sets_saved} set(s). The next session's loads are below.")
+        st.session_state[_JUST_LOGGED] = True
         st.rerun()
     with st.expander("The session did not go ahead"):
         reason = st.text_input("Why not?", key=f"not_performed_{record.id}", max_chars=500)
@@ -393,6 +416,9 @@ def plan_summary(ov: plans.PlanOverview) -> None:
             st.caption(md_escape(f"Sources: {phase.sources}. Evidence: {phase.evidence}."))
     for line in ov.rhythm:
         st.caption(md_escape(line))
+    if ov.plan is not None and ov.plan.notes:
+        st.caption("Plan notes")
+        st.text(ov.plan.notes)
     if ov.neural_text:
         st.info(md_escape(ov.neural_text))
     if not ov.items.empty:
@@ -411,6 +437,7 @@ def progress_charts(ov: plans.PlanOverview) -> None:
     if not any(not c.points.empty for c in ov.charts):
         st.info("No sessions logged yet: the charts appear after the first session is saved.")
         return
+    st.caption(LOAD_CHART_HELP)
     for chart in ov.charts:
         if chart.points.empty:
             st.caption(md_escape(f"{chart.label}: no sets logged yet."))
@@ -441,6 +468,9 @@ def _baseline_inputs(exercise: Exercise, side: str | None, errors: FieldErrors) 
         label_visibility="collapsed",
     )
     entry: dict[str, Any] = {"exercise_key": exercise.key, "side": side, "method": method}
+    if exercise.uses_bands and side != "non_paretic":
+        bands = ", ".join(f"{b.colour} ≈ {b.nominal_kg:g} kg" for b in exercise.band_levels)
+        st.caption(md_escape(f"Band exercise: enter the band's nominal resistance as the load ({bands})."))
     cols = st.columns(2)
     if method == "tested_1rm":
         with cols[0]:
@@ -481,11 +511,11 @@ def _baseline_inputs(exercise: Exercise, side: str | None, errors: FieldErrors) 
     return entry
 
 
-def _pair(label: str, value: tuple[Any, Any], key: str, *, step: float | int, low: float | int, high: float | int):  # type: ignore[no-untyped-def]
-    a, b = st.columns(2)
-    first = a.number_input(f"{label} from", low, high, value=value[0], step=step, key=f"{key}_a")
-    second = b.number_input(f"{label} to", low, high, value=value[1], step=step, key=f"{key}_b")
-    return (first, second)
+def _range(  # type: ignore[no-untyped-def]
+    label: str, value: tuple[Any, Any], key: str, *, low: float | int, high: float | int, step: float | int, fmt=None
+):
+    """A from–to pair as one range slider: quick to set by touch."""
+    return st.slider(label, low, high, value=(value[0], value[1]), step=step, key=key, format=fmt)
 
 
 def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, Any]:
@@ -493,13 +523,13 @@ def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, 
     out: dict[str, Any] = {"phases": {}}
     cols = st.columns(3)
     with cols[0]:
-        out["sessions_per_week"] = _pair(
-            "Sessions a week", values["sessions_per_week"], "tpl_sessions", step=1, low=1, high=7
+        out["sessions_per_week"] = _range(
+            "Sessions a week", values["sessions_per_week"], "tpl_sessions", low=1, high=7, step=1
         )
         errors.slot("template.sessions_per_week")
     with cols[1]:
         out["deload_every_weeks"] = st.number_input(
-            "Lighter (deload) week every … weeks (0 = none)",
+            "Lighter week every … weeks (0 = none)",
             0,
             52,
             value=values["deload_every_weeks"],
@@ -515,29 +545,32 @@ def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, 
         errors.slot("template.reassessment_every_weeks")
     for phase in template.phases:
         v = values["phases"][phase.key]
+        key = f"tpl_{phase.key}"
         with st.container(border=True):
             st.markdown(f"**{md_escape(phase.name)}** (from week {phase.first_week})")
             st.caption(md_escape("Why: " + phase.rationale))
             edits: dict[str, Any] = {}
-            c1, c2, c3, c4 = st.columns(4)
-            with c1:
-                edits["percent_1rm"] = _pair(
-                    "%1RM", v["percent_1rm"], f"tpl_{phase.key}_pct", step=5.0, low=1.0, high=100.0
+            left, right = st.columns(2)
+            with left:
+                pct = (float(v["percent_1rm"][0]), float(v["percent_1rm"][1]))
+                edits["percent_1rm"] = _range("%1RM", pct, f"{key}_pct", low=10.0, high=100.0, step=1.0, fmt="%.0f %%")
+                errors.slot(f"template.{phase.key}.percent_1rm")
+                edits["reps_start"] = _range(
+                    "Reps, first half of the phase", v["reps_start"], f"{key}_rs", low=1, high=30, step=1
                 )
-            with c2:
-                edits["sets"] = _pair("Sets", v["sets"], f"tpl_{phase.key}_sets", step=1, low=1, high=10)
-            with c3:
-                edits["reps_start"] = _pair(
-                    "Reps early", v["reps_start"], f"tpl_{phase.key}_rs", step=1, low=1, high=100
+                errors.slot(f"template.{phase.key}.reps_start")
+            with right:
+                edits["sets"] = _range("Sets", v["sets"], f"{key}_sets", low=1, high=6, step=1)
+                errors.slot(f"template.{phase.key}.sets")
+                edits["reps_end"] = _range(
+                    "Reps, second half of the phase", v["reps_end"], f"{key}_re", low=1, high=30, step=1
                 )
-            with c4:
-                edits["reps_end"] = _pair("Reps later", v["reps_end"], f"tpl_{phase.key}_re", step=1, low=1, high=100)
+                errors.slot(f"template.{phase.key}.reps_end")
             if phase.last_week is not None:
                 edits["last_week"] = st.number_input(
-                    "Last week of this phase", 1, 520, value=v["last_week"], step=1, key=f"tpl_{phase.key}_last"
+                    "Last week of this phase", 1, 520, value=v["last_week"], step=1, key=f"{key}_last"
                 )
-            for name in ("percent_1rm", "sets", "reps_start", "reps_end", "last_week"):
-                errors.slot(f"template.{phase.key}.{name}")
+            errors.slot(f"template.{phase.key}.last_week")
             out["phases"][phase.key] = edits
     out["above_guideline_reason"] = st.text_input(
         "Reason for going above 80 % 1RM (only if you do)",
@@ -576,16 +609,15 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plans.PlanOver
             st.markdown(f"**{md_escape(exercise.name)}**")
             sides = ["paretic", "non_paretic"] if exercise.unilateral else [None]
             for side in sides:
-                if side is not None:
-                    st.markdown(md_escape(plans.SIDE_TEXT[side]))
                 entry = _baseline_inputs(exercise, side, errors)
                 if entry is not None:
                     baselines.append(entry)
     left, right = st.columns(2)
     with left:
         rule = st.selectbox(
-            "Progression rule", list(plans.RULE_LABELS), format_func=plans.RULE_LABELS.__getitem__, key="pb_rule"
+            "Progression rule", list(plans.RULE_NAMES), format_func=plans.RULE_NAMES.__getitem__, key="pb_rule"
         )
+        st.caption(plans.RULE_LABELS[rule])
         errors.slot("rule")
     with right:
         start = st.date_input("Start date", value=today, key="pb_start", format="YYYY-MM-DD")
@@ -606,13 +638,14 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plans.PlanOver
                 rule=rule,
                 start_date=start,
                 notes=notes,
+                replaces_plan_id=ov.plan.id if ov.plan else None,
             )
         except (ValidationError, ValidationErrors) as exc:
             errors.show(exc)
             return
         except (ConflictError, AccessDenied, NotFound) as exc:
-            st.error(md_escape(str(exc)))
-            return
+            flash("error", str(exc))
+            st.rerun()
         for name in [k for k in st.session_state if str(k).startswith(("pb_", "tpl_"))]:
             del st.session_state[name]
         flash("success", "Plan created.")

@@ -1,0 +1,1357 @@
+"""Progressive loading plans: the exercise library, building a plan, its overview, overrides and confirmations.
+
+The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, progression engine)
+and ``rehab.domain.strength`` (1RM estimates). This module stores them, replays a plan's logged sessions
+through the engine (``ItemEngine``, shared with session logging and the demo data) and says why.
+
+How the two halves of the plan fit together: the phase template sets each week's sets and target reps
+(and lighter deload weeks); the load itself starts at week 1's prescription and then moves session by
+session with the progression rule, so the reason for every load is the engine's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.planning import (
+    AHA_ASA_MAX_PERCENT_1RM,
+    DEFAULT_BAND_LEVELS,
+    DEFAULT_TEMPLATE,
+    RULES,
+    BandLevel,
+    Baseline,
+    BodyRegion,
+    Equipment,
+    EvidenceLevel,
+    Exercise,
+    ExerciseSession,
+    OneRmMethod,
+    Phase,
+    PhaseTemplate,
+    SetResult,
+    apply_override,
+    deload_week,
+    exercise_library,
+    make_custom_exercise,
+    neural_period,
+    next_band_level,
+    next_load,
+    phase_bands,
+    prescription_for,
+)
+from rehab.domain.planning import create_plan as domain_create_plan
+from rehab.domain.planning.progression import LoadDecision
+from rehab.domain.safety import ScreenResult
+from rehab.domain.strength import estimate_1rm, is_low_accuracy
+from rehab.services import audit
+from rehab.services.context import Actor, ConflictError, NotFound, now_utc
+from rehab.services.patients import check_access
+from rehab.store import Database
+from rehab.store import plans as plan_store
+from rehab.store.patients import PatientRecord
+from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, SetRecord
+
+RULE_LABELS: dict[str, str] = {
+    "two_for_two": "2-for-2 rule (NSCA): increase after two sessions with 2 or more reps over target",
+    "rpe": "Effort rule (reps in reserve): increase when target reps feel easy (effort 7/10 or less)",
+    "dapre": "DAPRE (Knight): the final set's reps set the next load",
+}
+RULE_NAMES: dict[str, str] = {
+    "two_for_two": "2-for-2 rule (NSCA)",
+    "rpe": "Effort rule (reps in reserve)",
+    "dapre": "DAPRE (Knight)",
+}
+SIDE_TEXT: dict[str | None, str] = {"paretic": "Paretic side", "non_paretic": "Non-paretic side", None: "Both sides"}
+METHOD_TEXT: dict[str, str] = {
+    OneRmMethod.TESTED.value: "Tested 1RM",
+    OneRmMethod.ESTIMATED.value: "Estimated from a submaximal set",
+}
+MAX_START_AHEAD_DAYS = 28
+ANY_PLAN = object()  # create_plan without a check of which plan the caller saw
+ESTIMATE_FORMULA = "epley"
+_FIELD_LABELS = {
+    "percent_1rm": "%1RM",
+    "sets": "Sets",
+    "reps_start": "Reps (early weeks of the phase)",
+    "reps_end": "Reps (later weeks of the phase)",
+    "last_week": "Last week",
+    "sessions_per_week": "Sessions per week",
+    "deload_every_weeks": "Lighter week every",
+    "reassessment_every_weeks": "Re-test every",
+    "above_guideline_reason": "Reason",
+    "phases": "Phases",
+}
+
+
+# --- exercises ----------------------------------------------------------------------------------------
+
+
+def exercise_to_json(exercise: Exercise) -> str:
+    return json.dumps(
+        {
+            "key": exercise.key,
+            "name": exercise.name,
+            "body_region": exercise.body_region.value,
+            "unilateral": exercise.unilateral,
+            "equipment": exercise.equipment.value,
+            "load_step_kg": exercise.load_step_kg,
+            "band_levels": [[b.colour, b.nominal_kg] for b in exercise.band_levels],
+        },
+        sort_keys=True,
+    )
+
+
+def exercise_from_json(text: str) -> Exercise:
+    data = json.loads(text)
+    return Exercise(
+        data["key"],
+        data["name"],
+        BodyRegion(data["body_region"]),
+        bool(data["unilateral"]),
+        Equipment(data["equipment"]),
+        data["load_step_kg"],
+        tuple(BandLevel(c, float(kg)) for c, kg in data.get("band_levels") or ()),
+    )
+
+
+def _custom(row: Mapping[str, Any]) -> Exercise:
+    equipment = Equipment(row["equipment"])
+    if equipment is Equipment.BAND:
+        return Exercise(
+            row["key"], row["name"], BodyRegion(row["body_region"]), bool(row["unilateral"]), equipment, None,
+            DEFAULT_BAND_LEVELS,
+        )  # fmt: skip
+    return Exercise(
+        row["key"], row["name"], BodyRegion(row["body_region"]), bool(row["unilateral"]), equipment,
+        float(row["load_step_kg"]),
+    )  # fmt: skip
+
+
+def library_in(conn: Connection) -> dict[str, Exercise]:
+    """The built-in exercises plus the clinic's own, keyed by exercise key."""
+    return exercise_library(extra=[_custom(r) for r in plan_store.custom_exercise_rows(conn)])
+
+
+def library(db: Database) -> dict[str, Exercise]:
+    return db.run(library_in, write=False)
+
+
+def _slug(name: str) -> str:
+    words = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
+    return ("custom_" + words)[:56].rstrip("_") or "custom"
+
+
+def add_custom_exercise(db: Database, actor: Actor, data: Mapping[str, Any]) -> str:
+    """Add a clinic exercise (name, body region, one side or both, equipment, load step); returns its key."""
+    equipment = data.get("equipment")
+    step = data.get("load_step_kg")
+    if equipment == Equipment.BAND.value:
+        step = None
+
+    def work(conn: Connection) -> str:
+        known = library_in(conn)
+        name = data.get("name")
+        if isinstance(name, str) and name.strip().casefold() in {e.name.casefold() for e in known.values()}:
+            raise ValidationErrors([ValidationError("name", f"'{name.strip()}' is already in the exercise library.")])
+        base = _slug(name) if isinstance(name, str) else "custom"
+        key, n = base, 2
+        while key in known:
+            key, n = f"{base}_{n}", n + 1
+        try:
+            exercise = make_custom_exercise(
+                key=key,
+                name=name,
+                body_region=data.get("body_region"),
+                equipment=equipment,
+                unilateral=data.get("unilateral"),
+                load_step_kg=step,
+            )
+        except ValidationError as exc:
+            raise ValidationErrors([exc]) from None
+        now = now_utc()
+        plan_store.add_custom_exercise(
+            conn,
+            {
+                "key": exercise.key,
+                "name": exercise.name,
+                "body_region": exercise.body_region.value,
+                "unilateral": exercise.unilateral,
+                "equipment": exercise.equipment.value,
+                "load_step_kg": exercise.load_step_kg,
+                "created_at": now,
+                "created_by": actor.user_id,
+            },
+        )
+        audit.record(conn, actor, "create", "exercise", exercise.key, detail=exercise.name, at=now)
+        return exercise.key
+
+    return db.run(work)
+
+
+# --- the phase template -------------------------------------------------------------------------------
+
+
+def template_to_json(template: PhaseTemplate) -> str:
+    data = dataclasses.asdict(template)
+    for phase in data["phases"]:
+        phase["evidence"] = str(phase["evidence"])
+    return json.dumps(data, sort_keys=True)
+
+
+def template_from_json(text: str) -> PhaseTemplate:
+    data = json.loads(text)
+    phases = []
+    for p in data["phases"]:
+        values = dict(p)
+        for pair in ("percent_1rm", "sets", "reps_start", "reps_end"):
+            values[pair] = tuple(values[pair])
+        values["sources"] = tuple(values["sources"])
+        values["evidence"] = EvidenceLevel(values["evidence"])
+        phases.append(Phase(**values))
+    return PhaseTemplate(
+        phases=tuple(phases),
+        sessions_per_week=tuple(data["sessions_per_week"]),  # type: ignore[arg-type]
+        deload_every_weeks=data["deload_every_weeks"],
+        reassessment_every_weeks=data["reassessment_every_weeks"],
+        above_guideline_reason=data["above_guideline_reason"],
+    )
+
+
+def _labelled(field: str, exc: ValidationError, prefix: str = "") -> ValidationError:
+    label = _FIELD_LABELS.get(exc.field, exc.field.replace("_", " ").capitalize())
+    return ValidationError(field, f"{prefix}{label} {exc.message}")
+
+
+def _pair(value: Any) -> Any:
+    """A (from, to) pair from a list or tuple; anything else is passed on for the domain to refuse by name."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def build_template(values: Mapping[str, Any] | None, base: PhaseTemplate = DEFAULT_TEMPLATE) -> PhaseTemplate:
+    """The default template with the clinician's edits for this plan; errors name ``template.<phase>.<field>``.
+
+    Phases keep their order and rationale; a changed last week moves the next phase's first week with it.
+    """
+    if not values:
+        return base
+    errors: list[ValidationError] = []
+    phase_values: Mapping[str, Mapping[str, Any]] = values.get("phases") or {}
+    phases: list[Phase] = []
+    first = 1
+    for phase in base.phases:
+        edits = phase_values.get(phase.key, {})
+        last = None if phase.last_week is None else edits.get("last_week", phase.last_week)
+        try:
+            edited = dataclasses.replace(
+                phase,
+                first_week=first,
+                last_week=last,
+                percent_1rm=_pair(edits.get("percent_1rm", phase.percent_1rm)),
+                sets=_pair(edits.get("sets", phase.sets)),
+                reps_start=_pair(edits.get("reps_start", phase.reps_start)),
+                reps_end=_pair(edits.get("reps_end", phase.reps_end)),
+            )
+        except ValidationError as exc:
+            errors.append(_labelled(f"template.{phase.key}.{exc.field}", exc, f"{phase.name}: "))
+            edited = phase
+        phases.append(edited)
+        first = (last if isinstance(last, int) else edited.last_week or first) + 1
+    if errors:
+        raise ValidationErrors(errors)
+    deload = values.get("deload_every_weeks", base.deload_every_weeks)
+    reason = values.get("above_guideline_reason", base.above_guideline_reason)
+    try:
+        return PhaseTemplate(
+            phases=tuple(phases),
+            sessions_per_week=_pair(values.get("sessions_per_week", base.sessions_per_week)),
+            deload_every_weeks=None if deload in (None, 0) else deload,
+            reassessment_every_weeks=values.get("reassessment_every_weeks", base.reassessment_every_weeks),
+            above_guideline_reason=(reason.strip() or None) if isinstance(reason, str) else reason,
+        )
+    except ValidationError as exc:
+        field = "above_guideline_reason" if exc.field == "percent_1rm" else exc.field
+        message = exc.message if exc.field == "percent_1rm" else None
+        if message is not None:
+            raise ValidationErrors([ValidationError(f"template.{field}", message + ".")]) from None
+        raise ValidationErrors([_labelled(f"template.{field}", exc)]) from None
+
+
+def template_values(template: PhaseTemplate) -> dict[str, Any]:
+    """The editable numbers of a template, in the shape ``build_template`` reads."""
+    return {
+        "sessions_per_week": template.sessions_per_week,
+        "deload_every_weeks": template.deload_every_weeks or 0,
+        "reassessment_every_weeks": template.reassessment_every_weeks,
+        "above_guideline_reason": template.above_guideline_reason or "",
+        "phases": {
+            p.key: {
+                "last_week": p.last_week,
+                "percent_1rm": p.percent_1rm,
+                "sets": p.sets,
+                "reps_start": p.reps_start,
+                "reps_end": p.reps_end,
+            }
+            for p in template.phases
+        },
+    }
+
+
+# --- baselines ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BaselinePreview:
+    """A baseline 1RM as it will be stored, with how it was found."""
+
+    one_rm_kg: float
+    method: OneRmMethod
+    low_accuracy: bool
+    detail: str
+    test_load_kg: float | None = None
+    test_reps: int | None = None
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number  # NaN from an empty table cell counts as empty
+
+
+def preview_baseline(
+    method: str, *, one_rm_kg: Any = None, load_kg: Any = None, reps: Any = None, prefix: str = ""
+) -> BaselinePreview:
+    """A tested 1RM as entered, or one estimated from load × reps (Epley; 11–12 reps flagged low accuracy)."""
+    if method == OneRmMethod.TESTED.value:
+        value = _number(one_rm_kg)
+        if value is None:
+            raise ValidationError(f"{prefix}one_rm_kg", "Enter the tested 1RM in kg.")
+        if value <= 0 or value > 1000:
+            raise ValidationError(f"{prefix}one_rm_kg", "1RM must be above 0 and at most 1000 kg.")
+        return BaselinePreview(value, OneRmMethod.TESTED, False, f"Tested 1RM {value:g} kg")
+    if method != OneRmMethod.ESTIMATED.value:
+        raise ValidationError(f"{prefix}method", "Choose tested 1RM or estimate from a set.")
+    load = _number(load_kg)
+    count = _number(reps)
+    errors = []
+    if load is None:
+        errors.append(ValidationError(f"{prefix}load_kg", "Enter the load lifted in kg."))
+    if count is None:
+        errors.append(ValidationError(f"{prefix}reps", "Enter the repetitions completed (1–12)."))
+    elif not count.is_integer():
+        errors.append(ValidationError(f"{prefix}reps", "Repetitions must be a whole number."))
+    if errors:
+        raise ValidationErrors(errors)
+    assert load is not None and count is not None
+    try:
+        estimated = estimate_1rm(load, int(count), ESTIMATE_FORMULA)
+        low = is_low_accuracy(int(count))
+    except ValidationError as exc:
+        field = "load_kg" if exc.field == "load_kg" else "reps"
+        label = "Load" if field == "load_kg" else "Repetitions"
+        raise ValidationError(f"{prefix}{field}", f"{label} {exc.message}.") from None
+    if int(count) == 1:
+        detail = f"1 repetition at {load:g} kg is the 1RM itself"
+    else:
+        detail = f"Epley: {load:g} kg × (1 + {int(count)}/30) = {estimated:.1f} kg"
+    if low:
+        detail += "; from 11–12 reps, so less accurate (prefer 10 or fewer; Reynolds 2006)"
+    return BaselinePreview(estimated, OneRmMethod.ESTIMATED, low, detail, load, int(count))
+
+
+def baseline_prefix(exercise_key: str, side: str | None) -> str:
+    return f"baseline.{exercise_key}.{side or 'both'}."
+
+
+# --- the engine, replayed over a plan's sessions --------------------------------------------------------
+
+
+class LoggedSet(Protocol):
+    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory)."""
+
+    target_reps: int
+    load_kg: float | None
+    band_level: int | None
+    reps: int | None
+    effort: float | None
+    pain_during: int | None
+    pain_after: int | None
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the engine needs to know about a session besides its sets."""
+
+    session_date: date
+    week: int
+    performed: bool
+    screen_outcome: str | None
+    deload: bool
+    not_performed_reason: str = ""
+
+    @property
+    def screen_ok(self) -> bool:
+        """Only a clear 'go' lets a load rise: ScreenResult.permits_load_increase, passed to the engine."""
+        return self.screen_outcome is not None and ScreenResult(self.screen_outcome).permits_load_increase  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class LoadedItem:
+    """A plan item with its exercise rebuilt from the stored snapshot."""
+
+    record: ItemRecord
+    exercise: Exercise
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    @property
+    def side(self) -> str | None:
+        return self.record.side
+
+    @property
+    def label(self) -> str:
+        side = SIDE_TEXT.get(self.side, "")
+        return self.exercise.name if self.side is None else f"{self.exercise.name} ({side.lower()})"
+
+
+def describe_load(exercise: Exercise, load_kg: float | None, band_level: int | None) -> str:
+    """'17.5 kg', 'no added load', 'red band (about 1.7 kg)'."""
+    if exercise.uses_bands:
+        if band_level is None or not 0 <= band_level < len(exercise.band_levels):
+            return "no band"
+        band = exercise.band_levels[band_level]
+        return f"{band.colour} band (about {band.nominal_kg:g} kg)"
+    if load_kg is None:
+        return "—"
+    return "no added load" if load_kg == 0 else f"{load_kg:g} kg"
+
+
+def in_force(decision: DecisionRecord) -> tuple[float | None, int | None]:
+    """The load to use now: an increase awaiting confirmation is not used until a clinician confirms it."""
+    if decision.needs_confirmation and decision.confirmed_at is None:
+        return decision.previous_load_kg, decision.previous_band_level
+    return decision.load_kg, decision.band_level
+
+
+def _set_load(exercise: Exercise, logged: LoggedSet) -> float:
+    if exercise.uses_bands:
+        level = logged.band_level
+        return exercise.band_levels[level].nominal_kg if level is not None else 0.0
+    return float(logged.load_kg or 0.0)
+
+
+def exercise_session(exercise: Exercise, sets: Sequence[LoggedSet], *, screen_ok: bool) -> ExerciseSession | None:
+    """One exercise in one session for the engine; None when none of its sets was done.
+
+    Pain is the highest pain during or after any set of the exercise.
+    """
+    done = [s for s in sets if s.reps is not None]
+    if not done:
+        return None
+    pains = [p for s in done for p in (s.pain_during, s.pain_after) if p is not None]
+    return ExerciseSession(
+        target_reps=done[-1].target_reps,
+        sets=[SetResult(load_kg=_set_load(exercise, s), reps=int(s.reps or 0), rpe=s.effort) for s in done],
+        pain=max(pains) if pains else None,
+        screen_ok=screen_ok,
+    )
+
+
+class ItemEngine:
+    """The progression engine for one plan item, fed its sessions in order.
+
+    - A session that did not go ahead (a readiness-screen stop or a session stopped early) holds every load
+      and restarts the history the rule reads, so a stop always blocks progression: after a stop the
+      2-for-2 rule needs two new sessions in a row.
+    - A lighter (deload) week's session never counts towards an increase; its pain still counts.
+    - A caution on the screen reaches the engine as ``screen_ok=False``: no increase after that session.
+    """
+
+    def __init__(self, item: LoadedItem, rule: str) -> None:
+        self.item = item
+        self.rule = rule
+        self.history: list[ExerciseSession] = []
+
+    def observe(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> ExerciseSession | None:
+        if not facts.performed:
+            self.history = []
+            return None
+        session = exercise_session(self.item.exercise, sets, screen_ok=facts.screen_ok)
+        if session is not None and not facts.deload:
+            self.history.append(session)
+        return session
+
+    def decide(
+        self, facts: SessionFacts, sets: Sequence[LoggedSet], *, current_kg: float | None, current_level: int | None
+    ) -> dict[str, Any]:
+        """Observe the session, then the load for the next one as a ``load_decisions`` row (without ids)."""
+        exercise = self.item.exercise
+        session = self.observe(facts, sets)
+        now_text = describe_load(exercise, current_kg, current_level)
+        when = facts.session_date.isoformat()
+        if not facts.performed:
+            why = facts.not_performed_reason or "the session did not go ahead"
+            return self._hold(
+                current_kg,
+                current_level,
+                f"Session on {when} not performed ({why.rstrip('.')}), so nothing progresses: keep {now_text}. "
+                "Progression restarts from the next sessions performed.",
+            )
+        if session is None:
+            return self._hold(current_kg, current_level, f"Not done in the session on {when}: keep {now_text}.")
+        history = [*self.history, session] if facts.deload else self.history
+        if exercise.uses_bands:
+            band = next_band_level(history, current_level=current_level or 0, exercise=exercise, rule=self.rule)
+            new_kg, new_level, action, reason = None, band.level, band.action, band.reason
+            confirm, sources = band.needs_confirmation, band.sources
+        else:
+            assert exercise.load_step_kg is not None
+            decision = next_load(
+                history, current_kg=current_kg or 0.0, increment_kg=exercise.load_step_kg, rule=self.rule
+            )
+            new_kg, new_level, action, reason = decision.load_kg, None, decision.action, decision.reason
+            confirm, sources = decision.needs_confirmation, decision.sources
+        if facts.deload and action == "increase":
+            return self._hold(
+                current_kg,
+                current_level,
+                f"The session on {when} was in a lighter (deload) week, which does not count towards an increase: "
+                f"keep {now_text}. (The rule alone said: {reason})",
+                sources,
+            )
+        return {
+            "load_kg": new_kg,
+            "band_level": new_level,
+            "previous_load_kg": current_kg,
+            "previous_band_level": current_level,
+            "action": action,
+            "rule": self.rule,
+            "reason": reason,
+            "sources": json.dumps(list(sources)),
+            "needs_confirmation": confirm,
+            "clinician_override": False,
+            "override_reason": "",
+        }
+
+    def _hold(self, kg: float | None, level: int | None, reason: str, sources: Iterable[str] = ()) -> dict[str, Any]:
+        return {
+            "load_kg": kg,
+            "band_level": level,
+            "previous_load_kg": kg,
+            "previous_band_level": level,
+            "action": "hold",
+            "rule": self.rule,
+            "reason": reason,
+            "sources": json.dumps(list(sources)),
+            "needs_confirmation": False,
+            "clinician_override": False,
+            "override_reason": "",
+        }
+
+
+def week_of(start: date, day: date) -> int:
+    """Plan week of a date: days 0–6 after the start are week 1."""
+    return max(1, (day - start).days // 7 + 1)
+
+
+def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFacts:
+    return SessionFacts(
+        session_date=session.session_date,
+        week=session.week,
+        performed=session.status == "completed",
+        screen_outcome=session.screen_outcome,
+        deload=deload_week(template, session.week).is_deload,
+        not_performed_reason=session.not_performed_reason,
+    )
+
+
+def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
+    """The first load: week 1's prescription from the baseline 1RM, with the template's reason."""
+    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)  # type: ignore[arg-type]
+    reason = p.reason
+    level = p.band_level
+    if item.exercise.uses_bands and level is None:
+        level = 0
+        reason += (
+            f" The plan starts with the lightest band ({item.exercise.band_levels[0].colour}) because band "
+            "progression needs a band; if it is too heavy, use an assisted version and override the load."
+        )
+    return {
+        "load_kg": None if item.exercise.uses_bands else p.load_kg,
+        "band_level": level if item.exercise.uses_bands else None,
+        "previous_load_kg": None,
+        "previous_band_level": None,
+        "action": "start",
+        "rule": rule,
+        "reason": reason,
+        "sources": json.dumps(list(p.sources)),
+        "needs_confirmation": False,
+        "clinician_override": False,
+        "override_reason": "",
+    }
+
+
+# --- prescriptions for a session -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemPrescription:
+    """What one plan item asks for in a given week: the template's sets and reps, the engine's load, and why."""
+
+    item_id: int
+    label: str
+    exercise_name: str
+    side: str | None
+    uses_bands: bool
+    band_colours: tuple[str, ...]
+    week: int
+    phase_name: str
+    sets: int
+    target_reps: int
+    reps_range: tuple[int, int]
+    load_kg: float | None
+    band_level: int | None
+    load_text: str
+    deload: bool
+    retest_due: bool
+    action: str
+    reason: str
+    decision_id: int
+    pending_confirmation: bool
+    proposed_text: str
+    clinician_override: bool
+    decided_at: str
+    decided_by: str
+    confirmed_by: str
+    percent_of_baseline: float | None
+
+    @property
+    def above_baseline_guideline(self) -> bool:
+        """Above 80 % of the baseline 1RM (the AHA/ASA bound): the 1RM has grown, so re-test to re-anchor."""
+        return self.percent_of_baseline is not None and self.percent_of_baseline > AHA_ASA_MAX_PERCENT_1RM
+
+
+def prescribe(template: PhaseTemplate, item: LoadedItem, decision: DecisionRecord, week: int) -> ItemPrescription:
+    exercise = item.exercise
+    p = prescription_for(template, week, item.record.one_rm_kg, exercise, side=item.side)  # type: ignore[arg-type]
+    load_kg, level = in_force(decision)
+    pending = decision.needs_confirmation and decision.confirmed_at is None
+    reason = decision.reason
+    if pending:
+        reason = (
+            f"Awaiting a clinician's confirmation: {reason} Until it is confirmed the load stays at "
+            f"{describe_load(exercise, load_kg, level)}."
+        )
+    if p.deload:
+        if exercise.uses_bands and level is not None and p.band_level is not None and p.band_level < level:
+            level = p.band_level
+        if not exercise.uses_bands and load_kg is not None and p.load_kg is not None and p.load_kg < load_kg:
+            load_kg = p.load_kg
+        reason += " " + deload_week(template, week).changes + f" This week: {describe_load(exercise, load_kg, level)}."
+    percent = None
+    if not exercise.uses_bands and load_kg is not None:
+        percent = load_kg / item.record.one_rm_kg * 100
+    return ItemPrescription(
+        item_id=item.id,
+        label=item.label,
+        exercise_name=exercise.name,
+        side=item.side,
+        uses_bands=exercise.uses_bands,
+        band_colours=tuple(b.colour for b in exercise.band_levels),
+        week=week,
+        phase_name=p.phase_name,
+        sets=p.sets,
+        target_reps=p.target_reps,
+        reps_range=p.reps_range,
+        load_kg=load_kg,
+        band_level=level,
+        load_text=describe_load(exercise, load_kg, level),
+        deload=p.deload,
+        retest_due=p.reassessment_due,
+        action="override" if decision.clinician_override else decision.action,
+        reason=reason,
+        decision_id=decision.id,
+        pending_confirmation=pending,
+        proposed_text=describe_load(exercise, decision.load_kg, decision.band_level),
+        clinician_override=decision.clinician_override,
+        decided_at=decision.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        decided_by=decision.created_by_name,
+        confirmed_by=decision.confirmed_by_name,
+        percent_of_baseline=percent,
+    )
+
+
+# --- loading a plan -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    plan: PlanRecord
+    template: PhaseTemplate
+    items: list[LoadedItem]
+
+    def item(self, item_id: int) -> LoadedItem:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise NotFound("That exercise is not part of this plan.")
+
+
+def load_plan(conn: Connection, plan: PlanRecord) -> PlanContext:
+    loaded = [LoadedItem(r, exercise_from_json(r.exercise)) for r in plan_store.items(conn, plan.id)]
+    return PlanContext(plan, template_from_json(plan.template), loaded)
+
+
+def prescriptions_in(conn: Connection, ctx: PlanContext, week: int) -> list[ItemPrescription]:
+    current = plan_store.current_decisions(conn, ctx.plan.id)
+    return [prescribe(ctx.template, item, current[item.id], week) for item in ctx.items if item.id in current]
+
+
+def plan_for(conn: Connection, actor: Actor, plan_id: int) -> tuple[PlanRecord, PatientRecord]:
+    plan = plan_store.get_plan(conn, plan_id)
+    if plan is None:
+        raise NotFound("No such plan.")
+    return plan, check_access(conn, actor, plan.patient_id)
+
+
+def conflict_message(plan: PlanRecord | None) -> str:
+    if plan is None:
+        return "This plan no longer exists."
+    when = plan.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        f"{plan.updated_by_name} changed this plan at {when} after you opened it. "
+        "Nothing was saved; the page now shows the latest loads, so check them and try again."
+    )
+
+
+def next_session_day(today: date, sessions: Sequence[SessionRecord]) -> date:
+    """The earliest day the next session can be: today, or the day after the last recorded session."""
+    if not sessions:
+        return today
+    return max(today, max(s.session_date for s in sessions) + timedelta(days=1))
+
+
+# --- creating and ending plans ---------------------------------------------------------------------------
+
+
+def create_plan(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    *,
+    baselines: Sequence[Mapping[str, Any]],
+    template: Mapping[str, Any] | PhaseTemplate | None = None,
+    rule: str = "two_for_two",
+    start_date: date | None = None,
+    notes: str = "",
+    replaces_plan_id: int | object | None = ANY_PLAN,
+) -> int:
+    """Create a patient's plan from per-exercise baselines; an active plan is ended (kept) first.
+
+    Each baseline: ``exercise_key``, ``side`` (paretic / non_paretic, None for both sides), ``method``
+    (tested_1rm / estimated_submaximal) and ``one_rm_kg`` or ``load_kg`` + ``reps``. A page passes
+    ``replaces_plan_id`` (the active plan it showed, or None), so a plan someone else created meanwhile
+    is never ended unseen.
+    """
+    today = now_utc().date()
+
+    def work(conn: Connection) -> int:
+        patient = check_access(conn, actor, patient_id)
+        errors: list[ValidationError] = []
+        if patient.status != "active":
+            errors.append(ValidationError("plan", "This patient's record is archived; restore it first."))
+        if rule not in RULES:
+            errors.append(ValidationError("rule", "Choose a progression rule."))
+        start = start_date or today
+        if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
+            errors.append(
+                ValidationError("start_date", f"The start date can be at most {MAX_START_AHEAD_DAYS} days ahead.")
+            )
+        chosen: PhaseTemplate = DEFAULT_TEMPLATE
+        try:
+            chosen = template if isinstance(template, PhaseTemplate) else build_template(template)
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
+        exercises = library_in(conn)
+        domain_baselines: list[Baseline] = []
+        previews: list[BaselinePreview] = []
+        if not baselines:
+            errors.append(ValidationError("baselines", "Choose at least one exercise and enter its baseline."))
+        for entry in baselines:
+            key = str(entry.get("exercise_key") or "")
+            side = entry.get("side") or None
+            prefix = baseline_prefix(key, side)
+            if key not in exercises:
+                errors.append(ValidationError("baselines", f"Unknown exercise '{key}'."))
+                continue
+            try:
+                preview = preview_baseline(
+                    str(entry.get("method") or ""),
+                    one_rm_kg=entry.get("one_rm_kg"),
+                    load_kg=entry.get("load_kg"),
+                    reps=entry.get("reps"),
+                    prefix=prefix,
+                )
+            except ValidationError as exc:
+                errors.append(exc)
+                continue
+            except ValidationErrors as exc:
+                errors.extend(exc.errors)
+                continue
+            previews.append(preview)
+            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, side, preview.detail))
+        if errors:
+            raise ValidationErrors(errors)
+        try:
+            plan = domain_create_plan(domain_baselines, exercises=exercises, template=chosen)
+        except ValidationError as exc:
+            raise ValidationErrors([ValidationError("baselines", exc.message)]) from None
+        now = now_utc()
+        replaced = plan_store.active_plan(conn, patient_id)
+        if replaces_plan_id is not ANY_PLAN and (replaced.id if replaced else None) != replaces_plan_id:
+            raise ConflictError(
+                "The active plan changed after you opened this page"
+                + (f": {replaced.created_by_name} created plan {replaced.id}." if replaced else ".")
+                + " Nothing was saved; the page now shows the current plan."
+            )
+        if replaced is not None:
+            plan_store.bump_plan(
+                conn, replaced.id, user_id=actor.user_id, now=now, values={"status": "ended", "ended_at": now}
+            )
+        (plan_id,) = plan_store.add_plans(
+            conn,
+            [
+                {
+                    "patient_id": patient_id,
+                    "status": "active",
+                    "start_date": start,
+                    "rule": rule,
+                    "template": template_to_json(chosen),
+                    "notes": notes.strip(),
+                    "ended_at": None,
+                    "version": 1,
+                    "created_at": now,
+                    "created_by": actor.user_id,
+                    "updated_at": now,
+                    "updated_by": actor.user_id,
+                }
+            ],
+        )
+        item_rows = [
+            {
+                "plan_id": plan_id,
+                "position": position,
+                "exercise_key": it.exercise.key,
+                "exercise": exercise_to_json(it.exercise),
+                "side": it.side.value if it.side else None,
+                "one_rm_kg": pv.one_rm_kg,
+                "one_rm_method": pv.method.value,
+                "test_load_kg": pv.test_load_kg,
+                "test_reps": pv.test_reps,
+                "low_accuracy": pv.low_accuracy,
+                "method_detail": pv.detail,
+            }
+            for position, (it, pv) in enumerate(zip(plan.items, previews, strict=True), start=1)
+        ]
+        item_ids = plan_store.add_items(conn, item_rows)
+        decisions = []
+        for item_id, row in zip(item_ids, item_rows, strict=True):
+            loaded = LoadedItem(ItemRecord(id=item_id, **row), exercise_from_json(row["exercise"]))
+            decisions.append(
+                dict(
+                    initial_decision(chosen, loaded, rule),
+                    plan_id=plan_id,
+                    plan_item_id=item_id,
+                    session_id=None,
+                    created_at=now,
+                    created_by=actor.user_id,
+                )
+            )
+        plan_store.add_decisions(conn, decisions)
+        detail = f"{len(item_rows)} exercise(s), rule {rule}, start {start.isoformat()}"
+        if replaced is not None:
+            detail += f"; ends plan {replaced.id}"
+        audit.record(conn, actor, "create", "plan", plan_id, patient_id=patient_id, detail=detail, at=now)
+        return plan_id
+
+    return db.run(work)
+
+
+def end_plan(db: Database, actor: Actor, plan_id: int, *, expected_version: int) -> None:
+    """End a plan (it stays readable); refused if someone changed it since it was opened."""
+
+    def work(conn: Connection) -> None:
+        plan, patient = plan_for(conn, actor, plan_id)
+        now = now_utc()
+        if plan.status != "active" or not plan_store.bump_plan(
+            conn,
+            plan_id,
+            user_id=actor.user_id,
+            now=now,
+            expected_version=expected_version,
+            values={"status": "ended", "ended_at": now},
+        ):
+            raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
+        audit.record(conn, actor, "update", "plan", plan_id, patient_id=patient.id, detail="ended", at=now)
+
+    db.run(work)
+
+
+# --- overrides and confirmations ------------------------------------------------------------------------
+
+
+def override_load(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    item_id: int,
+    *,
+    expected_version: int,
+    reason: str,
+    load_kg: float | None = None,
+    band_level: int | None = None,
+) -> int:
+    """A clinician's own next load (kg, or band level for band exercises) with a reason; the engine then
+    continues from it. Stored as a new decision that points at the one it replaces. Returns the plan version.
+    """
+
+    def work(conn: Connection) -> int:
+        plan, patient = plan_for(conn, actor, plan_id)
+        if plan.status != "active":
+            raise ValidationErrors([ValidationError("override", "This plan has ended; loads can no longer change.")])
+        ctx = load_plan(conn, plan)
+        item = ctx.item(item_id)
+        current = plan_store.current_decisions(conn, plan_id).get(item_id)
+        if current is None:
+            raise NotFound("No load has been set for this exercise yet.")
+        if plan.version != expected_version:
+            raise ConflictError(conflict_message(plan))
+        row = _override_row(item, current, reason=reason, load_kg=load_kg, band_level=band_level)
+        now = now_utc()
+        plan_store.add_decisions(
+            conn,
+            [
+                dict(
+                    row,
+                    plan_id=plan_id,
+                    plan_item_id=item_id,
+                    session_id=current.session_id,
+                    supersedes_id=current.id,
+                    created_at=now,
+                    created_by=actor.user_id,
+                )
+            ],
+        )
+        if not plan_store.bump_plan(conn, plan_id, user_id=actor.user_id, now=now, expected_version=expected_version):
+            raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
+        was = describe_load(item.exercise, current.load_kg, current.band_level)
+        now_text = describe_load(item.exercise, row["load_kg"], row["band_level"])
+        audit.record(
+            conn,
+            actor,
+            "update",
+            "plan_load",
+            item_id,
+            patient_id=patient.id,
+            detail=f"override {item.label}: {was} → {now_text}; reason: {row['override_reason']}",
+            at=now,
+        )
+        return expected_version + 1
+
+    return db.run(work)
+
+
+def _override_row(
+    item: LoadedItem, current: DecisionRecord, *, reason: str, load_kg: float | None, band_level: int | None
+) -> dict[str, Any]:
+    exercise = item.exercise
+    why = reason.strip() if isinstance(reason, str) else ""
+    if not why:
+        raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
+    previous_kg, previous_level = (
+        (current.previous_load_kg, current.previous_band_level)
+        if current.previous_load_kg is not None or current.previous_band_level is not None
+        else (current.load_kg, current.band_level)
+    )
+    if exercise.uses_bands:
+        if band_level is None or not 0 <= int(band_level) < len(exercise.band_levels):
+            raise ValidationErrors([ValidationError("override_load", "Choose one of the bands.")])
+        level = int(band_level)
+        suggested = describe_load(exercise, current.load_kg, current.band_level)
+        chosen = describe_load(exercise, None, level)
+        before = previous_level if previous_level is not None else level
+        action = "increase" if level > before else "decrease" if level < before else "hold"
+        text = (
+            f"Clinician override: {why.rstrip('.')}. Set to the {chosen} (the rule had suggested the "
+            f"{suggested}, {current.action}: {current.reason})"
+        )
+        return {
+            "load_kg": None,
+            "band_level": level,
+            "previous_load_kg": None,
+            "previous_band_level": previous_level,
+            "action": action,
+            "rule": current.rule,
+            "reason": text,
+            "sources": current.sources,
+            "needs_confirmation": False,
+            "clinician_override": True,
+            "override_reason": why,
+        }
+    value = _number(load_kg)
+    if value is None:
+        raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
+    suggestion = LoadDecision(
+        load_kg=current.load_kg or 0.0,
+        action=current.action if current.action in ("increase", "hold", "decrease") else "hold",  # type: ignore[arg-type]
+        reason=current.reason,
+        needs_confirmation=current.needs_confirmation,
+        rule=current.rule,
+        previous_kg=previous_kg if previous_kg is not None else (current.load_kg or 0.0),
+        sources=tuple(json.loads(current.sources or "[]")),
+    )
+    try:
+        decided = apply_override(suggestion, value, why)
+    except ValidationError as exc:
+        field = "override_load" if exc.field == "override_kg" else "override_reason"
+        label = "Load" if field == "override_load" else "Reason"
+        raise ValidationErrors([ValidationError(field, f"{label} {exc.message}.")]) from None
+    return {
+        "load_kg": decided.load_kg,
+        "band_level": None,
+        "previous_load_kg": decided.previous_kg,
+        "previous_band_level": None,
+        "action": decided.action,
+        "rule": decided.rule,
+        "reason": decided.reason,
+        "sources": json.dumps(list(decided.sources)),
+        "needs_confirmation": False,
+        "clinician_override": True,
+        "override_reason": why,
+    }
+
+
+def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int, *, expected_version: int) -> int:
+    """A clinician confirms an increase above 10 %; it is used from the next session. Returns the plan version."""
+
+    def work(conn: Connection) -> int:
+        plan, patient = plan_for(conn, actor, plan_id)
+        if plan.version != expected_version:
+            raise ConflictError(conflict_message(plan))
+        current = {d.id: d for d in plan_store.current_decisions(conn, plan_id).values()}
+        decision = current.get(decision_id)
+        if decision is None or not decision.needs_confirmation:
+            raise ConflictError("This suggestion is no longer the current one; the page now shows the latest loads.")
+        if decision.confirmed_at is not None:
+            raise ConflictError(f"{decision.confirmed_by_name} already confirmed this increase.")
+        now = now_utc()
+        plan_store.confirm_decision(conn, decision_id, user_id=actor.user_id, now=now)
+        if not plan_store.bump_plan(conn, plan_id, user_id=actor.user_id, now=now, expected_version=expected_version):
+            raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
+        item = load_plan(conn, plan).item(decision.plan_item_id)
+        was = describe_load(item.exercise, decision.previous_load_kg, decision.previous_band_level)
+        to = describe_load(item.exercise, decision.load_kg, decision.band_level)
+        audit.record(
+            conn,
+            actor,
+            "update",
+            "plan_load",
+            decision.plan_item_id,
+            patient_id=patient.id,
+            detail=f"confirmed increase {item.label}: {was} → {to}",
+            at=now,
+        )
+        return expected_version + 1
+
+    return db.run(work)
+
+
+# --- the plan page ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    name: str
+    weeks: str
+    percent_1rm: str
+    sets: str
+    reps: str
+    rationale: str
+    sources: str
+    evidence: str
+    neural: bool
+
+
+@dataclass(frozen=True)
+class ItemChart:
+    item_id: int
+    label: str
+    points: pd.DataFrame
+    bands: pd.DataFrame
+    uses_bands: bool
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    patient: PatientRecord
+    plan: PlanRecord | None
+    template: PhaseTemplate
+    rule_text: str
+    week_now: int | None
+    next_day: date | None
+    items: pd.DataFrame
+    phases: list[PhaseRow]
+    rhythm: list[str]
+    neural_text: str
+    next_session: list[ItemPrescription]
+    sessions: pd.DataFrame
+    charts: list[ItemChart]
+    schedule: pd.DataFrame
+    exercises: dict[str, Exercise]
+    past_plans: list[PlanRecord]
+
+
+def phase_rows(template: PhaseTemplate) -> list[PhaseRow]:
+    rows = []
+    for p in template.phases:
+        rows.append(
+            PhaseRow(
+                name=p.name,
+                weeks=p.weeks_label(),
+                percent_1rm=f"{p.percent_1rm[0]:g}–{p.percent_1rm[1]:g} %",
+                sets=f"{p.sets[0]}–{p.sets[1]}" if p.sets[0] != p.sets[1] else str(p.sets[0]),
+                reps=f"{p.reps_start[0]}–{p.reps_start[1]} → {p.reps_end[0]}–{p.reps_end[1]}"
+                if p.reps_start != p.reps_end
+                else f"{p.reps_start[0]}–{p.reps_start[1]}",
+                rationale=p.rationale,
+                sources="; ".join(p.sources),
+                evidence=p.evidence.label,
+                neural=p.neural,
+            )
+        )
+    return rows
+
+
+def rhythm_lines(template: PhaseTemplate) -> list[str]:
+    low, high = template.sessions_per_week
+    lines = [f"{low}–{high} sessions a week (AHA/ASA, Billinger 2014: 2–3 days a week)."]
+    if template.deload_every_weeks:
+        lines.append(
+            f"Every {template.deload_every_weeks}th week is lighter: one set fewer at the phase's lowest %1RM "
+            "(coaching practice in strength sport, Bell 2022/2024; not rehab evidence)."
+        )
+    else:
+        lines.append("No lighter (deload) weeks.")
+    lines.append(
+        f"Re-test the core measures and the repetition maximum every {template.reassessment_every_weeks} weeks "
+        "(clinical reference §7.5)."
+    )
+    if template.above_guideline_reason:
+        lines.append(f"Above 80 % 1RM by the clinician's decision: {template.above_guideline_reason}")
+    return lines
+
+
+def _bands_frame(template: PhaseTemplate, start: date, up_to_week: int) -> pd.DataFrame:
+    rows = [
+        {
+            "start": start + timedelta(days=7 * (b.first_week - 1)),
+            "end": start + timedelta(days=7 * b.last_week),
+            "label": b.name,
+            "kind": "phase",
+        }
+        for b in phase_bands(template, up_to_week)
+    ]
+    neural = neural_period(template)
+    if neural is not None and neural.first_week <= up_to_week:
+        rows.append(
+            {
+                "start": start + timedelta(days=7 * (neural.first_week - 1)),
+                "end": start + timedelta(days=7 * min(neural.last_week, up_to_week)),
+                "label": f"{neural.name} (weeks {neural.first_week}–{neural.last_week})",
+                "kind": "neural",
+            }
+        )
+    return pd.DataFrame(rows, columns=["start", "end", "label", "kind"])
+
+
+def _best_estimate(exercise: Exercise, sets: Sequence[SetRecord]) -> tuple[float, int] | None:
+    """The highest estimated 1RM from the session's sets (1–12 reps with a load), and the reps behind it."""
+    if exercise.uses_bands:
+        return None
+    best: tuple[float, int] | None = None
+    for s in sets:
+        if s.reps is None or not 1 <= s.reps <= 12 or not s.load_kg:
+            continue
+        value = estimate_1rm(s.load_kg, s.reps, ESTIMATE_FORMULA)
+        if best is None or value > best[0]:
+            best = (value, s.reps)
+    return best
+
+
+def chart_points(
+    ctx: PlanContext, sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]
+) -> dict[int, pd.DataFrame]:
+    """Per item: prescribed and performed load (heaviest set) and estimated 1RM, one row per session and series."""
+    by_key: dict[tuple[int, int], list[SetRecord]] = {}
+    for s in sets:
+        by_key.setdefault((s.session_id, s.plan_item_id), []).append(s)
+    out: dict[int, list[dict[str, Any]]] = {item.id: [] for item in ctx.items}
+    for session in sessions:
+        if session.status != "completed":
+            continue
+        for item in ctx.items:
+            logged = by_key.get((session.id, item.id), [])
+            if not logged:
+                continue
+            ex = item.exercise
+
+            def kg(load: float | None, level: int | None, ex: Exercise = ex) -> float | None:
+                if ex.uses_bands:
+                    return ex.band_levels[level].nominal_kg if level is not None else None
+                return load
+
+            prescribed = [kg(s.prescribed_load_kg, s.prescribed_band_level) for s in logged]
+            done = [kg(s.load_kg, s.band_level) for s in logged if s.reps is not None]
+            rows = out[item.id]
+            values = [v for v in prescribed if v is not None]
+            if values:
+                rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(values)})
+            values = [v for v in done if v is not None]
+            if values:
+                rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(values)})
+            best = _best_estimate(ex, logged)
+            if best is not None:
+                rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1)})
+    return {k: pd.DataFrame(v, columns=["date", "series", "value_kg"]) for k, v in out.items()}
+
+
+def _sessions_frame(sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]) -> pd.DataFrame:
+    counts: dict[int, int] = {}
+    for s in sets:
+        if s.reps is not None:
+            counts[s.session_id] = counts.get(s.session_id, 0) + 1
+    status_text = {"completed": "Performed", "not_performed": "Not performed", "in_progress": "In progress"}
+    rows = [
+        {
+            "Date": s.session_date,
+            "Week": s.week,
+            "Screen": (s.screen_outcome or "—").replace("caution", "go with caution"),
+            "Status": status_text.get(s.status, s.status),
+            "Sets done": counts.get(s.id, 0),
+            "Reason not performed": s.not_performed_reason,
+            "Recorded by": s.updated_by_name,
+        }
+        for s in reversed(sessions)
+    ]
+    return pd.DataFrame(
+        rows, columns=["Date", "Week", "Screen", "Status", "Sets done", "Reason not performed", "Recorded by"]
+    )
+
+
+def _items_frame(ctx: PlanContext) -> pd.DataFrame:
+    rows = [
+        {
+            "Exercise": item.exercise.name,
+            "Side": SIDE_TEXT.get(item.side, ""),
+            "Baseline 1RM (kg)": round(item.record.one_rm_kg, 1),
+            "Method": METHOD_TEXT.get(item.record.one_rm_method, item.record.one_rm_method),
+            "How": item.record.method_detail,
+            "Low accuracy": "yes (11–12 reps)" if item.record.low_accuracy else "",
+            "Equipment": item.exercise.equipment.value.replace("_", " "),
+            "Step": "one band" if item.exercise.uses_bands else f"{item.exercise.load_step_kg:g} kg",
+        }
+        for item in ctx.items
+    ]
+    return pd.DataFrame(rows)
+
+
+def _schedule(ctx: PlanContext, weeks: int) -> pd.DataFrame:
+    rows = []
+    for week in range(1, weeks + 1):
+        for item in ctx.items:
+            p = prescription_for(ctx.template, week, item.record.one_rm_kg, item.exercise, side=item.side)  # type: ignore[arg-type]
+            rows.append(
+                {
+                    "Week": week,
+                    "Phase": p.phase_name + (" (lighter week)" if p.deload else ""),
+                    "Exercise": item.label,
+                    "Sets × reps": f"{p.sets} × {p.reps_range[0]}–{p.reps_range[1]}",
+                    "%1RM": round(p.percent_1rm, 1),
+                    "Template load": describe_load(item.exercise, p.load_kg, p.band_level),
+                    "Re-test": "due" if p.reassessment_due else "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def overview(
+    db: Database, actor: Actor, patient_id: int, *, today: date | None = None, audit_view: bool = True
+) -> PlanOverview:
+    """Everything the plan page shows for a patient, read in one transaction; opening it is audited."""
+    day = today or now_utc().date()
+
+    def work(conn: Connection) -> PlanOverview:
+        patient = check_access(conn, actor, patient_id)
+        plan = plan_store.active_plan(conn, patient_id)
+        exercises = library_in(conn)
+        past = [p for p in plan_store.patient_plans(conn, patient_id) if p.status != "active"]
+        if audit_view:
+            audit.record(conn, actor, "view", "plan", plan.id if plan else None, patient_id=patient_id)
+        if plan is None:
+            return PlanOverview(
+                patient, None, DEFAULT_TEMPLATE, "", None, None, pd.DataFrame(), phase_rows(DEFAULT_TEMPLATE),
+                rhythm_lines(DEFAULT_TEMPLATE), _neural_text(DEFAULT_TEMPLATE), [], pd.DataFrame(), [],
+                pd.DataFrame(), exercises, past,
+            )  # fmt: skip
+        ctx = load_plan(conn, plan)
+        sessions = plan_store.plan_sessions(conn, plan.id)
+        sets = plan_store.plan_sets(conn, plan.id)
+        nxt = next_session_day(day, sessions)
+        week_now = week_of(plan.start_date, max(day, plan.start_date))
+        next_week = week_of(plan.start_date, max(nxt, plan.start_date))
+        last_week = max([next_week, *(s.week for s in sessions)])
+        points = chart_points(ctx, sessions, sets)
+        bands = _bands_frame(ctx.template, plan.start_date, last_week)
+        charts = [ItemChart(i.id, i.label, points[i.id], bands, i.exercise.uses_bands) for i in ctx.items]
+        return PlanOverview(
+            patient=patient,
+            plan=plan,
+            template=ctx.template,
+            rule_text=RULE_LABELS.get(plan.rule, plan.rule),
+            week_now=week_now,
+            next_day=nxt,
+            items=_items_frame(ctx),
+            phases=phase_rows(ctx.template),
+            rhythm=rhythm_lines(ctx.template),
+            neural_text=_neural_text(ctx.template),
+            next_session=prescriptions_in(conn, ctx, next_week),
+            sessions=_sessions_frame(sessions, sets),
+            charts=charts,
+            schedule=_schedule(ctx, max(12, last_week + 4)),
+            exercises=exercises,
+            past_plans=past,
+        )
+
+    return db.run(work, write=audit_view)
+
+
+def _neural_text(template: PhaseTemplate) -> str:
+    band = neural_period(template)
+    if band is None:
+        return ""
+    return f"Weeks {band.first_week}–{band.last_week}: {band.clinician_text}"

@@ -1,0 +1,660 @@
+"""Treatment sessions: the readiness screen, logging the sets, and the next session's loads with reasons.
+
+A session starts with the readiness screen. A stop records the session as not performed with its reasons
+and holds every load. Otherwise the session stays open until its sets are saved, all in one transaction:
+every set or none, then the engine's decision for each exercise. A caution on the screen is passed to the
+engine as ``screen_ok = result.permits_load_increase`` (False), so no load rises after that session.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.safety import ReadinessAnswers, ScreenResult, screen_readiness
+from rehab.services import audit
+from rehab.services import settings as clinic_settings
+from rehab.services.context import Actor, ConflictError, NotFound, now_utc
+from rehab.services.patients import check_access
+from rehab.services.plans import (
+    RULE_LABELS,
+    ItemEngine,
+    ItemPrescription,
+    PlanContext,
+    in_force,
+    load_plan,
+    next_session_day,
+    prescriptions_in,
+    session_facts,
+    week_of,
+)
+from rehab.store import Database
+from rehab.store import plans as plan_store
+from rehab.store.patients import PatientRecord
+from rehab.store.plans import SessionRecord, SetRecord
+
+# Columns of the logging table, as the clinician sees them; validation messages name them.
+ITEM = "item_id"
+EXERCISE = "Exercise"
+SET = "Set"
+LOAD = "Load (kg)"
+BAND = "Band"
+TARGET = "Target"
+REPS = "Reps done"
+EFFORT = "Effort"
+PAIN_DURING = "Pain during"
+PAIN_AFTER = "Pain after"
+LOG_COLUMNS = (ITEM, EXERCISE, SET, LOAD, BAND, TARGET, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
+EDITABLE_COLUMNS = (LOAD, BAND, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
+
+MAX_REPS_ENTRY = 100  # data-entry plausibility limit, not a clinical threshold
+MAX_LOAD_ENTRY_KG = 1000.0
+ANSWER_FIELDS = (
+    "systolic_mmhg",
+    "diastolic_mmhg",
+    "resting_heart_rate_bpm",
+    "pain_now",
+    "new_neuro_symptoms",
+    "chest_pain",
+    "unwell_or_fever",
+)
+_ANSWER_LABELS = {
+    "systolic_mmhg": "Systolic pressure",
+    "diastolic_mmhg": "Diastolic pressure",
+    "resting_heart_rate_bpm": "Resting heart rate",
+    "pain_now": "Pain now",
+    "new_neuro_symptoms": "New or worsening neurological symptoms",
+    "chest_pain": "Chest pain",
+    "unwell_or_fever": "Feeling unwell",
+}
+SIDE_SHORT = {"paretic": "paretic", "non_paretic": "non-paretic"}
+
+
+@dataclass(frozen=True)
+class ScreenLine:
+    """One finding of the readiness screen, ready to show."""
+
+    outcome: str
+    text: str
+    source: str
+    evidence: str
+    escalate: bool
+
+
+@dataclass(frozen=True)
+class ScreenOutcome:
+    session_id: int
+    outcome: str
+    lines: list[ScreenLine]
+
+    @property
+    def escalate(self) -> bool:
+        return any(line.escalate for line in self.lines)
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A screened session waiting for its sets."""
+
+    record: SessionRecord
+    lines: list[ScreenLine]
+    prescriptions: list[ItemPrescription]
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TreatmentView:
+    patient: PatientRecord
+    plan_id: int | None
+    plan_version: int
+    plan_start: date | None
+    rule_text: str
+    open_session: OpenSession | None
+    next_day: date | None
+    next_session: list[ItemPrescription]
+    recent: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class LogResult:
+    session_id: int
+    sets_saved: int
+    next_session: list[ItemPrescription]
+
+
+@dataclass(frozen=True)
+class LoggedRow:
+    """One validated row of the logging table (reps None: the set was not done)."""
+
+    item_id: int
+    set_number: int
+    target_reps: int
+    prescribed_load_kg: float | None
+    prescribed_band_level: int | None
+    load_kg: float | None
+    band_level: int | None
+    reps: int | None
+    effort: float | None
+    pain_during: int | None
+    pain_after: int | None
+
+
+# --- the readiness screen ------------------------------------------------------------------------------
+
+
+def _lines(result: ScreenResult) -> list[ScreenLine]:
+    return [ScreenLine(r.outcome, r.text, r.source, r.evidence.label, r.escalate) for r in result.reasons]
+
+
+def _stored_lines(text: str) -> list[ScreenLine]:
+    return [ScreenLine(**item) for item in json.loads(text or "[]")]
+
+
+def _whole_if_integral(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def readiness_answers(values: Mapping[str, Any]) -> ReadinessAnswers:
+    """The screen's answers checked together: every missing answer at once, then the first out-of-range one."""
+    missing = [
+        ValidationError(name, f"{_ANSWER_LABELS[name]}: answer this before exercising.")
+        for name in ANSWER_FIELDS
+        if values.get(name) is None
+    ]
+    if missing:
+        raise ValidationErrors(missing)
+    clean = {name: values[name] for name in ANSWER_FIELDS}
+    clean["pain_now"] = _whole_if_integral(clean["pain_now"])
+    try:
+        return ReadinessAnswers(**clean)
+    except ValidationError as exc:
+        label = _ANSWER_LABELS.get(exc.field, exc.field)
+        raise ValidationErrors([ValidationError(exc.field, f"{label} {exc.message}.")]) from None
+
+
+def _active_context(conn: Connection, actor: Actor, patient_id: int) -> tuple[PatientRecord, PlanContext]:
+    patient = check_access(conn, actor, patient_id)
+    plan = plan_store.active_plan(conn, patient_id)
+    if plan is None:
+        raise ValidationErrors([ValidationError("plan", "This patient has no active plan; create one first.")])
+    return patient, load_plan(conn, plan)
+
+
+def _hold_all(
+    conn: Connection, ctx: PlanContext, session: SessionRecord, actor: Actor, *, now: Any
+) -> list[dict[str, Any]]:
+    """Every item keeps its load after a session that did not go ahead."""
+    current = plan_store.current_decisions(conn, ctx.plan.id)
+    facts = session_facts(ctx.template, session)
+    rows = []
+    for item in ctx.items:
+        kg, level = in_force(current[item.id])
+        row = ItemEngine(item, ctx.plan.rule).decide(facts, [], current_kg=kg, current_level=level)
+        rows.append(
+            dict(
+                row,
+                plan_id=ctx.plan.id,
+                plan_item_id=item.id,
+                session_id=session.id,
+                created_at=now,
+                created_by=actor.user_id,
+            )
+        )
+    plan_store.add_decisions(conn, rows)
+    plan_store.bump_plan(conn, ctx.plan.id, user_id=actor.user_id, now=now)
+    return rows
+
+
+def start_session(
+    db: Database, actor: Actor, patient_id: int, *, answers: Mapping[str, Any], session_date: date | None = None
+) -> ScreenOutcome:
+    """Run the readiness screen and record the session: not performed on a stop, otherwise open for logging."""
+    checked = readiness_answers(answers)
+    today = now_utc().date()
+    day = session_date or today
+
+    def work(conn: Connection) -> ScreenOutcome:
+        patient, ctx = _active_context(conn, actor, patient_id)
+        plan_store.lock_plan(conn, ctx.plan.id)  # two tablets cannot both open a session for this plan
+        open_one = plan_store.open_session(conn, ctx.plan.id)
+        if open_one is not None:
+            raise ConflictError(
+                f"{open_one.updated_by_name} started a session on {open_one.session_date.isoformat()} that has not "
+                "been logged yet: log it, or record it as not performed, before starting another."
+            )
+        if day > today + timedelta(days=1):  # a day's slack: the clinic's date may be ahead of UTC
+            raise ValidationErrors([ValidationError("session_date", "The session date cannot be in the future.")])
+        if day < ctx.plan.start_date:
+            raise ValidationErrors(
+                [
+                    ValidationError(
+                        "session_date",
+                        f"The session date cannot be before the plan started ({ctx.plan.start_date.isoformat()}).",
+                    )
+                ]
+            )
+        thresholds = clinic_settings.thresholds_in(conn)
+        result = screen_readiness(checked, thresholds.thresholds)
+        lines = _lines(result)
+        stop = not result.permits_session
+        now = now_utc()
+        not_performed = ""
+        if stop:
+            not_performed = "Readiness screen said stop: " + " ".join(
+                line.text for line in lines if line.outcome == "stop"
+            )
+        values = {
+            "plan_id": ctx.plan.id,
+            "patient_id": patient.id,
+            "session_date": day,
+            "week": week_of(ctx.plan.start_date, day),
+            "status": "not_performed" if stop else "in_progress",
+            "screen_outcome": result.outcome,
+            "systolic_mmhg": checked.systolic_mmhg,
+            "diastolic_mmhg": checked.diastolic_mmhg,
+            "resting_heart_rate_bpm": checked.resting_heart_rate_bpm,
+            "pain_now": checked.pain_now,
+            "new_neuro_symptoms": checked.new_neuro_symptoms,
+            "chest_pain": checked.chest_pain,
+            "unwell_or_fever": checked.unwell_or_fever,
+            "screen_reasons": json.dumps([line.__dict__ for line in lines]),
+            "screen_thresholds": json.dumps(thresholds.thresholds.__dict__, sort_keys=True),
+            "not_performed_reason": not_performed,
+            "version": 1,
+            "created_at": now,
+            "created_by": actor.user_id,
+            "updated_at": now,
+            "updated_by": actor.user_id,
+        }
+        (session_id,) = plan_store.add_sessions(conn, [values])
+        if stop:
+            session = plan_store.get_session(conn, session_id)
+            assert session is not None
+            _hold_all(conn, ctx, session, actor, now=now)
+        detail = f"readiness screen: {result.outcome}" + ("; not performed, loads held" if stop else "")
+        audit.record(
+            conn, actor, "create", "treatment_session", session_id, patient_id=patient.id, detail=detail, at=now
+        )
+        return ScreenOutcome(session_id, result.outcome, lines)
+
+    return db.run(work)
+
+
+# --- the logging table -----------------------------------------------------------------------------------
+
+
+def prefill_rows(prescriptions: Sequence[ItemPrescription]) -> list[dict[str, Any]]:
+    """One row per prescribed set, with the load in force and reps done pre-filled with the target."""
+    rows = []
+    for p in prescriptions:
+        band = p.band_colours[p.band_level] if p.uses_bands and p.band_level is not None else None
+        for number in range(1, p.sets + 1):
+            rows.append(
+                {
+                    ITEM: p.item_id,
+                    EXERCISE: " · ".join([p.exercise_name, *([SIDE_SHORT[p.side]] if p.side in SIDE_SHORT else [])])
+                    + f" · set {number}",
+                    SET: number,
+                    LOAD: None if p.uses_bands else p.load_kg,
+                    BAND: band,
+                    TARGET: p.target_reps,
+                    REPS: p.target_reps,
+                    EFFORT: None,
+                    PAIN_DURING: None,
+                    PAIN_AFTER: None,
+                }
+            )
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as plain Python: empty cells (None, NaN, NA, blank text) become None."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str):
+        stripped = value.strip()
+        return stripped or None
+    return value
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        raise ValueError
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        number = float(str(value).replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError
+    return number
+
+
+class _RowCheck:
+    """Reads one table row's cells, collecting a message per bad cell that names the row and the column."""
+
+    def __init__(self, index: int, where: str, row: Mapping[str, Any]) -> None:
+        self.index = index
+        self.where = where
+        self.row = row
+        self.errors: list[ValidationError] = []
+
+    def problem(self, column: str, text: str) -> None:
+        self.errors.append(ValidationError(f"row{self.index}.{column}", f"{self.where}, {column}: {text}"))
+
+    def number(self, column: str, low: float, high: float, *, whole: bool, text: str) -> float | None:
+        value = self.row[column]
+        if value is None:
+            return None
+        try:
+            number = _as_number(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or not low <= number <= high or (whole and not number.is_integer()):
+            self.problem(column, text)
+            return None
+        return number
+
+    def whole(self, column: str, low: int, high: int) -> int | None:
+        number = self.number(column, low, high, whole=True, text=f"must be a whole number from {low} to {high}.")
+        return None if number is None else int(number)
+
+
+def _check_row(check: _RowCheck, presc: ItemPrescription, set_number: int) -> LoggedRow | None:
+    row = check.row
+    reps = check.whole(REPS, 0, MAX_REPS_ENTRY)
+    pain_during = check.whole(PAIN_DURING, 0, 10)
+    pain_after = check.whole(PAIN_AFTER, 0, 10)
+    effort = check.number(
+        EFFORT, 0, 10, whole=False, text="must be a number from 0 to 10 (10 = no reps left in reserve)."
+    )
+    load_kg: float | None = None
+    band_level: int | None = None
+    done = row[REPS] is not None
+    if presc.uses_bands:
+        colour = row[BAND]
+        if colour is not None and str(colour) in presc.band_colours:
+            band_level = presc.band_colours.index(str(colour))
+        elif colour is not None or done:
+            check.problem(BAND, f"choose one of the bands: {', '.join(presc.band_colours)}.")
+    elif row[LOAD] is None:
+        if done:
+            check.problem(LOAD, "enter the load lifted in kg (0 for no added load).")
+    else:
+        load_kg = check.number(
+            LOAD, 0, MAX_LOAD_ENTRY_KG, whole=False, text=f"must be a number of kg from 0 to {MAX_LOAD_ENTRY_KG:g}."
+        )
+    if check.errors:
+        return None
+    return LoggedRow(
+        item_id=presc.item_id,
+        set_number=set_number,
+        target_reps=presc.target_reps,
+        prescribed_load_kg=None if presc.uses_bands else presc.load_kg,
+        prescribed_band_level=presc.band_level if presc.uses_bands else None,
+        load_kg=load_kg,
+        band_level=band_level,
+        reps=reps,
+        effort=effort,
+        pain_during=pain_during,
+        pain_after=pain_after,
+    )
+
+
+def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping[str, Any]]) -> list[LoggedRow]:
+    """Check the whole table; every problem names its row (as numbered on screen) and column.
+
+    An empty "Reps done" means that set was not done. Nothing is saved unless every row is valid.
+    """
+    by_item = {p.item_id: p for p in prescriptions}
+    errors: list[ValidationError] = []
+    out: list[LoggedRow] = []
+    seen: set[tuple[int, int]] = set()
+    for index, raw in enumerate(rows, start=1):
+        row = {k: _cell(raw.get(k)) for k in LOG_COLUMNS}
+        presc = by_item.get(row[ITEM]) if isinstance(row[ITEM], int) else None
+        if presc is None:
+            errors.append(ValidationError(f"row{index}.{EXERCISE}", f"Row {index}: this exercise is not in the plan."))
+            continue
+        set_number = row[SET]
+        if not isinstance(set_number, int) or set_number < 1 or (presc.item_id, set_number) in seen:
+            errors.append(ValidationError(f"row{index}.{SET}", f"Row {index}, {SET}: must be a new set number from 1."))
+            continue
+        seen.add((presc.item_id, set_number))
+        check = _RowCheck(index, f"Row {index} ({presc.label}, set {set_number})", row)
+        logged = _check_row(check, presc, set_number)
+        errors.extend(check.errors)
+        if logged is not None:
+            out.append(logged)
+    if not errors and not any(r.reps is not None for r in out):
+        errors.append(
+            ValidationError(
+                "rows",
+                f"No sets recorded: enter {REPS} for the sets done, or record the session as not performed.",
+            )
+        )
+    if errors:
+        raise ValidationErrors(errors)
+    return out
+
+
+def _set_row(row: LoggedRow, session_id: int) -> dict[str, Any]:
+    values = dict(row.__dict__)
+    values["plan_item_id"] = values.pop("item_id")
+    return dict(values, session_id=session_id)
+
+
+def _session_conflict(session: SessionRecord) -> ConflictError:
+    when = session.updated_at.strftime("%Y-%m-%d %H:%M UTC")
+    what = {"completed": "saved this session's sets", "not_performed": "recorded this session as not performed"}
+    did = what.get(session.status, "changed this session")
+    return ConflictError(
+        f"{session.updated_by_name} {did} at {when}, after you opened it. Nothing was saved; "
+        "the page now shows the saved session."
+    )
+
+
+def _session_for(conn: Connection, actor: Actor, session_id: int) -> tuple[SessionRecord, PatientRecord]:
+    session = plan_store.get_session(conn, session_id)
+    if session is None:
+        raise NotFound("No such session.")
+    return session, check_access(conn, actor, session.patient_id)
+
+
+def _decide_after(
+    conn: Connection, ctx: PlanContext, session: SessionRecord, logged: Sequence[LoggedRow]
+) -> list[dict[str, Any]]:
+    """Replay the plan's earlier sessions through the engine, then decide each item's next load."""
+    position = (session.session_date, session.id)
+    earlier = [
+        s
+        for s in plan_store.plan_sessions(conn, ctx.plan.id)
+        if s.status != "in_progress" and (s.session_date, s.id) < position
+    ]
+    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
+    for s in plan_store.plan_sets(conn, ctx.plan.id):
+        sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
+    current = plan_store.current_decisions(conn, ctx.plan.id)
+    facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
+    rows = []
+    for item in ctx.items:
+        engine = ItemEngine(item, ctx.plan.rule)
+        for past in earlier:
+            engine.observe(session_facts(ctx.template, past), sets_by.get((past.id, item.id), []))
+        kg, level = in_force(current[item.id])
+        mine = [r for r in logged if r.item_id == item.id]
+        rows.append(dict(engine.decide(facts_now, mine, current_kg=kg, current_level=level), plan_item_id=item.id))
+    return rows
+
+
+def save_log(
+    db: Database, actor: Actor, session_id: int, *, expected_version: int, rows: Sequence[Mapping[str, Any]]
+) -> LogResult:
+    """Save the whole logging table in one transaction (all sets or none), then decide the next loads."""
+
+    def work(conn: Connection) -> LogResult:
+        session, patient = _session_for(conn, actor, session_id)
+        if session.status != "in_progress" or session.version != expected_version:
+            raise _session_conflict(session)
+        plan = plan_store.get_plan(conn, session.plan_id)
+        assert plan is not None
+        ctx = load_plan(conn, plan)
+        prescriptions = prescriptions_in(conn, ctx, session.week)
+        logged = check_rows(prescriptions, rows)
+        now = now_utc()
+        decisions = _decide_after(conn, ctx, session, logged)
+        if not plan_store.update_session_if_version(
+            conn,
+            session_id,
+            expected_version=expected_version,
+            values={"status": "completed"},
+            user_id=actor.user_id,
+            now=now,
+        ):
+            latest = plan_store.get_session(conn, session_id)
+            raise _session_conflict(latest or session)
+        plan_store.add_sets(conn, [_set_row(r, session_id) for r in logged])
+        plan_store.add_decisions(
+            conn,
+            [
+                dict(d, plan_id=plan.id, session_id=session_id, created_at=now, created_by=actor.user_id)
+                for d in decisions
+            ],
+        )
+        plan_store.bump_plan(conn, plan.id, user_id=actor.user_id, now=now)
+        done = sum(1 for r in logged if r.reps is not None)
+        actions = ", ".join(sorted({d["action"] for d in decisions}))
+        audit.record(
+            conn,
+            actor,
+            "update",
+            "treatment_session",
+            session_id,
+            patient_id=patient.id,
+            detail=f"logged {done} set(s); next loads: {actions}",
+            at=now,
+        )
+        sessions = plan_store.plan_sessions(conn, plan.id)
+        next_week = week_of(plan.start_date, next_session_day(now.date(), sessions))
+        return LogResult(session_id, done, prescriptions_in(conn, ctx, next_week))
+
+    return db.run(work)
+
+
+def mark_not_performed(db: Database, actor: Actor, session_id: int, *, expected_version: int, reason: str) -> None:
+    """An open session that did not go ahead after all (e.g. symptoms during warm-up): loads are held."""
+    why = reason.strip() if isinstance(reason, str) else ""
+    if not why:
+        raise ValidationErrors([ValidationError("not_performed_reason", "Say why the session did not go ahead.")])
+
+    def work(conn: Connection) -> None:
+        session, patient = _session_for(conn, actor, session_id)
+        if session.status != "in_progress" or session.version != expected_version:
+            raise _session_conflict(session)
+        now = now_utc()
+        if not plan_store.update_session_if_version(
+            conn,
+            session_id,
+            expected_version=expected_version,
+            values={"status": "not_performed", "not_performed_reason": why},
+            user_id=actor.user_id,
+            now=now,
+        ):
+            raise _session_conflict(plan_store.get_session(conn, session_id) or session)
+        plan = plan_store.get_plan(conn, session.plan_id)
+        assert plan is not None
+        updated = plan_store.get_session(conn, session_id)
+        assert updated is not None
+        _hold_all(conn, load_plan(conn, plan), updated, actor, now=now)
+        audit.record(
+            conn,
+            actor,
+            "update",
+            "treatment_session",
+            session_id,
+            patient_id=patient.id,
+            detail=f"not performed: {why}",
+            at=now,
+        )
+
+    db.run(work)
+
+
+# --- the treatment page ---------------------------------------------------------------------------------
+
+
+def _recent(sessions: Sequence[SessionRecord], limit: int = 8) -> pd.DataFrame:
+    status_text = {"completed": "Performed", "not_performed": "Not performed", "in_progress": "In progress"}
+    rows = [
+        {
+            "Date": s.session_date,
+            "Week": s.week,
+            "Screen": {"go": "Go", "caution": "Go with caution", "stop": "Stop"}.get(s.screen_outcome or "", "—"),
+            "Status": status_text.get(s.status, s.status),
+            "Reason not performed": s.not_performed_reason,
+            "By": s.updated_by_name,
+        }
+        for s in list(reversed(sessions))[:limit]
+    ]
+    return pd.DataFrame(rows, columns=["Date", "Week", "Screen", "Status", "Reason not performed", "By"])
+
+
+def treatment_view(
+    db: Database, actor: Actor, patient_id: int, *, today: date | None = None, audit_view: bool = True
+) -> TreatmentView:
+    """The treatment page's data in one read: the open session and its table, or the next session's loads."""
+    day = today or now_utc().date()
+
+    def work(conn: Connection) -> TreatmentView:
+        patient = check_access(conn, actor, patient_id)
+        plan = plan_store.active_plan(conn, patient_id)
+        if audit_view:
+            audit.record(
+                conn, actor, "view", "plan", plan.id if plan else None, patient_id=patient_id, detail="treatment page"
+            )
+        if plan is None:
+            return TreatmentView(patient, None, 0, None, "", None, None, [], _recent([]))
+        ctx = load_plan(conn, plan)
+        sessions = plan_store.plan_sessions(conn, plan.id)
+        open_record = plan_store.open_session(conn, plan.id)
+        open_session = None
+        next_day = None
+        upcoming: list[ItemPrescription] = []
+        if open_record is not None:
+            prescriptions = prescriptions_in(conn, ctx, open_record.week)
+            open_session = OpenSession(
+                open_record, _stored_lines(open_record.screen_reasons), prescriptions, prefill_rows(prescriptions)
+            )
+        else:
+            next_day = next_session_day(day, sessions)
+            upcoming = prescriptions_in(conn, ctx, week_of(plan.start_date, max(next_day, plan.start_date)))
+        return TreatmentView(
+            patient=patient,
+            plan_id=plan.id,
+            plan_version=plan.version,
+            plan_start=plan.start_date,
+            rule_text=RULE_LABELS.get(plan.rule, plan.rule),
+            open_session=open_session,
+            next_day=next_day,
+            next_session=upcoming,
+            recent=_recent(sessions),
+        )
+
+    return db.run(work, write=audit_view)

@@ -1,0 +1,392 @@
+"""SQL for loading plans, their items and load decisions, treatment sessions, sets and clinic settings.
+
+Bulk inserts use SQLAlchemy's batched INSERT ... RETURNING (sorted by parameter order), so demo data and
+large sessions cost a handful of statements, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy.orm import aliased
+
+from rehab.store.plan_tables import (
+    clinic_settings,
+    custom_exercises,
+    load_decisions,
+    plan_items,
+    plans,
+    session_sets,
+    treatment_sessions,
+)
+from rehab.store.tables import users
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    id: int
+    patient_id: int
+    status: str
+    start_date: date
+    rule: str
+    template: str
+    notes: str
+    ended_at: datetime | None
+    version: int
+    created_at: datetime
+    created_by: int
+    updated_at: datetime
+    updated_by: int
+    created_by_name: str = ""
+    updated_by_name: str = ""
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    id: int
+    plan_id: int
+    position: int
+    exercise_key: str
+    exercise: str
+    side: str | None
+    one_rm_kg: float
+    one_rm_method: str
+    test_load_kg: float | None
+    test_reps: int | None
+    low_accuracy: bool
+    method_detail: str
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    id: int
+    plan_id: int
+    plan_item_id: int
+    session_id: int | None
+    load_kg: float | None
+    band_level: int | None
+    previous_load_kg: float | None
+    previous_band_level: int | None
+    action: str
+    rule: str
+    reason: str
+    sources: str
+    needs_confirmation: bool
+    confirmed_at: datetime | None
+    confirmed_by: int | None
+    clinician_override: bool
+    override_reason: str
+    supersedes_id: int | None
+    created_at: datetime
+    created_by: int
+    created_by_name: str = ""
+    confirmed_by_name: str = ""
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    plan_id: int
+    patient_id: int
+    session_date: date
+    week: int
+    status: str
+    screen_outcome: str | None
+    systolic_mmhg: float | None
+    diastolic_mmhg: float | None
+    resting_heart_rate_bpm: float | None
+    pain_now: int | None
+    new_neuro_symptoms: bool | None
+    chest_pain: bool | None
+    unwell_or_fever: bool | None
+    screen_reasons: str
+    screen_thresholds: str
+    not_performed_reason: str
+    version: int
+    created_at: datetime
+    created_by: int
+    updated_at: datetime
+    updated_by: int
+    updated_by_name: str = ""
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    id: int
+    session_id: int
+    plan_item_id: int
+    set_number: int
+    prescribed_load_kg: float | None
+    prescribed_band_level: int | None
+    target_reps: int
+    load_kg: float | None
+    band_level: int | None
+    reps: int | None
+    effort: float | None
+    pain_during: int | None
+    pain_after: int | None
+
+
+@dataclass(frozen=True)
+class SettingRecord:
+    name: str
+    version: int
+    value: str
+    created_at: datetime
+    created_by: int
+    created_by_name: str
+
+
+def _insert_returning_ids(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> list[int]:
+    if not rows:
+        return []
+    ids: list[int] = []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    for start in range(0, len(rows), BATCH):
+        ids.extend(int(i) for i in conn.execute(statement, list(rows[start : start + BATCH])).scalars())
+    return ids
+
+
+def _insert_many(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        conn.execute(insert(table), list(rows[start : start + BATCH]))
+
+
+# --- custom exercises ---------------------------------------------------------------------------------
+
+
+def add_custom_exercise(conn: Connection, values: dict[str, Any]) -> int:
+    result = conn.execute(insert(custom_exercises).values(**values))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def custom_exercise_rows(conn: Connection) -> list[dict[str, Any]]:
+    query = select(custom_exercises).order_by(custom_exercises.c.name, custom_exercises.c.id)
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+# --- clinic settings ----------------------------------------------------------------------------------
+
+
+def latest_setting(conn: Connection, name: str) -> SettingRecord | None:
+    query = (
+        select(
+            clinic_settings.c.name,
+            clinic_settings.c.version,
+            clinic_settings.c.value,
+            clinic_settings.c.created_at,
+            clinic_settings.c.created_by,
+            users.c.display_name.label("created_by_name"),
+        )
+        .join(users, users.c.id == clinic_settings.c.created_by)
+        .where(clinic_settings.c.name == name)
+        .order_by(clinic_settings.c.version.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).first()
+    return SettingRecord(**row._mapping) if row else None
+
+
+def add_setting(conn: Connection, *, name: str, version: int, value: str, user_id: int, now: datetime) -> None:
+    conn.execute(
+        insert(clinic_settings).values(name=name, version=version, value=value, created_at=now, created_by=user_id)
+    )
+
+
+# --- plans --------------------------------------------------------------------------------------------
+
+_created_by = aliased(users)
+_updated_by = aliased(users)
+
+
+def _plan_query():  # type: ignore[no-untyped-def]
+    return (
+        select(
+            plans,
+            _created_by.c.display_name.label("created_by_name"),
+            _updated_by.c.display_name.label("updated_by_name"),
+        )
+        .join(_created_by, _created_by.c.id == plans.c.created_by)
+        .join(_updated_by, _updated_by.c.id == plans.c.updated_by)
+    )
+
+
+def add_plans(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    return _insert_returning_ids(conn, plans, rows)
+
+
+def get_plan(conn: Connection, plan_id: int) -> PlanRecord | None:
+    row = conn.execute(_plan_query().where(plans.c.id == plan_id)).first()
+    return PlanRecord(**row._mapping) if row else None
+
+
+def active_plan(conn: Connection, patient_id: int) -> PlanRecord | None:
+    query = _plan_query().where(and_(plans.c.patient_id == patient_id, plans.c.status == "active"))
+    row = conn.execute(query.order_by(plans.c.id.desc()).limit(1)).first()
+    return PlanRecord(**row._mapping) if row else None
+
+
+def lock_plan(conn: Connection, plan_id: int) -> None:
+    """Hold the plan row until the transaction ends (PostgreSQL; SQLite writers are already serialised)."""
+    conn.execute(select(plans.c.id).where(plans.c.id == plan_id).with_for_update())
+
+
+def patient_plans(conn: Connection, patient_id: int) -> list[PlanRecord]:
+    query = _plan_query().where(plans.c.patient_id == patient_id).order_by(plans.c.id.desc())
+    return [PlanRecord(**r._mapping) for r in conn.execute(query)]
+
+
+def bump_plan(
+    conn: Connection,
+    plan_id: int,
+    *,
+    user_id: int,
+    now: datetime,
+    expected_version: int | None = None,
+    values: dict[str, Any] | None = None,
+) -> bool:
+    """Raise the plan's version (and apply ``values``); with ``expected_version``, only if nobody saved since."""
+    condition = plans.c.id == plan_id
+    if expected_version is not None:
+        condition = and_(condition, plans.c.version == expected_version)
+    result = conn.execute(
+        update(plans)
+        .where(condition)
+        .values(**(values or {}), version=plans.c.version + 1, updated_at=now, updated_by=user_id)
+    )
+    return result.rowcount == 1
+
+
+# --- plan items ---------------------------------------------------------------------------------------
+
+
+def add_items(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    return _insert_returning_ids(conn, plan_items, rows)
+
+
+def items(conn: Connection, plan_id: int) -> list[ItemRecord]:
+    query = select(plan_items).where(plan_items.c.plan_id == plan_id).order_by(plan_items.c.position)
+    return [ItemRecord(**r._mapping) for r in conn.execute(query)]
+
+
+# --- load decisions -----------------------------------------------------------------------------------
+
+_decided_by = aliased(users)
+_confirmed_by = aliased(users)
+
+
+def _decision_query():  # type: ignore[no-untyped-def]
+    return (
+        select(
+            load_decisions,
+            _decided_by.c.display_name.label("created_by_name"),
+            func.coalesce(_confirmed_by.c.display_name, "").label("confirmed_by_name"),
+        )
+        .join(_decided_by, _decided_by.c.id == load_decisions.c.created_by)
+        .outerjoin(_confirmed_by, _confirmed_by.c.id == load_decisions.c.confirmed_by)
+    )
+
+
+def add_decisions(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    return _insert_returning_ids(conn, load_decisions, rows)
+
+
+def add_decisions_fast(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Bulk insert without returning ids (demo data)."""
+    _insert_many(conn, load_decisions, rows)
+
+
+def current_decisions(conn: Connection, plan_id: int) -> dict[int, DecisionRecord]:
+    """The decision in force for each item of a plan: the newest row per item."""
+    newest = (
+        select(func.max(load_decisions.c.id))
+        .where(load_decisions.c.plan_id == plan_id)
+        .group_by(load_decisions.c.plan_item_id)
+    )
+    query = _decision_query().where(load_decisions.c.id.in_(newest))
+    return {int(r.plan_item_id): DecisionRecord(**r._mapping) for r in conn.execute(query)}
+
+
+def decision_history(conn: Connection, plan_id: int) -> list[DecisionRecord]:
+    query = _decision_query().where(load_decisions.c.plan_id == plan_id).order_by(load_decisions.c.id)
+    return [DecisionRecord(**r._mapping) for r in conn.execute(query)]
+
+
+def confirm_decision(conn: Connection, decision_id: int, *, user_id: int, now: datetime) -> bool:
+    result = conn.execute(
+        update(load_decisions)
+        .where(and_(load_decisions.c.id == decision_id, load_decisions.c.confirmed_at.is_(None)))
+        .values(confirmed_at=now, confirmed_by=user_id)
+    )
+    return result.rowcount == 1
+
+
+# --- treatment sessions and sets ----------------------------------------------------------------------
+
+
+def _session_query():  # type: ignore[no-untyped-def]
+    return select(treatment_sessions, users.c.display_name.label("updated_by_name")).join(
+        users, users.c.id == treatment_sessions.c.updated_by
+    )
+
+
+def add_sessions(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    return _insert_returning_ids(conn, treatment_sessions, rows)
+
+
+def get_session(conn: Connection, session_id: int) -> SessionRecord | None:
+    row = conn.execute(_session_query().where(treatment_sessions.c.id == session_id)).first()
+    return SessionRecord(**row._mapping) if row else None
+
+
+def open_session(conn: Connection, plan_id: int) -> SessionRecord | None:
+    """The session of this plan that was screened but not yet logged, if any."""
+    query = _session_query().where(
+        and_(treatment_sessions.c.plan_id == plan_id, treatment_sessions.c.status == "in_progress")
+    )
+    row = conn.execute(query.order_by(treatment_sessions.c.id.desc()).limit(1)).first()
+    return SessionRecord(**row._mapping) if row else None
+
+
+def plan_sessions(conn: Connection, plan_id: int) -> list[SessionRecord]:
+    """All sessions of a plan, oldest first."""
+    query = _session_query().where(treatment_sessions.c.plan_id == plan_id)
+    query = query.order_by(treatment_sessions.c.session_date, treatment_sessions.c.id)
+    return [SessionRecord(**r._mapping) for r in conn.execute(query)]
+
+
+def update_session_if_version(
+    conn: Connection, session_id: int, *, expected_version: int, values: dict[str, Any], user_id: int, now: datetime
+) -> bool:
+    result = conn.execute(
+        update(treatment_sessions)
+        .where(and_(treatment_sessions.c.id == session_id, treatment_sessions.c.version == expected_version))
+        .values(**values, version=expected_version + 1, updated_at=now, updated_by=user_id)
+    )
+    return result.rowcount == 1
+
+
+def add_sets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    _insert_many(conn, session_sets, rows)
+
+
+def plan_sets(conn: Connection, plan_id: int) -> list[SetRecord]:
+    """Every logged set of a plan, in session order then item and set number."""
+    query = (
+        select(session_sets)
+        .join(treatment_sessions, treatment_sessions.c.id == session_sets.c.session_id)
+        .where(treatment_sessions.c.plan_id == plan_id)
+        .order_by(
+            treatment_sessions.c.session_date,
+            treatment_sessions.c.id,
+            session_sets.c.plan_item_id,
+            session_sets.c.set_number,
+        )
+    )
+    return [SetRecord(**r._mapping) for r in conn.execute(query)]

@@ -1,0 +1,216 @@
+"""The plan and treatment pages through AppTest: build a plan, screen, log, see reasons, stop, bad cells."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from rehab.services import audit, plans, sessions
+from rehab.store import Database
+from tests.app.conftest import errors, goto, signed_in_app, titles
+from tests.helpers import make_admin, make_clinician
+from tests.plan_helpers import go_answers, leg_press_plan, new_patient, run_session
+
+TODAY = date.today()
+START = TODAY - timedelta(days=6)  # week 1: familiarisation, 1 set of 10–15 reps (target 10)
+CRASH = "unexpected problem"
+
+
+def _open(db: Database, page: str, *, user_id: int, patient_id: int | None) -> AppTest:
+    at = signed_in_app(user_id)
+    if patient_id is not None:
+        at.session_state["_rehab_patient_id"] = patient_id
+    return goto(at.run(), page)
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for kind in (at.success, at.info, at.warning, at.error) for e in kind]
+    return "\n".join(parts).replace("\\", "")
+
+
+def _screen(at: AppTest, **answers: Any) -> AppTest:
+    values = go_answers(**answers)
+    at.number_input(key="screen_0_sbp").set_value(values["systolic_mmhg"])
+    at.number_input(key="screen_0_dbp").set_value(values["diastolic_mmhg"])
+    at.number_input(key="screen_0_hr").set_value(values["resting_heart_rate_bpm"])
+    at.number_input(key="screen_0_pain").set_value(values["pain_now"])
+    for key, name in (
+        ("screen_0_neuro", "new_neuro_symptoms"),
+        ("screen_0_chest", "chest_pain"),
+        ("screen_0_unwell", "unwell_or_fever"),
+    ):
+        at.radio(key=key).set_value("Yes" if values[name] else "No")
+    at.button(key="FormSubmitter:readiness-Check readiness").click()
+    return at.run()
+
+
+def _edit(at: AppTest, edits: dict[int, dict[str, Any]]) -> None:
+    """Apply cell edits the way the browser sends them (AppTest cannot type into st.data_editor)."""
+    editor = at.data_editor[0]
+    at.session_state[editor.key] = {
+        "edited_rows": {str(row): cells for row, cells in edits.items()},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+
+
+def test_without_a_patient_the_pages_say_what_to_do(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    for page, title in (("plan", "Loading plan"), ("treatment", "Treatment session")):
+        at = _open(app_db, page, user_id=admin.user_id, patient_id=None)
+        assert titles(at) == [title]
+        assert [i.value for i in at.info] == ["Choose a patient on the Patients page first."]
+
+
+def test_create_a_plan_from_an_estimated_1rm(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
+    assert titles(at) == ["Loading plan · LOVELACE, Ada"]
+    at.multiselect(key="pb_exercises").set_value(["knee_extension"]).run()
+    at.number_input(key="pb_knee_extension_paretic_load").set_value(20.0)
+    at.number_input(key="pb_knee_extension_paretic_reps").set_value(8)
+    at.checkbox(key="pb_knee_extension_non_paretic_on").uncheck()
+    at.run()
+    # Epley: 20 kg × (1 + 8/30) = 25.33 kg
+    assert "1RM 25.3 kg · Epley: 20 kg × (1 + 8/30) = 25.3 kg" in _texts(at)
+    assert not at.warning
+    at.number_input(key="pb_knee_extension_paretic_reps").set_value(11).run()
+    assert [w.value for w in at.warning] == [
+        "Low-accuracy estimate (11–12 reps): prefer a heavier load for 10 reps or fewer."
+    ]
+    at.number_input(key="pb_knee_extension_paretic_reps").set_value(8).run()
+    at.button(key="pb_create").click().run()
+    assert errors(at) == [] and not any(CRASH in e for e in errors(at))
+    text = _texts(at)
+    assert "Plan created." in text
+    # week 1 at 40 % of 25.33 kg = 10.13 kg → machine step 2.5 → 10 kg
+    assert "**10 kg** · Starting load" in text
+    assert "Why: AHA/ASA dose for stroke survivors" in text  # each phase states its rationale
+    view = plans.overview(app_db, admin, pid, audit_view=False)
+    assert list(view.items["Side"]) == ["Paretic side"]
+    assert [e.action for e in audit.entries(app_db, admin, patient_id=pid)].count("view") == 1
+
+
+def test_a_missing_baseline_is_shown_next_to_its_field(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
+    at.multiselect(key="pb_exercises").set_value(["leg_press"]).run()
+    at.number_input(key="pb_leg_press_both_load").set_value(40.0).run()
+    at.button(key="pb_create").click().run()
+    assert "Enter the repetitions completed (1–12)." in errors(at)
+    assert plans.overview(app_db, admin, pid, audit_view=False).plan is None
+
+
+def test_log_a_session_then_see_the_next_loads_with_reasons(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    leg_press_plan(app_db, admin, pid, start=START)  # 1RM 100 kg → 40 kg
+    run_session(app_db, admin, pid, START, reps=12)
+    at = _open(app_db, "treatment", user_id=admin.user_id, patient_id=pid)
+    assert titles(at) == ["Treatment session · LOVELACE, Ada"]
+    at = _screen(at)
+    assert "Readiness screen: go." in _texts(at)
+    table = at.data_editor[0].value
+    assert list(table[sessions.EXERCISE]) == ["Leg press · set 1"]
+    assert list(table[sessions.LOAD]) == [40.0]
+    assert list(table[sessions.TARGET]) == [10] and list(table[sessions.REPS]) == [10]  # pre-filled with the target
+    _edit(at, {0: {sessions.REPS: 12, sessions.EFFORT: 8}})
+    at.run()
+    at.button(key="save_log").click().run()
+    assert errors(at) == []
+    text = _texts(at)
+    assert "Session saved: 1 set(s)." in text
+    # 12 reps (2 over the target of 10) in both sessions → 40 kg + one 2.5 kg step
+    assert "**42.5 kg** · Increase" in text
+    assert "2-for-2 rule: the last set reached 12 and 12 reps in sessions 1 and 2" in text
+    assert "Increase from 40 kg to 42.5 kg." in text
+
+
+def test_logging_with_the_prefilled_values_saves_them(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    leg_press_plan(app_db, admin, pid, start=START)
+    at = _screen(_open(app_db, "treatment", user_id=admin.user_id, patient_id=pid))
+    at.button(key="save_log").click().run()
+    assert errors(at) == []
+    recent = sessions.treatment_view(app_db, admin, pid, audit_view=False).recent
+    assert list(recent["Status"]) == ["Performed"]
+    assert "only 1 session(s) logged" in _texts(at)
+
+
+def test_a_stop_on_the_screen_blocks_progression(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    leg_press_plan(app_db, admin, pid, start=START)
+    run_session(app_db, admin, pid, START, reps=12)
+    at = _screen(_open(app_db, "treatment", user_id=admin.user_id, patient_id=pid), chest_pain=True)
+    text = _texts(at)
+    assert "Readiness screen: stop." in text
+    assert "Chest pain now: no exercise; seek medical review." in text
+    assert "Source: Angina or angina-like symptoms" in text
+    assert "Escalate now: arrange a medical review before any further exercise." in errors(at)
+    assert not at.data_editor  # nothing to log
+    assert "**40 kg** · Keep" in text and "nothing progresses" in text
+    view = sessions.treatment_view(app_db, admin, pid, audit_view=False)
+    assert list(view.recent["Status"]) == ["Not performed", "Performed"]
+    assert view.next_session[0].load_text == "40 kg"
+
+
+def test_an_invalid_cell_saves_nothing(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    leg_press_plan(app_db, admin, pid, start=START)
+    at = _screen(_open(app_db, "treatment", user_id=admin.user_id, patient_id=pid))
+    _edit(at, {0: {sessions.PAIN_DURING: 14}})
+    at.run()
+    at.button(key="save_log").click().run()
+    message = "\n".join(errors(at)).replace("\\", "")
+    assert message.startswith("Nothing was saved. Please correct these cells:")
+    assert "Row 1 (Leg press, set 1), Pain during: must be a whole number from 0 to 10." in message
+    view = sessions.treatment_view(app_db, admin, pid, audit_view=False)
+    assert view.open_session is not None  # still open, nothing stored
+    assert at.data_editor  # the table stays for correction
+
+
+def test_override_and_confirm_from_the_page(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    plans.create_plan(
+        app_db,
+        admin,
+        pid,
+        baselines=[{"exercise_key": "knee_extension", "side": "paretic", "method": "tested_1rm", "one_rm_kg": 25}],
+        start_date=START,
+    )
+    run_session(app_db, admin, pid, START, reps=12)
+    run_session(app_db, admin, pid, START + timedelta(days=2), reps=12)
+    at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
+    # 10 → 12.5 kg is +25 %: the page asks for confirmation and keeps 10 kg until then
+    assert "more than 10 % above the current load" in _texts(at)
+    decision_id = plans.overview(app_db, admin, pid, audit_view=False).next_session[0].decision_id
+    at.button(key=f"confirm_{decision_id}").click().run()
+    assert "Increase to 12.5 kg confirmed for Knee extension (paretic side)." in _texts(at)
+    item_id = plans.overview(app_db, admin, pid, audit_view=False).next_session[0].item_id
+    at.number_input(key=f"override_{item_id}_load").set_value(11.0)
+    at.text_input(key=f"override_{item_id}_reason").input("Knee pain on the stairs")
+    at.button(key=f"override_{item_id}_save").click().run()
+    assert errors(at) == []
+    assert "**11 kg** · Clinician's load" in _texts(at)
+    details = [e.detail for e in audit.entries(app_db, admin, patient_id=pid) if e.entity == "plan_load"]
+    assert details[0] == "override Knee extension (paretic side): 12.5 kg → 11 kg; reason: Knee pain on the stairs"
+
+
+def test_a_clinician_off_the_care_team_sees_no_plan(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    cara = make_clinician(app_db, admin, "cara")
+    pid = new_patient(app_db, admin, family_name="Secretson")
+    leg_press_plan(app_db, admin, pid, start=START)
+    for page in ("plan", "treatment"):
+        at = _open(app_db, page, user_id=cara.user_id, patient_id=pid)
+        assert [e.replace("\\", "") for e in errors(at)] == ["This patient is not on your care team."]
+        assert "secretson" not in (_texts(at) + " ".join(titles(at))).lower()

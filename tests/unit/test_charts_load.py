@@ -1,0 +1,108 @@
+"""The load chart: phases shaded, colour-blind-safe series, tooltips with date/value/unit, at most ~2,000 points."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rehab.charts import MAX_POINTS, OKABE_ITO, downsample, load_chart
+
+START = date(2026, 1, 5)
+
+
+def _bands() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"start": START, "end": START + timedelta(days=14), "label": "Familiarisation", "kind": "phase"},
+            {"start": START + timedelta(days=14), "end": START + timedelta(days=56), "label": "Early", "kind": "phase"},
+            {"start": START, "end": START + timedelta(days=56), "label": "Neural phase (weeks 1–8)", "kind": "neural"},
+        ]
+    )
+
+
+def _points(sessions: int) -> pd.DataFrame:
+    rows = []
+    for i in range(sessions):
+        day = START + timedelta(days=i)
+        rows.append({"date": day, "series": "Prescribed load", "value_kg": 40.0})
+        rows.append({"date": day, "series": "Performed load", "value_kg": 40.0})
+        rows.append({"date": day, "series": "Estimated 1RM", "value_kg": 56.0})
+    return pd.DataFrame(rows)
+
+
+def _layers(chart: Any) -> list[dict[str, Any]]:
+    return chart.to_dict()["layer"]
+
+
+def _rows_in(spec: dict[str, Any], layer: dict[str, Any]) -> int:
+    name = layer.get("data", {}).get("name")
+    return len(spec["datasets"][name]) if name else 0
+
+
+def test_downsampling_averages_equal_spans_of_days() -> None:
+    # one series, days 1–4 with 10, 20, 30, 40 kg and room for 2 points: 2-day spans → 15 and 35 kg
+    frame = pd.DataFrame(
+        {
+            "date": [START + timedelta(days=i) for i in range(4)],
+            "series": ["Performed load"] * 4,
+            "value_kg": [10.0, 20.0, 30.0, 40.0],
+        }
+    )
+    thinned = downsample(frame, max_points=2)
+    assert list(thinned["value_kg"]) == [15.0, 35.0]
+    assert list(thinned["sessions"]) == [2, 2]
+    assert list(thinned["date"].dt.date) == [START, START + timedelta(days=2)]
+
+
+def test_small_series_are_left_alone() -> None:
+    thinned = downsample(_points(10))
+    assert len(thinned) == 30 and set(thinned["sessions"]) == {1}
+
+
+def test_a_long_history_is_cut_to_about_two_thousand_points() -> None:
+    chart = load_chart(_points(5000), _bands(), title="Leg press")  # 15,000 rows in
+    spec = chart.to_dict()
+    counts = [_rows_in(spec, layer) for layer in spec["layer"] if layer["mark"]["type"] in ("line", "point")]
+    assert counts and all(0 < c <= MAX_POINTS for c in counts)
+
+
+def test_series_use_the_okabe_ito_palette_and_differ_in_dash_and_shape() -> None:
+    layers = _layers(load_chart(_points(3), _bands(), title="Leg press"))
+    line = next(layer for layer in layers if layer["mark"]["type"] == "line")
+    colour = line["encoding"]["color"]["scale"]
+    assert colour["domain"] == ["Prescribed load", "Performed load", "Estimated 1RM"]
+    assert colour["range"] == [OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"]]
+    assert len({str(d) for d in line["encoding"]["strokeDash"]["scale"]["range"]}) == 3
+    point = next(layer for layer in layers if layer["mark"]["type"] == "point")
+    assert point["encoding"]["shape"]["scale"]["range"] == ["square", "circle", "triangle-up"]
+
+
+def test_tooltips_give_date_value_and_unit() -> None:
+    layers = _layers(load_chart(_points(3), _bands(), title="Leg press"))
+    line = next(layer for layer in layers if layer["mark"]["type"] == "line")
+    fields = {t["field"]: t for t in line["encoding"]["tooltip"]}
+    assert {"date", "value_kg", "unit"} <= set(fields)
+    assert fields["date"]["format"] == "%Y-%m-%d"
+
+
+def test_phases_and_the_neural_period_are_shaded_and_named() -> None:
+    chart = load_chart(_points(3), _bands(), title="Leg press")
+    spec = chart.to_dict()
+    rects = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    # phases in two alternating greys, then the neural period tinted on top
+    assert [r["mark"].get("color") for r in rects] == ["#EFEFEF", "#E2E2E2", OKABE_ITO["reddish_purple"]]
+    texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    labels = {row["label"] for layer in texts for row in spec["datasets"][layer["data"]["name"]]}
+    assert labels == {"Familiarisation", "Early", "Neural phase (weeks 1–8)"}
+    assert spec["title"]["text"] == "Leg press"
+    assert spec["title"]["subtitle"] == "Load prescribed and lifted per session, and 1RM estimated from the best set."
+
+
+def test_no_streamlit_in_the_chart_module() -> None:
+    import rehab.charts as charts
+
+    source = Path(charts.__file__).read_text(encoding="utf-8")
+    assert "import streamlit" not in source
