@@ -13,6 +13,7 @@ from rehab.ui import assessment_results
 from rehab.ui import auth as ui_auth
 from rehab.ui.assessment_form import entry_fields, measure_help
 from rehab.ui.db import get_db
+from rehab.ui.fmt import md_text
 from rehab.ui.patient_context import current_patient, header
 from rehab.ui.timezones import clinic_timezone, to_utc
 
@@ -87,11 +88,11 @@ def render() -> None:
         for field, message in errors.items():
             key, _, sub = field.partition(".")
             if key in slots:
-                slots[key].error(f"{sub.replace('_', ' ')}: {message}" if sub else message)
+                slots[key].error(md_text(f"{sub.replace('_', ' ')}: {message}" if sub else message))
             elif field == "taken_at":
-                taken_slot.error(message)
+                taken_slot.error(md_text(message))
             else:
-                st.error(message)
+                st.error(md_text(message))
         st.error("Nothing was saved. Correct the fields marked above.")
         return
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])

@@ -12,7 +12,7 @@ from rehab.store import Database
 from rehab.ui import assessment_history, nav
 from rehab.ui import auth as ui_auth
 from rehab.ui.db import get_db
-from rehab.ui.fmt import condition_label, side_label, when
+from rehab.ui.fmt import condition_label, md_escape, md_text, side_label, when
 from rehab.ui.forms import FieldErrors
 from rehab.ui.patient_context import current_patient, header
 from rehab.ui.patient_form import patient_fields
@@ -38,7 +38,8 @@ def render() -> None:
         st.subheader("Notes")
         st.text(record.notes or "No notes.")
         st.caption(
-            f"Record version {record.version}, last changed {when(record.updated_at)} by {record.updated_by_name}."
+            f"Record version {record.version}, last changed {when(record.updated_at)} "
+            f"by {md_escape(record.updated_by_name)}."
         )
     with tested:
         assessment_history.show(db, actor, view.record)
@@ -75,13 +76,13 @@ def _edit_form(db: Database, actor: Actor, view: patients.PatientView) -> None:
             errors.show(exc)
             return
         except ConflictError as exc:
-            st.error(str(exc))
+            st.error(md_text(str(exc)))
             return
         st.session_state[base_key] = new_version
         st.toast("Changes saved.")
         st.rerun()
     if base != record.version:
-        st.warning(f"{record.updated_by_name} saved a newer version of this record while you had it open.")
+        st.warning(f"{md_escape(record.updated_by_name)} saved a newer version of this record while you had it open.")
         if st.button("Discard my unsaved edits and load the latest version", key="reload_latest"):
             del st.session_state[base_key]
             st.rerun()
@@ -95,7 +96,7 @@ def _archive(db: Database, actor: Actor, patient_id: int, version: int, *, archi
     try:
         patients.set_archived(db, actor, patient_id, expected_version=version, archived=archived)
     except ConflictError as exc:
-        st.error(str(exc))
+        st.error(md_text(str(exc)))
         return
     st.rerun()
 

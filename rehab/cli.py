@@ -1,4 +1,4 @@
-"""Command line: `python -m rehab init-db | create-user | demo`."""
+"""Command line: `python -m rehab init-db | create-user | demo | backup | restore`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 import time
+from pathlib import Path
 
 from rehab.config import settings
 from rehab.domain.errors import ValidationError, ValidationErrors
@@ -70,6 +71,48 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from rehab import backup
+
+    url = settings().database_url
+    if backup.is_postgresql(url):
+        print(backup.postgres_advice(url), file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    try:
+        copy = backup.backup(url, args.out)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Backed up {_redact(url)} to {copy.path} in {time.perf_counter() - started:.1f} s: "
+        f"{copy.rows} rows in {len(copy.row_counts)} tables, schema revision {copy.revision}, integrity check ok. "
+        "The file holds patient data: store it encrypted and with restricted access."
+    )
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from rehab import backup
+
+    url = settings().database_url
+    if backup.is_postgresql(url):
+        print(backup.postgres_advice(url), file=sys.stderr)
+        return 2
+    try:
+        done = backup.restore(url, args.file, force=args.force)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if done.replaced is not None:
+        print(f"The previous database was kept as {done.replaced}.")
+    print(
+        f"Restored {args.file} into {done.target.path}: {done.target.rows} rows in {len(done.target.row_counts)} "
+        f"tables, schema revision {done.target.revision} (the app upgrades older revisions on start)."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rehab", description="Rehab dashboard administration.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -88,6 +131,21 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--patients", type=int, default=200)
     demo.add_argument("--seed", type=int, default=1)
     demo.set_defaults(func=_demo)
+
+    save = sub.add_parser(
+        "backup", help="copy the SQLite database while the app runs (for PostgreSQL, explains pg_dump)"
+    )
+    save.add_argument("--out", required=True, type=Path, help="new file to write (never overwritten)")
+    save.set_defaults(func=_backup)
+
+    load = sub.add_parser("restore", help="check a backup file and write it into the SQLite database")
+    load.add_argument("file", type=Path, help="a file made by `backup`")
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing database; it is kept next to it as <database>.replaced-<UTC time>",
+    )
+    load.set_defaults(func=_restore)
     return parser
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from rehab.domain.errors import ValidationError
+from rehab.domain.text import unstorable
 
 
 class Role(StrEnum):
@@ -40,8 +41,8 @@ def clean_display_name(raw: object) -> str:
     name = " ".join(raw.split())
     if len(name) > 120:
         raise ValidationError("display_name", "Keep the name to 120 characters or fewer.")
-    if any(ord(ch) < 32 for ch in name):
-        raise ValidationError("display_name", "The name contains control characters.")
+    if unstorable(name):
+        raise ValidationError("display_name", "The name contains characters that cannot be stored.")
     return name
 
 
@@ -60,6 +61,8 @@ def check_new_password(password: object, confirm: object | None = None) -> str:
         raise ValidationError("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationError("password", f"Use at most {MAX_PASSWORD_LENGTH} characters.")
+    if unstorable(password):
+        raise ValidationError("password", "The password contains characters that cannot be typed or stored.")
     if password.strip() != password or not password.strip():
         raise ValidationError("password", "The password must not start or end with spaces.")
     if confirm is not None and confirm != password:

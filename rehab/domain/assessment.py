@@ -15,6 +15,7 @@ from rehab.domain import measures
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures import Change, Flag
 from rehab.domain.strength import grip_kg, hhd_result, one_rm_result, parse_mmt_grade
+from rehab.domain.text import unstorable
 from rehab.domain.units import fmt, length_to_cm, mass_to_kg, require_choice, require_number
 
 SIDES = ("left", "right")
@@ -47,7 +48,7 @@ def _text(raw: object, name: str, *, limit: int = CONTEXT_TEXT_MAX) -> str:
     value = " ".join(raw.split())
     if len(value) > limit:
         raise ValidationError(name, f"must be {limit} characters or fewer")
-    if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+    if unstorable(value):
         raise ValidationError(name, "contains characters that cannot be stored")
     return value
 
@@ -59,7 +60,7 @@ def clean_note(raw: object) -> str:
         raise ValidationError("note", "must be text")
     if len(raw) > NOTE_MAX:
         raise ValidationError("note", f"must be {NOTE_MAX} characters or fewer")
-    if any((ord(ch) < 32 and ch not in "\n\t") or 0x7F <= ord(ch) < 0xA0 for ch in raw.replace("\r\n", "\n")):
+    if unstorable(raw, multiline=True):
         raise ValidationError("note", "contains characters that cannot be stored")
     return raw.strip()
 

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.text import unstorable
 
 
 class Sex(StrEnum):
@@ -98,11 +99,6 @@ class PatientDetails:
         }
 
 
-def _has_control(text: str, *, allow_newlines: bool = False) -> bool:
-    allowed = {"\n", "\r", "\t"} if allow_newlines else set()
-    return any((ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0) and ch not in allowed for ch in text)
-
-
 def _text(raw: object, field: str, label: str, limit: int) -> str:
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         raise ValidationError(field, f"{label} is required.")
@@ -113,7 +109,7 @@ def _text(raw: object, field: str, label: str, limit: int) -> str:
         raise ValidationError(field, f"{label} is required.")
     if len(value) > limit:
         raise ValidationError(field, f"{label} must be {limit} characters or fewer.")
-    if _has_control(value):
+    if unstorable(value):
         raise ValidationError(field, f"{label} contains characters that cannot be stored.")
     return value
 
@@ -171,7 +167,7 @@ def validate_patient(data: dict[str, Any], *, today: date) -> PatientDetails:
         errors.append(ValidationError("notes", "Notes must be text."))
     elif len(notes) > NOTES_MAX:
         errors.append(ValidationError("notes", f"Notes must be {NOTES_MAX} characters or fewer."))
-    elif _has_control(notes, allow_newlines=True):
+    elif unstorable(notes, multiline=True):
         errors.append(ValidationError("notes", "Notes contain characters that cannot be stored."))
     else:
         out["notes"] = notes.strip()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 
 from rehab.config import settings
 from rehab.domain.accounts import (
+    USERNAME_RE,
     LockoutPolicy,
     Role,
     check_new_password,
@@ -93,7 +94,9 @@ def _lock_message(locked_until: datetime) -> str:
 def sign_in(db: Database, username: str, password: str, *, now: datetime | None = None) -> SignInResult:
     """Check a password; failures are counted in the database so a new browser tab does not reset them."""
     now = now or now_utc()
-    name = (username or "").strip().lower()[:64]
+    typed = (username or "").strip().lower()[:64]
+    # Only a well-formed username is looked up or written to the audit log (no NUL or stray bytes reach SQL).
+    name = typed if USERNAME_RE.match(typed) else ""
     user = db.run(lambda conn: user_store.by_username(conn, name), write=False) if name else None
     lockout = policy()
 
@@ -125,7 +128,7 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
                 "sign-in failed",
                 "user",
                 None,
-                username=name or "(blank)",
+                username=name or ("(blank)" if not typed else "(not a valid username)"),
                 detail="unknown username",
                 at=now,
             )

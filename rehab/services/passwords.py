@@ -34,7 +34,8 @@ def verify(password_hash: str | None, password: str) -> tuple[bool, str | None]:
     """
     target = password_hash or _dummy_hash()
     try:
-        _hasher.verify(target, password)
+        # surrogatepass: whatever a browser or script sends is checked (and fails), never an encoding error
+        _hasher.verify(target, password.encode("utf-8", "surrogatepass"))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False, None
     if password_hash is None:

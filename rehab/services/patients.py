@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import PatientDetails, validate_patient
@@ -55,6 +57,21 @@ def _validated(conn: Connection, data: dict[str, Any], *, except_id: int | None)
     return details
 
 
+T = TypeVar("T")
+
+
+def _saving_mrn(db: Database, work: Callable[[Connection], T], data: dict[str, Any]) -> T:
+    """Run ``work``; when a concurrent save took the MRN between our check and our insert, the database's
+    unique index refuses it and the clinician gets the same field message as for any MRN in use."""
+    try:
+        return db.run(work)
+    except IntegrityError as exc:
+        if "mrn" not in str(exc.orig).lower():
+            raise
+        mrn = " ".join(str(data.get("mrn", "")).split())
+        raise ValidationErrors([ValidationError("mrn", f"MRN {mrn} is already used by another patient.")]) from None
+
+
 def _team_ids(conn: Connection, actor: Actor, requested: list[int] | None, current: set[int]) -> set[int]:
     known = {u.id for u in user_store.all_users(conn) if u.active}
     team = set(current if requested is None else requested)
@@ -82,7 +99,7 @@ def register(db: Database, actor: Actor, data: dict[str, Any], *, care_team: lis
         audit.record(conn, actor, "create", "patient", patient_id, patient_id=patient_id, at=now)
         return patient_id
 
-    return db.run(work)
+    return _saving_mrn(db, work, data)
 
 
 def open_record(db: Database, actor: Actor, patient_id: int, *, audit_view: bool = True) -> PatientView:
@@ -138,7 +155,7 @@ def update(
         audit.record(conn, actor, "update", "patient", patient_id, patient_id=patient_id, detail=", ".join(changed))
         return expected_version + 1
 
-    return db.run(work)
+    return _saving_mrn(db, work, data)
 
 
 def set_archived(db: Database, actor: Actor, patient_id: int, *, expected_version: int, archived: bool) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 
 from rehab.store.types import UTCDateTime
@@ -70,6 +71,8 @@ patients = Table(
     Index(None, "search_key"),
     Index(None, "family_name", "given_name"),
 )
+# Case-insensitive uniqueness (migration 0004): "dup-1" and "DUP-1" are the same record number.
+Index("ux_patients_mrn_lower", func.lower(patients.c.mrn), unique=True)
 
 # Each update of a patient keeps the state it replaced, so demographic edits never lose data.
 patient_revisions = Table(

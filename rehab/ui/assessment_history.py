@@ -14,7 +14,7 @@ from rehab.store import Database
 from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 from rehab.ui.assessment_form import entry_fields
-from rehab.ui.fmt import when
+from rehab.ui.fmt import md_text, when
 
 CONSTRUCTS = ["strength", "balance", "posture", "gait", "transfers", "confidence"]
 STATUS_LABELS = {"final": "current", "amended": "amended (replaced)", "entered_in_error": "entered in error"}
@@ -108,13 +108,13 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
                         db, actor, record.id, expected_version=record.version, reason=reason
                     )
             except ValidationErrors as exc:
-                slot.error(" ".join(f"{k.split('.')[-1]}: {v}" for k, v in exc.by_field().items()))
+                slot.error(md_text(" ".join(f"{k.split('.')[-1]}: {v}" for k, v in exc.by_field().items())))
                 return
             except ValidationError as exc:
-                slot.error(f"{exc.field}: {exc.message}")
+                slot.error(md_text(f"{exc.field}: {exc.message}"))
                 return
             except ConflictError as exc:
-                slot.error(str(exc))
+                slot.error(md_text(str(exc)))
                 return
             st.toast("Correction saved.")
             st.rerun()

@@ -41,7 +41,7 @@ def show(results: list[Result]) -> None:
         with st.container(border=True):
             st.markdown(f"**{md_escape(measure.name)}**" + (f" · {md_escape(where)}" if where else ""))
             cols = st.columns([1, 2])
-            cols[0].metric(where or "Result", value_text(result), border=False)
+            cols[0].metric(md_escape(where) if where else "Result", value_text(result), border=False)
             with cols[1]:
                 if result.interpretation.category:
                     st.markdown(f"Category: **{md_escape(result.interpretation.category)}**")

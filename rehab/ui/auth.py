@@ -14,6 +14,7 @@ from rehab.config import settings
 from rehab.services import auth
 from rehab.services.context import Actor, now_utc
 from rehab.ui.db import get_db
+from rehab.ui.fmt import md_escape
 
 _STATE = "_rehab_signed_in"
 _NOTICE = "_rehab_sign_in_notice"
@@ -67,7 +68,7 @@ def require(*, admin: bool = False) -> Actor:
 
 def sidebar(actor: Actor) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as {actor.display_name} ({actor.role.value})")
+        st.caption(f"Signed in as {md_escape(actor.display_name)} ({actor.role.value})")
         if st.button("Sign out", key="sign_out", width="stretch"):
             auth.sign_out(get_db(), actor)
             end("You have signed out.")

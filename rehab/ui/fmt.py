@@ -15,6 +15,15 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+_MD_ACTIVE = re.compile(r"([\\`*_{}\[\]<>#|~$:])")
+
+
+def md_text(text: str) -> str:
+    """Lighter escape for messages that may repeat typed text: neutralises emphasis, links, HTML, maths
+    and directives, but leaves ordinary punctuation alone so sentences read (and compare) as written."""
+    return _MD_ACTIVE.sub(r"\\\1", text).replace("\n", "  \n")
+
+
 def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
 

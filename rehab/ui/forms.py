@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.ui.fmt import md_text
 
 
 class FieldErrors:
@@ -22,9 +23,9 @@ class FieldErrors:
         for field, message in errors.items():
             slot = self._slots.get(field)
             if slot is None:
-                unplaced.append(message)
+                unplaced.append(md_text(message))
             else:
-                slot.error(message)  # type: ignore[attr-defined]
+                slot.error(md_text(message))  # type: ignore[attr-defined]
         st.error(
             "Nothing was saved. " + " ".join(unplaced)
             if unplaced

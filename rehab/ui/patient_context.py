@@ -10,7 +10,7 @@ from rehab.services import patients
 from rehab.services.context import AccessDenied, Actor, NotFound
 from rehab.ui import nav
 from rehab.ui.db import get_db
-from rehab.ui.fmt import condition_label, day, md_escape, sex_label, side_label
+from rehab.ui.fmt import condition_label, day, md_escape, md_text, sex_label, side_label
 
 _VIEWED = "_rehab_viewed_patient"
 
@@ -29,7 +29,7 @@ def current_patient(actor: Actor, *, title: str) -> patients.PatientView | None:
         view = patients.open_record(get_db(), actor, patient_id, audit_view=first_view)
     except (AccessDenied, NotFound) as exc:
         st.title(title)
-        st.error(str(exc))
+        st.error(md_text(str(exc)))
         return None
     st.session_state[_VIEWED] = patient_id
     return view
@@ -38,7 +38,7 @@ def current_patient(actor: Actor, *, title: str) -> patients.PatientView | None:
 def header(view: patients.PatientView, *, prefix: str = "") -> None:
     record = view.record
     today = pd.Timestamp.today().date()
-    st.title(f"{prefix}{record.display_name}")
+    st.title(f"{prefix}{md_escape(record.display_name)}")
     facts = [
         f"MRN {record.mrn}",
         f"{age_on(record.birth_date, today)} years (born {day(record.birth_date)})",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from rehab.domain.errors import ValidationError
+from rehab.domain.text import unstorable
 
 
 def number(
@@ -65,6 +66,8 @@ def text(field: str, value: object) -> str:
     stripped = value.strip()
     if not stripped:
         raise ValidationError(field, "must not be empty")
+    if unstorable(stripped, multiline=True):
+        raise ValidationError(field, "contains characters that cannot be stored")
     return stripped
 
 
