@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import accounts, assess, audit, patient_record, patients, register, signin
+from pages import accounts, assess, audit, clinic_settings, patient_record, patients, register, signin
 from pages import plan as plan_page
 from pages import treatment as treatment_page
 from rehab.ui import auth as ui_auth
@@ -31,6 +31,9 @@ else:
         sections["Administration"] = [
             st.Page(accounts.render, title="Accounts", url_path=nav.ACCOUNTS, icon=":material/manage_accounts:"),
             st.Page(audit.render, title="Audit log", url_path=nav.AUDIT, icon=":material/history:"),
+            st.Page(
+                clinic_settings.render, title="Clinic settings", url_path=nav.CLINIC_SETTINGS, icon=":material/tune:"
+            ),
         ]
     ui_auth.sidebar(actor)
     page = st.navigation(sections)

@@ -15,6 +15,7 @@ from rehab.domain.assessment import Interpretation, Measured, clean_note, interp
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
 from rehab.services import audit
+from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
 from rehab.store import Database
@@ -124,7 +125,9 @@ def _same_series(a: AssessmentRecord, b: AssessmentRecord) -> bool:
     return a.measure_key == b.measure_key and a.side == b.side and (a.site or "").lower() == (b.site or "").lower()
 
 
-def _interpret(patient: PatientRecord, record: AssessmentRecord, history: list[AssessmentRecord]) -> Result:
+def _interpret(
+    patient: PatientRecord, record: AssessmentRecord, history: list[AssessmentRecord], overrides: dict[str, float]
+) -> Result:
     series = [h for h in history if h.status in VISIBLE and _same_series(h, record) and h.id != record.id]
     earlier = [h for h in series if (h.taken_at, h.id) < (record.taken_at, record.id)]
     previous = earlier[-1].value if earlier else None
@@ -138,6 +141,7 @@ def _interpret(patient: PatientRecord, record: AssessmentRecord, history: list[A
         age=age_on(patient.birth_date, record.taken_at.date()),
         sex=sex,
         side=_flag_side(patient, record.side),
+        overrides=overrides,
     )
     return Result(record, str(record.context.get("working", "")), meaning, side_label(patient, record.side))
 
@@ -175,7 +179,8 @@ def record(
         )
         history = store.for_patient(conn, patient_id, measure_keys=list(prepared), statuses=VISIBLE)
         by_id = {h.id: h for h in history}
-        return [_interpret(patient, by_id[i], history) for i in ids]
+        overrides = clinic_settings.measure_settings_in(conn).overrides
+        return [_interpret(patient, by_id[i], history, overrides) for i in ids]
 
     return db.run(work)
 
@@ -202,7 +207,8 @@ def results(db: Database, actor: Actor, patient_id: int, assessment_ids: list[in
         patient = check_access(conn, actor, patient_id)
         history = store.for_patient(conn, patient_id, statuses=VISIBLE)
         by_id = {h.id: h for h in history}
-        return [_interpret(patient, by_id[i], history) for i in assessment_ids if i in by_id]
+        overrides = clinic_settings.measure_settings_in(conn).overrides
+        return [_interpret(patient, by_id[i], history, overrides) for i in assessment_ids if i in by_id]
 
     return db.run(work, write=False)
 
@@ -282,7 +288,7 @@ def amend(
         )
         history = store.for_patient(conn, current.patient_id, measure_keys=[current.measure_key], statuses=VISIBLE)
         saved = next(h for h in history if h.id == new_id)
-        return _interpret(patient, saved, history)
+        return _interpret(patient, saved, history, clinic_settings.measure_settings_in(conn).overrides)
 
     return db.run(work)
 

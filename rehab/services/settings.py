@@ -1,4 +1,4 @@
-"""Clinic-wide settings: the readiness-screen thresholds the clinic has adopted.
+"""Clinic-wide settings: the readiness-screen thresholds and the measure thresholds the clinic has adopted.
 
 Each save adds a new version (the old ones stay readable); a save made on an old version is refused,
 so two administrators cannot silently overwrite each other.
@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
 
+from rehab.domain import measures
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.safety import DEFAULT_THRESHOLDS, ScreenThresholds
 from rehab.services import audit
 from rehab.services.context import AccessDenied, Actor, ConflictError, now_utc
 from rehab.store import Database
 from rehab.store import plans as plan_store
+from rehab.store.plans import SettingRecord
 
 SCREEN_THRESHOLDS = "screen_thresholds"
+MEASURE_THRESHOLDS = "measure_thresholds"
 THRESHOLD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ScreenThresholds))
 _WHOLE = {"stop_pain_above", "caution_pain_above"}
 
@@ -73,32 +78,183 @@ def _checked(values: dict[str, Any]) -> ScreenThresholds:
         raise ValidationErrors([exc]) from None
 
 
+def _conflict(name_of: str, current: SettingRecord | None) -> ConflictError:
+    when = current.created_at.strftime("%Y-%m-%d %H:%M UTC") if current else "just now"
+    who = current.created_by_name if current else "Another administrator"
+    return ConflictError(
+        f"{who} changed the {name_of} at {when} after you opened them. Nothing was saved; reload to see their values."
+    )
+
+
+def _save_version(
+    db: Database,
+    actor: Actor,
+    *,
+    name: str,
+    name_of: str,
+    value: str,
+    expected_version: int,
+    detail: Callable[[Connection], str],
+) -> int:
+    """Add version ``expected_version + 1`` of a setting, or refuse if someone saved in between."""
+    if not actor.is_admin:
+        raise AccessDenied(f"Only administrators can change the clinic's {name_of}.")
+
+    def work(conn: Connection) -> int:
+        current = plan_store.latest_setting(conn, name)
+        version = current.version if current else 0
+        if version != expected_version:
+            raise _conflict(name_of, current)
+        text = detail(conn)
+        plan_store.add_setting(conn, name=name, version=version + 1, value=value, user_id=actor.user_id, now=now_utc())
+        audit.record(conn, actor, "update", "clinic_settings", name, detail=text)
+        return version + 1
+
+    try:
+        return db.run(work)
+    except IntegrityError:  # two administrators saved the same version at the same moment
+        latest = db.run(lambda conn: plan_store.latest_setting(conn, name), write=False)
+        raise _conflict(name_of, latest) from None
+
+
 def save_screen_thresholds(db: Database, actor: Actor, values: dict[str, Any], *, expected_version: int) -> int:
     """Adopt new thresholds (administrators only); returns the new version."""
     if not actor.is_admin:
         raise AccessDenied("Only administrators can change the clinic's screening thresholds.")
     thresholds = _checked(values)
 
-    def work(conn: Connection) -> int:
-        current = thresholds_in(conn)
-        if current.version != expected_version:
-            when = current.updated_at.strftime("%Y-%m-%d %H:%M UTC") if current.updated_at else "just now"
-            raise ConflictError(
-                f"{current.updated_by_name} changed the thresholds at {when} after you opened them. "
-                "Nothing was saved; reload to see their values."
-            )
-        new_version = expected_version + 1
-        plan_store.add_setting(
-            conn,
-            name=SCREEN_THRESHOLDS,
-            version=new_version,
-            value=json.dumps(dataclasses.asdict(thresholds), sort_keys=True),
-            user_id=actor.user_id,
-            now=now_utc(),
-        )
-        changed = [n for n in THRESHOLD_FIELDS if getattr(thresholds, n) != getattr(current.thresholds, n)]
-        detail = "changed: " + (", ".join(changed) or "nothing")
-        audit.record(conn, actor, "update", "clinic_settings", SCREEN_THRESHOLDS, detail=detail)
-        return new_version
+    def changes(conn: Connection) -> str:
+        current = thresholds_in(conn).thresholds
+        changed = [n for n in THRESHOLD_FIELDS if getattr(thresholds, n) != getattr(current, n)]
+        return "changed: " + (", ".join(changed) or "nothing")
 
-    return db.run(work)
+    return _save_version(
+        db,
+        actor,
+        name=SCREEN_THRESHOLDS,
+        name_of="screening thresholds",
+        value=json.dumps(dataclasses.asdict(thresholds), sort_keys=True),
+        expected_version=expected_version,
+        detail=changes,
+    )
+
+
+@dataclass(frozen=True)
+class MeasureSettings:
+    """The clinic's values for secondary and unverified measure thresholds (id -> value), and their version."""
+
+    overrides: dict[str, float]
+    version: int
+    updated_at: datetime | None
+    updated_by_name: str
+
+
+def measure_settings_in(conn: Connection) -> MeasureSettings:
+    """Read inside the caller's transaction, so a result is interpreted with the values in force then."""
+    record = plan_store.latest_setting(conn, MEASURE_THRESHOLDS)
+    if record is None:
+        return MeasureSettings({}, 0, None, "")
+    stored = json.loads(record.value)
+    try:
+        values = measures.check_overrides(stored)
+    except ValidationError:  # a catalogue update retired an id: keep the rest rather than fail every page
+        values = {}
+        for ident, value in stored.items():
+            try:
+                values.update(measures.check_overrides({ident: value}))
+            except ValidationError:
+                continue
+    return MeasureSettings(values, record.version, record.created_at, record.created_by_name)
+
+
+def measure_settings(db: Database) -> MeasureSettings:
+    return db.run(measure_settings_in, write=False)
+
+
+def save_measure_overrides(db: Database, actor: Actor, values: dict[str, Any], *, expected_version: int) -> int:
+    """Adopt clinic values for non-primary thresholds; a blank value returns one to the catalogue's default
+    (an unverified threshold is then not applied). Errors name the threshold id."""
+    if not actor.is_admin:
+        raise AccessDenied("Only administrators can change the clinic's measure thresholds.")
+    given = {k: v for k, v in values.items() if v is not None and v != ""}
+    errors: list[ValidationError] = []
+    clean: dict[str, float] = {}
+    for ident, value in given.items():
+        try:
+            clean.update(measures.check_overrides({ident: value}))
+        except ValidationError as exc:
+            errors.append(ValidationError(str(ident), exc.message))
+    if errors:
+        raise ValidationErrors(errors)
+
+    def changes(conn: Connection) -> str:
+        before = measure_settings_in(conn).overrides
+        changed = sorted(k for k in before.keys() | clean.keys() if before.get(k) != clean.get(k))
+        return "changed: " + (", ".join(changed) or "nothing")
+
+    return _save_version(
+        db,
+        actor,
+        name=MEASURE_THRESHOLDS,
+        name_of="measure thresholds",
+        value=json.dumps(clean, sort_keys=True),
+        expected_version=expected_version,
+        detail=changes,
+    )
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    """One adjustable threshold as the settings page lists it."""
+
+    id: str
+    measure: str
+    what: str
+    population: str
+    catalogue_value: float
+    unit: str
+    evidence: str
+    source: str
+    clinic_value: float | None
+    in_force: str
+
+
+def _what(t: measures.ChangeThreshold | measures.Cutoff) -> str:
+    if isinstance(t, measures.ChangeThreshold):
+        return f"{t.label} (change)"
+    return f"Cut-off: flag when {t.comparison} {t.value:g} {t.unit}"
+
+
+def adjustable_thresholds(db: Database, actor: Actor) -> tuple[MeasureSettings, list[ThresholdRow]]:
+    """Every threshold a clinic may set: the catalogue's secondary (2°) and unverified figures. Primary-source
+    figures are fixed so a record always matches the paper it cites."""
+    if not actor.is_admin:
+        raise AccessDenied("Only administrators can change the clinic's measure thresholds.")
+    current = measure_settings(db)
+    rows: list[ThresholdRow] = []
+    for measure in measures.all_measures():
+        for t in (*measure.mdc, *measure.mcid, *measure.cutoffs):
+            if t.evidence == "primary":
+                continue
+            chosen = current.overrides.get(t.id)
+            if chosen is not None:
+                state = "clinic value"
+            elif t.active:
+                state = "catalogue value"
+            else:
+                state = "not applied until signed off"
+            rows.append(
+                ThresholdRow(
+                    id=t.id,
+                    measure=measure.name,
+                    what=_what(t),
+                    population=t.population,
+                    catalogue_value=float(t.value),
+                    unit=t.unit,
+                    evidence="unverified (from memory)" if t.evidence == "unverified" else "secondary source",
+                    source=t.source,
+                    clinic_value=chosen,
+                    in_force=state,
+                )
+            )
+    return current, rows

@@ -12,6 +12,11 @@ PLAN = "plan"
 TREATMENT = "treatment"
 ACCOUNTS = "accounts"
 AUDIT = "audit"
+CLINIC_SETTINGS = "settings"
+DASHBOARD = "dashboard"
+CASELOAD = "caseload"
+EXPORTS = "exports"
+IMPORT = "import"
 
 _SELECTED = "_rehab_patient_id"
 
@@ -28,6 +33,11 @@ def go(url_path: str) -> None:
 def open_patient(patient_id: int) -> None:
     st.session_state[_SELECTED] = int(patient_id)
     go(PATIENT)
+
+
+def open_dashboard(patient_id: int) -> None:
+    st.session_state[_SELECTED] = int(patient_id)
+    go(DASHBOARD)
 
 
 def selected_patient() -> int | None:

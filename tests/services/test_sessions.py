@@ -228,7 +228,7 @@ def test_the_clinic_sets_its_own_thresholds(db: Database) -> None:
     assert list(crossed.value.by_field()) == ["caution_systolic_above"]
     new = {"stop_systolic_at_or_above": 170, "caution_systolic_above": 150}
     assert clinic_settings.save_screen_thresholds(db, admin, new, expected_version=0) == 1
-    with pytest.raises(ConflictError, match="Ada Admin changed the thresholds"):
+    with pytest.raises(ConflictError, match="Ada Admin changed the screening thresholds"):
         clinic_settings.save_screen_thresholds(db, admin, new, expected_version=0)
     # 172/80 is below the default 180 stop but at or above the clinic's 170
     outcome = sessions.start_session(db, admin, pid, answers=go_answers(systolic_mmhg=172, diastolic_mmhg=80))

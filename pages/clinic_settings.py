@@ -1,0 +1,99 @@
+"""Administrators adopt the clinic's values for thresholds the reference does not fix."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.services import settings as clinic_settings
+from rehab.services.context import ConflictError
+from rehab.ui import auth as ui_auth
+from rehab.ui import plan_widgets
+from rehab.ui.db import get_db
+from rehab.ui.fmt import md_escape, md_text, when
+
+_EDITOR = "_rehab_measure_thresholds"
+
+
+def render() -> None:
+    actor = ui_auth.require(admin=True)
+    db = get_db()
+    st.title("Clinic settings")
+    measures_tab, screen_tab = st.tabs(["Measure thresholds", "Readiness screen"])
+    with measures_tab:
+        _measure_thresholds(db, actor)
+    with screen_tab:
+        plan_widgets.thresholds_panel(db, actor)
+
+
+def _measure_thresholds(db: Any, actor: Any) -> None:
+    current, rows = clinic_settings.adjustable_thresholds(db, actor)
+    origin = f"Version {current.version}, set by {current.updated_by_name} on {when(current.updated_at)}."
+    st.caption(
+        "Figures from a primary source are fixed and not listed. These come from a secondary source or were "
+        "not verified against a source: an unverified figure is not applied until you give it a value here "
+        "(entering the catalogue value signs it off). Clear a value to return to the catalogue's default. "
+        + (
+            "No clinic values yet."
+            if current.version == 0
+            else md_escape(origin)
+        )
+    )
+    frame = pd.DataFrame(
+        {
+            "Measure": [r.measure for r in rows],
+            "Threshold": [r.what for r in rows],
+            "Population": [r.population for r in rows],
+            "Catalogue": [r.catalogue_value for r in rows],
+            "Unit": [r.unit for r in rows],
+            "Evidence": [r.evidence for r in rows],
+            "Clinic value": [r.clinic_value for r in rows],
+            "In force": [r.in_force for r in rows],
+            "Source": [r.source for r in rows],
+        },
+        index=[r.id for r in rows],
+    )
+    with st.form(f"measure_thresholds_{current.version}"):
+        edited = st.data_editor(
+            frame,
+            key=f"{_EDITOR}_{current.version}",
+            disabled=[c for c in frame.columns if c != "Clinic value"],
+            column_config={
+                "Clinic value": st.column_config.NumberColumn(
+                    help="The value your clinic applies; blank uses the catalogue (unverified figures stay off).",
+                    format="%g",
+                ),
+                "Catalogue": st.column_config.NumberColumn(format="%g"),
+            },
+            width="stretch",
+            height=min(40 + 35 * len(frame), 720),
+        )
+        submitted = st.form_submit_button("Save thresholds", type="primary")
+    if not submitted:
+        return
+    values = {ident: _value(v) for ident, v in edited["Clinic value"].items()}
+    try:
+        clinic_settings.save_measure_overrides(db, actor, values, expected_version=current.version)
+    except (ValidationError, ValidationErrors) as exc:
+        errors = exc.by_field() if isinstance(exc, ValidationErrors) else {exc.field: exc.message}
+        names = {r.id: f"{r.measure} · {r.what} ({r.population})" for r in rows}
+        st.error(
+            "Nothing was saved.\n\n"
+            + "\n".join(f"- {md_text(names.get(k, k))}: {md_text(m)}" for k, m in errors.items())
+        )
+        return
+    except ConflictError as exc:
+        st.error(md_text(str(exc)))
+        return
+    st.toast("Thresholds saved.")
+    st.rerun()
+
+
+def _value(raw: object) -> float | None:
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return None
+    return float(raw)  # type: ignore[arg-type]

@@ -1,0 +1,63 @@
+"""The Clinic settings page: administrators sign off an unverified threshold; bad values are explained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from rehab.services import settings as clinic_settings
+from rehab.store import Database
+from tests.app.conftest import assert_no_crash, goto, signed_in_app, titles
+from tests.helpers import make_admin, make_clinician
+
+ANDERSSON = "tug.cutoff.stroke_andersson"
+
+
+def _open(user_id: int) -> AppTest:
+    return goto(signed_in_app(user_id).run(), "settings")
+
+
+def _type(at: AppTest, row: int, value: Any, version: int = 0) -> AppTest:
+    """Cell edits as the browser sends them (AppTest cannot type into st.data_editor), then save."""
+    at.session_state[f"_rehab_measure_thresholds_{version}"] = {
+        "edited_rows": {str(row): {"Clinic value": value}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key=f"FormSubmitter:measure_thresholds_{version}-Save thresholds").click()
+    return at.run()
+
+
+def _row_of(db: Database, admin: Any, ident: str) -> int:
+    _, rows = clinic_settings.adjustable_thresholds(db, admin)
+    return [r.id for r in rows].index(ident)
+
+
+def test_an_administrator_signs_off_an_unverified_cut_off(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = _open(admin.user_id)
+    assert_no_crash(at)
+    assert titles(at) == ["Clinic settings"]
+    shown = at.dataframe[0].value if at.dataframe else None
+    assert shown is None or ANDERSSON not in shown  # the editor, not a read-only table
+    at = _type(at, _row_of(app_db, admin, ANDERSSON), 14)
+    assert_no_crash(at)
+    assert clinic_settings.measure_settings(app_db).overrides == {ANDERSSON: 14.0}
+
+
+def test_an_impossible_value_is_explained_and_nothing_is_saved(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = _type(_open(admin.user_id), _row_of(app_db, admin, "bbs.cutoff.older_adults"), 99)
+    assert_no_crash(at)
+    [message] = [e.value for e in at.error]
+    assert message.startswith("Nothing was saved.") and "Berg" in message
+    assert clinic_settings.measure_settings(app_db).version == 0
+
+
+def test_clinicians_cannot_open_it(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    clinician = make_clinician(app_db, admin, "cara")
+    at = _open(clinician.user_id)
+    assert_no_crash(at)
+    assert "Clinic settings" not in titles(at)
