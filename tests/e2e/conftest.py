@@ -129,3 +129,20 @@ def server_factory(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
     yield make
     for server in servers:
         stop_server(server)
+
+
+def fill_registration(page, mrn: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill the Register patient form as a clinician types it (Rosalind Franklin, born 1950-07-25)."""
+    page.get_by_role("link", name="Register patient").click()
+    wait_for_app(page)
+    page.get_by_label("MRN (hospital number)").fill(mrn)
+    page.get_by_label("Given name").fill("Rosalind")
+    page.get_by_label("Family name").fill("Franklin")
+    for label, value in (("Date of birth", "1950-07-25"), ("Event date (onset or injury)", "2026-10-02")):
+        year, month, day = value.split("-")
+        for part, digits in (("year", year), ("month", month), ("day", day)):
+            page.get_by_role("spinbutton", name=f"{part}, {label}").click()
+            page.keyboard.type(digits)
+    for label, option in (("Sex", "Female"), ("Condition", "Ischaemic stroke"), ("Paretic / affected side", "Left")):
+        page.get_by_label(label).click()
+        page.get_by_role("option", name=option, exact=True).click()

@@ -8,7 +8,7 @@ import pytest
 
 from rehab.services import patients
 from rehab.store import open_database
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import fill_registration, wait_for_app
 from tests.helpers import PASSWORD, make_admin, patient_data
 
 pytestmark = pytest.mark.browser
@@ -60,19 +60,7 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
     page.screenshot(path=str(artifacts / "patients.png"), full_page=True)
 
     # Register a patient through the form.
-    page.get_by_role("link", name="Register patient").click()
-    wait_for_app(page)
-    page.get_by_label("MRN (hospital number)").fill("BR-100")
-    page.get_by_label("Given name").fill("Rosalind")
-    page.get_by_label("Family name").fill("Franklin")
-    for label, value in (("Date of birth", "1950-07-25"), ("Event date (onset or injury)", "2026-10-02")):
-        year, month, day = value.split("-")
-        for part, digits in (("year", year), ("month", month), ("day", day)):
-            page.get_by_role("spinbutton", name=f"{part}, {label}").click()
-            page.keyboard.type(digits)
-    for label, option in (("Sex", "Female"), ("Condition", "Ischaemic stroke"), ("Paretic / affected side", "Left")):
-        page.get_by_label(label).click()
-        page.get_by_role("option", name=option, exact=True).click()
+    fill_registration(page, "BR-100")
     page.screenshot(path=str(artifacts / "register-filled.png"), full_page=True)
     page.get_by_role("button", name="Register patient").click()
     wait_for_app(page)

@@ -27,7 +27,7 @@ import pytest
 
 import tests.e2e.conftest as e2e
 from rehab.store import open_database
-from tests.e2e.conftest import ROOT, Server, _free_port, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import ROOT, Server, _free_port, fill_registration, start_server, stop_server, wait_for_app
 from tests.helpers import PASSWORD, make_admin
 
 pytestmark = pytest.mark.browser
@@ -44,19 +44,7 @@ def _sign_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def _register(page) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("link", name="Register patient").click()
-    wait_for_app(page)
-    page.get_by_label("MRN (hospital number)").fill("REP-200")
-    page.get_by_label("Given name").fill("Rosalind")
-    page.get_by_label("Family name").fill("Franklin")
-    for label, value in (("Date of birth", "1950-07-25"), ("Event date (onset or injury)", "2026-10-02")):
-        year, month, day = value.split("-")
-        for part, digits in (("year", year), ("month", month), ("day", day)):
-            page.get_by_role("spinbutton", name=f"{part}, {label}").click()
-            page.keyboard.type(digits)
-    for label, option in (("Sex", "Female"), ("Condition", "Ischaemic stroke"), ("Paretic / affected side", "Left")):
-        page.get_by_label(label).click()
-        page.get_by_role("option", name=option, exact=True).click()
+    fill_registration(page, "REP-200")
     page.get_by_role("button", name="Register patient").click()
     wait_for_app(page)
     page.get_by_role("heading", name="FRANKLIN, Rosalind").wait_for(timeout=15_000)
