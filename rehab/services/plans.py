@@ -639,6 +639,8 @@ class ItemPrescription:
     decided_by: str
     confirmed_by: str
     percent_of_baseline: float | None
+    phase_percent_1rm: tuple[float, float] = (0.0, 0.0)
+    phase_load_text: str | None = None  # the template's load for this week, when the load in force is below it
 
     @property
     def above_baseline_guideline(self) -> bool:
@@ -666,6 +668,9 @@ def prescribe(template: PhaseTemplate, item: LoadedItem, decision: DecisionRecor
     percent = None
     if not exercise.uses_bands and load_kg is not None:
         percent = load_kg / item.record.one_rm_kg * 100
+    # The load follows the patient's performance, so it can lag the phase's %1RM band; say so, so the
+    # clinician can override or re-test rather than read the phase label as the dose given.
+    lagging = not p.deload and load_kg is not None and p.load_kg is not None and load_kg < p.load_kg
     return ItemPrescription(
         item_id=item.id,
         label=item.label,
@@ -693,6 +698,8 @@ def prescribe(template: PhaseTemplate, item: LoadedItem, decision: DecisionRecor
         decided_by=decision.created_by_name,
         confirmed_by=decision.confirmed_by_name,
         percent_of_baseline=percent,
+        phase_percent_1rm=template.phase_for(week).percent_1rm,
+        phase_load_text=describe_load(exercise, p.load_kg, None) if lagging else None,
     )
 
 

@@ -244,7 +244,13 @@ def next_session(
                 st.markdown(f"**{md_escape(p.load_text)}** · {md_escape(verb)}")
                 if p.percent_of_baseline is not None:
                     note = " · re-test the 1RM to re-anchor the plan" if p.above_baseline_guideline else ""
-                    st.caption(f"{p.percent_of_baseline:.0f} % of the baseline 1RM{note}")
+                    if p.phase_load_text:
+                        low, high = p.phase_percent_1rm
+                        note += (
+                            f" · below this phase's {low:g}–{high:g} % ({p.phase_load_text} this week); "
+                            "the rule raises it as the patient earns it, or override"
+                        )
+                    st.caption(md_escape(f"{p.percent_of_baseline:.0f} % of the baseline 1RM{note}"))
             with right:
                 if p.pending_confirmation and st.button(
                     f"Confirm {p.proposed_text}", key=f"confirm_{p.decision_id}", type="primary", width="stretch"

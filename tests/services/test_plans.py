@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, plans
+from rehab.services import audit, plans, sessions
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
 from tests.helpers import make_admin, make_clinician
@@ -308,3 +308,25 @@ def test_demo_plans_come_from_the_real_engine_and_keep_working(db: Database) -> 
     # a demo plan carries on with a real session
     result = run_session(db, admin, ids[0], TODAY)
     assert result.next_session  # type: ignore[union-attr]
+
+
+def test_a_load_that_lags_its_phase_says_so(db: Database) -> None:
+    """Leg press, 1RM 100 kg, started 5 weeks ago with no sessions logged: the load in force is still week 1's
+    40 kg (40 %). Week 6 of the default template is 62 % (50 % at week 3 rising 4 % a week to 70 % at week 8),
+    60 kg after rounding down to the 2.5 kg step, so the prescription says it lags the phase."""
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    today = date.today()
+    leg_press_plan(db, admin, pid, start=today - timedelta(days=35))
+    [item] = sessions.treatment_view(db, admin, pid, today=today, audit_view=False).next_session
+    assert item.week == 6 and item.load_kg == 40.0
+    assert item.phase_percent_1rm == (50.0, 70.0)
+    assert item.phase_load_text == "60 kg"
+
+
+def test_a_load_within_its_phase_says_nothing_more(db: Database) -> None:
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    leg_press_plan(db, admin, pid, start=date.today())
+    [item] = sessions.treatment_view(db, admin, pid, today=date.today(), audit_view=False).next_session
+    assert item.week == 1 and item.load_kg == 40.0 and item.phase_load_text is None
