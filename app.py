@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import accounts, assess, audit, clinic_settings, patient_record, patients, register, signin
+from pages import exports as exports_page
+from pages import import_data as import_page
 from pages import plan as plan_page
 from pages import treatment as treatment_page
 from rehab.ui import auth as ui_auth
@@ -25,6 +27,8 @@ else:
             st.Page(assess.render, title="Record assessment", url_path=nav.ASSESS, icon=":material/assignment_add:"),
             st.Page(plan_page.render, title="Loading plan", url_path=nav.PLAN, icon=":material/fitness_center:"),
             st.Page(treatment_page.render, title="Treatment", url_path=nav.TREATMENT, icon=":material/exercise:"),
+            st.Page(exports_page.render, title="Reports & export", url_path=nav.EXPORTS, icon=":material/download:"),
+            st.Page(import_page.render, title="Import", url_path=nav.IMPORT, icon=":material/upload_file:"),
         ]
     }
     if actor.is_admin:

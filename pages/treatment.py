@@ -9,6 +9,7 @@ import streamlit as st
 from rehab.services import sessions
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
+from rehab.ui import export_widgets as export_buttons
 from rehab.ui import nav
 from rehab.ui import plan_widgets as widgets
 from rehab.ui.db import get_db
@@ -49,6 +50,8 @@ def render() -> None:
         widgets.log_table(db, actor, view.open_session)
     else:
         saved = widgets.just_logged()
+        if saved:  # the session summary, one click after saving (built and audited on click)
+            export_buttons.download(db, actor, patient_id, view.patient.mrn, "pdf", key="dl_summary", primary=True)
         with st.expander("Before exercising: readiness screen", expanded=not saved):
             widgets.readiness_form(db, actor, patient_id, today=today, earliest=min(view.plan_start, today))
         widgets.next_session(db, actor, view.plan_id, view.plan_version, view.next_session, day=view.next_day or today)

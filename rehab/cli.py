@@ -1,4 +1,4 @@
-"""Command line: `python -m rehab init-db | create-user | demo | backup | restore`."""
+"""Command line: `python -m rehab init-db | create-user | demo | backup | restore | export | import`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rehab.config import settings
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.store import open_database
+from rehab.services.context import Actor
+from rehab.store import Database, open_database
 
 
 def _init_db(_: argparse.Namespace) -> int:
@@ -113,6 +114,108 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- exports and imports (`export`, `import assessments`) ----------------------------------------------------
+
+
+def _cli_actor(db: Database, username: str) -> Actor:
+    """The account the command acts for: exports and imports are checked and audited as that user."""
+    from rehab.services import auth
+    from rehab.store import users as user_store
+
+    user = db.run(lambda conn: user_store.by_username(conn, username.strip().lower()), write=False)
+    actor = auth.current_actor(db, user.id) if user is not None else None
+    if actor is None:
+        raise ValidationError("user", f"No active account {username!r}.")
+    return actor
+
+
+def _export(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from rehab.services import exports
+    from rehab.services.context import AccessDenied, NotFound
+
+    kind = args.format
+    if kind == "pdf" and (args.date_from or args.date_to):
+        kind = "progress-pdf"  # a date range asks for the progress report rather than one session
+    if args.out.exists() and not args.force:
+        print(f"error: {args.out} exists; choose another file or pass --force", file=sys.stderr)
+        return 2
+    try:
+        start = date.fromisoformat(args.date_from) if args.date_from else None
+        end = date.fromisoformat(args.date_to) if args.date_to else None
+    except ValueError:
+        print("error: --from and --to take dates as YYYY-MM-DD", file=sys.stderr)
+        return 2
+    db = open_database(settings().database_url)
+    try:
+        actor = _cli_actor(db, args.user)
+        try:
+            patient_id = exports.patient_by_mrn(db, args.patient)
+            done = exports.export(
+                db,
+                actor,
+                patient_id,
+                kind,
+                session_id=args.session,
+                start=start,
+                end=end,
+                page_size=args.page,  # type: ignore[arg-type]
+            )
+        except (AccessDenied, NotFound) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    finally:
+        db.dispose()
+    args.out.write_bytes(done.data)
+    print(f"Wrote {args.out} ({len(done.data)} bytes, sha256 {done.sha256}); recorded in the audit log.")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from rehab.services import imports
+
+    data = args.file.read_bytes()
+    db = open_database(settings().database_url)
+    try:
+        actor = _cli_actor(db, args.user)
+        if args.dry_run:
+            seen = imports.preview(db, actor, data)
+            for p in seen.problems:
+                print(f"row {p.row}, {p.column or 'row'}: {p.message}", file=sys.stderr)
+            print(f"{seen.new_values} new value(s), {seen.duplicates} already recorded; nothing written (--dry-run).")
+            return 0 if seen.ok else 2
+        done = imports.import_assessments(db, actor, data, filename=args.file.name)
+    finally:
+        db.dispose()
+    print(
+        f"Imported {done.values_written} value(s) for {done.patients} patient(s); "
+        f"{done.duplicates_skipped} already recorded were skipped."
+    )
+    return 0
+
+
+def _add_exchange_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    out = sub.add_parser("export", help="write a session summary, progress report, CSV or FHIR R4 file (audited)")
+    out.add_argument("--patient", required=True, help="the patient's MRN")
+    out.add_argument("--format", required=True, choices=["pdf", "pdf-patient", "csv", "csv-sessions", "fhir"])
+    out.add_argument("--session", type=int, help="session id for pdf/pdf-patient (default: the latest session)")
+    out.add_argument("--from", dest="date_from", help="with --to and --format pdf: progress report from this day")
+    out.add_argument("--to", dest="date_to", help="last day of the progress report (YYYY-MM-DD)")
+    out.add_argument("--page", choices=["A4", "Letter"], default="A4", help="PDF page size")
+    out.add_argument("--user", required=True, help="the account the export is made and audited as")
+    out.add_argument("--out", required=True, type=Path, help="file to write")
+    out.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    out.set_defaults(func=_export)
+
+    imp = sub.add_parser("import", help="import assessments from a CSV file (all rows or none; audited)")
+    imp.add_argument("what", choices=["assessments"])
+    imp.add_argument("file", type=Path, help="CSV in the template's columns (see the Import page)")
+    imp.add_argument("--user", required=True, help="the account the import is made and audited as")
+    imp.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    imp.set_defaults(func=_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rehab", description="Rehab dashboard administration.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -146,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing database; it is kept next to it as <database>.replaced-<UTC time>",
     )
     load.set_defaults(func=_restore)
+    _add_exchange_commands(sub)
     return parser
 
 

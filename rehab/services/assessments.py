@@ -53,12 +53,12 @@ def _flag_side(patient: PatientRecord, side: str | None) -> str | None:
 
 def _check_taken_at(patient: PatientRecord, taken_at: object) -> datetime:
     try:
-        return _taken_at(patient, taken_at)
+        return check_taken_at(patient, taken_at)
     except ValidationError as err:
         raise ValidationErrors([err]) from None
 
 
-def _taken_at(patient: PatientRecord, taken_at: object) -> datetime:
+def check_taken_at(patient: PatientRecord, taken_at: object) -> datetime:
     if not isinstance(taken_at, datetime) or taken_at.tzinfo is None:
         raise ValidationError("taken_at", "Enter the date and time of the assessment.")
     if taken_at > now_utc() + CLOCK_SKEW:
@@ -88,7 +88,7 @@ def validate_entries(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, list
     return prepared
 
 
-def _row(
+def assessment_row(
     m: Measured,
     *,
     patient_id: int,
@@ -125,7 +125,7 @@ def _same_series(a: AssessmentRecord, b: AssessmentRecord) -> bool:
     return a.measure_key == b.measure_key and a.side == b.side and (a.site or "").lower() == (b.site or "").lower()
 
 
-def _interpret(
+def interpret_record(
     patient: PatientRecord, record: AssessmentRecord, history: list[AssessmentRecord], overrides: dict[str, float]
 ) -> Result:
     series = [h for h in history if h.status in VISIBLE and _same_series(h, record) and h.id != record.id]
@@ -164,7 +164,9 @@ def record(
         when = _check_taken_at(patient, taken_at)
         group = str(uuid.uuid4())
         ids = [
-            store.add(conn, _row(m, patient_id=patient_id, taken_at=when, group=group, actor=actor, note=clean))
+            store.add(
+                conn, assessment_row(m, patient_id=patient_id, taken_at=when, group=group, actor=actor, note=clean)
+            )
             for values in prepared.values()
             for m in values
         ]
@@ -180,7 +182,7 @@ def record(
         history = store.for_patient(conn, patient_id, measure_keys=list(prepared), statuses=VISIBLE)
         by_id = {h.id: h for h in history}
         overrides = clinic_settings.measure_settings_in(conn).overrides
-        return [_interpret(patient, by_id[i], history, overrides) for i in ids]
+        return [interpret_record(patient, by_id[i], history, overrides) for i in ids]
 
     return db.run(work)
 
@@ -208,7 +210,7 @@ def results(db: Database, actor: Actor, patient_id: int, assessment_ids: list[in
         history = store.for_patient(conn, patient_id, statuses=VISIBLE)
         by_id = {h.id: h for h in history}
         overrides = clinic_settings.measure_settings_in(conn).overrides
-        return [_interpret(patient, by_id[i], history, overrides) for i in assessment_ids if i in by_id]
+        return [interpret_record(patient, by_id[i], history, overrides) for i in assessment_ids if i in by_id]
 
     return db.run(work, write=False)
 
@@ -267,7 +269,7 @@ def amend(
             raise ConflictError("This assessment was changed by someone else just now. Nothing was saved.")
         new_id = store.add(
             conn,
-            _row(
+            assessment_row(
                 new,
                 patient_id=current.patient_id,
                 taken_at=when,
@@ -288,7 +290,7 @@ def amend(
         )
         history = store.for_patient(conn, current.patient_id, measure_keys=[current.measure_key], statuses=VISIBLE)
         saved = next(h for h in history if h.id == new_id)
-        return _interpret(patient, saved, history, clinic_settings.measure_settings_in(conn).overrides)
+        return interpret_record(patient, saved, history, clinic_settings.measure_settings_in(conn).overrides)
 
     return db.run(work)
 

@@ -1173,7 +1173,7 @@ def rhythm_lines(template: PhaseTemplate) -> list[str]:
     return lines
 
 
-def _bands_frame(template: PhaseTemplate, start: date, up_to_week: int) -> pd.DataFrame:
+def bands_frame(template: PhaseTemplate, start: date, up_to_week: int) -> pd.DataFrame:
     rows = [
         {
             "start": start + timedelta(days=7 * (b.first_week - 1)),
@@ -1333,7 +1333,7 @@ def overview(
         next_week = week_of(plan.start_date, max(nxt, plan.start_date))
         last_week = max([next_week, *(s.week for s in sessions)])
         points = chart_points(ctx, sessions, sets)
-        bands = _bands_frame(ctx.template, plan.start_date, last_week)
+        bands = bands_frame(ctx.template, plan.start_date, last_week)
         charts = [ItemChart(i.id, i.label, points[i.id], bands, i.exercise.uses_bands) for i in ctx.items]
         return PlanOverview(
             patient=patient,

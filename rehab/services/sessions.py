@@ -155,7 +155,7 @@ def _lines(result: ScreenResult) -> list[ScreenLine]:
     return [ScreenLine(r.outcome, r.text, r.source, r.evidence.label, r.escalate) for r in result.reasons]
 
 
-def _stored_lines(text: str) -> list[ScreenLine]:
+def stored_screen_lines(text: str) -> list[ScreenLine]:
     return [ScreenLine(**item) for item in json.loads(text or "[]")]
 
 
@@ -640,7 +640,7 @@ def treatment_view(
         if open_record is not None:
             prescriptions = prescriptions_in(conn, ctx, open_record.week)
             open_session = OpenSession(
-                open_record, _stored_lines(open_record.screen_reasons), prescriptions, prefill_rows(prescriptions)
+                open_record, stored_screen_lines(open_record.screen_reasons), prescriptions, prefill_rows(prescriptions)
             )
         else:
             next_day = next_session_day(day, sessions)

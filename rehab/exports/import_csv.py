@@ -1,0 +1,269 @@
+"""Reading an assessments CSV: the documented template, and row-by-row checks before anything is saved.
+
+Pure parsing: this module turns the file into validated entries (the same ``prepare`` the Assess page uses,
+so the same ranges and units apply) and a list of problems, each naming the spreadsheet row (the header is
+row 1), the column and what is wrong. Which patient an MRN belongs to, who may see them and what is already
+stored are the import service's business.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from rehab.domain import measures
+from rehab.domain.assessment import Measured, clean_note, prepare
+from rehab.domain.errors import ValidationError
+from rehab.exports.csv_out import unneutralise, write
+
+MAX_BYTES = 5_000_000
+MAX_ROWS = 5_000
+REQUIRED = ("mrn", "measure", "taken_at")
+COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note")
+INFORMATIONAL = ("patient", "recorded_by")
+"""Columns our own export adds for people reading the file; the importer ignores them."""
+_PER_SIDE_SITE = ("mmt", "hhd", "one_rm")
+_SOURCE = "CSV import"
+
+COLUMN_HELP: dict[str, str] = {
+    "mrn": "The patient's medical record number, as registered (the patient must exist and be on your care team).",
+    "measure": "The measure's code: " + ", ".join(m.key for m in measures.all_measures()) + ".",
+    "taken_at": "Date and time of the assessment, ISO 8601: 2026-10-01 09:30 (read as UTC) or "
+    "2026-10-01T09:30:00+01:00 with the offset.",
+    "side": "left or right, for measures recorded per side (grip, MMT, HHD, single-leg stance; optional for 1RM); "
+    "otherwise leave empty.",
+    "site": "The muscle group or movement tested, for MMT, HHD and 1RM (e.g. knee extension).",
+    "value": "The result in the measure's unit (see the unit column); an MRC grade such as 4+ for MMT; for item "
+    "scales leave empty or give the total, which must match the items.",
+    "unit": "Optional; if given it must be the measure's unit: "
+    + ", ".join(f"{m.key} {m.unit}" for m in measures.all_measures())
+    + ".",
+    "items": "Item scales only (Berg, FGA, Mini-BESTest, ABC, PASS, TIS): every item score in order, separated by "
+    "semicolons, e.g. 4;4;3;4;...",
+    "note": "Optional free text (up to 2000 characters).",
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One thing wrong with the file: spreadsheet row (1 = header), column and message."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A row that passed every check this module can make, ready for the service."""
+
+    row: int
+    mrn: str
+    measure_key: str
+    taken_at: datetime
+    values: list[Measured]
+    note: str
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    rows: list[ImportRow]
+    problems: list[RowProblem]
+    ignored_columns: list[str]
+
+
+def template_csv() -> bytes:
+    """The downloadable template: the header, one example row per kind of entry, and nothing else."""
+    examples = [
+        {"mrn": "MRN1001", "measure": "tug", "taken_at": "2026-10-01 09:30", "value": 14.2, "unit": "s"},
+        {"mrn": "MRN1001", "measure": "grip", "taken_at": "2026-10-01 09:40", "side": "left", "value": 18.5},
+        {"mrn": "MRN1001", "measure": "mmt", "taken_at": "2026-10-01 09:45", "side": "right",
+         "site": "knee extension", "value": "4+"},
+        {"mrn": "MRN1001", "measure": "bbs", "taken_at": "2026-10-01 10:00",
+         "items": ";".join(["4"] * 10 + ["3"] * 4), "note": "Example row: delete before importing"},
+    ]  # fmt: skip
+    return write(COLUMNS, examples)
+
+
+def template_help() -> list[tuple[str, str]]:
+    return [(c, COLUMN_HELP[c]) for c in COLUMNS]
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(
+            "file", "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8”."
+        ) from None
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
+def _taken_at(raw: str) -> datetime:
+    text = raw.strip().replace("Z", "+00:00")
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("taken_at", "must be a date and time such as 2026-10-01 09:30") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _number(raw: str, column: str) -> float:
+    text = raw.strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValidationError(column, f"“{raw.strip()}” is not a number") from None
+
+
+def _entry(key: str, cells: dict[str, str]) -> dict[str, Any]:
+    """The raw entry ``prepare`` expects for one measure, from one row's cells."""
+    measure = measures.get(key)
+    side = cells["side"].strip().lower() or None
+    site = cells["site"].strip() or None
+    value = cells["value"].strip()
+    if measure.is_item_scale:
+        if not cells["items"].strip():
+            raise ValidationError(
+                "items", f"{measure.name} is an item scale: give every item score, separated by semicolons"
+            )
+        return {"items": [_number(v, "items") for v in cells["items"].split(";") if v.strip()]}
+    if cells["items"].strip():
+        raise ValidationError("items", f"{measure.name} has no item scores: leave items empty")
+    if not value:
+        raise ValidationError("value", "enter the result")
+    if measure.per_side and side is None:
+        raise ValidationError("side", f"{measure.name} is recorded per side: enter left or right")
+    if not measure.per_side and key != "one_rm" and side is not None:
+        raise ValidationError("side", f"{measure.name} is not recorded per side: leave side empty")
+    if key == "mmt":
+        return {"site": site, "sides": {side: value}}
+    number = _number(value, "value")
+    if key == "hhd":
+        return {"site": site, "sides": {side: [number]}, "unit": "N"}
+    if key == "grip":
+        return {"sides": {side: [number]}, "unit": "kg", "rule": "max"}
+    if key == "sls":
+        return {"sides": {side: [number]}, "rule": "max"}
+    if key == "one_rm":
+        return {"site": site, "method": "tested", "tested_kg": number, "unit": "kg", "side": side}
+    if key == "frt":
+        return {"trials": [number], "unit": "cm"}
+    if key == "ten_mwt":
+        if number <= 0:
+            raise ValidationError("value", "gait speed must be above 0 m/s")
+        return {"trials": [10.0 / number], "distance_m": 10.0}
+    if key == "six_mwt":
+        return {"value": number, "unit": "m"}
+    return {"value": number}
+
+
+def _column_of(field: str) -> str:
+    for name in ("items", "site", "side", "unit", "taken_at"):
+        if name in field:
+            return name
+    return "side" if field == "sides" else "value"
+
+
+def _check_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[RowProblem]]:
+    problems = [RowProblem(number, c, "required; this cell is empty.") for c in REQUIRED if not cells[c].strip()]
+    if problems:
+        return None, problems
+    key = cells["measure"].strip().lower()
+    try:
+        measure = measures.get(key)
+    except ValidationError:
+        return None, [RowProblem(number, "measure", f"“{cells['measure'].strip()}” is not a measure code; see the "
+                                 "template's help for the list.")]  # fmt: skip
+    found: list[RowProblem] = []
+    when: datetime | None = None
+    try:
+        when = _taken_at(cells["taken_at"])
+    except ValidationError as exc:
+        found.append(RowProblem(number, "taken_at", exc.message + "."))
+    unit = cells["unit"].strip()
+    if unit and unit not in (measure.unit, measure.unit_label):
+        found.append(RowProblem(number, "unit", f"{measure.name} is recorded in {measure.unit}, not “{unit}”."))
+    note = ""
+    try:
+        note = clean_note(cells["note"])
+    except ValidationError as exc:
+        found.append(RowProblem(number, "note", exc.message + "."))
+    values: list[Measured] = []
+    try:
+        values = prepare(key, _entry(key, cells))
+    except ValidationError as exc:
+        found.append(RowProblem(number, _column_of(exc.field), _sentence(exc.message)))
+    if values and measure.is_item_scale and cells["value"].strip():
+        try:
+            given = _number(cells["value"], "value")
+        except ValidationError as exc:
+            found.append(RowProblem(number, "value", exc.message + "."))
+        else:
+            if abs(given - values[0].value) > 1e-6:
+                found.append(
+                    RowProblem(number, "value", f"{given:g} does not match the item total {values[0].value:g}.")
+                )
+    if found or when is None:
+        return None, found
+    tagged = [dataclasses.replace(v, context={**v.context, "source": _SOURCE}) for v in values]
+    return ImportRow(number, cells["mrn"].strip(), key, when, tagged, note), []
+
+
+def _sentence(message: str) -> str:
+    text = message.strip()
+    return (text[0].upper() + text[1:] if text else text) + ("" if text.endswith(".") else ".")
+
+
+def parse(data: bytes) -> ParsedFile:
+    """Check every row; the caller saves nothing unless ``problems`` is empty."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError("file", f"The file is larger than {MAX_BYTES // 1_000_000} MB; split it.")
+    text = _decode(data)
+    if not text.strip():
+        raise ValidationError("file", "The file is empty.")
+    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(
+            "file",
+            "The header row lacks the column(s) " + ", ".join(missing) + ". Start from the template.",
+        )
+    ignored = [h for h in header if h not in COLUMNS]
+    rows: list[ImportRow] = []
+    problems: list[RowProblem] = []
+    for index, raw in enumerate(reader, start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        if index - 1 > MAX_ROWS:
+            raise ValidationError("file", f"The file has more than {MAX_ROWS} rows; split it.")
+        if len(raw) > len(header):
+            problems.append(RowProblem(index, "", f"{len(raw)} cells, but the header has {len(header)} columns."))
+            continue
+        cells = {c: "" for c in COLUMNS}
+        for name, value in zip(header, raw, strict=False):
+            if name in cells:
+                cells[name] = unneutralise(value)
+        row, found = _check_row(index, cells)
+        problems += found
+        if row is not None:
+            rows.append(row)
+    if not rows and not problems:
+        raise ValidationError("file", "The file has a header but no rows to import.")
+    return ParsedFile(rows, problems, ignored)

@@ -1,0 +1,200 @@
+"""Importing assessments from a CSV file: preview with a row-by-row report, then all rows or none.
+
+Every row is checked before anything is written: the file's own checks (``rehab.exports.import_csv``),
+then the patient (the MRN must exist and be on the importer's care team), the date (not in the future,
+not before birth or the event) and duplicates. A value already stored for the same patient, measure,
+time, side and site is skipped rather than written twice, so importing the same file again changes
+nothing. One bad row means nothing is written. Each patient touched gets one audit entry naming the file's
+SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Connection
+
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.exports import import_csv
+from rehab.exports.import_csv import ImportRow, RowProblem
+from rehab.services import audit
+from rehab.services.assessments import VISIBLE, assessment_row, check_taken_at
+from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
+from rehab.services.patients import check_access
+from rehab.store import Database
+from rehab.store import assessments as assessment_store
+from rehab.store import exports as export_store
+from rehab.store.assessments import AssessmentRecord
+from rehab.store.patients import PatientRecord
+
+_SAME_VALUE = 1e-6
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    row: int
+    mrn: str
+    patient: str
+    measure: str
+    taken_at: str
+    side: str
+    value: str
+    status: str  # "new" or "already recorded"
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    rows: list[PreviewRow]
+    problems: list[RowProblem]
+    ignored_columns: list[str]
+    new_values: int
+    duplicates: int
+    sha256: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    values_written: int
+    duplicates_skipped: int
+    patients: int
+    sha256: str
+
+
+def _duplicate(stored: list[AssessmentRecord], row: ImportRow, value_index: int) -> bool:
+    m = row.values[value_index]
+    return any(
+        s.measure_key == m.measure_key
+        and s.taken_at.replace(microsecond=0) == row.taken_at.replace(microsecond=0)  # files carry whole seconds
+        and s.side == m.side
+        and (s.site or "").lower() == (m.site or "").lower()
+        and abs(s.value - m.value) <= _SAME_VALUE
+        for s in stored
+    )
+
+
+def _check(
+    conn: Connection, actor: Actor, parsed: import_csv.ParsedFile
+) -> tuple[list[PreviewRow], list[RowProblem], list[tuple[PatientRecord, ImportRow, bool]]]:
+    """Resolve patients and look for duplicates; returns preview rows, problems, and (patient, row, is_new)."""
+    problems = list(parsed.problems)
+    patients: dict[str, PatientRecord | None] = {}
+    stored: dict[int, list[AssessmentRecord]] = {}
+    planned: list[tuple[PatientRecord, ImportRow, bool]] = []
+    preview: list[PreviewRow] = []
+    seen: set[tuple[int, str, object, str | None, str, float]] = set()
+    for row in parsed.rows:
+        key = row.mrn.lower()
+        if key not in patients:
+            found = export_store.patient_id_by_mrn(conn, row.mrn)
+            record = None
+            if found is not None:
+                try:
+                    record = check_access(conn, actor, found)
+                except (AccessDenied, NotFound):
+                    record = None
+            patients[key] = record
+        patient = patients[key]
+        if patient is None:
+            # the same message whether the MRN is unknown or belongs to someone else's patient
+            problems.append(RowProblem(row.row, "mrn", f"No patient with MRN {row.mrn} on your care team."))
+            continue
+        try:
+            check_taken_at(patient, row.taken_at)
+        except ValidationError as exc:
+            problems.append(RowProblem(row.row, "taken_at", exc.message))
+            continue
+        if patient.id not in stored:
+            stored[patient.id] = assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
+        for index, m in enumerate(row.values):
+            ident = (patient.id, m.measure_key, row.taken_at, m.side, (m.site or "").lower(), round(m.value, 6))
+            is_new = not _duplicate(stored[patient.id], row, index) and ident not in seen
+            seen.add(ident)
+            planned.append((patient, replace(row, values=[m]), is_new))
+            preview.append(
+                PreviewRow(
+                    row=row.row,
+                    mrn=patient.mrn,
+                    patient=patient.display_name,
+                    measure=m.measure_key,
+                    taken_at=row.taken_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    side=m.side or "",
+                    value=m.value_text or f"{m.value:g} {m.unit}",
+                    status="new" if is_new else "already recorded",
+                )
+            )
+    problems.sort(key=lambda p: (p.row, p.column))
+    return preview, problems, planned
+
+
+def _parse(data: bytes) -> import_csv.ParsedFile:
+    try:
+        return import_csv.parse(data)
+    except ValidationError as exc:
+        raise ValidationErrors([ValidationError("file", exc.message)]) from None
+
+
+def preview(db: Database, actor: Actor, data: bytes) -> ImportPreview:
+    """What an import would do, without writing anything."""
+    parsed = _parse(data)
+    rows, problems, planned = db.run(lambda conn: _check(conn, actor, parsed), write=False)
+    new = sum(1 for _, _, is_new in planned if is_new)
+    return ImportPreview(rows, problems, parsed.ignored_columns, new, len(planned) - new, _digest(data))
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def import_assessments(db: Database, actor: Actor, data: bytes, *, filename: str = "") -> ImportResult:
+    """Write every new value of the file in one transaction, or nothing if any row has a problem.
+
+    Raises ``ValidationErrors`` with one error per problem (field ``row<N>.<column>``).
+    """
+    parsed = _parse(data)
+    digest = _digest(data)
+
+    def work(conn: Connection) -> ImportResult:
+        _, problems, planned = _check(conn, actor, parsed)
+        if problems:
+            raise ValidationErrors(
+                [
+                    ValidationError(f"row{p.row}.{p.column}", f"Row {p.row}, {p.column or 'row'}: {p.message}")
+                    for p in problems
+                ]
+            )
+        written: dict[int, int] = {}
+        skipped: dict[int, int] = {}
+        groups: dict[tuple[int, object], str] = {}
+        now = now_utc()
+        for patient, row, is_new in planned:
+            if not is_new:
+                skipped[patient.id] = skipped.get(patient.id, 0) + 1
+                continue
+            group = groups.setdefault((patient.id, row.taken_at), str(uuid.uuid4()))
+            values = assessment_row(
+                row.values[0], patient_id=patient.id, taken_at=row.taken_at, group=group, actor=actor, note=row.note
+            )
+            assessment_store.add(conn, dict(values, created_at=now))
+            written[patient.id] = written.get(patient.id, 0) + 1
+        name = filename.strip()[:80]
+        for patient_id in sorted(set(written) | set(skipped)):
+            audit.record(
+                conn,
+                actor,
+                "create",
+                "assessment_import",
+                digest[:16],
+                patient_id=patient_id,
+                detail=f"CSV import{f' {name}' if name else ''}: {written.get(patient_id, 0)} value(s) written, "
+                f"{skipped.get(patient_id, 0)} already recorded; sha256 {digest}",
+                at=now,
+            )
+        return ImportResult(sum(written.values()), sum(skipped.values()), len(set(written) | set(skipped)), digest)
+
+    return db.run(work)

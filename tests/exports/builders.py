@@ -1,0 +1,53 @@
+"""Hand-built summaries for the writer tests (no database): every value here is typed, not computed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from rehab.exports import summary as m
+
+HOSTILE_NOTE = "**bold?** <b>html?</b> [link](http://x) =HYPERLINK(\"http://evil\")"
+
+
+def patient(name: str = "Zoë", family: str = "Łukasiewicz-Øberg") -> m.PatientLine:
+    return m.PatientLine(
+        mrn="MRN-77", name=f"{name} {family}", given_name=name, family_name=family, birth_date=date(1950, 3, 14),
+        sex="Female", condition="Ischaemic stroke", paretic_side="Left", event_date=date(2026, 9, 1),
+    )  # fmt: skip
+
+
+def session_summary(*, note: str = HOSTILE_NOTE, exercises: int = 2, performed: bool = True) -> m.SessionSummary:
+    lines = [
+        m.ExerciseLine(
+            label=f"Leg press {i + 1}",
+            prescribed="3 × 10 at 40 kg",
+            performed="40 kg × 12, 12, 11",
+            sets=[],
+            sets_done=3,
+            effort="6–7",
+            pain="0–2",
+            max_pain=2,
+        )
+        for i in range(exercises)
+    ]
+    tug = m.AssessmentLine(
+        measure_key="tug", measure="Timed Up and Go", side=None, site=None, value_text="14 s",
+        taken_at=datetime(2026, 11, 20, 10, tzinfo=UTC), category=None,
+        since_previous=m.ChangeLine("-6 s", "real improvement (no clinically important difference available)",
+                                    "MDC 3.2 s (chronic; Alghadir 2018)", True),
+        since_baseline=None, flags=[],
+    )  # fmt: skip
+    return m.SessionSummary(
+        patient=patient(), session_id=7, session_date=date(2026, 11, 20), clinician="Dr Ana Núñez", plan_week=3,
+        phase_name="Early (neural) phase", performed=performed,
+        not_performed_reason="" if performed else "Blood pressure 190/100",
+        screen_outcome="go" if performed else "stop",
+        screen_values="Blood pressure 128/78 mmHg · resting heart rate 72/min · pain now 1/10",
+        screen_findings=[m.ScreenFinding("go", "All checks within limits.", "ACSM 2018")],
+        exercises=lines if performed else [], assessments=[tug] if performed else [],
+        flags=["Leg press 1: pain 7/10, above 5/10."],
+        next_session=[m.NextLine("Leg press 1", "3 × 10 at 42.5 kg", "42.5 kg", "increase",
+                                 "2-for-2 rule: 12 reps in the last set of the two most recent sessions.")],
+        rule_text="2-for-2 rule (NSCA)", note=note, note_by="Dr Ana Núñez",
+        generated_at=datetime(2026, 11, 20, 12, tzinfo=UTC), generated_by="Dr Ana Núñez",
+    )  # fmt: skip

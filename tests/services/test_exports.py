@@ -1,0 +1,117 @@
+"""Exports through the service on both engines: access, one audit entry with the file's SHA-256, content."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from rehab.domain.errors import ValidationErrors
+from rehab.services import assessments, exports
+from rehab.services.context import AccessDenied
+from rehab.store import Database
+from rehab.store import audit as audit_store
+from tests.exports import fhir_r4
+from tests.helpers import make_admin, make_clinician
+from tests.plan_helpers import leg_press_plan, new_patient, run_session
+
+START = date.today() - timedelta(days=14)
+DAY1, DAY2 = START, START + timedelta(days=2)
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=UTC)
+
+
+@pytest.fixture
+def clinic(db: Database):  # type: ignore[no-untyped-def]
+    admin = make_admin(db)
+    ana = make_clinician(db, admin, "ana")
+    ben = make_clinician(db, admin, "ben")
+    pid = new_patient(db, ana, "EXP-1", given_name="Zoë", family_name="Núñez", event_date=START - timedelta(days=30))
+    leg_press_plan(db, ana, pid, start=START)
+    assessments.record(db, ana, pid, taken_at=_at(DAY1), entries={"tug": {"value": 20}})
+    run_session(db, ana, pid, DAY1)
+    assessments.record(db, ana, pid, taken_at=_at(DAY2), entries={"tug": {"value": 14}}, note="=cmd|' /C calc'!A0")
+    run_session(db, ana, pid, DAY2, pain=7)
+    return db, ana, ben, pid
+
+
+def _exports(db: Database) -> list[audit_store.AuditEntry]:
+    return db.run(lambda c: audit_store.search(c, action="export"), write=False)
+
+
+def test_session_summary_pdf_is_audited_once_with_the_hash_of_its_bytes(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    done = exports.export(db, ana, pid, "pdf")
+    (entry,) = _exports(db)
+    assert entry.username == "ana" and entry.patient_id == pid
+    assert hashlib.sha256(done.data).hexdigest() == done.sha256
+    assert f"sha256 {done.sha256}" in entry.detail
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(done.data)).pages).split())
+    assert f"Treatment session summary · {DAY2.isoformat()}" in text
+    # worked example, reference §2.2: TUG 20 → 14 s is −6 s, beyond the 3.2 s MDC (Alghadir 2018); no MCID
+    assert "-6 s" in text
+    assert "real improvement (no clinically important difference available)" in text
+    # pain 7/10 after every set: flagged, and the load comes down (pain-monitoring model, limit 5/10)
+    assert "pain 7/10, above 5/10" in text
+    assert "decrease" in text
+
+
+def test_access_is_denied_outside_the_care_team_and_nothing_is_audited(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, _, ben, pid = clinic
+    for kind in ("pdf", "csv", "fhir"):
+        with pytest.raises(AccessDenied):
+            exports.export(db, ben, pid, kind)
+    assert _exports(db) == []
+
+
+def test_csv_exports_are_neutralised_and_fhir_validates(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    table = exports.export(db, ana, pid, "csv").data.decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in table
+    lines = table.splitlines()
+    assert lines[0].startswith("mrn,measure,taken_at,side,site,value,unit,items,note")
+    assert lines[1].startswith(f"EXP-1,tug,{DAY1.isoformat()}T09:00:00+00:00,,,20,s,")
+    logs = exports.export(db, ana, pid, "csv-sessions").data.decode("utf-8-sig")
+    # week 1 (familiarisation): one set of 10 at 40 % of the 100 kg 1RM = 40 kg; pain 7 after the second session
+    assert logs.splitlines()[1:] == [
+        f"EXP-1,{DAY1.isoformat()},1,performed,go,Leg press,1,40,,10,40,,10,,,,,Ana",
+        f"EXP-1,{DAY2.isoformat()},1,performed,go,Leg press,1,40,,10,40,,10,,,7,,Ana",
+    ]
+    bundle = json.loads(exports.export(db, ana, pid, "fhir").data)
+    assert fhir_r4.problems(bundle) == []
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("Observation") == 2 and kinds.count("CarePlan") == 1
+    assert len(_exports(db)) == 3
+
+
+def test_progress_report_and_patient_version(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    report = exports.export(db, ana, pid, "progress-pdf", start=START, end=DAY2, page_size="Letter")
+    reader = PdfReader(io.BytesIO(report.data))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "Progress report" in text and "20 s" in text and "14 s" in text
+    assert "2 session(s) performed, 0 not performed" in text
+    patient = exports.export(db, ana, pid, "pdf-patient")
+    words = " ".join(PdfReader(io.BytesIO(patient.data)).pages[0].extract_text().split())
+    assert "Timed Up and Go: 14 s, better than" in words
+    with pytest.raises(ValidationErrors):
+        exports.export(db, ana, pid, "progress-pdf", start=DAY2, end=START)
+
+
+def test_session_note_is_kept_in_versions_and_printed(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, ben, pid = clinic
+    session_id = exports.export_options(db, ana, pid, audit_view=False).sessions[0].id
+    exports.save_session_note(db, ana, session_id, "First wording")
+    exports.save_session_note(db, ana, session_id, "**Tolerated well**, <i>review</i> next week")
+    assert exports.session_note(db, ana, session_id).startswith("**Tolerated")
+    with pytest.raises(AccessDenied):
+        exports.save_session_note(db, ben, session_id, "not mine")
+    reader = PdfReader(io.BytesIO(exports.export(db, ana, pid, "pdf", session_id=session_id).data))
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    assert "**Tolerated well**, <i>review</i> next week" in text
