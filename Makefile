@@ -42,3 +42,9 @@ fmt: $(TEST_STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts
+
+# --- benchmarks (not part of `make test`): make bench, or make bench PATIENTS="1000 10000" -------------------
+PATIENTS ?= 1000
+BENCH_ARGS ?=
+bench: $(TEST_STAMP)
+	$(PY) bench/bench.py --patients $(PATIENTS) $(BENCH_ARGS)

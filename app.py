@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from pages import accounts, assess, audit, clinic_settings, patient_record, patients, register, signin
+from pages import caseload as caseload_page
+from pages import dashboard as dashboard_page
 from pages import exports as exports_page
 from pages import import_data as import_page
 from pages import plan as plan_page
@@ -22,7 +24,9 @@ else:
     sections = {
         "Clinic": [
             st.Page(patients.render, title="Patients", url_path=nav.PATIENTS, icon=":material/groups:", default=True),
+            st.Page(caseload_page.render, title="Caseload", url_path=nav.CASELOAD, icon=":material/monitor_heart:"),
             st.Page(patient_record.render, title="Patient record", url_path=nav.PATIENT, icon=":material/person:"),
+            st.Page(dashboard_page.render, title="Dashboard", url_path=nav.DASHBOARD, icon=":material/dashboard:"),
             st.Page(register.render, title="Register patient", url_path=nav.REGISTER, icon=":material/person_add:"),
             st.Page(assess.render, title="Record assessment", url_path=nav.ASSESS, icon=":material/assignment_add:"),
             st.Page(plan_page.render, title="Loading plan", url_path=nav.PLAN, icon=":material/fitness_center:"),

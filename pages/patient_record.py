@@ -33,6 +33,8 @@ def render() -> None:
 
     overview, tested, edit, history = st.tabs(["Overview", "Assessments", "Edit details", "History"])
     with overview:
+        if st.button("Open the dashboard", icon=":material/dashboard:", key="record_to_dashboard"):
+            nav.go(nav.DASHBOARD)
         st.subheader("Care team")
         st.dataframe(pd.DataFrame({"Clinician": [name for _, name in view.team]}), hide_index=True)
         st.subheader("Notes")

@@ -8,6 +8,8 @@ Streamlit sends every row to the browser, so charts are thinned to about ``MAX_P
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -22,6 +24,8 @@ OKABE_ITO = {
     "green": "#009E73",
     "reddish_purple": "#CC79A7",
     "grey": "#999999",
+    "sky_blue": "#56B4E9",
+    "vermillion": "#D55E00",
 }
 PRESCRIBED = "Prescribed load"
 PERFORMED = "Performed load"
@@ -106,6 +110,8 @@ def load_chart(
     title: str,
     bands_are_nominal: bool = False,
     max_points: int = MAX_POINTS,
+    width: int | str = "container",
+    height: int = HEIGHT,
 ) -> alt.LayerChart:
     """Prescribed versus performed load and estimated 1RM over time for one exercise, phases shaded.
 
@@ -143,6 +149,377 @@ def load_chart(
     subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
     return alt.layer(*_bands_layer(bands), lines, marks, prescribed).properties(
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start", subtitleColor="#555555"),
-        height=HEIGHT,
-        width="container",
+        height=height,
+        width=width,
     )
+
+
+# --- patient dashboard ---------------------------------------------------------------------------------
+# Each dashboard section (strength, balance, posture, gait, load) is one chart of small panels, so the
+# browser embeds a handful of charts and a section's rows together stay within ``MAX_POINTS``.
+#
+# These are written as Vega-Lite specifications (the JSON Altair itself produces) rather than through
+# Altair's object model: building and validating the ~15 layered panels of one dashboard through Altair
+# took about 1.1 s per page run on this hardware (0.5 s to build, 0.65 s in to_dict), far beyond the
+# page's budget; the same specs as dicts take a few milliseconds. Tests check the specs against the
+# Vega-Lite schema with Altair's validator.
+#
+# Colour never carries meaning alone: the paretic side is a solid line with circles, the non-paretic
+# side dashed with squares. Reference marks use mid-tone colours with transparency and no fixed text
+# colour, so they read on Streamlit's light and dark themes alike.
+
+PANEL_WIDTH = 380
+PANEL_HEIGHT = 220
+PARETIC = "Paretic"
+NON_PARETIC = "Non-paretic"
+SIDE_SERIES = (PARETIC, NON_PARETIC, "Left", "Right")
+SIDE_COLOURS = (OKABE_ITO["vermillion"], OKABE_ITO["blue"], OKABE_ITO["vermillion"], OKABE_ITO["blue"])
+SIDE_DASHES = ([1, 0], [6, 3], [1, 0], [6, 3])
+SIDE_SHAPES = ("circle", "square", "circle", "square")
+OTHER_COLOURS = (OKABE_ITO["green"], OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["reddish_purple"])
+OTHER_DASHES = ([1, 0], [6, 3], [2, 2], [8, 2])
+OTHER_SHAPES = ("triangle-up", "diamond", "cross", "circle")
+CUTOFF_COLOUR = OKABE_ITO["vermillion"]
+MDC_COLOUR = OKABE_ITO["grey"]
+NEURAL_COLOUR = OKABE_ITO["reddish_purple"]
+CATEGORY_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
+NEURAL_NOTE = "Shaded: the plan's early weeks, when strength gains are mostly neural, so early rises are expected."
+POINT_COLUMNS = ["date", "series", "value", "unit", "assessor"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What one dashboard panel shows; built by the dashboard service, drawn by ``dashboard_section``.
+
+    ``kind`` "measure": ``points`` has ``POINT_COLUMNS``. Reference marks, each a dict: ``cutoffs``
+    [{value, label, source}] dashed rules; ``mdc_band`` {low, high, label, source}, measurement error
+    around the first result; ``categories`` [{low, high, label, source}] tinted bands (gait speed);
+    ``target`` {value, label, source} a solid rule (50 % weight bearing, 100 % symmetry); ``neural``
+    {start, end, label} shades the early neural weeks. ``kind`` "load": ``points`` has date/series/value_kg
+    (``SERIES``) and ``bands`` the plan's phases (start, end, label, kind), as for ``load_chart``.
+    """
+
+    key: str
+    title: str
+    unit: str
+    points: pd.DataFrame
+    kind: str = "measure"
+    cutoffs: list[dict[str, Any]] = field(default_factory=list)
+    mdc_band: dict[str, Any] | None = None
+    categories: list[dict[str, Any]] = field(default_factory=list)
+    target: dict[str, Any] | None = None
+    neural: dict[str, Any] | None = None
+    subtitle: str = ""
+    y_domain: tuple[float, float] | None = None
+    bands: pd.DataFrame | None = None
+    nominal: bool = False
+
+
+def thin(points: pd.DataFrame, max_points: int, value: str = "value") -> pd.DataFrame:
+    """At most ``max_points`` rows: when there are more, average each series over equal spans of days.
+
+    Other columns keep the first row of each span; ``merged`` says how many results a point stands for.
+    """
+    frame = points.copy()
+    frame["date"] = pd.to_datetime(frame["date"])
+    if len(frame) <= max_points:
+        frame["merged"] = 1
+        return frame.reset_index(drop=True)
+    per_series = max(1, max_points // max(1, frame["series"].nunique()))
+    first = frame["date"].min()
+    span_days = int((frame["date"].max() - first).days) + 1
+    bucket_days = max(1, math.ceil(span_days / per_series))
+    frame["date"] = first + pd.to_timedelta((frame["date"] - first).dt.days // bucket_days * bucket_days, unit="D")
+    others = {c: (c, "first") for c in frame.columns if c not in ("date", "series", value)}
+    grouped = frame.groupby(["series", "date"], as_index=False).agg(
+        **{value: (value, "mean"), "merged": (value, "size")}, **others
+    )
+    grouped[value] = grouped[value].round(2)
+    return grouped
+
+
+def _scales(present: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    known = [s for s in SIDE_SERIES if s in present]
+    others = [s for s in present if s not in SIDE_SERIES]
+    domain = known + others
+    colours = [SIDE_COLOURS[SIDE_SERIES.index(s)] for s in known]
+    dashes = [SIDE_DASHES[SIDE_SERIES.index(s)] for s in known]
+    shapes = [SIDE_SHAPES[SIDE_SERIES.index(s)] for s in known]
+    for i in range(len(others)):
+        colours.append(OTHER_COLOURS[i % len(OTHER_COLOURS)])
+        dashes.append(OTHER_DASHES[i % len(OTHER_DASHES)])
+        shapes.append(OTHER_SHAPES[i % len(OTHER_SHAPES)])
+    return (
+        {"domain": domain, "range": colours},
+        {"domain": domain, "range": dashes},
+        {"domain": domain, "range": shapes},
+    )
+
+
+def _tip(field_name: str, title: str, kind: str = "nominal", **extra: Any) -> dict[str, Any]:
+    return {"field": field_name, "type": kind, "title": title, **extra}
+
+
+class _Spec:
+    """Collects a section's datasets (DataFrames, sent as Arrow by Streamlit) under unique names."""
+
+    def __init__(self) -> None:
+        self.datasets: dict[str, pd.DataFrame] = {}
+
+    def data(self, name: str, frame: pd.DataFrame) -> dict[str, str]:
+        key = f"d{len(self.datasets)}_{name}"
+        self.datasets[key] = frame
+        return {"name": key}
+
+
+def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]:
+    points = panel.points[POINT_COLUMNS] if not panel.points.empty else pd.DataFrame(columns=POINT_COLUMNS)
+    data = thin(points, budget)
+    y_scale: dict[str, Any] = (
+        {"domain": list(panel.y_domain), "nice": False} if panel.y_domain else {"zero": False, "nice": True}
+    )
+    y_ref = {"type": "quantitative", "scale": y_scale}
+    layers: list[dict[str, Any]] = []
+    if panel.neural:
+        frame = pd.DataFrame([panel.neural])
+        frame["start"] = pd.to_datetime(frame["start"])
+        frame["end"] = pd.to_datetime(frame["end"])
+        layers.append(
+            {
+                "name": f"{_safe(panel.key)}_neural_weeks",
+                "data": spec.data("neural", frame),
+                "mark": {"type": "rect", "opacity": 0.12, "color": NEURAL_COLOUR},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal"},
+                    "x2": {"field": "end"},
+                    "tooltip": [_tip("label", "Early weeks")],
+                },
+            }
+        )
+    for i, band in enumerate(panel.categories):
+        ref = spec.data("category", pd.DataFrame([band]))
+        layers.append(
+            {
+                "name": f"{_safe(panel.key)}_category_{i}",
+                "data": ref,
+                "mark": {"type": "rect", "opacity": 0.10, "color": CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]},
+                "encoding": {
+                    "y": {"field": "low", **y_ref},
+                    "y2": {"field": "high"},
+                    "tooltip": [_tip("label", "Category"), _tip("source", "Source")],
+                },
+            }
+        )
+        layers.append(
+            {
+                "data": ref,
+                "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -2, "opacity": 0.8},
+                "encoding": {"x": {"value": 0}, "y": {"field": "low", **y_ref}, "text": {"field": "label"}},
+            }
+        )
+    if panel.mdc_band:
+        layers.append(
+            {
+                "name": f"{_safe(panel.key)}_mdc_band",
+                "data": spec.data("mdc", pd.DataFrame([panel.mdc_band])),
+                "mark": {"type": "rect", "opacity": 0.22, "color": MDC_COLOUR},
+                "encoding": {
+                    "y": {"field": "low", **y_ref},
+                    "y2": {"field": "high"},
+                    "tooltip": [_tip("label", "Measurement error (MDC)"), _tip("source", "Source")],
+                },
+            }
+        )
+    for i, cut in enumerate(panel.cutoffs):
+        layers.append(
+            {
+                "name": f"{_safe(panel.key)}_cutoff_{i}",
+                "data": spec.data("cutoff", pd.DataFrame([cut])),
+                "mark": {"type": "rule", "color": CUTOFF_COLOUR, "strokeDash": [6, 3], "strokeWidth": 2},
+                "encoding": {
+                    "y": {"field": "value", **y_ref},
+                    "tooltip": [
+                        _tip("label", "Cut-off"),
+                        _tip("value", "Value", "quantitative"),
+                        _tip("source", "Source"),
+                    ],
+                },
+            }
+        )
+    if panel.target:
+        layers.append(
+            {
+                "name": f"{_safe(panel.key)}_target",
+                "data": spec.data("target", pd.DataFrame([panel.target])),
+                "mark": {"type": "rule", "color": OKABE_ITO["green"], "strokeWidth": 2},
+                "encoding": {
+                    "y": {"field": "value", **y_ref},
+                    "tooltip": [_tip("label", "Reference"), _tip("source", "Source")],
+                },
+            }
+        )
+    present = list(dict.fromkeys(data["series"])) or ["—"]
+    colour, dash, shape = _scales(present)
+    legend = {"title": None, "orient": "bottom"}
+    results = spec.data("results", data)
+    encoding = {
+        "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %y", "labelOverlap": True}},
+        "y": {"field": "value", "title": panel.unit, **y_ref},
+        "color": {"field": "series", "type": "nominal", "scale": colour, "legend": legend},
+        "tooltip": [
+            _tip("date", "Date", "temporal", format="%Y-%m-%d"),
+            _tip("series", "Series"),
+            _tip("value", "Value", "quantitative"),
+            _tip("unit", "Unit"),
+            _tip("assessor", "Assessor"),
+            _tip("merged", "Results averaged", "quantitative"),
+        ],
+    }
+    layers.append(
+        {
+            "name": f"{_safe(panel.key)}_lines",
+            "data": results,
+            "mark": {"type": "line", "strokeWidth": 2},
+            "encoding": {
+                **encoding,
+                "strokeDash": {"field": "series", "type": "nominal", "scale": dash, "legend": None},
+            },
+        }
+    )
+    layers.append(
+        {
+            "data": results,
+            "mark": {"type": "point", "size": 36, "filled": True},
+            "encoding": {**encoding, "shape": {"field": "series", "type": "nominal", "scale": shape, "legend": legend}},
+        }
+    )
+    return layers
+
+
+def _load_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]:
+    data = downsample(panel.points, budget)
+    data["unit"] = "kg"
+    present = [s for s in SERIES if s in set(data["series"])] or list(SERIES[:2])
+    index = [SERIES.index(s) for s in present]
+    legend = {"title": None, "orient": "bottom"}
+    layers: list[dict[str, Any]] = []
+    bands = panel.bands if panel.bands is not None else pd.DataFrame(columns=["start", "end", "label", "kind"])
+    if not bands.empty:
+        frame = bands.copy()
+        frame["start"] = pd.to_datetime(frame["start"])
+        frame["end"] = pd.to_datetime(frame["end"])
+        phases = frame[frame["kind"] == "phase"].reset_index(drop=True)
+        phases["shade"] = [i % 2 for i in range(len(phases))]
+        neural = frame[frame["kind"] == "neural"]
+        layers.append(
+            {
+                "name": f"{_safe(panel.key)}_phases",
+                "data": spec.data("phases", phases),
+                "mark": {"type": "rect", "color": MDC_COLOUR},
+                "encoding": {
+                    "x": {"field": "start", "type": "temporal"},
+                    "x2": {"field": "end"},
+                    "opacity": {
+                        "field": "shade",
+                        "type": "quantitative",
+                        "scale": {"range": [0.08, 0.18]},
+                        "legend": None,
+                    },
+                    "tooltip": [_tip("label", "Phase")],
+                },
+            }
+        )
+        if not neural.empty:
+            layers.append(
+                {
+                    "name": f"{_safe(panel.key)}_neural_weeks",
+                    "data": spec.data("neural", neural),
+                    "mark": {"type": "rect", "opacity": 0.12, "color": NEURAL_COLOUR},
+                    "encoding": {"x": {"field": "start", "type": "temporal"}, "x2": {"field": "end"},
+                                 "tooltip": [_tip("label", "Period")]},
+                }
+            )  # fmt: skip
+    encoding = {
+        "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %y", "labelOverlap": True}},
+        "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)"},
+        "color": {
+            "field": "series",
+            "type": "nominal",
+            "scale": {"domain": present, "range": [SERIES_COLOURS[i] for i in index]},
+            "legend": legend,
+        },
+        "tooltip": [
+            _tip("date", "Date", "temporal", format="%Y-%m-%d"),
+            _tip("series", "Series"),
+            _tip("value_kg", "Value", "quantitative", format=".1f"),
+            _tip("unit", "Unit"),
+            _tip("sessions", "Sessions averaged", "quantitative"),
+        ],
+    }
+    results = spec.data("load", data)
+    dash = {"field": "series", "type": "nominal", "legend": None,
+            "scale": {"domain": present, "range": [SERIES_DASHES[i] for i in index]}}  # fmt: skip
+    layers.append(
+        {"name": f"{_safe(panel.key)}_lines", "data": results, "mark": {"type": "line", "strokeWidth": 2},
+         "encoding": {**encoding, "strokeDash": dash}}
+    )  # fmt: skip
+    layers.append(
+        {
+            "data": results,
+            "mark": {"type": "point", "size": 30, "filled": True},
+            "encoding": {
+                **encoding,
+                "shape": {"field": "series", "type": "nominal", "legend": legend,
+                          "scale": {"domain": present, "range": [SERIES_SHAPES[i] for i in index]}},
+            },
+        }
+    )  # fmt: skip
+    return layers
+
+
+def _safe(key: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in key)
+
+
+def dashboard_section(panels: list[Panel], *, columns: int = 2, max_points: int = MAX_POINTS) -> dict[str, Any]:
+    """One Vega-Lite chart for a dashboard section; its panels share the ``max_points`` budget.
+
+    Render with ``st.vega_lite_chart(spec)``; ``spec["datasets"]`` holds DataFrames (sent as Arrow).
+    """
+    spec = _Spec()
+    budget = max(20, max_points // max(1, len(panels)))
+    drawn = []
+    for panel in panels:
+        layers = _load_layers(spec, panel, budget) if panel.kind == "load" else _measure_layers(spec, panel, budget)
+        title: dict[str, Any] = {"text": panel.title, "anchor": "start", "fontSize": 13}
+        if panel.subtitle:
+            title["subtitle"] = panel.subtitle
+        drawn.append({"title": title, "width": PANEL_WIDTH, "height": PANEL_HEIGHT, "layer": layers})
+    resolve = {"scale": {"color": "independent", "shape": "independent", "strokeDash": "independent"}}
+    # rows of hconcat inside a vconcat: Streamlit's frontend draws a wrapped "concat" zero pixels wide
+    rows = [{"hconcat": drawn[i : i + columns], "resolve": resolve} for i in range(0, len(drawn), columns)]
+    return {
+        "datasets": spec.datasets,
+        "vconcat": rows,
+        "resolve": resolve,
+        # natural size ("fit" would stretch nested rows past the container)
+        "autosize": {"type": "pad", "contains": "padding"},
+    }
+
+
+def payload_rows(spec: dict[str, Any]) -> int:
+    """How many data rows a dashboard chart sends to the browser (all datasets together)."""
+    return sum(len(frame) for frame in spec.get("datasets", {}).values())
+
+
+def as_json_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec with its datasets as plain rows (for schema validation or saving)."""
+    out = dict(spec)
+    out["datasets"] = {
+        name: [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+            for row in frame.to_dict("records")
+        ]
+        for name, frame in spec.get("datasets", {}).items()
+    }
+    return out

@@ -61,10 +61,13 @@ def _demo(args: argparse.Namespace) -> int:
     db = open_database(settings().database_url)
     started = time.perf_counter()
     try:
-        result = generate(db, patients=args.patients, seed=args.seed)
+        result = generate(db, patients=args.patients, seed=args.seed, plan_history_days=args.plan_history_days)
     finally:
         db.dispose()
-    print(f"Created {result.patients} fictional patients in {time.perf_counter() - started:.1f} s.")
+    print(
+        f"Created {result.patients} fictional patients ({result.plans} with loading plans) "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
     if result.password:
         print(f"Demo clinician: username {result.username!r}, password {result.password!r}")
     else:
@@ -233,6 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill the database with a fictional caseload")
     demo.add_argument("--patients", type=int, default=200)
     demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument(
+        "--plan-history-days",
+        type=int,
+        default=365,
+        help="longest loading-plan history per patient, in days of logged sessions (0: no plans; default 365)",
+    )
     demo.set_defaults(func=_demo)
 
     save = sub.add_parser(

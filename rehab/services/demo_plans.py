@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -40,8 +40,9 @@ from rehab.services.plans import (
     template_to_json,
     week_of,
 )
+from rehab.store import bulk
 from rehab.store import plans as plan_store
-from rehab.store.plan_tables import load_decisions, plans
+from rehab.store.plan_tables import load_decisions, plans, session_sets, treatment_sessions
 from rehab.store.plans import ItemRecord
 
 CHUNK = 100  # patients simulated and inserted together, to bound memory
@@ -141,8 +142,19 @@ def _reps(rng: random.Random, one_rm: float, load: float, reps_high: int) -> tup
     return reps, round(max(3.0, min(10.0, 10 - in_reserve)) * 2) / 2
 
 
-def generate_plans(conn: Connection, *, patient_ids: list[int], clinician_id: int, seed: int, today: date) -> int:
-    """Create a plan and its sessions for each patient (inside the caller's transaction); returns plans made."""
+def generate_plans(
+    conn: Connection,
+    *,
+    patient_ids: list[int],
+    clinician_id: int,
+    seed: int,
+    today: date,
+    starts: Mapping[int, date] | None = None,
+) -> int:
+    """Create a plan and its sessions for each patient (inside the caller's transaction); returns plans made.
+
+    ``starts`` gives a patient's plan start date; patients without one start 8 to 26 weeks before ``today``.
+    """
     rng = random.Random(seed)
     exercises = library_in(conn)
     template = DEFAULT_TEMPLATE
@@ -150,7 +162,15 @@ def generate_plans(conn: Connection, *, patient_ids: list[int], clinician_id: in
     made = 0
     for start in range(0, len(patient_ids), CHUNK):
         made += _chunk(
-            conn, rng, patient_ids[start : start + CHUNK], exercises, template, template_text, clinician_id, today
+            conn,
+            rng,
+            patient_ids[start : start + CHUNK],
+            exercises,
+            template,
+            template_text,
+            clinician_id,
+            today,
+            starts or {},
         )
     return made
 
@@ -164,11 +184,12 @@ def _chunk(
     template_text: str,
     clinician_id: int,
     today: date,
+    starts: Mapping[int, date],
 ) -> int:
     patients: list[_Patient] = []
     plan_rows = []
     for pid in patient_ids:
-        start = today - timedelta(days=rng.randint(56, 185))
+        start = starts[pid] if pid in starts else today - timedelta(days=rng.randint(56, 185))
         rule = rng.choices([r for r, _ in _RULES], weights=[w for _, w in _RULES])[0]
         patients.append(_Patient(pid, len(plan_rows), start, rule, rng.choice([2, 2, 3])))
         created = _at(start, 9)
@@ -239,7 +260,7 @@ def _chunk(
         decisions.append(first)
         patient.items.append(_Item(loaded, ItemEngine(loaded, patient.rule), true, growth, first, len(decisions) - 1))
     sessions: list[dict[str, Any]] = []
-    sets: list[tuple[int, dict[str, Any]]] = []
+    sets: list[tuple[int, tuple[Any, ...]]] = []
     session_of_decision: dict[int, int] = {}
     overrides: list[tuple[int, int]] = []
     for patient, plan_id in zip(patients, plan_ids, strict=True):
@@ -256,19 +277,26 @@ def _chunk(
             session_of_decision,
             overrides,
         )
-    session_ids = plan_store.add_sessions(conn, sessions)
-    plan_store.add_sets(conn, [dict(row, session_id=session_ids[index]) for index, row in sets])
+    # Ids are reserved up front so sets and decisions can point at their session without INSERT ... RETURNING.
+    session_ids = bulk.reserve_ids(conn, treatment_sessions, len(sessions))
+    bulk.insert_rows(
+        conn, treatment_sessions, [dict(row, id=sid) for row, sid in zip(sessions, session_ids, strict=True)]
+    )
+    bulk.insert_plain(
+        conn,
+        session_sets,
+        ("session_id", *_SET_COLUMNS),
+        [(session_ids[index], *row) for index, row in sets],
+    )
     for index, session_index in session_of_decision.items():
         decisions[index]["session_id"] = session_ids[session_index]
-    decision_ids = plan_store.add_decisions(conn, decisions)
+    decision_ids = bulk.reserve_ids(conn, load_decisions, len(decisions))
+    for row, decision_id in zip(decisions, decision_ids, strict=True):
+        row["id"] = decision_id
+    for i, j in overrides:
+        decisions[i]["supersedes_id"] = decision_ids[j]
+    bulk.insert_rows(conn, load_decisions, [dict(_DECISION_DEFAULTS, **row) for row in decisions])
     _stamp_plans(conn, sessions, decisions)
-    if overrides:
-        conn.execute(
-            update(load_decisions)
-            .where(load_decisions.c.id == bindparam("b_id"))
-            .values(supersedes_id=bindparam("b_sup")),
-            [{"b_id": decision_ids[i], "b_sup": decision_ids[j]} for i, j in overrides],
-        )
     return len(plan_ids)
 
 
@@ -300,7 +328,7 @@ def _simulate(
     clinician_id: int,
     today: date,
     sessions: list[dict[str, Any]],
-    sets: list[tuple[int, dict[str, Any]]],
+    sets: list[tuple[int, tuple[Any, ...]]],
     decisions: list[dict[str, Any]],
     session_of_decision: dict[int, int],
     overrides: list[tuple[int, int]],
@@ -397,21 +425,42 @@ def _in_force(decision: dict[str, Any]) -> tuple[float | None, int | None]:
     return decision["load_kg"], decision["band_level"]
 
 
-def _set_row(item: _Item, number: int, s: _LoggedSet) -> dict[str, Any]:
-    """Demo patients lift what was prescribed (in a lighter week, the lighter load)."""
-    return {
-        "plan_item_id": item.loaded.id,
-        "set_number": number,
-        "prescribed_load_kg": s.load_kg,
-        "prescribed_band_level": s.band_level,
-        "target_reps": s.target_reps,
-        "load_kg": s.load_kg,
-        "band_level": s.band_level,
-        "reps": s.reps,
-        "effort": s.effort,
-        "pain_during": s.pain_during,
-        "pain_after": s.pain_after,
-    }
+_SET_COLUMNS = (
+    "plan_item_id",
+    "set_number",
+    "prescribed_load_kg",
+    "prescribed_band_level",
+    "target_reps",
+    "load_kg",
+    "band_level",
+    "reps",
+    "effort",
+    "pain_during",
+    "pain_after",
+)
+_DECISION_DEFAULTS: dict[str, Any] = {
+    "session_id": None,
+    "confirmed_at": None,
+    "confirmed_by": None,
+    "supersedes_id": None,
+}
+
+
+def _set_row(item: _Item, number: int, s: _LoggedSet) -> tuple[Any, ...]:
+    """Demo patients lift what was prescribed (in a lighter week, the lighter load); in ``_SET_COLUMNS`` order."""
+    return (
+        item.loaded.id,
+        number,
+        s.load_kg,
+        s.band_level,
+        s.target_reps,
+        s.load_kg,
+        s.band_level,
+        s.reps,
+        s.effort,
+        s.pain_during,
+        s.pain_after,
+    )
 
 
 def _decide(

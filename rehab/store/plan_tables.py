@@ -107,6 +107,7 @@ treatment_sessions = Table(
     Column("updated_by", Integer, ForeignKey("users.id"), nullable=False),
     Index(None, "plan_id", "session_date"),
     Index(None, "patient_id"),
+    Index(None, "patient_id", "session_date"),  # the caseload's last session and recent counts (migration 0006)
 )
 
 # Each prescribed set with what was done; reps NULL means the set was prescribed but not done.

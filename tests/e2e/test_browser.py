@@ -14,6 +14,7 @@ from tests.helpers import PASSWORD, make_admin, patient_data
 pytestmark = pytest.mark.browser
 
 PAGE_URLS = ["patients", "patient", "register", "accounts", "audit", "signin", "patient_record", "app"]
+PAGE_URLS += ["caseload", "dashboard"]  # the caseload and patient dashboard pages
 PAGE_URLS += ["plan", "treatment", "settings", "clinic_settings", "assess"]
 
 

@@ -36,17 +36,17 @@ def test_init_db_then_create_user(url: str, monkeypatch: pytest.MonkeyPatch, cap
 
 
 def test_demo_creates_patients_visible_to_demo_clinician(url: str, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert main(["demo", "--patients", "1000", "--seed", "4"]) == 0
+    assert main(["demo", "--patients", "300", "--seed", "4", "--plan-history-days", "60"]) == 0
     out = capsys.readouterr().out
-    assert "Created 1000 fictional patients" in out
+    assert "Created 300 fictional patients (" in out and "with loading plans)" in out
     password = out.split("password '")[1].split("'")[0]
     db = open_database(url)
     actor = auth.sign_in(db, "demo.clinician", password).actor
     assert actor is not None
-    assert patients.count(db, actor) == 1000
+    assert patients.count(db, actor) == 300
     sample = patients.search(db, actor, "DEMO04-000001")
     assert len(sample) == 1 and sample[0].notes == "Fictional demo patient."
     # Running again with the same seed adds nothing twice.
-    assert main(["demo", "--patients", "1000", "--seed", "4"]) == 0
-    assert patients.count(db, actor) == 1000
+    assert main(["demo", "--patients", "300", "--seed", "4", "--plan-history-days", "60"]) == 0
+    assert patients.count(db, actor) == 300
     db.dispose()

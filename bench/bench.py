@@ -1,0 +1,361 @@
+"""Benchmark the patient dashboard and the caseload on a generated clinic; writes BENCHMARKS.md.
+
+    .venv/bin/python bench/bench.py                      # 1,000 patients, about a year of history each
+    .venv/bin/python bench/bench.py --patients 1000 10000
+    .venv/bin/python bench/bench.py --cache-dir /tmp/rehab-bench   # keep the generated databases for next time
+
+For each clinic size: the demo generator fills a temporary SQLite database; then, per page, the warm
+script time of AppTest reruns (median and 95th percentile) next to a floor measured in the same run:
+the same page drawing the same elements and charts from data already in memory (no database, no
+service). Also the caseload service alone, the database size, the rows each dashboard chart sends, and a
+real-browser measurement (Debian's chromium via Playwright): sign-in to the dashboard with every chart
+drawn. Benchmarks, not tests: nothing here fails on a slow figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+
+from rehab.charts import dashboard_section, payload_rows  # noqa: E402
+from rehab.domain.accounts import Role  # noqa: E402
+from rehab.services import accounts, caseload, dashboard, demo  # noqa: E402
+from rehab.services.context import Actor  # noqa: E402
+from rehab.store import open_database  # noqa: E402
+
+BENCH_ADMIN = "bench.admin"
+BENCH_PASSWORD = "bench password not secret"
+FLOOR_SCRIPT = """
+import os, pickle, sys
+sys.path.insert(0, os.environ["REHAB_BENCH_ROOT"])
+import streamlit as st
+from pages import caseload as caseload_page
+from pages import dashboard as dashboard_page
+st.set_page_config(layout="wide")
+data = pickle.loads(open(os.environ["REHAB_BENCH_FLOOR"], "rb").read())
+(dashboard_page.show if os.environ["REHAB_BENCH_PAGE"] == "dashboard" else caseload_page.show)(data)
+"""
+
+
+@dataclass
+class Size:
+    patients: int
+    generate_s: float | None = None
+    db_mb: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    pages: dict[str, dict[str, float]] = field(default_factory=dict)
+    caseload_service: dict[str, float] = field(default_factory=dict)
+    dashboard_patient: dict[str, int] = field(default_factory=dict)
+    payloads: list[tuple[str, int]] = field(default_factory=list)
+    browser: dict[str, float] = field(default_factory=dict)
+
+
+def _stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(ordered)}
+
+
+def _timed_reruns(at, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        at.run()
+        samples.append(time.perf_counter() - started)
+        if at.exception:
+            raise RuntimeError(f"page raised: {[e.value for e in at.exception]}")
+    return samples
+
+
+def _database(patients: int, cache_dir: Path | None, seed: int) -> tuple[str, float | None]:
+    folder = cache_dir or Path(tempfile.mkdtemp(prefix="rehab-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"clinic-{patients}-seed{seed}.db"
+    url = f"sqlite:///{path}"
+    if path.exists():
+        print(f"reusing {path}")
+        return url, None
+    db = open_database(url)
+    started = time.perf_counter()
+    demo.generate(db, patients=patients, seed=seed)
+    took = time.perf_counter() - started
+    db.dispose()
+    print(f"generated {patients} patients in {took:.0f} s")
+    return url, took
+
+
+def _admin(url: str) -> int:
+    db = open_database(url)
+    try:
+        found = db.run(
+            lambda c: c.execute(text("SELECT id FROM users WHERE username = :u"), {"u": BENCH_ADMIN}).first()
+        )
+        if found:
+            return int(found[0])
+        return accounts.create_user_unchecked(
+            db, username=BENCH_ADMIN, display_name="Bench Admin", role="admin", password=BENCH_PASSWORD
+        )
+    finally:
+        db.dispose()
+
+
+def _busiest_patient(url: str) -> dict[str, int]:
+    """The patient with the most logged sets: the dashboard's worst case for one patient's history."""
+    db = open_database(url)
+    try:
+        row = db.run(
+            lambda c: c.execute(
+                text(
+                    "SELECT s.patient_id, COUNT(*) FROM session_sets x "
+                    "JOIN treatment_sessions s ON s.id = x.session_id "
+                    "GROUP BY s.patient_id ORDER BY COUNT(*) DESC LIMIT 1"
+                )
+            ).first(),
+            write=False,
+        )
+        pid, sets = int(row[0]), int(row[1])
+        sessions = db.run(
+            lambda c: c.execute(
+                text("SELECT COUNT(*) FROM treatment_sessions WHERE patient_id = :p"), {"p": pid}
+            ).scalar(),
+            write=False,
+        )
+        results = db.run(
+            lambda c: c.execute(text("SELECT COUNT(*) FROM assessments WHERE patient_id = :p"), {"p": pid}).scalar(),
+            write=False,
+        )
+        return {"patient_id": pid, "sets": sets, "sessions": int(sessions), "assessment_values": int(results)}
+    finally:
+        db.dispose()
+
+
+def _counts(url: str) -> dict[str, int]:
+    db = open_database(url)
+    try:
+        tables = ("patients", "assessments", "plans", "treatment_sessions", "session_sets", "load_decisions")
+        return {
+            t: db.run(lambda c, t=t: c.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar(), write=False) for t in tables
+        }
+    finally:
+        db.dispose()
+
+
+def _page_times(url: str, admin_id: int, patient_id: int, runs: int, size: Size) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import goto, signed_in_app
+
+    os.environ["REHAB_DATABASE_URL"] = url
+    db = open_database(url)
+    actor = Actor(admin_id, BENCH_ADMIN, "Bench Admin", Role.ADMIN)
+    in_memory = {
+        "dashboard": dashboard.dashboard(db, actor, patient_id, audit_view=False),
+        "caseload": caseload.caseload(db, actor, audit_view=False),
+    }
+    for section in in_memory["dashboard"].sections:
+        if section.panels:
+            size.payloads.append((section.title, payload_rows(dashboard_section(section.panels))))
+    samples = []
+    for _ in range(max(5, runs // 2)):
+        started = time.perf_counter()
+        caseload.caseload(db, actor, audit_view=False)
+        samples.append(time.perf_counter() - started)
+    size.caseload_service = _stats(samples)
+    db.dispose()
+    for page in ("dashboard", "caseload"):
+        at = signed_in_app(admin_id)
+        at.session_state["_rehab_patient_id"] = patient_id
+        at = goto(at.run(), page)
+        _timed_reruns(at, 2)  # warm up
+        size.pages[page] = _stats(_timed_reruns(at, runs))
+        with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as handle:
+            handle.write(pickle.dumps(in_memory[page]))
+        os.environ.update(REHAB_BENCH_FLOOR=handle.name, REHAB_BENCH_PAGE=page, REHAB_BENCH_ROOT=str(ROOT))
+        floor = AppTest.from_string(FLOOR_SCRIPT, default_timeout=60).run()
+        _timed_reruns(floor, 2)
+        size.pages[f"{page} floor"] = _stats(_timed_reruns(floor, runs))
+        os.unlink(handle.name)
+        print(page, size.pages[page], "floor", size.pages[f"{page} floor"])
+
+
+def _browser(url: str, patient_id: int, size: Size) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server, wait_for_app
+
+    db = open_database(url)
+    mrn = db.run(lambda c: c.execute(text("SELECT mrn FROM patients WHERE id = :p"), {"p": patient_id}).scalar())
+    db.dispose()
+    log = Path(tempfile.mkdtemp(prefix="rehab-bench-")) / "streamlit.log"
+    server = start_server(url, log)
+    charts_drawn = """() => {
+        const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+        return charts.length >= 4 && charts.every(c => {
+            const v = c.querySelector('svg.marks, canvas.marks');
+            return v && v.getBoundingClientRect().width > 100;
+        });
+    }"""
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            totals, dash_only = [], []
+            for attempt in range(4):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                page = context.new_page()
+                page.goto(server.url)
+                wait_for_app(page)
+                page.get_by_role("textbox", name="Username").fill(BENCH_ADMIN)
+                page.get_by_role("textbox", name="Password").fill(BENCH_PASSWORD)
+                started = time.perf_counter()
+                page.get_by_role("button", name="Sign in").click()
+                wait_for_app(page)
+                page.get_by_role("link", name="Caseload").click()
+                wait_for_app(page)
+                page.get_by_role("textbox", name="Search by name or MRN").fill(mrn)
+                page.keyboard.press("Enter")
+                wait_for_app(page)
+                clicked = time.perf_counter()
+                page.get_by_role("button", name="Open dashboard").click()
+                page.wait_for_function(charts_drawn, timeout=60_000)
+                done = time.perf_counter()
+                if attempt:  # the first load after a server start warms the server's caches
+                    totals.append(done - started)
+                    dash_only.append(done - clicked)
+                context.close()
+            browser.close()
+        size.browser = {
+            "sign_in_to_dashboard_s": statistics.median(totals),
+            "open_dashboard_s": statistics.median(dash_only),
+            "n": len(totals),
+        }
+        print("browser", size.browser)
+    finally:
+        stop_server(server)
+
+
+def _report(sizes: list[Size], runs: int, out: Path) -> None:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cpu = os.cpu_count()
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`bench/bench.py`) on {now}: {platform.platform()}, {cpu} CPU cores, Python "
+        f"{platform.python_version()}, SQLite. Warm script time = `AppTest.run()` on an already-open page "
+        f"({runs} reruns after 2 warm-up runs). The **floor** draws the same elements and charts from data "
+        "already in memory (the page's own `show()` fed a pickled result: no database, no service), so "
+        "page − floor is what reading and judging the data costs.",
+        "",
+        "Targets (issue 5): dashboard ≤ 1.25 × its floor and < 150 ms warm; caseload < 300 ms at 1,000 patients "
+        "and < 1 s at 10,000; sign-in to dashboard with all charts drawn < 3 s in a real browser.",
+        "",
+        "## Clinics",
+        "",
+        "| patients | generated in | database | assessment values | sessions | logged sets | load decisions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in sizes:
+        gen = f"{s.generate_s:.0f} s" if s.generate_s is not None else "reused"
+        c = s.counts
+        lines.append(
+            f"| {s.patients:,} | {gen} | {s.db_mb:.0f} MB | {c['assessments']:,} | {c['treatment_sessions']:,} | "
+            f"{c['session_sets']:,} | {c['load_decisions']:,} |"
+        )
+    header = "| | " + " | ".join(f"{s.patients:,} patients" for s in sizes) + " |"
+    lines += ["", "## Warm script time (median / 95th percentile)", "", header, "|---|" + "---|" * len(sizes)]
+    for page in ("dashboard", "dashboard floor", "caseload", "caseload floor"):
+        cells = [f"{s.pages[page]['median_ms']:.0f} / {s.pages[page]['p95_ms']:.0f} ms" for s in sizes]
+        lines.append(f"| {page} | " + " | ".join(cells) + " |")
+    ratio = [f"{s.pages['dashboard']['median_ms'] / s.pages['dashboard floor']['median_ms']:.2f} ×" for s in sizes]
+    lines.append("| dashboard ÷ floor (medians) | " + " | ".join(ratio) + " |")
+    cells = [f"{s.caseload_service['median_ms']:.0f} / {s.caseload_service['p95_ms']:.0f} ms" for s in sizes]
+    lines.append("| caseload service alone (SQL + flags) | " + " | ".join(cells) + " |")
+    cells = [
+        f"{d['sessions']} sessions, {d['sets']} sets, {d['assessment_values']} values"
+        for d in (s.dashboard_patient for s in sizes)
+    ]
+    lines.append("| dashboard patient's own history | " + " | ".join(cells) + " |")
+    lines += ["", "## Rows sent per dashboard chart (budget about 2,000)", "", header, "|---|" + "---|" * len(sizes)]
+    titles = [t for t, _ in sizes[0].payloads]
+    for title in titles:
+        cells = [str(dict(s.payloads).get(title, "—")) for s in sizes]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    browsed = [s for s in sizes if s.browser]
+    if browsed:
+        lines += ["", "## Real browser (Debian chromium, headless, Playwright; median of 3 after one warm-up)", ""]
+        lines += [
+            "| patients | sign-in click → dashboard with every chart drawn | 'Open dashboard' click → charts drawn |"
+        ]
+        lines += ["|---|---|---|"]
+        for s in browsed:
+            b = s.browser
+            lines.append(f"| {s.patients:,} | {b['sign_in_to_dashboard_s']:.2f} s | {b['open_dashboard_s']:.2f} s |")
+        lines += [
+            "",
+            "The sign-in figure includes the landing page, opening the caseload and searching the MRN (script and "
+            "browser time; no typing delay).",
+        ]
+    lines += [
+        "",
+        "## What limits these figures",
+        "",
+        "- **Dashboard vs floor.** The floor is only drawing: key-figure metrics and five Vega-Lite charts built "
+        "from DataFrames. The difference is reading the patient's history (every logged set of the plan, every "
+        "assessment) and building per-session chart points in Python; it depends on the patient's own history "
+        "and not on the clinic's size (compare the columns). Charts were first built through Altair's object "
+        "model, which cost about 1.1 s per run for the ~15 panels; they are now written as Vega-Lite specs "
+        "(validated against the schema in tests), which is why the floor is tens of milliseconds.",
+        "- **Caseload.** One SQL statement with about 17 correlated, index-served subqueries per listed patient "
+        "(newest Berg/TUG, each main measure 6 weeks ago and since, last session, session counts, active plan), "
+        "then the domain's flag rules per row. It grows with the number of patients listed, so an administrator's "
+        "view of 10,000 patients is about ten times a 1,000-patient one; a clinician sees only their care team. "
+        "Beyond ~10,000 listed patients a summary table maintained on write, or paging by flag in SQL, would be "
+        "the next step.",
+        "- **Browser.** The sign-in figure runs four page scripts (landing page, caseload, the search rerun, and "
+        "the caseload rerun that handles the 'Open dashboard' click before switching page) and then draws five "
+        "charts in headless Chromium without a GPU. With 10,000 patients the two caseload runs dominate.",
+    ]
+    out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {out}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--patients", type=int, nargs="+", default=[1000], help="clinic sizes (default 1000)")
+    parser.add_argument("--runs", type=int, default=30, help="timed reruns per page")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache-dir", type=Path, help="keep generated databases here and reuse them")
+    parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    sizes = []
+    for patients in args.patients:
+        url, took = _database(patients, args.cache_dir, args.seed)
+        size = Size(patients, took)
+        size.db_mb = Path(url.removeprefix("sqlite:///")).stat().st_size / 1e6
+        admin_id = _admin(url)
+        size.counts = _counts(url)
+        size.dashboard_patient = _busiest_patient(url)
+        _page_times(url, admin_id, size.dashboard_patient["patient_id"], args.runs, size)
+        if not args.no_browser:
+            _browser(url, size.dashboard_patient["patient_id"], size)
+        sizes.append(size)
+    _report(sizes, args.runs, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

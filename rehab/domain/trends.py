@@ -1,0 +1,214 @@
+"""What a run of results says: real change, plateau, side-to-side symmetry, attendance, re-test and fall risk.
+
+Pure Python. Every judgement returns its reason in words with the source of the number behind it, so the
+dashboard, the caseload and exports can show why a patient is flagged. The caseload judges thousands of
+patients per page view, so ``real_change`` reads the catalogue's MDC rules once per measure (cached) and
+applies them exactly as ``measures.change`` does (a test holds the two together).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rehab.domain.measures import Band, Cutoff, get
+from rehab.domain.measures.overrides import effective
+from rehab.domain.units import fmt
+
+# Plateau: no real change over 6 weeks. Six weeks is the long end of the 4–6-week re-test interval
+# (clinical reference §7.5), so at least one re-test falls inside the window; "real" is the catalogue's
+# MDC for each measure (§5). The main measures are the walking and balance measures of the APTA core set
+# (Moore 2018 [R1]) plus TUG; measures without an MDC in the catalogue (6MWT) cannot be judged and are
+# left out of the verdict, which says so.
+PLATEAU_WEEKS = 6
+PLATEAU_MEASURES = ("bbs", "tug", "ten_mwt", "fga", "six_mwt")
+PLATEAU_SOURCE = (
+    "6 weeks: the long end of the 4–6-week re-test interval (clinical reference §7.5); real change = the "
+    "measure's MDC from the catalogue (§5)"
+)
+
+# Fall risk: the catalogue's fall-risk cut-offs for Berg and TUG. Stroke patients are judged against the
+# stroke cut-offs (Matsumoto 2024 [R27]); other patients against the older-adult ones (CDC STEADI,
+# mdapp [R23], [R31]). Flags are prompts, not diagnoses (reference, "How to read this file").
+FALL_RISK_MEASURES = ("bbs", "tug")
+STROKE_CONDITIONS = frozenset({"ischaemic_stroke", "haemorrhagic_stroke"})
+
+# Attendance. The reference gives a frequency (2–3 sessions a week, AHA/ASA Billinger 2014 [R9], the plan
+# template's sessions_per_week) but no rule for "falling" attendance, so the rule is a stated design choice
+# with its window and drop configurable: at least 2 fewer sessions performed in the last 4 weeks than in
+# the 4 weeks before (one missed session is ordinary), and below the plan's minimum per week.
+ATTENDANCE_WINDOW_WEEKS = 4
+ATTENDANCE_MIN_DROP = 2
+ATTENDANCE_SOURCE = (
+    "Minimum sessions a week from the plan (AHA/ASA, Billinger 2014: 2–3 d/wk); the 4-week windows and the "
+    "drop of 2 or more sessions are design choices (the reference has no rule for falling attendance)"
+)
+RETEST_SOURCE = "Re-test every 4–6 weeks, clinical reference §7.5; the plan's template sets the interval"
+
+# Symmetry index: paretic ÷ non-paretic × 100 % (clinical reference §1.2: "compute paretic/non-paretic
+# ratio as a derived field"); 100 % means both sides equal.
+SYMMETRY_SOURCE = "Paretic ÷ non-paretic × 100 % (clinical reference §1.2); 100 % = both sides equal"
+
+# Decimal places before comparing a change with its MDC, as measures.change does.
+_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class _MdcRule:
+    band: Band | None
+    value: float
+    strict: bool
+    text: str
+
+
+@functools.cache
+def _mdc_rules(key: str) -> tuple[_MdcRule, ...]:
+    """The default (population-free) MDCs in the measure's own unit, in catalogue order."""
+    measure = get(key)
+    rules = []
+    for threshold in measure.mdc:
+        applied = effective(threshold, {})
+        if applied is None or applied.unit != measure.unit_label:
+            continue
+        rules.append(_MdcRule(applied.baseline, applied.value, applied.strict, applied.describe()))
+    return tuple(rules)
+
+
+def mdc_rule(key: str, baseline: float) -> _MdcRule | None:
+    """The MDC that ``measures.change`` would use for a change from ``baseline`` (None if there is none)."""
+    for rule in _mdc_rules(key):
+        if rule.band is None or rule.band.contains(baseline):
+            return rule
+    return None
+
+
+def real_change(key: str, before: float, after: float) -> bool | None:
+    """Whether a change reaches the measure's MDC (either direction); None when no MDC applies."""
+    rule = mdc_rule(key, before)
+    if rule is None:
+        return None
+    measure = get(key)
+    if measure.higher_is_better is None:
+        target = measure.target or 0.0
+        size = abs(round(abs(before - target) - abs(after - target), _DECIMALS))
+    else:
+        size = abs(round(after - before, _DECIMALS))
+    return size > rule.value if rule.strict else size >= rule.value
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A flag (or not) and why, in words a clinician reads in a tooltip or help text."""
+
+    flagged: bool
+    reason: str
+
+
+def plateau(pairs: Mapping[str, tuple[float | None, float | None]]) -> Judgement:
+    """Plateau when at least one main measure can be judged and none changed by its MDC in ``PLATEAU_WEEKS``.
+
+    ``pairs`` maps a measure key to (result from at least 6 weeks ago, newest result); either may be None.
+    """
+    judged: list[str] = []
+    moved: list[str] = []
+    for key, (before, after) in pairs.items():
+        if before is None or after is None:
+            continue
+        verdict = real_change(key, before, after)
+        if verdict is None:
+            continue
+        name = get(key).name
+        judged.append(name)
+        if verdict:
+            moved.append(f"{name} {fmt(before)} → {fmt(after)} {get(key).unit_label}")
+    if not judged:
+        return Judgement(False, f"Not judged: no main measure has results {PLATEAU_WEEKS} or more weeks apart.")
+    if moved:
+        return Judgement(False, "Real change in the last 6 weeks: " + "; ".join(moved) + ".")
+    return Judgement(
+        True,
+        f"No real change in {', '.join(judged)} over the last {PLATEAU_WEEKS} weeks ({PLATEAU_SOURCE}).",
+    )
+
+
+def fall_risk_cutoffs(condition: str) -> dict[str, Cutoff]:
+    """The catalogue cut-off used to flag fall risk per measure, chosen by the patient's condition."""
+    return dict(_fall_risk_cutoffs(condition in STROKE_CONDITIONS))
+
+
+@functools.cache
+def _fall_risk_cutoffs(stroke: bool) -> tuple[tuple[str, Cutoff], ...]:
+    population = "stroke" if stroke else "older adults"
+    chosen: list[tuple[str, Cutoff]] = []
+    for key in FALL_RISK_MEASURES:
+        for cut in get(key).cutoffs:
+            applied = effective(cut, {})
+            if isinstance(applied, Cutoff) and "fall_risk" in applied.code and applied.population == population:
+                chosen.append((key, applied))
+                break
+    return tuple(chosen)
+
+
+def fall_risk(condition: str, latest: Mapping[str, float | None]) -> Judgement:
+    """Fall-risk flag from the newest Berg and TUG against the catalogue's cut-offs (with their sources)."""
+    hits = []
+    for key, cut in fall_risk_cutoffs(condition).items():
+        value = latest.get(key)
+        if value is not None and cut.is_met(value):
+            hits.append(
+                f"{get(key).name} {fmt(value)} {cut.unit} {cut.comparison} {fmt(cut.value)} {cut.unit} "
+                f"({cut.population}; {cut.source})"
+            )
+    if hits:
+        return Judgement(True, "; ".join(hits) + ".")
+    return Judgement(False, "")
+
+
+def retest_due(*, last_test: date | None, plan_start: date | None, registered: date, every_weeks: int) -> date:
+    """When the main measures are next due: ``every_weeks`` after the later of the last test and plan start."""
+    anchors = [d for d in (last_test, plan_start) if d is not None] or [registered]
+    return max(anchors) + timedelta(weeks=every_weeks)
+
+
+def retest_overdue(due: date, today: date, every_weeks: int) -> Judgement:
+    if today <= due:
+        return Judgement(False, f"Next re-test due {due.isoformat()}.")
+    return Judgement(
+        True,
+        f"Re-test was due {due.isoformat()} ({(today - due).days} days ago): every {every_weeks} weeks "
+        f"({RETEST_SOURCE}).",
+    )
+
+
+def falling_attendance(
+    *,
+    recent: int,
+    previous: int,
+    minimum_per_week: int,
+    plan_days: int,
+    weeks: int = ATTENDANCE_WINDOW_WEEKS,
+    min_drop: int = ATTENDANCE_MIN_DROP,
+) -> Judgement:
+    """At least ``min_drop`` fewer sessions in the last ``weeks`` weeks than the weeks before, below the minimum.
+
+    Not judged until the plan is two windows old (there is nothing to compare with before that).
+    """
+    if plan_days < 2 * 7 * weeks:
+        return Judgement(False, "")
+    per_week = recent / weeks
+    if previous - recent >= min_drop and per_week < minimum_per_week:
+        return Judgement(
+            True,
+            f"{recent} sessions in the last {weeks} weeks ({fmt(round(per_week, 1))} a week) after {previous} in "
+            f"the {weeks} weeks before; the plan asks for at least {minimum_per_week} a week ({ATTENDANCE_SOURCE}).",
+        )
+    return Judgement(False, "")
+
+
+def symmetry_percent(paretic: float | None, non_paretic: float | None) -> float | None:
+    """Paretic as a percentage of non-paretic (100 % = equal); None when it cannot be computed."""
+    if paretic is None or non_paretic is None or non_paretic <= 0:
+        return None
+    return round(paretic / non_paretic * 100, 1)

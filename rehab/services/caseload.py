@@ -1,0 +1,215 @@
+"""Who needs attention: the caseload with its flags, computed in the database and judged by the domain rules.
+
+The database returns one row per patient with the figures (newest Berg and TUG, the value of each main
+measure 6 weeks ago, sessions in the last two 4-week windows, the last session's screen...); the flags are
+then the domain's judgements of those figures (``rehab.domain.trends``), each with its reason and source.
+Clinicians see the patients on their care team, administrators everyone. Opening the caseload writes one
+audit entry (not one per patient listed).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from rehab.domain import trends
+from rehab.domain.patients import age_on
+from rehab.domain.planning import DEFAULT_TEMPLATE
+from rehab.services import audit
+from rehab.services.context import Actor, now_utc
+from rehab.services.plans import week_of
+from rehab.store import Database
+from rehab.store import caseload as store
+from rehab.store.caseload import CaseloadRow
+
+FALL_RISK = "fall_risk"
+RETEST_OVERDUE = "retest_overdue"
+PLATEAU = "plateau"
+SAFETY_STOP = "safety_stop"
+FALLING_ATTENDANCE = "falling_attendance"
+FLAGS = (FALL_RISK, RETEST_OVERDUE, PLATEAU, SAFETY_STOP, FALLING_ATTENDANCE)
+FLAG_LABELS = {
+    FALL_RISK: "Fall risk",
+    RETEST_OVERDUE: "Re-test overdue",
+    PLATEAU: "Plateau",
+    SAFETY_STOP: "Safety stop",
+    FALLING_ATTENDANCE: "Falling attendance",
+}
+FLAG_HELP = {
+    FALL_RISK: "Newest Berg or TUG on the wrong side of the catalogue's fall-risk cut-off: for stroke, Berg < 50.5 "
+    "or TUG ≥ 15 s (Matsumoto 2024 scoping review); for other conditions the older-adult cut-offs, Berg < 45 "
+    "(mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI). A prompt to look closer, not a diagnosis.",
+    RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
+    "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
+    "start; without a plan, 4 weeks.",
+    PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
+    f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago. "
+    f"{trends.PLATEAU_SOURCE}.",
+    SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; see the "
+    "treatment page for the reasons and sources).",
+    FALLING_ATTENDANCE: f"At least {trends.ATTENDANCE_MIN_DROP} fewer sessions performed in the last "
+    f"{trends.ATTENDANCE_WINDOW_WEEKS} weeks than in the {trends.ATTENDANCE_WINDOW_WEEKS} weeks before, and below "
+    "the plan's minimum a week. "
+    f"{trends.ATTENDANCE_SOURCE}. Judged once a plan is {2 * trends.ATTENDANCE_WINDOW_WEEKS} weeks old.",
+}
+LATEST = ("bbs", "tug")
+COLUMNS = [
+    "patient_id",
+    "Patient",
+    "MRN",
+    "Age",
+    "Days since event",
+    "Plan week",
+    "Last session",
+    "Sessions/week (4 wk)",
+    "Berg",
+    "TUG (s)",
+    *[FLAG_LABELS[f] for f in FLAGS],
+    "Flags",
+    "Why",
+]
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The caseload table (one row per patient, ``COLUMNS``) and what the listing covered."""
+
+    table: pd.DataFrame
+    scope: str
+    today: date
+
+
+@functools.lru_cache(maxsize=256)
+def _template_numbers(every: int | None, minimum: int | None) -> tuple[int, int]:
+    return (every or DEFAULT_TEMPLATE.reassessment_every_weeks, minimum or DEFAULT_TEMPLATE.sessions_per_week[0])
+
+
+def judge(row: CaseloadRow, today: date) -> dict[str, trends.Judgement]:
+    """Every flag for one patient's figures."""
+    every, minimum = _template_numbers(row.retest_every_weeks, row.minimum_per_week)
+    due = trends.retest_due(
+        last_test=row.last_test_at.date() if row.last_test_at else None,
+        plan_start=row.plan_start,
+        registered=row.registered.date(),
+        every_weeks=every,
+    )
+    stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
+    return {
+        FALL_RISK: trends.fall_risk(row.condition, row.latest),
+        RETEST_OVERDUE: trends.retest_overdue(due, today, every),
+        PLATEAU: trends.plateau({k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}),
+        SAFETY_STOP: trends.Judgement(
+            stopped,
+            f"Readiness screen said stop on {row.last_session_date.isoformat()}."
+            if stopped and row.last_session_date
+            else "",
+        ),
+        FALLING_ATTENDANCE: trends.falling_attendance(
+            recent=row.sessions_recent,
+            previous=row.sessions_previous,
+            minimum_per_week=minimum,
+            plan_days=(today - row.plan_start).days if row.plan_start else 0,
+        )
+        if row.plan_start
+        else trends.Judgement(False, ""),
+    }
+
+
+def _table(rows: list[CaseloadRow], today: date) -> pd.DataFrame:
+    records = []
+    weeks = trends.ATTENDANCE_WINDOW_WEEKS
+    for r in rows:
+        flags = judge(r, today)
+        raised = [f for f in FLAGS if flags[f].flagged]
+        records.append(
+            [
+                r.patient_id,
+                f"{r.family_name.upper()}, {r.given_name}",
+                r.mrn,
+                age_on(r.birth_date, today),
+                (today - r.event_date).days if r.event_date else None,
+                week_of(r.plan_start, max(today, r.plan_start)) if r.plan_start else None,
+                r.last_session_date,
+                round(r.sessions_recent / weeks, 1) if r.plan_start else None,
+                r.latest.get("bbs"),
+                r.latest.get("tug"),
+                *[flags[f].flagged for f in FLAGS],
+                len(raised),
+                " ".join(f"{FLAG_LABELS[f]}: {flags[f].reason}" for f in raised),
+            ]
+        )
+    return pd.DataFrame(records, columns=COLUMNS)
+
+
+def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_view: bool = True) -> Caseload:
+    """The actor's caseload: their care team's active patients (all active patients for administrators)."""
+    day = today or now_utc().date()
+    compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
+    weeks = trends.ATTENDANCE_WINDOW_WEEKS
+
+    def work(conn: Connection) -> list[CaseloadRow]:
+        rows = store.caseload(
+            conn,
+            visible_to=None if actor.is_admin else actor.user_id,
+            today=day,
+            recent_from=day - timedelta(weeks=weeks),
+            previous_from=day - timedelta(weeks=2 * weeks),
+            compare_before=compare_before,
+            latest_measures=LATEST,
+            compared_measures=trends.PLATEAU_MEASURES,
+        )
+        if audit_view:
+            scope = "all patients" if actor.is_admin else "care team"
+            audit.record(
+                conn, actor, "view", "caseload", None, detail=json.dumps({"scope": scope, "patients": len(rows)})
+            )
+        return rows
+
+    rows = db.run(work, write=audit_view)
+    scope = "all active patients" if actor.is_admin else "active patients on your care team"
+    return Caseload(table=_table(rows, day), scope=scope, today=day)
+
+
+def filtered(
+    table: pd.DataFrame, *, text: str = "", flags: list[str] | None = None, sort: str = "flags"
+) -> pd.DataFrame:
+    """Rows matching the search text (name or MRN) and any of ``flags``, in the chosen order."""
+    out = table
+    words = text.lower().split()
+    if words:
+        haystack = (out["Patient"] + " " + out["MRN"]).str.lower()
+        mask = pd.Series(True, index=out.index)
+        for word in words:
+            mask &= haystack.str.contains(word, regex=False)
+        out = out[mask]
+    if flags:
+        mask = pd.Series(False, index=out.index)
+        for flag in flags:
+            mask |= out[FLAG_LABELS[flag]]
+        out = out[mask]
+    order = SORTS.get(sort, SORTS["flags"])
+    return out.sort_values(list(order[0]), ascending=list(order[1]), na_position="last", kind="stable")
+
+
+# sort key → (columns, ascending per column)
+SORTS: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {
+    "flags": (("Flags", "Patient"), (False, True)),
+    "name": (("Patient",), (True,)),
+    "last_session": (("Last session", "Patient"), (True, True)),
+    "berg": (("Berg", "Patient"), (True, True)),
+    "tug": (("TUG (s)", "Patient"), (False, True)),
+    "event": (("Days since event", "Patient"), (True, True)),
+}
+SORT_LABELS = {
+    "flags": "Most flags first",
+    "name": "Name",
+    "last_session": "Last session (longest ago first)",
+    "berg": "Berg (lowest first)",
+    "tug": "TUG (slowest first)",
+    "event": "Days since event (most recent event first)",
+}

@@ -1,0 +1,468 @@
+"""One patient at a glance: where they stand on each measure, whether changes are real, and the load plan.
+
+Read in one transaction (and audited on the first opening per browser session): the patient's final
+assessments and their active plan's sessions and sets. Everything a chart shows is prepared here as
+small DataFrames (``charts.Panel``), already limited to what the chosen date range needs; the charts
+module thins them to its point budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from rehab.charts import NEURAL_NOTE, NON_PARETIC, PARETIC, POINT_COLUMNS, Panel
+from rehab.domain import measures, trends
+from rehab.domain.measures import Cutoff
+from rehab.domain.measures.overrides import effective
+from rehab.domain.patients import age_on
+from rehab.domain.planning import neural_period, phase_bands
+from rehab.domain.units import fmt
+from rehab.services import audit
+from rehab.services.assessments import VISIBLE, side_label
+from rehab.services.context import Actor, now_utc
+from rehab.services.patients import check_access
+from rehab.services.plans import chart_points, load_plan, week_of
+from rehab.store import Database
+from rehab.store import assessments as assessment_store
+from rehab.store import plans as plan_store
+from rehab.store.assessments import AssessmentRecord
+from rehab.store.patients import PatientRecord
+
+CONSTRUCT_ORDER = ("strength", "balance", "posture", "gait", "transfers", "confidence")
+CONSTRUCT_TITLES = {
+    "strength": "Strength",
+    "balance": "Balance",
+    "posture": "Posture and trunk",
+    "gait": "Walking",
+    "transfers": "Transfers",
+    "confidence": "Balance confidence",
+}
+STRENGTH_CHARTED = ("grip", "hhd")  # per side, in physical units; MRC grades are ordinal, shown as figures only
+BALANCE_CHARTED = ("bbs", "tug", "fga", "mini_bestest")
+POSTURE_CHARTED = ("pass", "tis", "wb_symmetry")
+GAIT_CHARTED = ("ten_mwt", "six_mwt")
+SECTION_TEXT = {
+    "strength": "Paretic and non-paretic side per muscle group or exercise, and the symmetry index "
+    f"({trends.SYMMETRY_SOURCE}). {NEURAL_NOTE}",
+    "balance": "Dashed rule: the fall-risk cut-off used for this patient; grey band: the measure's MDC around "
+    "the first result, so a result outside it is a real change. Hover for sources.",
+    "posture": "Grey band: MDC around the first result. Weight bearing: the solid line is an even 50 %, dashed "
+    "rules the asymmetry limits.",
+    "gait": "Tinted bands: household, limited community and community walking speeds. Hover for sources.",
+    "load": "Prescribed versus performed load per exercise and the 1RM estimated from logged sets.",
+}
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """The latest result of one measure (and side) with its change since the first result."""
+
+    construct: str
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str  # "normal" (higher is better), "inverse" (lower is better) or "off"
+    verdict: str
+    reason: str
+    taken_on: date
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    text: str
+    panels: list[Panel]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    patient: PatientRecord
+    facts: list[str]
+    plan_line: str
+    next_retest: date | None
+    figures: list[KeyFigure]
+    sections: list[Section]
+    first_day: date | None
+    last_day: date | None
+
+
+SHORT_NAMES = {
+    "grip": "Grip",
+    "hhd": "HHD",
+    "mmt": "MRC grade",
+    "one_rm": "1RM",
+    "five_sts": "5× sit-to-stand",
+    "thirty_s_cst": "30 s chair stand",
+    "bbs": "Berg",
+    "tug": "TUG",
+    "fga": "FGA",
+    "mini_bestest": "Mini-BESTest",
+    "frt": "Functional reach",
+    "sls": "Single-leg stance",
+    "abc": "ABC confidence",
+    "pass": "PASS",
+    "tis": "Trunk Impairment Scale",
+    "wb_symmetry": "Weight bearing (paretic)",
+    "ten_mwt": "10MWT speed",
+    "six_mwt": "6MWT distance",
+}
+
+
+def _series_key(r: AssessmentRecord) -> tuple[str, str | None, str]:
+    return (r.measure_key, r.side, (r.site or "").lower())
+
+
+def _shown(key: str, record: AssessmentRecord) -> str:
+    if key == "mmt":
+        return record.value_text or fmt(record.value)
+    return f"{fmt(round(record.value, 2))} {measures.get(key).unit_label}"
+
+
+def _figures(
+    patient: PatientRecord, series: dict[tuple[str, str | None, str], list[AssessmentRecord]]
+) -> list[KeyFigure]:
+    out: list[KeyFigure] = []
+    for (key, side, site), rows in series.items():
+        measure = measures.get(key)
+        first, last = rows[0], rows[-1]
+        parts = [SHORT_NAMES.get(key, measure.name)]
+        if site:
+            parts.append(rows[-1].site or site)
+        label = side_label(patient, side)
+        if label:
+            parts.append(label)
+        title = " · ".join(parts)
+        if len(rows) < 2:
+            verdict, reason, delta = "first result: no change yet", "Only one result so far.", None
+        else:
+            change = measures.change(key, first.value, last.value, unit=last.unit if key == "hhd" else None)
+            verdict, reason = change.verdict, change.reason
+            sign = "+" if change.delta > 0 else ""
+            unit = "grade steps" if key == "mmt" else measure.unit_label
+            delta = f"{sign}{fmt(round(change.delta, 2))} {unit} since {first.taken_at.date().isoformat()}"
+        # coloured only when the change is real (beyond the MDC); within measurement error it stays grey
+        real = len(rows) > 1 and change.improved is not None
+        colour = (
+            "off"
+            if measure.higher_is_better is None or not real
+            else ("normal" if measure.higher_is_better else "inverse")
+        )
+        out.append(
+            KeyFigure(measure.construct, title, _shown(key, last), delta, colour, verdict, reason, last.taken_at.date())
+        )
+    order = {c: i for i, c in enumerate(CONSTRUCT_ORDER)}
+    return sorted(out, key=lambda f: (order.get(f.construct, 99), f.label))
+
+
+def _points(rows: Sequence[AssessmentRecord], series: str | None, start: date | None, end: date | None) -> list[dict]:
+    return [
+        {
+            "date": r.taken_at.date(),
+            "series": series or measures.get(r.measure_key).name,
+            "value": round(r.value, 2),
+            "unit": measures.get(r.measure_key).unit_label,
+            "assessor": r.assessor_name,
+        }
+        for r in rows
+        if (start is None or r.taken_at.date() >= start) and (end is None or r.taken_at.date() <= end)
+    ]
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=POINT_COLUMNS)
+
+
+def _side_series(patient: PatientRecord, side: str | None) -> str:
+    label = side_label(patient, side)
+    return {"paretic": PARETIC, "non-paretic": NON_PARETIC}.get(label or "", (label or "Both").capitalize())
+
+
+def _mdc_band(key: str, baseline: float) -> dict[str, object] | None:
+    rule = trends.mdc_rule(key, baseline)
+    if rule is None:
+        return None
+    measure = measures.get(key)
+    low = baseline - rule.value
+    high = baseline + rule.value
+    if measure.minimum is not None:
+        low = max(low, measure.minimum)
+    if measure.maximum is not None:
+        high = min(high, measure.maximum)
+    return {
+        "low": round(low, 2),
+        "high": round(high, 2),
+        "label": f"First result {fmt(round(baseline, 2))} ± MDC {fmt(rule.value)} {measure.unit_label}",
+        "source": rule.text,
+    }
+
+
+def _fall_cutoffs(key: str, condition: str) -> list[dict[str, object]]:
+    chosen = trends.fall_risk_cutoffs(condition).get(key)
+    if chosen is None:
+        # measures without a condition-specific choice: every active fall-risk cut-off in the catalogue
+        cuts = [effective(c, {}) for c in measures.get(key).cutoffs if "fall_risk" in c.code]
+        found = [c for c in cuts if isinstance(c, Cutoff)]
+    else:
+        found = [chosen]
+    return [
+        {
+            "value": c.value,
+            "label": f"Fall risk {c.comparison} {fmt(c.value)} {c.unit} ({c.population})",
+            "source": f"{c.source}; {measures.EVIDENCE_TEXT[c.evidence]}",
+        }
+        for c in found
+    ]
+
+
+def _cutoff_marks(key: str) -> list[dict[str, object]]:
+    marks = []
+    for original in measures.get(key).cutoffs:
+        c = effective(original, {})
+        if isinstance(c, Cutoff):
+            marks.append(
+                {
+                    "value": c.value,
+                    "label": f"{c.comparison} {fmt(c.value)} {c.unit}: {c.message}",
+                    "source": f"{c.source}; {measures.EVIDENCE_TEXT[c.evidence]}",
+                }
+            )
+    return marks
+
+
+def _categories(key: str, top: float) -> list[dict[str, object]]:
+    out = []
+    for c in measures.get(key).categories:
+        low = c.band.lower if c.band.lower is not None else 0.0
+        high = c.band.upper if c.band.upper is not None else top
+        out.append({"low": low, "high": high, "label": c.label, "source": c.source})
+    return out
+
+
+def _measure_panels(
+    patient: PatientRecord,
+    keys: Sequence[str],
+    series: dict[tuple[str, str | None, str], list[AssessmentRecord]],
+    start: date | None,
+    end: date | None,
+) -> list[Panel]:
+    panels = []
+    for key in keys:
+        rows = [r for (k, side, _), rs in series.items() if k == key and side is None for r in rs]
+        if not rows:
+            continue
+        measure = measures.get(key)
+        points = _frame(_points(rows, None, start, end))
+        baseline = rows[0].value
+        panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
+        extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline)}
+        if key in BALANCE_CHARTED:
+            cutoffs = _fall_cutoffs(key, patient.condition)
+            extras["cutoffs"] = cutoffs
+            if not cutoffs:
+                extras["subtitle"] = "No verified fall-risk cut-off in the catalogue."
+        if key == "wb_symmetry":
+            extras["target"] = {
+                "value": measure.target,
+                "label": "Even weight bearing (50 %)",
+                "source": "Weight-bearing symmetry, clinical reference §3.3",
+            }
+            extras["cutoffs"] = _cutoff_marks(key)
+            extras["y_domain"] = (0.0, 100.0)
+        if key == "ten_mwt":
+            top = max(1.6, float(points["value"].max()) if not points.empty else 1.6)
+            extras["categories"] = _categories(key, top)
+            extras["y_domain"] = (0.0, round(top, 1))
+        if key in ("bbs", "pass", "tis", "fga", "mini_bestest") and measure.maximum is not None:
+            extras["y_domain"] = (0.0, float(measure.maximum))
+        panels.append(Panel(**{**panel.__dict__, **extras}))
+    return panels
+
+
+def _neural_marks(plan_start: date | None, template) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+    if plan_start is None or template is None:
+        return None
+    band = neural_period(template)
+    if band is None:
+        return None
+    return {
+        "start": plan_start + timedelta(days=7 * (band.first_week - 1)),
+        "end": plan_start + timedelta(days=7 * band.last_week),
+        "label": f"{band.name}, weeks {band.first_week}–{band.last_week}: {band.clinician_text}",
+    }
+
+
+def _strength_panels(
+    patient: PatientRecord,
+    series: dict[tuple[str, str | None, str], list[AssessmentRecord]],
+    one_rm: dict[str, list[dict]],
+    neural: dict[str, object] | None,
+    start: date | None,
+    end: date | None,
+) -> list[Panel]:
+    panels: list[Panel] = []
+    symmetry: list[dict] = []
+    groups: dict[tuple[str, str], list[tuple[str | None, list[AssessmentRecord]]]] = {}
+    for (key, side, site), rows in series.items():
+        if key in STRENGTH_CHARTED and side is not None:
+            groups.setdefault((key, site), []).append((side, rows))
+    for (key, site), sides in sorted(groups.items()):
+        measure = measures.get(key)
+        title = measure.name + (f" · {sides[0][1][-1].site}" if site else "")
+        points: list[dict] = []
+        by_day: dict[date, dict[str, float]] = {}
+        for side, rows in sides:
+            name = _side_series(patient, side)
+            points += _points(rows, name, start, end)
+            for p in _points(rows, name, start, end):
+                by_day.setdefault(p["date"], {})[name] = p["value"]
+        panels.append(
+            Panel(key=f"{key}:{site}", title=title, unit=measure.unit_label, points=_frame(points), neural=neural)
+        )
+        short = "Grip" if key == "grip" else (sides[0][1][-1].site or measure.name)
+        for day, values in sorted(by_day.items()):
+            ratio = trends.symmetry_percent(values.get(PARETIC), values.get(NON_PARETIC))
+            if ratio is not None:
+                symmetry.append({"date": day, "series": short, "value": ratio, "unit": "%", "assessor": ""})
+    for label, rows in one_rm.items():
+        panels.append(
+            Panel(key=f"1rm:{label}", title=f"{label}: estimated 1RM", unit="kg", points=_frame(rows), neural=neural)
+        )
+        by_day2: dict[date, dict[str, float]] = {}
+        for r in rows:
+            by_day2.setdefault(r["date"], {})[r["series"]] = r["value"]
+        for day, values in sorted(by_day2.items()):
+            ratio = trends.symmetry_percent(values.get(PARETIC), values.get(NON_PARETIC))
+            if ratio is not None:
+                symmetry.append({"date": day, "series": f"{label} 1RM", "value": ratio, "unit": "%", "assessor": ""})
+    if symmetry:
+        panels.append(
+            Panel(
+                key="symmetry",
+                title="Symmetry index (paretic ÷ non-paretic)",
+                unit="%",
+                points=_frame(symmetry),
+                target={"value": 100.0, "label": "Both sides equal (100 %)", "source": trends.SYMMETRY_SOURCE},
+                neural=neural,
+            )
+        )
+    return panels
+
+
+def _in_range(day: date, start: date | None, end: date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def _plan_parts(conn: Connection, patient: PatientRecord, today: date, start: date | None, end: date | None):  # type: ignore[no-untyped-def]
+    """The plan line for the header, load panels, per-side 1RM series and the neural weeks."""
+    plan = plan_store.active_plan(conn, patient.id)
+    if plan is None:
+        return "No active loading plan.", [], {}, None, None, None
+    ctx = load_plan(conn, plan)
+    sessions = plan_store.plan_sessions(conn, plan.id)
+    sets = plan_store.plan_sets(conn, plan.id)
+    week = week_of(plan.start_date, max(today, plan.start_date))
+    phase = ctx.template.phase_for(week)
+    plan_line = f"Plan week {week}, {phase.name.lower()} (started {plan.start_date.isoformat()})"
+    points = chart_points(ctx, sessions, sets)
+    last_week = max([week, *(s.week for s in sessions)])
+    bands = [
+        {
+            "start": plan.start_date + timedelta(days=7 * (b.first_week - 1)),
+            "end": plan.start_date + timedelta(days=7 * b.last_week),
+            "label": b.name,
+            "kind": "phase",
+        }
+        for b in phase_bands(ctx.template, last_week)
+    ]
+    neural = _neural_marks(plan.start_date, ctx.template)
+    if neural is not None:
+        bands.append({**neural, "label": "Neural phase", "kind": "neural"})
+    band_frame = pd.DataFrame(bands, columns=["start", "end", "label", "kind"])
+    load_panels: list[Panel] = []
+    one_rm: dict[str, list[dict]] = {}
+    for item in ctx.items:
+        frame = points[item.id]
+        if not frame.empty:
+            frame = frame[[_in_range(d, start, end) for d in frame["date"]]]
+        if frame.empty:
+            continue
+        load_panels.append(
+            Panel(key=f"load:{item.id}", title=item.label, unit="kg", points=frame, kind="load", bands=band_frame,
+                  nominal=item.exercise.uses_bands)
+        )  # fmt: skip
+        if item.side in ("paretic", "non_paretic"):
+            estimates = frame[frame["series"] == "Estimated 1RM"]
+            name = PARETIC if item.side == "paretic" else NON_PARETIC
+            one_rm.setdefault(item.exercise.name, []).extend(
+                {"date": d, "series": name, "value": v, "unit": "kg", "assessor": "from logged sets"}
+                for d, v in zip(estimates["date"], estimates["value_kg"], strict=True)
+            )
+    one_rm = {k: v for k, v in one_rm.items() if {r["series"] for r in v} == {PARETIC, NON_PARETIC}}
+    return plan_line, load_panels, one_rm, neural, plan.start_date, ctx.template
+
+
+def dashboard(
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+    audit_view: bool = True,
+) -> Dashboard:
+    """Everything the dashboard shows for one patient (charts limited to ``start``–``end``)."""
+    day = today or now_utc().date()
+
+    def work(conn: Connection) -> Dashboard:
+        patient = check_access(conn, actor, patient_id)
+        if audit_view:
+            audit.record(conn, actor, "view", "dashboard", patient_id, patient_id=patient_id)
+        records = assessment_store.for_patient(conn, patient_id, statuses=VISIBLE)
+        series: dict[tuple[str, str | None, str], list[AssessmentRecord]] = {}
+        for r in records:
+            series.setdefault(_series_key(r), []).append(r)
+        plan_line, load_panels, one_rm, neural, plan_start, template = _plan_parts(conn, patient, day, start, end)
+        main = [r.taken_at.date() for r in records if r.measure_key in trends.PLATEAU_MEASURES]
+        every = template.reassessment_every_weeks if template is not None else 4
+        due = trends.retest_due(
+            last_test=max(main) if main else None,
+            plan_start=plan_start,
+            registered=patient.created_at.date(),
+            every_weeks=every,
+        )
+        facts = [f"{age_on(patient.birth_date, day)} years"]
+        if patient.event_date:
+            facts.append(f"{(day - patient.event_date).days} days since the event ({patient.event_date.isoformat()})")
+        sections = [
+            Section("strength", "Strength", SECTION_TEXT["strength"],
+                    _strength_panels(patient, series, one_rm, neural, start, end)),
+            Section("balance", "Balance", SECTION_TEXT["balance"],
+                    _measure_panels(patient, BALANCE_CHARTED, series, start, end)),
+            Section("posture", "Posture and trunk", SECTION_TEXT["posture"],
+                    _measure_panels(patient, POSTURE_CHARTED, series, start, end)),
+            Section("gait", "Walking", SECTION_TEXT["gait"],
+                    _measure_panels(patient, GAIT_CHARTED, series, start, end)),
+            Section("load", "Load plan", SECTION_TEXT["load"], load_panels),
+        ]  # fmt: skip
+        days = [r.taken_at.date() for r in records]
+        if plan_start is not None:
+            days.append(plan_start)
+        return Dashboard(
+            patient=patient,
+            facts=facts,
+            plan_line=plan_line,
+            next_retest=due,
+            figures=_figures(patient, series),
+            sections=sections,
+            first_day=min(days) if days else None,
+            last_day=max([*days, day]) if days else None,
+        )
+
+    return db.run(work, write=audit_view)

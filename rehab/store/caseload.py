@@ -1,0 +1,213 @@
+"""The caseload in one query: one row per visible patient with the figures its flags are judged from.
+
+Everything is aggregated in the database (no patient's history is loaded into Python): each figure is a
+correlated subquery that the indexes answer with a short seek per patient, so the cost grows with the
+number of patients listed, not with how much history each one has.
+Indexes used: assessments (patient_id, measure_key, taken_at), treatment_sessions (patient_id,
+session_date) and plans (patient_id, status).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, cast, exists, func, select
+from sqlalchemy.dialects.postgresql import JSONB
+
+from rehab.store.plan_tables import plans, treatment_sessions
+from rehab.store.tables import assessments, care_team, patients
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    """One patient's figures; each dict maps a measure key to a value (or None).
+
+    ``latest``: newest result; ``earlier``: newest at or before the comparison date; ``recent``: newest after it.
+    """
+
+    patient_id: int
+    mrn: str
+    given_name: str
+    family_name: str
+    birth_date: date
+    sex: str
+    condition: str
+    event_date: date | None
+    registered: datetime
+    plan_start: date | None
+    retest_every_weeks: int | None
+    minimum_per_week: int | None
+    last_session_date: date | None
+    last_session_status: str | None
+    last_screen_outcome: str | None
+    sessions_recent: int
+    sessions_previous: int
+    last_test_at: datetime | None
+    latest: dict[str, float | None]
+    earlier: dict[str, float | None]
+    recent: dict[str, float | None]
+
+
+def _value_at(measure_key: str, *, until: datetime | None = None, after: datetime | None = None) -> Any:
+    """The newest final, whole-body value of a measure for the outer patient (within ``after``, ``until``]."""
+    condition = and_(
+        assessments.c.patient_id == patients.c.id,
+        assessments.c.measure_key == measure_key,
+        assessments.c.status == "final",
+        assessments.c.side.is_(None),
+    )
+    if until is not None:
+        condition = and_(condition, assessments.c.taken_at <= until)
+    if after is not None:
+        condition = and_(condition, assessments.c.taken_at > after)
+    return (
+        select(assessments.c.value)
+        .where(condition)
+        .order_by(assessments.c.taken_at.desc(), assessments.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _sessions_between(after: date, until: date) -> Any:
+    """Sessions performed (not stopped) in ``(after, until]`` for the outer patient."""
+    return (
+        select(func.count())
+        .select_from(treatment_sessions)
+        .where(
+            and_(
+                treatment_sessions.c.patient_id == patients.c.id,
+                treatment_sessions.c.session_date > after,
+                treatment_sessions.c.session_date <= until,
+                treatment_sessions.c.status == "completed",
+            )
+        )
+        .scalar_subquery()
+    )
+
+
+def _last_session(column: Any) -> Any:
+    return (
+        select(column)
+        .where(and_(treatment_sessions.c.patient_id == patients.c.id, treatment_sessions.c.status != "in_progress"))
+        .order_by(treatment_sessions.c.session_date.desc(), treatment_sessions.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _active_plan(column: Any) -> Any:
+    return (
+        select(column)
+        .where(and_(plans.c.patient_id == patients.c.id, plans.c.status == "active"))
+        .order_by(plans.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _template_number(dialect: str, key: str, index: int | None = None) -> Any:
+    """A whole number from the active plan's stored template (JSON text), read in the database."""
+    if dialect == "postgresql":
+        doc = cast(plans.c.template, JSONB)[key]
+        value = doc[index].astext if index is not None else doc.astext
+        return cast(value, Integer)
+    path = f"$.{key}" + (f"[{index}]" if index is not None else "")
+    return func.json_extract(plans.c.template, path)
+
+
+def caseload(
+    conn: Connection,
+    *,
+    visible_to: int | None,
+    today: date,
+    recent_from: date,
+    previous_from: date,
+    compare_before: datetime,
+    latest_measures: Sequence[str],
+    compared_measures: Sequence[str],
+) -> list[CaseloadRow]:
+    """Active patients (all, or those on ``visible_to``'s care team) with their caseload figures.
+
+    Sessions are counted in ``(recent_from, today]`` and ``(previous_from, recent_from]``;
+    ``compared_measures`` also get their newest value at or before ``compare_before`` and the newest after it.
+    """
+    dialect = conn.dialect.name
+    latest_cols = [_value_at(k).label(f"latest__{k}") for k in latest_measures]
+    earlier_cols = [_value_at(k, until=compare_before).label(f"earlier__{k}") for k in compared_measures]
+    recent_cols = [_value_at(k, after=compare_before).label(f"recent__{k}") for k in compared_measures]
+    last_test = (
+        select(func.max(assessments.c.taken_at))
+        .where(
+            and_(
+                assessments.c.patient_id == patients.c.id,
+                assessments.c.measure_key.in_(list(compared_measures)),
+                assessments.c.status == "final",
+            )
+        )
+        .scalar_subquery()
+    )
+    query = select(
+        patients.c.id,
+        patients.c.mrn,
+        patients.c.given_name,
+        patients.c.family_name,
+        patients.c.birth_date,
+        patients.c.sex,
+        patients.c.condition,
+        patients.c.event_date,
+        patients.c.created_at,
+        _active_plan(plans.c.start_date).label("plan_start"),
+        _active_plan(_template_number(dialect, "reassessment_every_weeks")).label("retest_every_weeks"),
+        _active_plan(_template_number(dialect, "sessions_per_week", 0)).label("minimum_per_week"),
+        _last_session(treatment_sessions.c.session_date).label("last_session_date"),
+        _last_session(treatment_sessions.c.status).label("last_session_status"),
+        _last_session(treatment_sessions.c.screen_outcome).label("last_screen_outcome"),
+        _sessions_between(recent_from, today).label("sessions_recent"),
+        _sessions_between(previous_from, recent_from).label("sessions_previous"),
+        last_test.label("last_test_at"),
+        *latest_cols,
+        *earlier_cols,
+        *recent_cols,
+    ).where(patients.c.status == "active")
+    if visible_to is not None:
+        query = query.where(
+            exists().where(and_(care_team.c.patient_id == patients.c.id, care_team.c.user_id == visible_to))
+        )
+    query = query.order_by(patients.c.family_name, patients.c.given_name, patients.c.id)
+    rows = []
+    for r in conn.execute(query):
+        m = r._mapping
+        rows.append(
+            CaseloadRow(
+                patient_id=m["id"],
+                mrn=m["mrn"],
+                given_name=m["given_name"],
+                family_name=m["family_name"],
+                birth_date=m["birth_date"],
+                sex=m["sex"],
+                condition=m["condition"],
+                event_date=m["event_date"],
+                registered=m["created_at"],
+                plan_start=m["plan_start"],
+                retest_every_weeks=_whole(m["retest_every_weeks"]),
+                minimum_per_week=_whole(m["minimum_per_week"]),
+                last_session_date=m["last_session_date"],
+                last_session_status=m["last_session_status"],
+                last_screen_outcome=m["last_screen_outcome"],
+                sessions_recent=int(m["sessions_recent"] or 0),
+                sessions_previous=int(m["sessions_previous"] or 0),
+                last_test_at=m["last_test_at"],
+                latest={k: m[f"latest__{k}"] for k in latest_measures},
+                earlier={k: m[f"earlier__{k}"] for k in compared_measures},
+                recent={k: m[f"recent__{k}"] for k in compared_measures},
+            )
+        )
+    return rows
+
+
+def _whole(value: Any) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,72 @@
+"""The dashboard page: latest values with verdicts, charts with cut-off rule and MDC band, one audit entry."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+from rehab.services import audit, auth
+from rehab.store import Database
+from tests.app.conftest import assert_no_crash, goto, signed_in_app, titles
+from tests.caseload_helpers import TODAY, add_results
+from tests.helpers import make_admin
+from tests.plan_helpers import new_patient
+
+
+def _seeded(db: Database) -> tuple[int, int]:
+    admin = make_admin(db)
+    pid = new_patient(db, admin, mrn="DASH-1", family_name="Hopper", event_date=TODAY - timedelta(days=120))
+    # Berg 40 → 48: +8 reaches MDC 6 (Stevenson 2001) and MCID 5 (2022) → real and meaningful.
+    # TUG 20 → 18 s: −2 s is below MDC 3.2 s (Alghadir 2018) → within measurement error.
+    add_results(db, admin, pid, [("bbs", 40, TODAY - timedelta(days=60)), ("tug", 20, TODAY - timedelta(days=60))])
+    add_results(db, admin, pid, [("bbs", 48, TODAY - timedelta(days=5)), ("tug", 18, TODAY - timedelta(days=5))])
+    return admin.user_id, pid
+
+
+def _open(user_id: int, pid: int):  # type: ignore[no-untyped-def]
+    at = signed_in_app(user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    return goto(at.run(), "dashboard")
+
+
+def test_dashboard_shows_latest_values_with_verdicts(app_db: Database) -> None:
+    user_id, pid = _seeded(app_db)
+    at = _open(user_id, pid)
+    assert_no_crash(at)
+    assert titles(at) == ["Dashboard · HOPPER, Ada"]
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Berg"].value == "48 points" and metrics["TUG"].value == "18 s"
+    captions = " ".join(c.value for c in at.caption)
+    assert "real and meaningful improvement" in captions and "within measurement error" in captions
+    assert "120 days since the event" in captions
+
+
+def test_balance_chart_spec_carries_the_stroke_cutoff_rule_and_mdc_band(app_db: Database) -> None:
+    user_id, pid = _seeded(app_db)
+    at = _open(user_id, pid)
+    charts = at.get("vega_lite_chart")
+    assert charts, "no charts drawn"
+    found = {}
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        data = {d.name: convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets}
+        for row in spec.get("vconcat", []):
+            for panel in row["hconcat"]:
+                for layer in panel["layer"]:
+                    if layer.get("name") in ("bbs_cutoff_0", "bbs_mdc_band", "tug_cutoff_0"):
+                        found[layer["name"]] = data[layer["data"]["name"]].iloc[0].to_dict()
+    assert found["bbs_cutoff_0"]["value"] == 50.5 and "Matsumoto 2024" in found["bbs_cutoff_0"]["source"]
+    assert found["tug_cutoff_0"]["value"] == 15
+    assert (found["bbs_mdc_band"]["low"], found["bbs_mdc_band"]["high"]) == (34, 46)  # 40 ± 6
+
+
+def test_dashboard_view_is_audited_once_per_patient_per_session(app_db: Database) -> None:
+    user_id, pid = _seeded(app_db)
+    at = _open(user_id, pid)
+    at.run()  # a rerun (e.g. a widget change) is not a new view
+    actor = auth.current_actor(app_db, user_id)
+    assert actor is not None
+    views = [e for e in audit.entries(app_db, actor, action="view") if e.entity == "dashboard"]
+    assert [(e.entity_id, e.patient_id) for e in views] == [(str(pid), pid)]

@@ -1,0 +1,58 @@
+"""The caseload and dashboard in a real browser: open a patient from the caseload and see the charts drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rehab.store import open_database
+from tests.caseload_helpers import seeded_clinic
+from tests.e2e.conftest import wait_for_app
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_open_a_patient_from_the_caseload_and_the_dashboard_charts_render(
+    tmp_path: Path,
+    browser,
+    server_factory,
+    artifacts: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'dash.db'}"
+    db = open_database(url)
+    seeded_clinic(db)
+    db.dispose()
+    server = server_factory(url)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Username").fill("casey")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+    page.get_by_role("link", name="Caseload").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Caseload").wait_for()
+    assert page.get_by_test_id("stDataFrame").count() == 1
+    page.screenshot(path=str(artifacts / "caseload.png"))
+    page.get_by_role("button", name="Open dashboard").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Dashboard").first.wait_for()
+    # every chart element holds a drawn Vega view with a non-zero size
+    page.wait_for_function(
+        """() => {
+            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+            return charts.length >= 1 && charts.every(c => {
+                const view = c.querySelector('svg.marks, canvas.marks');
+                return view && view.getBoundingClientRect().width > 100 && view.getBoundingClientRect().height > 100;
+            });
+        }""",
+        timeout=30_000,
+    )
+    assert page.get_by_test_id("stMetric").count() >= 2
+    assert page.get_by_test_id("stException").count() == 0
+    page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    context.close()

@@ -1,0 +1,45 @@
+"""The caseload on both engines: the right patients flagged, care-team scope, one audit entry per view."""
+
+from __future__ import annotations
+
+from rehab.services import audit, caseload
+from rehab.store import Database
+from tests.caseload_helpers import seeded_clinic
+
+FLAGGED_ONLY = {
+    "fallrisk": {caseload.FALL_RISK},
+    "overdue": {caseload.RETEST_OVERDUE},
+    "plateau": {caseload.PLATEAU},
+    "stop": {caseload.SAFETY_STOP},
+    "fine": set(),
+}
+
+
+def _flags(table, patient_id: int) -> set[str]:  # type: ignore[no-untyped-def]
+    row = table[table["patient_id"] == patient_id].iloc[0]
+    return {f for f in caseload.FLAGS if bool(row[caseload.FLAG_LABELS[f]])}
+
+
+def test_each_seeded_patient_gets_exactly_its_flag_and_a_clinician_sees_only_their_team(db: Database) -> None:
+    clinic = seeded_clinic(db)
+    view = caseload.caseload(db, clinic.clinician)
+    assert sorted(view.table["patient_id"]) == sorted(clinic.ids[n] for n in FLAGGED_ONLY)
+    for name, expected in FLAGGED_ONLY.items():
+        assert _flags(view.table, clinic.ids[name]) == expected, name
+    row = view.table[view.table["patient_id"] == clinic.ids["fallrisk"]].iloc[0]
+    assert row["Berg"] == 40 and row["TUG (s)"] == 12
+    assert "Matsumoto 2024" in row["Why"]  # the cut-off's source travels with the flag
+    everyone = caseload.caseload(db, clinic.admin)
+    assert clinic.ids["elsewhere"] in set(everyone.table["patient_id"]) and len(everyone.table) == 6
+
+
+def test_viewing_the_caseload_writes_one_audit_entry_and_filters_work(db: Database) -> None:
+    clinic = seeded_clinic(db)
+    view = caseload.caseload(db, clinic.clinician)
+    caseload.caseload(db, clinic.clinician, audit_view=False)  # a rerun of the same page view
+    entries = [e for e in audit.entries(db, clinic.admin, action="view") if e.entity == "caseload"]
+    assert len(entries) == 1 and entries[0].username == "casey" and '"patients": 5' in entries[0].detail
+    only = caseload.filtered(view.table, flags=[caseload.PLATEAU, caseload.SAFETY_STOP])
+    assert set(only["patient_id"]) == {clinic.ids["plateau"], clinic.ids["stop"]}
+    assert list(caseload.filtered(view.table, text="cl-overdue")["patient_id"]) == [clinic.ids["overdue"]]
+    assert caseload.filtered(view.table, sort="berg")["Berg"].iloc[0] == 40

@@ -1,0 +1,110 @@
+"""Dashboard charts and the trend rules behind the caseload flags, against hand-worked examples."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from rehab.charts import MAX_POINTS, Panel, as_json_spec, dashboard_section, payload_rows, thin
+from rehab.domain import measures, trends
+
+START = date(2026, 1, 5)
+
+
+def _points(n: int, series: str = "Paretic") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": [START + timedelta(days=i) for i in range(n)],
+            "series": [series] * n,
+            "value": [40.0 + i % 7 for i in range(n)],
+            "unit": ["points"] * n,
+            "assessor": ["Casey"] * n,
+        }
+    )
+
+
+def _layers(spec: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [layer for row in spec["vconcat"] for panel in row["hconcat"] for layer in panel["layer"]]
+
+
+def test_balance_panel_carries_the_cutoff_rule_and_the_mdc_band_and_is_valid_vega_lite() -> None:
+    # Berg first result 40, MDC 6 (Stevenson 2001) → band 34–46; stroke fall-risk cut-off 50.5 (Matsumoto 2024)
+    panel = Panel(
+        key="bbs",
+        title="Berg Balance Scale",
+        unit="points",
+        points=_points(3, "Berg Balance Scale"),
+        cutoffs=[{"value": 50.5, "label": "Fall risk < 50.5", "source": "Matsumoto 2024"}],
+        mdc_band={"low": 34.0, "high": 46.0, "label": "First result 40 ± MDC 6", "source": "Stevenson 2001"},
+    )
+    spec = dashboard_section([panel])
+    layers = {layer.get("name"): layer for layer in _layers(spec)}
+    rule, band = layers["bbs_cutoff_0"], layers["bbs_mdc_band"]
+    assert rule["mark"]["type"] == "rule" and band["mark"]["type"] == "rect"
+    assert spec["datasets"][rule["data"]["name"]]["value"].tolist() == [50.5]
+    assert spec["datasets"][band["data"]["name"]][["low", "high"]].values.tolist() == [[34.0, 46.0]]
+    assert any(t["field"] == "source" for t in rule["encoding"]["tooltip"])  # the source shows on hover
+    alt.VConcatChart.from_dict(as_json_spec(spec))  # raises if the spec is not valid Vega-Lite
+
+
+def test_a_section_never_sends_more_than_the_point_budget() -> None:
+    panels = [Panel(key=f"p{i}", title="x", unit="kg", points=_points(3000, "Paretic")) for i in range(3)]
+    spec = dashboard_section(panels)
+    assert payload_rows(spec) <= MAX_POINTS + 3 * 10  # plus a handful of reference-mark rows
+
+
+def test_thinning_averages_equal_spans_of_days() -> None:
+    # 4 daily values 10, 20, 30, 40 with room for 2 points → 2-day spans → 15 and 35
+    frame = pd.DataFrame({"date": [START + timedelta(days=i) for i in range(4)], "series": ["a"] * 4,
+                          "value": [10.0, 20.0, 30.0, 40.0]})  # fmt: skip
+    assert thin(frame, 2)["value"].tolist() == [15.0, 35.0]
+
+
+@pytest.mark.parametrize(
+    ("key", "before", "after", "real"),
+    [
+        ("bbs", 40, 46, True),  # +6 reaches MDC 6 (Stevenson 2001)
+        ("bbs", 40, 45, False),  # +5 does not
+        ("tug", 20, 16.8, True),  # −3.2 s reaches MDC 3.2 s (Alghadir 2018)
+        ("tug", 20, 17, False),
+        ("ten_mwt", 0.3, 0.4, True),  # baseline < 0.4 m/s: MDC 0.10 (JNPT 2019)
+        ("ten_mwt", 0.5, 0.6, False),  # baseline 0.4–0.8 m/s: MDC 0.15
+        ("fga", 10, 16, True),  # MDC 6 (van Bloemendaal)
+        ("six_mwt", 100, 300, None),  # no verified MDC
+    ],
+)
+def test_real_change_matches_the_worked_mdc_and_the_catalogue(
+    key: str, before: float, after: float, real: bool
+) -> None:
+    assert trends.real_change(key, before, after) is real
+    exceeds = measures.change(key, before, after).exceeds_mdc
+    assert exceeds is real  # the caseload's fast path agrees with measures.change
+
+
+def test_plateau_needs_a_judged_measure_and_no_real_change() -> None:
+    assert trends.plateau({"bbs": (52, 53), "tug": (9.0, 8.5)}).flagged
+    assert not trends.plateau({"bbs": (44, 54), "tug": (9.0, 8.5)}).flagged  # Berg +10 is real
+    assert not trends.plateau({"six_mwt": (100, 101)}).flagged  # nothing judgeable
+    assert not trends.plateau({"bbs": (None, 53)}).flagged
+
+
+def test_fall_risk_uses_stroke_cutoffs_for_stroke_and_older_adult_ones_otherwise() -> None:
+    assert trends.fall_risk("ischaemic_stroke", {"bbs": 50, "tug": 10}).flagged  # 50 < 50.5
+    assert not trends.fall_risk("ischaemic_stroke", {"bbs": 51, "tug": 14.9}).flagged  # TUG < 15
+    assert trends.fall_risk("tbi", {"bbs": 51, "tug": 12}).flagged  # TUG ≥ 12 s (CDC STEADI)
+    assert not trends.fall_risk("tbi", {"bbs": 45, "tug": 11}).flagged  # Berg 45 is not < 45
+
+
+def test_attendance_retest_and_symmetry_worked_examples() -> None:
+    # 4 sessions in 4 weeks (1 a week) after 8 before, plan minimum 2 a week → falling
+    assert trends.falling_attendance(recent=4, previous=8, minimum_per_week=2, plan_days=70).flagged
+    assert not trends.falling_attendance(recent=7, previous=8, minimum_per_week=2, plan_days=70).flagged  # one missed
+    assert not trends.falling_attendance(recent=0, previous=8, minimum_per_week=2, plan_days=50).flagged  # too early
+    due = trends.retest_due(last_test=date(2026, 3, 2), plan_start=date(2026, 2, 1), registered=date(2026, 1, 1),
+                            every_weeks=4)  # fmt: skip
+    assert due == date(2026, 3, 30)
+    assert trends.retest_overdue(due, date(2026, 3, 31), 4).flagged and not trends.retest_overdue(due, due, 4).flagged
+    assert trends.symmetry_percent(30.0, 40.0) == 75.0 and trends.symmetry_percent(1.0, 0.0) is None
