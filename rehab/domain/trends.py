@@ -54,6 +54,14 @@ SYMMETRY_SOURCE = "Paretic ÷ non-paretic × 100 % (clinical reference §1.2); 1
 # Decimal places before comparing a change with its MDC, as measures.change does.
 _DECIMALS = 9
 
+# The clinic's values for secondary and unverified thresholds (``measures.check_overrides``), passed as a
+# sorted tuple of items so the per-measure rules can be cached for each configuration.
+Overrides = Mapping[str, float]
+
+
+def _frozen(overrides: Overrides | None) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted((overrides or {}).items()))
+
 
 @dataclass(frozen=True)
 class _MdcRule:
@@ -64,29 +72,29 @@ class _MdcRule:
 
 
 @functools.cache
-def _mdc_rules(key: str) -> tuple[_MdcRule, ...]:
+def _mdc_rules(key: str, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[_MdcRule, ...]:
     """The default (population-free) MDCs in the measure's own unit, in catalogue order."""
     measure = get(key)
     rules = []
     for threshold in measure.mdc:
-        applied = effective(threshold, {})
+        applied = effective(threshold, dict(frozen))
         if applied is None or applied.unit != measure.unit_label:
             continue
         rules.append(_MdcRule(applied.baseline, applied.value, applied.strict, applied.describe()))
     return tuple(rules)
 
 
-def mdc_rule(key: str, baseline: float) -> _MdcRule | None:
+def mdc_rule(key: str, baseline: float, overrides: Overrides | None = None) -> _MdcRule | None:
     """The MDC that ``measures.change`` would use for a change from ``baseline`` (None if there is none)."""
-    for rule in _mdc_rules(key):
+    for rule in _mdc_rules(key, _frozen(overrides)):
         if rule.band is None or rule.band.contains(baseline):
             return rule
     return None
 
 
-def real_change(key: str, before: float, after: float) -> bool | None:
+def real_change(key: str, before: float, after: float, overrides: Overrides | None = None) -> bool | None:
     """Whether a change reaches the measure's MDC (either direction); None when no MDC applies."""
-    rule = mdc_rule(key, before)
+    rule = mdc_rule(key, before, overrides)
     if rule is None:
         return None
     measure = get(key)
@@ -106,7 +114,7 @@ class Judgement:
     reason: str
 
 
-def plateau(pairs: Mapping[str, tuple[float | None, float | None]]) -> Judgement:
+def plateau(pairs: Mapping[str, tuple[float | None, float | None]], overrides: Overrides | None = None) -> Judgement:
     """Plateau when at least one main measure can be judged and none changed by its MDC in ``PLATEAU_WEEKS``.
 
     ``pairs`` maps a measure key to (result from at least 6 weeks ago, newest result); either may be None.
@@ -116,7 +124,7 @@ def plateau(pairs: Mapping[str, tuple[float | None, float | None]]) -> Judgement
     for key, (before, after) in pairs.items():
         if before is None or after is None:
             continue
-        verdict = real_change(key, before, after)
+        verdict = real_change(key, before, after, overrides)
         if verdict is None:
             continue
         name = get(key).name
@@ -133,28 +141,30 @@ def plateau(pairs: Mapping[str, tuple[float | None, float | None]]) -> Judgement
     )
 
 
-def fall_risk_cutoffs(condition: str) -> dict[str, Cutoff]:
+def fall_risk_cutoffs(condition: str, overrides: Overrides | None = None) -> dict[str, Cutoff]:
     """The catalogue cut-off used to flag fall risk per measure, chosen by the patient's condition."""
-    return dict(_fall_risk_cutoffs(condition in STROKE_CONDITIONS))
+    return dict(_fall_risk_cutoffs(condition in STROKE_CONDITIONS, _frozen(overrides)))
 
 
 @functools.cache
-def _fall_risk_cutoffs(stroke: bool) -> tuple[tuple[str, Cutoff], ...]:
+def _fall_risk_cutoffs(stroke: bool, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[tuple[str, Cutoff], ...]:
     population = "stroke" if stroke else "older adults"
     chosen: list[tuple[str, Cutoff]] = []
     for key in FALL_RISK_MEASURES:
         for cut in get(key).cutoffs:
-            applied = effective(cut, {})
+            applied = effective(cut, dict(frozen))
             if isinstance(applied, Cutoff) and "fall_risk" in applied.code and applied.population == population:
                 chosen.append((key, applied))
                 break
     return tuple(chosen)
 
 
-def fall_risk(condition: str, latest: Mapping[str, float | None]) -> Judgement:
+def fall_risk(
+    condition: str, latest: Mapping[str, float | None], overrides: Overrides | None = None
+) -> Judgement:
     """Fall-risk flag from the newest Berg and TUG against the catalogue's cut-offs (with their sources)."""
     hits = []
-    for key, cut in fall_risk_cutoffs(condition).items():
+    for key, cut in fall_risk_cutoffs(condition, overrides).items():
         value = latest.get(key)
         if value is not None and cut.is_met(value):
             hits.append(

@@ -21,6 +21,7 @@ from rehab.domain import trends
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
 from rehab.services import audit
+from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, now_utc
 from rehab.services.plans import week_of
 from rehab.store import Database
@@ -89,8 +90,8 @@ def _template_numbers(every: int | None, minimum: int | None) -> tuple[int, int]
     return (every or DEFAULT_TEMPLATE.reassessment_every_weeks, minimum or DEFAULT_TEMPLATE.sessions_per_week[0])
 
 
-def judge(row: CaseloadRow, today: date) -> dict[str, trends.Judgement]:
-    """Every flag for one patient's figures."""
+def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = None) -> dict[str, trends.Judgement]:
+    """Every flag for one patient's figures, with the clinic's threshold values where it has set them."""
     every, minimum = _template_numbers(row.retest_every_weeks, row.minimum_per_week)
     due = trends.retest_due(
         last_test=row.last_test_at.date() if row.last_test_at else None,
@@ -100,9 +101,11 @@ def judge(row: CaseloadRow, today: date) -> dict[str, trends.Judgement]:
     )
     stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
     return {
-        FALL_RISK: trends.fall_risk(row.condition, row.latest),
+        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides),
         RETEST_OVERDUE: trends.retest_overdue(due, today, every),
-        PLATEAU: trends.plateau({k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}),
+        PLATEAU: trends.plateau(
+            {k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}, overrides
+        ),
         SAFETY_STOP: trends.Judgement(
             stopped,
             f"Readiness screen said stop on {row.last_session_date.isoformat()}."
@@ -120,11 +123,11 @@ def judge(row: CaseloadRow, today: date) -> dict[str, trends.Judgement]:
     }
 
 
-def _table(rows: list[CaseloadRow], today: date) -> pd.DataFrame:
+def _table(rows: list[CaseloadRow], today: date, overrides: trends.Overrides) -> pd.DataFrame:
     records = []
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
     for r in rows:
-        flags = judge(r, today)
+        flags = judge(r, today, overrides)
         raised = [f for f in FLAGS if flags[f].flagged]
         records.append(
             [
@@ -152,7 +155,7 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
     compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
 
-    def work(conn: Connection) -> list[CaseloadRow]:
+    def work(conn: Connection) -> tuple[list[CaseloadRow], dict[str, float]]:
         rows = store.caseload(
             conn,
             visible_to=None if actor.is_admin else actor.user_id,
@@ -168,11 +171,11 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
             audit.record(
                 conn, actor, "view", "caseload", None, detail=json.dumps({"scope": scope, "patients": len(rows)})
             )
-        return rows
+        return rows, clinic_settings.measure_settings_in(conn).overrides
 
-    rows = db.run(work, write=audit_view)
+    rows, overrides = db.run(work, write=audit_view)
     scope = "all active patients" if actor.is_admin else "active patients on your care team"
-    return Caseload(table=_table(rows, day), scope=scope, today=day)
+    return Caseload(table=_table(rows, day, overrides), scope=scope, today=day)
 
 
 def filtered(

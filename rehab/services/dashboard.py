@@ -23,6 +23,7 @@ from rehab.domain.patients import age_on
 from rehab.domain.planning import neural_period, phase_bands
 from rehab.domain.units import fmt
 from rehab.services import audit
+from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, side_label
 from rehab.services.context import Actor, now_utc
 from rehab.services.patients import check_access
@@ -125,7 +126,9 @@ def _shown(key: str, record: AssessmentRecord) -> str:
 
 
 def _figures(
-    patient: PatientRecord, series: dict[tuple[str, str | None, str], list[AssessmentRecord]]
+    patient: PatientRecord,
+    series: dict[tuple[str, str | None, str], list[AssessmentRecord]],
+    overrides: trends.Overrides,
 ) -> list[KeyFigure]:
     out: list[KeyFigure] = []
     for (key, side, site), rows in series.items():
@@ -141,7 +144,9 @@ def _figures(
         if len(rows) < 2:
             verdict, reason, delta = "first result: no change yet", "Only one result so far.", None
         else:
-            change = measures.change(key, first.value, last.value, unit=last.unit if key == "hhd" else None)
+            change = measures.change(
+                key, first.value, last.value, unit=last.unit if key == "hhd" else None, overrides=overrides
+            )
             verdict, reason = change.verdict, change.reason
             sign = "+" if change.delta > 0 else ""
             unit = "grade steps" if key == "mmt" else measure.unit_label
@@ -183,8 +188,8 @@ def _side_series(patient: PatientRecord, side: str | None) -> str:
     return {"paretic": PARETIC, "non-paretic": NON_PARETIC}.get(label or "", (label or "Both").capitalize())
 
 
-def _mdc_band(key: str, baseline: float) -> dict[str, object] | None:
-    rule = trends.mdc_rule(key, baseline)
+def _mdc_band(key: str, baseline: float, overrides: trends.Overrides) -> dict[str, object] | None:
+    rule = trends.mdc_rule(key, baseline, overrides)
     if rule is None:
         return None
     measure = measures.get(key)
@@ -202,11 +207,11 @@ def _mdc_band(key: str, baseline: float) -> dict[str, object] | None:
     }
 
 
-def _fall_cutoffs(key: str, condition: str) -> list[dict[str, object]]:
-    chosen = trends.fall_risk_cutoffs(condition).get(key)
+def _fall_cutoffs(key: str, condition: str, overrides: trends.Overrides) -> list[dict[str, object]]:
+    chosen = trends.fall_risk_cutoffs(condition, overrides).get(key)
     if chosen is None:
         # measures without a condition-specific choice: every active fall-risk cut-off in the catalogue
-        cuts = [effective(c, {}) for c in measures.get(key).cutoffs if "fall_risk" in c.code]
+        cuts = [effective(c, overrides) for c in measures.get(key).cutoffs if "fall_risk" in c.code]
         found = [c for c in cuts if isinstance(c, Cutoff)]
     else:
         found = [chosen]
@@ -220,10 +225,10 @@ def _fall_cutoffs(key: str, condition: str) -> list[dict[str, object]]:
     ]
 
 
-def _cutoff_marks(key: str) -> list[dict[str, object]]:
+def _cutoff_marks(key: str, overrides: trends.Overrides) -> list[dict[str, object]]:
     marks = []
     for original in measures.get(key).cutoffs:
-        c = effective(original, {})
+        c = effective(original, overrides)
         if isinstance(c, Cutoff):
             marks.append(
                 {
@@ -250,6 +255,7 @@ def _measure_panels(
     series: dict[tuple[str, str | None, str], list[AssessmentRecord]],
     start: date | None,
     end: date | None,
+    overrides: trends.Overrides,
 ) -> list[Panel]:
     panels = []
     for key in keys:
@@ -260,9 +266,9 @@ def _measure_panels(
         points = _frame(_points(rows, None, start, end))
         baseline = rows[0].value
         panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
-        extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline)}
+        extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline, overrides)}
         if key in BALANCE_CHARTED:
-            cutoffs = _fall_cutoffs(key, patient.condition)
+            cutoffs = _fall_cutoffs(key, patient.condition, overrides)
             extras["cutoffs"] = cutoffs
             if not cutoffs:
                 extras["subtitle"] = "No verified fall-risk cut-off in the catalogue."
@@ -272,7 +278,7 @@ def _measure_panels(
                 "label": "Even weight bearing (50 %)",
                 "source": "Weight-bearing symmetry, clinical reference §3.3",
             }
-            extras["cutoffs"] = _cutoff_marks(key)
+            extras["cutoffs"] = _cutoff_marks(key, overrides)
             extras["y_domain"] = (0.0, 100.0)
         if key == "ten_mwt":
             top = max(1.6, float(points["value"].max()) if not points.empty else 1.6)
@@ -425,6 +431,7 @@ def dashboard(
         if audit_view:
             audit.record(conn, actor, "view", "dashboard", patient_id, patient_id=patient_id)
         records = assessment_store.for_patient(conn, patient_id, statuses=VISIBLE)
+        overrides = clinic_settings.measure_settings_in(conn).overrides
         series: dict[tuple[str, str | None, str], list[AssessmentRecord]] = {}
         for r in records:
             series.setdefault(_series_key(r), []).append(r)
@@ -444,11 +451,11 @@ def dashboard(
             Section("strength", "Strength", SECTION_TEXT["strength"],
                     _strength_panels(patient, series, one_rm, neural, start, end)),
             Section("balance", "Balance", SECTION_TEXT["balance"],
-                    _measure_panels(patient, BALANCE_CHARTED, series, start, end)),
+                    _measure_panels(patient, BALANCE_CHARTED, series, start, end, overrides)),
             Section("posture", "Posture and trunk", SECTION_TEXT["posture"],
-                    _measure_panels(patient, POSTURE_CHARTED, series, start, end)),
+                    _measure_panels(patient, POSTURE_CHARTED, series, start, end, overrides)),
             Section("gait", "Walking", SECTION_TEXT["gait"],
-                    _measure_panels(patient, GAIT_CHARTED, series, start, end)),
+                    _measure_panels(patient, GAIT_CHARTED, series, start, end, overrides)),
             Section("load", "Load plan", SECTION_TEXT["load"], load_panels),
         ]  # fmt: skip
         days = [r.taken_at.date() for r in records]
@@ -459,7 +466,7 @@ def dashboard(
             facts=facts,
             plan_line=plan_line,
             next_retest=due,
-            figures=_figures(patient, series),
+            figures=_figures(patient, series, overrides),
             sections=sections,
             first_day=min(days) if days else None,
             last_day=max([*days, day]) if days else None,

@@ -43,3 +43,20 @@ def test_viewing_the_caseload_writes_one_audit_entry_and_filters_work(db: Databa
     assert set(only["patient_id"]) == {clinic.ids["plateau"], clinic.ids["stop"]}
     assert list(caseload.filtered(view.table, text="cl-overdue")["patient_id"]) == [clinic.ids["overdue"]]
     assert caseload.filtered(view.table, sort="berg")["Berg"].iloc[0] == 40
+
+
+def test_the_caseload_uses_the_clinics_signed_off_thresholds(db: Database) -> None:
+    """The 6MWT MDC (54.1 m) is unverified until the clinic signs it off; after that, a 6MWT that moved
+    20 m in 6 weeks (and nothing else measured) is a plateau."""
+    from datetime import timedelta
+
+    from rehab.services import settings as clinic_settings
+    from tests.caseload_helpers import TODAY, add_results
+    from tests.plan_helpers import new_patient
+
+    clinic = seeded_clinic(db)
+    pid = new_patient(db, clinic.admin, "CL-6MWT", care_team=[clinic.clinician.user_id])
+    add_results(db, clinic.clinician, pid, [("six_mwt", 300.0, TODAY - timedelta(weeks=7)), ("six_mwt", 320.0, TODAY)])
+    assert caseload.PLATEAU not in _flags(caseload.caseload(db, clinic.clinician).table, pid)
+    clinic_settings.save_measure_overrides(db, clinic.admin, {"six_mwt.mdc.chronic": 54.1}, expected_version=0)
+    assert caseload.PLATEAU in _flags(caseload.caseload(db, clinic.clinician).table, pid)

@@ -108,3 +108,15 @@ def test_attendance_retest_and_symmetry_worked_examples() -> None:
     assert due == date(2026, 3, 30)
     assert trends.retest_overdue(due, date(2026, 3, 31), 4).flagged and not trends.retest_overdue(due, due, 4).flagged
     assert trends.symmetry_percent(30.0, 40.0) == 75.0 and trends.symmetry_percent(1.0, 0.0) is None
+
+
+def test_the_clinics_threshold_values_change_the_caseload_judgements() -> None:
+    """The 6MWT's MDC (54.1 m, chronic stroke) is marked unverified in the reference, so by default the 6MWT
+    cannot show a plateau; once the clinic signs it off, +20 m is within it (plateau) and +60 m is real.
+    Berg's older-adult cut-off (45, secondary) raised to 48 by the clinic flags a Berg of 46 (non-stroke)."""
+    signed_off = {"six_mwt.mdc.chronic": 54.1}
+    assert not trends.plateau({"six_mwt": (300.0, 320.0)}).flagged  # nothing judgeable
+    assert trends.plateau({"six_mwt": (300.0, 320.0)}, signed_off).flagged
+    assert not trends.plateau({"six_mwt": (300.0, 360.0)}, signed_off).flagged
+    assert not trends.fall_risk("tbi", {"bbs": 46, "tug": 10}).flagged
+    assert trends.fall_risk("tbi", {"bbs": 46, "tug": 10}, {"bbs.cutoff.older_adults": 48}).flagged
