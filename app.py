@@ -23,17 +23,26 @@ if actor is None:
 else:
     sections = {
         "Clinic": [
-            st.Page(patients.render, title="Patients", url_path=nav.PATIENTS, icon=":material/groups:", default=True),
-            st.Page(caseload_page.render, title="Caseload", url_path=nav.CASELOAD, icon=":material/monitor_heart:"),
-            st.Page(patient_record.render, title="Patient record", url_path=nav.PATIENT, icon=":material/person:"),
-            st.Page(dashboard_page.render, title="Dashboard", url_path=nav.DASHBOARD, icon=":material/dashboard:"),
+            st.Page(
+                caseload_page.render,
+                title="Caseload",
+                url_path=nav.CASELOAD,
+                icon=":material/monitor_heart:",
+                default=True,
+            ),
+            st.Page(patients.render, title="Patients", url_path=nav.PATIENTS, icon=":material/groups:"),
             st.Page(register.render, title="Register patient", url_path=nav.REGISTER, icon=":material/person_add:"),
+            st.Page(import_page.render, title="Import", url_path=nav.IMPORT, icon=":material/upload_file:"),
+        ],
+        # Pages about the patient chosen on Caseload or Patients.
+        "Patient": [
+            st.Page(dashboard_page.render, title="Dashboard", url_path=nav.DASHBOARD, icon=":material/dashboard:"),
+            st.Page(patient_record.render, title="Patient record", url_path=nav.PATIENT, icon=":material/person:"),
             st.Page(assess.render, title="Record assessment", url_path=nav.ASSESS, icon=":material/assignment_add:"),
             st.Page(plan_page.render, title="Loading plan", url_path=nav.PLAN, icon=":material/fitness_center:"),
             st.Page(treatment_page.render, title="Treatment", url_path=nav.TREATMENT, icon=":material/exercise:"),
             st.Page(exports_page.render, title="Reports & export", url_path=nav.EXPORTS, icon=":material/download:"),
-            st.Page(import_page.render, title="Import", url_path=nav.IMPORT, icon=":material/upload_file:"),
-        ]
+        ],
     }
     if actor.is_admin:
         sections["Administration"] = [
@@ -44,5 +53,5 @@ else:
             ),
         ]
     ui_auth.sidebar(actor)
-    page = st.navigation(sections)
+    page = st.navigation(sections, expanded=True)
 run_page(page)

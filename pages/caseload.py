@@ -30,6 +30,15 @@ def show(data: caseload.Caseload) -> None:
         f"{len(table)} {data.scope} on {data.today.isoformat()}. "
         + " · ".join(f"{caseload.FLAG_LABELS[f]}: {counts[f]}" for f in caseload.FLAGS)
     )
+    _find_and_open(data)
+
+
+@st.fragment
+def _find_and_open(data: caseload.Caseload) -> None:
+    """Searching, filtering and choosing rerun only this part: the caseload read once per page visit is
+    reused, so typing a name does not query the whole caseload again."""
+    ui_auth.require()  # a fragment rerun skips app.py; an expired session still stops here
+    table = data.table
     search, flags, order = st.columns([2, 2, 1])
     with search:
         text = st.text_input("Search by name or MRN", key="caseload_search")

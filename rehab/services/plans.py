@@ -12,6 +12,7 @@ session with the progression rule, so the reason for every load is the engine's.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -1196,17 +1197,21 @@ def bands_frame(template: PhaseTemplate, start: date, up_to_week: int) -> pd.Dat
     return pd.DataFrame(rows, columns=["start", "end", "label", "kind"])
 
 
+@functools.lru_cache(maxsize=4096)
+def _estimate(load_kg: float, reps: int) -> float:
+    """Loads and reps repeat from session to session, so a long plan's history estimates each pair once."""
+    return estimate_1rm(load_kg, reps, ESTIMATE_FORMULA)
+
+
 def _best_estimate(exercise: Exercise, sets: Sequence[SetRecord]) -> tuple[float, int] | None:
     """The highest estimated 1RM from the session's sets (1–12 reps with a load), and the reps behind it."""
     if exercise.uses_bands:
         return None
     best: tuple[float, int] | None = None
-    for s in sets:
-        if s.reps is None or not 1 <= s.reps <= 12 or not s.load_kg:
-            continue
-        value = estimate_1rm(s.load_kg, s.reps, ESTIMATE_FORMULA)
-        if best is None or value > best[0]:
-            best = (value, s.reps)
+    for s in {(s.load_kg, s.reps) for s in sets if s.reps is not None and 1 <= s.reps <= 12 and s.load_kg}:
+        value = _estimate(s[0], s[1])
+        if best is None or value > best[0] or (value == best[0] and s[1] < best[1]):
+            best = (value, s[1])
     return best
 
 

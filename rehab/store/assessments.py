@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, insert, select, update
 
+from rehab.store.records import records
 from rehab.store.tables import assessments, users
 
 
@@ -37,12 +39,21 @@ class AssessmentRecord:
     version: int
 
 
-def _record(row: Any) -> AssessmentRecord:
-    data = dict(row._mapping)
+_FIELDS = tuple(f.name for f in dataclasses.fields(AssessmentRecord))
+
+
+def _decoded(*values: Any) -> AssessmentRecord:
+    """A record from column values in field order, with its JSON columns decoded."""
+    data = dict(zip(_FIELDS, values, strict=True))
     data["items"] = json.loads(data["items"]) if data["items"] else None
     data["trials"] = json.loads(data["trials"]) if data["trials"] else None
     data["context"] = json.loads(data["context"] or "{}")
     return AssessmentRecord(**data)
+
+
+def _record(row: Any) -> AssessmentRecord:
+    columns = row._mapping
+    return _decoded(*(columns[name] for name in _FIELDS))
 
 
 def _select():  # type: ignore[no-untyped-def]
@@ -82,7 +93,7 @@ def for_patient(
     if until is not None:
         query = query.where(assessments.c.taken_at <= until)
     query = query.order_by(assessments.c.taken_at, assessments.c.id)
-    return [_record(r) for r in conn.execute(query)]
+    return records(conn.execute(query), _decoded, _FIELDS)
 
 
 def in_group(conn: Connection, entry_group: str) -> list[AssessmentRecord]:

@@ -23,6 +23,7 @@ from rehab.store.plan_tables import (
     session_sets,
     treatment_sessions,
 )
+from rehab.store.records import records
 from rehab.store.tables import users
 
 BATCH = 2000
@@ -358,7 +359,7 @@ def plan_sessions(conn: Connection, plan_id: int) -> list[SessionRecord]:
     """All sessions of a plan, oldest first."""
     query = _session_query().where(treatment_sessions.c.plan_id == plan_id)
     query = query.order_by(treatment_sessions.c.session_date, treatment_sessions.c.id)
-    return [SessionRecord(**r._mapping) for r in conn.execute(query)]
+    return records(conn.execute(query), SessionRecord)
 
 
 def update_session_if_version(
@@ -389,4 +390,4 @@ def plan_sets(conn: Connection, plan_id: int) -> list[SetRecord]:
             session_sets.c.set_number,
         )
     )
-    return [SetRecord(**r._mapping) for r in conn.execute(query)]
+    return records(conn.execute(query), SetRecord)

@@ -42,6 +42,7 @@ def test_audit_page_lists_sign_ins(app_db: Database) -> None:
     at = goto(signed_in_app(admin.user_id).run(), "audit")
     assert titles(at) == ["Audit log"]
     table = at.dataframe[0].value
-    assert list(table["Action"]) == ["sign-in failed", "sign-in", "create"]
+    # newest first: the caseload the admin landed on, then the sign-ins
+    assert list(table["Action"]) == ["view", "sign-in failed", "sign-in", "create"]
     at.selectbox(key="audit_action").set_value("sign-in failed").run()
     assert list(at.dataframe[0].value["Action"]) == ["sign-in failed"]

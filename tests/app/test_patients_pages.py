@@ -57,7 +57,7 @@ def test_search_and_open_from_patients_page(app_db: Database) -> None:
     admin = make_admin(app_db)
     patients.register(app_db, admin, patient_data(mrn="A1", family_name="Turing", given_name="Alan"))
     patients.register(app_db, admin, patient_data(mrn="B2", family_name="Noether", given_name="Emmy"))
-    at = signed_in_app(admin.user_id).run()
+    at = goto(signed_in_app(admin.user_id).run(), "patients")
     at.text_input(key="patient_search").input("NOETH").run()
     table = at.dataframe[0].value
     assert list(table["MRN"]) == ["B2"]

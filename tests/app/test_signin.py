@@ -26,7 +26,7 @@ def test_first_run_creates_the_administrator(app_db: Database) -> None:
     at.text_input(key="admin_confirm").input(PASSWORD)
     at.button(key="FormSubmitter:create_admin-Create administrator").click()
     at.run()
-    assert titles(at) == ["Patients"]
+    assert titles(at) == ["Caseload"]
     user = app_db.run(lambda c: user_store.by_username(c, "chief"))
     assert user is not None and user.role == "admin"
     # Later visitors get the sign-in form, not the set-up screen.
@@ -50,7 +50,7 @@ def test_first_run_shows_errors_next_to_fields(app_db: Database) -> None:
 def test_sign_in_success_and_sign_out(app_db: Database) -> None:
     make_admin(app_db)
     at = _sign_in(new_app().run(), "admin", PASSWORD)
-    assert titles(at) == ["Patients"]
+    assert titles(at) == ["Caseload"]
     assert "Ada Admin" in at.sidebar.caption[0].value
     at.sidebar.button(key="sign_out").click()
     at.run()
@@ -80,7 +80,7 @@ def test_lockout_after_five_failures_even_from_new_sessions(app_db: Database) ->
 def test_idle_sign_in_ends(app_db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     admin = make_admin(app_db)
     at = signed_in_app(admin.user_id).run()
-    assert titles(at) == ["Patients"]
+    assert titles(at) == ["Caseload"]
     state = at.session_state["_rehab_signed_in"]
     from datetime import timedelta
 

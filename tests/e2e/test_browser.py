@@ -56,9 +56,9 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
     _sign_in(page, "admin", "wrong password here")
     assert page.get_by_text("The username or password is not right.").is_visible()
     _sign_in(page, "admin", PASSWORD)
-    page.get_by_role("heading", name="Patients").wait_for()
+    page.get_by_role("heading", name="Caseload").wait_for()
     page.get_by_test_id("stDataFrame").wait_for()
-    page.screenshot(path=str(artifacts / "patients.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "landing-caseload.png"), full_page=True)
 
     # Register a patient through the form.
     fill_registration(page, "BR-100")

@@ -40,7 +40,7 @@ def _sign_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     wait_for_app(page)
-    page.get_by_role("heading", name="Patients").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="Caseload").wait_for(timeout=15_000)
 
 
 def _register(page) -> None:  # type: ignore[no-untyped-def]
@@ -275,7 +275,7 @@ def test_two_replicas_behind_the_shipped_nginx_config(proxy: Proxy, browser) -> 
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     wait_for_app(page)
-    page.get_by_role("heading", name="Patients").wait_for(timeout=15_000)
+    page.get_by_role("heading", name="Caseload").wait_for(timeout=15_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "through-nginx.png"), full_page=True)
     route = next(c["value"] for c in context.cookies() if c["name"] == "rehab_route")

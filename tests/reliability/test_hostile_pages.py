@@ -153,6 +153,9 @@ def test_names_and_notes_with_markup_are_shown_as_typed_on_every_page(app_db: Da
     )
     pages = {}
     at = signed_in_app(mallory.user_id).run()
+    pages["caseload"] = at  # the landing page
+    assert list(at.dataframe[0].value["Patient"]) == [f"{SCRIPT.upper()}, {BOLD} {FORMULA}"]
+    at = goto(at, "patients")
     pages["patients"] = at
     table = at.dataframe[0].value
     assert list(table["Name"]) == [f"{SCRIPT.upper()}, {BOLD} {FORMULA}"]  # the table carries the text verbatim
@@ -163,6 +166,8 @@ def test_names_and_notes_with_markup_are_shown_as_typed_on_every_page(app_db: Da
     pages["assess"] = goto(at, "assess")  # the result panel, as straight after saving
     pages["plan"] = goto(at, "plan")
     pages["treatment"] = goto(at, "treatment")
+    pages["dashboard"] = goto(at, "dashboard")
+    pages["exports"] = goto(at, "exports")
     for name, page in pages.items():
         assert_no_crash(page)
         try:
