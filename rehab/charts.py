@@ -38,7 +38,8 @@ SERIES_SHAPES = ("square", "circle", "triangle-up")
 LOAD_CHART_EXPLANATION = "Load prescribed and lifted per session, and 1RM estimated from the best set."
 LOAD_CHART_HELP = (
     "Prescribed is the load set for each session, performed the heaviest set lifted, and estimated 1RM the "
-    "best set's Epley estimate (sets of 1–12 reps). Grey bands are the plan's phases; the tinted band marks "
+    "best set's Epley estimate (sets of 1–12 reps; not in lighter weeks, whose easy sets understate it). "
+    "Grey bands are the plan's phases; the tinted band marks "
     "the weeks when strength gains are mostly neural, so early rises are expected and real."
 )
 BAND_CHART_NOTE = "Band loads are nominal and vary with stretch and maker."

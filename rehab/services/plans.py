@@ -1246,7 +1246,9 @@ def chart_points(
             values = [v for v in done if v is not None]
             if values:
                 rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(values)})
-            best = _best_estimate(ex, logged)
+            # A lighter week's sets stop well short of failure, so their estimate would dip for no reason.
+            lighter = deload_week(ctx.template, week_of(ctx.plan.start_date, session.session_date)).is_deload
+            best = None if lighter else _best_estimate(ex, logged)
             if best is not None:
                 rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1)})
     return {k: pd.DataFrame(v, columns=["date", "series", "value_kg"]) for k, v in out.items()}

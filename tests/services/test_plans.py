@@ -330,3 +330,20 @@ def test_a_load_within_its_phase_says_nothing_more(db: Database) -> None:
     leg_press_plan(db, admin, pid, start=date.today())
     [item] = sessions.treatment_view(db, admin, pid, today=date.today(), audit_view=False).next_session
     assert item.week == 1 and item.load_kg == 40.0 and item.phase_load_text is None
+
+
+def test_the_estimated_1rm_leaves_out_lighter_weeks(db: Database) -> None:
+    """The default template makes every 5th week lighter: a session in week 5 (days 28-34 after the start)
+    plots its prescribed and lifted loads but no 1RM estimate; a week-1 session plots all three."""
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    start = date.today() - timedelta(days=35)
+    leg_press_plan(db, admin, pid, start=start)
+    week_one, week_five = start + timedelta(days=1), start + timedelta(days=29)
+    run_session(db, admin, pid, week_one)
+    run_session(db, admin, pid, week_five)
+    [chart] = plans.overview(db, admin, pid, audit_view=False).charts
+    series = {(row.date, row.series) for row in chart.points.itertuples()}
+    assert (week_one, "Estimated 1RM") in series
+    assert (week_five, "Performed load") in series and (week_five, "Prescribed load") in series
+    assert (week_five, "Estimated 1RM") not in series
