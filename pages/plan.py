@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from rehab.services import plans
+from rehab.services import plan_overview
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
@@ -29,7 +29,8 @@ def render() -> None:
         return
     today = date.today()
     try:
-        ov = plans.overview(db, actor, patient_id, today=today, audit_view=st.session_state.get(_VIEWED) != patient_id)
+        first_view = st.session_state.get(_VIEWED) != patient_id
+        ov = plan_overview.overview(db, actor, patient_id, today=today, audit_view=first_view)
     except (AccessDenied, NotFound) as exc:
         st.title("Loading plan")
         st.error(md_escape(str(exc)))

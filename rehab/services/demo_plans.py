@@ -29,14 +29,13 @@ from rehab.domain.planning import (
 )
 from rehab.domain.safety import ReadinessAnswers, screen_readiness
 from rehab.domain.strength import estimate_1rm
+from rehab.services.exercise_library import exercise_to_json, library_in
 from rehab.services.plans import (
     ItemEngine,
     LoadedItem,
     SessionFacts,
     describe_load,
-    exercise_to_json,
     initial_decision,
-    library_in,
     template_to_json,
     week_of,
 )

@@ -33,11 +33,10 @@ from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
 from rehab.services.context import Actor, NotFound, now_utc
 from rehab.services.patients import check_access
+from rehab.services.plan_overview import bands_frame, chart_points
 from rehab.services.plans import (
     RULE_LABELS,
     PlanContext,
-    bands_frame,
-    chart_points,
     describe_load,
     load_plan,
     prescribe,

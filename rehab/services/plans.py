@@ -1,4 +1,4 @@
-"""Progressive loading plans: the exercise library, building a plan, its overview, overrides and confirmations.
+"""Progressive loading plans: building a plan, replaying its sessions, overrides and confirmations.
 
 The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, progression engine)
 and ``rehab.domain.strength`` (1RM estimates). This module stores them, replays a plan's logged sessions
@@ -12,27 +12,20 @@ session with the progression rule, so the reason for every load is the engine's.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import (
     AHA_ASA_MAX_PERCENT_1RM,
-    DEFAULT_BAND_LEVELS,
     DEFAULT_TEMPLATE,
     RULES,
-    BandLevel,
     Baseline,
-    BodyRegion,
-    Equipment,
     EvidenceLevel,
     Exercise,
     ExerciseSession,
@@ -42,12 +35,8 @@ from rehab.domain.planning import (
     SetResult,
     apply_override,
     deload_week,
-    exercise_library,
-    make_custom_exercise,
-    neural_period,
     next_band_level,
     next_load,
-    phase_bands,
     prescription_for,
 )
 from rehab.domain.planning import create_plan as domain_create_plan
@@ -56,11 +45,12 @@ from rehab.domain.safety import ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.services import audit
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
+from rehab.services.exercise_library import exercise_from_json, exercise_to_json, library_in
 from rehab.services.patients import check_access
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, SetRecord
+from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord
 
 RULE_LABELS: dict[str, str] = {
     "two_for_two": "2-for-2 rule (NSCA): increase after two sessions with 2 or more reps over target",
@@ -92,111 +82,6 @@ _FIELD_LABELS = {
     "above_guideline_reason": "Reason",
     "phases": "Phases",
 }
-
-
-# --- exercises ----------------------------------------------------------------------------------------
-
-
-def exercise_to_json(exercise: Exercise) -> str:
-    return json.dumps(
-        {
-            "key": exercise.key,
-            "name": exercise.name,
-            "body_region": exercise.body_region.value,
-            "unilateral": exercise.unilateral,
-            "equipment": exercise.equipment.value,
-            "load_step_kg": exercise.load_step_kg,
-            "band_levels": [[b.colour, b.nominal_kg] for b in exercise.band_levels],
-        },
-        sort_keys=True,
-    )
-
-
-def exercise_from_json(text: str) -> Exercise:
-    data = json.loads(text)
-    return Exercise(
-        data["key"],
-        data["name"],
-        BodyRegion(data["body_region"]),
-        bool(data["unilateral"]),
-        Equipment(data["equipment"]),
-        data["load_step_kg"],
-        tuple(BandLevel(c, float(kg)) for c, kg in data.get("band_levels") or ()),
-    )
-
-
-def _custom(row: Mapping[str, Any]) -> Exercise:
-    equipment = Equipment(row["equipment"])
-    if equipment is Equipment.BAND:
-        return Exercise(
-            row["key"], row["name"], BodyRegion(row["body_region"]), bool(row["unilateral"]), equipment, None,
-            DEFAULT_BAND_LEVELS,
-        )  # fmt: skip
-    return Exercise(
-        row["key"], row["name"], BodyRegion(row["body_region"]), bool(row["unilateral"]), equipment,
-        float(row["load_step_kg"]),
-    )  # fmt: skip
-
-
-def library_in(conn: Connection) -> dict[str, Exercise]:
-    """The built-in exercises plus the clinic's own, keyed by exercise key."""
-    return exercise_library(extra=[_custom(r) for r in plan_store.custom_exercise_rows(conn)])
-
-
-def library(db: Database) -> dict[str, Exercise]:
-    return db.run(library_in, write=False)
-
-
-def _slug(name: str) -> str:
-    words = re.sub(r"[^a-z0-9]+", "_", name.casefold()).strip("_")
-    return ("custom_" + words)[:56].rstrip("_") or "custom"
-
-
-def add_custom_exercise(db: Database, actor: Actor, data: Mapping[str, Any]) -> str:
-    """Add a clinic exercise (name, body region, one side or both, equipment, load step); returns its key."""
-    equipment = data.get("equipment")
-    step = data.get("load_step_kg")
-    if equipment == Equipment.BAND.value:
-        step = None
-
-    def work(conn: Connection) -> str:
-        known = library_in(conn)
-        name = data.get("name")
-        if isinstance(name, str) and name.strip().casefold() in {e.name.casefold() for e in known.values()}:
-            raise ValidationErrors([ValidationError("name", f"'{name.strip()}' is already in the exercise library.")])
-        base = _slug(name) if isinstance(name, str) else "custom"
-        key, n = base, 2
-        while key in known:
-            key, n = f"{base}_{n}", n + 1
-        try:
-            exercise = make_custom_exercise(
-                key=key,
-                name=name,
-                body_region=data.get("body_region"),
-                equipment=equipment,
-                unilateral=data.get("unilateral"),
-                load_step_kg=step,
-            )
-        except ValidationError as exc:
-            raise ValidationErrors([exc]) from None
-        now = now_utc()
-        plan_store.add_custom_exercise(
-            conn,
-            {
-                "key": exercise.key,
-                "name": exercise.name,
-                "body_region": exercise.body_region.value,
-                "unilateral": exercise.unilateral,
-                "equipment": exercise.equipment.value,
-                "load_step_kg": exercise.load_step_kg,
-                "created_at": now,
-                "created_by": actor.user_id,
-            },
-        )
-        audit.record(conn, actor, "create", "exercise", exercise.key, detail=exercise.name, at=now)
-        return exercise.key
-
-    return db.run(work)
 
 
 # --- the phase template -------------------------------------------------------------------------------
@@ -1089,283 +974,3 @@ def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int,
     return db.run(work)
 
 
-# --- the plan page ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PhaseRow:
-    name: str
-    weeks: str
-    percent_1rm: str
-    sets: str
-    reps: str
-    rationale: str
-    sources: str
-    evidence: str
-    neural: bool
-
-
-@dataclass(frozen=True)
-class ItemChart:
-    item_id: int
-    label: str
-    points: pd.DataFrame
-    bands: pd.DataFrame
-    uses_bands: bool
-
-
-@dataclass(frozen=True)
-class PlanOverview:
-    patient: PatientRecord
-    plan: PlanRecord | None
-    template: PhaseTemplate
-    rule_text: str
-    week_now: int | None
-    next_day: date | None
-    items: pd.DataFrame
-    phases: list[PhaseRow]
-    rhythm: list[str]
-    neural_text: str
-    next_session: list[ItemPrescription]
-    sessions: pd.DataFrame
-    charts: list[ItemChart]
-    schedule: pd.DataFrame
-    exercises: dict[str, Exercise]
-    past_plans: list[PlanRecord]
-
-
-def phase_rows(template: PhaseTemplate) -> list[PhaseRow]:
-    rows = []
-    for p in template.phases:
-        rows.append(
-            PhaseRow(
-                name=p.name,
-                weeks=p.weeks_label(),
-                percent_1rm=f"{p.percent_1rm[0]:g}–{p.percent_1rm[1]:g} %",
-                sets=f"{p.sets[0]}–{p.sets[1]}" if p.sets[0] != p.sets[1] else str(p.sets[0]),
-                reps=f"{p.reps_start[0]}–{p.reps_start[1]} → {p.reps_end[0]}–{p.reps_end[1]}"
-                if p.reps_start != p.reps_end
-                else f"{p.reps_start[0]}–{p.reps_start[1]}",
-                rationale=p.rationale,
-                sources="; ".join(p.sources),
-                evidence=p.evidence.label,
-                neural=p.neural,
-            )
-        )
-    return rows
-
-
-def rhythm_lines(template: PhaseTemplate) -> list[str]:
-    low, high = template.sessions_per_week
-    lines = [f"{low}–{high} sessions a week (AHA/ASA, Billinger 2014: 2–3 days a week)."]
-    if template.deload_every_weeks:
-        lines.append(
-            f"Every {template.deload_every_weeks}th week is lighter: one set fewer at the phase's lowest %1RM "
-            "(coaching practice in strength sport, Bell 2022/2024; not rehab evidence)."
-        )
-    else:
-        lines.append("No lighter (deload) weeks.")
-    lines.append(
-        f"Re-test the core measures and the repetition maximum every {template.reassessment_every_weeks} weeks "
-        "(clinical reference §7.5)."
-    )
-    if template.above_guideline_reason:
-        lines.append(f"Above 80 % 1RM by the clinician's decision: {template.above_guideline_reason}")
-    return lines
-
-
-def bands_frame(template: PhaseTemplate, start: date, up_to_week: int) -> pd.DataFrame:
-    rows = [
-        {
-            "start": start + timedelta(days=7 * (b.first_week - 1)),
-            "end": start + timedelta(days=7 * b.last_week),
-            "label": b.name,
-            "kind": "phase",
-        }
-        for b in phase_bands(template, up_to_week)
-    ]
-    neural = neural_period(template)
-    if neural is not None and neural.first_week <= up_to_week:
-        rows.append(
-            {
-                "start": start + timedelta(days=7 * (neural.first_week - 1)),
-                "end": start + timedelta(days=7 * min(neural.last_week, up_to_week)),
-                "label": f"{neural.name} (weeks {neural.first_week}–{neural.last_week})",
-                "kind": "neural",
-            }
-        )
-    return pd.DataFrame(rows, columns=["start", "end", "label", "kind"])
-
-
-@functools.lru_cache(maxsize=4096)
-def _estimate(load_kg: float, reps: int) -> float:
-    """Loads and reps repeat from session to session, so a long plan's history estimates each pair once."""
-    return estimate_1rm(load_kg, reps, ESTIMATE_FORMULA)
-
-
-def _best_estimate(exercise: Exercise, sets: Sequence[SetRecord]) -> tuple[float, int] | None:
-    """The highest estimated 1RM from the session's sets (1–12 reps with a load), and the reps behind it."""
-    if exercise.uses_bands:
-        return None
-    best: tuple[float, int] | None = None
-    for s in {(s.load_kg, s.reps) for s in sets if s.reps is not None and 1 <= s.reps <= 12 and s.load_kg}:
-        value = _estimate(s[0], s[1])
-        if best is None or value > best[0] or (value == best[0] and s[1] < best[1]):
-            best = (value, s[1])
-    return best
-
-
-def chart_points(
-    ctx: PlanContext, sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]
-) -> dict[int, pd.DataFrame]:
-    """Per item: prescribed and performed load (heaviest set) and estimated 1RM, one row per session and series."""
-    by_key: dict[tuple[int, int], list[SetRecord]] = {}
-    for s in sets:
-        by_key.setdefault((s.session_id, s.plan_item_id), []).append(s)
-    out: dict[int, list[dict[str, Any]]] = {item.id: [] for item in ctx.items}
-    for session in sessions:
-        if session.status != "completed":
-            continue
-        for item in ctx.items:
-            logged = by_key.get((session.id, item.id), [])
-            if not logged:
-                continue
-            ex = item.exercise
-
-            def kg(load: float | None, level: int | None, ex: Exercise = ex) -> float | None:
-                if ex.uses_bands:
-                    return ex.band_levels[level].nominal_kg if level is not None else None
-                return load
-
-            prescribed = [kg(s.prescribed_load_kg, s.prescribed_band_level) for s in logged]
-            done = [kg(s.load_kg, s.band_level) for s in logged if s.reps is not None]
-            rows = out[item.id]
-            values = [v for v in prescribed if v is not None]
-            if values:
-                rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(values)})
-            values = [v for v in done if v is not None]
-            if values:
-                rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(values)})
-            # A lighter week's sets stop well short of failure, so their estimate would dip for no reason.
-            lighter = deload_week(ctx.template, week_of(ctx.plan.start_date, session.session_date)).is_deload
-            best = None if lighter else _best_estimate(ex, logged)
-            if best is not None:
-                rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1)})
-    return {k: pd.DataFrame(v, columns=["date", "series", "value_kg"]) for k, v in out.items()}
-
-
-def _sessions_frame(sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]) -> pd.DataFrame:
-    counts: dict[int, int] = {}
-    for s in sets:
-        if s.reps is not None:
-            counts[s.session_id] = counts.get(s.session_id, 0) + 1
-    status_text = {"completed": "Performed", "not_performed": "Not performed", "in_progress": "In progress"}
-    rows = [
-        {
-            "Date": s.session_date,
-            "Week": s.week,
-            "Screen": (s.screen_outcome or "—").replace("caution", "go with caution"),
-            "Status": status_text.get(s.status, s.status),
-            "Sets done": counts.get(s.id, 0),
-            "Reason not performed": s.not_performed_reason,
-            "Recorded by": s.updated_by_name,
-        }
-        for s in reversed(sessions)
-    ]
-    return pd.DataFrame(
-        rows, columns=["Date", "Week", "Screen", "Status", "Sets done", "Reason not performed", "Recorded by"]
-    )
-
-
-def _items_frame(ctx: PlanContext) -> pd.DataFrame:
-    rows = [
-        {
-            "Exercise": item.exercise.name,
-            "Side": SIDE_TEXT.get(item.side, ""),
-            "Baseline 1RM (kg)": round(item.record.one_rm_kg, 1),
-            "Method": METHOD_TEXT.get(item.record.one_rm_method, item.record.one_rm_method),
-            "How": item.record.method_detail,
-            "Low accuracy": "yes (11–12 reps)" if item.record.low_accuracy else "",
-            "Equipment": item.exercise.equipment.value.replace("_", " "),
-            "Step": "one band" if item.exercise.uses_bands else f"{item.exercise.load_step_kg:g} kg",
-        }
-        for item in ctx.items
-    ]
-    return pd.DataFrame(rows)
-
-
-def _schedule(ctx: PlanContext, weeks: int) -> pd.DataFrame:
-    rows = []
-    for week in range(1, weeks + 1):
-        for item in ctx.items:
-            p = prescription_for(ctx.template, week, item.record.one_rm_kg, item.exercise, side=item.side)  # type: ignore[arg-type]
-            rows.append(
-                {
-                    "Week": week,
-                    "Phase": p.phase_name + (" (lighter week)" if p.deload else ""),
-                    "Exercise": item.label,
-                    "Sets × reps": f"{p.sets} × {p.reps_range[0]}–{p.reps_range[1]}",
-                    "%1RM": round(p.percent_1rm, 1),
-                    "Template load": describe_load(item.exercise, p.load_kg, p.band_level),
-                    "Re-test": "due" if p.reassessment_due else "",
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def overview(
-    db: Database, actor: Actor, patient_id: int, *, today: date | None = None, audit_view: bool = True
-) -> PlanOverview:
-    """Everything the plan page shows for a patient, read in one transaction; opening it is audited."""
-    day = today or now_utc().date()
-
-    def work(conn: Connection) -> PlanOverview:
-        patient = check_access(conn, actor, patient_id)
-        plan = plan_store.active_plan(conn, patient_id)
-        exercises = library_in(conn)
-        past = [p for p in plan_store.patient_plans(conn, patient_id) if p.status != "active"]
-        if audit_view:
-            audit.record(conn, actor, "view", "plan", plan.id if plan else None, patient_id=patient_id)
-        if plan is None:
-            return PlanOverview(
-                patient, None, DEFAULT_TEMPLATE, "", None, None, pd.DataFrame(), phase_rows(DEFAULT_TEMPLATE),
-                rhythm_lines(DEFAULT_TEMPLATE), _neural_text(DEFAULT_TEMPLATE), [], pd.DataFrame(), [],
-                pd.DataFrame(), exercises, past,
-            )  # fmt: skip
-        ctx = load_plan(conn, plan)
-        sessions = plan_store.plan_sessions(conn, plan.id)
-        sets = plan_store.plan_sets(conn, plan.id)
-        nxt = next_session_day(day, sessions)
-        week_now = week_of(plan.start_date, max(day, plan.start_date))
-        next_week = week_of(plan.start_date, max(nxt, plan.start_date))
-        last_week = max([next_week, *(s.week for s in sessions)])
-        points = chart_points(ctx, sessions, sets)
-        bands = bands_frame(ctx.template, plan.start_date, last_week)
-        charts = [ItemChart(i.id, i.label, points[i.id], bands, i.exercise.uses_bands) for i in ctx.items]
-        return PlanOverview(
-            patient=patient,
-            plan=plan,
-            template=ctx.template,
-            rule_text=RULE_LABELS.get(plan.rule, plan.rule),
-            week_now=week_now,
-            next_day=nxt,
-            items=_items_frame(ctx),
-            phases=phase_rows(ctx.template),
-            rhythm=rhythm_lines(ctx.template),
-            neural_text=_neural_text(ctx.template),
-            next_session=prescriptions_in(conn, ctx, next_week),
-            sessions=_sessions_frame(sessions, sets),
-            charts=charts,
-            schedule=_schedule(ctx, max(12, last_week + 4)),
-            exercises=exercises,
-            past_plans=past,
-        )
-
-    return db.run(work, write=audit_view)
-
-
-def _neural_text(template: PhaseTemplate) -> str:
-    band = neural_period(template)
-    if band is None:
-        return ""
-    return f"Weeks {band.first_week}–{band.last_week}: {band.clinician_text}"

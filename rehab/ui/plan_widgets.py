@@ -14,7 +14,7 @@ import streamlit as st
 from rehab.charts import LOAD_CHART_HELP, load_chart
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
-from rehab.services import plans, sessions
+from rehab.services import exercise_library, plan_overview, plans, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.store import Database
@@ -409,7 +409,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
 # --- the plan overview -------------------------------------------------------------------------------------
 
 
-def plan_summary(ov: plans.PlanOverview) -> None:
+def plan_summary(ov: plan_overview.PlanOverview) -> None:
     """The phases with their rationale, the rhythm, the neural period and the baselines."""
     st.subheader("Phases")
     for phase in ov.phases:
@@ -439,7 +439,7 @@ def plan_summary(ov: plans.PlanOverview) -> None:
             st.dataframe(ov.schedule, hide_index=True, width="stretch")
 
 
-def progress_charts(ov: plans.PlanOverview) -> None:
+def progress_charts(ov: plan_overview.PlanOverview) -> None:
     if not any(not c.points.empty for c in ov.charts):
         st.info("No sessions logged yet: the charts appear after the first session is saved.")
         return
@@ -595,7 +595,7 @@ def _exercise_label(exercise: Exercise) -> str:
     return f"{exercise.name} · {kit}, {sides}"
 
 
-def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plans.PlanOverview, *, today: date) -> None:
+def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.PlanOverview, *, today: date) -> None:
     """Choose exercises, enter each baseline, adjust the template, then create the plan in one save."""
     errors = FieldErrors()
     library = ov.exercises
@@ -696,7 +696,7 @@ def custom_exercise_form(db: Database, actor: Actor) -> None:
             "load_step_kg": step,
         }
         try:
-            plans.add_custom_exercise(db, actor, data)
+            exercise_library.add_custom_exercise(db, actor, data)
         except (ValidationError, ValidationErrors) as exc:
             errors.show(exc)
             return

@@ -7,7 +7,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from rehab.services import audit, plans, sessions
+from rehab.services import audit, plan_overview, plans, sessions
 from rehab.store import Database
 from tests.app.conftest import errors, goto, signed_in_app, titles
 from tests.helpers import make_admin, make_clinician
@@ -90,7 +90,7 @@ def test_create_a_plan_from_an_estimated_1rm(app_db: Database) -> None:
     # week 1 at 40 % of 25.33 kg = 10.13 kg → machine step 2.5 → 10 kg
     assert "**10 kg** · Starting load" in text
     assert "Why: AHA/ASA dose for stroke survivors" in text  # each phase states its rationale
-    view = plans.overview(app_db, admin, pid, audit_view=False)
+    view = plan_overview.overview(app_db, admin, pid, audit_view=False)
     assert list(view.items["Side"]) == ["Paretic side"]
     assert [e.action for e in audit.entries(app_db, admin, patient_id=pid)].count("view") == 1
 
@@ -103,7 +103,7 @@ def test_a_missing_baseline_is_shown_next_to_its_field(app_db: Database) -> None
     at.number_input(key="pb_leg_press_both_load").set_value(40.0).run()
     at.button(key="pb_create").click().run()
     assert "Enter the repetitions completed (1–12)." in errors(at)
-    assert plans.overview(app_db, admin, pid, audit_view=False).plan is None
+    assert plan_overview.overview(app_db, admin, pid, audit_view=False).plan is None
 
 
 def test_log_a_session_then_see_the_next_loads_with_reasons(app_db: Database) -> None:
@@ -192,10 +192,10 @@ def test_override_and_confirm_from_the_page(app_db: Database) -> None:
     at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
     # 10 → 12.5 kg is +25 %: the page asks for confirmation and keeps 10 kg until then
     assert "more than 10 % above the current load" in _texts(at)
-    decision_id = plans.overview(app_db, admin, pid, audit_view=False).next_session[0].decision_id
+    decision_id = plan_overview.overview(app_db, admin, pid, audit_view=False).next_session[0].decision_id
     at.button(key=f"confirm_{decision_id}").click().run()
     assert "Increase to 12.5 kg confirmed for Knee extension (paretic side)." in _texts(at)
-    item_id = plans.overview(app_db, admin, pid, audit_view=False).next_session[0].item_id
+    item_id = plan_overview.overview(app_db, admin, pid, audit_view=False).next_session[0].item_id
     at.number_input(key=f"override_{item_id}_load").set_value(11.0)
     at.text_input(key=f"override_{item_id}_reason").input("Knee pain on the stairs")
     at.button(key=f"override_{item_id}_save").click().run()

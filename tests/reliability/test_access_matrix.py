@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from rehab.services import assessments, patients, plans, sessions
+from rehab.services import assessments, patients, plan_overview, plans, sessions
 from rehab.services.context import AccessDenied, Actor, ConflictError
 from rehab.store import Database
 from rehab.store.schema import metadata
@@ -45,15 +45,15 @@ class Clinic:
         return patients.open_record(self.db, self.cara, self.patient_id, audit_view=False).record.mrn
 
     def plan_version(self) -> int:
-        view = plans.overview(self.db, self.cara, self.patient_id, audit_view=False)
+        view = plan_overview.overview(self.db, self.cara, self.patient_id, audit_view=False)
         assert view.plan is not None
         return view.plan.version
 
     def item_id(self) -> int:
-        return plans.overview(self.db, self.cara, self.patient_id, audit_view=False).next_session[0].item_id
+        return plan_overview.overview(self.db, self.cara, self.patient_id, audit_view=False).next_session[0].item_id
 
     def decision_id(self) -> int:
-        return plans.overview(self.db, self.cara, self.patient_id, audit_view=False).next_session[0].decision_id
+        return plan_overview.overview(self.db, self.cara, self.patient_id, audit_view=False).next_session[0].decision_id
 
     def open_session(self) -> tuple[int, int, list[dict[str, Any]]]:
         if "session" not in self.extra:
@@ -125,7 +125,7 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
         lambda c, a: plans.confirm_increase(c.db, a, c.plan_id, c.decision_id(), expected_version=c.plan_version()),
         ConflictError,
     ),
-    (plans, "overview"): (lambda c, a: plans.overview(c.db, a, c.patient_id), None),
+    (plans, "overview"): (lambda c, a: plan_overview.overview(c.db, a, c.patient_id), None),
     (sessions, "start_session"): (
         lambda c, a: sessions.start_session(c.db, a, c.patient_id, answers=go_answers(), session_date=date.today()),
         None,

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from rehab.services import assessments, patients, plans, sessions
+from rehab.services import assessments, patients, plan_overview, plans, sessions
 from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.store import audit as audit_store
@@ -128,7 +128,7 @@ def test_plan_and_session_changes_are_audited_once_each(clinic: tuple[Database, 
         lambda: plans.confirm_increase(db, cara, plan_id, pending.decision_id, expected_version=version),
         "update", "plan_load",
     )  # fmt: skip
-    item_id = plans.overview(db, cara, pid, audit_view=False).next_session[0].item_id
+    item_id = plan_overview.overview(db, cara, pid, audit_view=False).next_session[0].item_id
     _one_entry(
         db, cara, pid,
         lambda: plans.override_load(
@@ -151,7 +151,7 @@ def test_plan_and_session_changes_are_audited_once_each(clinic: tuple[Database, 
         lambda: sessions.mark_not_performed(db, cara, session_id, expected_version=version, reason="dizzy"),
         "update", "treatment_session",
     )  # fmt: skip
-    _one_entry(db, cara, pid, lambda: plans.overview(db, cara, pid), "view", "plan")
+    _one_entry(db, cara, pid, lambda: plan_overview.overview(db, cara, pid), "view", "plan")
     _one_entry(db, cara, pid, lambda: sessions.treatment_view(db, cara, pid), "view", "plan")
     _one_entry(
         db, cara, pid, lambda: plans.end_plan(db, cara, plan_id, expected_version=_plan_version(db, cara, pid)),
@@ -160,7 +160,7 @@ def test_plan_and_session_changes_are_audited_once_each(clinic: tuple[Database, 
 
 
 def _plan_version(db: Database, actor: Actor, pid: int) -> int:
-    view = plans.overview(db, actor, pid, audit_view=False)
+    view = plan_overview.overview(db, actor, pid, audit_view=False)
     assert view.plan is not None
     return view.plan.version
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, plans, sessions
+from rehab.services import audit, exercise_library, plan_overview, plans, sessions
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
 from tests.helpers import make_admin, make_clinician
@@ -17,7 +17,7 @@ TODAY = date.today()
 
 
 def _loads(db: Database, actor, patient_id: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    view = plans.overview(db, actor, patient_id, audit_view=False)
+    view = plan_overview.overview(db, actor, patient_id, audit_view=False)
     return {p.label: p.load_text for p in view.next_session}
 
 
@@ -46,7 +46,7 @@ def test_plan_from_estimated_and_tested_baselines_starts_at_week_one_loads(db: D
         "Leg press": "40 kg",
         "Standing hip abduction (paretic side)": "red band (about 1.7 kg)",
     }
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     baselines = view.items.set_index("Side")
     assert round(float(view.items.iloc[0]["Baseline 1RM (kg)"]), 1) == 25.3
     assert "Epley" in str(baselines.loc["Paretic side"].iloc[0]["How"])
@@ -65,7 +65,7 @@ def test_eleven_or_twelve_reps_are_marked_low_accuracy_and_thirteen_refused(db: 
     assert list(refused.value.by_field()) == ["baseline.leg_press.both.reps"]
     assert "at most 12" in refused.value.by_field()["baseline.leg_press.both.reps"]
     plans.create_plan(db, admin, pid, baselines=[estimated_1rm("leg_press", 30, 12)])
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     assert view.items.iloc[0]["Low accuracy"].startswith("yes")
 
 
@@ -91,7 +91,7 @@ def test_every_bad_field_is_reported_and_nothing_is_stored(db: Database) -> None
         "baseline.leg_press.both.load_kg",
         "baseline.knee_extension.paretic.one_rm_kg",
     }
-    assert plans.overview(db, admin, pid, audit_view=False).plan is None
+    assert plan_overview.overview(db, admin, pid, audit_view=False).plan is None
 
 
 def test_one_sided_exercise_needs_a_side(db: Database) -> None:
@@ -111,7 +111,7 @@ def test_template_edits_are_stored_with_the_plan(db: Database) -> None:
         "phases": {"familiarisation": {"percent_1rm": (30.0, 40.0), "last_week": 3}},
     }
     plans.create_plan(db, admin, pid, baselines=[measured_1rm("leg_press", 100)], template=edits, start_date=TODAY)
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     # week 1 at 30 % of 100 kg = 30 kg
     assert [p.load_text for p in view.next_session] == ["30 kg"]
     assert view.template.sessions_per_week == (3, 3)
@@ -130,14 +130,14 @@ def test_above_80_percent_needs_a_written_reason(db: Database) -> None:
     assert "80 % upper bound" in refused.value.by_field()["template.above_guideline_reason"]
     reasoned = dict(heavier, above_guideline_reason="Chronic stroke, trial protocol at 84 % (Lee 2010)")
     plans.create_plan(db, admin, pid, baselines=[measured_1rm("leg_press", 100)], template=reasoned)
-    assert any("Lee 2010" in line for line in plans.overview(db, admin, pid, audit_view=False).rhythm)
+    assert any("Lee 2010" in line for line in plan_overview.overview(db, admin, pid, audit_view=False).rhythm)
 
 
 def test_default_schedule_never_exceeds_80_percent(db: Database) -> None:
     admin = make_admin(db)
     pid = new_patient(db, admin)
     leg_press_plan(db, admin, pid, start=TODAY)
-    schedule = plans.overview(db, admin, pid, audit_view=False).schedule
+    schedule = plan_overview.overview(db, admin, pid, audit_view=False).schedule
     # the strength phase ramps 70 → 80 % over weeks 9–12 and holds: 80 % of 100 kg = 80 kg at most
     assert schedule["%1RM"].max() == 80.0
     assert set(schedule.loc[schedule["Week"] == 12, "Template load"]) == {"80 kg"}
@@ -148,33 +148,33 @@ def test_a_new_plan_ends_the_active_one_which_stays_readable(db: Database) -> No
     pid = new_patient(db, admin)
     first = leg_press_plan(db, admin, pid, start=TODAY)
     second = plans.create_plan(db, admin, pid, baselines=[measured_1rm("seated_row", 30)])
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     assert view.plan is not None and view.plan.id == second
     assert [(p.id, p.status) for p in view.past_plans] == [(first, "ended")]
     assert audit.entries(db, admin, patient_id=pid, action="create")[0].detail.endswith(f"ends plan {first}")
     # a page that still shows the first plan cannot end the second one unseen
     with pytest.raises(ConflictError, match=f"Ada Admin created plan {second}"):
         plans.create_plan(db, admin, pid, baselines=[measured_1rm("leg_press", 90)], replaces_plan_id=first)
-    assert plans.overview(db, admin, pid, audit_view=False).plan.id == second  # type: ignore[union-attr]
+    assert plan_overview.overview(db, admin, pid, audit_view=False).plan.id == second  # type: ignore[union-attr]
 
 
 def test_clinic_exercises_join_the_library(db: Database) -> None:
     admin = make_admin(db)
     cara = make_clinician(db, admin, "cara")
-    key = plans.add_custom_exercise(
+    key = exercise_library.add_custom_exercise(
         db,
         cara,
         {"name": "Wall push-up", "body_region": "upper_limb", "unilateral": False, "equipment": "body_weight"},
     )
     assert key == "custom_wall_push_up"
-    assert plans.library(db)[key].load_step_kg == 1.0  # body-weight default step
+    assert exercise_library.library(db)[key].load_step_kg == 1.0  # body-weight default step
     with pytest.raises(ValidationErrors) as duplicate:
-        plans.add_custom_exercise(
+        exercise_library.add_custom_exercise(
             db, admin, {"name": "wall push-up", "body_region": "upper_limb", "unilateral": False, "equipment": "cable"}
         )
     assert list(duplicate.value.by_field()) == ["name"]
     with pytest.raises(ValidationErrors) as bad_step:
-        plans.add_custom_exercise(
+        exercise_library.add_custom_exercise(
             db,
             admin,
             {"name": "Hip thrust", "body_region": "lower_limb", "unilateral": False, "equipment": "free_weight",
@@ -191,7 +191,7 @@ def test_override_is_kept_with_its_reason_and_the_engine_continues_from_it(db: D
     admin = make_admin(db)
     pid = new_patient(db, admin)
     plan_id = leg_press_plan(db, admin, pid, start=TODAY - timedelta(days=10))
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     assert view.plan is not None
     item = view.next_session[0]
     with pytest.raises(ValidationErrors) as no_reason:
@@ -203,7 +203,7 @@ def test_override_is_kept_with_its_reason_and_the_engine_continues_from_it(db: D
         db, admin, plan_id, item.item_id, expected_version=view.plan.version, reason="Sore knee", load_kg=37.5
     )
     assert version == view.plan.version + 1
-    after = plans.overview(db, admin, pid, audit_view=False).next_session[0]
+    after = plan_overview.overview(db, admin, pid, audit_view=False).next_session[0]
     assert (after.load_text, after.action, after.clinician_override) == ("37.5 kg", "override", True)
     assert after.reason.startswith("Clinician override: Sore knee. Set to 37.5 kg (the rule had suggested 40 kg")
     # two sessions at 12 reps (target 10, 2 over) → 2-for-2 raises the overridden 37.5 kg by one 2.5 kg step
@@ -220,13 +220,13 @@ def test_override_on_an_old_version_is_refused_with_who_and_when(db: Database) -
     cara = make_clinician(db, admin, "cara")
     pid = new_patient(db, admin, care_team=[admin.user_id, cara.user_id])
     plan_id = leg_press_plan(db, admin, pid, start=TODAY)
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     assert view.plan is not None
     item_id = view.next_session[0].item_id
     plans.override_load(db, cara, plan_id, item_id, expected_version=view.plan.version, reason="Cara's", load_kg=35)
     with pytest.raises(ConflictError, match="Cara changed this plan at"):
         plans.override_load(db, admin, plan_id, item_id, expected_version=view.plan.version, reason="Mine", load_kg=30)
-    assert plans.overview(db, admin, pid, audit_view=False).next_session[0].load_text == "35 kg"
+    assert plan_overview.overview(db, admin, pid, audit_view=False).next_session[0].load_text == "35 kg"
 
 
 def test_an_increase_above_ten_percent_waits_for_confirmation(db: Database) -> None:
@@ -241,10 +241,10 @@ def test_an_increase_above_ten_percent_waits_for_confirmation(db: Database) -> N
     # 2-for-2 met: 10 → 12.5 kg is +25 %, above 10 %, so it must be confirmed and is not used until then
     nxt = result.next_session[0]  # type: ignore[union-attr]
     assert nxt.pending_confirmation and nxt.load_text == "10 kg" and nxt.proposed_text == "12.5 kg"
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     assert view.plan is not None
     version = plans.confirm_increase(db, admin, plan_id, nxt.decision_id, expected_version=view.plan.version)
-    confirmed = plans.overview(db, admin, pid, audit_view=False).next_session[0]
+    confirmed = plan_overview.overview(db, admin, pid, audit_view=False).next_session[0]
     assert (confirmed.load_text, confirmed.pending_confirmation, confirmed.confirmed_by) == (
         "12.5 kg",
         False,
@@ -262,7 +262,7 @@ def test_plans_are_only_for_the_care_team(db: Database) -> None:
     pid = new_patient(db, admin)
     plan_id = leg_press_plan(db, admin, pid, start=TODAY)
     with pytest.raises(AccessDenied):
-        plans.overview(db, cara, pid)
+        plan_overview.overview(db, cara, pid)
     with pytest.raises(AccessDenied):
         plans.create_plan(db, cara, pid, baselines=[measured_1rm("leg_press", 50)])
     with pytest.raises(AccessDenied):
@@ -274,8 +274,8 @@ def test_opening_the_plan_page_is_audited_once_per_opening(db: Database) -> None
     admin = make_admin(db)
     pid = new_patient(db, admin)
     plan_id = leg_press_plan(db, admin, pid, start=TODAY)
-    plans.overview(db, admin, pid, audit_view=True)
-    plans.overview(db, admin, pid, audit_view=False)
+    plan_overview.overview(db, admin, pid, audit_view=True)
+    plan_overview.overview(db, admin, pid, audit_view=False)
     views = [e for e in audit.entries(db, admin, patient_id=pid) if e.action == "view"]
     assert [(e.entity, e.entity_id) for e in views] == [("plan", str(plan_id))]
 
@@ -287,7 +287,7 @@ def test_ending_a_plan_keeps_it(db: Database) -> None:
     with pytest.raises(ConflictError):
         plans.end_plan(db, admin, plan_id, expected_version=99)
     plans.end_plan(db, admin, plan_id, expected_version=1)
-    view = plans.overview(db, admin, pid, audit_view=False)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
     assert view.plan is None and [p.status for p in view.past_plans] == ["ended"]
 
 
@@ -301,7 +301,7 @@ def test_demo_plans_come_from_the_real_engine_and_keep_working(db: Database) -> 
     prefixes = ("Week 1,", "2-for-2 rule", "Effort rule", "DAPRE", "Pain ", "Session on", "Not done", "The session on",
                 "Clinician override")  # fmt: skip
     for pid in ids:
-        view = plans.overview(db, admin, pid, audit_view=False)
+        view = plan_overview.overview(db, admin, pid, audit_view=False)
         assert view.plan is not None and len(view.sessions) >= 10  # at least 8 weeks at 2 a week, some missed
         assert all(p.reason.startswith(prefixes) for p in view.next_session)
         assert any(not c.points.empty for c in view.charts)
@@ -342,7 +342,7 @@ def test_the_estimated_1rm_leaves_out_lighter_weeks(db: Database) -> None:
     week_one, week_five = start + timedelta(days=1), start + timedelta(days=29)
     run_session(db, admin, pid, week_one)
     run_session(db, admin, pid, week_five)
-    [chart] = plans.overview(db, admin, pid, audit_view=False).charts
+    [chart] = plan_overview.overview(db, admin, pid, audit_view=False).charts
     series = {(row.date, row.series) for row in chart.points.itertuples()}
     assert (week_one, "Estimated 1RM") in series
     assert (week_five, "Performed load") in series and (week_five, "Prescribed load") in series

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, plans, sessions
+from rehab.services import audit, plan_overview, plans, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
@@ -40,7 +40,7 @@ def test_a_session_is_logged_whole_and_the_next_load_follows_the_rule(db: Databa
     nxt = second.next_session[0]  # type: ignore[union-attr]
     assert (nxt.load_text, nxt.action, nxt.pending_confirmation) == ("42.5 kg", "increase", False)
     assert nxt.reason.endswith("Increase from 40 kg to 42.5 kg.")
-    stored = plan_store.plan_sets(db.engine.connect(), plans.overview(db, admin, pid, audit_view=False).plan.id)  # type: ignore[union-attr]
+    stored = plan_store.plan_sets(db.engine.connect(), plan_overview.overview(db, admin, pid, audit_view=False).plan.id)  # type: ignore[union-attr]
     assert [(s.prescribed_load_kg, s.load_kg, s.target_reps, s.reps) for s in stored] == [(40.0, 40.0, 10, 12)] * 2
     actions = [(e.action, e.entity) for e in audit.entries(db, admin, patient_id=pid)][:4]
     assert actions == [("update", "treatment_session"), ("create", "treatment_session")] * 2
