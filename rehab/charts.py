@@ -87,11 +87,16 @@ def _bands_layer(bands: pd.DataFrame) -> list[alt.Chart]:
         for shade, colour in enumerate(PHASE_SHADES)
         if not phases.iloc[shade::2].empty
     ]
-    layers.append(
-        alt.Chart(phases)
-        .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color="#444444")
-        .encode(x="start:T", y=alt.value(0), text="label:N")
-    )
+    # Over months the early phases are narrow and their names would run into each other: name a phase only
+    # when it spans at least an eighth of the chart (its shading and tooltip still say which it is).
+    span = frame["end"].max() - frame["start"].min()
+    named = phases[(phases["end"] - phases["start"]) >= span / 8]
+    if not named.empty:
+        layers.append(
+            alt.Chart(named)
+            .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color="#444444")
+            .encode(x="start:T", y=alt.value(0), text="label:N")
+        )
     if not neural.empty:
         layers += [
             alt.Chart(neural)
@@ -153,6 +158,20 @@ def load_chart(
         height=height,
         width=width,
     )
+
+
+def measure_print_chart(points: pd.DataFrame, *, title: str, unit: str) -> dict[str, Any]:
+    """One measure over a report's date range for a printed progress report (``date``, ``value``)."""
+    chart = (
+        alt.Chart(points)
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=50), color=OKABE_ITO["blue"], strokeWidth=2)
+        .encode(
+            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b")),
+            y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)),
+        )
+        .properties(title=alt.TitleParams(title, anchor="start"), width=560, height=180)
+    )
+    return chart.to_dict()
 
 
 # --- patient dashboard ---------------------------------------------------------------------------------

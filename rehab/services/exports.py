@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-import altair as alt
 import pandas as pd
 from sqlalchemy import Connection
 
-from rehab.charts import OKABE_ITO, load_chart
+from rehab.charts import load_chart, measure_print_chart
 from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.errors import ValidationError, ValidationErrors
@@ -142,17 +141,6 @@ def _change_line(
         sign = "+" if change.delta > 0 else ""
         delta = f"{sign}{fmt(change.delta)} {unit_label}"
     return model.ChangeLine(delta, change.verdict, change.reason, change.improved)
-
-
-def _is_phase_name_layer(layer: dict) -> bool:  # type: ignore[type-arg]
-    mark = layer.get("mark")
-    return isinstance(mark, dict) and mark.get("type") == "text" and mark.get("dy") == 4
-
-
-def _without_phase_names(spec: dict) -> dict:  # type: ignore[type-arg]
-    """Drop the phase-name text layer for print: over months the narrow early phases' names overlap, and the
-    report's phase-history table names them anyway. The shading and the neural-period label stay."""
-    return dict(spec, layer=[layer for layer in spec.get("layer", []) if not _is_phase_name_layer(layer)])
 
 
 def _grades(history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False) -> tuple:  # type: ignore[type-arg]
@@ -366,19 +354,6 @@ def _series_key(r: AssessmentRecord) -> tuple[str, str | None, str]:
     return (r.measure_key, r.side, (r.site or "").lower())
 
 
-def _measure_chart(title: str, frame: pd.DataFrame, unit: str) -> dict:  # type: ignore[type-arg]
-    chart = (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=50), color=OKABE_ITO["blue"], strokeWidth=2)
-        .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b")),
-            y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)),
-        )
-        .properties(title=alt.TitleParams(title, anchor="start"), width=560, height=180)
-    )
-    return chart.to_dict()
-
-
 def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: date, end: date) -> model.ProgressReport:
     history = [
         h for h in assessment_store.for_patient(conn, patient.id, statuses=VISIBLE) if start <= h.taken_at.date() <= end
@@ -422,7 +397,7 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         if len(values) > 1 and len(charts) < MAX_CHARTS // 2:
             frame = pd.DataFrame({"date": [v.taken_at for v in values], "value": [v.value for v in values]})
             title = measure.name + (f" ({side})" if side else "") + (f", {first.site}" if first.site else "")
-            charts.append(model.ChartSpec(title, _measure_chart(title, frame, measure.unit_label)))
+            charts.append(model.ChartSpec(title, measure_print_chart(frame, title=title, unit=measure.unit_label)))
 
     exercises: list[model.ExerciseProgress] = []
     phases: list[model.PhaseLine] = []
@@ -462,7 +437,7 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
             if len(charts) < MAX_CHARTS and n_sessions > 1:
                 bands = bands_frame(ctx.template, plan.start_date, last_week)
                 chart = load_chart(frame, bands, title=item.label, bands_are_nominal=ex.uses_bands)
-                spec = _without_phase_names(chart.properties(width=560, height=220).to_dict())
+                spec = chart.properties(width=560, height=220).to_dict()
                 charts.append(model.ChartSpec(item.label, spec))
         for band in phase_bands(ctx.template, last_week):
             first_day = plan.start_date + timedelta(days=7 * (band.first_week - 1))

@@ -106,3 +106,22 @@ def test_no_streamlit_in_the_chart_module() -> None:
 
     source = Path(charts.__file__).read_text(encoding="utf-8")
     assert "import streamlit" not in source
+
+
+def test_over_a_year_only_the_phases_wide_enough_to_read_are_named() -> None:
+    """A 52-week plan: familiarisation (2 weeks) and the early phase (6 weeks) are narrower than an eighth
+    of the chart (6.5 weeks), so only the strength phase (44 weeks) is named; all three stay shaded."""
+    week = timedelta(weeks=1)
+    bands = pd.DataFrame(
+        [
+            {"start": START, "end": START + 2 * week, "label": "Familiarisation", "kind": "phase"},
+            {"start": START + 2 * week, "end": START + 8 * week, "label": "Early", "kind": "phase"},
+            {"start": START + 8 * week, "end": START + 52 * week, "label": "Strength", "kind": "phase"},
+        ]
+    )
+    spec = load_chart(_points(10), bands, title="Leg press").to_dict()
+    texts = [layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"]
+    [named] = [{row["label"] for row in spec["datasets"][layer["data"]["name"]]} for layer in texts]
+    assert named == {"Strength"}
+    shaded = [layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "rect"]
+    assert sum(len(spec["datasets"][layer["data"]["name"]]) for layer in shaded) == 3
