@@ -231,7 +231,7 @@ def _browser(url: str, patient_id: int, size: Size) -> None:
     chosen = """(label) => {
         const app = document.querySelector('[data-testid="stApp"]');
         const boxes = [...document.querySelectorAll('[data-testid="stSelectbox"]')];
-        const picked = boxes.some(b => b.innerText.includes(label));
+        const picked = boxes.some(b => (b.querySelector('input')?.value || '').includes(label));
         return picked && app.getAttribute('data-test-script-state') === 'notRunning';
     }"""
     charts_drawn = """() => {

@@ -174,7 +174,7 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
         return rows, clinic_settings.measure_settings_in(conn).overrides
 
     rows, overrides = db.run(work, write=audit_view)
-    scope = "all active patients" if actor.is_admin else "active patients on your care team"
+    scope = "active patients in the clinic" if actor.is_admin else "active patients on your care team"
     return Caseload(table=_table(rows, day, overrides), scope=scope, today=day)
 
 
