@@ -220,6 +220,8 @@ def _add_exchange_commands(sub: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from rehab.services.demo import BENCH_HISTORY_DAYS, PLAN_HISTORY_DAYS
+
     parser = argparse.ArgumentParser(prog="python -m rehab", description="Rehab dashboard administration.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -239,8 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--plan-history-days",
         type=int,
-        default=365,
-        help="longest loading-plan history per patient, in days of logged sessions (0: no plans; default 365)",
+        default=PLAN_HISTORY_DAYS,
+        help=f"longest loading-plan history per patient, in days of logged sessions (0: no plans; default "
+        f"{PLAN_HISTORY_DAYS}; the benchmark uses {BENCH_HISTORY_DAYS})",
     )
     demo.set_defaults(func=_demo)
 

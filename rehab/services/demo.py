@@ -105,7 +105,8 @@ CONDITION_WEIGHTS = [
 
 
 LONG_TERM_SHARE = 0.8  # share of patients a year or more after their event
-PLAN_HISTORY_DAYS = 365  # longest plan history: about a year of sessions
+PLAN_HISTORY_DAYS = 180  # longest plan history by default: months of sessions, 1,000 patients in about 30 s
+BENCH_HISTORY_DAYS = 365  # the benchmark's clinic: about a year each, on the order of a million logged sets
 PLAN_START_AFTER_EVENT_DAYS = (10, 28)
 MIN_PLAN_DAYS = 14  # patients whose plan would be younger than this have none yet (newly referred)
 
