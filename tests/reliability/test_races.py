@@ -1,5 +1,9 @@
 """Two clinicians saving the same record at the same moment: exactly one save wins, the other is told why.
 
+Records: a patient's details, an assessment value, a plan's load (two overrides of one exercise, or an override
+against ending the plan), a treatment session (two clinicians logging the same open session, or screening the same
+patient for a new session at once).
+
 Both threads open the same version and are released together by a barrier. On PostgreSQL a second
 barrier sits inside the transaction, just before the guarded write, so both transactions have read the
 old version before either writes: the version check in the UPDATE itself has to refuse the loser. On
@@ -11,16 +15,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import assessments, audit, patients
-from rehab.services.context import Actor, ConflictError
+from rehab.services import assessments, audit, patients, plan_overview, plans, sessions
+from rehab.services.context import Actor, ConflictError, now_utc
 from rehab.store import Database
+from rehab.store import plans as plan_store
 from tests.helpers import make_admin, make_clinician, patient_data
+from tests.plan_helpers import go_answers, leg_press_plan, prefilled
 
 ROUNDS = 5
 TAKEN_AT = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
@@ -178,3 +184,169 @@ def test_same_new_mrn_registered_twice_at_once(db: Database, monkeypatch: pytest
     assert isinstance(refused, ValidationErrors), repr(refused)
     assert "already used" in refused.by_field()["mrn"]
     assert len(patients.search(db, admin, "dup-1")) == 1
+
+
+# --- plans and treatment sessions ------------------------------------------------------------------------
+
+PLAN_START = now_utc().date() - timedelta(days=21)
+
+
+def _shared_patient(db: Database, admin: Actor, cara: Actor, dev: Actor, mrn: str = "MRN1001") -> int:
+    return patients.register(db, admin, patient_data(mrn=mrn), care_team=[cara.user_id, dev.user_id])
+
+
+def _plan_decisions(db: Database, plan_id: int) -> list[plan_store.DecisionRecord]:
+    return db.run(lambda conn: plan_store.decision_history(conn, plan_id), write=False)
+
+
+def _names(winner_is_first: bool) -> tuple[str, str]:
+    return ("Cara", "Dev") if winner_is_first else ("Dev", "Cara")
+
+
+def test_same_load_overridden_by_two_clinicians_at_once(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both saw plan version n and set their own next load for leg press: one override is kept, the other
+    clinician is told who changed the plan, and no second override row is left behind."""
+    admin, cara, dev = _two_clinicians(db)
+    pid = _shared_patient(db, admin, cara, dev)
+    plan_id = leg_press_plan(db, admin, pid, start=PLAN_START)
+    item_id = plan_overview.overview(db, admin, pid, audit_view=False).next_session[0].item_id
+    _meet_before(monkeypatch, db, plan_store, "bump_plan", 2)
+    for version in range(1, ROUNDS + 1):
+        outcomes = _race(
+            [
+                lambda v=version: plans.override_load(
+                    db, cara, plan_id, item_id, expected_version=v, reason=f"cara {v}", load_kg=35.0
+                ),
+                lambda v=version: plans.override_load(
+                    db, dev, plan_id, item_id, expected_version=v, reason=f"dev {v}", load_kg=37.5
+                ),
+            ]
+        )
+        new_version, refused = _one_winner(outcomes)
+        winner, loser = _names(outcomes[0][0] == "ok")
+        assert new_version == version + 1
+        assert isinstance(refused, ConflictError), refused
+        assert f"{winner} changed this plan at" in str(refused) and "Nothing was saved" in str(refused)
+        assert loser not in str(refused)
+        view = plan_overview.overview(db, admin, pid, audit_view=False)
+        assert view.plan is not None and view.plan.version == version + 1
+        shown = view.next_session[0]
+        assert shown.clinician_override and shown.load_text == ("35 kg" if winner == "Cara" else "37.5 kg")
+        assert f"{winner.lower()} {version}" in shown.reason
+    history = _plan_decisions(db, plan_id)
+    overrides = [d for d in history if d.clinician_override]
+    assert len(history) == 1 + ROUNDS and len(overrides) == ROUNDS  # starting load + one override per round
+    assert [d.supersedes_id for d in overrides] == [d.id for d in history[:-1]]  # each replaces the one before
+    changes = [e for e in audit.entries(db, admin, patient_id=pid) if e.entity == "plan_load"]
+    assert len(changes) == ROUNDS
+
+
+def test_same_open_session_logged_by_two_clinicians_at_once(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two tablets show the same screened session and both save its sets: one table is saved whole, the
+    other is refused; the session holds the winner's reps only, with one next-load decision."""
+    admin, cara, dev = _two_clinicians(db)
+    pid = _shared_patient(db, admin, cara, dev)
+    plan_id = leg_press_plan(db, admin, pid, start=PLAN_START)
+    _meet_before(monkeypatch, db, plan_store, "update_session_if_version", 2)
+    for round_number in range(ROUNDS):
+        day = PLAN_START + timedelta(days=2 * round_number)
+        sessions.start_session(db, admin, pid, answers=go_answers(), session_date=day)
+        session_id, version, rows = prefilled(db, admin, pid, today=day)
+        cara_rows = [dict(r, **{sessions.REPS: 11, sessions.PAIN_AFTER: 1}) for r in rows]
+        dev_rows = [dict(r, **{sessions.REPS: 9, sessions.PAIN_AFTER: 3}) for r in rows]
+        outcomes = _race(
+            [
+                lambda s=session_id, v=version, r=cara_rows: sessions.save_log(db, cara, s, expected_version=v, rows=r),
+                lambda s=session_id, v=version, r=dev_rows: sessions.save_log(db, dev, s, expected_version=v, rows=r),
+            ]
+        )
+        saved, refused = _one_winner(outcomes)
+        winner, loser = _names(outcomes[0][0] == "ok")
+        assert isinstance(refused, ConflictError), refused
+        assert f"{winner} saved this session's sets at" in str(refused) and "Nothing was saved" in str(refused)
+        assert loser not in str(refused)
+        assert saved.sets_saved == len(rows)
+        stored = db.run(lambda conn: plan_store.plan_sets(conn, plan_id), write=False)
+        mine = [(s.reps, s.pain_after) for s in stored if s.session_id == session_id]
+        assert mine == [(11, 1) if winner == "Cara" else (9, 3)] * len(rows), round_number
+        decided = [d for d in _plan_decisions(db, plan_id) if d.session_id == session_id]
+        assert len(decided) == 1  # one exercise, one next-load decision: the loser's was rolled back
+    record = db.run(lambda conn: plan_store.plan_sessions(conn, plan_id), write=False)
+    assert [s.status for s in record] == ["completed"] * ROUNDS and all(s.version == 2 for s in record)
+    logs = [e for e in audit.entries(db, admin, patient_id=pid) if e.entity == "treatment_session"]
+    assert sorted(e.action for e in logs) == ["create"] * ROUNDS + ["update"] * ROUNDS
+
+
+def test_same_patient_screened_for_a_session_by_two_clinicians_at_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only one session of a plan may be open: the second screen started at the same moment is refused
+    (the plan row is locked before the open-session check), not saved as a second open session."""
+    admin, cara, dev = _two_clinicians(db)
+    pid = _shared_patient(db, admin, cara, dev)
+    plan_id = leg_press_plan(db, admin, pid, start=PLAN_START)
+    _meet_before(monkeypatch, db, plan_store, "lock_plan", 2)
+    for round_number in range(ROUNDS):
+        day = PLAN_START + timedelta(days=2 * round_number)
+        outcomes = _race(
+            [
+                lambda d=day: sessions.start_session(db, cara, pid, answers=go_answers(), session_date=d),
+                lambda d=day: sessions.start_session(db, dev, pid, answers=go_answers(), session_date=d),
+            ]
+        )
+        screened, refused = _one_winner(outcomes)
+        winner, _ = _names(outcomes[0][0] == "ok")
+        assert isinstance(refused, ConflictError), refused
+        assert f"{winner} started a session on {day.isoformat()} that has not been logged yet" in str(refused)
+        open_ones = [
+            s for s in db.run(lambda c: plan_store.plan_sessions(c, plan_id), write=False) if s.status == "in_progress"
+        ]
+        assert [s.id for s in open_ones] == [screened.session_id], round_number
+        sessions.mark_not_performed(db, admin, screened.session_id, expected_version=1, reason="round over")
+    screens = [e for e in audit.entries(db, admin, patient_id=pid) if e.entity == "treatment_session"]
+    assert sorted(e.action for e in screens) == ["create"] * ROUNDS + ["update"] * ROUNDS
+
+
+def test_plan_ended_while_another_clinician_overrides_a_load(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ending the plan and changing its load on the same version: exactly one happens. Either the plan is
+    ended with its loads as they were, or it stays active with the override; the other clinician is told."""
+    admin, cara, dev = _two_clinicians(db)
+    _meet_before(monkeypatch, db, plan_store, "bump_plan", 2)
+    winners = []
+    for round_number in range(ROUNDS):
+        pid = _shared_patient(db, admin, cara, dev, mrn=f"END-{round_number}")
+        plan_id = leg_press_plan(db, admin, pid, start=PLAN_START)  # a first plan: nothing is ended, no bump
+        item_id = plan_overview.overview(db, admin, pid, audit_view=False).next_session[0].item_id
+        outcomes = _race(
+            [
+                lambda p=plan_id: plans.end_plan(db, cara, p, expected_version=1),
+                lambda p=plan_id, i=item_id: plans.override_load(
+                    db, dev, p, i, expected_version=1, reason="knee pain", load_kg=30.0
+                ),
+            ]
+        )
+        _, refused = _one_winner(outcomes)
+        ended = outcomes[0][0] == "ok"
+        winners.append("end" if ended else "override")
+        view = plan_overview.overview(db, admin, pid, audit_view=False)
+        history = _plan_decisions(db, plan_id)
+        changes = [e for e in audit.entries(db, admin, patient_id=pid) if e.action == "update"]
+        if ended:
+            # On SQLite the override may start after the end committed: then it gets the field message.
+            assert isinstance(refused, ConflictError | ValidationErrors), refused
+            if isinstance(refused, ConflictError):
+                assert "Cara changed this plan at" in str(refused) and "Nothing was saved" in str(refused)
+            else:
+                assert refused.by_field() == {"override": "This plan has ended; loads can no longer change."}
+            assert view.plan is None and [p.status for p in view.past_plans] == ["ended"]
+            assert view.past_plans[0].version == 2
+            assert [d.clinician_override for d in history] == [False]  # the starting load only
+            assert [(e.entity, e.detail) for e in changes] == [("plan", "ended")]
+        else:
+            assert isinstance(refused, ConflictError), refused
+            assert "Dev changed this plan at" in str(refused) and "Nothing was saved" in str(refused)
+            assert view.plan is not None and view.plan.status == "active" and view.plan.version == 2
+            assert view.next_session[0].load_text == "30 kg" and view.next_session[0].clinician_override
+            assert [d.clinician_override for d in history] == [False, True]
+            assert [e.entity for e in changes] == ["plan_load"]
+    assert len(winners) == ROUNDS
