@@ -15,7 +15,7 @@ from rehab.domain import measures
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures import Change, Flag
 from rehab.domain.strength import grip_kg, hhd_result, one_rm_result, parse_mmt_grade
-from rehab.domain.text import unstorable
+from rehab.domain.text import free_text, unstorable
 from rehab.domain.units import fmt, length_to_cm, mass_to_kg, require_choice, require_number
 
 SIDES = ("left", "right")
@@ -54,15 +54,7 @@ def _text(raw: object, name: str, *, limit: int = CONTEXT_TEXT_MAX) -> str:
 
 
 def clean_note(raw: object) -> str:
-    if raw is None or raw == "":
-        return ""
-    if not isinstance(raw, str):
-        raise ValidationError("note", "must be text")
-    if len(raw) > NOTE_MAX:
-        raise ValidationError("note", f"must be {NOTE_MAX} characters or fewer")
-    if unstorable(raw, multiline=True):
-        raise ValidationError("note", "contains characters that cannot be stored")
-    return raw.strip()
+    return free_text(raw, "note", limit=NOTE_MAX)
 
 
 def _context(raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.text import storable
 from rehab.exports import import_csv
 from rehab.exports.import_csv import ImportRow, RowProblem
 from rehab.services import audit
@@ -182,7 +183,7 @@ def import_assessments(db: Database, actor: Actor, data: bytes, *, filename: str
             )
             assessment_store.add(conn, dict(values, created_at=now))
             written[patient.id] = written.get(patient.id, 0) + 1
-        name = filename.strip()[:80]
+        name = storable(filename).strip()[:80]
         for patient_id in sorted(set(written) | set(skipped)):
             audit.record(
                 conn,

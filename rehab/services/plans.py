@@ -15,7 +15,7 @@ import dataclasses
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
@@ -43,6 +43,7 @@ from rehab.domain.planning import create_plan as domain_create_plan
 from rehab.domain.planning.progression import LoadDecision
 from rehab.domain.safety import ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
+from rehab.domain.text import free_text
 from rehab.services import audit
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.exercise_library import exercise_from_json, exercise_to_json, library_in
@@ -671,6 +672,14 @@ def create_plan(
         if rule not in RULES:
             errors.append(ValidationError("rule", "Choose a progression rule."))
         start = start_date or today
+        if not isinstance(start, date) or isinstance(start, datetime):
+            errors.append(ValidationError("start_date", "Enter the start date as a date."))
+            start = today
+        plan_notes = ""
+        try:
+            plan_notes = free_text(notes, "notes")
+        except ValidationError as exc:
+            errors.append(exc)
         if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
             errors.append(
                 ValidationError("start_date", f"The start date can be at most {MAX_START_AHEAD_DAYS} days ahead.")
@@ -735,7 +744,7 @@ def create_plan(
                     "start_date": start,
                     "rule": rule,
                     "template": template_to_json(chosen),
-                    "notes": notes.strip(),
+                    "notes": plan_notes,
                     "ended_at": None,
                     "version": 1,
                     "created_at": now,
@@ -869,11 +878,18 @@ def override_load(
     return db.run(work)
 
 
+def _typed(raw: object, field: str) -> str:
+    try:
+        return free_text(raw, field)
+    except ValidationError as exc:
+        raise ValidationErrors([exc]) from None
+
+
 def _override_row(
     item: LoadedItem, current: DecisionRecord, *, reason: str, load_kg: float | None, band_level: int | None
 ) -> dict[str, Any]:
     exercise = item.exercise
-    why = reason.strip() if isinstance(reason, str) else ""
+    why = _typed(reason, "override_reason")
     if not why:
         raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
     previous_kg, previous_level = (

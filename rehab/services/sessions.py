@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.safety import ReadinessAnswers, ScreenResult, screen_readiness
+from rehab.domain.text import free_text
 from rehab.services import audit
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
@@ -223,6 +224,8 @@ def start_session(
     checked = readiness_answers(answers)
     today = now_utc().date()
     day = session_date or today
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise ValidationErrors([ValidationError("session_date", "Enter the session date as a date.")])
 
     def work(conn: Connection) -> ScreenOutcome:
         patient, ctx = _active_context(conn, actor, patient_id)
@@ -560,7 +563,10 @@ def save_log(
 
 def mark_not_performed(db: Database, actor: Actor, session_id: int, *, expected_version: int, reason: str) -> None:
     """An open session that did not go ahead after all (e.g. symptoms during warm-up): loads are held."""
-    why = reason.strip() if isinstance(reason, str) else ""
+    try:
+        why = free_text(reason, "not_performed_reason")
+    except ValidationError as exc:
+        raise ValidationErrors([exc]) from None
     if not why:
         raise ValidationErrors([ValidationError("not_performed_reason", "Say why the session did not go ahead.")])
 
