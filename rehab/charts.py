@@ -201,6 +201,9 @@ OTHER_DASHES = ([1, 0], [6, 3], [2, 2], [8, 2])
 OTHER_SHAPES = ("triangle-up", "diamond", "cross", "circle")
 CUTOFF_COLOUR = OKABE_ITO["vermillion"]
 MDC_COLOUR = OKABE_ITO["grey"]
+# one tick a month, so a month's label never repeats along the axis
+MONTH_AXIS: dict[str, Any] = {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}, "labelOverlap": True}
+TARGET_COLOUR = "#777777"  # 100 % symmetry, 50 % weight bearing: a reference line, not data
 NEURAL_COLOUR = OKABE_ITO["reddish_purple"]
 CATEGORY_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 NEURAL_NOTE = "Shaded: the plan's early weeks, when strength gains are mostly neural, so early rises are expected."
@@ -371,7 +374,8 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
             {
                 "name": f"{_safe(panel.key)}_target",
                 "data": spec.data("target", pd.DataFrame([panel.target])),
-                "mark": {"type": "rule", "color": OKABE_ITO["green"], "strokeWidth": 2},
+                # neutral, so it is never read as one of the series (grip is drawn in green)
+                "mark": {"type": "rule", "color": TARGET_COLOUR, "strokeWidth": 2},
                 "encoding": {
                     "y": {"field": "value", **y_ref},
                     "tooltip": [_tip("label", "Reference"), _tip("source", "Source")],
@@ -383,7 +387,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
     legend = {"title": None, "orient": "bottom"}
     results = spec.data("results", data)
     encoding = {
-        "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %y", "labelOverlap": True}},
+        "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},
         "y": {"field": "value", "title": panel.unit, **y_ref},
         "color": {"field": "series", "type": "nominal", "scale": colour, "legend": legend},
         "tooltip": [
@@ -460,7 +464,7 @@ def _load_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]
                 }
             )  # fmt: skip
     encoding = {
-        "x": {"field": "date", "type": "temporal", "title": None, "axis": {"format": "%b %y", "labelOverlap": True}},
+        "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},
         "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)"},
         "color": {
             "field": "series",
