@@ -60,7 +60,9 @@ Overrides = Mapping[str, float]
 
 
 def _frozen(overrides: Overrides | None) -> tuple[tuple[str, float], ...]:
-    return tuple(sorted((overrides or {}).items()))
+    if not overrides:  # the usual case, and the caseload asks once per judged measure per patient
+        return ()
+    return tuple(sorted(overrides.items()))
 
 
 @dataclass(frozen=True)

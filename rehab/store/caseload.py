@@ -89,9 +89,10 @@ def _sessions_between(after: date, until: date) -> Any:
     )
 
 
-def _last_session(column: Any) -> Any:
+def _last_session_id() -> Any:
+    """The patient's newest session that was logged or stopped (its row is then joined by primary key)."""
     return (
-        select(column)
+        select(treatment_sessions.c.id)
         .where(and_(treatment_sessions.c.patient_id == patients.c.id, treatment_sessions.c.status != "in_progress"))
         .order_by(treatment_sessions.c.session_date.desc(), treatment_sessions.c.id.desc())
         .limit(1)
@@ -99,9 +100,9 @@ def _last_session(column: Any) -> Any:
     )
 
 
-def _active_plan(column: Any) -> Any:
+def _active_plan_id() -> Any:
     return (
-        select(column)
+        select(plans.c.id)
         .where(and_(plans.c.patient_id == patients.c.id, plans.c.status == "active"))
         .order_by(plans.c.id.desc())
         .limit(1)
@@ -109,14 +110,14 @@ def _active_plan(column: Any) -> Any:
     )
 
 
-def _template_number(dialect: str, key: str, index: int | None = None) -> Any:
-    """A whole number from the active plan's stored template (JSON text), read in the database."""
+def _template_number(dialect: str, plan: Any, key: str, index: int | None = None) -> Any:
+    """A whole number from a plan's stored template (JSON text), read in the database."""
     if dialect == "postgresql":
-        doc = cast(plans.c.template, JSONB)[key]
+        doc = cast(plan.c.template, JSONB)[key]
         value = doc[index].astext if index is not None else doc.astext
         return cast(value, Integer)
     path = f"$.{key}" + (f"[{index}]" if index is not None else "")
-    return func.json_extract(plans.c.template, path)
+    return func.json_extract(plan.c.template, path)
 
 
 def caseload(
@@ -136,9 +137,11 @@ def caseload(
     ``compared_measures`` also get their newest value at or before ``compare_before`` and the newest after it.
     """
     dialect = conn.dialect.name
-    latest_cols = [_value_at(k).label(f"latest__{k}") for k in latest_measures]
-    earlier_cols = [_value_at(k, until=compare_before).label(f"earlier__{k}") for k in compared_measures]
-    recent_cols = [_value_at(k, after=compare_before).label(f"recent__{k}") for k in compared_measures]
+    compared = list(dict.fromkeys([*compared_measures, *latest_measures]))
+    # The newest result overall is the newest after the comparison date if there is one, else the newest
+    # at or before it: two seeks per measure serve both the plateau pair and the latest value.
+    earlier_cols = [_value_at(k, until=compare_before).label(f"earlier__{k}") for k in compared]
+    recent_cols = [_value_at(k, after=compare_before).label(f"recent__{k}") for k in compared]
     last_test = (
         select(func.max(assessments.c.taken_at))
         .where(
@@ -150,34 +153,52 @@ def caseload(
         )
         .scalar_subquery()
     )
-    query = select(
-        patients.c.id,
-        patients.c.mrn,
-        patients.c.given_name,
-        patients.c.family_name,
-        patients.c.birth_date,
-        patients.c.sex,
-        patients.c.condition,
-        patients.c.event_date,
-        patients.c.created_at,
-        _active_plan(plans.c.start_date).label("plan_start"),
-        _active_plan(_template_number(dialect, "reassessment_every_weeks")).label("retest_every_weeks"),
-        _active_plan(_template_number(dialect, "sessions_per_week", 0)).label("minimum_per_week"),
-        _last_session(treatment_sessions.c.session_date).label("last_session_date"),
-        _last_session(treatment_sessions.c.status).label("last_session_status"),
-        _last_session(treatment_sessions.c.screen_outcome).label("last_screen_outcome"),
-        _sessions_between(recent_from, today).label("sessions_recent"),
-        _sessions_between(previous_from, recent_from).label("sessions_previous"),
-        last_test.label("last_test_at"),
-        *latest_cols,
-        *earlier_cols,
-        *recent_cols,
-    ).where(patients.c.status == "active")
+    # One seek each for the newest session and the active plan, then their rows by primary key.
+    last = treatment_sessions.alias("last_session")
+    plan = plans.alias("active_plan")
+    base = (
+        select(
+            patients.c.id,
+            patients.c.mrn,
+            patients.c.given_name,
+            patients.c.family_name,
+            patients.c.birth_date,
+            patients.c.sex,
+            patients.c.condition,
+            patients.c.event_date,
+            patients.c.created_at,
+            _active_plan_id().label("plan_id"),
+            _last_session_id().label("last_session_id"),
+            _sessions_between(recent_from, today).label("sessions_recent"),
+            _sessions_between(previous_from, recent_from).label("sessions_previous"),
+            last_test.label("last_test_at"),
+            *earlier_cols,
+            *recent_cols,
+        )
+        .where(patients.c.status == "active")
+    )
     if visible_to is not None:
-        query = query.where(
+        base = base.where(
             exists().where(and_(care_team.c.patient_id == patients.c.id, care_team.c.user_id == visible_to))
         )
-    query = query.order_by(patients.c.family_name, patients.c.given_name, patients.c.id)
+    figures = base.subquery("figures")
+    query = (
+        select(
+            figures,
+            plan.c.start_date.label("plan_start"),
+            _template_number(dialect, plan, "reassessment_every_weeks").label("retest_every_weeks"),
+            _template_number(dialect, plan, "sessions_per_week", 0).label("minimum_per_week"),
+            last.c.session_date.label("last_session_date"),
+            last.c.status.label("last_session_status"),
+            last.c.screen_outcome.label("last_screen_outcome"),
+        )
+        .select_from(
+            figures.outerjoin(plan, plan.c.id == figures.c.plan_id).outerjoin(
+                last, last.c.id == figures.c.last_session_id
+            )
+        )
+        .order_by(figures.c.family_name, figures.c.given_name, figures.c.id)
+    )
     rows = []
     for r in conn.execute(query):
         m = r._mapping
@@ -201,12 +222,16 @@ def caseload(
                 sessions_recent=int(m["sessions_recent"] or 0),
                 sessions_previous=int(m["sessions_previous"] or 0),
                 last_test_at=m["last_test_at"],
-                latest={k: m[f"latest__{k}"] for k in latest_measures},
+                latest={k: _newest(m[f"recent__{k}"], m[f"earlier__{k}"]) for k in latest_measures},
                 earlier={k: m[f"earlier__{k}"] for k in compared_measures},
                 recent={k: m[f"recent__{k}"] for k in compared_measures},
             )
         )
     return rows
+
+
+def _newest(recent: Any, earlier: Any) -> Any:
+    return recent if recent is not None else earlier
 
 
 def _whole(value: Any) -> int | None:
