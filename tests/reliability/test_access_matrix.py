@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from rehab.services import assessments, patients, plan_overview, plans, sessions
+from rehab.services import assessments, dashboard, exports, patients, plan_overview, plans, sessions
 from rehab.services.context import AccessDenied, Actor, ConflictError
 from rehab.store import Database
 from rehab.store.schema import metadata
@@ -24,7 +24,7 @@ from tests.plan_helpers import go_answers, leg_press_plan, measured_1rm, prefill
 
 TAKEN_AT = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 ID_PARAMETERS = {"patient_id", "assessment_id", "plan_id", "session_id", "item_id", "decision_id"}
-MODULES: tuple[ModuleType, ...] = (patients, assessments, plans, sessions)
+MODULES: tuple[ModuleType, ...] = (patients, assessments, plans, plan_overview, sessions, dashboard, exports)
 
 
 @dataclass
@@ -125,7 +125,20 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
         lambda c, a: plans.confirm_increase(c.db, a, c.plan_id, c.decision_id(), expected_version=c.plan_version()),
         ConflictError,
     ),
-    (plans, "overview"): (lambda c, a: plan_overview.overview(c.db, a, c.patient_id), None),
+    (plan_overview, "overview"): (lambda c, a: plan_overview.overview(c.db, a, c.patient_id), None),
+    (dashboard, "dashboard"): (lambda c, a: dashboard.dashboard(c.db, a, c.patient_id), None),
+    (exports, "export_options"): (lambda c, a: exports.export_options(c.db, a, c.patient_id), None),
+    (exports, "export"): (lambda c, a: exports.export(c.db, a, c.patient_id, "csv"), None),
+    (exports, "progress_report"): (
+        lambda c, a: exports.progress_report(c.db, a, c.patient_id, date.today() - timedelta(days=30), date.today()),
+        None,
+    ),
+    (exports, "session_summary"): (lambda c, a: exports.session_summary(c.db, a, c.patient_id, _session_id(c)), None),
+    (exports, "session_note"): (lambda c, a: exports.session_note(c.db, a, _session_id(c)), None),
+    (exports, "save_session_note"): (
+        lambda c, a: exports.save_session_note(c.db, a, _session_id(c), "Tolerated well."),
+        None,
+    ),
     (sessions, "start_session"): (
         lambda c, a: sessions.start_session(c.db, a, c.patient_id, answers=go_answers(), session_date=date.today()),
         None,
@@ -146,6 +159,10 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
 }
 
 
+# Calls about one session: the session is opened before the row counts are taken.
+NEEDS_A_SESSION = {"save_log", "mark_not_performed", "session_summary", "session_note", "save_session_note"}
+
+
 def _rows(db: Database) -> dict[str, int]:
     return db.run(
         lambda conn: {
@@ -163,7 +180,7 @@ def test_outsider_is_refused_everywhere_and_nothing_changes(db: Database) -> Non
     admin = make_admin(db)
     for n, (key, (call, _)) in enumerate(CALLS.items()):
         clinic = _clinic(db, admin, n)
-        if key[0] is sessions and key[1] in ("save_log", "mark_not_performed"):
+        if key[1] in NEEDS_A_SESSION:
             clinic.open_session()
         before = _rows(db)
         with pytest.raises(AccessDenied) as info:

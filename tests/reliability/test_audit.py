@@ -19,7 +19,7 @@ from rehab.store import Database
 from rehab.store import audit as audit_store
 from rehab.store.tables import audit_log
 from tests.helpers import make_admin, make_clinician, patient_data
-from tests.plan_helpers import go_answers, measured_1rm, prefilled, run_session
+from tests.plan_helpers import go_answers, leg_press_plan, measured_1rm, prefilled, run_session
 
 TAKEN_AT = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 TODAY = date.today()
@@ -212,3 +212,19 @@ def test_audit_rows_cannot_be_rewritten_by_raw_sql(db: Database, sql: str) -> No
         _raw(db, sql)
     after = db.run(lambda c: c.execute(select(audit_log).order_by(audit_log.c.id)).all(), write=False)
     assert after == before and len(after) >= 3
+
+
+def test_dashboard_views_and_exports_are_audited_once_each(clinic: tuple[Database, Actor, int]) -> None:
+    """Reading the dashboard and every export format writes exactly one entry, by the right user and patient."""
+    from rehab.services import dashboard, exports
+
+    db, cara, pid = clinic
+    assessments.record(db, cara, pid, taken_at=TAKEN_AT, entries={"tug": {"value": 14.0}})
+    leg_press_plan(db, cara, pid, start=TODAY - timedelta(days=7))
+    run_session(db, cara, pid, TODAY)
+    _one_entry(db, cara, pid, lambda: dashboard.dashboard(db, cara, pid), "view", "dashboard")
+    # a session summary is about that session; the files of the whole record are about the patient
+    for kind, entity in (("pdf", "session"), ("pdf-patient", "session"), ("csv", "patient"),
+                         ("csv-sessions", "patient"), ("fhir", "patient")):  # fmt: skip
+        done = _one_entry(db, cara, pid, lambda kind=kind: exports.export(db, cara, pid, kind), "export", entity)
+        assert done.sha256 in _entries_since(db, _last_id(db) - 1)[0].detail, kind  # the file's hash is kept
