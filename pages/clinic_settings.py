@@ -37,11 +37,7 @@ def _measure_thresholds(db: Any, actor: Any) -> None:
         "Figures from a primary source are fixed and not listed. These come from a secondary source or were "
         "not verified against a source: an unverified figure is not applied until you give it a value here "
         "(entering the catalogue value signs it off). Clear a value to return to the catalogue's default. "
-        + (
-            "No clinic values yet."
-            if current.version == 0
-            else md_escape(origin)
-        )
+        + ("No clinic values yet." if current.version == 0 else md_escape(origin))
     )
     frame = pd.DataFrame(
         {

@@ -316,7 +316,5 @@ def interpret(
     before = (
         None if previous is None else measures.change(key, previous, value, population=population, overrides=overrides)
     )
-    baseline = (
-        None if first is None else measures.change(key, first, value, population=population, overrides=overrides)
-    )
+    baseline = None if first is None else measures.change(key, first, value, population=population, overrides=overrides)
     return Interpretation(cat.label if cat else None, raised, before, baseline)

@@ -161,9 +161,7 @@ def _fall_risk_cutoffs(stroke: bool, frozen: tuple[tuple[str, float], ...] = ())
     return tuple(chosen)
 
 
-def fall_risk(
-    condition: str, latest: Mapping[str, float | None], overrides: Overrides | None = None
-) -> Judgement:
+def fall_risk(condition: str, latest: Mapping[str, float | None], overrides: Overrides | None = None) -> Judgement:
     """Fall-risk flag from the newest Berg and TUG against the catalogue's cut-offs (with their sources)."""
     hits = []
     for key, cut in fall_risk_cutoffs(condition, overrides).items():

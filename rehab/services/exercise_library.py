@@ -127,5 +127,3 @@ def add_custom_exercise(db: Database, actor: Actor, data: Mapping[str, Any]) -> 
         return exercise.key
 
     return db.run(work)
-
-

@@ -988,5 +988,3 @@ def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int,
         return expected_version + 1
 
     return db.run(work)
-
-

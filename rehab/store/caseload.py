@@ -156,27 +156,24 @@ def caseload(
     # One seek each for the newest session and the active plan, then their rows by primary key.
     last = treatment_sessions.alias("last_session")
     plan = plans.alias("active_plan")
-    base = (
-        select(
-            patients.c.id,
-            patients.c.mrn,
-            patients.c.given_name,
-            patients.c.family_name,
-            patients.c.birth_date,
-            patients.c.sex,
-            patients.c.condition,
-            patients.c.event_date,
-            patients.c.created_at,
-            _active_plan_id().label("plan_id"),
-            _last_session_id().label("last_session_id"),
-            _sessions_between(recent_from, today).label("sessions_recent"),
-            _sessions_between(previous_from, recent_from).label("sessions_previous"),
-            last_test.label("last_test_at"),
-            *earlier_cols,
-            *recent_cols,
-        )
-        .where(patients.c.status == "active")
-    )
+    base = select(
+        patients.c.id,
+        patients.c.mrn,
+        patients.c.given_name,
+        patients.c.family_name,
+        patients.c.birth_date,
+        patients.c.sex,
+        patients.c.condition,
+        patients.c.event_date,
+        patients.c.created_at,
+        _active_plan_id().label("plan_id"),
+        _last_session_id().label("last_session_id"),
+        _sessions_between(recent_from, today).label("sessions_recent"),
+        _sessions_between(previous_from, recent_from).label("sessions_previous"),
+        last_test.label("last_test_at"),
+        *earlier_cols,
+        *recent_cols,
+    ).where(patients.c.status == "active")
     if visible_to is not None:
         base = base.where(
             exists().where(and_(care_team.c.patient_id == patients.c.id, care_team.c.user_id == visible_to))

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from rehab.exports import summary as m
 
-HOSTILE_NOTE = "**bold?** <b>html?</b> [link](http://x) =HYPERLINK(\"http://evil\")"
+HOSTILE_NOTE = '**bold?** <b>html?</b> [link](http://x) =HYPERLINK("http://evil")'
 
 
 def patient(name: str = "Zoë", family: str = "Łukasiewicz-Øberg") -> m.PatientLine:

@@ -50,8 +50,7 @@ def _schema_errors(node: dict[str, Any], where: str) -> list[str]:
     if kind not in _schema()["definitions"]:
         return [f"{where}: unknown resourceType {kind!r}"]
     return [
-        f"{where}/{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}"
-        for e in _validator(kind).iter_errors(node)
+        f"{where}/{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}" for e in _validator(kind).iter_errors(node)
     ]
 
 

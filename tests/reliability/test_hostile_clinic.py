@@ -232,7 +232,7 @@ IMPORT_ROW = st.lists(
     content=st.one_of(
         st.lists(IMPORT_ROW, max_size=4).map(_csv),
         st.binary(max_size=300),
-        st.sampled_from([b"", b"\xef\xbb\xbf", b"mrn\n", b"=HYPERLINK(\"x\")\n", b"\x00\x00"]),
+        st.sampled_from([b"", b"\xef\xbb\xbf", b"mrn\n", b'=HYPERLINK("x")\n', b"\x00\x00"]),
     ),
     filename=_either(st.just("assessments.csv"), TEXT),
 )
@@ -253,4 +253,3 @@ def test_imports_write_every_row_or_nothing(db: Database, content: bytes, filena
     grew = _grew(before, _counts(db))
     assert grew.pop("assessments", 0) == done.values_written
     assert grew.pop("audit_log", 0) == done.patients and grew == {}
-

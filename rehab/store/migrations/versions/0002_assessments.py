@@ -43,9 +43,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_assessments"),
         sa.ForeignKeyConstraint(["patient_id"], ["patients.id"], name="fk_assessments_patient_id_patients"),
-        sa.ForeignKeyConstraint(
-            ["supersedes_id"], ["assessments.id"], name="fk_assessments_supersedes_id_assessments"
-        ),
+        sa.ForeignKeyConstraint(["supersedes_id"], ["assessments.id"], name="fk_assessments_supersedes_id_assessments"),
         sa.ForeignKeyConstraint(["assessor_id"], ["users.id"], name="fk_assessments_assessor_id_users"),
     )
     op.create_index(
