@@ -94,6 +94,12 @@ def mdc_rule(key: str, baseline: float, overrides: Overrides | None = None) -> _
     return None
 
 
+def judgeable(keys: tuple[str, ...], overrides: Overrides | None = None) -> tuple[str, ...]:
+    """The measures among ``keys`` that have an MDC to judge change by (6MWT only once a clinic signs one off)."""
+    frozen = _frozen(overrides)
+    return tuple(k for k in keys if _mdc_rules(k, frozen))
+
+
 def real_change(key: str, before: float, after: float, overrides: Overrides | None = None) -> bool | None:
     """Whether a change reaches the measure's MDC (either direction); None when no MDC applies."""
     rule = mdc_rule(key, before, overrides)

@@ -156,6 +156,7 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
 
     def work(conn: Connection) -> tuple[list[CaseloadRow], dict[str, float]]:
+        overrides = clinic_settings.measure_settings_in(conn).overrides
         rows = store.caseload(
             conn,
             visible_to=None if actor.is_admin else actor.user_id,
@@ -164,14 +165,15 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
             previous_from=day - timedelta(weeks=2 * weeks),
             compare_before=compare_before,
             latest_measures=LATEST,
-            compared_measures=trends.PLATEAU_MEASURES,
+            # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
+            compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
         )
         if audit_view:
             scope = "all patients" if actor.is_admin else "care team"
             audit.record(
                 conn, actor, "view", "caseload", None, detail=json.dumps({"scope": scope, "patients": len(rows)})
             )
-        return rows, clinic_settings.measure_settings_in(conn).overrides
+        return rows, overrides
 
     rows, overrides = db.run(work, write=audit_view)
     scope = "active patients in the clinic" if actor.is_admin else "active patients on your care team"

@@ -3,7 +3,9 @@
 Read in one transaction (and audited on the first opening per browser session): the patient's final
 assessments and their active plan's sessions and sets. Everything a chart shows is prepared here as
 small DataFrames (``charts.Panel``), already limited to what the chosen date range needs; the charts
-module thins them to its point budget.
+module thins them to its point budget. A prepared view is reused while the patient's data stamp
+(``rehab.store.stamps``) is unchanged, so reruns of the page (a widget, a theme switch) do not read and
+prepare the whole history again; access and the audit entry are still checked on every call.
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import age_on
 from rehab.domain.planning import neural_period, phase_bands
 from rehab.domain.units import fmt
-from rehab.services import audit
+from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, side_label
 from rehab.services.context import Actor, now_utc
 from rehab.services.patients import check_access
 from rehab.services.plan_overview import chart_points
 from rehab.services.plans import load_plan, week_of
-from rehab.store import Database
+from rehab.store import Database, stamps
 from rehab.store import assessments as assessment_store
 from rehab.store import plans as plan_store
 from rehab.store.assessments import AssessmentRecord
@@ -414,6 +416,52 @@ def _plan_parts(conn: Connection, patient: PatientRecord, today: date, start: da
     return plan_line, load_panels, one_rm, neural, plan.start_date, ctx.template
 
 
+def _prepare(conn: Connection, patient: PatientRecord, day: date, start: date | None, end: date | None) -> Dashboard:
+    """Read the patient's final assessments and active plan and prepare every figure and chart panel."""
+    patient_id = patient.id
+    records = assessment_store.for_patient(conn, patient_id, statuses=VISIBLE)
+    overrides = clinic_settings.measure_settings_in(conn).overrides
+    series: dict[tuple[str, str | None, str], list[AssessmentRecord]] = {}
+    for r in records:
+        series.setdefault(_series_key(r), []).append(r)
+    plan_line, load_panels, one_rm, neural, plan_start, template = _plan_parts(conn, patient, day, start, end)
+    main = [r.taken_at.date() for r in records if r.measure_key in trends.PLATEAU_MEASURES]
+    every = template.reassessment_every_weeks if template is not None else 4
+    due = trends.retest_due(
+        last_test=max(main) if main else None,
+        plan_start=plan_start,
+        registered=patient.created_at.date(),
+        every_weeks=every,
+    )
+    facts = [f"{age_on(patient.birth_date, day)} years"]
+    if patient.event_date:
+        facts.append(f"{(day - patient.event_date).days} days since the event ({patient.event_date.isoformat()})")
+    sections = [
+        Section("strength", "Strength", SECTION_TEXT["strength"],
+                _strength_panels(patient, series, one_rm, neural, start, end)),
+        Section("balance", "Balance", SECTION_TEXT["balance"],
+                _measure_panels(patient, BALANCE_CHARTED, series, start, end, overrides)),
+        Section("posture", "Posture and trunk", SECTION_TEXT["posture"],
+                _measure_panels(patient, POSTURE_CHARTED, series, start, end, overrides)),
+        Section("gait", "Walking", SECTION_TEXT["gait"],
+                _measure_panels(patient, GAIT_CHARTED, series, start, end, overrides)),
+        Section("load", "Load plan", SECTION_TEXT["load"], load_panels),
+    ]  # fmt: skip
+    days = [r.taken_at.date() for r in records]
+    if plan_start is not None:
+        days.append(plan_start)
+    return Dashboard(
+        patient=patient,
+        facts=facts,
+        plan_line=plan_line,
+        next_retest=due,
+        figures=_figures(patient, series, overrides),
+        sections=sections,
+        first_day=min(days) if days else None,
+        last_day=max([*days, day]) if days else None,
+    )
+
+
 def dashboard(
     db: Database,
     actor: Actor,
@@ -431,46 +479,14 @@ def dashboard(
         patient = check_access(conn, actor, patient_id)
         if audit_view:
             audit.record(conn, actor, "view", "dashboard", patient_id, patient_id=patient_id)
-        records = assessment_store.for_patient(conn, patient_id, statuses=VISIBLE)
-        overrides = clinic_settings.measure_settings_in(conn).overrides
-        series: dict[tuple[str, str | None, str], list[AssessmentRecord]] = {}
-        for r in records:
-            series.setdefault(_series_key(r), []).append(r)
-        plan_line, load_panels, one_rm, neural, plan_start, template = _plan_parts(conn, patient, day, start, end)
-        main = [r.taken_at.date() for r in records if r.measure_key in trends.PLATEAU_MEASURES]
-        every = template.reassessment_every_weeks if template is not None else 4
-        due = trends.retest_due(
-            last_test=max(main) if main else None,
-            plan_start=plan_start,
-            registered=patient.created_at.date(),
-            every_weeks=every,
-        )
-        facts = [f"{age_on(patient.birth_date, day)} years"]
-        if patient.event_date:
-            facts.append(f"{(day - patient.event_date).days} days since the event ({patient.event_date.isoformat()})")
-        sections = [
-            Section("strength", "Strength", SECTION_TEXT["strength"],
-                    _strength_panels(patient, series, one_rm, neural, start, end)),
-            Section("balance", "Balance", SECTION_TEXT["balance"],
-                    _measure_panels(patient, BALANCE_CHARTED, series, start, end, overrides)),
-            Section("posture", "Posture and trunk", SECTION_TEXT["posture"],
-                    _measure_panels(patient, POSTURE_CHARTED, series, start, end, overrides)),
-            Section("gait", "Walking", SECTION_TEXT["gait"],
-                    _measure_panels(patient, GAIT_CHARTED, series, start, end, overrides)),
-            Section("load", "Load plan", SECTION_TEXT["load"], load_panels),
-        ]  # fmt: skip
-        days = [r.taken_at.date() for r in records]
-        if plan_start is not None:
-            days.append(plan_start)
-        return Dashboard(
-            patient=patient,
-            facts=facts,
-            plan_line=plan_line,
-            next_retest=due,
-            figures=_figures(patient, series, overrides),
-            sections=sections,
-            first_day=min(days) if days else None,
-            last_day=max([*days, day]) if days else None,
-        )
+        # Reuse the view prepared for the same data, day and range (access and audit are checked above
+        # every time); any write since gives a new stamp and the view is prepared again.
+        key, stamp = (patient_id, day, start, end), stamps.patient_stamp(conn, patient_id)
+        view = prepared.get(key, stamp)
+        if view is None:
+            view = _prepare(conn, patient, day, start, end)
+            prepared.put(key, stamp, view)
+        return view
 
+    prepared = recent.store_for(db, "dashboard")
     return db.run(work, write=audit_view)

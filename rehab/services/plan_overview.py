@@ -177,32 +177,37 @@ def chart_points(
     for s in sets:
         by_key.setdefault((s.session_id, s.plan_item_id), []).append(s)
     out: dict[int, list[dict[str, Any]]] = {item.id: [] for item in ctx.items}
+    # per item, how a set's load reads in kg: a band's nominal resistance, else the load itself
+    nominal = {
+        item.id: [b.nominal_kg for b in item.exercise.band_levels] if item.exercise.uses_bands else None
+        for item in ctx.items
+    }
+    lighter_weeks: dict[int, bool] = {}
     for session in sessions:
         if session.status != "completed":
             continue
+        week = week_of(ctx.plan.start_date, session.session_date)
+        if week not in lighter_weeks:
+            lighter_weeks[week] = deload_week(ctx.template, week).is_deload
         for item in ctx.items:
-            logged = by_key.get((session.id, item.id), [])
+            logged = by_key.get((session.id, item.id))
             if not logged:
                 continue
-            ex = item.exercise
-
-            def kg(load: float | None, level: int | None, ex: Exercise = ex) -> float | None:
-                if ex.uses_bands:
-                    return ex.band_levels[level].nominal_kg if level is not None else None
-                return load
-
-            prescribed = [kg(s.prescribed_load_kg, s.prescribed_band_level) for s in logged]
-            done = [kg(s.load_kg, s.band_level) for s in logged if s.reps is not None]
+            bands = nominal[item.id]
+            if bands is None:
+                prescribed = [s.prescribed_load_kg for s in logged if s.prescribed_load_kg is not None]
+                done = [s.load_kg for s in logged if s.reps is not None and s.load_kg is not None]
+            else:
+                levels = [s.prescribed_band_level for s in logged if s.prescribed_band_level is not None]
+                prescribed = [bands[level] for level in levels]
+                done = [bands[s.band_level] for s in logged if s.reps is not None and s.band_level is not None]
             rows = out[item.id]
-            values = [v for v in prescribed if v is not None]
-            if values:
-                rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(values)})
-            values = [v for v in done if v is not None]
-            if values:
-                rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(values)})
+            if prescribed:
+                rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(prescribed)})
+            if done:
+                rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(done)})
             # A lighter week's sets stop well short of failure, so their estimate would dip for no reason.
-            lighter = deload_week(ctx.template, week_of(ctx.plan.start_date, session.session_date)).is_deload
-            best = None if lighter else _best_estimate(ex, logged)
+            best = None if lighter_weeks[week] else _best_estimate(item.exercise, logged)
             if best is not None:
                 rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1)})
     return {k: pd.DataFrame(v, columns=["date", "series", "value_kg"]) for k, v in out.items()}

@@ -118,5 +118,8 @@ def test_the_clinics_threshold_values_change_the_caseload_judgements() -> None:
     assert not trends.plateau({"six_mwt": (300.0, 320.0)}).flagged  # nothing judgeable
     assert trends.plateau({"six_mwt": (300.0, 320.0)}, signed_off).flagged
     assert not trends.plateau({"six_mwt": (300.0, 360.0)}, signed_off).flagged
+    # so the caseload reads 6MWT values for the plateau only once the clinic has signed its MDC off
+    assert trends.judgeable(trends.PLATEAU_MEASURES) == ("bbs", "tug", "ten_mwt", "fga")
+    assert trends.judgeable(trends.PLATEAU_MEASURES, signed_off) == ("bbs", "tug", "ten_mwt", "fga", "six_mwt")
     assert not trends.fall_risk("tbi", {"bbs": 46, "tug": 10}).flagged
     assert trends.fall_risk("tbi", {"bbs": 46, "tug": 10}, {"bbs.cutoff.older_adults": 48}).flagged
