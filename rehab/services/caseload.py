@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from rehab.domain import trends
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
-from rehab.services import audit
+from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, now_utc
 from rehab.services.plans import week_of
@@ -123,61 +123,79 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
     }
 
 
-def _table(rows: list[CaseloadRow], today: date, overrides: trends.Overrides) -> pd.DataFrame:
-    records = []
+def _record(r: CaseloadRow, today: date, overrides: trends.Overrides) -> list[object]:
+    """One patient's table row (``COLUMNS``): their figures and every flag, judged."""
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
-    for r in rows:
-        flags = judge(r, today, overrides)
-        raised = [f for f in FLAGS if flags[f].flagged]
-        records.append(
-            [
-                r.patient_id,
-                f"{r.family_name.upper()}, {r.given_name}",
-                r.mrn,
-                age_on(r.birth_date, today),
-                (today - r.event_date).days if r.event_date else None,
-                week_of(r.plan_start, max(today, r.plan_start)) if r.plan_start else None,
-                r.last_session_date,
-                round(r.sessions_recent / weeks, 1) if r.plan_start else None,
-                r.latest.get("bbs"),
-                r.latest.get("tug"),
-                *[flags[f].flagged for f in FLAGS],
-                len(raised),
-                " ".join(f"{FLAG_LABELS[f]}: {flags[f].reason}" for f in raised),
-            ]
-        )
-    return pd.DataFrame(records, columns=COLUMNS)
+    flags = judge(r, today, overrides)
+    raised = [f for f in FLAGS if flags[f].flagged]
+    return [
+        r.patient_id,
+        f"{r.family_name.upper()}, {r.given_name}",
+        r.mrn,
+        age_on(r.birth_date, today),
+        (today - r.event_date).days if r.event_date else None,
+        week_of(r.plan_start, max(today, r.plan_start)) if r.plan_start else None,
+        r.last_session_date,
+        round(r.sessions_recent / weeks, 1) if r.plan_start else None,
+        r.latest.get("bbs"),
+        r.latest.get("tug"),
+        *[flags[f].flagged for f in FLAGS],
+        len(raised),
+        " ".join(f"{FLAG_LABELS[f]}: {flags[f].reason}" for f in raised),
+    ]
+
+
+# Patients whose figures are read again in one statement at most (a bound on the statement's IN list).
+READ_BATCH = 500
 
 
 def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_view: bool = True) -> Caseload:
-    """The actor's caseload: their care team's active patients (all active patients for administrators)."""
+    """The actor's caseload: their care team's active patients (all active patients for administrators).
+
+    Each patient's judged row is kept for the day (and the clinic's thresholds) with the generation of
+    their data it was read under (``patient_changes``, counted by database triggers on every write); a
+    view re-reads only the patients whose generation moved, so after the first view of the day the cost is
+    the listing and whatever changed, not the whole caseload's history seeks.
+    """
     day = today or now_utc().date()
     compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
+    known = recent.store_for(db, "caseload", max_entries=2)  # today's (and yesterday's until it ages out)
 
-    def work(conn: Connection) -> tuple[list[CaseloadRow], dict[str, float]]:
+    def work(conn: Connection) -> list[list[object]]:
         overrides = clinic_settings.measure_settings_in(conn).overrides
-        rows = store.caseload(
-            conn,
-            visible_to=None if actor.is_admin else actor.user_id,
-            today=day,
-            recent_from=day - timedelta(weeks=weeks),
-            previous_from=day - timedelta(weeks=2 * weeks),
-            compare_before=compare_before,
-            latest_measures=LATEST,
-            # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
-            compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
-        )
+        # generations first: a write committed after this read shows up as a newer generation next time
+        listed = store.listed(conn, visible_to=None if actor.is_admin else actor.user_id)
+        key = (day, tuple(sorted(overrides.items())))
+        kept: dict[int, tuple[int, list[object]]] = known.get(key, "") or {}
+        generation = dict(listed)
+        stale = [pid for pid, gen in listed if pid not in kept or kept[pid][0] != gen]
+        for first in range(0, len(stale), READ_BATCH):
+            for row in store.caseload(
+                conn,
+                visible_to=None,  # the listing above already applied the care team
+                today=day,
+                recent_from=day - timedelta(weeks=weeks),
+                previous_from=day - timedelta(weeks=2 * weeks),
+                compare_before=compare_before,
+                latest_measures=LATEST,
+                # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
+                compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
+                only=stale[first : first + READ_BATCH],
+            ):
+                kept[row.patient_id] = (generation[row.patient_id], _record(row, day, overrides))
+        known.put(key, "", kept)
+        records = [kept[pid][1] for pid, gen in listed if pid in kept and kept[pid][0] == gen]
         if audit_view:
             scope = "all patients" if actor.is_admin else "care team"
             audit.record(
-                conn, actor, "view", "caseload", None, detail=json.dumps({"scope": scope, "patients": len(rows)})
+                conn, actor, "view", "caseload", None, detail=json.dumps({"scope": scope, "patients": len(records)})
             )
-        return rows, overrides
+        return records
 
-    rows, overrides = db.run(work, write=audit_view)
+    records = db.run(work, write=audit_view)
     scope = "active patients in the clinic" if actor.is_admin else "active patients on your care team"
-    return Caseload(table=_table(rows, day, overrides), scope=scope, today=day)
+    return Caseload(table=pd.DataFrame(records, columns=COLUMNS), scope=scope, today=day)
 
 
 def filtered(

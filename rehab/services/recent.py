@@ -51,11 +51,11 @@ _stores: weakref.WeakKeyDictionary[Database, dict[str, Recent[Any]]] = weakref.W
 _stores_lock = threading.Lock()
 
 
-def store_for(db: Database, kind: str) -> Recent[Any]:
+def store_for(db: Database, kind: str, *, max_entries: int = MAX_ENTRIES) -> Recent[Any]:
     """The store of ``kind`` views for this database (created on first use)."""
     with _stores_lock:
         kinds = _stores.setdefault(db, {})
-        return kinds.setdefault(kind, Recent())
+        return kinds.setdefault(kind, Recent(max_entries))
 
 
 def forget_all() -> None:

@@ -3,8 +3,10 @@
 Everything is aggregated in the database (no patient's history is loaded into Python): each figure is a
 correlated subquery that the indexes answer with a short seek per patient, so the cost grows with the
 number of patients listed, not with how much history each one has.
-Indexes used: assessments (patient_id, measure_key, taken_at), treatment_sessions (patient_id,
-session_date) and plans (patient_id, status).
+Indexes used: assessments (patient_id, measure_key, status, taken_at, side, value), which answers the
+value seeks without reading table rows; treatment_sessions (patient_id, session_date) and plans
+(patient_id, status). The per-patient figures are a materialised CTE so that the ids of the newest
+session and active plan are sought once (a flattened subquery would evaluate them again for the join).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import Connection, Integer, and_, cast, exists, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from rehab.store.plan_tables import plans, treatment_sessions
-from rehab.store.tables import assessments, care_team, patients
+from rehab.store.tables import assessments, care_team, patient_changes, patients
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,24 @@ def _active_plan_id() -> Any:
     )
 
 
+def _on_team(user_id: int) -> Any:
+    return exists().where(and_(care_team.c.patient_id == patients.c.id, care_team.c.user_id == user_id))
+
+
+def listed(conn: Connection, *, visible_to: int | None) -> list[tuple[int, int]]:
+    """The active patients (all, or on ``visible_to``'s care team) in name order, each with the generation of
+    their data (``patient_changes``; 0 when nothing was written since the counter began)."""
+    query = (
+        select(patients.c.id, func.coalesce(patient_changes.c.generation, 0))
+        .select_from(patients.outerjoin(patient_changes, patient_changes.c.patient_id == patients.c.id))
+        .where(patients.c.status == "active")
+        .order_by(patients.c.family_name, patients.c.given_name, patients.c.id)
+    )
+    if visible_to is not None:
+        query = query.where(_on_team(visible_to))
+    return [(int(r[0]), int(r[1])) for r in conn.execute(query)]
+
+
 def _template_number(dialect: str, plan: Any, key: str, index: int | None = None) -> Any:
     """A whole number from a plan's stored template (JSON text), read in the database."""
     if dialect == "postgresql":
@@ -130,11 +150,13 @@ def caseload(
     compare_before: datetime,
     latest_measures: Sequence[str],
     compared_measures: Sequence[str],
+    only: Sequence[int] | None = None,
 ) -> list[CaseloadRow]:
     """Active patients (all, or those on ``visible_to``'s care team) with their caseload figures.
 
     Sessions are counted in ``(recent_from, today]`` and ``(previous_from, recent_from]``;
     ``compared_measures`` also get their newest value at or before ``compare_before`` and the newest after it.
+    ``only`` limits the rows to those patients (the ones whose data changed since they were last read).
     """
     dialect = conn.dialect.name
     compared = list(dict.fromkeys([*compared_measures, *latest_measures]))
@@ -175,10 +197,10 @@ def caseload(
         *recent_cols,
     ).where(patients.c.status == "active")
     if visible_to is not None:
-        base = base.where(
-            exists().where(and_(care_team.c.patient_id == patients.c.id, care_team.c.user_id == visible_to))
-        )
-    figures = base.subquery("figures")
+        base = base.where(_on_team(visible_to))
+    if only is not None:
+        base = base.where(patients.c.id.in_(list(only)))
+    figures = base.cte("figures").prefix_with("MATERIALIZED")
     query = (
         select(
             figures,

@@ -139,6 +139,16 @@ assessments = Table(
     Column("assessor_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
-    Index(None, "patient_id", "measure_key", "taken_at"),
+    # answers the caseload's "newest result before/after a date" seeks from the index alone (migration 0007)
+    Index("ix_assessments_caseload", "patient_id", "measure_key", "status", "taken_at", "side", "value"),
     Index(None, "entry_group"),
+)
+
+# One row per patient whose data have changed: database triggers add one to ``generation`` on every insert
+# or update of the patient, their assessments, plans and sessions (migration 0008). Read-only here.
+patient_changes = Table(
+    "patient_changes",
+    metadata,
+    Column("patient_id", Integer, ForeignKey("patients.id"), primary_key=True),
+    Column("generation", Integer, nullable=False),
 )

@@ -193,6 +193,7 @@ def test_register_saves_a_whole_record_or_refuses(db: Database, data: dict[str, 
         return
     grew = _grew(before, _counts(db))
     assert grew.pop("patients") == 1 and grew.pop("audit_log") == 1 and grew.pop("care_team") >= 1
+    assert grew.pop("patient_changes") == 1  # the new patient's change counter (a database trigger)
     assert grew == {}
     record = patients.open_record(db, actor, pid, audit_view=False).record
     assert _shown_as_text(vars(record))
