@@ -297,7 +297,16 @@ def _browser(url: str, patient_id: int, size: Size) -> None:
         stop_server(server)
 
 
-def _report(sizes: list[Size], runs: int, out: Path) -> None:
+def _cpu_reference() -> float:
+    """Seconds for a plain 10-million-step Python loop: this machine's speed at the time of the run."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.perf_counter() - started
+
+
+def _report(sizes: list[Size], runs: int, out: Path, reference: list[float]) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cpu = os.cpu_count()
     lines = [
@@ -309,6 +318,11 @@ def _report(sizes: list[Size], runs: int, out: Path) -> None:
         "already in memory: the same navigation and sidebar as the app draws, with the page's own `show()` fed a "
         "pickled result (no database, no service, no sign-in lookup), so page − floor is what checking the "
         "session, reading and judging the data costs.",
+        "",
+        "Speed of the machine during the run (a shared virtual machine whose speed varies from hour to hour): a "
+        "plain 10-million-step Python loop took "
+        + ", ".join(f"{r:.2f} s" for r in reference)
+        + " (at the start and after each clinic size); compare runs by it and by each page's floor.",
         "",
         "Targets (issue 5): dashboard ≤ 1.25 × its floor and < 150 ms warm; caseload < 300 ms at 1,000 patients "
         "and < 1 s at 10,000; sign-in to dashboard with all charts drawn < 3 s in a real browser.",
@@ -403,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
     sizes = []
+    reference = [_cpu_reference()]
     for patients in args.patients:
         url, took = _database(patients, args.cache_dir, args.seed)
         size = Size(patients, took)
@@ -414,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_browser:
             _browser(url, size.dashboard_patient["patient_id"], size)
         sizes.append(size)
-    _report(sizes, args.runs, args.out)
+        reference.append(_cpu_reference())
+    _report(sizes, args.runs, args.out, reference)
     return 0
 
 

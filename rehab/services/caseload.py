@@ -170,10 +170,16 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
         kept: dict[int, tuple[int, list[object]]] = known.get(key, "") or {}
         generation = dict(listed)
         stale = [pid for pid, gen in listed if pid not in kept or kept[pid][0] != gen]
-        for first in range(0, len(stale), READ_BATCH):
+        # most of the list stale (the first view of the day): one pass over the listing, no id lists
+        batches = (
+            [None]
+            if len(stale) > len(listed) // 2
+            else [stale[i : i + READ_BATCH] for i in range(0, len(stale), READ_BATCH)]
+        )
+        for only in batches:
             for row in store.caseload(
                 conn,
-                visible_to=None,  # the listing above already applied the care team
+                visible_to=None if actor.is_admin or only is not None else actor.user_id,
                 today=day,
                 recent_from=day - timedelta(weeks=weeks),
                 previous_from=day - timedelta(weeks=2 * weeks),
@@ -181,9 +187,10 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
                 latest_measures=LATEST,
                 # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
                 compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
-                only=stale[first : first + READ_BATCH],
+                only=only,
             ):
-                kept[row.patient_id] = (generation[row.patient_id], _record(row, day, overrides))
+                if row.patient_id in generation:  # listed (a patient registered since is listed next time)
+                    kept[row.patient_id] = (generation[row.patient_id], _record(row, day, overrides))
         known.put(key, "", kept)
         records = [kept[pid][1] for pid, gen in listed if pid in kept and kept[pid][0] == gen]
         if audit_view:
