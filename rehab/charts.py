@@ -126,7 +126,8 @@ def load_chart(
     """
     data = downsample(points, max_points)
     data["unit"] = "kg"
-    present = [s for s in SERIES if s in set(data["series"])] or list(SERIES[:2])
+    seen = set(data["series"].unique())
+    present = [s for s in SERIES if s in seen] or list(SERIES[:2])
     colours = [SERIES_COLOURS[SERIES.index(s)] for s in present]
     dashes = [SERIES_DASHES[SERIES.index(s)] for s in present]
     shapes = [SERIES_SHAPES[SERIES.index(s)] for s in present]
@@ -382,7 +383,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
                 },
             }
         )
-    present = list(dict.fromkeys(data["series"])) or ["—"]
+    present = list(data["series"].unique()) or ["—"]
     colour, dash, shape = _scales(present)
     legend = {"title": None, "orient": "bottom"}
     results = spec.data("results", data)
@@ -423,7 +424,8 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
 def _load_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]:
     data = downsample(panel.points, budget)
     data["unit"] = "kg"
-    present = [s for s in SERIES if s in set(data["series"])] or list(SERIES[:2])
+    seen = set(data["series"].unique())
+    present = [s for s in SERIES if s in seen] or list(SERIES[:2])
     index = [SERIES.index(s) for s in present]
     legend = {"title": None, "orient": "bottom"}
     layers: list[dict[str, Any]] = []
