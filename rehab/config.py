@@ -23,12 +23,24 @@ def _int_env(name: str, default: int) -> int:
     return value
 
 
+def _flag_env(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be 1 or 0, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     idle_minutes: int
     lockout_attempts: int
     lockout_minutes: int
+    prepare_caseload: bool
 
 
 def settings() -> Settings:
@@ -38,4 +50,5 @@ def settings() -> Settings:
         idle_minutes=_int_env("REHAB_IDLE_MINUTES", 30),
         lockout_attempts=_int_env("REHAB_LOCKOUT_ATTEMPTS", 5),
         lockout_minutes=_int_env("REHAB_LOCKOUT_MINUTES", 15),
+        prepare_caseload=_flag_env("REHAB_PREPARE_CASELOAD", True),
     )

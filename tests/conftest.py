@@ -18,6 +18,9 @@ from rehab.store.db import make_engine
 from rehab.store.migrate import upgrade
 
 POSTGRES_URL = os.environ.get("REHAB_TEST_POSTGRES_URL", "").strip()
+# Pages and browser servers under test read the caseload themselves, so what a test sees never depends on
+# when a background thread ran; the daily preparation has its own tests (tests/services/test_daily.py).
+os.environ.setdefault("REHAB_PREPARE_CASELOAD", "0")
 POSTGRES_SKIP = "REHAB_TEST_POSTGRES_URL is not set; PostgreSQL store tests need a running server"
 
 

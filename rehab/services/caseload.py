@@ -13,6 +13,7 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -149,6 +150,48 @@ def _record(r: CaseloadRow, today: date, overrides: trends.Overrides) -> list[ob
 READ_BATCH = 500
 
 
+def _current_records(
+    conn: Connection, known: recent.Recent[Any], day: date, visible_to: int | None
+) -> list[list[object]]:
+    """Today's judged rows for the listed patients, reading again only those whose data changed."""
+    compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
+    weeks = trends.ATTENDANCE_WINDOW_WEEKS
+    overrides = clinic_settings.measure_settings_in(conn).overrides
+    # generations first: a write committed after this read shows up as a newer generation next time
+    listed = store.listed(conn, visible_to=visible_to)
+    key = (day, tuple(sorted(overrides.items())))
+    kept: dict[int, tuple[int, list[object]]] = known.get(key, "") or {}
+    generation = dict(listed)
+    stale = [pid for pid, gen in listed if pid not in kept or kept[pid][0] != gen]
+    # most of the list stale (the first view of the day): one pass over the listing, no id lists
+    batches = (
+        [None]
+        if len(stale) > len(listed) // 2
+        else [stale[i : i + READ_BATCH] for i in range(0, len(stale), READ_BATCH)]
+    )
+    for only in batches:
+        for row in store.caseload(
+            conn,
+            visible_to=visible_to if only is None else None,  # an id list is already within the listing
+            today=day,
+            recent_from=day - timedelta(weeks=weeks),
+            previous_from=day - timedelta(weeks=2 * weeks),
+            compare_before=compare_before,
+            latest_measures=LATEST,
+            # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
+            compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
+            only=only,
+        ):
+            if row.patient_id in generation:  # listed (a patient registered since is listed next time)
+                kept[row.patient_id] = (generation[row.patient_id], _record(row, day, overrides))
+    known.put(key, "", kept)
+    return [kept[pid][1] for pid, gen in listed if pid in kept and kept[pid][0] == gen]
+
+
+def _known(db: Database) -> recent.Recent[Any]:
+    return recent.store_for(db, "caseload", max_entries=2)  # today's (and yesterday's until it ages out)
+
+
 def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_view: bool = True) -> Caseload:
     """The actor's caseload: their care team's active patients (all active patients for administrators).
 
@@ -158,41 +201,10 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
     the listing and whatever changed, not the whole caseload's history seeks.
     """
     day = today or now_utc().date()
-    compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
-    weeks = trends.ATTENDANCE_WINDOW_WEEKS
-    known = recent.store_for(db, "caseload", max_entries=2)  # today's (and yesterday's until it ages out)
+    known = _known(db)
 
     def work(conn: Connection) -> list[list[object]]:
-        overrides = clinic_settings.measure_settings_in(conn).overrides
-        # generations first: a write committed after this read shows up as a newer generation next time
-        listed = store.listed(conn, visible_to=None if actor.is_admin else actor.user_id)
-        key = (day, tuple(sorted(overrides.items())))
-        kept: dict[int, tuple[int, list[object]]] = known.get(key, "") or {}
-        generation = dict(listed)
-        stale = [pid for pid, gen in listed if pid not in kept or kept[pid][0] != gen]
-        # most of the list stale (the first view of the day): one pass over the listing, no id lists
-        batches = (
-            [None]
-            if len(stale) > len(listed) // 2
-            else [stale[i : i + READ_BATCH] for i in range(0, len(stale), READ_BATCH)]
-        )
-        for only in batches:
-            for row in store.caseload(
-                conn,
-                visible_to=None if actor.is_admin or only is not None else actor.user_id,
-                today=day,
-                recent_from=day - timedelta(weeks=weeks),
-                previous_from=day - timedelta(weeks=2 * weeks),
-                compare_before=compare_before,
-                latest_measures=LATEST,
-                # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
-                compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
-                only=only,
-            ):
-                if row.patient_id in generation:  # listed (a patient registered since is listed next time)
-                    kept[row.patient_id] = (generation[row.patient_id], _record(row, day, overrides))
-        known.put(key, "", kept)
-        records = [kept[pid][1] for pid, gen in listed if pid in kept and kept[pid][0] == gen]
+        records = _current_records(conn, known, day, None if actor.is_admin else actor.user_id)
         if audit_view:
             scope = "all patients" if actor.is_admin else "care team"
             audit.record(
@@ -203,6 +215,16 @@ def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_vie
     records = db.run(work, write=audit_view)
     scope = "active patients in the clinic" if actor.is_admin else "active patients on your care team"
     return Caseload(table=pd.DataFrame(records, columns=COLUMNS), scope=scope, today=day)
+
+
+def prepare(db: Database, *, today: date | None = None) -> int:
+    """Read and judge every active patient's row for the day before anyone opens the caseload.
+
+    Nobody sees anything here, so nothing is audited; a view later the same day finds the rows ready and
+    reads only what changed since. Returns the number of patients prepared.
+    """
+    day = today or now_utc().date()
+    return len(db.run(lambda conn: _current_records(conn, _known(db), day, None), write=False))
 
 
 def filtered(
