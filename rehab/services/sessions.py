@@ -58,6 +58,7 @@ LOG_COLUMNS = (ITEM, EXERCISE, SET, LOAD, BAND, TARGET, REPS, EFFORT, PAIN_DURIN
 EDITABLE_COLUMNS = (LOAD, BAND, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
 
 MAX_REPS_ENTRY = 100  # data-entry plausibility limit, not a clinical threshold
+MAX_SET_ENTRY = 50  # likewise: templates prescribe at most 10 sets, and extra sets can be added by hand
 MAX_LOAD_ENTRY_KG = 1000.0
 ANSWER_FIELDS = (
     "systolic_mmhg",
@@ -437,8 +438,16 @@ def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping
             errors.append(ValidationError(f"row{index}.{EXERCISE}", f"Row {index}: this exercise is not in the plan."))
             continue
         set_number = row[SET]
-        if not isinstance(set_number, int) or set_number < 1 or (presc.item_id, set_number) in seen:
-            errors.append(ValidationError(f"row{index}.{SET}", f"Row {index}, {SET}: must be a new set number from 1."))
+        if (
+            not isinstance(set_number, int)
+            or not 1 <= set_number <= MAX_SET_ENTRY
+            or (presc.item_id, set_number) in seen
+        ):
+            errors.append(
+                ValidationError(
+                    f"row{index}.{SET}", f"Row {index}, {SET}: must be a new set number from 1 to {MAX_SET_ENTRY}."
+                )
+            )
             continue
         seen.add((presc.item_id, set_number))
         check = _RowCheck(index, f"Row {index} ({presc.label}, set {set_number})", row)

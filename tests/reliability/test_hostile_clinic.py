@@ -117,6 +117,7 @@ def test_readiness_screen_records_a_session_or_nothing(db: Database, answers: An
 @example(edits=[(sessions.REPS, float("inf"))], extra=False)
 @example(edits=[(sessions.LOAD, -2.5)], extra=False)
 @example(edits=[(sessions.PAIN_AFTER, "\ud800")], extra=True)
+@example(edits=[(sessions.SET, 2_147_483_648)], extra=False)  # beyond a database integer: refused at the field
 def test_logging_saves_the_whole_table_or_nothing(db: Database, edits: Any, extra: bool) -> None:
     cara, pid, _ = _plan(db)
     sessions.start_session(db, cara, pid, answers=go_answers(), session_date=TODAY)
