@@ -402,8 +402,9 @@ def _report(sizes: list[Size], runs: int, out: Path, reference: list[float]) -> 
         "ten times a 1,000-patient one; a clinician sees only their care team). A server prepares the day's rows "
         "in the background when it starts serving and just after each midnight (UTC), so in use that cost is off "
         "the first view too; the row measures it with the preparation turned off.",
-        "- **Browser.** After sign-in the landing page is the caseload (one full page run, which at 10,000 "
-        "patients is the caseload query above); searching and choosing rerun only the caseload's table "
+        "- **Browser.** After sign-in the landing page is the caseload (one full page run: the listing with "
+        "each patient's change counter and the day's rows, prepared in the background when the server began "
+        "serving); searching and choosing rerun only the caseload's table "
         "fragment, without querying again; 'Open dashboard' switches page, runs the dashboard and then "
         "Chromium draws five charts in headless mode without a GPU (the 'Open dashboard' column).",
     ]
