@@ -13,7 +13,6 @@ import functools
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -151,22 +150,24 @@ READ_BATCH = 500
 
 
 def _current_records(
-    conn: Connection, known: recent.Recent[Any], day: date, visible_to: int | None
+    conn: Connection, known: recent.Recent[list[object]], day: date, visible_to: int | None
 ) -> list[list[object]]:
-    """Today's judged rows for the listed patients, reading again only those whose data changed."""
+    """Today's judged rows for the listed patients, reading again only those whose data changed.
+
+    A patient's row is kept under the stamp (day, the clinic's thresholds, the generation of their data).
+    """
     compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
     overrides = clinic_settings.measure_settings_in(conn).overrides
+    thresholds = tuple(sorted(overrides.items()))
     # generations first: a write committed after this read shows up as a newer generation next time
-    listed = store.listed(conn, visible_to=visible_to)
-    key = (day, tuple(sorted(overrides.items())))
-    kept: dict[int, tuple[int, list[object]]] = known.get(key, "") or {}
-    generation = dict(listed)
-    stale = [pid for pid, gen in listed if pid not in kept or kept[pid][0] != gen]
+    stamps = {pid: (day, thresholds, gen) for pid, gen in store.listed(conn, visible_to=visible_to)}
+    records = {pid: known.get(pid, stamp) for pid, stamp in stamps.items()}
+    stale = [pid for pid, record in records.items() if record is None]
     # most of the list stale (the first view of the day): one pass over the listing, no id lists
     batches = (
         [None]
-        if len(stale) > len(listed) // 2
+        if len(stale) > len(stamps) // 2
         else [stale[i : i + READ_BATCH] for i in range(0, len(stale), READ_BATCH)]
     )
     for only in batches:
@@ -182,14 +183,18 @@ def _current_records(
             compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
             only=only,
         ):
-            if row.patient_id in generation:  # listed (a patient registered since is listed next time)
-                kept[row.patient_id] = (generation[row.patient_id], _record(row, day, overrides))
-    known.put(key, "", kept)
-    return [kept[pid][1] for pid, gen in listed if pid in kept and kept[pid][0] == gen]
+            if row.patient_id in stamps:  # listed (a patient registered since is listed next time)
+                records[row.patient_id] = _record(row, day, overrides)
+                known.put(row.patient_id, stamps[row.patient_id], records[row.patient_id])
+    return [record for record in records.values() if record is not None]  # in the listing's name order
 
 
-def _known(db: Database) -> recent.Recent[Any]:
-    return recent.store_for(db, "caseload", max_entries=2)  # today's (and yesterday's until it ages out)
+# One kept row per patient (about 1 kB each); a clinic larger than this reads the rest on each view.
+KEPT_ROWS = 50_000
+
+
+def _known(db: Database) -> recent.Recent[list[object]]:
+    return recent.store_for(db, "caseload", max_entries=KEPT_ROWS)
 
 
 def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_view: bool = True) -> Caseload:
