@@ -64,6 +64,7 @@ def _find_and_open(data: caseload.Caseload) -> None:
     st.dataframe(
         shown.head(PAGE_ROWS).drop(columns=["patient_id"]),
         hide_index=True,
+        placeholder="—",  # no event date, no plan, no Berg yet: a dash, not "None"
         width="stretch",
         column_config={
             "Last session": st.column_config.DateColumn(format="YYYY-MM-DD"),

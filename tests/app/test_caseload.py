@@ -14,6 +14,8 @@ def test_caseload_flags_the_seeded_clinic_and_shows_only_the_care_team(app_db: D
     assert_no_crash(at)
     assert titles(at) == ["Caseload"]
     table = at.dataframe[0].value
+    # patients without a plan have no plan week: the table shows a dash, not "None"
+    assert table["Plan week"].isna().any() and at.dataframe[0].proto.placeholder == "—"
     assert sorted(table["MRN"]) == ["CL-FALLRISK", "CL-FINE", "CL-OVERDUE", "CL-PLATEAU", "CL-STOP"]
     flagged = {
         mrn: {f for f in caseload.FLAGS if row[caseload.FLAG_LABELS[f]]}
