@@ -1,4 +1,9 @@
-"""Altair chart builders: a DataFrame in, a Chart out (no streamlit here).
+"""Chart builders: DataFrames in, a Vega-Lite specification out (no streamlit here).
+
+Specs are written as plain dicts (the JSON Altair itself produces) rather than through Altair's object
+model: building and validating the ~15 layered panels of one dashboard through Altair took about 1.1 s per
+page run on this hardware, and the plan page's four load charts about 0.45 s; the same specs as dicts take
+a few milliseconds. Tests check every spec against the Vega-Lite schema with Altair's validator.
 
 Colours come from the Okabe–Ito palette, which stays distinguishable with the common colour-vision
 deficiencies; each series also differs in line style and point shape, so colour is never the only cue.
@@ -11,11 +16,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import altair as alt
 import pandas as pd
 
 MAX_POINTS = 2000
-HEIGHT = 340  # the whole chart: title, plot and legend
+HEIGHT = 340  # the plot of a full-width load chart
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -43,7 +47,6 @@ LOAD_CHART_HELP = (
     "the weeks when strength gains are mostly neural, so early rises are expected and real."
 )
 BAND_CHART_NOTE = "Band loads are nominal and vary with stretch and maker."
-PHASE_SHADES = ("#EFEFEF", "#E2E2E2")
 
 
 def downsample(points: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
@@ -71,123 +74,33 @@ def downsample(points: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFra
     return grouped
 
 
-def _bands_layer(bands: pd.DataFrame) -> list[alt.Chart]:
-    """Phases as alternating grey bands with their names; the neural period tinted on top, named below them."""
-    if bands.empty:
-        return []
-    frame = bands.copy()
-    frame["start"] = pd.to_datetime(frame["start"])
-    frame["end"] = pd.to_datetime(frame["end"])
-    phases = frame[frame["kind"] == "phase"].reset_index(drop=True)
-    neural = frame[frame["kind"] == "neural"]
-    layers = [
-        alt.Chart(phases.iloc[shade::2])
-        .mark_rect(color=colour)
-        .encode(x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Phase")])
-        for shade, colour in enumerate(PHASE_SHADES)
-        if not phases.iloc[shade::2].empty
-    ]
-    # Over months the early phases are narrow and their names would run into each other: name a phase only
-    # when it spans at least an eighth of the chart (its shading and tooltip still say which it is).
-    span = frame["end"].max() - frame["start"].min()
-    named = phases[(phases["end"] - phases["start"]) >= span / 8]
-    if not named.empty:
-        layers.append(
-            alt.Chart(named)
-            .mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=11, color="#444444")
-            .encode(x="start:T", y=alt.value(0), text="label:N")
-        )
-    if not neural.empty:
-        layers += [
-            alt.Chart(neural)
-            .mark_rect(opacity=0.15, color=OKABE_ITO["reddish_purple"])
-            .encode(x="start:T", x2="end:T", tooltip=[alt.Tooltip("label:N", title="Period")]),
-            alt.Chart(neural)
-            .mark_text(align="left", baseline="top", dx=4, dy=20, fontSize=11, color="#7A3F66")
-            .encode(x="start:T", y=alt.value(0), text="label:N"),
-        ]
-    return layers
-
-
-def load_chart(
-    points: pd.DataFrame,
-    bands: pd.DataFrame,
-    *,
-    title: str,
-    bands_are_nominal: bool = False,
-    max_points: int = MAX_POINTS,
-    width: int | str = "container",
-    height: int = HEIGHT,
-) -> alt.LayerChart:
-    """Prescribed versus performed load and estimated 1RM over time for one exercise, phases shaded.
-
-    ``points``: ``date``, ``series`` (one of ``SERIES``), ``value_kg``. ``bands``: ``start``, ``end``,
-    ``label``, ``kind`` ("phase" or "neural"), as dates.
-    """
-    data = downsample(points, max_points)
-    data["unit"] = "kg"
-    seen = set(data["series"].unique())
-    present = [s for s in SERIES if s in seen] or list(SERIES[:2])
-    colours = [SERIES_COLOURS[SERIES.index(s)] for s in present]
-    dashes = [SERIES_DASHES[SERIES.index(s)] for s in present]
-    shapes = [SERIES_SHAPES[SERIES.index(s)] for s in present]
-    legend = alt.Legend(title=None, orient="bottom")
-    top = float(data["value_kg"].max()) if not data.empty else 1.0
-    base = alt.Chart(data).encode(
-        x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b")),
-        # headroom above the highest value keeps the phase names clear of the data
-        y=alt.Y("value_kg:Q", title="Load (kg)", scale=alt.Scale(domain=[0, top * 1.3], nice=True)),
-        color=alt.Color("series:N", scale=alt.Scale(domain=present, range=colours), legend=legend),
-        tooltip=[
-            alt.Tooltip("date:T", title="Date", format="%Y-%m-%d"),
-            alt.Tooltip("series:N", title="Series"),
-            alt.Tooltip("value_kg:Q", title="Value", format=".1f"),
-            alt.Tooltip("unit:N", title="Unit"),
-            alt.Tooltip("sessions:Q", title="Sessions averaged"),
-        ],
-    )
-    dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=present, range=dashes), legend=None)
-    # the dashed prescribed line goes on top, so it stays visible where performed equals prescribed
-    lines = base.transform_filter(alt.datum.series != PRESCRIBED).mark_line(strokeWidth=2).encode(strokeDash=dash)
-    prescribed = base.transform_filter(alt.datum.series == PRESCRIBED).mark_line(strokeWidth=2).encode(strokeDash=dash)
-    marks = base.mark_point(size=40, filled=True).encode(
-        shape=alt.Shape("series:N", scale=alt.Scale(domain=present, range=shapes), legend=legend)
-    )
-    subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
-    return alt.layer(*_bands_layer(bands), lines, marks, prescribed).properties(
-        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", subtitleColor="#555555"),
-        height=height,
-        width=width,
-    )
-
-
 def measure_print_chart(points: pd.DataFrame, *, title: str, unit: str) -> dict[str, Any]:
     """One measure over a report's date range for a printed progress report (``date``, ``value``)."""
-    chart = (
-        alt.Chart(points)
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=50), color=OKABE_ITO["blue"], strokeWidth=2)
-        .encode(
-            x=alt.X("date:T", title="Date", axis=alt.Axis(format="%d %b")),
-            y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)),
-        )
-        .properties(title=alt.TitleParams(title, anchor="start"), width=560, height=180)
-    )
-    return chart.to_dict()
+    rows = points.assign(date=pd.to_datetime(points["date"]))
+    return as_json_spec(
+        {
+            "datasets": {"results": rows},
+            "data": {"name": "results"},
+            "mark": {"type": "line", "point": {"filled": True, "size": 50}, "color": OKABE_ITO["blue"],
+                     "strokeWidth": 2},
+            "encoding": {
+                "x": {"field": "date", "type": "temporal", "title": "Date", "axis": {"format": "%d %b"}},
+                "y": {"field": "value", "type": "quantitative", "title": unit, "scale": {"zero": False}},
+            },
+            "title": {"text": title, "anchor": "start"},
+            "width": 560,
+            "height": 180,
+        }
+    )  # fmt: skip
 
 
 # --- patient dashboard ---------------------------------------------------------------------------------
 # Each dashboard section (strength, balance, posture, gait, load) is one chart of small panels, so the
 # browser embeds a handful of charts and a section's rows together stay within ``MAX_POINTS``.
 #
-# These are written as Vega-Lite specifications (the JSON Altair itself produces) rather than through
-# Altair's object model: building and validating the ~15 layered panels of one dashboard through Altair
-# took about 1.1 s per page run on this hardware (0.5 s to build, 0.65 s in to_dict), far beyond the
-# page's budget; the same specs as dicts take a few milliseconds. Tests check the specs against the
-# Vega-Lite schema with Altair's validator.
-#
 # Colour never carries meaning alone: the paretic side is a solid line with circles, the non-paretic
-# side dashed with squares. Reference marks use mid-tone colours with transparency and no fixed text
-# colour, so they read on Streamlit's light and dark themes alike.
+# side dashed with squares. Reference marks use mid-tone colours with transparency, and text in the plot
+# ``LABEL_COLOUR``, so they read on Streamlit's light and dark themes alike.
 
 PANEL_WIDTH = 380
 PANEL_HEIGHT = 220
@@ -205,6 +118,10 @@ MDC_COLOUR = OKABE_ITO["grey"]
 # one tick a month, so a month's label never repeats along the axis
 MONTH_AXIS: dict[str, Any] = {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}, "labelOverlap": True}
 TARGET_COLOUR = "#777777"  # 100 % symmetry, 50 % weight bearing: a reference line, not data
+# Text written into a chart (band and phase names, subtitles). Vega draws such text black unless told, which
+# cannot be read on Streamlit's dark theme; this grey contrasts about equally with both backgrounds
+# (4.2:1 on white and on the dark theme's).
+LABEL_COLOUR = "#7B7B7B"
 NEURAL_COLOUR = OKABE_ITO["reddish_purple"]
 CATEGORY_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
 NEURAL_NOTE = "Shaded: the plan's early weeks, when strength gains are mostly neural, so early rises are expected."
@@ -337,7 +254,14 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
         layers.append(
             {
                 "data": ref,
-                "mark": {"type": "text", "align": "left", "baseline": "bottom", "dx": 4, "dy": -2, "opacity": 0.8},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "bottom",
+                    "dx": 4,
+                    "dy": -2,
+                    "color": LABEL_COLOUR,
+                },
                 "encoding": {"x": {"value": 0}, "y": {"field": "low", **y_ref}, "text": {"field": "label"}},
             }
         )
@@ -421,53 +345,37 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
     return layers
 
 
-def _load_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]:
-    data = downsample(panel.points, budget)
+def _load_layers(
+    spec: _Spec,
+    points: pd.DataFrame,
+    bands: pd.DataFrame | None,
+    *,
+    key: str,
+    budget: int,
+    axis: dict[str, Any],
+    named: bool,
+) -> list[dict[str, Any]]:
+    """Prescribed versus performed load and estimated 1RM for one exercise, the plan's phases shaded.
+
+    ``points``: ``date``, ``series`` (one of ``SERIES``), ``value_kg``. ``bands``: ``start``, ``end``, ``label``,
+    ``kind`` ("phase" or "neural"). ``named`` writes the phase names in the chart, with headroom above the
+    data to keep them clear of it (a full-width chart; the dashboard's small panels name them in tooltips).
+    """
+    data = downsample(points, budget)
     data["unit"] = "kg"
     seen = set(data["series"].unique())
     present = [s for s in SERIES if s in seen] or list(SERIES[:2])
     index = [SERIES.index(s) for s in present]
     legend = {"title": None, "orient": "bottom"}
     layers: list[dict[str, Any]] = []
-    bands = panel.bands if panel.bands is not None else pd.DataFrame(columns=["start", "end", "label", "kind"])
+    bands = _from_first_point(points, bands)
     if not bands.empty:
-        frame = bands.copy()
-        frame["start"] = pd.to_datetime(frame["start"])
-        frame["end"] = pd.to_datetime(frame["end"])
-        phases = frame[frame["kind"] == "phase"].reset_index(drop=True)
-        phases["shade"] = [i % 2 for i in range(len(phases))]
-        neural = frame[frame["kind"] == "neural"]
-        layers.append(
-            {
-                "name": f"{_safe(panel.key)}_phases",
-                "data": spec.data("phases", phases),
-                "mark": {"type": "rect", "color": MDC_COLOUR},
-                "encoding": {
-                    "x": {"field": "start", "type": "temporal"},
-                    "x2": {"field": "end"},
-                    "opacity": {
-                        "field": "shade",
-                        "type": "quantitative",
-                        "scale": {"range": [0.08, 0.18]},
-                        "legend": None,
-                    },
-                    "tooltip": [_tip("label", "Phase")],
-                },
-            }
-        )
-        if not neural.empty:
-            layers.append(
-                {
-                    "name": f"{_safe(panel.key)}_neural_weeks",
-                    "data": spec.data("neural", neural),
-                    "mark": {"type": "rect", "opacity": 0.12, "color": NEURAL_COLOUR},
-                    "encoding": {"x": {"field": "start", "type": "temporal"}, "x2": {"field": "end"},
-                                 "tooltip": [_tip("label", "Period")]},
-                }
-            )  # fmt: skip
+        layers += _phase_layers(spec, bands, key=key, named=named)
+    top = float(data["value_kg"].max()) if not data.empty else 1.0
+    y_scale = {"domain": [0, top * 1.3], "nice": True} if named else {"zero": True, "nice": True}
     encoding = {
-        "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},
-        "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)"},
+        "x": {"field": "date", "type": "temporal", "title": None, "axis": axis},
+        "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)", "scale": y_scale},
         "color": {
             "field": "series",
             "type": "nominal",
@@ -485,8 +393,11 @@ def _load_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]
     results = spec.data("load", data)
     dash = {"field": "series", "type": "nominal", "legend": None,
             "scale": {"domain": present, "range": [SERIES_DASHES[i] for i in index]}}  # fmt: skip
+    line = {"type": "line", "strokeWidth": 2}
+    # the dashed prescribed line is drawn last, so it stays visible where the load lifted equals it
     layers.append(
-        {"name": f"{_safe(panel.key)}_lines", "data": results, "mark": {"type": "line", "strokeWidth": 2},
+        {"name": f"{_safe(key)}_lines", "data": results, "mark": line,
+         "transform": [{"filter": {"not": {"field": "series", "equal": PRESCRIBED}}}],
          "encoding": {**encoding, "strokeDash": dash}}
     )  # fmt: skip
     layers.append(
@@ -500,7 +411,114 @@ def _load_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]
             },
         }
     )  # fmt: skip
+    if PRESCRIBED in seen:
+        layers.append(
+            {"name": f"{_safe(key)}_prescribed", "data": results, "mark": line,
+             "transform": [{"filter": {"field": "series", "equal": PRESCRIBED}}],
+             "encoding": {**encoding, "strokeDash": dash}}
+        )  # fmt: skip
     return layers
+
+
+def _from_first_point(points: pd.DataFrame, bands: pd.DataFrame | None) -> pd.DataFrame:
+    """The phases from the first point shown on: a report or date range that starts mid-plan shows that
+    range, not the whole plan with the points crowded into its end."""
+    if bands is None or bands.empty:
+        return pd.DataFrame(columns=["start", "end", "label", "kind"])
+    frame = bands.copy()
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    if points.empty:
+        return frame
+    first = pd.to_datetime(points["date"]).min()
+    frame = frame[frame["end"] > first].copy()
+    frame["start"] = frame["start"].clip(lower=first)
+    return frame.reset_index(drop=True)
+
+
+def _phase_layers(spec: _Spec, bands: pd.DataFrame, *, key: str, named: bool) -> list[dict[str, Any]]:
+    """Phases as alternately lighter and darker grey bands, the neural weeks tinted on top.
+
+    The bands are translucent and the names mid-grey, so both read on light and dark themes.
+    """
+    frame = bands.copy()
+    frame["start"] = pd.to_datetime(frame["start"])
+    frame["end"] = pd.to_datetime(frame["end"])
+    phases = frame[frame["kind"] == "phase"].reset_index(drop=True)
+    phases["shade"] = [i % 2 for i in range(len(phases))]
+    neural = frame[frame["kind"] == "neural"].reset_index(drop=True)
+    x = {"field": "start", "type": "temporal"}
+    layers: list[dict[str, Any]] = []
+    if not phases.empty:
+        layers.append(
+            {
+                "name": f"{_safe(key)}_phases",
+                "data": spec.data("phases", phases),
+                "mark": {"type": "rect", "color": MDC_COLOUR},
+                "encoding": {
+                    "x": x,
+                    "x2": {"field": "end"},
+                    "opacity": {"field": "shade", "type": "quantitative", "scale": {"range": [0.08, 0.18]},
+                                "legend": None},
+                    "tooltip": [_tip("label", "Phase")],
+                },
+            }
+        )  # fmt: skip
+    if not neural.empty:
+        layers.append(
+            {
+                "name": f"{_safe(key)}_neural_weeks",
+                "data": spec.data("neural", neural),
+                "mark": {"type": "rect", "opacity": 0.12, "color": NEURAL_COLOUR},
+                "encoding": {"x": x, "x2": {"field": "end"}, "tooltip": [_tip("label", "Period")]},
+            }
+        )
+    if not named:
+        return layers
+    # Over months the early phases are narrow and their names would run into each other: name a phase only
+    # when it spans at least an eighth of the chart (its shading and tooltip still say which it is).
+    span = frame["end"].max() - frame["start"].min()
+    wide = phases[(phases["end"] - phases["start"]) >= span / 8]
+    text = {"type": "text", "align": "left", "baseline": "top", "dx": 4, "fontSize": 11, "color": LABEL_COLOUR}
+    for name, rows, dy in (("phase_names", wide, 4), ("neural_name", neural, 20)):
+        if not rows.empty:
+            layers.append(
+                {"data": spec.data(name, rows[["start", "label"]]), "mark": {**text, "dy": dy},
+                 "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "label"}}}
+            )  # fmt: skip
+    return layers
+
+
+def load_chart(
+    points: pd.DataFrame,
+    bands: pd.DataFrame,
+    *,
+    title: str,
+    bands_are_nominal: bool = False,
+    max_points: int = MAX_POINTS,
+    width: int | str = "container",
+    height: int = HEIGHT,
+) -> dict[str, Any]:
+    """One exercise's load over its plan, full width with the phases named (the plan page and the reports).
+
+    A Vega-Lite spec whose ``datasets`` are DataFrames: ``st.vega_lite_chart`` sends them as Arrow;
+    ``as_json_spec`` turns them into rows for printing.
+    """
+    spec = _Spec()
+    bands = _from_first_point(points, bands)
+    ends = [pd.to_datetime(points["date"]), pd.to_datetime(bands["end"]) if not bands.empty else pd.Series()]
+    shown = pd.concat([e for e in ends if not e.empty]) if not points.empty else pd.Series()
+    long = not shown.empty and (shown.max() - shown.min()).days > 120  # "01 Dec" would then come round twice
+    axis = MONTH_AXIS if long else {"format": "%d %b"}
+    layers = _load_layers(spec, points, bands, key="load", budget=max_points, axis=axis, named=True)
+    subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
+    return {
+        "datasets": spec.datasets,
+        "title": {"text": title, "subtitle": subtitle, "anchor": "start", "subtitleColor": LABEL_COLOUR},
+        "width": width,
+        "height": height,
+        "layer": layers,
+    }
 
 
 def _safe(key: str) -> str:
@@ -516,10 +534,15 @@ def dashboard_section(panels: list[Panel], *, columns: int = 2, max_points: int 
     budget = max(20, max_points // max(1, len(panels)))
     drawn = []
     for panel in panels:
-        layers = _load_layers(spec, panel, budget) if panel.kind == "load" else _measure_layers(spec, panel, budget)
+        if panel.kind == "load":
+            layers = _load_layers(
+                spec, panel.points, panel.bands, key=panel.key, budget=budget, axis=MONTH_AXIS, named=False
+            )
+        else:
+            layers = _measure_layers(spec, panel, budget)
         title: dict[str, Any] = {"text": panel.title, "anchor": "start", "fontSize": 13}
         if panel.subtitle:
-            title["subtitle"] = panel.subtitle
+            title.update(subtitle=panel.subtitle, subtitleColor=LABEL_COLOUR)
         drawn.append({"title": title, "width": PANEL_WIDTH, "height": PANEL_HEIGHT, "layer": layers})
     resolve = {"scale": {"color": "independent", "shape": "independent", "strokeDash": "independent"}}
     # rows of hconcat inside a vconcat: Streamlit's frontend draws a wrapped "concat" zero pixels wide

@@ -18,7 +18,7 @@ from typing import Literal
 import pandas as pd
 from sqlalchemy import Connection
 
-from rehab.charts import load_chart, measure_print_chart
+from rehab.charts import as_json_spec, load_chart, measure_print_chart
 from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.errors import ValidationError, ValidationErrors
@@ -436,8 +436,10 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
             )
             if len(charts) < MAX_CHARTS and n_sessions > 1:
                 bands = bands_frame(ctx.template, plan.start_date, last_week)
-                chart = load_chart(frame, bands, title=item.label, bands_are_nominal=ex.uses_bands)
-                spec = chart.properties(width=560, height=220).to_dict()
+                chart = load_chart(
+                    frame, bands, title=item.label, bands_are_nominal=ex.uses_bands, width=560, height=220
+                )
+                spec = as_json_spec(chart)
                 charts.append(model.ChartSpec(item.label, spec))
         for band in phase_bands(ctx.template, last_week):
             first_day = plan.start_date + timedelta(days=7 * (band.first_week - 1))

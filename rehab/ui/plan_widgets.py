@@ -448,7 +448,7 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
         if chart.points.empty:
             st.caption(md_escape(f"{chart.label}: no sets logged yet."))
             continue
-        st.altair_chart(
+        st.vega_lite_chart(
             load_chart(chart.points, chart.bands, title=chart.label, bands_are_nominal=chart.uses_bands),
             width="stretch",
         )

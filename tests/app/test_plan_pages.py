@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -214,3 +215,20 @@ def test_a_clinician_off_the_care_team_sees_no_plan(app_db: Database) -> None:
         at = _open(app_db, page, user_id=cara.user_id, patient_id=pid)
         assert [e.replace("\\", "") for e in errors(at)] == ["This patient is not on your care team."]
         assert "secretson" not in (_texts(at) + " ".join(titles(at))).lower()
+
+
+def test_the_plan_page_draws_the_load_lifted_with_its_phases(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    leg_press_plan(app_db, admin, pid, start=START)  # 1RM 100 kg → 40 kg in familiarisation
+    run_session(app_db, admin, pid, START, reps=12)
+    run_session(app_db, admin, pid, START + timedelta(days=2), reps=12)
+    at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
+    assert not at.exception
+    [chart] = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["title"]["text"].startswith("Leg press")
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks.count("line") == 2 and "point" in marks and "rect" in marks
+    # the phase in which both sessions fell is named in the chart
+    assert any(layer["mark"]["type"] == "text" for layer in spec["layer"])

@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from rehab.charts import MAX_POINTS, Panel, as_json_spec, dashboard_section, payload_rows, thin
+from rehab.charts import LABEL_COLOUR, MAX_POINTS, Panel, as_json_spec, dashboard_section, payload_rows, thin
 from rehab.domain import measures, trends
 
 START = date(2026, 1, 5)
@@ -48,6 +48,36 @@ def test_balance_panel_carries_the_cutoff_rule_and_the_mdc_band_and_is_valid_veg
     assert spec["datasets"][band["data"]["name"]][["low", "high"]].values.tolist() == [[34.0, 46.0]]
     assert any(t["field"] == "source" for t in rule["encoding"]["tooltip"])  # the source shows on hover
     alt.VConcatChart.from_dict(as_json_spec(spec))  # raises if the spec is not valid Vega-Lite
+
+
+def test_text_in_the_plots_reads_on_the_dark_theme_too() -> None:
+    """Vega draws text black unless told: band names and subtitles get a grey that reads on both themes."""
+    bands = pd.DataFrame(
+        [
+            {"start": START, "end": START + timedelta(days=14), "label": "Familiarisation", "kind": "phase"},
+            {"start": START, "end": START + timedelta(days=56), "label": "Neural weeks", "kind": "neural"},
+        ]
+    )
+    load = pd.DataFrame(
+        {"date": [START, START], "series": ["Prescribed load", "Performed load"], "value_kg": [40.0] * 2}
+    )
+    panels = [
+        Panel(
+            key="gait",
+            title="10 Metre Walk Test",
+            unit="m/s",
+            points=_points(3, "10MWT"),
+            categories=[{"low": 0.0, "high": 0.4, "label": "household ambulation", "source": "Perry 1995"}],
+            subtitle="Self-selected speed",
+        ),
+        Panel(key="leg", title="Leg press", unit="kg", points=load, kind="load", bands=bands),
+    ]
+    spec = dashboard_section(panels)
+    texts = [layer for layer in _layers(spec) if layer["mark"]["type"] == "text"]
+    assert texts and all(layer["mark"]["color"] == LABEL_COLOUR for layer in texts)
+    titles = [panel["title"] for row in spec["vconcat"] for panel in row["hconcat"]]
+    assert all(t["subtitleColor"] == LABEL_COLOUR for t in titles if "subtitle" in t)
+    alt.VConcatChart.from_dict(as_json_spec(spec))
 
 
 def test_a_section_never_sends_more_than_the_point_budget() -> None:

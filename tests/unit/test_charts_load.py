@@ -6,9 +6,19 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import pandas as pd
 
-from rehab.charts import MAX_POINTS, OKABE_ITO, downsample, load_chart
+from rehab.charts import (
+    LABEL_COLOUR,
+    MAX_POINTS,
+    MDC_COLOUR,
+    NEURAL_COLOUR,
+    OKABE_ITO,
+    as_json_spec,
+    downsample,
+    load_chart,
+)
 
 START = date(2026, 1, 5)
 
@@ -33,8 +43,8 @@ def _points(sessions: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _layers(chart: Any) -> list[dict[str, Any]]:
-    return chart.to_dict()["layer"]
+def _layers(chart: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(chart["layer"])
 
 
 def _rows_in(spec: dict[str, Any], layer: dict[str, Any]) -> int:
@@ -63,8 +73,7 @@ def test_small_series_are_left_alone() -> None:
 
 
 def test_a_long_history_is_cut_to_about_two_thousand_points() -> None:
-    chart = load_chart(_points(5000), _bands(), title="Leg press")  # 15,000 rows in
-    spec = chart.to_dict()
+    spec = load_chart(_points(5000), _bands(), title="Leg press")  # 15,000 rows in
     counts = [_rows_in(spec, layer) for layer in spec["layer"] if layer["mark"]["type"] in ("line", "point")]
     assert counts and all(0 < c <= MAX_POINTS for c in counts)
 
@@ -89,16 +98,41 @@ def test_tooltips_give_date_value_and_unit() -> None:
 
 
 def test_phases_and_the_neural_period_are_shaded_and_named() -> None:
-    chart = load_chart(_points(3), _bands(), title="Leg press")
-    spec = chart.to_dict()
+    spec = as_json_spec(load_chart(_points(3), _bands(), title="Leg press"))
+    alt.LayerChart.from_dict(spec)  # raises if the spec is not valid Vega-Lite
     rects = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
-    # phases in two alternating greys, then the neural period tinted on top
-    assert [r["mark"].get("color") for r in rects] == ["#EFEFEF", "#E2E2E2", OKABE_ITO["reddish_purple"]]
+    # phases in translucent grey, alternately lighter and darker; then the neural period tinted on top
+    phases, neural = rects
+    assert phases["mark"]["color"] == MDC_COLOUR and neural["mark"]["color"] == NEURAL_COLOUR
+    assert [row["shade"] for row in spec["datasets"][phases["data"]["name"]]] == [0, 1]
+    assert phases["encoding"]["opacity"]["field"] == "shade"
     texts = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
     labels = {row["label"] for layer in texts for row in spec["datasets"][layer["data"]["name"]]}
     assert labels == {"Familiarisation", "Early", "Neural phase (weeks 1–8)"}
+    # Vega's default black cannot be read on the dark theme
+    assert all(layer["mark"]["color"] == LABEL_COLOUR for layer in texts)
+    assert spec["title"]["subtitleColor"] == LABEL_COLOUR
     assert spec["title"]["text"] == "Leg press"
     assert spec["title"]["subtitle"] == "Load prescribed and lifted per session, and 1RM estimated from the best set."
+
+
+def test_the_dashed_prescribed_line_is_drawn_over_the_others() -> None:
+    """Where the load lifted equals the load prescribed, the dashed prescribed line must still show."""
+    layers = _layers(load_chart(_points(3), _bands(), title="Leg press"))
+    lines = [layer for layer in layers if layer["mark"]["type"] == "line"]
+    assert layers[-1] is lines[-1]
+    assert lines[-1]["transform"] == [{"filter": {"field": "series", "equal": "Prescribed load"}}]
+    assert lines[0]["transform"] == [{"filter": {"not": {"field": "series", "equal": "Prescribed load"}}}]
+
+
+def test_a_printed_chart_is_plain_json_rows_and_valid_vega_lite() -> None:
+    spec = as_json_spec(load_chart(_points(3), _bands(), title="Leg press", width=560, height=220))
+    alt.LayerChart.from_dict(spec)
+    assert (spec["width"], spec["height"]) == (560, 220)
+    first = spec["datasets"][next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")["data"]["name"]][
+        0
+    ]
+    assert first["date"] == "2026-01-05T00:00:00" and first["value_kg"] in (40.0, 56.0)
 
 
 def test_no_streamlit_in_the_chart_module() -> None:
@@ -119,9 +153,38 @@ def test_over_a_year_only_the_phases_wide_enough_to_read_are_named() -> None:
             {"start": START + 8 * week, "end": START + 52 * week, "label": "Strength", "kind": "phase"},
         ]
     )
-    spec = load_chart(_points(10), bands, title="Leg press").to_dict()
+    spec = as_json_spec(load_chart(_points(10), bands, title="Leg press"))
     texts = [layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "text"]
     [named] = [{row["label"] for row in spec["datasets"][layer["data"]["name"]]} for layer in texts]
     assert named == {"Strength"}
-    shaded = [layer for layer in spec["layer"] if isinstance(layer["mark"], dict) and layer["mark"]["type"] == "rect"]
-    assert sum(len(spec["datasets"][layer["data"]["name"]]) for layer in shaded) == 3
+    [shaded] = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    assert [row["label"] for row in spec["datasets"][shaded["data"]["name"]]] == [
+        "Familiarisation",
+        "Early",
+        "Strength",
+    ]
+
+
+def test_dates_read_without_ambiguity_on_short_and_long_plans() -> None:
+    """Day and month over a few weeks; month and year once a plan runs past four months (no '01 Dec' twice)."""
+
+    def axis_format(sessions: int) -> str:
+        layers = _layers(load_chart(_points(sessions), _bands(), title="Leg press"))
+        line = next(layer for layer in layers if layer["mark"]["type"] == "line")
+        return str(line["encoding"]["x"]["axis"]["format"])
+
+    assert axis_format(56) == "%d %b"
+    assert axis_format(365) == "%b %Y"
+
+
+def test_a_range_starting_mid_plan_shows_that_range_not_the_whole_plan() -> None:
+    """A report from day 20: familiarisation (days 0–14) is left out, the early phase drawn from day 20."""
+    points = _points(30)
+    points = points[points["date"] >= START + timedelta(days=20)]
+    spec = as_json_spec(load_chart(points, _bands(), title="Leg press"))
+    rects = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    rows = [row for layer in rects for row in spec["datasets"][layer["data"]["name"]]]
+    assert [(row["label"], row["start"]) for row in rows] == [
+        ("Early", "2026-01-25T00:00:00"),
+        ("Neural phase (weeks 1–8)", "2026-01-25T00:00:00"),
+    ]
