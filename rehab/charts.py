@@ -505,10 +505,11 @@ def load_chart(
     ``as_json_spec`` turns them into rows for printing.
     """
     spec = _Spec()
-    bands = _from_first_point(points, bands)
-    ends = [pd.to_datetime(points["date"]), pd.to_datetime(bands["end"]) if not bands.empty else pd.Series()]
-    shown = pd.concat([e for e in ends if not e.empty]) if not points.empty else pd.Series()
-    long = not shown.empty and (shown.max() - shown.min()).days > 120  # "01 Dec" would then come round twice
+    long = False
+    if not points.empty:  # the chart runs from the first point to the last point or phase end
+        dates = pd.to_datetime(points["date"])
+        last = max(dates.max(), pd.to_datetime(bands["end"]).max()) if not bands.empty else dates.max()
+        long = (last - dates.min()).days > 120  # "01 Dec" would then come round twice
     axis = MONTH_AXIS if long else {"format": "%d %b"}
     layers = _load_layers(spec, points, bands, key="load", budget=max_points, axis=axis, named=True)
     subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
