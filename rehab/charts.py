@@ -309,7 +309,8 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
         )
     present = list(data["series"].unique()) or ["—"]
     colour, dash, shape = _scales(present)
-    legend = {"title": None, "orient": "bottom"}
+    # one series is the measure the panel's title already names: a legend would only repeat it, cut short
+    legend = {"title": None, "orient": "bottom"} if len(present) > 1 else None
     results = spec.data("results", data)
     encoding = {
         "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},

@@ -153,3 +153,21 @@ def test_the_clinics_threshold_values_change_the_caseload_judgements() -> None:
     assert trends.judgeable(trends.PLATEAU_MEASURES, signed_off) == ("bbs", "tug", "ten_mwt", "fga", "six_mwt")
     assert not trends.fall_risk("tbi", {"bbs": 46, "tug": 10}).flagged
     assert trends.fall_risk("tbi", {"bbs": 46, "tug": 10}, {"bbs.cutoff.older_adults": 48}).flagged
+
+
+def test_a_legend_only_where_it_tells_the_series_apart() -> None:
+    """One series is the measure named in the panel's title; paretic and non-paretic need the key."""
+    both = pd.concat([_points(3, "Paretic"), _points(3, "Non-paretic")])
+    spec = dashboard_section(
+        [
+            Panel(key="fga", title="Functional Gait Assessment", unit="points", points=_points(3, "FGA")),
+            Panel(key="grip", title="Grip strength", unit="kg", points=both),
+        ]
+    )
+    [one, two] = spec["vconcat"][0]["hconcat"]
+
+    def legends(panel: dict) -> list:  # type: ignore[type-arg]
+        return [ch["legend"] for layer in panel["layer"] for ch in layer["encoding"].values() if "legend" in ch]
+
+    assert set(map(str, legends(one))) == {"None"}
+    assert {"title": None, "orient": "bottom"} in legends(two)
