@@ -53,7 +53,8 @@ def downsample(points: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFra
     """At most ``max_points`` rows: when there are more, average each series over equal spans of days.
 
     Columns in and out: ``date``, ``series``, ``value_kg``, plus ``sessions`` (how many rows each point
-    stands for, 1 when nothing was merged).
+    stands for, 1 when nothing was merged); ``recorded_by``, when given, is kept, or reads "several
+    clinicians" where a merged point's sessions were recorded by more than one.
     """
     frame = points.copy()
     frame["date"] = pd.to_datetime(frame["date"])
@@ -67,11 +68,17 @@ def downsample(points: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFra
     bucket_days = max(1, math.ceil(span_days / per_series))
     offset = (frame["date"] - first).dt.days // bucket_days * bucket_days
     frame["date"] = first + pd.to_timedelta(offset, unit="D")
+    recorders = {"recorded_by": ("recorded_by", _one_or_several)} if "recorded_by" in frame.columns else {}
     grouped = frame.groupby(["series", "date"], as_index=False).agg(
-        value_kg=("value_kg", "mean"), sessions=("value_kg", "size")
+        value_kg=("value_kg", "mean"), sessions=("value_kg", "size"), **recorders
     )
     grouped["value_kg"] = grouped["value_kg"].round(1)
     return grouped
+
+
+def _one_or_several(names: pd.Series) -> str:
+    unique = names.dropna().unique()
+    return str(unique[0]) if len(unique) == 1 else "several clinicians"
 
 
 def measure_print_chart(points: pd.DataFrame, *, title: str, unit: str) -> dict[str, Any]:
@@ -137,7 +144,7 @@ class Panel:
     around the first result; ``categories`` [{low, high, label, source}] tinted bands (gait speed);
     ``target`` {value, label, source} a solid rule (50 % weight bearing, 100 % symmetry); ``neural``
     {start, end, label} shades the early neural weeks. ``kind`` "load": ``points`` has date/series/value_kg
-    (``SERIES``) and ``bands`` the plan's phases (start, end, label, kind), as for ``load_chart``.
+    (``SERIES``) and recorded_by, and ``bands`` the plan's phases (start, end, label, kind), as for ``load_chart``.
     """
 
     key: str
@@ -389,6 +396,7 @@ def _load_layers(
             _tip("value_kg", "Value", "quantitative", format=".1f"),
             _tip("unit", "Unit"),
             _tip("sessions", "Sessions averaged", "quantitative"),
+            *([_tip("recorded_by", "Recorded by")] if "recorded_by" in data.columns else []),
         ],
     }
     results = spec.data("load", data)

@@ -169,10 +169,14 @@ def _best_estimate(exercise: Exercise, sets: Sequence[SetRecord]) -> tuple[float
     return best
 
 
+CHART_COLUMNS = ["date", "series", "value_kg", "recorded_by"]
+
+
 def chart_points(
     ctx: PlanContext, sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]
 ) -> dict[int, pd.DataFrame]:
-    """Per item: prescribed and performed load (heaviest set) and estimated 1RM, one row per session and series."""
+    """Per item: prescribed and performed load (heaviest set) and estimated 1RM, one row per session and series,
+    with who recorded the session (the load charts' tooltips name them, as assessment charts name the assessor)."""
     by_key: dict[tuple[int, int], list[SetRecord]] = {}
     for s in sets:
         by_key.setdefault((s.session_id, s.plan_item_id), []).append(s)
@@ -202,15 +206,19 @@ def chart_points(
                 prescribed = [bands[level] for level in levels]
                 done = [bands[s.band_level] for s in logged if s.reps is not None and s.band_level is not None]
             rows = out[item.id]
+            who = session.updated_by_name
             if prescribed:
-                rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(prescribed)})
+                rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(prescribed),
+                             "recorded_by": who})  # fmt: skip
             if done:
-                rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(done)})
+                rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(done),
+                             "recorded_by": who})  # fmt: skip
             # A lighter week's sets stop well short of failure, so their estimate would dip for no reason.
             best = None if lighter_weeks[week] else _best_estimate(item.exercise, logged)
             if best is not None:
-                rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1)})
-    return {k: pd.DataFrame(v, columns=["date", "series", "value_kg"]) for k, v in out.items()}
+                rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1),
+                             "recorded_by": who})  # fmt: skip
+    return {k: pd.DataFrame(v, columns=CHART_COLUMNS) for k, v in out.items()}
 
 
 def _sessions_frame(sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]) -> pd.DataFrame:

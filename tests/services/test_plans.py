@@ -7,6 +7,7 @@ from functools import partial
 
 import pytest
 
+from rehab.charts import load_chart
 from rehab.domain.errors import ValidationErrors
 from rehab.services import audit, exercise_library, plan_overview, plans, sessions
 from rehab.services.context import AccessDenied, ConflictError
@@ -353,3 +354,21 @@ def test_the_estimated_1rm_leaves_out_lighter_weeks(db: Database) -> None:
     assert (week_one, "Estimated 1RM") in series
     assert (week_five, "Performed load") in series and (week_five, "Prescribed load") in series
     assert (week_five, "Estimated 1RM") not in series
+
+
+def test_load_chart_points_name_who_recorded_each_session(db: Database) -> None:
+    """Ada (the administrator) logs the first session, Ben the second: each point names its own recorder,
+    and the load chart's tooltip carries it, as assessment charts carry the assessor."""
+    admin = make_admin(db)
+    ben = make_clinician(db, admin, "ben")
+    pid = new_patient(db, admin, care_team=[admin.user_id, ben.user_id])
+    start = date.today() - timedelta(days=6)
+    leg_press_plan(db, admin, pid, start=start)
+    run_session(db, admin, pid, start)
+    run_session(db, ben, pid, start + timedelta(days=2))
+    [chart] = plan_overview.overview(db, admin, pid, audit_view=False).charts
+    recorders = {(row.date, row.recorded_by) for row in chart.points.itertuples() if row.series == "Performed load"}
+    assert recorders == {(start, "Ada Admin"), (start + timedelta(days=2), "Ben")}
+    spec = load_chart(chart.points, chart.bands, title=chart.label)
+    line = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert {"field": "recorded_by", "type": "nominal", "title": "Recorded by"} in line["encoding"]["tooltip"]

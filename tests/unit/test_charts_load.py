@@ -67,6 +67,20 @@ def test_downsampling_averages_equal_spans_of_days() -> None:
     assert list(thinned["date"].dt.date) == [START, START + timedelta(days=2)]
 
 
+def test_a_merged_point_names_its_recorder_or_says_there_were_several() -> None:
+    # days 1–4, room for 2 points: days 1–2 both recorded by Ana, days 3–4 by Ana and Ben
+    frame = pd.DataFrame(
+        {
+            "date": [START + timedelta(days=i) for i in range(4)],
+            "series": ["Performed load"] * 4,
+            "value_kg": [10.0, 20.0, 30.0, 40.0],
+            "recorded_by": ["Ana", "Ana", "Ana", "Ben"],
+        }
+    )
+    thinned = downsample(frame, max_points=2)
+    assert list(thinned["recorded_by"]) == ["Ana", "several clinicians"]
+
+
 def test_small_series_are_left_alone() -> None:
     thinned = downsample(_points(10))
     assert len(thinned) == 30 and set(thinned["sessions"]) == {1}
