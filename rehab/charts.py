@@ -50,30 +50,12 @@ BAND_CHART_NOTE = "Band loads are nominal and vary with stretch and maker."
 
 
 def downsample(points: pd.DataFrame, max_points: int = MAX_POINTS) -> pd.DataFrame:
-    """At most ``max_points`` rows: when there are more, average each series over equal spans of days.
+    """``thin`` for load points: ``date``, ``series``, ``value_kg`` (to 0.1 kg) and ``recorded_by`` in, plus
+    ``sessions``, how many sessions each point stands for (1 when nothing was merged)."""
+    return thin(points, max_points, value="value_kg", count="sessions", decimals=1)
 
-    Columns in and out: ``date``, ``series``, ``value_kg``, plus ``sessions`` (how many rows each point
-    stands for, 1 when nothing was merged); ``recorded_by``, when given, is kept, or reads "several
-    clinicians" where a merged point's sessions were recorded by more than one.
-    """
-    frame = points.copy()
-    frame["date"] = pd.to_datetime(frame["date"])
-    if len(frame) <= max_points:
-        frame["sessions"] = 1
-        return frame.reset_index(drop=True)
-    series_count = max(1, frame["series"].nunique())
-    per_series = max(1, max_points // series_count)
-    first = frame["date"].min()
-    span_days = int((frame["date"].max() - first).days) + 1
-    bucket_days = max(1, math.ceil(span_days / per_series))
-    offset = (frame["date"] - first).dt.days // bucket_days * bucket_days
-    frame["date"] = first + pd.to_timedelta(offset, unit="D")
-    recorders = {"recorded_by": ("recorded_by", _one_or_several)} if "recorded_by" in frame.columns else {}
-    grouped = frame.groupby(["series", "date"], as_index=False).agg(
-        value_kg=("value_kg", "mean"), sessions=("value_kg", "size"), **recorders
-    )
-    grouped["value_kg"] = grouped["value_kg"].round(1)
-    return grouped
+
+PEOPLE_COLUMNS = ("assessor", "recorded_by")
 
 
 def _one_or_several(names: pd.Series) -> str:
@@ -163,26 +145,33 @@ class Panel:
     nominal: bool = False
 
 
-def thin(points: pd.DataFrame, max_points: int, value: str = "value") -> pd.DataFrame:
+def thin(
+    points: pd.DataFrame, max_points: int, value: str = "value", *, count: str = "merged", decimals: int = 2
+) -> pd.DataFrame:
     """At most ``max_points`` rows: when there are more, average each series over equal spans of days.
 
-    Other columns keep the first row of each span; ``merged`` says how many results a point stands for.
+    ``count`` says how many rows a point stands for (1 when nothing was merged). Who recorded or assessed a
+    merged point is named when all its rows agree, else "several clinicians"; other columns keep the first row.
     """
     frame = points.copy()
     frame["date"] = pd.to_datetime(frame["date"])
     if len(frame) <= max_points:
-        frame["merged"] = 1
+        frame[count] = 1
         return frame.reset_index(drop=True)
     per_series = max(1, max_points // max(1, frame["series"].nunique()))
     first = frame["date"].min()
     span_days = int((frame["date"].max() - first).days) + 1
     bucket_days = max(1, math.ceil(span_days / per_series))
     frame["date"] = first + pd.to_timedelta((frame["date"] - first).dt.days // bucket_days * bucket_days, unit="D")
-    others = {c: (c, "first") for c in frame.columns if c not in ("date", "series", value)}
+    others = {
+        c: (c, _one_or_several if c in PEOPLE_COLUMNS else "first")
+        for c in frame.columns
+        if c not in ("date", "series", value)
+    }
     grouped = frame.groupby(["series", "date"], as_index=False).agg(
-        **{value: (value, "mean"), "merged": (value, "size")}, **others
+        **{value: (value, "mean"), count: (value, "size")}, **others
     )
-    grouped[value] = grouped[value].round(2)
+    grouped[value] = grouped[value].round(decimals)
     return grouped
 
 
@@ -450,9 +439,7 @@ def _phase_layers(spec: _Spec, bands: pd.DataFrame, *, key: str, named: bool) ->
 
     The bands are translucent and the names mid-grey, so both read on light and dark themes.
     """
-    frame = bands.copy()
-    frame["start"] = pd.to_datetime(frame["start"])
-    frame["end"] = pd.to_datetime(frame["end"])
+    frame = bands  # dates already parsed by _from_first_point
     phases = frame[frame["kind"] == "phase"].reset_index(drop=True)
     phases["shade"] = [i % 2 for i in range(len(phases))]
     neural = frame[frame["kind"] == "neural"].reset_index(drop=True)

@@ -22,14 +22,14 @@ from rehab.domain import measures, trends
 from rehab.domain.measures import Cutoff
 from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import age_on
-from rehab.domain.planning import neural_period, phase_bands
+from rehab.domain.planning import neural_period
 from rehab.domain.units import fmt
 from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, side_label
 from rehab.services.context import Actor, now_utc
 from rehab.services.patients import check_access
-from rehab.services.plan_overview import chart_points
+from rehab.services.plan_overview import bands_frame, chart_points
 from rehab.services.plans import load_plan, week_of
 from rehab.store import Database, stamps
 from rehab.store import assessments as assessment_store
@@ -380,19 +380,8 @@ def _plan_parts(conn: Connection, patient: PatientRecord, today: date, start: da
     plan_line = f"Plan week {week}, {phase.name.lower()} (started {plan.start_date.isoformat()})"
     points = chart_points(ctx, sessions, sets)
     last_week = max([week, *(s.week for s in sessions)])
-    bands = [
-        {
-            "start": plan.start_date + timedelta(days=7 * (b.first_week - 1)),
-            "end": plan.start_date + timedelta(days=7 * b.last_week),
-            "label": b.name,
-            "kind": "phase",
-        }
-        for b in phase_bands(ctx.template, last_week)
-    ]
+    band_frame = bands_frame(ctx.template, plan.start_date, last_week)  # the plan page's phases, the same way
     neural = _neural_marks(plan.start_date, ctx.template)
-    if neural is not None:
-        bands.append({**neural, "label": "Neural phase", "kind": "neural"})
-    band_frame = pd.DataFrame(bands, columns=["start", "end", "label", "kind"])
     load_panels: list[Panel] = []
     one_rm: dict[str, list[dict]] = {}
     for item in ctx.items:

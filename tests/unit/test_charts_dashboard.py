@@ -93,6 +93,15 @@ def test_thinning_averages_equal_spans_of_days() -> None:
     assert thin(frame, 2)["value"].tolist() == [15.0, 35.0]
 
 
+def test_a_merged_result_names_its_assessor_only_when_one_person_took_them_all() -> None:
+    frame = pd.DataFrame({"date": [START + timedelta(days=i) for i in range(4)], "series": ["a"] * 4,
+                          "value": [10.0, 20.0, 30.0, 40.0], "assessor": ["Casey", "Casey", "Casey", "Dana"],
+                          "unit": ["points"] * 4})  # fmt: skip
+    merged = thin(frame, 2)
+    assert merged["assessor"].tolist() == ["Casey", "several clinicians"]
+    assert merged["unit"].tolist() == ["points", "points"] and merged["merged"].tolist() == [2, 2]
+
+
 @pytest.mark.parametrize(
     ("key", "before", "after", "real"),
     [
