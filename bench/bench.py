@@ -210,10 +210,17 @@ def _counts(url: str) -> dict[str, int]:
         db.dispose()
 
 
+def _open_page(admin_id: int, patient_id: int, page: str):  # type: ignore[no-untyped-def]
+    """A signed-in administrator's session on ``page`` with the measured patient chosen."""
+    from tests.app.conftest import goto, signed_in_app
+
+    at = signed_in_app(admin_id)
+    at.session_state["_rehab_patient_id"] = patient_id
+    return goto(at.run(), page)
+
+
 def _page_times(url: str, admin_id: int, patient_id: int, runs: int, size: Size) -> None:
     from streamlit.testing.v1 import AppTest
-
-    from tests.app.conftest import goto, signed_in_app
 
     os.environ["REHAB_DATABASE_URL"] = url
     os.environ["REHAB_PREPARE_CASELOAD"] = "0"  # each view measured here reads for itself, nothing runs beside it
@@ -238,9 +245,7 @@ def _page_times(url: str, admin_id: int, patient_id: int, runs: int, size: Size)
         size.caseload_service[label] = _stats(samples)
     db.dispose()
     for page in ("dashboard", "caseload"):
-        at = signed_in_app(admin_id)
-        at.session_state["_rehab_patient_id"] = patient_id
-        at = goto(at.run(), page)
+        at = _open_page(admin_id, patient_id, page)
         _timed_reruns(at, 2)  # warm up
         size.pages[page] = _stats(_timed_reruns(at, runs))
         if page == "dashboard":  # the first view after any write: nothing prepared to reuse
@@ -256,9 +261,7 @@ def _page_times(url: str, admin_id: int, patient_id: int, runs: int, size: Size)
         os.unlink(handle.name)
         print(page, size.pages[page], "floor", size.pages[f"{page} floor"])
     for page, _title in OTHER_PAGES:
-        at = signed_in_app(admin_id)
-        at.session_state["_rehab_patient_id"] = patient_id
-        at = goto(at.run(), page)
+        at = _open_page(admin_id, patient_id, page)
         _timed_reruns(at, 1)
         size.other_pages[page] = _stats(_timed_reruns(at, max(3, runs // 3)))
         print(page, size.other_pages[page])

@@ -25,7 +25,13 @@ def _table_rows(report: str, heading: str) -> dict[str, list[str]]:
 
 def test_bench_measures_every_page_on_a_small_clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the bench points the app at its own clinic through the environment; give it back afterwards
-    for name in ("REHAB_DATABASE_URL", "REHAB_PREPARE_CASELOAD", "REHAB_BENCH_FLOOR", "REHAB_BENCH_PAGE"):
+    for name in (
+        "REHAB_DATABASE_URL",
+        "REHAB_PREPARE_CASELOAD",
+        "REHAB_BENCH_FLOOR",
+        "REHAB_BENCH_PAGE",
+        "REHAB_BENCH_ROOT",
+    ):
         monkeypatch.setenv(name, "")
     out = tmp_path / "BENCHMARKS.md"
     argv = ["--patients", "3", "--runs", "3", "--no-browser", "--cache-dir", str(tmp_path), "--out", str(out)]
