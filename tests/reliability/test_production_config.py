@@ -57,3 +57,13 @@ def test_the_config_uses_only_options_streamlit_knows() -> None:
         parsed = tomllib.load(handle)
     used = {f"{section}.{name}" for section, values in parsed.items() for name in values}
     assert used - known == set()
+
+
+def test_tables_offer_no_unaudited_browser_download(config: dict[str, Any]) -> None:
+    """A table's own "Download as CSV" runs in the browser: unaudited, after sign-out, not formula-neutralised."""
+    assert config["client"]["disableDataExport"] is True
+
+
+def test_no_full_collection_after_every_script_run(config: dict[str, Any]) -> None:
+    """Streamlit's post-run gc.collect(2) was most of a visit's server CPU; see BENCHMARKS.md."""
+    assert config["runner"]["postScriptGC"] is False

@@ -37,10 +37,12 @@ WRITERS = 8
 ACTIONS = 250  # per writer
 REGISTER_EVERY = 5  # action 0 of each five: register + plan; 1 and 3: sitting; 2 and 4: session
 VALUES_PER_SITTING = 3
-TIME_LIMIT_S = 90.0
 TAKEN_AT = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 BASELINES = [measured_1rm("leg_press", 100.0), measured_1rm("knee_extension", 30.0, "paretic")]
 ITEMS_PER_PLAN = len(BASELINES)
+# Only a guard against a writer that never returns (a deadlock): far beyond any loaded machine's run time,
+# so the test judges outcomes and reports the time as a figure.
+HANG_GUARD_S = 1200.0
 PLAN_AGE_DAYS = 21
 # Session day (days after the plan start) -> sets of each exercise the default template prescribes:
 # familiarisation weeks 1-2 are 1-2 sets (1 in its first half), early neural weeks 3-8 are 2-3 sets (2 in its
@@ -103,7 +105,7 @@ def _writer(
     patient_id = 0  # set by the first action, a registration
     for action in range(ACTIONS):
         if time.monotonic() > deadline:
-            out.errors.append(f"writer {number} stopped at action {action}: time limit reached")
+            out.errors.append(f"writer {number} stopped at action {action}: hang guard reached")
             break
         step = action % REGISTER_EVERY
         try:
@@ -154,7 +156,7 @@ def test_eight_concurrent_writers_lose_and_duplicate_nothing(db: Database, repor
     plan_start = now_utc().date() - timedelta(days=PLAN_AGE_DAYS)
     start = threading.Barrier(WRITERS + 1)
     outs = [Written() for _ in range(WRITERS)]
-    deadline = time.monotonic() + TIME_LIMIT_S
+    deadline = time.monotonic() + HANG_GUARD_S
     threads = [
         threading.Thread(
             target=_writer, args=(counting, actor, n, plan_start, start, outs[n], deadline), name=f"writer{n}"
@@ -167,7 +169,7 @@ def test_eight_concurrent_writers_lose_and_duplicate_nothing(db: Database, repor
     start.wait(timeout=30)
     began = time.perf_counter()
     for thread in threads:
-        thread.join(timeout=TIME_LIMIT_S + 30)
+        thread.join(timeout=HANG_GUARD_S + 30)
     elapsed = time.perf_counter() - began
     assert not any(t.is_alive() for t in threads), "a writer hung"
 
@@ -286,4 +288,4 @@ def test_eight_concurrent_writers_lose_and_duplicate_nothing(db: Database, repor
     assert audit_counts["session create"] == Counter(expected_sessions.keys())
     assert audit_counts["session update"] == Counter(expected_sessions.keys())
     assert audited_sittings == len(expected_notes)
-    assert elapsed < TIME_LIMIT_S
+    # The elapsed time is reported above as a figure, never asserted: a loaded machine says nothing of correctness.
