@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import accounts, assess, audit, clinic_settings, patient_record, patients, register, signin
-from pages import caseload as caseload_page
-from pages import dashboard as dashboard_page
-from pages import exports as exports_page
-from pages import import_data as import_page
-from pages import plan as plan_page
-from pages import treatment as treatment_page
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
 from rehab.ui.errors import run_page
+from views import accounts, assess, audit, clinic_settings, patient_record, patients, register, signin
+from views import caseload as caseload_page
+from views import dashboard as dashboard_page
+from views import exports as exports_page
+from views import import_data as import_page
+from views import plan as plan_page
+from views import treatment as treatment_page
 
 st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
 

@@ -70,8 +70,8 @@ FLOOR_SCRIPT = """
 import os, pickle, sys
 sys.path.insert(0, os.environ["REHAB_BENCH_ROOT"])
 import streamlit as st
-from pages import caseload as caseload_page
-from pages import dashboard as dashboard_page
+from views import caseload as caseload_page
+from views import dashboard as dashboard_page
 st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
 data = pickle.loads(open(os.environ["REHAB_BENCH_FLOOR"], "rb").read())
 measured = os.environ["REHAB_BENCH_PAGE"]

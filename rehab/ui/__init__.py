@@ -1,1 +1,1 @@
-"""Streamlit helpers shared by pages: the only package module besides app.py and pages/ that imports streamlit."""
+"""Streamlit helpers shared by pages: the only package module besides app.py and views/ that imports streamlit."""

@@ -1,10 +1,4 @@
-"""Runs the real app.py for AppTest.
-
-AppTest re-enables Streamlit's legacy `pages/` folder handling on every run when the script's folder
-has a `pages/` sibling, which a real server only does until the first st.navigation call. Running
-app.py from here (a folder without `pages/`) gives AppTest the same routing a running server has;
-the legacy path itself is covered by the browser test.
-"""
+"""Runs the real app.py for AppTest, from a folder of its own (as a running server runs it)."""
 
 import runpy
 import sys

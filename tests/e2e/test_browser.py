@@ -49,6 +49,8 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
         assert "Quartermain" not in body and "SECRET-77" not in body, f"/{path} leaked patient data"
         assert page.get_by_test_id("stDataFrame").count() == 0, f"/{path} showed a table"
         assert page.get_by_test_id("stException").count() == 0, f"/{path} showed an error trace"
+        # No legacy multipage sidebar listing the app's modules (served for a `pages/` folder).
+        assert page.get_by_test_id("stSidebarNav").count() == 0, f"/{path} listed the page modules"
 
     page.goto(server.url)
     wait_for_app(page)
