@@ -6,19 +6,29 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
 
-.PHONY: run test lint fmt init-db demo bench clean
+.PHONY: run test lint fmt init-db demo bench clean lock
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+# Dependencies come from lock files with hashes (every transitive package pinned); the project itself is
+# installed on top without resolving anything again. `make lock` rewrites both after a pyproject.toml change.
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+$(TEST_STAMP): pyproject.toml requirements-test.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
+
+LOCK_FLAGS := --quiet --generate-hashes --no-emit-index-url --no-emit-find-links --strip-extras
+lock: | $(PY)
+	$(PY) -m pip install --quiet pip-tools
+	$(PY) -m piptools compile $(LOCK_FLAGS) -o requirements.lock pyproject.toml
+	$(PY) -m piptools compile $(LOCK_FLAGS) --extra test -o requirements-test.lock pyproject.toml
 
 run: $(STAMP)
 	$(PY) -m rehab init-db
