@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from rehab.domain.measures import Band, Cutoff, get
 from rehab.domain.measures.overrides import effective
+from rehab.domain.patients import CONDITION_LABELS
 from rehab.domain.units import fmt
 
 # Plateau: no real change over 6 weeks. Six weeks is the long end of the 4–6-week re-test interval
@@ -149,14 +150,42 @@ def plateau(pairs: Mapping[str, tuple[float | None, float | None]], overrides: O
     )
 
 
-def fall_risk_cutoffs(condition: str, overrides: Overrides | None = None) -> dict[str, Cutoff]:
-    """The catalogue cut-off used to flag fall risk per measure, chosen by the patient's condition."""
-    return dict(_fall_risk_cutoffs(condition in STROKE_CONDITIONS, _frozen(overrides)))
+# The older-adult fall-risk cut-offs (CDC STEADI's TUG >= 12 s, Berg < 45) were derived in adults aged 65 and
+# over (clinical reference §2.1–2.2); below that age, and outside stroke, the catalogue has no cut-off to apply.
+OLDER_ADULT_MIN_AGE = 65
+
+
+def fall_risk_population(condition: str, age_years: int | None) -> str | None:
+    """Which population's fall-risk cut-offs fit this patient: stroke, older adults (65+), or none."""
+    if condition in STROKE_CONDITIONS:
+        return "stroke"
+    if age_years is not None and age_years >= OLDER_ADULT_MIN_AGE:
+        return "older adults"
+    return None
+
+
+def no_fall_risk_population(condition: str, age_years: int | None) -> str:
+    """Why no fall-risk cut-off is applied to a patient outside every cut-off's population."""
+    aged = f"aged {age_years}" if age_years is not None else "of unknown age"
+    label = next((text for c, text in CONDITION_LABELS.items() if c == condition), condition).lower()
+    return (
+        f"No fall-risk cut-off for this patient ({label}, {aged}): the catalogue's cut-offs "
+        f"were derived after stroke or in adults aged {OLDER_ADULT_MIN_AGE} and over (CDC STEADI)."
+    )
+
+
+def fall_risk_cutoffs(
+    condition: str, overrides: Overrides | None = None, age_years: int | None = None
+) -> dict[str, Cutoff]:
+    """The catalogue cut-off used to flag fall risk per measure, chosen by the patient's condition and age."""
+    population = fall_risk_population(condition, age_years)
+    if population is None:
+        return {}
+    return dict(_fall_risk_cutoffs(population, _frozen(overrides)))
 
 
 @functools.cache
-def _fall_risk_cutoffs(stroke: bool, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[tuple[str, Cutoff], ...]:
-    population = "stroke" if stroke else "older adults"
+def _fall_risk_cutoffs(population: str, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[tuple[str, Cutoff], ...]:
     chosen: list[tuple[str, Cutoff]] = []
     for key in FALL_RISK_MEASURES:
         for cut in get(key).cutoffs:
@@ -167,10 +196,17 @@ def _fall_risk_cutoffs(stroke: bool, frozen: tuple[tuple[str, float], ...] = ())
     return tuple(chosen)
 
 
-def fall_risk(condition: str, latest: Mapping[str, float | None], overrides: Overrides | None = None) -> Judgement:
-    """Fall-risk flag from the newest Berg and TUG against the catalogue's cut-offs (with their sources)."""
+def fall_risk(
+    condition: str,
+    latest: Mapping[str, float | None],
+    overrides: Overrides | None = None,
+    age_years: int | None = None,
+) -> Judgement:
+    """Fall-risk flag from the newest Berg and TUG against the cut-offs of the patient's own population."""
+    if fall_risk_population(condition, age_years) is None:
+        return Judgement(False, no_fall_risk_population(condition, age_years))
     hits = []
-    for key, cut in fall_risk_cutoffs(condition, overrides).items():
+    for key, cut in fall_risk_cutoffs(condition, overrides, age_years).items():
         value = latest.get(key)
         if value is not None and cut.is_met(value):
             hits.append(

@@ -101,7 +101,7 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
     )
     stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
     return {
-        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides),
+        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, age_on(row.birth_date, today)),
         RETEST_OVERDUE: trends.retest_overdue(due, today, every),
         PLATEAU: trends.plateau(
             {k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}, overrides

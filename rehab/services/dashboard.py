@@ -210,8 +210,10 @@ def _mdc_band(key: str, baseline: float, overrides: trends.Overrides) -> dict[st
     }
 
 
-def _fall_cutoffs(key: str, condition: str, overrides: trends.Overrides) -> list[dict[str, object]]:
-    chosen = trends.fall_risk_cutoffs(condition, overrides).get(key)
+def _fall_cutoffs(key: str, condition: str, age: int, overrides: trends.Overrides) -> list[dict[str, object]]:
+    if trends.fall_risk_population(condition, age) is None:
+        return []  # no cut-off was derived in this patient's population; the subtitle says so
+    chosen = trends.fall_risk_cutoffs(condition, overrides, age).get(key)
     if chosen is None:
         # measures without a condition-specific choice: every active fall-risk cut-off in the catalogue
         cuts = [effective(c, overrides) for c in measures.get(key).cutoffs if "fall_risk" in c.code]
@@ -271,9 +273,12 @@ def _measure_panels(
         panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
         extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline, overrides)}
         if key in BALANCE_CHARTED:
-            cutoffs = _fall_cutoffs(key, patient.condition, overrides)
+            age = age_on(patient.birth_date, rows[-1].taken_at.date())  # age on the day of the newest result
+            cutoffs = _fall_cutoffs(key, patient.condition, age, overrides)
             extras["cutoffs"] = cutoffs
-            if not cutoffs:
+            if trends.fall_risk_population(patient.condition, age) is None:
+                extras["subtitle"] = trends.no_fall_risk_population(patient.condition, age)
+            elif not cutoffs:
                 extras["subtitle"] = "No verified fall-risk cut-off in the catalogue."
         if key == "wb_symmetry":
             extras["target"] = {

@@ -133,8 +133,8 @@ def test_plateau_needs_a_judged_measure_and_no_real_change() -> None:
 def test_fall_risk_uses_stroke_cutoffs_for_stroke_and_older_adult_ones_otherwise() -> None:
     assert trends.fall_risk("ischaemic_stroke", {"bbs": 50, "tug": 10}).flagged  # 50 < 50.5
     assert not trends.fall_risk("ischaemic_stroke", {"bbs": 51, "tug": 14.9}).flagged  # TUG < 15
-    assert trends.fall_risk("tbi", {"bbs": 51, "tug": 12}).flagged  # TUG ≥ 12 s (CDC STEADI)
-    assert not trends.fall_risk("tbi", {"bbs": 45, "tug": 11}).flagged  # Berg 45 is not < 45
+    assert trends.fall_risk("tbi", {"bbs": 51, "tug": 12}, age_years=70).flagged  # TUG ≥ 12 s (CDC STEADI, 65+)
+    assert not trends.fall_risk("tbi", {"bbs": 45, "tug": 11}, age_years=70).flagged  # Berg 45 is not < 45
 
 
 def test_attendance_retest_and_symmetry_worked_examples() -> None:
@@ -160,8 +160,8 @@ def test_the_clinics_threshold_values_change_the_caseload_judgements() -> None:
     # so the caseload reads 6MWT values for the plateau only once the clinic has signed its MDC off
     assert trends.judgeable(trends.PLATEAU_MEASURES) == ("bbs", "tug", "ten_mwt", "fga")
     assert trends.judgeable(trends.PLATEAU_MEASURES, signed_off) == ("bbs", "tug", "ten_mwt", "fga", "six_mwt")
-    assert not trends.fall_risk("tbi", {"bbs": 46, "tug": 10}).flagged
-    assert trends.fall_risk("tbi", {"bbs": 46, "tug": 10}, {"bbs.cutoff.older_adults": 48}).flagged
+    assert not trends.fall_risk("tbi", {"bbs": 46, "tug": 10}, age_years=70).flagged
+    assert trends.fall_risk("tbi", {"bbs": 46, "tug": 10}, {"bbs.cutoff.older_adults": 48}, age_years=70).flagged
 
 
 def test_a_legend_only_where_it_tells_the_series_apart() -> None:
