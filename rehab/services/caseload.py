@@ -43,8 +43,10 @@ FLAG_LABELS = {
 }
 FLAG_HELP = {
     FALL_RISK: "Newest Berg or TUG on the wrong side of the catalogue's fall-risk cut-off: for stroke, Berg < 50.5 "
-    "or TUG ≥ 15 s (Matsumoto 2024 scoping review); for other conditions the older-adult cut-offs, Berg < 45 "
-    "(mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI). A prompt to look closer, not a diagnosis.",
+    "or TUG ≥ 15 s (Matsumoto 2024 scoping review); for other conditions from age 65 the older-adult cut-offs, "
+    "Berg < 45 (mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI, adults 65 and over). Younger patients without "
+    "a stroke are not flagged: no cut-off in the catalogue was derived in their population. A prompt to look "
+    "closer, not a diagnosis.",
     RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
     "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
     "start; without a plan, 4 weeks.",
