@@ -43,12 +43,23 @@ def _curve(rng: random.Random, start: float, end: float, weeks: float, plateau: 
 
 
 def generate_assessments(
-    conn: Connection, *, patients: list[tuple[int, date | None, str]], assessor_id: int, seed: int, today: date
+    conn: Connection,
+    *,
+    patients: list[tuple[int, date | None, str]],
+    assessor_id: int,
+    seed: int,
+    today: date,
+    now: datetime | None = None,
 ) -> int:
-    """Histories for (patient id, event date, paretic side) tuples, inside the caller's transaction."""
+    """Histories for (patient id, event date, paretic side) tuples, inside the caller's transaction.
+
+    No result is dated after ``now``: a clinic's own export must import again, and the importer (like the form)
+    refuses a result in the future.
+    """
     rng = random.Random(seed * 7919 + 17)
     rows: list[dict[str, Any]] = []
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
+    latest = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
     for patient_id, event, paretic in patients:
         start_day = (event or today - timedelta(days=120)) + timedelta(days=rng.randint(5, 14))
         if start_day >= today:
@@ -62,6 +73,7 @@ def generate_assessments(
         while day <= today:
             weeks = (day - start_day).days / 7
             taken = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 15, 30, 45])), tzinfo=UTC)
+            taken = min(taken, latest)
             group = str(uuid.uuid4())
 
             def row(
