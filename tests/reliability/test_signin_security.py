@@ -8,14 +8,23 @@ does before hashing while none has yet written what it does after. The policy is
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
-from rehab.services import audit, auth, passwords
-from rehab.store import Database
+from rehab.services import accounts, audit, auth, passwords
+from rehab.store import Database, open_database
+from rehab.store import audit as audit_store
 from rehab.store import users as user_store
-from tests.helpers import PASSWORD, make_admin
+from rehab.ui import export_widgets
+from tests.app.conftest import assert_no_crash, goto, signed_in_app, titles
+from tests.helpers import PASSWORD, make_admin, make_clinician
+from tests.plan_helpers import new_patient
 
 PARALLEL = 12
 
@@ -93,3 +102,134 @@ def test_locked_and_unknown_accounts_cost_one_dummy_check(db: Database, monkeypa
     assert calls == [None, None]
     # One message for every failure: nothing tells an existing, locked account from a name nobody has.
     assert locked.message == unknown.message == auth.WRONG_CREDENTIALS
+
+
+# --- What a browser tab keeps after its sign-in ends (through the real app) ---------------------------------
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("REHAB_DATABASE_URL", url)
+    database = open_database(url)
+    yield database
+    database.dispose()
+
+
+def _exports(db: Database, pid: int) -> list[Any]:
+    return [e for e in db.run(lambda c: audit_store.search(c, patient_id=pid), write=False) if e.action == "export"]
+
+
+def _downloads_drawn(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], bytes]]:
+    """Keep each download button's callable as the page hands it to Streamlit (AppTest cannot click one)."""
+    drawn: dict[str, Callable[[], bytes]] = {}
+    real = st.download_button
+
+    def keep(label: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if callable(data):
+            drawn[label] = data
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", keep)
+    return drawn
+
+
+def _exports_page(db: Database, user_id: int, pid: int) -> AppTest:
+    at = signed_in_app(user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "exports")
+    assert_no_crash(at)
+    return at
+
+
+CSV = "Assessments (CSV)"
+
+
+def test_download_after_idle_time_out_builds_and_audits_nothing(
+    app_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "SEC-1")
+    drawn = _downloads_drawn(monkeypatch)
+    at = _exports_page(app_db, ana.user_id, pid)
+    # While the sign-in is live the button works (and the export is audited) ...
+    assert drawn[CSV]() != export_widgets.SIGNED_OUT
+    before = len(_exports(app_db, pid))
+    assert before == 1
+    # ... then the tab sits idle past the time-out, and the button already on screen is clicked.
+    state = at.session_state["_rehab_signed_in"]
+    state["last_seen"] = state["last_seen"] - timedelta(minutes=31)
+    assert drawn[CSV]() == export_widgets.SIGNED_OUT
+    assert len(_exports(app_db, pid)) == before
+
+
+def test_download_after_deactivation_builds_and_audits_nothing(
+    app_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "SEC-2")
+    drawn = _downloads_drawn(monkeypatch)
+    _exports_page(app_db, ana.user_id, pid)
+    accounts.set_active(app_db, admin, ana.user_id, False)
+    for label in list(drawn):
+        assert drawn[label]() == export_widgets.SIGNED_OUT, label
+    assert _exports(app_db, pid) == []
+
+
+def test_download_after_sign_out_builds_and_audits_nothing(app_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "SEC-3")
+    drawn = _downloads_drawn(monkeypatch)
+    at = _exports_page(app_db, ana.user_id, pid)
+    at.sidebar.button(key="sign_out").click()
+    at.run()
+    assert titles(at) == ["Sign in"]
+    assert drawn[CSV]() == export_widgets.SIGNED_OUT
+    assert _exports(app_db, pid) == []
+
+
+def test_sign_out_forgets_the_patient_and_what_was_viewed(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    ben = make_clinician(app_db, admin, "ben")
+    pid = new_patient(app_db, ana, "SEC-4", care_team=[ana.user_id, ben.user_id])
+    at = signed_in_app(ana.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "dashboard")
+    assert_no_crash(at)
+    at.sidebar.button(key="sign_out").click()
+    at.run()
+    assert titles(at) == ["Sign in"]
+    # Nothing of the first sign-in is left: no sign-in, no patient, no "already viewed" marker.
+    for key in ("_rehab_signed_in", "_rehab_patient_id", "_rehab_viewed_patient"):
+        assert key not in at.session_state, key
+    # The next person on the same tab signs in and opens the dashboard: their view is audited as theirs.
+    at.text_input(key="signin_username").input("ben")
+    at.text_input(key="signin_password").input(PASSWORD)
+    at.button(key="FormSubmitter:sign_in-Sign in").click()
+    at.run()
+    assert titles(at) == ["Caseload"]
+    assert "_rehab_patient_id" not in at.session_state
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "dashboard")
+    assert_no_crash(at)
+    views = [e for e in app_db.run(lambda c: audit_store.search(c, patient_id=pid), write=False) if e.action == "view"]
+    assert {e.user_id for e in views if e.entity == "dashboard"} == {ana.user_id, ben.user_id}
+
+
+def test_idle_time_out_forgets_the_patient(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "SEC-5")
+    at = signed_in_app(ana.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "dashboard")
+    state = at.session_state["_rehab_signed_in"]
+    state["last_seen"] = state["last_seen"] - timedelta(minutes=31)
+    at.run()
+    assert titles(at) == ["Sign in"]
+    assert "_rehab_patient_id" not in at.session_state
+    assert "_rehab_viewed_patient" not in at.session_state
