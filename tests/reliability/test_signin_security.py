@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 import streamlit as st
+from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
 from rehab.services import accounts, audit, auth, passwords
+from rehab.services.context import now_utc
 from rehab.store import Database, open_database
 from rehab.store import audit as audit_store
 from rehab.store import users as user_store
@@ -233,3 +235,61 @@ def test_idle_time_out_forgets_the_patient(app_db: Database) -> None:
     assert titles(at) == ["Sign in"]
     assert "_rehab_patient_id" not in at.session_state
     assert "_rehab_viewed_patient" not in at.session_state
+
+
+# --- Hash cost ------------------------------------------------------------------------------------------------
+
+
+def test_production_hashes_use_the_owasp_argon2id_setting() -> None:
+    # OWASP Password Storage Cheat Sheet: argon2id with m = 19 MiB (19456 KiB), t = 2, p = 1.
+    encoded = passwords.production_hasher().hash("a sentence to hash")
+    assert encoded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_sign_in_upgrades_a_hash_with_other_parameters(db: Database) -> None:
+    admin = make_admin(db)
+    older = PasswordHasher(time_cost=3, memory_cost=4 * 1024, parallelism=2).hash(PASSWORD)
+    db.run(lambda c: user_store.set_fields(c, admin.user_id, now=now_utc(), password_hash=older))
+    assert auth.sign_in(db, "admin", PASSWORD).actor is not None
+    stored = db.run(lambda c: user_store.by_id(c, admin.user_id))
+    assert stored is not None and stored.password_hash != older
+    # Now in the current setting (tests run a cheaper one than production: m = 8 MiB, t = 1, p = 1) ...
+    assert stored.password_hash.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
+    # ... and the same password still signs in, with nothing further to upgrade.
+    assert auth.sign_in(db, "admin", PASSWORD).actor is not None
+    again = db.run(lambda c: user_store.by_id(c, admin.user_id))
+    assert again is not None and again.password_hash == stored.password_hash
+
+
+def test_at_most_two_hashes_are_computed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    active = 0
+    most = 0
+    lock = threading.Lock()
+    inside = threading.Barrier(2)
+
+    class Watched(PasswordHasher):
+        def verify(self, hash: str | bytes, password: str | bytes) -> bool:
+            nonlocal active, most
+            with lock:
+                active += 1
+                most = max(most, active)
+            inside.wait(timeout=30)  # two are inside together; a third could only be here if the bound failed
+            try:
+                return super().verify(hash, password)
+            finally:
+                with lock:
+                    active -= 1
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    encoded = cheap.hash("secret words")
+    passwords.use_hasher(Watched(time_cost=1, memory_cost=8 * 1024, parallelism=1))
+    try:
+        threads = [threading.Thread(target=passwords.verify, args=(encoded, "secret words")) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        passwords.use_hasher(cheap)
+    assert not any(t.is_alive() for t in threads)
+    assert most == passwords.CONCURRENT_HASHES == 2
