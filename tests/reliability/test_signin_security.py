@@ -18,8 +18,8 @@ import streamlit as st
 from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from rehab.services import accounts, audit, auth, passwords
-from rehab.services.context import now_utc
+from rehab.services import accounts, audit, auth, exports, passwords
+from rehab.services.context import AccessDenied, now_utc
 from rehab.store import Database, open_database
 from rehab.store import audit as audit_store
 from rehab.store import users as user_store
@@ -293,3 +293,33 @@ def test_at_most_two_hashes_are_computed_at_once(monkeypatch: pytest.MonkeyPatch
         passwords.use_hasher(cheap)
     assert not any(t.is_alive() for t in threads)
     assert most == passwords.CONCURRENT_HASHES == 2
+
+
+def test_export_service_refuses_a_deactivated_account(db: Database) -> None:
+    admin = make_admin(db)
+    ana = make_clinician(db, admin, "ana")
+    pid = new_patient(db, ana, "SEC-6")
+    assert exports.export(db, ana, pid, "csv").data
+    accounts.set_active(db, admin, ana.user_id, False)
+    with pytest.raises(AccessDenied):
+        exports.export(db, ana, pid, "csv")  # the caller's Actor was made before the deactivation
+    entries = db.run(lambda c: audit_store.search(c, patient_id=pid), write=False)
+    assert len([e for e in entries if e.action == "export"]) == 1
+
+
+def test_success_leaves_a_lock_set_by_a_parallel_failure(db: Database) -> None:
+    """A right password whose attempt was reserved before four parallel failures locked the account."""
+    admin = make_admin(db)
+    now = now_utc()
+    until = now + timedelta(minutes=15)
+
+    def reserve(c: Any) -> bool | None:
+        return user_store.reserve_attempt(c, admin.user_id, now=now, limit=5, lock_until=until)
+
+    assert db.run(reserve) is False  # the right password's attempt, first in
+    assert [db.run(reserve) for _ in range(4)] == [False, False, False, True]  # the fourth failure locks
+    assert db.run(reserve) is None  # locked: no further password is checked
+    db.run(lambda c: user_store.record_success(c, admin.user_id, now=now, password_hash=None, set_the_lock=False))
+    stored = db.run(lambda c: user_store.by_id(c, admin.user_id))
+    assert stored is not None and stored.locked_until is not None and stored.locked_until > now
+    assert db.run(reserve) is None
