@@ -109,12 +109,10 @@ def record_success(
     if password_hash:
         values["password_hash"] = password_hash
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
-    unlocked = or_(users.c.locked_until.is_(None), users.c.locked_until <= now)
-    conn.execute(
-        update(users)
-        .where(users.c.id == user_id, unlocked if not set_the_lock else users.c.id == user_id)
-        .values(failed_attempts=0, locked_until=None)
-    )
+    reset = update(users).where(users.c.id == user_id)
+    if not set_the_lock:
+        reset = reset.where(or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
+    conn.execute(reset.values(failed_attempts=0, locked_until=None))
 
 
 def display_names(conn: Connection) -> dict[int, str]:
