@@ -29,7 +29,7 @@ def _cheap_password_hashing() -> Iterator[None]:
     """Tests hash many passwords; keep argon2id but with a small cost so the suite stays fast."""
     passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1))
     yield
-    passwords.use_hasher(PasswordHasher())
+    passwords.use_hasher(passwords.production_hasher())
 
 
 def sqlite_url(tmp_path: Path) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -23,7 +23,12 @@ from rehab.store import Database
 from rehab.store import users as user_store
 from rehab.store.users import UserRecord
 
-WRONG_CREDENTIALS = "The username or password is not right."
+# One message for every failed sign-in (wrong password, unknown name, locked or deactivated account), so the
+# answer never tells whether an account exists or is locked.
+WRONG_CREDENTIALS = (
+    "The username or password is not right, or the account is locked after repeated failed sign-ins. "
+    "Try again later, or ask an administrator to reset the password."
+)
 
 
 @dataclass(frozen=True)
@@ -84,15 +89,14 @@ def create_first_admin(db: Database, *, username: str, display_name: str, passwo
     return db.run(work)
 
 
-def _lock_message(locked_until: datetime) -> str:
-    return (
-        "This account is locked after repeated failed sign-ins. "
-        f"Try again after {locked_until.strftime('%H:%M')} UTC, or ask an administrator to reset the password."
-    )
-
-
 def sign_in(db: Database, username: str, password: str, *, now: datetime | None = None) -> SignInResult:
-    """Check a password; failures are counted in the database so a new browser tab does not reset them."""
+    """Check a password; attempts are counted in the database so a new browser tab does not reset them.
+
+    Each attempt on an existing account first reserves one of the policy's attempts in the database (one
+    UPDATE that counts it and sets the lock when the limit is reached); only a reserved attempt checks the
+    real hash. A locked account or an unknown username checks a dummy hash instead, and every failure gets
+    the same message, so neither the answer nor its cost tells which accounts exist or are locked.
+    """
     now = now or now_utc()
     typed = (username or "").strip().lower()[:64]
     # Only a well-formed username is looked up or written to the audit log (no NUL or stray bytes reach SQL).
@@ -100,29 +104,10 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     user = db.run(lambda conn: user_store.by_username(conn, name), write=False) if name else None
     lockout = policy()
 
-    if user is not None and lockout.is_locked(user.locked_until, now):
+    if user is None:
         passwords.verify(None, password or "")  # same cost as a real check
         db.run(
             lambda conn: audit.record(
-                conn, None, "sign-in failed", "user", user.id, username=name, detail="locked", at=now
-            )
-        )
-        return SignInResult(None, _lock_message(user.locked_until))  # type: ignore[arg-type]
-
-    ok, new_hash = passwords.verify(user.password_hash if user else None, password or "")
-    if user is not None and ok and user.active:
-
-        def success(conn: Connection) -> Actor:
-            user_store.record_success(conn, user.id, now=now, password_hash=new_hash)
-            actor = actor_from(user)
-            audit.record(conn, actor, "sign-in", "user", user.id, at=now)
-            return actor
-
-        return SignInResult(db.run(success))
-
-    def failure(conn: Connection) -> SignInResult:
-        if user is None:
-            audit.record(
                 conn,
                 None,
                 "sign-in failed",
@@ -132,18 +117,38 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
                 detail="unknown username",
                 at=now,
             )
-            return SignInResult(None, WRONG_CREDENTIALS)
-        if not user.active:
-            audit.record(
-                conn, None, "sign-in failed", "user", user.id, username=name, detail="account deactivated", at=now
+        )
+        return SignInResult(None, WRONG_CREDENTIALS)
+
+    until = now + timedelta(minutes=lockout.minutes)
+    reserved = db.run(
+        lambda conn: user_store.reserve_attempt(conn, user.id, now=now, limit=lockout.attempts, lock_until=until)
+    )
+    if reserved is None:
+        passwords.verify(None, password or "")  # same cost as a real check
+        db.run(
+            lambda conn: audit.record(
+                conn, None, "sign-in failed", "user", user.id, username=name, detail="locked", at=now
             )
-            return SignInResult(None, WRONG_CREDENTIALS)
-        fresh = user_store.by_id(conn, user.id)
-        attempts = fresh.failed_attempts if fresh else user.failed_attempts
-        count, locked_until = lockout.after_failure(attempts, now)
-        user_store.record_failure(conn, user.id, failed_attempts=count, locked_until=locked_until)
-        audit.record(conn, None, "sign-in failed", "user", user.id, username=name, detail="wrong password", at=now)
-        if locked_until is not None:
+        )
+        return SignInResult(None, WRONG_CREDENTIALS)
+
+    ok, new_hash = passwords.verify(user.password_hash, password or "")
+    if ok and user.active:
+
+        def success(conn: Connection) -> Actor:
+            user_store.record_success(conn, user.id, now=now, password_hash=new_hash, set_the_lock=reserved)
+            actor = actor_from(user)
+            audit.record(conn, actor, "sign-in", "user", user.id, at=now)
+            return actor
+
+        return SignInResult(db.run(success))
+
+    def failure(conn: Connection) -> None:
+        # The attempt was counted when it was reserved: nothing here writes the count or the lock.
+        detail = "wrong password" if not ok else "account deactivated"
+        audit.record(conn, None, "sign-in failed", "user", user.id, username=name, detail=detail, at=now)
+        if reserved:
             audit.record(
                 conn,
                 None,
@@ -154,10 +159,9 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
                 detail=f"locked for {lockout.minutes} minutes after {lockout.attempts} failed attempts",
                 at=now,
             )
-            return SignInResult(None, _lock_message(locked_until))
-        return SignInResult(None, WRONG_CREDENTIALS)
 
-    return db.run(failure)
+    db.run(failure)
+    return SignInResult(None, WRONG_CREDENTIALS)
 
 
 def current_actor(db: Database, user_id: int) -> Actor | None:

@@ -30,7 +30,7 @@ from rehab.exports import summary as model
 from rehab.services import audit
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
-from rehab.services.context import Actor, NotFound, now_utc
+from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
 from rehab.services.patients import check_access
 from rehab.services.plan_overview import bands_frame, chart_points
 from rehab.services.plans import (
@@ -693,6 +693,10 @@ def export(
         start, end = _check_range(start, end)
 
     def read(conn: Connection) -> tuple[PatientRecord, object]:
+        # An export may be asked for well after the page was drawn: the account must still be active now.
+        account = user_store.by_id(conn, actor.user_id)
+        if account is None or not account.active:
+            raise AccessDenied("This account is no longer active.")
         patient = check_access(conn, actor, patient_id)
         if kind in ("pdf", "pdf-patient"):
             return patient, _session_summary(conn, actor, patient, _pick_session(conn, patient_id, session_id))

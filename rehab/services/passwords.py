@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-_hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4 (argon2-cffi defaults, RFC 9106 "second choice")
+# OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1 (the first of its equivalent settings).
+MEMORY_KIB = 19 * 1024
+TIME_COST = 2
+PARALLELISM = 1
+# At most this many hashes are computed at once, so a burst of sign-ins queues instead of taking every
+# core and MEMORY_KIB each.
+CONCURRENT_HASHES = 2
+
+
+def production_hasher() -> PasswordHasher:
+    return PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=PARALLELISM)
+
+
+_hasher = production_hasher()
+_slots = threading.BoundedSemaphore(CONCURRENT_HASHES)
 
 
 def use_hasher(hasher: PasswordHasher) -> None:
@@ -18,12 +33,13 @@ def use_hasher(hasher: PasswordHasher) -> None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _slots:
+        return _hasher.hash(password)
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
-    return _hasher.hash("not-a-real-password-used-for-timing-only")
+    return hash_password("not-a-real-password-used-for-timing-only")
 
 
 def verify(password_hash: str | None, password: str) -> tuple[bool, str | None]:
@@ -31,13 +47,15 @@ def verify(password_hash: str | None, password: str) -> tuple[bool, str | None]:
 
     An unknown user is checked against a dummy hash so that a wrong username takes as long
     as a wrong password and the response time does not reveal which accounts exist.
+    Hash computations wait for one of CONCURRENT_HASHES slots.
     """
     target = password_hash or _dummy_hash()
     try:
-        # surrogatepass: whatever a browser or script sends is checked (and fails), never an encoding error
-        _hasher.verify(target, password.encode("utf-8", "surrogatepass"))
+        with _slots:
+            # surrogatepass: whatever a browser or script sends is checked (and fails), never an encoding error
+            _hasher.verify(target, password.encode("utf-8", "surrogatepass"))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False, None
     if password_hash is None:
         return False, None
-    return True, _hasher.hash(password) if _hasher.check_needs_rehash(password_hash) else None
+    return True, hash_password(password) if _hasher.check_needs_rehash(password_hash) else None

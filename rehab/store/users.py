@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, func, insert, literal, null, or_, select, update
 
 from rehab.store.tables import users
+from rehab.store.types import UTCDateTime
 
 
 @dataclass(frozen=True)
@@ -72,17 +73,46 @@ def set_fields(conn: Connection, user_id: int, *, now: datetime, bump_version: b
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
 
 
-def record_failure(conn: Connection, user_id: int, *, failed_attempts: int, locked_until: datetime | None) -> None:
-    conn.execute(
-        update(users).where(users.c.id == user_id).values(failed_attempts=failed_attempts, locked_until=locked_until)
+def reserve_attempt(conn: Connection, user_id: int, *, now: datetime, limit: int, lock_until: datetime) -> bool | None:
+    """Count one sign-in attempt as a failure before its password is checked, in one statement.
+
+    None: the account is locked (or gone) and no password may be checked. Otherwise the attempt may check
+    the password, and True says this attempt reached the limit and set the lock. The count and the lock are
+    decided by the database against the row as it is now, so parallel attempts queue on the row and at most
+    ``limit`` of them get through per lock; no attempt ever writes over a lock another one set.
+    """
+    reaching = users.c.failed_attempts + 1 >= limit
+    stmt = (
+        update(users)
+        .where(users.c.id == user_id, or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
+        .values(
+            failed_attempts=case((reaching, 0), else_=users.c.failed_attempts + 1),
+            locked_until=case((reaching, literal(lock_until, UTCDateTime)), else_=null()),
+        )
+        .returning(users.c.locked_until)
     )
+    row = conn.execute(stmt).first()
+    if row is None:
+        return None
+    return row[0] is not None
 
 
-def record_success(conn: Connection, user_id: int, *, now: datetime, password_hash: str | None) -> None:
-    values: dict[str, object] = {"failed_attempts": 0, "locked_until": None, "last_sign_in_at": now}
+def record_success(
+    conn: Connection, user_id: int, *, now: datetime, password_hash: str | None, set_the_lock: bool
+) -> None:
+    """A verified password: note the sign-in and start the failure count afresh.
+
+    A lock set by a parallel failure stays (``set_the_lock`` is False then); only the lock this attempt's
+    own reservation set is lifted.
+    """
+    values: dict[str, object] = {"last_sign_in_at": now}
     if password_hash:
         values["password_hash"] = password_hash
     conn.execute(update(users).where(users.c.id == user_id).values(**values))
+    reset = update(users).where(users.c.id == user_id)
+    if not set_the_lock:
+        reset = reset.where(or_(users.c.locked_until.is_(None), users.c.locked_until <= now))
+    conn.execute(reset.values(failed_attempts=0, locked_until=None))
 
 
 def display_names(conn: Connection) -> dict[int, str]:

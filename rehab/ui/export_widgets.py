@@ -2,6 +2,11 @@
 
 ``st.download_button(data=callable)`` runs the callable on click (the button shows a spinner meanwhile),
 so opening a page never builds a PDF or writes an export entry to the audit log.
+
+That callable runs later, on Streamlit's own thread, and a browser can ask for it again at any time while
+the server still has it. So it holds this tab's sign-in record, not the person who was signed in when the
+page was drawn, and asks at click time who may act: after a sign-out, the idle time-out or a deactivation
+it builds nothing and records nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import streamlit as st
 from rehab.services import exports
 from rehab.services.context import Actor
 from rehab.store import Database
+from rehab.ui import auth as ui_auth
 
 log = logging.getLogger("rehab")
 
@@ -29,9 +35,17 @@ LABELS = {
 }
 
 
-def _builder(db: Database, actor: Actor, patient_id: int, kind: str, **options: object) -> Callable[[], bytes]:
+SIGNED_OUT = b"You are no longer signed in, so nothing was exported. Sign in again and repeat the download.\n"
+
+
+def _builder(
+    db: Database, sign_in: dict[str, object] | None, user_id: int, patient_id: int, kind: str, **options: object
+) -> Callable[[], bytes]:
     def build() -> bytes:
         try:
+            actor = ui_auth.actor_at_click(db, sign_in)
+            if actor is None or actor.user_id != user_id:
+                return SIGNED_OUT
             return exports.export(db, actor, patient_id, kind, **options).data  # type: ignore[arg-type]
         except Exception:  # the callable runs outside the page: never let a traceback reach the browser
             ref = uuid.uuid4().hex[:8]
@@ -57,7 +71,7 @@ def download(
     end = options.get("end")
     st.download_button(
         LABELS[kind],
-        data=_builder(db, actor, patient_id, kind, **options),
+        data=_builder(db, ui_auth.sign_in_record(), actor.user_id, patient_id, kind, **options),
         file_name=exports.filename(kind, mrn, session_date=session_date, start=start, end=end),  # type: ignore[arg-type]
         mime=exports.MIME[kind],
         key=key,

@@ -56,7 +56,7 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
     wait_for_app(page)
     assert page.get_by_role("heading", name="Sign in").is_visible()
     _sign_in(page, "admin", "wrong password here")
-    assert page.get_by_text("The username or password is not right.").is_visible()
+    assert page.get_by_text("The username or password is not right, or the account is locked").is_visible()
     _sign_in(page, "admin", PASSWORD)
     page.get_by_role("heading", name="Caseload").wait_for()
     page.get_by_test_id("stDataFrame").wait_for()
