@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from rehab.services import passwords
-from rehab.store import Database
+from rehab.store import Database, open_database
 from rehab.store.db import make_engine
 from rehab.store.migrate import upgrade
 
@@ -72,5 +72,15 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
     engine = make_engine(sqlite_url(tmp_path))
     upgrade(engine)
     database = Database(engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The database the app under AppTest opens (through REHAB_DATABASE_URL), fresh SQLite per test."""
+    url = sqlite_url(tmp_path)
+    monkeypatch.setenv("REHAB_DATABASE_URL", url)
+    database = open_database(url)
     yield database
     database.dispose()

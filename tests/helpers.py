@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rehab.services import accounts, auth
+import pytest
+
+from rehab.services import accounts, auth, passwords
 from rehab.services.context import Actor
 from rehab.store import Database
 
@@ -45,3 +47,16 @@ def make_clinician(db: Database, admin: Actor, username: str) -> Actor:
     result = auth.sign_in(db, username, PASSWORD)
     assert result.actor is not None
     return result.actor
+
+
+def spy_password_checks(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Record the stored hash each password check is made against (None: the dummy check for no account)."""
+    calls: list[str | None] = []
+    real = passwords.verify
+
+    def spy(password_hash: str | None, password: str) -> tuple[bool, str | None]:
+        calls.append(password_hash)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify", spy)
+    return calls

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from rehab.store import Database, open_database
-
 ENTRY = str(Path(__file__).with_name("entry.py"))
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("REHAB_DATABASE_URL", url)
-    database = open_database(url)
-    yield database
-    database.dispose()
 
 
 def new_app() -> AppTest:

@@ -7,16 +7,14 @@ typed; only st.text, dataframes and widget values carry text verbatim.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from rehab.services import accounts, assessments, auth, patients
 from rehab.services.context import Actor
-from rehab.store import Database, open_database
+from rehab.store import Database
 from tests.app.conftest import assert_no_crash, goto, signed_in_app
 from tests.helpers import PASSWORD, make_admin, patient_data
 
@@ -41,15 +39,6 @@ ADVERSARIAL = [
     "   ",
     "$x^2$ :red[red] :material/delete:",
 ]
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("REHAB_DATABASE_URL", url)
-    database = open_database(url)
-    yield database
-    database.dispose()
 
 
 def markdown_bodies(at: AppTest) -> list[str]:

@@ -8,9 +8,8 @@ does before hashing while none has yet written what it does after. The policy is
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,12 +19,12 @@ from streamlit.testing.v1 import AppTest
 
 from rehab.services import accounts, audit, auth, exports, passwords
 from rehab.services.context import AccessDenied, now_utc
-from rehab.store import Database, open_database
+from rehab.store import Database
 from rehab.store import audit as audit_store
 from rehab.store import users as user_store
 from rehab.ui import export_widgets
 from tests.app.conftest import assert_no_crash, goto, signed_in_app, titles
-from tests.helpers import PASSWORD, make_admin, make_clinician
+from tests.helpers import PASSWORD, make_admin, make_clinician, spy_password_checks
 from tests.plan_helpers import new_patient
 
 PARALLEL = 12
@@ -91,14 +90,7 @@ def test_locked_and_unknown_accounts_cost_one_dummy_check(db: Database, monkeypa
     make_admin(db)
     for _ in range(5):
         auth.sign_in(db, "admin", "wrong-password")
-    calls: list[str | None] = []
-    real = passwords.verify
-
-    def spy(password_hash: str | None, password: str) -> tuple[bool, str | None]:
-        calls.append(password_hash)
-        return real(password_hash, password)
-
-    monkeypatch.setattr(passwords, "verify", spy)
+    calls = spy_password_checks(monkeypatch)
     locked = auth.sign_in(db, "admin", PASSWORD)
     unknown = auth.sign_in(db, "nobody", PASSWORD)
     assert calls == [None, None]
@@ -107,15 +99,6 @@ def test_locked_and_unknown_accounts_cost_one_dummy_check(db: Database, monkeypa
 
 
 # --- What a browser tab keeps after its sign-in ends (through the real app) ---------------------------------
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("REHAB_DATABASE_URL", url)
-    database = open_database(url)
-    yield database
-    database.dispose()
 
 
 def _exports(db: Database, pid: int) -> list[Any]:

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.services import accounts, audit, auth, passwords
+from rehab.services import accounts, audit, auth
 from rehab.services.context import AccessDenied
 from rehab.store import Database
 from rehab.store import users as user_store
-from tests.helpers import PASSWORD, make_admin, make_clinician
+from tests.helpers import PASSWORD, make_admin, make_clinician, spy_password_checks
 
 
 def test_first_admin_only_once(db: Database) -> None:
@@ -51,14 +51,7 @@ def test_sign_in_success_and_wrong_password(db: Database) -> None:
 
 def test_unknown_username_still_runs_a_password_check(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     make_admin(db)
-    calls: list[str | None] = []
-    real = passwords.verify
-
-    def spy(password_hash: str | None, password: str) -> tuple[bool, str | None]:
-        calls.append(password_hash)
-        return real(password_hash, password)
-
-    monkeypatch.setattr(passwords, "verify", spy)
+    calls = spy_password_checks(monkeypatch)
     auth.sign_in(db, "nobody", "whatever-password")
     assert calls == [None]  # verified against the dummy hash, same cost as a real account
 
