@@ -13,6 +13,7 @@ Streamlit sends every row to the browser, so charts are thinned to about ``MAX_P
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,17 @@ MDC_COLOUR = OKABE_ITO["grey"]
 # one tick a month, so a month's label never repeats along the axis
 MONTH_AXIS: dict[str, Any] = {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}, "labelOverlap": True}
 TARGET_COLOUR = "#777777"  # 100 % symmetry, 50 % weight bearing: a reference line, not data
+# Vega never wraps a title: a long subtitle widens the whole chart past its column, so it is broken into lines
+# about as wide as a panel (≈ 6 px a character at the subtitle's size).
+SUBTITLE_CHARS_PER_LINE = 60
+
+
+def subtitle_lines(text: str) -> str | list[str]:
+    """A panel subtitle as lines no wider than the panel (Vega-Lite takes a list of lines)."""
+    lines = textwrap.wrap(text, SUBTITLE_CHARS_PER_LINE)
+    return lines[0] if len(lines) == 1 else lines
+
+
 # Text written into a chart (band and phase names, subtitles). Vega draws such text black unless told, which
 # cannot be read on Streamlit's dark theme; this grey contrasts about equally with both backgrounds
 # (4.2:1 on white and on the dark theme's).
@@ -539,7 +551,7 @@ def dashboard_section(panels: list[Panel], *, columns: int = 2, max_points: int 
             layers = _measure_layers(spec, panel, budget)
         title: dict[str, Any] = {"text": panel.title, "anchor": "start", "fontSize": 13}
         if panel.subtitle:
-            title.update(subtitle=panel.subtitle, subtitleColor=LABEL_COLOUR)
+            title.update(subtitle=subtitle_lines(panel.subtitle), subtitleColor=LABEL_COLOUR)
         drawn.append({"title": title, "width": PANEL_WIDTH, "height": PANEL_HEIGHT, "layer": layers})
     resolve = {"scale": {"color": "independent", "shape": "independent", "strokeDash": "independent"}}
     # rows of hconcat inside a vconcat: Streamlit's frontend draws a wrapped "concat" zero pixels wide

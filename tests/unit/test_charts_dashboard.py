@@ -180,3 +180,15 @@ def test_a_legend_only_where_it_tells_the_series_apart() -> None:
 
     assert set(map(str, legends(one))) == {"None"}
     assert {"title": None, "orient": "bottom"} in legends(two)
+
+
+def test_a_long_subtitle_is_broken_into_lines_so_the_chart_keeps_its_column() -> None:
+    """Vega does not wrap titles: one 150-character line made the Berg panel push the TUG panel off screen."""
+    reason = trends.no_fall_risk_population("deconditioning", 42)
+    panel = Panel(key="bbs", title="Berg Balance Scale", unit="points", points=_points(3, "Berg"), subtitle=reason)
+    spec = dashboard_section([panel])
+    subtitle = spec["vconcat"][0]["hconcat"][0]["title"]["subtitle"]
+    assert isinstance(subtitle, list) and len(subtitle) > 1
+    assert all(len(line) <= 60 for line in subtitle)
+    assert " ".join(subtitle) == reason  # every word kept, in order
+    alt.VConcatChart.from_dict(as_json_spec(spec))
