@@ -42,10 +42,12 @@ SERIES_SHAPES = ("square", "circle", "triangle-up")
 
 LOAD_CHART_EXPLANATION = "Load prescribed and lifted per session, and 1RM estimated from the best set."
 LOAD_CHART_HELP = (
-    "Prescribed is the load set for each session, performed the heaviest set lifted, and estimated 1RM the "
-    "best set's Epley estimate (sets of 1–12 reps; not in lighter weeks, whose easy sets understate it). "
-    "Grey bands are the plan's phases; the tinted band marks "
-    "the weeks when strength gains are mostly neural, so early rises are expected and real."
+    "Prescribed is the load set for each session and performed the heaviest set lifted. Estimated 1RM starts "
+    "at the plan's baseline 1RM; later points are Epley estimates only from sets near failure (effort 8/10 "
+    "or more recorded, 10 reps or fewer), because a set stopped well short of failure gives an estimate that "
+    "rises with the plan, not with the patient. Grey bands are the plan's phases; the tinted band marks the "
+    "weeks when early strength gains are largely attributed to neural adaptation (Moritani & deVries 1979; "
+    "Škarabot 2021): a rise is expected then, but judge it against the measurement error."
 )
 BAND_CHART_NOTE = "Band loads are nominal and vary with stretch and maker."
 
@@ -125,7 +127,10 @@ def subtitle_lines(text: str) -> str | list[str]:
 LABEL_COLOUR = "#7B7B7B"
 NEURAL_COLOUR = OKABE_ITO["reddish_purple"]
 CATEGORY_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["green"])
-NEURAL_NOTE = "Shaded: the plan's early weeks, when strength gains are mostly neural, so early rises are expected."
+NEURAL_NOTE = (
+    "Shaded: the plan's early weeks, when strength gains are largely attributed to neural adaptation; "
+    "judge any rise against the measurement error."
+)
 POINT_COLUMNS = ["date", "series", "value", "unit", "assessor"]
 
 
@@ -398,6 +403,7 @@ def _load_layers(
             _tip("unit", "Unit"),
             _tip("sessions", "Sessions averaged", "quantitative"),
             *([_tip("recorded_by", "Recorded by")] if "recorded_by" in data.columns else []),
+            *([_tip("basis", "Basis")] if "basis" in data.columns else []),
         ],
     }
     results = spec.data("load", data)

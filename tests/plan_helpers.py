@@ -67,9 +67,10 @@ def run_session(
     *,
     reps: int | None = None,
     pain: int | None = None,
+    effort: float | None = None,
     answers: dict[str, Any] | None = None,
 ) -> sessions.LogResult | sessions.ScreenOutcome:
-    """Screen, then log every pre-filled set (optionally with other reps or pain after)."""
+    """Screen, then log every pre-filled set (optionally with other reps, effort or pain after)."""
     outcome = sessions.start_session(db, actor, patient_id, answers=answers or go_answers(), session_date=day)
     if outcome.outcome == "stop":
         return outcome
@@ -79,4 +80,6 @@ def run_session(
             row[sessions.REPS] = reps
         if pain is not None:
             row[sessions.PAIN_AFTER] = pain
+        if effort is not None:
+            row[sessions.EFFORT] = effort
     return sessions.save_log(db, actor, session_id, expected_version=version, rows=rows)

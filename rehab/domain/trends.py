@@ -234,6 +234,19 @@ def retest_overdue(due: date, today: date, every_weeks: int) -> Judgement:
     )
 
 
+LOAD_CEILING_TEXT = (
+    "A load has reached the ceiling relative to the latest 1RM (80 % unless the clinician wrote a reason; "
+    "AHA/ASA, Billinger 2014), so the plan holds it until the 1RM is re-tested."
+)
+
+
+def retest_flag(overdue: Judgement, *, load_at_ceiling: bool) -> Judgement:
+    """Re-test when the measures are overdue or when a load waits at its ceiling for a new 1RM."""
+    if not load_at_ceiling:
+        return overdue
+    return Judgement(True, f"{overdue.reason} {LOAD_CEILING_TEXT}" if overdue.flagged else LOAD_CEILING_TEXT)
+
+
 def falling_attendance(
     *,
     recent: int,

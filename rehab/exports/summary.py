@@ -18,8 +18,9 @@ PAIN_LIMIT = 5
 PAIN_SOURCE = "Pain-monitoring model, Silbernagel 2007 [R17] (validated in tendinopathy, not stroke)"
 
 WHY_STRENGTH_FIRST = NEURAL_PERIOD_PATIENT_TEXT + (
-    " That is why your strength can rise in the first weeks even though your muscles look the same: this is "
-    "real progress. Muscle growth follows later with steady training."
+    " So your strength can rise in the first weeks even though your muscles look the same. Your therapist "
+    "checks each change against how much a measurement can vary from one day to the next before calling "
+    "it a real change. Muscle growth follows later with steady training."
 )
 WHY_STRENGTH_FIRST_CLINICAL = NEURAL_PERIOD_CLINICIAN_TEXT
 

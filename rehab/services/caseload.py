@@ -49,7 +49,8 @@ FLAG_HELP = {
     "closer, not a diagnosis.",
     RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
     "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
-    "start; without a plan, 4 weeks.",
+    "start; without a plan, 4 weeks. Also when a load at the newest session has reached 80 % of the latest 1RM "
+    "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested.",
     PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
     f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago. "
     f"{trends.PLATEAU_SOURCE}.",
@@ -104,7 +105,9 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
     stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
     return {
         FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, age_on(row.birth_date, today)),
-        RETEST_OVERDUE: trends.retest_overdue(due, today, every),
+        RETEST_OVERDUE: trends.retest_flag(
+            trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
+        ),
         PLATEAU: trends.plateau(
             {k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}, overrides
         ),

@@ -257,7 +257,9 @@ def _chunk(
         first = dict(initial_decision(template, loaded, patient.rule), plan_id=row["plan_id"], plan_item_id=item_id)
         first.update(session_id=None, created_at=_at(patient.start, 9), created_by=clinician_id)
         decisions.append(first)
-        patient.items.append(_Item(loaded, ItemEngine(loaded, patient.rule), true, growth, first, len(decisions) - 1))
+        patient.items.append(
+            _Item(loaded, ItemEngine(loaded, patient.rule, template), true, growth, first, len(decisions) - 1)
+        )
     sessions: list[dict[str, Any]] = []
     sets: list[tuple[int, tuple[Any, ...]]] = []
     session_of_decision: dict[int, int] = {}
@@ -438,6 +440,7 @@ _SET_COLUMNS = (
     "pain_after",
 )
 _DECISION_DEFAULTS: dict[str, Any] = {
+    "retest_due": False,
     "session_id": None,
     "confirmed_at": None,
     "confirmed_by": None,
@@ -528,3 +531,4 @@ def _override(
     session_of_decision[index] = session_index
     overrides.append((index, item.decision_index))
     item.decision, item.decision_index = row, index
+    item.engine.settle(keep, None, override=True)

@@ -20,17 +20,18 @@ from rehab.domain.planning import (
     phase_bands,
     prescription_for,
 )
-from rehab.domain.strength import estimate_1rm
+from rehab.domain.planning.loading_plan import set_estimate_kg
+from rehab.domain.planning.progression import SetResult
 from rehab.services import audit
 from rehab.services.context import Actor, now_utc
 from rehab.services.exercise_library import library_in
 from rehab.services.patients import check_access
 from rehab.services.plans import (
-    ESTIMATE_FORMULA,
     METHOD_TEXT,
     RULE_LABELS,
     SIDE_TEXT,
     ItemPrescription,
+    LoadedItem,
     PlanContext,
     describe_load,
     load_plan,
@@ -152,24 +153,38 @@ def bands_frame(template: PhaseTemplate, start: date, up_to_week: int) -> pd.Dat
 
 
 @functools.lru_cache(maxsize=4096)
-def _estimate(load_kg: float, reps: int) -> float:
-    """Loads and reps repeat from session to session, so a long plan's history estimates each pair once."""
-    return estimate_1rm(load_kg, reps, ESTIMATE_FORMULA)
+def _estimate(load_kg: float, reps: int, rpe: float) -> float | None:
+    """Loads and reps repeat from session to session, so a long plan's history estimates each set once."""
+    return set_estimate_kg(SetResult(load_kg, reps, rpe))
 
 
-def _best_estimate(exercise: Exercise, sets: Sequence[SetRecord]) -> tuple[float, int] | None:
-    """The highest estimated 1RM from the session's sets (1–12 reps with a load), and the reps behind it."""
+def _best_estimate(exercise: Exercise, sets: Sequence[SetRecord]) -> tuple[float, str] | None:
+    """The highest estimated 1RM from the session's sets that support one (near failure, 10 reps or fewer).
+
+    A set stopped well short of failure says only that the patient could lift the load, so its Epley
+    estimate would rise with the plan's %1RM rather than with the patient (``supports_estimate``).
+    """
     if exercise.uses_bands:
         return None
-    best: tuple[float, int] | None = None
-    for s in {(s.load_kg, s.reps) for s in sets if s.reps is not None and 1 <= s.reps <= 12 and s.load_kg}:
-        value = _estimate(s[0], s[1])
-        if best is None or value > best[0] or (value == best[0] and s[1] < best[1]):
-            best = (value, s[1])
+    best: tuple[float, str] | None = None
+    for load, reps, rpe in {(s.load_kg, s.reps, s.effort) for s in sets}:
+        if load is None or reps is None or rpe is None:
+            continue
+        value = _estimate(load, reps, rpe)
+        if value is not None and (best is None or value > best[0]):
+            best = (value, f"Epley from {load:g} kg × {reps} at effort {rpe:g}/10 (near failure)")
     return best
 
 
-CHART_COLUMNS = ["date", "series", "value_kg", "recorded_by"]
+def _baseline_point(ctx: PlanContext, item: LoadedItem) -> list[dict[str, Any]]:
+    if item.exercise.uses_bands:
+        return []
+    basis = f"baseline: {item.record.method_detail}"
+    return [{"date": ctx.plan.start_date, "series": "Estimated 1RM", "value_kg": round(item.record.one_rm_kg, 1),
+             "recorded_by": ctx.plan.created_by_name, "basis": basis}]  # fmt: skip
+
+
+CHART_COLUMNS = ["date", "series", "value_kg", "recorded_by", "basis"]
 
 
 def chart_points(
@@ -180,6 +195,7 @@ def chart_points(
     by_key: dict[tuple[int, int], list[SetRecord]] = {}
     for s in sets:
         by_key.setdefault((s.session_id, s.plan_item_id), []).append(s)
+    # The baseline 1RM anchors each estimate line at the plan's start, so a flat line reads as no change.
     out: dict[int, list[dict[str, Any]]] = {item.id: [] for item in ctx.items}
     # per item, how a set's load reads in kg: a band's nominal resistance, else the load itself
     nominal = {
@@ -209,15 +225,18 @@ def chart_points(
             who = session.updated_by_name
             if prescribed:
                 rows.append({"date": session.session_date, "series": "Prescribed load", "value_kg": max(prescribed),
-                             "recorded_by": who})  # fmt: skip
+                             "recorded_by": who, "basis": "the plan's load for the session"})  # fmt: skip
             if done:
                 rows.append({"date": session.session_date, "series": "Performed load", "value_kg": max(done),
-                             "recorded_by": who})  # fmt: skip
+                             "recorded_by": who, "basis": "heaviest set lifted"})  # fmt: skip
             # A lighter week's sets stop well short of failure, so their estimate would dip for no reason.
             best = None if lighter_weeks[week] else _best_estimate(item.exercise, logged)
             if best is not None:
                 rows.append({"date": session.session_date, "series": "Estimated 1RM", "value_kg": round(best[0], 1),
-                             "recorded_by": who})  # fmt: skip
+                             "recorded_by": who, "basis": best[1]})  # fmt: skip
+    for item in ctx.items:
+        if out[item.id]:  # once something is logged, the baseline anchors the estimate line
+            out[item.id][:0] = _baseline_point(ctx, item)
     return {k: pd.DataFrame(v, columns=CHART_COLUMNS) for k, v in out.items()}
 
 

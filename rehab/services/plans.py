@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -35,11 +35,18 @@ from rehab.domain.planning import (
     SetResult,
     apply_override,
     deload_week,
-    next_band_level,
-    next_load,
     prescription_for,
 )
 from rehab.domain.planning import create_plan as domain_create_plan
+from rehab.domain.planning.loading_plan import (
+    Decision,
+    ItemProgression,
+    OneRm,
+    Restart,
+    Rule,
+    Workout,
+    ceiling_percent,
+)
 from rehab.domain.planning.progression import LoadDecision
 from rehab.domain.safety import ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
@@ -51,7 +58,7 @@ from rehab.services.patients import check_access
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord
+from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, SetRecord
 
 RULE_LABELS: dict[str, str] = {
     "two_for_two": "2-for-2 rule (NSCA): increase after two sessions with 2 or more reps over target",
@@ -360,95 +367,109 @@ def exercise_session(exercise: Exercise, sets: Sequence[LoggedSet], *, screen_ok
 
 
 class ItemEngine:
-    """The progression engine for one plan item, fed its sessions in order.
+    """One plan item's progression (``rehab.domain.planning.loading_plan.ItemProgression``), fed the record.
 
-    - A session that did not go ahead (a readiness-screen stop or a session stopped early) holds every load
-      and restarts the history the rule reads, so a stop always blocks progression: after a stop the
-      2-for-2 rule needs two new sessions in a row.
-    - A lighter (deload) week's session never counts towards an increase; its pain still counts.
-    - A caution on the screen reaches the engine as ``screen_ok=False``: no increase after that session.
+    The service replays a plan's sessions in order: ``observe`` each past session, then ``settle`` on the
+    load its stored decision left in force (a change, a confirmation or an override restarts the count),
+    and ``decide`` for the session being saved. The rules about which workouts count live in the domain.
     """
 
-    def __init__(self, item: LoadedItem, rule: str) -> None:
+    def __init__(self, item: LoadedItem, rule: str, template: PhaseTemplate = DEFAULT_TEMPLATE) -> None:
         self.item = item
         self.rule = rule
-        self.history: list[ExerciseSession] = []
+        record = item.record
+        self.progression = ItemProgression(
+            exercise=item.exercise,
+            rule=Rule(rule),
+            load=0.0,
+            one_rm=None if item.exercise.uses_bands else OneRm(record.one_rm_kg, None, _baseline_how(record)),
+            ceiling_percent=ceiling_percent(template),
+        )
+        self._started = False
 
-    def observe(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> ExerciseSession | None:
-        if not facts.performed:
-            self.history = []
-            return None
-        session = exercise_session(self.item.exercise, sets, screen_ok=facts.screen_ok)
-        if session is not None and not facts.deload:
-            self.history.append(session)
-        return session
+    def settle(self, kg: float | None, level: int | None, *, override: bool = False) -> None:
+        """The load a stored decision left in force; the first one starts the plan."""
+        units = float(level or 0) if self.item.exercise.uses_bands else float(kg or 0.0)
+        if not self._started:
+            self.progression.load, self._started = units, True
+            if override:
+                self.progression.restart(Restart.OVERRIDE)
+            return
+        self.progression.settle(units, override=override)
+
+    def observe(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> None:
+        self.progression.observe(self._workout(facts, sets))
 
     def decide(
         self, facts: SessionFacts, sets: Sequence[LoggedSet], *, current_kg: float | None, current_level: int | None
     ) -> dict[str, Any]:
-        """Observe the session, then the load for the next one as a ``load_decisions`` row (without ids)."""
-        exercise = self.item.exercise
-        session = self.observe(facts, sets)
-        now_text = describe_load(exercise, current_kg, current_level)
-        when = facts.session_date.isoformat()
-        if not facts.performed:
-            why = facts.not_performed_reason or "the session did not go ahead"
-            return self._hold(
-                current_kg,
-                current_level,
-                f"Session on {when} not performed ({why.rstrip('.')}), so nothing progresses: keep {now_text}. "
-                "Progression restarts from the next sessions performed.",
-            )
-        if session is None:
-            return self._hold(current_kg, current_level, f"Not done in the session on {when}: keep {now_text}.")
-        history = [*self.history, session] if facts.deload else self.history
-        if exercise.uses_bands:
-            band = next_band_level(history, current_level=current_level or 0, exercise=exercise, rule=self.rule)
-            new_kg, new_level, action, reason = None, band.level, band.action, band.reason
-            confirm, sources = band.needs_confirmation, band.sources
-        else:
-            assert exercise.load_step_kg is not None
-            decision = next_load(
-                history, current_kg=current_kg or 0.0, increment_kg=exercise.load_step_kg, rule=self.rule
-            )
-            new_kg, new_level, action, reason = decision.load_kg, None, decision.action, decision.reason
-            confirm, sources = decision.needs_confirmation, decision.sources
-        if facts.deload and action == "increase":
-            return self._hold(
-                current_kg,
-                current_level,
-                f"The session on {when} was in a lighter (deload) week, which does not count towards an increase: "
-                f"keep {now_text}. (The rule alone said: {reason})",
-                sources,
-            )
-        return {
-            "load_kg": new_kg,
-            "band_level": new_level,
-            "previous_load_kg": current_kg,
-            "previous_band_level": current_level,
-            "action": action,
-            "rule": self.rule,
-            "reason": reason,
-            "sources": json.dumps(list(sources)),
-            "needs_confirmation": confirm,
-            "clinician_override": False,
-            "override_reason": "",
-        }
+        """Decide the load for the next session as a ``load_decisions`` row (without ids)."""
+        self.settle(current_kg, current_level)
+        decision = self.progression.log(self._workout(facts, sets))
+        return self._row(decision, current_kg, current_level)
 
-    def _hold(self, kg: float | None, level: int | None, reason: str, sources: Iterable[str] = ()) -> dict[str, Any]:
+    def _workout(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> Workout:
+        session = exercise_session(self.item.exercise, sets, screen_ok=facts.screen_ok) if facts.performed else None
+        return Workout(
+            on=facts.session_date,
+            performed=facts.performed,
+            screen_ok=facts.screen_ok,
+            lighter_week=facts.deload,
+            session=session,
+            not_performed_reason=facts.not_performed_reason,
+        )
+
+    def _row(self, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
+        bands = self.item.exercise.uses_bands
         return {
-            "load_kg": kg,
-            "band_level": level,
+            "load_kg": None if bands else decision.load,
+            "band_level": int(decision.load) if bands else None,
             "previous_load_kg": kg,
             "previous_band_level": level,
-            "action": "hold",
+            "action": decision.action.value,
             "rule": self.rule,
-            "reason": reason,
-            "sources": json.dumps(list(sources)),
-            "needs_confirmation": False,
+            "reason": decision.reason,
+            "sources": json.dumps(list(decision.sources)),
+            "needs_confirmation": decision.needs_confirmation,
             "clinician_override": False,
             "override_reason": "",
+            "retest_due": decision.retest_due,
         }
+
+
+def replayed_engine(
+    ctx: PlanContext,
+    item: LoadedItem,
+    sessions: Sequence[SessionRecord],
+    sets_by: Mapping[tuple[int, int], Sequence[LoggedSet]],
+    decisions: Sequence[DecisionRecord],
+) -> ItemEngine:
+    """An item's engine after the plan's earlier sessions, each followed by the load its decisions left in force.
+
+    ``decisions`` are the plan's stored rows, oldest first; an override among a session's rows restarts the
+    count even when it kept the same load.
+    """
+    engine = ItemEngine(item, ctx.plan.rule, ctx.template)
+    after: dict[int | None, list[DecisionRecord]] = {}
+    for d in decisions:
+        if d.plan_item_id == item.id:
+            after.setdefault(d.session_id, []).append(d)
+
+    def settle(session_id: int | None) -> None:
+        rows = after.get(session_id)
+        if rows:
+            kg, level = in_force(rows[-1])
+            engine.settle(kg, level, override=any(r.clinician_override for r in rows))
+
+    settle(None)
+    for past in sessions:
+        engine.observe(session_facts(ctx.template, past), sets_by.get((past.id, item.id), []))
+        settle(past.id)
+    return engine
+
+
+def _baseline_how(record: ItemRecord) -> str:
+    return METHOD_TEXT.get(record.one_rm_method, "baseline").lower() + " at the start of the plan"
 
 
 def week_of(start: date, day: date) -> int:
@@ -490,6 +511,7 @@ def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> di
         "needs_confirmation": False,
         "clinician_override": False,
         "override_reason": "",
+        "retest_due": False,
     }
 
 
@@ -844,6 +866,7 @@ def override_load(
         if plan.version != expected_version:
             raise ConflictError(conflict_message(plan))
         row = _override_row(item, current, reason=reason, load_kg=load_kg, band_level=band_level)
+        _check_with_engine(row, current_engine(conn, ctx, item))
         now = now_utc()
         plan_store.add_decisions(
             conn,
@@ -876,6 +899,26 @@ def override_load(
         return expected_version + 1
 
     return db.run(work)
+
+
+def current_engine(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemEngine:
+    """The item's engine after every session the plan has recorded."""
+    done = [s for s in plan_store.plan_sessions(conn, ctx.plan.id) if s.status != "in_progress"]
+    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
+    for s in plan_store.plan_sets(conn, ctx.plan.id):
+        sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
+    return replayed_engine(ctx, item, done, sets_by, plan_store.decision_history(conn, ctx.plan.id))
+
+
+def _check_with_engine(row: dict[str, Any], engine: ItemEngine) -> None:
+    """The aggregate refuses a load above the latest 1RM and says whether the new load needs a re-test."""
+    if row["load_kg"] is None:
+        return
+    try:
+        engine.progression.override(row["load_kg"], row["override_reason"])
+    except ValidationError as exc:
+        raise ValidationErrors([ValidationError("override_load", f"Load {exc.message}.")]) from None
+    row["retest_due"] = engine.progression.retest_due()
 
 
 def _typed(raw: object, field: str) -> str:

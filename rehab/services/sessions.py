@@ -35,6 +35,7 @@ from rehab.services.plans import (
     load_plan,
     next_session_day,
     prescriptions_in,
+    replayed_engine,
     session_facts,
     week_of,
 )
@@ -202,7 +203,7 @@ def _hold_all(
     rows = []
     for item in ctx.items:
         kg, level = in_force(current[item.id])
-        row = ItemEngine(item, ctx.plan.rule).decide(facts, [], current_kg=kg, current_level=level)
+        row = ItemEngine(item, ctx.plan.rule, ctx.template).decide(facts, [], current_kg=kg, current_level=level)
         rows.append(
             dict(
                 row,
@@ -504,12 +505,11 @@ def _decide_after(
     for s in plan_store.plan_sets(conn, ctx.plan.id):
         sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
     current = plan_store.current_decisions(conn, ctx.plan.id)
+    history = plan_store.decision_history(conn, ctx.plan.id)
     facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
     rows = []
     for item in ctx.items:
-        engine = ItemEngine(item, ctx.plan.rule)
-        for past in earlier:
-            engine.observe(session_facts(ctx.template, past), sets_by.get((past.id, item.id), []))
+        engine = replayed_engine(ctx, item, earlier, sets_by, history)
         kg, level = in_force(current[item.id])
         mine = [r for r in logged if r.item_id == item.id]
         rows.append(dict(engine.decide(facts_now, mine, current_kg=kg, current_level=level), plan_item_id=item.id))

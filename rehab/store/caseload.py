@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, cast, exists, func, select
+from sqlalchemy import Connection, Integer, and_, cast, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
-from rehab.store.plan_tables import plans, treatment_sessions
+from rehab.store.plan_tables import load_decisions, plans, treatment_sessions
 from rehab.store.tables import assessments, care_team, patient_changes, patients
 
 
@@ -48,6 +48,8 @@ class CaseloadRow:
     sessions_recent: int
     sessions_previous: int
     last_test_at: datetime | None
+    load_at_ceiling: bool
+    """A load decision of the newest session held at the ceiling relative to the latest 1RM: re-test it."""
     latest: dict[str, float | None]
     earlier: dict[str, float | None]
     recent: dict[str, float | None]
@@ -210,6 +212,7 @@ def caseload(
             last.c.session_date.label("last_session_date"),
             last.c.status.label("last_session_status"),
             last.c.screen_outcome.label("last_screen_outcome"),
+            _load_at_ceiling(figures.c.last_session_id).label("load_at_ceiling"),
         )
         .select_from(
             figures.outerjoin(plan, plan.c.id == figures.c.plan_id).outerjoin(
@@ -241,12 +244,18 @@ def caseload(
                 sessions_recent=int(m["sessions_recent"] or 0),
                 sessions_previous=int(m["sessions_previous"] or 0),
                 last_test_at=m["last_test_at"],
+                load_at_ceiling=bool(m["load_at_ceiling"]),
                 latest={k: _newest(m[f"recent__{k}"], m[f"earlier__{k}"]) for k in latest_measures},
                 earlier={k: m[f"earlier__{k}"] for k in compared_measures},
                 recent={k: m[f"recent__{k}"] for k in compared_measures},
             )
         )
     return rows
+
+
+def _load_at_ceiling(session_id: Any) -> Any:
+    """Answered by the partial index on load_decisions (session_id) WHERE retest_due."""
+    return exists().where(and_(load_decisions.c.session_id == session_id, load_decisions.c.retest_due == true()))
 
 
 def _newest(recent: Any, earlier: Any) -> Any:

@@ -7,7 +7,21 @@ is a new row in ``load_decisions`` (an override points at the decision it replac
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, Float, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 
 from rehab.store.tables import metadata
 from rehab.store.types import UTCDateTime
@@ -155,6 +169,14 @@ load_decisions = Table(
     Column("supersedes_id", Integer, ForeignKey("load_decisions.id"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    # The load in force has reached the ceiling relative to the latest 1RM: hold and re-test (migration 0009).
+    Column("retest_due", Boolean, nullable=False, default=False, server_default=false()),
     Index(None, "plan_item_id", "id"),
     Index(None, "plan_id"),
+    Index(
+        "ix_load_decisions_retest_due",
+        "session_id",
+        sqlite_where=text("retest_due = 1"),
+        postgresql_where=text("retest_due"),
+    ),
 )

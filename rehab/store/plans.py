@@ -86,6 +86,7 @@ class DecisionRecord:
     supersedes_id: int | None
     created_at: datetime
     created_by: int
+    retest_due: bool = False
     created_by_name: str = ""
     confirmed_by_name: str = ""
 

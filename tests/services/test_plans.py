@@ -339,21 +339,27 @@ def test_a_load_within_its_phase_says_nothing_more(db: Database) -> None:
     assert item.week == 1 and item.load_kg == 40.0 and item.phase_load_text is None
 
 
-def test_the_estimated_1rm_leaves_out_lighter_weeks(db: Database) -> None:
-    """The default template makes every 5th week lighter: a session in week 5 (days 28-34 after the start)
-    plots its prescribed and lifted loads but no 1RM estimate; a week-1 session plots all three."""
+def test_the_estimated_1rm_comes_only_from_sets_near_failure_and_never_from_lighter_weeks(db: Database) -> None:
+    """The default template makes every 5th week lighter. A set with no effort recorded, or far from failure,
+    plots its loads but no estimate (it says only that the load could be lifted); 10 reps at effort 9/10 does
+    (Epley: 40 × (1 + 10/30) = 53.3 kg), except in a lighter week. The baseline (tested 100 kg) anchors the line."""
     admin = make_admin(db)
     pid = new_patient(db, admin)
     start = date.today() - timedelta(days=35)
     leg_press_plan(db, admin, pid, start=start)
-    week_one, week_five = start + timedelta(days=1), start + timedelta(days=29)
-    run_session(db, admin, pid, week_one)
-    run_session(db, admin, pid, week_five)
+    no_effort, easy, hard, week_five = (start + timedelta(days=d) for d in (1, 3, 5, 29))
+    run_session(db, admin, pid, no_effort, reps=10)
+    run_session(db, admin, pid, easy, reps=10, effort=6)
+    run_session(db, admin, pid, hard, reps=10, effort=9)
+    run_session(db, admin, pid, week_five, reps=10, effort=9)
     [chart] = plan_overview.overview(db, admin, pid, audit_view=False).charts
+    estimates = {row.date: row.value_kg for row in chart.points.itertuples() if row.series == "Estimated 1RM"}
+    assert estimates == {start: 100.0, hard: 53.3}
     series = {(row.date, row.series) for row in chart.points.itertuples()}
-    assert (week_one, "Estimated 1RM") in series
     assert (week_five, "Performed load") in series and (week_five, "Prescribed load") in series
-    assert (week_five, "Estimated 1RM") not in series
+    basis = {row.date: row.basis for row in chart.points.itertuples() if row.series == "Estimated 1RM"}
+    assert basis[hard] == "Epley from 40 kg × 10 at effort 9/10 (near failure)"
+    assert basis[start].startswith("baseline: Tested 1RM 100 kg")
 
 
 def test_load_chart_points_name_who_recorded_each_session(db: Database) -> None:

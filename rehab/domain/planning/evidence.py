@@ -25,6 +25,9 @@ class EvidenceLevel(StrEnum):
     DESIGN_CHOICE = "design_choice"
     """No source sets this; the product chose it. Configurable."""
 
+    BEYOND_GUIDELINE = "beyond_guideline"
+    """Goes beyond the stroke guideline: the clinic's choice, resting on the studies it names."""
+
     @property
     def label(self) -> str:
         """Plain words for help text."""
@@ -36,4 +39,7 @@ _LABELS: dict[EvidenceLevel, str] = {
     EvidenceLevel.SECONDARY: "seen only in a secondary source; check before relying on it",
     EvidenceLevel.UNVERIFIED: "not verified against a source; needs clinician sign-off",
     EvidenceLevel.DESIGN_CHOICE: ("a default chosen by this product where sources are silent; change it to suit"),
+    EvidenceLevel.BEYOND_GUIDELINE: (
+        "beyond the stroke guideline: the clinic's choice, resting on the studies named, not on the guideline"
+    ),
 }

@@ -41,14 +41,19 @@ MAX_WEEK = 520
 
 CONFIRM_INCREASE_ABOVE_FRACTION = Decimal("0.10")  # ACSM 2009 upper bound of 2–10 % [R10]; §10
 
+SOURCE_NEURAL_EVIDENCE = (
+    "Moritani & deVries 1979 [R5] (healthy young adults, 8 weeks); Škarabot 2021 [R105] (review: locus "
+    "unresolved, human reticulospinal data lacking); Glover & Baker 2020 [R3] (two macaque monkeys)"
+)
 NEURAL_PERIOD_CLINICIAN_TEXT = (
-    "Early strength gains are mostly neural: neural factors dominate the first 3–5 weeks (Moritani 1979 "
-    "[R5]) and 98–100 % of the strength gained in chronic-stroke PRT came in the first 6–8 weeks (Lee 2010 "
-    "[R6]), so large early changes are expected and real, and balance or gait need not change in step."
+    "Early strength gains are largely attributed to neural adaptation (Moritani & deVries 1979 [R5], healthy "
+    "adults; Škarabot 2021 [R105]). Reticulospinal changes were shown in two macaques (Glover & Baker 2020 "
+    "[R3]), not yet in people after stroke. In chronic-stroke PRT most strength came in weeks 1–8 (Lee 2010 "
+    "[R6]); balance and gait need not change in step. Judge each change against its MDC."
 )
 NEURAL_PERIOD_PATIENT_TEXT = (
-    "In the first weeks your brain and nerves learn to use your muscles better, so you can get stronger "
-    "quickly before the muscles themselves grow."
+    "In the first weeks of training, strength often rises quickly. This early rise is thought to come mostly "
+    "from your nervous system learning to use your muscles better, before the muscles themselves grow."
 )
 
 
@@ -208,8 +213,10 @@ STRENGTH = Phase(
     reps_start=(6, 10),
     reps_end=(6, 10),
     rationale=(
-        "Heavier loads for fewer reps once the neural gains level off; stroke PRT trials trained at "
-        "80–84 % 1RM, capped here at 80 % 1RM, the AHA/ASA upper bound for stroke survivors."
+        "The clinic's choice, beyond the stroke guideline: the AHA/ASA statement gives 10–15 reps at 50–80 % "
+        "1RM (Billinger 2014), and this phase asks for 6–10. It rests on chronic-stroke PRT trials that trained "
+        "at 80–84 % 1RM (Lee 2010; Flansbjer 2012) and on ACSM 2009 for healthy adults; the load stays capped "
+        "at 80 % 1RM, the AHA/ASA upper bound."
     ),
     sources=(
         "Lee 2010 [R6]: mean load 84 ± 4 % 1RM",
@@ -218,7 +225,7 @@ STRENGTH = Phase(
         SOURCE_AHA_ASA,
         SOURCE_TEMPLATE,
     ),
-    evidence=EvidenceLevel.GUIDELINE,
+    evidence=EvidenceLevel.BEYOND_GUIDELINE,
     ramp_weeks=4,
     clinician_text="Load rises from 70 % to 80 % 1RM over four weeks, then holds; re-test to re-anchor 1RM.",
     patient_text="Heavier weights, fewer repetitions, to keep building strength.",

@@ -1,0 +1,45 @@
+"""The demo clinic, run through the real engine for a year, never loads above the ceiling and asks for re-tests.
+
+The bound is checked independently of the engine: every load in force is at most 80 % (AHA/ASA, Billinger
+2014 [R9]) of the highest 1RM the record could support at that point — the baseline, or an Epley estimate
+from a set logged earlier near failure (effort ≥ 8/10, 10 reps or fewer) — and so never above any 1RM.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from rehab.services import demo
+from rehab.store import Database
+from rehab.store.plan_tables import load_decisions, plan_items, session_sets, treatment_sessions
+
+
+def test_a_year_of_demo_plans_stays_under_the_ceiling_and_re_tests_fall_due(sqlite_db: Database) -> None:
+    demo.generate(sqlite_db, patients=12, seed=4, plan_history_days=365)
+
+    def read(conn):  # type: ignore[no-untyped-def]
+        items = {r.id: r.one_rm_kg for r in conn.execute(select(plan_items.c.id, plan_items.c.one_rm_kg))}
+        sessions = {r.id: r.session_date for r in conn.execute(select(treatment_sessions))}
+        sets = conn.execute(
+            select(session_sets.c.session_id, session_sets.c.plan_item_id, session_sets.c.load_kg,
+                   session_sets.c.reps, session_sets.c.effort)  # fmt: skip
+        ).all()
+        decisions = conn.execute(select(load_decisions).order_by(load_decisions.c.id)).all()
+        return items, sessions, sets, decisions
+
+    items, sessions, sets, decisions = sqlite_db.run(read)
+    best: dict[int, list[tuple[object, float]]] = {}
+    for s in sets:
+        if s.load_kg and s.reps and 1 <= s.reps <= 10 and s.effort is not None and s.effort >= 8:
+            best.setdefault(s.plan_item_id, []).append((sessions[s.session_id], s.load_kg * (1 + s.reps / 30)))
+    checked = 0
+    for d in decisions:
+        if d.load_kg is None or d.session_id is None:
+            continue
+        on = sessions[d.session_id]
+        supported = max([items[d.plan_item_id], *[e for when, e in best.get(d.plan_item_id, []) if when <= on]])
+        in_force = d.previous_load_kg if d.needs_confirmation and d.confirmed_at is None else d.load_kg
+        assert in_force <= 0.8 * supported + 1e-6, (d.id, in_force, supported)
+        checked += 1
+    assert checked > 1000
+    assert any(d.retest_due for d in decisions), "a year at the ceiling must ask for re-tests"

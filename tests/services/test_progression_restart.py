@@ -1,0 +1,88 @@
+"""Progression through the real services: the count of workouts restarts after every change of load.
+
+The worked sequence is the one the review reproduced (leg press 40 kg, 12 reps against a target of 10,
+every session): the old engine raised the load at every session after the first increase. By the 2-for-2
+rule (NSCA, Baechle & Earle [R11]) each new load needs two workouts of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from rehab.domain.errors import ValidationErrors
+from rehab.services import caseload, plan_overview, plans
+from rehab.store import Database
+from tests.helpers import make_admin
+from tests.plan_helpers import leg_press_plan, new_patient, run_session
+
+TODAY = date.today()
+START = TODAY - timedelta(days=13)  # weeks 1–2: familiarisation, target 10 reps; 1RM 100 kg → 40 kg
+
+
+def _loads_after_each(db: Database, admin, pid: int, days: list[int], reps: int = 12) -> list[str]:  # type: ignore[no-untyped-def]
+    out = []
+    for day in days:
+        result = run_session(db, admin, pid, START + timedelta(days=day), reps=reps)
+        out.append(result.next_session[0].load_text)  # type: ignore[union-attr]
+    return out
+
+
+def test_each_new_load_needs_two_sessions_of_its_own(db: Database) -> None:
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    leg_press_plan(db, admin, pid, start=START)
+    loads = _loads_after_each(db, admin, pid, [0, 2, 4, 6, 8, 10])
+    assert loads == ["40 kg", "42.5 kg", "42.5 kg", "45 kg", "45 kg", "47.5 kg"]
+
+
+def test_an_override_that_keeps_the_load_restarts_the_count(db: Database) -> None:
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START)
+    assert _loads_after_each(db, admin, pid, [0]) == ["40 kg"]
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
+    assert view.plan is not None
+    item = view.next_session[0]
+    plans.override_load(
+        db, admin, plan_id, item.item_id, expected_version=view.plan.version, reason="Tired today", load_kg=40
+    )
+    # without the restart, this session and the one before the override would make two in a row
+    assert _loads_after_each(db, admin, pid, [2, 4]) == ["40 kg", "42.5 kg"]
+
+
+def test_the_plan_holds_at_80_percent_of_the_one_rm_and_asks_for_a_retest(db: Database) -> None:
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START, one_rm_kg=50.0)  # 80 % of 50 kg = 40 kg
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
+    assert view.plan is not None
+    plans.override_load(
+        db, admin, plan_id, view.next_session[0].item_id, expected_version=view.plan.version,
+        reason="Moves well at 75 %", load_kg=37.5,
+    )  # fmt: skip
+    # 37.5 → 40 kg (80 %) is allowed; 40 → 42.5 kg (85 %) is not: the plan holds and asks for a re-test
+    assert _loads_after_each(db, admin, pid, [0, 2, 4, 6, 8]) == ["37.5 kg", "40 kg", "40 kg", "40 kg", "40 kg"]
+    nxt = plan_overview.overview(db, admin, pid, audit_view=False).next_session[0]
+    assert "above 80 % of the latest 1RM (50 kg" in nxt.reason and "re-test the 1RM" in nxt.reason
+    # and the caseload's re-test flag says so, though the measures themselves are not yet due
+    table = caseload.caseload(db, admin, audit_view=False).table
+    row = table[table["patient_id"] == pid].iloc[0]
+    assert bool(row[caseload.FLAG_LABELS[caseload.RETEST_OVERDUE]])
+    assert "reached the ceiling relative to the latest 1RM" in row["Why"] and "was due" not in row["Why"]
+
+
+def test_a_clinician_cannot_override_above_the_latest_one_rm(db: Database) -> None:
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START, one_rm_kg=50.0)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
+    assert view.plan is not None
+    with pytest.raises(ValidationErrors) as refused:
+        plans.override_load(
+            db, admin, plan_id, view.next_session[0].item_id, expected_version=view.plan.version,
+            reason="Looks easy", load_kg=52.5,
+        )  # fmt: skip
+    [error] = refused.value.errors
+    assert error.field == "override_load" and "at most the latest 1RM (50 kg" in error.message
