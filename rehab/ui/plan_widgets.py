@@ -572,6 +572,8 @@ def _baseline_inputs(
         label_visibility="collapsed",
     )
     entry: dict[str, Any] = {"exercise_key": exercise.key, "side": side, "method": method}
+    if offer is not None and offer.stale:
+        _offer_note(offer, entry)  # before the empty fields, so it is read before a value is typed
     if exercise.uses_bands and side != "non_paretic":
         bands = ", ".join(f"{b.colour} ≈ {b.nominal_kg:g} kg" for b in exercise.band_levels)
         st.caption(md_escape(f"Band exercise: enter the band's nominal resistance as the load ({bands})."))
@@ -612,7 +614,7 @@ def _baseline_inputs(
             st.caption(md_escape(f"1RM {preview.one_rm_kg:.1f} kg · {preview.detail}"))
             if preview.low_accuracy:
                 st.warning("Low-accuracy estimate (11–12 reps): prefer a heavier load for 10 reps or fewer.")
-    if offer is not None:
+    if offer is not None and not offer.stale:
         _offer_note(offer, entry)
     return entry
 
