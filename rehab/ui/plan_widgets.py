@@ -14,12 +14,14 @@ import streamlit as st
 from rehab.charts import LOAD_CHART_HELP, load_chart
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
-from rehab.services import exercise_library, plan_overview, plans, sessions
+from rehab.domain.planning.record_baseline import RecordBaseline
+from rehab.services import exercise_library, plan_overview, plans, record_baselines, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.store import Database
 from rehab.ui.fmt import md_escape
 from rehab.ui.forms import FieldErrors
+from rehab.ui.timezones import clinic_timezone
 
 _FLASH = "_rehab_plan_flash"
 _SCREEN = "_rehab_last_screen"
@@ -238,19 +240,9 @@ def next_session(
             left, middle, right = st.columns([4, 3, 2])
             with left:
                 st.markdown(f"**{md_escape(p.label)}**")
-                st.caption(f"{p.sets} set(s) × {p.reps_range[0]}–{p.reps_range[1]} reps (target {p.target_reps})")
             with middle:
                 verb = ACTION_TEXT.get(p.action, p.action)
                 st.markdown(f"**{md_escape(p.load_text)}** · {md_escape(verb)}")
-                if p.percent_of_baseline is not None:
-                    note = " · re-test the 1RM to re-anchor the plan" if p.above_baseline_guideline else ""
-                    if p.phase_load_text:
-                        low, high = p.phase_percent_1rm
-                        note += (
-                            f" · below this phase's {low:g}–{high:g} % ({p.phase_load_text} this week); "
-                            "the rule raises it as the patient earns it, or override"
-                        )
-                    st.caption(md_escape(f"{p.percent_of_baseline:.0f} % of the baseline 1RM{note}"))
             with right:
                 if p.pending_confirmation and st.button(
                     f"Confirm {p.proposed_text}", key=f"confirm_{p.decision_id}", type="primary", width="stretch"
@@ -268,7 +260,46 @@ def next_session(
                 st.info("Lighter (deload) week.")
             if p.retest_due:
                 st.info("Re-test due this week: repeat the core measures and the repetition maximum.")
-            st.caption(md_escape(p.reason))
+            st.caption(md_escape(card_paragraph(p)))
+
+
+_BAND_START = " The plan starts with the lightest band"
+
+
+def card_reason(p: plans.ItemPrescription) -> str:
+    """The reason for this load, without the template's description (shown once per page, on demand).
+
+    A starting load's stored reason is week 1's whole template text (dose, rationale, sources); on a card
+    in week 5 that reads as this week's dose, so it is replaced by what it means now.
+    """
+    if p.action != "start":
+        return p.reason
+    text = (
+        "Starting load, set from the baseline 1RM when the plan began; the progression rule changes it as "
+        "the patient earns it."
+    )
+    if _BAND_START in p.reason:
+        text += p.reason[p.reason.index(_BAND_START) :]
+    return text
+
+
+def card_paragraph(p: plans.ItemPrescription) -> str:
+    """One short paragraph: this week's phase, the dose (sets × reps at load, % of 1RM) and the reason."""
+    reps = f"{p.target_reps} reps"
+    if p.reps_range[0] != p.reps_range[1]:
+        reps += f" (range {p.reps_range[0]}–{p.reps_range[1]})"
+    dose = f"{p.sets} set{'s' if p.sets != 1 else ''} × {reps} at {p.load_text}"
+    if p.percent_of_baseline is not None:
+        dose += f", {p.percent_of_baseline:.0f} % of the baseline 1RM"
+        if p.phase_load_text:
+            low, high = p.phase_percent_1rm
+            dose += (
+                f" (below this phase's {low:g}–{high:g} %, {p.phase_load_text}: the rule raises it as the "
+                "patient earns it, or override)"
+            )
+        if p.above_baseline_guideline:
+            dose += "; re-test the 1RM to re-anchor the plan"
+    return f"Week {p.week}, {p.phase_name.lower()}: {dose}. {card_reason(p)}"
 
 
 def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
@@ -412,16 +443,17 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
 def plan_summary(ov: plan_overview.PlanOverview) -> None:
     """The phases with their rationale, the rhythm, the neural period and the baselines."""
     st.subheader("Phases")
-    for phase in ov.phases:
-        with st.container(border=True):
+    st.markdown(md_escape(" → ".join(f"{p.name} (weeks {p.weeks}, {p.percent_1rm} 1RM)" for p in ov.phases)))
+    with st.expander("The plan's template: every phase with its dose, rationale and sources"):
+        for phase in ov.phases:
             st.markdown(
                 f"**{md_escape(phase.name)}** · weeks {phase.weeks} · {phase.percent_1rm} 1RM · "
                 f"{phase.sets} set(s) · {phase.reps} reps"
             )
             st.caption(md_escape("Why: " + phase.rationale))
             st.caption(md_escape(f"Sources: {phase.sources}. Evidence: {phase.evidence}."))
-    for line in ov.rhythm:
-        st.caption(md_escape(line))
+        for line in ov.rhythm:
+            st.caption(md_escape(line))
     if ov.plan is not None and ov.plan.notes:
         st.caption("Plan notes")
         st.text(ov.plan.notes)
@@ -457,13 +489,79 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
 # --- building a plan ---------------------------------------------------------------------------------------
 
 
-def _baseline_inputs(exercise: Exercise, side: str | None, errors: FieldErrors) -> dict[str, Any] | None:
+_PREFILLED = "pb_prefilled"  # widget keys already filled from the record (cleared with the other pb_ keys)
+
+
+def _prefill(key: str, offer: RecordBaseline | None, patient_id: int) -> None:
+    """Fill the baseline widgets once from a current recorded 1RM; never over anything already entered."""
+    done: set[str] = st.session_state.setdefault(_PREFILLED, set())
+    mark = f"{patient_id}:{key}"
+    if offer is None or offer.stale or mark in done:
+        return
+    done.add(mark)
+    fields = [f"{key}_method", f"{key}_one_rm", f"{key}_load", f"{key}_reps"]
+    if any(st.session_state.get(f) is not None for f in fields[1:]):
+        return
+    r = offer.record
+    wanted = "tested_1rm" if offer.tested else "estimated_submaximal"
+    if st.session_state.get(fields[0], wanted) != wanted:
+        return  # the other method is already chosen on the form
+    if offer.tested:
+        st.session_state[fields[0]] = wanted
+        st.session_state[fields[1]] = float(r.one_rm_kg)
+    elif r.load_kg is not None and r.reps is not None:
+        st.session_state[fields[0]] = wanted
+        st.session_state[fields[2]] = float(r.load_kg)
+        st.session_state[fields[3]] = int(r.reps)
+
+
+def _offer_note(offer: RecordBaseline, entry: dict[str, Any]) -> None:
+    """Where the prefill came from, or why a recorded 1RM was not used."""
+    r = offer.record
+    if offer.stale:
+        st.warning(
+            md_escape(
+                f"Not filled in: the assessment on {r.taken_on.isoformat()} by {r.assessor_name} recorded "
+                f"{offer.value_text}, {offer.age_days} days ago. {offer.reason}"
+            )
+        )
+        return
+    if offer.tested:
+        same = entry.get("method") == "tested_1rm" and entry.get("one_rm_kg") == r.one_rm_kg
+    else:
+        same = (
+            entry.get("method") == "estimated_submaximal"
+            and entry.get("load_kg") == r.load_kg
+            and entry.get("reps") == r.reps
+        )
+    if same:
+        text = offer.caption
+        if not offer.tested and (r.formula or "epley") != plans.ESTIMATE_FORMULA:
+            text += "; the plan re-estimates it from the same set with Epley"
+        st.caption(md_escape(text + ". Change it if it is no longer right."))
+    else:
+        st.caption(
+            md_escape(
+                f"The assessment on {r.taken_on.isoformat()} by {r.assessor_name} recorded {offer.value_text}; "
+                "the value entered here is used instead."
+            )
+        )
+
+
+def _baseline_inputs(
+    exercise: Exercise,
+    side: str | None,
+    errors: FieldErrors,
+    offer: RecordBaseline | None = None,
+    patient_id: int = 0,
+) -> dict[str, Any] | None:
     prefix = plans.baseline_prefix(exercise.key, side)
     key = f"pb_{exercise.key}_{side or 'both'}"
     if side is not None:
         label = plans.SIDE_TEXT[side]
         if not st.checkbox(f"Include the {label.lower()}", value=True, key=f"{key}_on"):
             return None
+    _prefill(key, offer, patient_id)
     methods = ["estimated_submaximal", "tested_1rm"]
     method = st.radio(
         "Baseline",
@@ -474,6 +572,8 @@ def _baseline_inputs(exercise: Exercise, side: str | None, errors: FieldErrors) 
         label_visibility="collapsed",
     )
     entry: dict[str, Any] = {"exercise_key": exercise.key, "side": side, "method": method}
+    if offer is not None and offer.stale:
+        _offer_note(offer, entry)  # before the empty fields, so it is read before a value is typed
     if exercise.uses_bands and side != "non_paretic":
         bands = ", ".join(f"{b.colour} ≈ {b.nominal_kg:g} kg" for b in exercise.band_levels)
         st.caption(md_escape(f"Band exercise: enter the band's nominal resistance as the load ({bands})."))
@@ -514,6 +614,8 @@ def _baseline_inputs(exercise: Exercise, side: str | None, errors: FieldErrors) 
             st.caption(md_escape(f"1RM {preview.one_rm_kg:.1f} kg · {preview.detail}"))
             if preview.low_accuracy:
                 st.warning("Low-accuracy estimate (11–12 reps): prefer a heavier load for 10 reps or fewer.")
+    if offer is not None and not offer.stale:
+        _offer_note(offer, entry)
     return entry
 
 
@@ -608,6 +710,17 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.
         placeholder="Choose exercises",
     )
     errors.slot("baselines")
+    base = ov.template if ov.plan is None else plans.DEFAULT_TEMPLATE
+    # The re-test interval as set below in this builder (the previous run's value), else the template's.
+    retest_weeks = int(st.session_state.get("tpl_retest") or base.reassessment_every_weeks)
+    recorded = record_baselines.offered(
+        db, actor, patient_id, today=today, retest_every_weeks=retest_weeks, tz=clinic_timezone()
+    )
+    if chosen:
+        st.caption(
+            "Baselines are filled in from the latest tested or estimated 1RM on the assessment record for the "
+            f"same exercise and side, when it is no older than the re-test interval ({retest_weeks} weeks)."
+        )
     baselines: list[dict[str, Any]] = []
     for key in chosen:
         exercise = library[key]
@@ -615,7 +728,8 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.
             st.markdown(f"**{md_escape(exercise.name)}**")
             sides = ["paretic", "non_paretic"] if exercise.unilateral else [None]
             for side in sides:
-                entry = _baseline_inputs(exercise, side, errors)
+                offer = recorded.get(exercise.key, side)
+                entry = _baseline_inputs(exercise, side, errors, offer, patient_id)
                 if entry is not None:
                     baselines.append(entry)
     left, right = st.columns(2)
@@ -629,7 +743,7 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.
         start = st.date_input("Start date", value=today, key="pb_start", format="YYYY-MM-DD")
         errors.slot("start_date")
     with st.expander("Phases and rhythm for this plan (defaults from the clinical reference)"):
-        template = _template_editor(ov.template if ov.plan is None else plans.DEFAULT_TEMPLATE, errors)
+        template = _template_editor(base, errors)
     notes = st.text_area("Notes (optional)", key="pb_notes", max_chars=2000)
     if ov.plan is not None:
         st.warning("Creating a new plan ends the current one. It stays readable with all its sessions.")

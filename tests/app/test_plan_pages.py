@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from rehab.services import audit, plan_overview, plans, sessions
+from rehab.services import assessments, audit, plan_overview, plans, sessions
 from rehab.store import Database
 from tests.app.conftest import errors, goto, signed_in_app, titles
 from tests.helpers import make_admin, make_clinician
@@ -232,3 +233,65 @@ def test_the_plan_page_draws_the_load_lifted_with_its_phases(app_db: Database) -
     assert marks.count("line") == 2 and "point" in marks and "rect" in marks
     # the phase in which both sessions fell is named in the chart
     assert any(layer["mark"]["type"] == "text" for layer in spec["layer"])
+
+
+def _record_1rm(db: Database, actor, pid: int, days_ago: int, **entry: Any) -> None:  # type: ignore[no-untyped-def]
+    taken = datetime.combine(TODAY - timedelta(days=days_ago), time(10), tzinfo=UTC)
+    assessments.record(db, actor, pid, taken_at=taken, entries={"one_rm": entry})
+
+
+def test_the_builder_fills_in_the_latest_1rm_from_the_record(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)  # paretic side: left
+    _record_1rm(app_db, admin, pid, 3, site="Knee extension", method="tested", tested_kg=52, side="left")
+    _record_1rm(app_db, admin, pid, 90, site="knee extension", method="tested", tested_kg=70, side="right")
+    at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
+    at.multiselect(key="pb_exercises").set_value(["knee_extension"]).run()
+    day = (TODAY - timedelta(days=3)).isoformat()
+    text = _texts(at)
+    assert f"From the assessment on {day} by Ada Admin: tested 1RM 52 kg" in text
+    assert at.radio(key="pb_knee_extension_paretic_method").value == "tested_1rm"
+    assert at.number_input(key="pb_knee_extension_paretic_one_rm").value == 52.0
+    # the non-paretic value is 90 days old: shown as stale, never filled in as if current
+    stale = "\n".join(w.value for w in at.warning).replace("\\", "")
+    assert "Not filled in: the assessment on" in stale and "tested 1RM 70 kg, 90 days ago" in stale
+    assert "older than the plan's re-test interval of 4 week(s)" in stale
+    assert at.number_input(key="pb_knee_extension_non_paretic_load").value is None
+    # what the clinician types is kept, and the caption no longer claims it came from the record
+    at.number_input(key="pb_knee_extension_paretic_one_rm").set_value(50.0).run()
+    assert at.number_input(key="pb_knee_extension_paretic_one_rm").value == 50.0
+    assert f"The assessment on {day} by Ada Admin recorded tested 1RM 52 kg; the value entered" in _texts(at)
+    at.checkbox(key="pb_knee_extension_non_paretic_on").uncheck().run()
+    at.button(key="pb_create").click().run()
+    assert errors(at) == []
+    view = plan_overview.overview(app_db, admin, pid, audit_view=False)
+    assert list(view.items["Baseline 1RM (kg)"]) == [50.0]
+
+
+def test_each_card_shows_this_weeks_dose_and_the_template_once(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin)
+    plans.create_plan(
+        app_db,
+        admin,
+        pid,
+        baselines=[
+            {"exercise_key": "knee_extension", "side": "paretic", "method": "tested_1rm", "one_rm_kg": 25},
+            {"exercise_key": "knee_extension", "side": "non_paretic", "method": "tested_1rm", "one_rm_kg": 40},
+        ],
+        start_date=TODAY - timedelta(weeks=4, days=1),  # week 5, early (neural) phase
+    )
+    at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    cards = [c for c in captions if c.startswith("Week 5, ")]
+    assert len(cards) == 2
+    assert re.match(r"Week 5, early \(neural\) phase: \d sets? × \d+ reps \(range \d+–\d+\) at [\d.]+ kg, ", cards[0])
+    assert "% of the baseline 1RM" in cards[0] and "Starting load, set from the baseline 1RM" in cards[0]
+    assert all(len(c.split()) < 70 for c in cards), cards
+    # the template's rationale (week 1's text held in the starting decision) is on no card, and once on the page
+    familiarisation = plans.DEFAULT_TEMPLATE.phases[0].rationale
+    assert not any(familiarisation in c for c in cards)
+    plan_tab = [c.value.replace("\\", "") for c in at.tabs[0].caption]
+    assert sum(familiarisation in c for c in plan_tab) == 1
+    (template,) = [e for e in at.tabs[0].expander if e.label.startswith("The plan's template")]
+    assert sum(familiarisation in c.value.replace("\\", "") for c in template.caption) == 1

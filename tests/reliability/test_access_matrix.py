@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from rehab.services import assessments, dashboard, exports, patients, plan_overview, plans, sessions
+from rehab.services import (
+    assessments,
+    dashboard,
+    exports,
+    patients,
+    plan_overview,
+    plans,
+    record_baselines,
+    sessions,
+)
 from rehab.services.context import AccessDenied, Actor, ConflictError
 from rehab.store import Database
 from rehab.store.schema import metadata
@@ -24,7 +33,16 @@ from tests.plan_helpers import go_answers, leg_press_plan, measured_1rm, prefill
 
 TAKEN_AT = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 ID_PARAMETERS = {"patient_id", "assessment_id", "plan_id", "session_id", "item_id", "decision_id"}
-MODULES: tuple[ModuleType, ...] = (patients, assessments, plans, plan_overview, sessions, dashboard, exports)
+MODULES: tuple[ModuleType, ...] = (
+    patients,
+    assessments,
+    plans,
+    plan_overview,
+    record_baselines,
+    sessions,
+    dashboard,
+    exports,
+)
 
 
 @dataclass
@@ -156,6 +174,10 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
         None,
     ),
     (sessions, "treatment_view"): (lambda c, a: sessions.treatment_view(c.db, a, c.patient_id), None),
+    (record_baselines, "offered"): (
+        lambda c, a: record_baselines.offered(c.db, a, c.patient_id, today=date.today(), retest_every_weeks=4),
+        None,
+    ),
 }
 
 
