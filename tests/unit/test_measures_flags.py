@@ -65,9 +65,11 @@ def test_mini_bestest_cutoff_is_unverified() -> None:
     ]
 
 
-def test_frt_flag_below_15_2_cm() -> None:
+def test_frt_flag_at_or_below_6_in() -> None:
+    # Duncan: 6 in or less = 15.24 cm or less
     assert codes("frt", 15.1) == ["frt_fall_risk"]
-    assert codes("frt", 15.2) == []
+    assert codes("frt", 15.24) == ["frt_fall_risk"]
+    assert codes("frt", 15.25) == []
 
 
 def test_sls_flag_below_5_s_names_the_side() -> None:
