@@ -309,12 +309,22 @@ def interpret(
     side: str | None = None,
     population: str | None = None,
     overrides: Mapping[str, float] | None = None,
+    site: str | None = None,
+    pace: str | None = None,
+    unit: str | None = None,
 ) -> Interpretation:
-    """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged)."""
+    """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged).
+
+    ``site`` (muscle tested) and ``pace`` (10MWT comfortable or fast) choose the MDC measured on that muscle
+    or at that pace; ``unit`` is the stored unit of a dynamometry reading (N or N.m).
+    """
     cat = measures.category(key, value)
     raised = measures.flags(key, value, age=age, sex=sex, side=side, overrides=overrides)
-    before = (
-        None if previous is None else measures.change(key, previous, value, population=population, overrides=overrides)
-    )
-    baseline = None if first is None else measures.change(key, first, value, population=population, overrides=overrides)
+    how = {"population": population, "overrides": overrides, "site": site}
+    if key == "ten_mwt" and pace in measures.PACES:
+        how["pace"] = pace
+    if key == "hhd" and unit:
+        how["unit"] = unit
+    before = None if previous is None else measures.change(key, previous, value, **how)
+    baseline = None if first is None else measures.change(key, first, value, **how)
     return Interpretation(cat.label if cat else None, raised, before, baseline)

@@ -142,6 +142,9 @@ def interpret_record(
         sex=sex,
         side=_flag_side(patient, record.side),
         overrides=overrides,
+        site=record.site,
+        pace=record.context.get("pace") if isinstance(record.context, dict) else None,
+        unit=record.unit,
     )
     return Result(record, str(record.context.get("working", "")), meaning, side_label(patient, record.side))
 

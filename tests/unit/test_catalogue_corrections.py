@@ -107,3 +107,77 @@ def test_berg_mdc_6_9_has_no_primary_source_and_is_off_by_default() -> None:
     # a change of 6 with default figures is judged by Stevenson's MDC90 6, not by 6.9
     c = measures.change("bbs", 30, 36)
     assert c.mdc is not None and c.mdc.value == 6
+
+
+# 4. Hand-held dynamometry: Lee 2020's MDC (29.46 N same rater, 36.73 N between raters) was measured on
+# anchored supine knee extension in non-ambulatory inpatients (reference §1.2, [R59]).
+def test_hhd_knee_extension_change_is_judged_by_lee_2020_and_names_the_population() -> None:
+    # 150 -> 180 N (+30) on the knee extensors: 30 >= 29.46, real
+    c = measures.change("hhd", 150, 180, site="Knee extensors")
+    assert c.mdc is not None and c.mdc.value == 29.46 and c.exceeds_mdc is True
+    assert "non-ambulatory inpatients" in c.reason and "knee extension" in c.reason
+
+
+@pytest.mark.parametrize("site", ["hip abduction", "ankle dorsiflexion", "knee flexion", None])
+def test_hhd_other_muscles_get_no_mdc_and_say_why(site: str | None) -> None:
+    # 150 -> 180 N (+30) on the hip abductors: the old code called it real with the knee-extension MDC
+    c = measures.change("hhd", 150, 180, site=site)
+    assert c.mdc is None and c.verdict == measures.NO_MDC and c.improved is None
+    assert "Lee 2020" in c.reason and "not borrowed" in c.reason
+
+
+# 7. Gait speed MDC by the recorded pace (reference §4.1; Lewek & Sykes 2019 abstract [R50] gives
+# 0.10 / 0.15 / 0.18 m/s for comfortable speed; Hosoi 2023 [R49] fast speed 0.04 / 0.12 / 0.19 m/s).
+def test_fast_pace_uses_a_fast_speed_mdc() -> None:
+    # Fast pace 0.5 -> 0.62 m/s (+0.12), baseline band 0.4–0.8: Hosoi fast MDC 0.12 -> real.
+    # The old code used Lewek & Sykes' comfortable-speed 0.15 and called it measurement error.
+    c = measures.change("ten_mwt", 0.5, 0.62, pace="fast")
+    assert c.mdc is not None and c.mdc.value == 0.12 and c.mdc.pace == "fast"
+    assert c.exceeds_mdc is True and "Hosoi" in c.reason
+
+
+def test_comfortable_pace_uses_lewek_and_sykes() -> None:
+    # Comfortable 0.3 -> 0.4 m/s (+0.10), baseline < 0.4: Lewek & Sykes 0.10 -> real
+    c = measures.change("ten_mwt", 0.3, 0.4, pace="comfortable")
+    assert c.mdc is not None and c.mdc.value == 0.10 and c.exceeds_mdc is True
+    assert "comfortable pace" in c.reason
+
+
+def test_fast_pace_ignores_a_comfortable_only_population_and_says_so() -> None:
+    # Hosoi's comfortable figures are not borrowed for a fast walk: the default fast figure is used, said in words
+    c = measures.change("ten_mwt", 0.9, 1.05, pace="fast", population="hosoi_comfortable")
+    assert c.mdc is not None and c.mdc.pace == "fast" and c.mdc.value == 0.19
+    assert "No MDC for population 'hosoi_comfortable' at fast pace" in c.reason
+
+
+def test_unrecorded_pace_is_assumed_comfortable_in_words() -> None:
+    c = measures.change("ten_mwt", 0.5, 0.62)
+    assert c.mdc is not None and c.mdc.pace == "comfortable"
+    assert "Pace not recorded: comfortable assumed" in c.reason
+
+
+def test_pace_must_be_comfortable_or_fast() -> None:
+    with pytest.raises(ValidationError) as err:
+        measures.change("ten_mwt", 0.5, 0.62, pace="brisk")
+    assert err.value.field == "pace"
+
+
+# 8 (gait). Hiengkaew 2012 [R102]: comfortable 0.2 m/s, fast 0.1 m/s, reproduced as published (§13.11).
+@pytest.mark.parametrize(("pace", "mdc_value", "real"), [("comfortable", 0.2, False), ("fast", 0.1, True)])
+def test_hiengkaew_gait_speed_mdc_by_pace(pace: str, mdc_value: float, real: bool) -> None:
+    # 0.6 -> 0.75 m/s (+0.15): below 0.2 at comfortable pace, beyond 0.1 at fast pace
+    c = measures.change("ten_mwt", 0.6, 0.75, pace=pace, population="chronic_ambulatory")
+    assert c.mdc is not None and c.mdc.value == mdc_value and c.exceeds_mdc is real
+    assert "Hiengkaew" in c.reason
+
+
+def test_interpretation_passes_muscle_and_pace_to_the_change() -> None:
+    from rehab.domain.assessment import interpret
+
+    hip = interpret("hhd", 180, previous=150, site="hip abduction", unit="N")
+    assert hip.since_previous is not None and hip.since_previous.mdc is None
+    knee = interpret("hhd", 180, previous=150, site="knee extension", unit="N")
+    assert knee.since_previous is not None and knee.since_previous.exceeds_mdc is True
+    fast = interpret("ten_mwt", 0.62, previous=0.5, pace="fast")
+    assert fast.since_previous is not None and fast.since_previous.mdc is not None
+    assert fast.since_previous.mdc.pace == "fast"

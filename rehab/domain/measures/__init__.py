@@ -15,6 +15,7 @@ primary source can be set by a clinic configuration (``overrides=``; see ``overr
 from rehab.domain.measures.catalogue import all_measures, batteries, battery, get
 from rehab.domain.measures.changes import (
     NO_MDC,
+    PACES,
     REAL_AND_MEANINGFUL_DECLINE,
     REAL_AND_MEANINGFUL_IMPROVEMENT,
     REAL_DECLINE,
@@ -23,6 +24,7 @@ from rehab.domain.measures.changes import (
     WITHIN_MEASUREMENT_ERROR,
     Change,
     change,
+    site_key,
 )
 from rehab.domain.measures.gait import ten_mwt_speed
 from rehab.domain.measures.model import (
@@ -52,6 +54,7 @@ __all__ = [
     "LOCAL_SYSTEM",
     "LOINC_SYSTEM",
     "NO_MDC",
+    "PACES",
     "REAL_AND_MEANINGFUL_DECLINE",
     "REAL_AND_MEANINGFUL_IMPROVEMENT",
     "REAL_DECLINE",
@@ -85,6 +88,7 @@ __all__ = [
     "paretic_load_percent",
     "percent_of_norm",
     "score",
+    "site_key",
     "ten_mwt_speed",
     "thirty_s_cst_norm",
     "thresholds",
