@@ -296,6 +296,8 @@ class Interpretation:
     flags: list[Flag]
     since_previous: Change | None
     since_first: Change | None
+    notes: tuple[str, ...] = ()
+    """Cut-offs not applied to this result, and why (e.g. EWGSOP2 grip on the paretic hand)."""
 
 
 def interpret(
@@ -312,14 +314,18 @@ def interpret(
     site: str | None = None,
     pace: str | None = None,
     unit: str | None = None,
+    trials: Sequence[float] | None = None,
+    rule: str | None = None,
 ) -> Interpretation:
     """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged).
 
     ``site`` (muscle tested) and ``pace`` (10MWT comfortable or fast) choose the MDC measured on that muscle
-    or at that pace; ``unit`` is the stored unit of a dynamometry reading (N or N.m).
+    or at that pace; ``unit`` is the stored unit of a dynamometry reading (N or N.m). ``trials`` and
+    ``rule`` (how the value was made from them) let a cut-off derived on the maximum trial use the maximum.
     """
     cat = measures.category(key, value)
-    raised = measures.flags(key, value, age=age, sex=sex, side=side, overrides=overrides)
+    screened = measures.screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule)
+    raised = screened.flags
     how = {"population": population, "overrides": overrides, "site": site}
     if key == "ten_mwt" and pace in measures.PACES:
         how["pace"] = pace
@@ -327,4 +333,4 @@ def interpret(
         how["unit"] = unit
     before = None if previous is None else measures.change(key, previous, value, **how)
     baseline = None if first is None else measures.change(key, first, value, **how)
-    return Interpretation(cat.label if cat else None, raised, before, baseline)
+    return Interpretation(cat.label if cat else None, raised, before, baseline, tuple(screened.notes))

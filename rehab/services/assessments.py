@@ -145,6 +145,8 @@ def interpret_record(
         site=record.site,
         pace=record.context.get("pace") if isinstance(record.context, dict) else None,
         unit=record.unit,
+        trials=record.trials,
+        rule=record.context.get("rule") if isinstance(record.context, dict) else None,
     )
     return Result(record, str(record.context.get("working", "")), meaning, side_label(patient, record.side))
 

@@ -181,3 +181,39 @@ def test_interpretation_passes_muscle_and_pace_to_the_change() -> None:
     fast = interpret("ten_mwt", 0.62, previous=0.5, pace="fast")
     assert fast.since_previous is not None and fast.since_previous.mdc is not None
     assert fast.since_previous.mdc.pace == "fast"
+
+
+# 3. EWGSOP2 grip cut-offs (< 27 kg men, < 16 kg women [R55]) were derived on MAXIMUM grip (Dodds 2014
+# [R54]) and judge sarcopenia, so they are not applied to the paretic hand (issue 13's clinical review).
+def test_grip_ewgsop2_uses_the_maximum_trial_not_the_mean() -> None:
+    # Woman, non-paretic hand, trials 14 / 15 / 17 kg: mean 15.33 < 16, but maximum 17 >= 16: no flag.
+    # The old code flagged the mean.
+    mean = (14 + 15 + 17) / 3
+    assert measures.flags("grip", mean, sex="female", side="non_paretic", trials=[14, 15, 17]) == []
+    # Trials 13 / 14 / 15.5: maximum 15.5 < 16: flagged, and the message shows the maximum.
+    raised = measures.flags("grip", (13 + 14 + 15.5) / 3, sex="female", trials=[13, 14, 15.5])
+    assert [f.code for f in raised] == ["grip_below_ewgsop2"]
+    assert "15.5 kg (maximum trial)" in raised[0].message and "Dodds 2014" in raised[0].source
+
+
+def test_grip_mean_without_trials_is_not_judged_and_says_why() -> None:
+    s = measures.screen("grip", 15, sex="female")
+    assert s.flags == []
+    assert any("maximum trial" in n for n in s.notes)
+
+
+@pytest.mark.parametrize("trials", [[10, 11, 12], [20, 21, 22]])
+def test_grip_ewgsop2_is_never_applied_to_the_paretic_hand(trials: list[float]) -> None:
+    # Man, paretic hand, maximum 12 kg (< 27): the old code raised the sarcopenia flag; now a note says why not.
+    s = measures.screen("grip", sum(trials) / 3, sex="male", side="paretic", trials=trials)
+    assert s.flags == []
+    assert len(s.notes) == 1 and "neurological" in s.notes[0] and "paretic" in s.notes[0]
+
+
+def test_interpretation_of_a_paretic_grip_carries_the_note() -> None:
+    from rehab.domain.assessment import interpret
+
+    meaning = interpret("grip", 11, sex="male", side="paretic", trials=[10, 11, 12], rule="mean")
+    assert meaning.flags == [] and meaning.notes and "neurological" in meaning.notes[0]
+    other = interpret("grip", 11, sex="male", side="non_paretic", trials=[10, 11, 12], rule="mean")
+    assert [f.code for f in other.flags] == ["grip_below_ewgsop2"]

@@ -178,7 +178,7 @@ def test_cdc_flag_names_the_age_band() -> None:
 @pytest.mark.parametrize(
     ("value", "sex", "expected"),
     [
-        # EWGSOP2: < 27 kg men, < 16 kg women.
+        # EWGSOP2: < 27 kg men, < 16 kg women, on the maximum grip (Dodds 2014 [R54]).
         (26.9, "male", ["grip_below_ewgsop2"]),
         (27, "male", []),
         (15.9, "female", ["grip_below_ewgsop2"]),
@@ -188,7 +188,7 @@ def test_cdc_flag_names_the_age_band() -> None:
     ],
 )
 def test_grip_ewgsop2(value: float, sex: str | None, expected: list[str]) -> None:
-    assert codes("grip", value, sex=sex) == expected
+    assert codes("grip", value, sex=sex, rule="max") == expected
 
 
 def test_gait_speed_ewgsop2() -> None:

@@ -47,7 +47,7 @@ from rehab.domain.measures.norms import Norm, grip_norm, percent_of_norm, thirty
 from rehab.domain.measures.overrides import all_populations, check_overrides, thresholds
 from rehab.domain.measures.posture import paretic_load_percent
 from rehab.domain.measures.scoring import category, score, validate_value
-from rehab.domain.measures.screening import flags, needs
+from rehab.domain.measures.screening import Screening, flags, needs, screen
 
 __all__ = [
     "EVIDENCE_TEXT",
@@ -74,6 +74,7 @@ __all__ = [
     "Item",
     "Measure",
     "Norm",
+    "Screening",
     "all_measures",
     "all_populations",
     "batteries",
@@ -88,6 +89,7 @@ __all__ = [
     "paretic_load_percent",
     "percent_of_norm",
     "score",
+    "screen",
     "site_key",
     "ten_mwt_speed",
     "thirty_s_cst_norm",

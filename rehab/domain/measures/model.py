@@ -157,6 +157,10 @@ class Cutoff:
     note: str = ""
     active: bool = True
     overridden: bool = False
+    trial_rule: Literal["max", "mean"] | None = None
+    """The trial aggregate the cut-off was derived on (EWGSOP2 grip: the maximum); None means any."""
+    not_on_paretic: str = ""
+    """If set, the cut-off is not applied to the paretic side, and this says why."""
 
     def is_met(self, value: float) -> bool:
         if self.comparison == "<":

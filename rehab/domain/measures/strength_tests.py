@@ -102,6 +102,15 @@ HHD = Measure(
     ),
 )
 
+# EWGSOP2's grip cut-offs (< 27 kg men, < 16 kg women [R55]) come from Dodds 2014's normative data, which
+# use MAXIMUM grip (Dodds 2014, PLoS One [R54]): they are compared with the best trial, not the mean of
+# trials the Mathiowetz norms use. They judge sarcopenia, so they are not applied to the paretic hand, whose
+# weakness is neurological: the result says so instead (issue 13's clinical review).
+GRIP_NOT_PARETIC = (
+    "The EWGSOP2 low-strength cut-off is a sarcopenia criterion; weakness of the paretic hand after stroke is "
+    "neurological, so it is not judged against it. Compare with the non-paretic hand and with the norms (§1.3)"
+)
+
 # Grip MDC: chronic-stroke SRD 61.8–73.3 N (Ekstrand 2015). The upper end is used so only change beyond
 # every reported error is called real, converted to kg (kgf) with standard gravity: 73.3 / 9.80665.
 GRIP = Measure(
@@ -138,8 +147,10 @@ GRIP = Measure(
             "kg",
             "Grip below the EWGSOP2 threshold for low muscle strength",
             "adults (sarcopenia)",
-            "EWGSOP2 [R55]",
+            "EWGSOP2 [R55]; derived on maximum grip (Dodds 2014, PLoS One [R54])",
             sex="male",
+            trial_rule="max",
+            not_on_paretic=GRIP_NOT_PARETIC,
         ),
         cutoff(
             "grip.cutoff.ewgsop2.female",
@@ -149,8 +160,10 @@ GRIP = Measure(
             "kg",
             "Grip below the EWGSOP2 threshold for low muscle strength",
             "adults (sarcopenia)",
-            "EWGSOP2 [R55]",
+            "EWGSOP2 [R55]; derived on maximum grip (Dodds 2014, PLoS One [R54])",
             sex="female",
+            trial_rule="max",
+            not_on_paretic=GRIP_NOT_PARETIC,
         ),
     ),
     codes=(
@@ -165,6 +178,8 @@ GRIP = Measure(
         "Protocol (ASHT, Bohannon 2006 [R56]): handle 2nd position, seated, shoulder adducted, elbow 90°, "
         "forearm neutral.",
         "In hemiparesis compare the paretic with the non-paretic hand as well as with norms (§1.3).",
+        "The EWGSOP2 cut-offs are compared with the maximum trial (Dodds 2014 [R54]) and are not applied to the "
+        "paretic hand.",
         "LOINC's example unit is [lbf_av]; values here are kg and exports convert.",
     ),
 )
