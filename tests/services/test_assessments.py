@@ -28,18 +28,26 @@ def test_record_battery_saves_all_and_interprets(db: Database) -> None:
         admin,
         pid,
         taken_at=T0,
-        entries={"bbs": {"items": [3] * 14}, "tug": {"value": 21.0}, "grip": {"sides": {"left": [10, 12, 11]}}},
+        entries={
+            "bbs": {"items": [3] * 14},
+            "tug": {"value": 21.0},
+            "grip": {"sides": {"left": [10, 12, 11], "right": [10, 12, 11]}},
+        },
     )
     by_key = {r.record.measure_key: r for r in results}
+    grips = {r.record.side: r for r in results if r.record.measure_key == "grip"}
     assert by_key["bbs"].record.value == 42  # 14 x 3
-    assert (
-        by_key["bbs"].interpretation.category == "low fall risk (independent)" or by_key["bbs"].interpretation.category
-    )
+    # Berg 42 is in the 41–56 "independent" band (2° source), not "low fall risk" (issue 13)
+    category = by_key["bbs"].interpretation.category or ""
+    assert "independent" in category and "low fall risk" not in category
     bbs_codes = {f.code for f in by_key["bbs"].interpretation.flags}
     assert "bbs_stroke_fall_risk" in bbs_codes  # 42 < 50.5 (Matsumoto 2024 upper end)
-    # grip mean 11 kg < 16 kg, the EWGSOP2 threshold for women
-    assert any("EWGSOP2" in f.source for f in by_key["grip"].interpretation.flags)
-    assert by_key["grip"].side_label == "paretic"
+    # Non-paretic (right) grip: maximum trial 12 kg < 16 kg, the EWGSOP2 threshold for women (Dodds 2014: max)
+    assert any("EWGSOP2" in f.source and "maximum trial" in f.message for f in grips["right"].interpretation.flags)
+    # Paretic (left) hand: EWGSOP2 is a sarcopenia criterion, not applied; the result says why
+    assert not any("EWGSOP2" in f.source for f in grips["left"].interpretation.flags)
+    assert any("neurological" in n for n in grips["left"].interpretation.notes)
+    assert grips["left"].side_label == "paretic"
     # one audit entry for the sitting
     created = [e for e in audit.entries(db, admin, patient_id=pid) if e.entity == "assessment"]
     assert len(created) == 1 and "bbs" in created[0].detail
