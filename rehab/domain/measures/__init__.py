@@ -5,7 +5,7 @@ Pure Python, usable from a notebook as well as the app::
     from rehab.domain import measures
     measures.score("bbs", [4] * 14)                  # 56.0
     measures.change("tug", 20, 15).verdict           # "real improvement (no clinically important ...)"
-    [f.code for f in measures.flags("grip", 14, sex="female")]
+    [f.code for f in measures.flags("grip", 14, sex="female", trials=[13, 14, 15])]
 
 Every bad input raises ``rehab.domain.errors.ValidationError`` naming the field. Every MDC, MCID,
 cut-off and category carries its population, source and evidence level. Thresholds that are not from a
