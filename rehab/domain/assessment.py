@@ -264,7 +264,11 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
                 speed,
                 "m/s",
                 trials=tuple(times),
-                context=dict(context, distance_m=distance, pace=_text(raw.get("pace"), "pace") or "comfortable"),
+                context=dict(
+                    context,
+                    distance_m=distance,
+                    pace=require_choice(raw.get("pace") or "comfortable", "pace", measures.PACES),
+                ),
                 working=f"{fmt(distance)} m in a mean of {fmt(mean_time)} s = {fmt(speed)} m/s",
             )
         ]
