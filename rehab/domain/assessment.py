@@ -264,7 +264,11 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
                 speed,
                 "m/s",
                 trials=tuple(times),
-                context=dict(context, distance_m=distance, pace=_text(raw.get("pace"), "pace") or "comfortable"),
+                context=dict(
+                    context,
+                    distance_m=distance,
+                    pace=require_choice(raw.get("pace") or "comfortable", "pace", measures.PACES),
+                ),
                 working=f"{fmt(distance)} m in a mean of {fmt(mean_time)} s = {fmt(speed)} m/s",
             )
         ]
@@ -296,6 +300,8 @@ class Interpretation:
     flags: list[Flag]
     since_previous: Change | None
     since_first: Change | None
+    notes: tuple[str, ...] = ()
+    """Cut-offs not applied to this result, and why (e.g. EWGSOP2 grip on the paretic hand)."""
 
 
 def interpret(
@@ -309,12 +315,26 @@ def interpret(
     side: str | None = None,
     population: str | None = None,
     overrides: Mapping[str, float] | None = None,
+    site: str | None = None,
+    pace: str | None = None,
+    unit: str | None = None,
+    trials: Sequence[float] | None = None,
+    rule: str | None = None,
 ) -> Interpretation:
-    """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged)."""
+    """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged).
+
+    ``site`` (muscle tested) and ``pace`` (10MWT comfortable or fast) choose the MDC measured on that muscle
+    or at that pace; ``unit`` is the stored unit of a dynamometry reading (N or N.m). ``trials`` and
+    ``rule`` (how the value was made from them) let a cut-off derived on the maximum trial use the maximum.
+    """
     cat = measures.category(key, value)
-    raised = measures.flags(key, value, age=age, sex=sex, side=side, overrides=overrides)
-    before = (
-        None if previous is None else measures.change(key, previous, value, population=population, overrides=overrides)
-    )
-    baseline = None if first is None else measures.change(key, first, value, population=population, overrides=overrides)
-    return Interpretation(cat.label if cat else None, raised, before, baseline)
+    screened = measures.screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule)
+    raised = screened.flags
+    how = {"population": population, "overrides": overrides, "site": site}
+    if key == "ten_mwt" and pace in measures.PACES:
+        how["pace"] = pace
+    if key == "hhd" and unit:
+        how["unit"] = unit
+    before = None if previous is None else measures.change(key, previous, value, **how)
+    baseline = None if first is None else measures.change(key, first, value, **how)
+    return Interpretation(cat.label if cat else None, raised, before, baseline, tuple(screened.notes))

@@ -83,6 +83,9 @@ def _mdc_rules(key: str, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[_M
         applied = effective(threshold, dict(frozen))
         if applied is None or applied.unit != measure.unit_label:
             continue
+        # as measures.change without pace or site: comfortable pace, no muscle-specific figure
+        if (applied.pace not in (None, "comfortable")) or applied.sites:
+            continue
         rules.append(_MdcRule(applied.baseline, applied.value, applied.strict, applied.describe()))
     return tuple(rules)
 

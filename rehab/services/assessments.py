@@ -121,8 +121,19 @@ def assessment_row(
     }
 
 
+def _pace(r: AssessmentRecord) -> str:
+    return str((r.context or {}).get("pace") or "comfortable") if r.measure_key == "ten_mwt" else ""
+
+
 def _same_series(a: AssessmentRecord, b: AssessmentRecord) -> bool:
-    return a.measure_key == b.measure_key and a.side == b.side and (a.site or "").lower() == (b.site or "").lower()
+    """Same measure, side and muscle; for the 10MWT the same pace too (a fast walk is not compared with a
+    comfortable one, and each pace has its own MDC)."""
+    return (
+        a.measure_key == b.measure_key
+        and a.side == b.side
+        and (a.site or "").lower() == (b.site or "").lower()
+        and _pace(a) == _pace(b)
+    )
 
 
 def interpret_record(
@@ -142,6 +153,11 @@ def interpret_record(
         sex=sex,
         side=_flag_side(patient, record.side),
         overrides=overrides,
+        site=record.site,
+        pace=record.context.get("pace") if isinstance(record.context, dict) else None,
+        unit=record.unit,
+        trials=record.trials,
+        rule=record.context.get("rule") if isinstance(record.context, dict) else None,
     )
     return Result(record, str(record.context.get("working", "")), meaning, side_label(patient, record.side))
 

@@ -118,6 +118,12 @@ SHORT_NAMES = {
 }
 
 
+def _pace(first: AssessmentRecord, last: AssessmentRecord) -> str | None:
+    """The 10MWT pace both results were recorded at (None for other measures or a mixed pair)."""
+    paces = {(r.context or {}).get("pace") for r in (first, last)} if first.measure_key == "ten_mwt" else set()
+    return paces.pop() if len(paces) == 1 and paces <= set(measures.PACES) else None
+
+
 def _series_key(r: AssessmentRecord) -> tuple[str, str | None, str]:
     return (r.measure_key, r.side, (r.site or "").lower())
 
@@ -148,7 +154,13 @@ def _figures(
             verdict, reason, delta = "first result: no change yet", "Only one result so far.", None
         else:
             change = measures.change(
-                key, first.value, last.value, unit=last.unit if key == "hhd" else None, overrides=overrides
+                key,
+                first.value,
+                last.value,
+                unit=last.unit if key == "hhd" else None,
+                overrides=overrides,
+                site=last.site,
+                pace=_pace(first, last),
             )
             verdict, reason = change.verdict, change.reason
             sign = "+" if change.delta > 0 else ""

@@ -372,7 +372,15 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
             try:
                 unit = first.unit if first.measure_key == "hhd" else None
                 change = _change_line(
-                    measures.change(first.measure_key, first.value, last.value, unit=unit, overrides=overrides),
+                    measures.change(
+                        first.measure_key,
+                        first.value,
+                        last.value,
+                        unit=unit,
+                        overrides=overrides,
+                        site=first.site,
+                        pace=(last.context or {}).get("pace") if first.measure_key == "ten_mwt" else None,
+                    ),
                     measure.unit_label,
                     (first.value_text, last.value_text),
                 )

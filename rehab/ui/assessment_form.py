@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from rehab.domain.measures import Measure
+from rehab.domain.measures import EVIDENCE_TEXT, Measure
 from rehab.domain.strength import MMT_GRADES
 from rehab.domain.units import fmt
 from rehab.store.patients import PatientRecord
@@ -28,7 +28,13 @@ def measure_help(measure: Measure) -> str:
     lines = [f"{measure.name}: {measure.direction} is better; unit {measure.unit_label}."]
     lines += [t.describe() for t in (*measure.mdc, *measure.mcid) if t.active]
     lines += [c.describe() for c in measure.cutoffs if c.active]
-    lines += [f"Category '{c.label}': {c.band.describe(measure.unit_label)} ({c.source})" for c in measure.categories]
+    lines += [
+        f"Category '{c.label}': {c.band.describe(measure.unit_label)} ({c.source}"
+        + ("" if c.evidence == "primary" else f"; {EVIDENCE_TEXT[c.evidence]}")
+        + ")"
+        for c in measure.categories
+    ]
+    lines += list(measure.notes)
     inactive = [t for t in (*measure.mdc, *measure.mcid, *measure.cutoffs) if not t.active]
     if inactive:
         lines.append(f"{len(inactive)} unverified figure(s) are not applied until the clinic configures them.")

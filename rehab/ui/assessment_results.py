@@ -48,6 +48,8 @@ def show(results: list[Result]) -> None:
                 st.caption(md_escape(result.working))
             for flag in result.interpretation.flags:
                 st.warning(f"{flag.message} ({flag.source})", icon=":material/flag:")
+            for note in result.interpretation.notes:
+                st.caption(md_escape(note))
             interp = result.interpretation
             if interp.since_previous is None:
                 st.caption("First result for this measure: later results will be compared with it.")

@@ -35,7 +35,9 @@ def test_berg_item_by_item_total_and_flags(app_db: Database) -> None:
     assert at.metric[0].value == "41 points"
     warnings = " ".join(w.value for w in at.warning)
     assert "stroke fall-risk" in warnings and "50.5" in warnings  # 41 < 50.5 (Matsumoto 2024)
-    assert any("low fall risk" in m.value for m in at.markdown)  # 41 is in the 41-56 band
+    # 41 is in the 41-56 "independent" band (2° source); it is not called low fall risk (issue 13)
+    assert any("independent" in m.value and "Berg 41" in m.value for m in at.markdown)
+    assert not any("low fall risk" in m.value for m in at.markdown)
     # The next entry starts empty.
     assert at.segmented_control(key="as1_bbs_item_1").value is None
 

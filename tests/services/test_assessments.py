@@ -28,18 +28,26 @@ def test_record_battery_saves_all_and_interprets(db: Database) -> None:
         admin,
         pid,
         taken_at=T0,
-        entries={"bbs": {"items": [3] * 14}, "tug": {"value": 21.0}, "grip": {"sides": {"left": [10, 12, 11]}}},
+        entries={
+            "bbs": {"items": [3] * 14},
+            "tug": {"value": 21.0},
+            "grip": {"sides": {"left": [10, 12, 11], "right": [10, 12, 11]}},
+        },
     )
     by_key = {r.record.measure_key: r for r in results}
+    grips = {r.record.side: r for r in results if r.record.measure_key == "grip"}
     assert by_key["bbs"].record.value == 42  # 14 x 3
-    assert (
-        by_key["bbs"].interpretation.category == "low fall risk (independent)" or by_key["bbs"].interpretation.category
-    )
+    # Berg 42 is in the 41–56 "independent" band (2° source), not "low fall risk" (issue 13)
+    category = by_key["bbs"].interpretation.category or ""
+    assert "independent" in category and "low fall risk" not in category
     bbs_codes = {f.code for f in by_key["bbs"].interpretation.flags}
     assert "bbs_stroke_fall_risk" in bbs_codes  # 42 < 50.5 (Matsumoto 2024 upper end)
-    # grip mean 11 kg < 16 kg, the EWGSOP2 threshold for women
-    assert any("EWGSOP2" in f.source for f in by_key["grip"].interpretation.flags)
-    assert by_key["grip"].side_label == "paretic"
+    # Non-paretic (right) grip: maximum trial 12 kg < 16 kg, the EWGSOP2 threshold for women (Dodds 2014: max)
+    assert any("EWGSOP2" in f.source and "maximum trial" in f.message for f in grips["right"].interpretation.flags)
+    # Paretic (left) hand: EWGSOP2 is a sarcopenia criterion, not applied; the result says why
+    assert not any("EWGSOP2" in f.source for f in grips["left"].interpretation.flags)
+    assert any("neurological" in n for n in grips["left"].interpretation.notes)
+    assert grips["left"].side_label == "paretic"
     # one audit entry for the sitting
     created = [e for e in audit.entries(db, admin, patient_id=pid) if e.entity == "assessment"]
     assert len(created) == 1 and "bbs" in created[0].detail
@@ -153,3 +161,56 @@ def test_garbage_entries_never_write(sqlite_db: Database) -> None:
         assert len(assessments.history(sqlite_db, admin, pid)) > before
 
     attempt()
+
+
+def test_gait_speed_compared_at_the_same_pace_with_that_pace_mdc(db: Database) -> None:
+    # Issue 13: gait-speed MDCs by the recorded pace. 10 m in 20 s = 0.5 m/s comfortable; then fast walks of
+    # 10 m in 16.13 s (0.62 m/s) and 10 m in 13.33 s (0.75 m/s).
+    admin, pid = _patient(db)
+
+    def walk(day: int, seconds: float, pace: str) -> assessments.Result:
+        [r] = assessments.record(
+            db,
+            admin,
+            pid,
+            taken_at=T0 + timedelta(days=day),
+            entries={"ten_mwt": {"trials": [seconds], "pace": pace}},
+        )
+        return r
+
+    walk(0, 20.0, "comfortable")
+    first_fast = walk(7, 16.13, "fast")
+    # the first fast walk is not compared with the comfortable one
+    assert first_fast.interpretation.since_previous is None
+    second_fast = walk(14, 13.33, "fast")
+    change = second_fast.interpretation.since_previous
+    # 0.62 -> 0.75 (+0.13), baseline 0.4–0.8: Hosoi 2023 fast-speed MDC95 0.12 m/s [R49]
+    assert change is not None and change.mdc is not None and change.mdc.pace == "fast"
+    assert change.mdc.value == 0.12 and change.exceeds_mdc is True and "Hosoi" in change.reason
+
+
+def test_hhd_mdc_only_for_knee_extension(db: Database) -> None:
+    # Issue 13: Lee 2020's MDC (29.46 N) is for knee extension in non-ambulatory inpatients [R59].
+    admin, pid = _patient(db)
+    for day, force in ((0, 150), (7, 185)):
+        results = assessments.record(
+            db,
+            admin,
+            pid,
+            taken_at=T0 + timedelta(days=day),
+            entries={
+                "hhd": {"site": "knee extension", "sides": {"left": [force]}},
+                "mmt": {"site": "hip abduction", "sides": {"left": "4"}},
+            },
+        )
+        hip = assessments.record(
+            db,
+            admin,
+            pid,
+            taken_at=T0 + timedelta(days=day, minutes=5),
+            entries={"hhd": {"site": "hip abduction", "sides": {"left": [force]}}},
+        )
+    knee = next(r for r in results if r.record.measure_key == "hhd").interpretation.since_previous
+    assert knee is not None and knee.mdc is not None and knee.mdc.value == 29.46 and knee.exceeds_mdc is True
+    hip_change = hip[0].interpretation.since_previous
+    assert hip_change is not None and hip_change.mdc is None and "not borrowed" in hip_change.reason

@@ -143,7 +143,9 @@ def test_every_number_is_traceable() -> None:
         assert t.value > 0 or isinstance(t, Cutoff), t.id
     for m in measures.all_measures():
         for c in m.categories:
-            assert "[R" in c.source and c.population and c.evidence == "primary"
+            assert "[R" in c.source and c.population and c.evidence in ("primary", "secondary")
+            if c.evidence == "secondary":
+                assert "2°" in c.label, c.key
 
 
 def test_unverified_thresholds_start_inactive_and_others_active() -> None:
@@ -172,7 +174,7 @@ def test_unverified_thresholds_start_inactive_and_others_active() -> None:
         ("mini_bestest.mdc.chronic", 3.0, "primary"),
         ("fga.mdc.subacute", 6, "primary"),
         ("fga.mcid.general", 4, "secondary"),
-        ("fga.mcid.stroke", 4.2, "unverified"),
+        ("fga.mdc.stroke.lin_2010", 4.2, "unverified"),
         ("abc.mdc.stroke", 14, "secondary"),
         ("abc.mcid.subacute", 15.6, "primary"),
         ("pass.mdc.acute", 1.8, "secondary"),
@@ -195,7 +197,7 @@ def test_unverified_thresholds_start_inactive_and_others_active() -> None:
         ("ten_mwt.cutoff.ewgsop2", 0.8, "primary"),
         ("fga.cutoff.older_adults", 22, "primary"),
         ("sls.cutoff.injurious_falls", 5, "primary"),
-        ("frt.cutoff.older_adults", 15.2, "primary"),
+        ("frt.cutoff.older_adults", 15.24, "primary"),
         ("abc.cutoff.older_adults", 67, "secondary"),
         ("abc.cutoff.stroke_fallers", 81.1, "unverified"),
         ("mini_bestest.cutoff.stroke_fall_risk", 17.5, "unverified"),

@@ -255,9 +255,8 @@ def test_mmt_is_ordinal() -> None:
         # Grip: 20 → 28 kg = +8 ≥ 7.47 kg (73.3 N). No MCID.
         ("grip", 20, 28, REAL_NO_MCID),
         ("grip", 20, 27, WITHIN),
-        # HHD (N): 200 → 220 = +20 < 29.46.
-        ("hhd", 200, 220, WITHIN),
-        ("hhd", 200, 230, REAL_NO_MCID),
+        # HHD (N) with no muscle named: Lee 2020's MDC is for knee extension only, so none applies.
+        ("hhd", 200, 230, measures.NO_MDC),
     ],
 )
 def test_worked_changes(key: str, before: float, after: float, verdict: str) -> None:
@@ -270,12 +269,18 @@ def test_pass_chronic_population() -> None:
     assert c.mdc is not None and c.mdc.value == 3.2 and c.verdict == WITHIN
 
 
+@pytest.mark.parametrize(("before", "after", "verdict"), [(200, 220, WITHIN), (200, 230, REAL_NO_MCID)])
+def test_hhd_knee_extension_uses_lee_2020(before: float, after: float, verdict: str) -> None:
+    # Knee extension (N): same-rater MDC 29.46 N (Lee 2020). +20 < 29.46; +30 ≥ 29.46.
+    assert measures.change("hhd", before, after, site="knee extension").verdict == verdict
+
+
 def test_hhd_torque_uses_the_torque_srd() -> None:
-    # N·m readings: SRD 8.4 N·m (Ekstrand 2015, upper end). 40 → 50 = +10 ≥ 8.4.
-    c = measures.change("hhd", 40, 50, unit="N·m")
+    # Arm torque readings: SRD 8.4 N·m (Ekstrand 2015, upper end). 40 → 50 = +10 ≥ 8.4.
+    c = measures.change("hhd", 40, 50, unit="N·m", site="elbow flexion")
     assert c.mdc is not None and c.mdc.unit == "N.m" and c.exceeds_mdc is True
     # Inter-rater knee extension: 36.73 N. 200 → 230 = +30 < 36.73.
-    c = measures.change("hhd", 200, 230, population="non_ambulatory_inpatient_inter_rater")
+    c = measures.change("hhd", 200, 230, population="non_ambulatory_inpatient_inter_rater", site="knee extension")
     assert c.mdc is not None and c.mdc.value == 36.73 and c.verdict == WITHIN
 
 
@@ -291,7 +296,7 @@ def test_unit_must_match_a_figure(bad: object) -> None:
 
 def test_population_without_a_figure_in_that_unit_falls_back() -> None:
     # Only the upper-limb SRD is in N·m, so the knee-extension population falls back to it.
-    c = measures.change("hhd", 40, 50, unit="N.m", population="non_ambulatory_inpatient")
+    c = measures.change("hhd", 40, 50, unit="N.m", population="non_ambulatory_inpatient", site="shoulder flexion")
     assert c.mdc is not None and c.mdc.id == "hhd.mdc.chronic_upper_limb"
     assert "No MDC for population 'non_ambulatory_inpatient'" in c.reason
 

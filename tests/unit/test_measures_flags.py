@@ -65,9 +65,11 @@ def test_mini_bestest_cutoff_is_unverified() -> None:
     ]
 
 
-def test_frt_flag_below_15_2_cm() -> None:
+def test_frt_flag_at_or_below_6_in() -> None:
+    # Duncan: 6 in or less = 15.24 cm or less
     assert codes("frt", 15.1) == ["frt_fall_risk"]
-    assert codes("frt", 15.2) == []
+    assert codes("frt", 15.24) == ["frt_fall_risk"]
+    assert codes("frt", 15.25) == []
 
 
 def test_sls_flag_below_5_s_names_the_side() -> None:
@@ -176,7 +178,7 @@ def test_cdc_flag_names_the_age_band() -> None:
 @pytest.mark.parametrize(
     ("value", "sex", "expected"),
     [
-        # EWGSOP2: < 27 kg men, < 16 kg women.
+        # EWGSOP2: < 27 kg men, < 16 kg women, on the maximum grip (Dodds 2014 [R54]).
         (26.9, "male", ["grip_below_ewgsop2"]),
         (27, "male", []),
         (15.9, "female", ["grip_below_ewgsop2"]),
@@ -186,7 +188,7 @@ def test_cdc_flag_names_the_age_band() -> None:
     ],
 )
 def test_grip_ewgsop2(value: float, sex: str | None, expected: list[str]) -> None:
-    assert codes("grip", value, sex=sex) == expected
+    assert codes("grip", value, sex=sex, rule="max") == expected
 
 
 def test_gait_speed_ewgsop2() -> None:

@@ -159,12 +159,12 @@ def test_validate_value_message_is_in_clinic_words() -> None:
     ("key", "value", "category"),
     [
         # Berg bands 0–20 / 21–40 / 41–56 (cliot; mdapp [R23])
-        ("bbs", 0, "high_fall_risk"),
-        ("bbs", 20, "high_fall_risk"),
-        ("bbs", 21, "medium_fall_risk"),
-        ("bbs", 40, "medium_fall_risk"),
-        ("bbs", 41, "low_fall_risk"),
-        ("bbs", 56, "low_fall_risk"),
+        ("bbs", 0, "wheelchair"),
+        ("bbs", 20, "wheelchair"),
+        ("bbs", 21, "walking_with_assistance"),
+        ("bbs", 40, "walking_with_assistance"),
+        ("bbs", 41, "independent"),
+        ("bbs", 56, "independent"),
         # Gait speed: < 0.4 household; 0.4–0.8 limited community; > 0.8 community (Perry 1995 [R46])
         ("ten_mwt", 0, "household"),
         ("ten_mwt", 0.39, "household"),

@@ -5,7 +5,7 @@ Pure Python, usable from a notebook as well as the app::
     from rehab.domain import measures
     measures.score("bbs", [4] * 14)                  # 56.0
     measures.change("tug", 20, 15).verdict           # "real improvement (no clinically important ...)"
-    [f.code for f in measures.flags("grip", 14, sex="female")]
+    [f.code for f in measures.flags("grip", 14, sex="female", trials=[13, 14, 15])]
 
 Every bad input raises ``rehab.domain.errors.ValidationError`` naming the field. Every MDC, MCID,
 cut-off and category carries its population, source and evidence level. Thresholds that are not from a
@@ -15,6 +15,7 @@ primary source can be set by a clinic configuration (``overrides=``; see ``overr
 from rehab.domain.measures.catalogue import all_measures, batteries, battery, get
 from rehab.domain.measures.changes import (
     NO_MDC,
+    PACES,
     REAL_AND_MEANINGFUL_DECLINE,
     REAL_AND_MEANINGFUL_IMPROVEMENT,
     REAL_DECLINE,
@@ -23,6 +24,7 @@ from rehab.domain.measures.changes import (
     WITHIN_MEASUREMENT_ERROR,
     Change,
     change,
+    site_key,
 )
 from rehab.domain.measures.gait import ten_mwt_speed
 from rehab.domain.measures.model import (
@@ -45,13 +47,14 @@ from rehab.domain.measures.norms import Norm, grip_norm, percent_of_norm, thirty
 from rehab.domain.measures.overrides import all_populations, check_overrides, thresholds
 from rehab.domain.measures.posture import paretic_load_percent
 from rehab.domain.measures.scoring import category, score, validate_value
-from rehab.domain.measures.screening import flags, needs
+from rehab.domain.measures.screening import Screening, flags, needs, screen
 
 __all__ = [
     "EVIDENCE_TEXT",
     "LOCAL_SYSTEM",
     "LOINC_SYSTEM",
     "NO_MDC",
+    "PACES",
     "REAL_AND_MEANINGFUL_DECLINE",
     "REAL_AND_MEANINGFUL_IMPROVEMENT",
     "REAL_DECLINE",
@@ -71,6 +74,7 @@ __all__ = [
     "Item",
     "Measure",
     "Norm",
+    "Screening",
     "all_measures",
     "all_populations",
     "batteries",
@@ -85,6 +89,8 @@ __all__ = [
     "paretic_load_percent",
     "percent_of_norm",
     "score",
+    "screen",
+    "site_key",
     "ten_mwt_speed",
     "thirty_s_cst_norm",
     "thresholds",

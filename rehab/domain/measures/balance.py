@@ -5,7 +5,9 @@ from __future__ import annotations
 from rehab.domain.measures._build import cutoff, local, mcid, mdc, scale_items
 from rehab.domain.measures.model import LOINC_SYSTEM, Anchor, Band, Category, Code, Item, Measure
 
-BBS_SOURCE = "mdapp; cliot R package; NINDS CDE [R23]"
+BBS_SOURCE = "mdapp; cliot R package [R23]"
+HIENGKAEW_SOURCE = "Hiengkaew, Jitaree & Chaiyawat 2012, Arch Phys Med Rehabil 93:1201 [R102]"
+HIENGKAEW_POPULATION = "chronic stroke, able to walk, outpatients, n = 61, test–retest about 6 days apart"
 BBS_ITEM_NAMES = (
     "Sitting to standing",
     "Standing unsupported",
@@ -42,7 +44,10 @@ BBS_ITEMS = tuple(
 # - MCID: 5 points, early subacute stroke needing a walking aid (the population closest to inpatient
 #   rehabilitation); "acute" and "chronic" select the other published figures.
 # Where a source gives a range, the upper end is used, so a change is called meaningful only when every
-# reported figure agrees. "MDC 6.9" (2°, study cards only) is left out: its primary source is unknown.
+# reported figure agrees. "MDC 6.9" is in CPG-derived study cards only (2°, reference §2.1 and §11 item 6:
+# no primary source found), so it is catalogued as unverified: off until a clinic signs it off.
+# Hiengkaew 2012 (reference §13.11): MDC95 5 points in 61 chronic ambulatory outpatients, selected by
+# 'chronic_ambulatory'; 'chronic' keeps Alghadir 2018's 2.7.
 BBS = Measure(
     key="bbs",
     name="Berg Balance Scale",
@@ -60,7 +65,9 @@ BBS = Measure(
         "MDC 6 (Stevenson 2001, inpatients, MDC90) is the default: the more cautious figure, for the usual "
         "re-test in rehabilitation; population 'chronic' selects 2.7 (Alghadir 2018) and an MCID of more "
         "than 2. MCID 5 (early subacute, walking aid) is the default as the population closest to inpatient "
-        "rehabilitation; 'acute' selects 12.5 (upper end of 6.5–12.5)."
+        "rehabilitation; 'acute' selects 12.5 (upper end of 6.5–12.5). 'chronic_ambulatory' selects Hiengkaew "
+        "2012's MDC95 5 (chronic stroke outpatients able to walk). 'MDC 6.9' has no primary source and is not "
+        "applied unless the clinic signs it off."
     ),
     mdc=(
         mdc(
@@ -80,6 +87,24 @@ BBS = Measure(
             "chronic stroke",
             "Alghadir 2018 (PMC6136166) [R26]",
             statistic="SEM 0.98, ICC 0.99",
+        ),
+        mdc(
+            "bbs",
+            "chronic_ambulatory",
+            5,
+            "points",
+            HIENGKAEW_POPULATION,
+            HIENGKAEW_SOURCE,
+            statistic="MDC95 (10 %)",
+        ),
+        mdc(
+            "bbs",
+            "stroke",
+            6.9,
+            "points",
+            "stroke (population not stated)",
+            "CPG-derived study cards (2°); no primary source found, so treated as from memory (reference §11 item 6)",
+            "unverified",
         ),
     ),
     mcid=(
@@ -139,16 +164,30 @@ BBS = Measure(
             evidence="secondary",
         ),
     ),
+    # The 0–20 / 21–40 / 41–56 bands describe mobility (wheelchair / walking with assistance / independent),
+    # not a studied fall risk, and come from secondary sources only (mdapp; cliot R package [R23]). They
+    # are labelled by what they describe, so a stroke patient with Berg 45 is not told "low fall risk";
+    # fall risk is judged by the population's cut-offs above.
     categories=(
-        Category("high_fall_risk", "high fall risk (wheelchair)", Band(0, 20), "general", BBS_SOURCE),
         Category(
-            "medium_fall_risk",
-            "medium fall risk (walking with assistance)",
+            "wheelchair", "wheelchair (Berg 0–20 band; 2° source)", Band(0, 20), "general", BBS_SOURCE, "secondary"
+        ),
+        Category(
+            "walking_with_assistance",
+            "walking with assistance (Berg 21–40 band; 2° source)",
             Band(21, 40),
             "general",
             BBS_SOURCE,
+            "secondary",
         ),
-        Category("low_fall_risk", "low fall risk (independent)", Band(41, 56), "general", BBS_SOURCE),
+        Category(
+            "independent",
+            "independent (Berg 41–56 band; 2° source, not a fall-risk judgement)",
+            Band(41, 56),
+            "general",
+            BBS_SOURCE,
+            "secondary",
+        ),
     ),
     codes=(local("bbs-total", "Berg Balance Scale total"),),
     fhir_category="survey",
@@ -174,8 +213,9 @@ TUG = Measure(
     higher_is_better=False,
     range_source="time in s: rise, walk 3 m (10 ft), turn, return, sit (Podsiadlo 1991 via LOINC [R31])",
     default_reason=(
-        "MDC 3.2 s (Alghadir 2018, chronic stroke) is the only verified figure; 'chronic_hemiparesis' "
-        "selects Flansbjer's 2.9 s once the clinic signs it off."
+        "MDC 3.2 s (Alghadir 2018, chronic stroke) is the default; 'chronic_ambulatory' selects Hiengkaew "
+        "2012's MDC95 8 s (chronic stroke outpatients able to walk); 'chronic_hemiparesis' selects "
+        "Flansbjer's 2.9 s once the clinic signs it off."
     ),
     mdc=(
         mdc(
@@ -186,6 +226,15 @@ TUG = Measure(
             "chronic stroke",
             "Alghadir 2018 (PMC6136166) [R26]",
             statistic="SEM 1.16",
+        ),
+        mdc(
+            "tug",
+            "chronic_ambulatory",
+            8,
+            "s",
+            HIENGKAEW_POPULATION,
+            HIENGKAEW_SOURCE,
+            statistic="MDC95 (28 %)",
         ),
         mdc(
             "tug",
@@ -274,8 +323,9 @@ FGA_ANCHORS = (
     Anchor(2, "mild impairment"),
     Anchor(3, "normal"),
 )
-# FGA defaults: MDC 6 points (subacute stroke, primary); MCID "≥ 4 (general)" is 2°, the only active MCID;
-# the stroke MCID 4.2 (Lin 2010) is from memory and waits for clinician sign-off.
+# FGA defaults: MDC 6 points (subacute stroke, primary); MCID "≥ 4 (general)" is 2°, the only MCID.
+# Lin 2010's 4.2 in stroke is a minimal detectable change, not an MCID (issue 13's review of the source);
+# the value itself is from memory in the reference (§2.5, §11 item 9), so it stays off until signed off.
 FGA = Measure(
     key="fga",
     name="Functional Gait Assessment",
@@ -291,7 +341,8 @@ FGA = Measure(
     range_source="10 items scored 0–3, total 0–30 (SRALAB [R39]); item names from study cards (2°)",
     default_reason=(
         "MDC 6 (van Bloemendaal, subacute stroke, primary) is the default; 'stroke' selects 5.02 (2°). "
-        "MCID 4 (general, 2°) applies until Lin 2010's stroke figure 4.2 is signed off."
+        "Lin 2010's stroke MDC 4.2 (from memory) applies only once the clinic signs it off. MCID 4 (general, 2°) "
+        "is the only MCID."
     ),
     mdc=(
         mdc(
@@ -313,11 +364,18 @@ FGA = Measure(
             "secondary",
             statistic="SEM 1.81",
         ),
+        mdc(
+            "fga",
+            "stroke",
+            4.2,
+            "points",
+            "stroke",
+            "Lin 2010 (value from memory; reported as an MDC, not an MCID)",
+            "unverified",
+            suffix="lin_2010",
+        ),
     ),
-    mcid=(
-        mcid("fga", "general", 4, "points", "general", "study cards [R39]", "secondary"),
-        mcid("fga", "stroke", 4.2, "points", "stroke", "Lin 2010 (from memory)", "unverified"),
-    ),
+    mcid=(mcid("fga", "general", 4, "points", "general", "study cards [R39]", "secondary"),),
     cutoffs=(
         cutoff(
             "fga.cutoff.older_adults",
@@ -419,14 +477,15 @@ FRT = Measure(
             note="quoted as 3–5 cm; the upper end is used",
         ),
     ),
+    # Duncan's cut-off is "6 in or less": 6 × 2.54 = 15.24 cm, inclusive (reference §2.3 rounds it to 15.2).
     cutoffs=(
         cutoff(
             "frt.cutoff.older_adults",
             "frt_fall_risk",
-            "<",
-            15.2,
+            "<=",
+            15.24,
             "cm",
-            "Reach below the fall-risk cut-off (about 6 in)",
+            "Reach at or below the fall-risk cut-off of 6 in (15.24 cm)",
             "older adults (Western studies)",
             "Duncan via J Phys Ther Sci 2024 (PMC10904222) [R41]",
         ),

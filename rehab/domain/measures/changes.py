@@ -8,6 +8,11 @@ says "more than"). The figures used, their population and source are stated in `
 Population: ``population=None`` takes the first active MDC and MCID in the catalogue (the documented
 defaults, see each measure's module). A population key selects that population's figures; where the
 measure has none for it, the default is used and the reason says so.
+
+Pace and muscle: a gait-speed MDC applies only at the pace it was measured at (``pace="comfortable"`` or
+``"fast"``; not given means comfortable, the entry form's default, and the reason says so). A dynamometry
+MDC applies only to the muscle action it was measured on (``site``, free text such as "knee extensors");
+for any other muscle no MDC is used and the reason says why.
 """
 
 from __future__ import annotations
@@ -30,6 +35,27 @@ WITHIN_MEASUREMENT_ERROR = "within measurement error"
 REAL_DECLINE = "real decline"
 REAL_AND_MEANINGFUL_DECLINE = "real and meaningful decline"
 NO_MDC = "no measurement-error figure available"
+
+PACES = ("comfortable", "fast")
+DEFAULT_PACE = "comfortable"
+
+# Canonical muscle-action names for site-specific MDCs, from the free text a clinician types.
+_ARM_WORDS = ("elbow", "shoulder", "arm")
+
+
+def site_key(site: object) -> str | None:
+    """The canonical muscle action of a free-text site ("Knee extensors" -> "knee extension"), or None."""
+    if not isinstance(site, str):
+        return None
+    text = " ".join(site.lower().replace("-", " ").split())
+    if not text:
+        return None
+    if ("knee" in text and "ext" in text) or "quadricep" in text:
+        return "knee extension"
+    if any(word in text.split() or text.startswith(word) for word in _ARM_WORDS) or "forearm" in text:
+        return "arm"
+    return text
+
 
 # Differences are rounded before comparing so 0.65 - 0.50 m/s counts as 0.15 m/s, not 0.1499999.
 _DECIMALS = 9
@@ -60,6 +86,12 @@ class Change:
     reason: str
 
 
+def _fits(t: ChangeThreshold, pace: str | None, site: str | None) -> bool:
+    if t.pace is not None and t.pace != (pace or DEFAULT_PACE):
+        return False
+    return not t.sites or site in t.sites
+
+
 def _pick(
     kind: str,
     candidates: tuple[ChangeThreshold, ...],
@@ -67,6 +99,8 @@ def _pick(
     population: str | None,
     baseline: float,
     unit: str,
+    pace: str | None = None,
+    site: str | None = None,
 ) -> tuple[ChangeThreshold | None, str]:
     usable: list[ChangeThreshold] = []
     for t in candidates:
@@ -75,6 +109,7 @@ def _pick(
             isinstance(applied, ChangeThreshold)
             and applied.unit == unit
             and (applied.baseline is None or applied.baseline.contains(baseline))
+            and _fits(applied, pace, site)
         ):
             usable.append(applied)
     if population is not None:
@@ -82,8 +117,30 @@ def _pick(
             if t.population == population:
                 return t, ""
         if usable:
-            return usable[0], f"No {kind} for population '{population}', so the default is used: "
+            at_pace = f" at {pace or DEFAULT_PACE} pace" if any(t.pace for t in candidates) else ""
+            return usable[0], f"No {kind} for population '{population}'{at_pace}, so the default is used: "
     return (usable[0] if usable else None), ""
+
+
+def _not_fitting(
+    measure: Measure, overrides: dict[str, float], unit: str, pace: str | None, site: str | None, shown: str
+) -> str:
+    """Why no MDC applies when the catalogue has some, but none for this pace or muscle."""
+    others = [
+        t for t in measure.mdc if t.unit == unit and effective(t, overrides) is not None and not _fits(t, pace, site)
+    ]
+    if not others:
+        return ""
+    if any(t.pace for t in others):
+        return (
+            f" No MDC in the reference was measured at {pace or DEFAULT_PACE} pace for this patient's figures; "
+            "the MDCs for the other pace are not borrowed: " + "; ".join(t.describe() for t in others) + "."
+        )
+    where = f"'{shown}'" if shown else "an unnamed muscle"
+    return (
+        f" No MDC in the reference was measured on {where}; the published figures apply only to the muscle "
+        "they were measured on and are not borrowed: " + "; ".join(t.describe() for t in others) + "."
+    )
 
 
 def _reaches(size: float, t: ChangeThreshold) -> bool:
@@ -115,11 +172,14 @@ def change(
     population: object = None,
     unit: object = None,
     overrides: object = None,
+    pace: object = None,
+    site: object = None,
 ) -> Change:
     """Compare two results of one measure against its MDC and MCID.
 
     ``unit`` matters only for hand-held dynamometry, whose torque readings ("N.m") take a different MDC
-    from force readings ("N", the default).
+    from force readings ("N", the default). ``pace`` ("comfortable" or "fast") selects gait-speed MDCs;
+    ``site`` (the muscle or movement tested) selects dynamometry MDCs.
     """
     measure = get(key)
     b = validate_value(measure.key, before, field="before")
@@ -136,6 +196,14 @@ def change(
     if not isinstance(unit, str) or unit not in units:
         raise ValidationError("unit", f"must be one of: {', '.join(sorted(units))}")
     checked = check_overrides(overrides)
+    if pace is not None and pace not in PACES:
+        raise ValidationError("pace", f"must be one of: {', '.join(PACES)}")
+    paced = any(t.pace for t in (*measure.mdc, *measure.mcid))
+    pace_note = (
+        f"Pace not recorded: {DEFAULT_PACE} assumed (the entry form's default). " if paced and pace is None else ""
+    )
+    shown_site = " ".join(site.split()) if isinstance(site, str) else ""
+    muscle = site_key(site)
 
     delta = round(a - b, _DECIMALS) + 0.0
     if measure.higher_is_better is None:
@@ -151,8 +219,9 @@ def change(
         "better" if benefit > 0 else "worse" if benefit < 0 else "no change"
     )
 
-    mdc, mdc_note = _pick("MDC", measure.mdc, checked, population, b, unit)
-    mcid, mcid_note = _pick("MCID", measure.mcid, checked, population, b, unit)
+    mdc, mdc_note = _pick("MDC", measure.mdc, checked, population, b, unit, pace, muscle)
+    mcid, mcid_note = _pick("MCID", measure.mcid, checked, population, b, unit, pace, muscle)
+    mdc_note = pace_note + mdc_note
     exceeds_mdc = None if mdc is None else _reaches(size, mdc)
     exceeds_mcid = None if mcid is None else _reaches(size, mcid)
 
@@ -178,12 +247,15 @@ def change(
     ]
     if mdc is None:
         in_unit = f" in {unit}" if unit != measure.unit_label else ""
+        unfit = _not_fitting(measure, checked, unit, pace, muscle, shown_site)
         why = (
             "MRC grades are ordinal, so no measurement-error figure applies."
             if measure.key == "mmt"
+            else "No MDC applies to this result, so real change cannot be judged."
+            if unfit
             else f"No MDC is available for this measure{in_unit}, so real change cannot be judged."
         )
-        parts.append(why + _waiting(measure.mdc, checked, unit))
+        parts.append(pace_note + why + unfit + _waiting(measure.mdc, checked, unit))
     else:
         reached = "reaches" if exceeds_mdc else "does not reach"
         parts.append(f"{mdc_note}{mdc.describe()}: the change {reached} it.")

@@ -12,20 +12,40 @@ COMMUNITY = Band(0.8, None, lower_inclusive=False)
 SPEED_BANDS = (("household", HOUSEHOLD), ("limited", LIMITED_COMMUNITY), ("community", COMMUNITY))
 CATEGORY_SOURCE = "Perry 1995 as used by Schmid 2007, Stroke; NeuroRehabilitation 2020 [R46]"
 
-JNPT_SOURCE = "JNPT 2019 speed-stratified MDC [R50] (author names unverified)"
+JNPT_SOURCE = "Lewek & Sykes 2019, J Neurol Phys Ther 43:122 (speed-stratified MDC) [R50]"
 HOSOI_SOURCE = "Hosoi 2023, Front Neurol, n = 84 [R49]"
+HIENGKAEW_SOURCE = "Hiengkaew, Jitaree & Chaiyawat 2012, Arch Phys Med Rehabil 93:1201 [R102]"
+HIENGKAEW_POPULATION = "chronic stroke, able to walk, outpatients, n = 61, test–retest about 6 days apart"
+PACES = ("comfortable", "fast")
 
 
-def _banded(population: str, values: tuple[float, float, float], text: str, source: str, statistic: str):
+def _banded(population: str, values: tuple[float, float, float], text: str, source: str, statistic: str, pace: str):
     return tuple(
-        mdc("ten_mwt", population, value, "m/s", text, source, suffix=name, baseline=band, statistic=statistic)
+        mdc(
+            "ten_mwt",
+            population,
+            value,
+            "m/s",
+            text,
+            source,
+            suffix=name,
+            baseline=band,
+            statistic=statistic,
+            pace=pace,
+        )
         for (name, band), value in zip(SPEED_BANDS, values, strict=True)
     )
 
 
-# 10MWT MDC depends on baseline speed: the band of the FIRST score picks the figure. Default: JNPT 2019,
-# chronic stroke, MDC95 0.10 / 0.15 / 0.18 m/s for < 0.4 / 0.4–0.8 / > 0.8 m/s. Hosoi 2023 figures
-# (comfortable or fast speed) are selectable; the reference lists them against the same bands.
+# 10MWT MDC depends on the pace recorded (comfortable or fast) and on baseline speed: the band of the
+# FIRST score picks the figure.
+# - Comfortable pace, default: Lewek & Sykes 2019, chronic stroke walking without therapist assistance
+#   (n = 76), MDC95 0.10 / 0.15 / 0.18 m/s for < 0.4 / 0.4–0.8 / > 0.8 m/s. The abstract [R50] gives these
+#   for comfortable gait speed (CGS) and says only "similar findings" for fast speed, so they are not used
+#   for fast speed.
+# - Fast pace, default: Hosoi 2023 (stroke, n = 84), fast (maximum) speed 0.04 / 0.12 / 0.19 m/s.
+# - 'hosoi_comfortable' selects Hosoi's comfortable-speed figures; 'chronic_ambulatory' selects Hiengkaew
+#   2012 (MDC95 0.2 m/s comfortable, 0.1 m/s fast, as published: reference §13.11).
 # MCID default: 0.16 m/s (subacute stroke, Tilson 2010, the largest cohort); others selectable.
 TEN_MWT = Measure(
     key="ten_mwt",
@@ -38,14 +58,46 @@ TEN_MWT = Measure(
     higher_is_better=True,
     range_source="speed = 10 m / time over the middle 10 m (reference §4.1)",
     default_reason=(
-        "MDC by the band of the first speed (JNPT 2019, chronic stroke); 'hosoi_comfortable' or 'hosoi_fast' "
-        "select Hosoi 2023. MCID 0.16 m/s (Tilson 2010, subacute, the largest cohort) is the default; "
+        "MDC by the recorded pace and the band of the first speed: comfortable pace Lewek & Sykes 2019 (chronic "
+        "stroke), fast pace Hosoi 2023 (stroke); 'hosoi_comfortable' selects Hosoi's comfortable-speed figures; "
+        "'chronic_ambulatory' selects Hiengkaew 2012 (0.2 m/s comfortable, 0.1 m/s fast)."
+        " MCID 0.16 m/s (Tilson 2010, subacute, the largest cohort) is the default; "
         "'inpatient', 'acute' and 'older_adults' select the others."
     ),
     mdc=(
-        *_banded("chronic", (0.10, 0.15, 0.18), "chronic stroke", JNPT_SOURCE, "MDC95"),
-        *_banded("hosoi_comfortable", (0.05, 0.11, 0.21), "stroke, comfortable speed", HOSOI_SOURCE, "MDC95"),
-        *_banded("hosoi_fast", (0.04, 0.12, 0.19), "stroke, fast speed", HOSOI_SOURCE, "MDC95"),
+        *_banded(
+            "chronic",
+            (0.10, 0.15, 0.18),
+            "chronic stroke, walking without therapist assistance, n = 76",
+            JNPT_SOURCE,
+            "MDC95",
+            "comfortable",
+        ),
+        *_banded("hosoi_fast", (0.04, 0.12, 0.19), "stroke, n = 84", HOSOI_SOURCE, "MDC95", "fast"),
+        *_banded("hosoi_comfortable", (0.05, 0.11, 0.21), "stroke, n = 84", HOSOI_SOURCE, "MDC95", "comfortable"),
+        mdc(
+            "ten_mwt",
+            "chronic_ambulatory",
+            0.2,
+            "m/s",
+            HIENGKAEW_POPULATION,
+            HIENGKAEW_SOURCE,
+            suffix="comfortable",
+            statistic="MDC95 (34 %)",
+            pace="comfortable",
+        ),
+        mdc(
+            "ten_mwt",
+            "chronic_ambulatory",
+            0.1,
+            "m/s",
+            HIENGKAEW_POPULATION,
+            HIENGKAEW_SOURCE,
+            suffix="fast",
+            statistic="MDC95 (21 %)",
+            pace="fast",
+            note="smaller than the comfortable-speed MDC, as published",
+        ),
     ),
     mcid=(
         mcid(
@@ -107,7 +159,8 @@ TEN_MWT = Measure(
     notes=(
         "Categories were based on clinician opinion; a sensor-based re-analysis suggested higher cut-offs "
         "(Fulk et al. [R46]).",
-        "Record comfortable or fast speed; protocol details (2 m acceleration zones, 2 trials) are 2°.",
+        "Record comfortable or fast speed: the MDC is chosen for the pace recorded. Protocol details (2 m "
+        "acceleration zones, 2 trials) are 2°.",
     ),
 )
 

@@ -93,6 +93,9 @@ class ChangeThreshold:
     ``strict`` means the source says "more than" the value (e.g. "MID > 2 points"), so reaching it is not
     enough. ``baseline`` limits the figure to patients whose first score lies in a band (gait-speed MDC
     depends on baseline speed). ``active`` is False for unverified figures until a clinic signs them off.
+    ``pace`` limits a gait-speed figure to the pace it was measured at ("comfortable" or "fast"); ``sites``
+    limits a dynamometry figure to the muscle actions it was measured on (canonical names, see
+    ``rehab.domain.measures.changes.site_key``); empty means any.
     """
 
     id: str
@@ -109,6 +112,8 @@ class ChangeThreshold:
     note: str = ""
     active: bool = True
     overridden: bool = False
+    pace: str | None = None
+    sites: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -119,6 +124,10 @@ class ChangeThreshold:
         more = "more than " if self.strict else ""
         stat = f"{self.statistic}; " if self.statistic else ""
         band = f" with baseline {self.baseline.describe(self.unit)}" if self.baseline else ""
+        if self.pace:
+            band += f", {self.pace} pace"
+        if self.sites:
+            band += f", {' or '.join(self.sites)} only"
         origin = "value set by the clinic; catalogue source: " if self.overridden else ""
         note = f" ({self.note})" if self.note else ""
         return (
@@ -148,6 +157,10 @@ class Cutoff:
     note: str = ""
     active: bool = True
     overridden: bool = False
+    trial_rule: Literal["max", "mean"] | None = None
+    """The trial aggregate the cut-off was derived on (EWGSOP2 grip: the maximum); None means any."""
+    not_on_paretic: str = ""
+    """If set, the cut-off is not applied to the paretic side, and this says why."""
 
     def is_met(self, value: float) -> bool:
         if self.comparison == "<":

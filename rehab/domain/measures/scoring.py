@@ -43,7 +43,9 @@ def score(key: object, items: object) -> float:
     Errors name "items" (wrong kind or count) or "item N" (1-based). For the Trunk Impairment Scale the
     three items are the subscale totals (static, dynamic, coordination); if static sitting balance is 0,
     item 1 scored 0, the test stops and the total is 0 (Verheyden 2004 via MDCalc [R44]), so the other
-    subscales must be 0 too: a record saying otherwise would contradict its own total.
+    subscales must be 0 too: a record saying otherwise would contradict its own total. A static subtotal
+    of 1 is refused: item 1 scores 0 or 2 on the Verheyden score sheet and 0 ends the test, so a static
+    subtotal is 0 or at least 2 (issue 13's clinical review of the score sheet [R44]).
     """
     measure = get(key)
     if not measure.items:
@@ -57,6 +59,12 @@ def score(key: object, items: object) -> float:
         require_number(v, f"item {item.number}", minimum=item.minimum, maximum=item.maximum, whole=item.whole)
         for item, v in zip(measure.items, items, strict=True)
     ]
+    if measure.key == "tis" and values[0] == 1:
+        raise ValidationError(
+            "item 1",
+            "static sitting balance cannot be 1: its item 1 (sitting 10 s without support) scores 0 or 2, and 0 "
+            "ends the test, so the static subtotal is 0 or 2–7 (Verheyden 2004 score sheet [R44])",
+        )
     if measure.key == "tis" and values[0] == 0:
         for item, v in zip(measure.items[1:], values[1:], strict=True):
             if v != 0:

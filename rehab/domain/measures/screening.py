@@ -3,9 +3,16 @@
 Flags are prompts to look closer, not diagnoses: the reference stresses that fall-risk cut-offs have
 modest accuracy. Age- and sex-specific cut-offs are applied only when age and sex are given; ``needs``
 tells a form which of them a measure's cut-offs use.
+
+Some cut-offs hold only for a kind of value or a side: EWGSOP2 grip is judged on the maximum trial
+(Dodds 2014) and never on the paretic hand. ``screen`` returns the flags and, for each cut-off it did not
+apply for such a reason, a note saying why, so the result says so instead of judging.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures.catalogue import get
@@ -39,7 +46,19 @@ def needs(key: object) -> frozenset[str]:
     return frozenset(out)
 
 
-def flags(
+@dataclass(frozen=True)
+class Screening:
+    """Raised flags, and why a cut-off that would otherwise apply was not used (one note per reason)."""
+
+    flags: list[Flag]
+    notes: list[str]
+
+
+def _number(value: object, field: str, key: str) -> float:
+    return validate_value(key, value, field=field)
+
+
+def screen(
     key: object,
     value: object,
     *,
@@ -47,11 +66,14 @@ def flags(
     sex: object = None,
     side: object = None,
     overrides: object = None,
-) -> list[Flag]:
-    """Every cut-off the value falls on the wrong side of, in catalogue order.
+    trials: object = None,
+    rule: object = None,
+) -> Screening:
+    """Every cut-off the value falls on the wrong side of, in catalogue order, and notes on those not applied.
 
-    ``sex`` is "male" or "female" (other/unknown skip sex-specific cut-offs); ``age`` is in years;
-    ``side`` ("left", "right", "paretic", "non_paretic") is named in the message for per-side tests.
+    ``trials`` (the single trials behind ``value``) and ``rule`` ("max" or "mean", how ``value`` was
+    made) let a cut-off derived on the maximum trial be compared with the maximum; without them such a
+    cut-off is applied to ``value`` only when ``rule`` is "max" or the measure's own rule is "max".
     """
     measure = get(key)
     number = validate_value(measure.key, value)
@@ -59,7 +81,14 @@ def flags(
     who = parse_sex(sex)
     where = _side(side)
     checked = check_overrides(overrides)
+    kept: list[float] | None = None
+    if trials is not None:
+        if isinstance(trials, str | bytes) or not isinstance(trials, Sequence):
+            raise ValidationError("trials", "must be a list of trial values")
+        kept = [_number(t, "trial", measure.key) for t in trials if t is not None] or None
+    how = rule if rule in ("max", "mean") else measure.trial_rule
     raised: list[Flag] = []
+    notes: list[str] = []
     for original in measure.cutoffs:
         cut = effective(original, checked)
         if not isinstance(cut, Cutoff):
@@ -68,10 +97,27 @@ def flags(
             continue
         if cut.age is not None and (years is None or not cut.age.contains(years)):
             continue
-        if not cut.is_met(number):
+        if cut.not_on_paretic and where == SIDES["paretic"]:
+            if cut.not_on_paretic + "." not in notes:
+                notes.append(cut.not_on_paretic + ".")
+            continue
+        judged = number
+        basis = ""
+        if cut.trial_rule == "max" and how != "max":
+            if kept is None:
+                note = (
+                    f"{cut.message} is not judged: the cut-off was derived on the maximum trial "
+                    f"({cut.source}) and only the {how or 'combined'} value is available."
+                )
+                if note not in notes:
+                    notes.append(note)
+                continue
+            judged = max(kept)
+            basis = " (maximum trial)"
+        if not cut.is_met(judged):
             continue
         text = (
-            f"{cut.message}: {fmt(number)} {cut.unit} {_SYMBOL[cut.comparison]} {fmt(cut.value)} {cut.unit}"
+            f"{cut.message}: {fmt(judged)} {cut.unit}{basis} {_SYMBOL[cut.comparison]} {fmt(cut.value)} {cut.unit}"
             + (f" ({where})" if where else "")
             + "."
         )
@@ -80,4 +126,24 @@ def flags(
         if cut.evidence != "primary":
             text += f" Source: {EVIDENCE_TEXT[cut.evidence]}."
         raised.append(Flag(cut.code, text, cut.source, cut.evidence, cut.id, cut.value, cut.population))
-    return raised
+    return Screening(raised, notes)
+
+
+def flags(
+    key: object,
+    value: object,
+    *,
+    age: object = None,
+    sex: object = None,
+    side: object = None,
+    overrides: object = None,
+    trials: object = None,
+    rule: object = None,
+) -> list[Flag]:
+    """Every cut-off the value falls on the wrong side of, in catalogue order (see ``screen``).
+
+    ``sex`` is "male" or "female" (other/unknown skip sex-specific cut-offs); ``age`` is in years;
+    ``side`` ("left", "right", "paretic", "non_paretic") is named in the message for per-side tests, and
+    cut-offs that do not apply to the paretic side (EWGSOP2 grip) are skipped for it.
+    """
+    return screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule).flags

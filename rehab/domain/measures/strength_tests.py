@@ -36,8 +36,13 @@ MMT = Measure(
     ),
 )
 
-# Hand-held dynamometry MDCs (reference §1.2, [R59]). The default is the intra-rater figure: re-testing
-# is usually done by the same clinician. Torque readings (N·m) take the chronic upper-limb SRD instead.
+# Hand-held dynamometry MDCs (reference §1.2, [R59]) are specific to the muscle action measured:
+# - Lee 2020: anchored supine KNEE EXTENSION in non-ambulatory inpatients, 3 trials x 3 contractions; the
+#   default is the intra-rater figure (re-testing is usually done by the same clinician). Applied to knee
+#   extension only.
+# - Ekstrand 2015: isometric ARM strength in chronic stroke, torque (N·m); the reference does not name the
+#   arm action, so it applies to arm sites (elbow, shoulder, "arm") only.
+# Any other muscle has no MDC in the reference, and the change says so rather than borrowing these.
 HHD = Measure(
     key="hhd",
     name="Hand-held dynamometry",
@@ -49,9 +54,9 @@ HHD = Measure(
     higher_is_better=True,
     range_source="force in N (kgf converted) or torque in N·m with the lever arm (reference §1.2)",
     default_reason=(
-        "Knee-extension MDC for the same rater (Lee 2020, 29.46 N) is the default; "
-        "'non_ambulatory_inpatient_inter_rater' selects 36.73 N; torque readings (unit 'N.m') use "
-        "Ekstrand 2015's 8.4 N·m."
+        "MDCs are by muscle: knee extension takes Lee 2020's same-rater 29.46 N (non-ambulatory inpatients); "
+        "'non_ambulatory_inpatient_inter_rater' selects 36.73 N; arm torque readings (unit 'N.m') take "
+        "Ekstrand 2015's 8.4 N·m (chronic stroke). Other muscles have no MDC in the reference."
     ),
     mdc=(
         mdc(
@@ -62,6 +67,7 @@ HHD = Measure(
             "non-ambulatory inpatients, anchored supine knee extension, same rater",
             "Lee 2020, Ann Rehabil Med [R59]",
             statistic="intra-rater MDC (24.1 %)",
+            sites=("knee extension",),
         ),
         mdc(
             "hhd",
@@ -71,6 +77,7 @@ HHD = Measure(
             "non-ambulatory inpatients, anchored supine knee extension, different raters",
             "Lee 2020, Ann Rehabil Med [R59]",
             statistic="inter-rater MDC (29.26 %)",
+            sites=("knee extension",),
         ),
         mdc(
             "hhd",
@@ -81,6 +88,7 @@ HHD = Measure(
             "Ekstrand 2015, J Rehabil Med [R59]",
             statistic="SRD",
             note="reported range 7.5–8.4 N·m; the upper end is used",
+            sites=("arm",),
         ),
     ),
     codes=(local("hhd-strength", "Hand-held dynamometry strength"),),
@@ -92,6 +100,15 @@ HHD = Measure(
         "Strap-fixed HHD is more reliable than non-fixed (Kim 2014 [R59]).",
         "The make test is usually described as more reliable than the break test (unverified, §1.2).",
     ),
+)
+
+# EWGSOP2's grip cut-offs (< 27 kg men, < 16 kg women [R55]) come from Dodds 2014's normative data, which
+# use MAXIMUM grip (Dodds 2014, PLoS One [R54]): they are compared with the best trial, not the mean of
+# trials the Mathiowetz norms use. They judge sarcopenia, so they are not applied to the paretic hand, whose
+# weakness is neurological: the result says so instead (issue 13's clinical review).
+GRIP_NOT_PARETIC = (
+    "The EWGSOP2 low-strength cut-off is a sarcopenia criterion; weakness of the paretic hand after stroke is "
+    "neurological, so it is not judged against it. Compare with the non-paretic hand and with the norms (§1.3)"
 )
 
 # Grip MDC: chronic-stroke SRD 61.8–73.3 N (Ekstrand 2015). The upper end is used so only change beyond
@@ -130,8 +147,10 @@ GRIP = Measure(
             "kg",
             "Grip below the EWGSOP2 threshold for low muscle strength",
             "adults (sarcopenia)",
-            "EWGSOP2 [R55]",
+            "EWGSOP2 [R55]; derived on maximum grip (Dodds 2014, PLoS One [R54])",
             sex="male",
+            trial_rule="max",
+            not_on_paretic=GRIP_NOT_PARETIC,
         ),
         cutoff(
             "grip.cutoff.ewgsop2.female",
@@ -141,8 +160,10 @@ GRIP = Measure(
             "kg",
             "Grip below the EWGSOP2 threshold for low muscle strength",
             "adults (sarcopenia)",
-            "EWGSOP2 [R55]",
+            "EWGSOP2 [R55]; derived on maximum grip (Dodds 2014, PLoS One [R54])",
             sex="female",
+            trial_rule="max",
+            not_on_paretic=GRIP_NOT_PARETIC,
         ),
     ),
     codes=(
@@ -157,6 +178,8 @@ GRIP = Measure(
         "Protocol (ASHT, Bohannon 2006 [R56]): handle 2nd position, seated, shoulder adducted, elbow 90°, "
         "forearm neutral.",
         "In hemiparesis compare the paretic with the non-paretic hand as well as with norms (§1.3).",
+        "The EWGSOP2 cut-offs are compared with the maximum trial (Dodds 2014 [R54]) and are not applied to the "
+        "paretic hand.",
         "LOINC's example unit is [lbf_av]; values here are kg and exports convert.",
     ),
 )
