@@ -159,11 +159,26 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Engine for ``url`` with the schema brought up to date."""
-    db = Database(make_engine(url))
-    if migrate:
-        from rehab.store.migrate import upgrade
+def open_database(url: str, *, migrate: bool = True, verify: bool = True, thorough: bool = False) -> Database:
+    """Engine for ``url`` with the schema brought up to date and checked against the migrations.
 
-        upgrade(db.engine)
+    Raises ``rehab.store.integrity.DatabaseTampered`` (nothing opened) when the schema or the history
+    differs from what the migrations leave; ``thorough`` adds SQLite's integrity and foreign-key checks.
+    """
+    db = Database(make_engine(url))
+    try:
+        if migrate:
+            from rehab.store.migrate import upgrade
+
+            upgrade(db.engine)
+        if verify:
+            from rehab.store import integrity
+
+            found = db.run(lambda conn: integrity.problems(conn, thorough=thorough), write=False)
+            if found:
+                where = make_url(url).render_as_string(hide_password=True)
+                raise integrity.DatabaseTampered(f"The database {where}", found)
+    except BaseException:
+        db.dispose()
+        raise
     return db
