@@ -379,3 +379,19 @@ def test_postgresql_upsert_cannot_rewrite_an_audit_entry(postgres_database_url: 
     finally:
         db.dispose()
     open_database(postgres_database_url).dispose()  # a clean database passes its start-up check
+
+
+def test_the_app_shows_one_calm_sentence_for_a_tampered_database(
+    app_db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.app.conftest import errors, new_app
+
+    _clinic(app_db)
+    path = Path(app_db.engine.url.database or "")
+    app_db.dispose()
+    _raw(path, PROMOTE)
+    at = new_app().run()
+    assert not at.exception
+    assert [e for e in errors(at) if "will not open its database" in e]
+    assert "zz_promote" not in " ".join(errors(at))  # the details are for the log, not for a visitor
+    assert "zz_promote" in caplog.text
