@@ -54,10 +54,12 @@ class DatabaseTampered(Exception):
 
 
 def normalise_sql(sql: str | None) -> str | None:
+    """SQL without whitespace and identifier quotes: the same statement laid out or quoted differently by
+    another SQLAlchemy or SQLite version compares equal; any other change (a ``WHEN 0``, another body,
+    another column) does not."""
     if sql is None:
         return None
-    text = re.sub(r"\s+", " ", sql).strip()
-    return re.sub(r"\s*([(),])\s*", r"\1", text)
+    return re.sub(r'[\s"`]+', "", sql)
 
 
 def sqlite_objects(query: Query) -> SchemaObjects:
