@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 # (type, table it belongs to, normalised SQL) by object name
 SchemaObjects = dict[str, tuple[str, str, str | None]]
@@ -143,12 +144,14 @@ def sqlite_problems(query: Query, *, thorough: bool) -> list[str]:
     if len(revision) != 1:
         return [*problems, f"the schema revision is {revision or 'missing'}"]
     problems += compare_sqlite_schema(sqlite_objects(query), reference_sqlite_schema(revision[0]))
+    return problems + _history_or_why_not(query, sqlite=True, known=problems)
+
+
+def _history_or_why_not(query: Query, *, sqlite: bool, known: list[str]) -> list[str]:
     try:
-        problems += history_problems(query, sqlite=True)
-    except sqlite3.DatabaseError as exc:  # a table the history check reads is gone or changed
-        if not problems:
-            problems.append(f"its history cannot be read: {exc}")
-    return problems
+        return history_problems(query, sqlite=sqlite)
+    except (sqlite3.DatabaseError, DBAPIError) as exc:  # a table the check reads is gone or changed
+        return [] if known else [f"its history cannot be read: {str(exc).splitlines()[0]}"]
 
 
 def sqlite_file_problems(path: Path, *, thorough: bool = True) -> list[str]:
@@ -171,6 +174,14 @@ def _migration_module(revision: str) -> Any:
     return script.module
 
 
+def _migration_modules() -> list[Any]:
+    from alembic.script import ScriptDirectory
+
+    from rehab.store.migrate import _config
+
+    return [script.module for script in reversed(list(ScriptDirectory.from_config(_config()).walk_revisions()))]
+
+
 def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
     """(table, trigger) → function, and function → normalised source, as migrations 0001–0008 create them."""
     watched: dict[str, str] = _migration_module("0008").WATCHED
@@ -183,6 +194,11 @@ def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, 
     for table, column in watched.items():
         triggers[(table, f"{table}_changed")] = f"rehab_patient_changed_{column}"
         functions[f"rehab_patient_changed_{column}"] = f"BEGIN {upsert.format(row=f'NEW.{column}')}; RETURN NULL; END;"
+    # A later migration that creates PostgreSQL triggers declares them, so the check knows them:
+    #   POSTGRES_TRIGGERS = {("table", "trigger"): "function"}; POSTGRES_FUNCTIONS = {"function": "body"}
+    for module in _migration_modules():
+        triggers.update(getattr(module, "POSTGRES_TRIGGERS", {}))
+        functions.update(getattr(module, "POSTGRES_FUNCTIONS", {}))
     return triggers, {name: str(normalise_sql(src)) for name, src in functions.items()}
 
 
@@ -240,4 +256,11 @@ def problems(conn: Connection, *, thorough: bool = False) -> list[str]:
     found = [str(row[0]) for row in query("SELECT version_num FROM alembic_version")]
     if found != [head_revision()]:
         return [f"the schema revision is {found or 'missing'}, not {head_revision()}"]
-    return postgres_problems(query) + history_problems(query, sqlite=False)
+    found_problems = postgres_problems(query)
+
+    def in_savepoint(sql: str) -> Sequence[Sequence[Any]]:
+        # A failed history query (a table gone) rolls back to the savepoint, not the whole transaction.
+        with conn.begin_nested():
+            return query(sql)
+
+    return found_problems + _history_or_why_not(in_savepoint, sqlite=False, known=found_problems)

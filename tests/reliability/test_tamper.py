@@ -190,6 +190,10 @@ ATTACKS: dict[str, tuple[tuple[str, ...], str]] = {
         "1 entries were deleted",
     ),
     "patient revision deleted": (("DELETE FROM patient_revisions",), "patient revisions are missing for patient id"),
+    "history table dropped": (
+        ("DROP TABLE patient_revisions",),
+        "table patient_revisions (on patient_revisions) is missing",
+    ),
 }
 
 
@@ -341,6 +345,7 @@ PG_ATTACKS: dict[str, tuple[tuple[str, ...], str]] = {
         "rule zz_promote (on audit_log) is not one the migrations create",
     ),
     "patient revision deleted": (("DELETE FROM patient_revisions",), "patient revisions are missing"),
+    "history table dropped": (("DROP TABLE patient_revisions",), "its history cannot be read"),
 }
 
 
