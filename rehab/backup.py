@@ -2,8 +2,9 @@
 
 A backup is taken with SQLite's own backup API, so the app can keep serving while it runs: the copy is
 one consistent snapshot (including what still sits in the WAL file), never a half-written file copy.
-A restore checks the file first (SQLite header, ``PRAGMA integrity_check``, a schema revision this
-version knows), keeps the database it replaces next to it, and deletes nothing.
+A restore checks the file first (SQLite header, ``PRAGMA integrity_check`` and ``foreign_key_check``, a
+schema revision this version knows, a schema identical to what the migrations at that revision create and
+a history without holes: see ``rehab.store.integrity``), keeps the database it replaces next to it, and deletes nothing.
 """
 
 from __future__ import annotations
@@ -129,6 +130,22 @@ def inspect(path: Path) -> DatabaseFile:
     return DatabaseFile(path=path, revision=found[0], row_counts=counts)
 
 
+def _refuse_tampered(path: Path) -> None:
+    """The backup's schema must be exactly what the migrations at its revision create, and its history whole."""
+    from rehab.store import integrity
+
+    try:
+        problems = integrity.sqlite_file_problems(path)
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} cannot be checked: {exc}. Nothing was changed.") from None
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise BackupError(
+            f"{path} is not as this application's migrations left it, so it was not restored (nothing was "
+            f"changed):\n{lines}\nChoose an earlier backup."
+        )
+
+
 def _copy_online(source: sqlite3.Connection, target_path: Path) -> None:
     """One consistent snapshot of ``source`` into a new, self-contained file (no -wal file needed)."""
     target = sqlite3.connect(str(target_path))
@@ -211,6 +228,7 @@ def restore(url: str, source_path: Path, *, force: bool = False, now: datetime |
     """
     target_path = sqlite_file(url)
     source = inspect(source_path.resolve())
+    _refuse_tampered(source.path)
     if source.path == target_path:
         raise BackupError("The file to restore is the configured database itself.")
     replaced: Path | None = None

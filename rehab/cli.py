@@ -12,12 +12,13 @@ from rehab.config import settings
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.services.context import Actor
 from rehab.store import Database, open_database
+from rehab.store.integrity import DatabaseTampered
 
 
 def _init_db(_: argparse.Namespace) -> int:
     url = settings().database_url
-    open_database(url).dispose()
-    print(f"Database ready (schema up to date): {_redact(url)}")
+    open_database(url, thorough=True).dispose()
+    print(f"Database ready (schema up to date and checked): {_redact(url)}")
     return 0
 
 
@@ -276,3 +277,6 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2
+    except DatabaseTampered as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3

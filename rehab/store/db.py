@@ -7,6 +7,7 @@ Streamlit serves several browsers from different threads.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,17 +24,80 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 LOCK_RETRIES = 5
 
 
+# What the app's own SQLite connections may not do outside a migration: change the schema (drop or add a
+# trigger, table, index or view, temporary ones included, since a TEMP trigger may sit on a main table),
+# attach another file, or switch off the settings the append-only guards rely on. Temporary tables and
+# indexes stay allowed: they change nothing that outlives the connection.
+_SCHEMA_ACTIONS = frozenset(
+    {
+        sqlite3.SQLITE_CREATE_INDEX,
+        sqlite3.SQLITE_CREATE_TABLE,
+        sqlite3.SQLITE_CREATE_TRIGGER,
+        sqlite3.SQLITE_CREATE_VIEW,
+        sqlite3.SQLITE_CREATE_TEMP_TRIGGER,
+        sqlite3.SQLITE_CREATE_TEMP_VIEW,
+        sqlite3.SQLITE_CREATE_VTABLE,
+        sqlite3.SQLITE_DROP_INDEX,
+        sqlite3.SQLITE_DROP_TABLE,
+        sqlite3.SQLITE_DROP_TRIGGER,
+        sqlite3.SQLITE_DROP_VIEW,
+        sqlite3.SQLITE_DROP_TEMP_TRIGGER,
+        sqlite3.SQLITE_DROP_TEMP_VIEW,
+        sqlite3.SQLITE_DROP_VTABLE,
+        sqlite3.SQLITE_ALTER_TABLE,
+        sqlite3.SQLITE_ATTACH,
+        sqlite3.SQLITE_DETACH,
+    }
+)
+_GUARDED_PRAGMAS = frozenset(
+    {
+        "foreign_keys",
+        "recursive_triggers",
+        "writable_schema",
+        "trusted_schema",
+        "ignore_check_constraints",
+        "schema_version",
+        "legacy_alter_table",
+        "cell_size_check",
+    }
+)
+SCHEMA_CHANGES = "rehab_schema_changes"
+
+
+def schema_guard(allowed: dict[str, bool]) -> Callable[[int, str | None, str | None, str | None, str | None], int]:
+    """An authorizer for ``sqlite3.Connection.set_authorizer`` refusing schema changes unless
+    ``allowed["ddl"]`` is set (only ``rehab.store.migrate`` sets it, around Alembic's upgrade)."""
+
+    def authorize(action: int, arg1: str | None, arg2: str | None, _db: str | None, _inner: str | None) -> int:
+        if allowed["ddl"]:
+            return sqlite3.SQLITE_OK
+        if action in _SCHEMA_ACTIONS:
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_PRAGMA and arg2 is not None and (arg1 or "").lower() in _GUARDED_PRAGMAS:
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    return authorize
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_conn, record) -> None:  # type: ignore[no-untyped-def]
         # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred and late).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
+        # REPLACE conflict resolution deletes the old row; only with recursive triggers does that delete
+        # fire the append-only tables' BEFORE DELETE trigger (migration 0009 adds an INSERT guard as well).
+        cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        # Installed last, so the settings above are made before the pragmas are guarded.
+        allowed = {"ddl": False}
+        record.info[SCHEMA_CHANGES] = allowed
+        dbapi_conn.set_authorizer(schema_guard(allowed))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
@@ -95,11 +159,26 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Engine for ``url`` with the schema brought up to date."""
-    db = Database(make_engine(url))
-    if migrate:
-        from rehab.store.migrate import upgrade
+def open_database(url: str, *, migrate: bool = True, verify: bool = True, thorough: bool = False) -> Database:
+    """Engine for ``url`` with the schema brought up to date and checked against the migrations.
 
-        upgrade(db.engine)
+    Raises ``rehab.store.integrity.DatabaseTampered`` (nothing opened) when the schema or the history
+    differs from what the migrations leave; ``thorough`` adds SQLite's integrity and foreign-key checks.
+    """
+    db = Database(make_engine(url))
+    try:
+        if migrate:
+            from rehab.store.migrate import upgrade
+
+            upgrade(db.engine)
+        if verify:
+            from rehab.store import integrity
+
+            found = db.run(lambda conn: integrity.problems(conn, thorough=thorough), write=False)
+            if found:
+                where = make_url(url).render_as_string(hide_password=True)
+                raise integrity.DatabaseTampered(f"The database {where}", found)
+    except BaseException:
+        db.dispose()
+        raise
     return db

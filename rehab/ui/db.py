@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from rehab.config import settings
 from rehab.services import daily
 from rehab.store import Database, open_database
+from rehab.store.integrity import DatabaseTampered
+
+log = logging.getLogger("rehab")
+
+TAMPERED_MESSAGE = (
+    "The app will not open its database: it is not as this application's migrations left it (someone may "
+    "have changed it outside the app). Nothing was read or changed. Your administrator can see what is wrong "
+    "in the server log or by running `python -m rehab init-db`."
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,4 +29,12 @@ def _database(url: str) -> Database:
 
 
 def get_db() -> Database:
-    return _database(settings().database_url)
+    try:
+        return _database(settings().database_url)
+    except DatabaseTampered as exc:
+        # Not cached: once the database is restored, the next page load opens it. The details name
+        # triggers and tables, so they go to the log, not to a visitor who may not be signed in.
+        log.error("%s", exc)
+        st.error(TAMPERED_MESSAGE, icon=":material/gpp_bad:")
+        st.stop()
+        raise AssertionError("unreachable") from None
