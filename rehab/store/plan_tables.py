@@ -169,7 +169,7 @@ load_decisions = Table(
     Column("supersedes_id", Integer, ForeignKey("load_decisions.id"), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
-    # The load in force has reached the ceiling relative to the latest 1RM: hold and re-test (migration 0009).
+    # The load in force has reached the ceiling relative to the latest 1RM: hold and re-test (migration 0010).
     Column("retest_due", Boolean, nullable=False, default=False, server_default=false()),
     Index(None, "plan_item_id", "id"),
     Index(None, "plan_id"),

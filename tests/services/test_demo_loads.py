@@ -21,8 +21,13 @@ def test_a_year_of_demo_plans_stays_under_the_ceiling_and_re_tests_fall_due(sqli
         items = {r.id: r.one_rm_kg for r in conn.execute(select(plan_items.c.id, plan_items.c.one_rm_kg))}
         sessions = {r.id: r.session_date for r in conn.execute(select(treatment_sessions))}
         sets = conn.execute(
-            select(session_sets.c.session_id, session_sets.c.plan_item_id, session_sets.c.load_kg,
-                   session_sets.c.reps, session_sets.c.effort)  # fmt: skip
+            select(
+                session_sets.c.session_id,
+                session_sets.c.plan_item_id,
+                session_sets.c.load_kg,
+                session_sets.c.reps,
+                session_sets.c.effort,
+            )
         ).all()
         decisions = conn.execute(select(load_decisions).order_by(load_decisions.c.id)).all()
         return items, sessions, sets, decisions

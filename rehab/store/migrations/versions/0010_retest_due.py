@@ -4,8 +4,8 @@ The engine holds the load there and asks for a re-test (80 % of the latest 1RM u
 reason; AHA/ASA, Billinger 2014); the caseload's re-test flag reads it from the decisions of each patient's
 newest session, through a small partial index.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
