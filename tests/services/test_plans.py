@@ -80,7 +80,7 @@ def test_every_bad_field_is_reported_and_nothing_is_stored(db: Database) -> None
             admin,
             pid,
             baselines=[
-                {"exercise_key": "leg_press", "side": None, "method": "estimated_submaximal", "reps": 8},
+                estimated_1rm("leg_press", None, 8),  # type: ignore[arg-type]
                 measured_1rm("knee_extension", -5, "paretic"),
             ],
             rule="fastest",
