@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, LargeBinary, and_, cast, delete, exists, func, insert, select, update
 
+from rehab.domain.text import identity_key
 from rehab.store.tables import care_team, patient_revisions, patients, users
 
 
@@ -82,10 +83,26 @@ def get(conn: Connection, patient_id: int) -> PatientRecord | None:
 
 
 def mrn_taken(conn: Connection, mrn: str, *, except_id: int | None = None) -> bool:
-    query = select(patients.c.id).where(func.lower(patients.c.mrn) == mrn.lower())
+    """True when another patient's MRN is the same as ``mrn`` once both are NFKC-normalised and case-folded
+    (``rehab.domain.text.identity_key``): "STRASSE-1" and "straße-1", or "MRN1" and a stored "ＭＲＮ１".
+
+    The unique index compares ``lower(mrn)``, which is the same key for ASCII; the few stored MRNs holding
+    other characters are compared here one by one."""
+    key = identity_key(mrn)
+    query = select(patients.c.id).where(func.lower(patients.c.mrn).in_(sorted({mrn.lower(), key})))
     if except_id is not None:
         query = query.where(patients.c.id != except_id)
-    return conn.execute(query.limit(1)).first() is not None
+    if conn.execute(query.limit(1)).first() is not None:
+        return True
+    octets = (
+        func.octet_length(patients.c.mrn)
+        if conn.dialect.name == "postgresql"
+        else func.length(cast(patients.c.mrn, LargeBinary))
+    )
+    others = select(patients.c.id, patients.c.mrn).where(octets != func.length(patients.c.mrn))
+    if except_id is not None:
+        others = others.where(patients.c.id != except_id)
+    return any(identity_key(row.mrn) == key for row in conn.execute(others))
 
 
 def search(
