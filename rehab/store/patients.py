@@ -149,7 +149,10 @@ def update_if_version(
     current = conn.execute(select(patients).where(patients.c.id == patient_id)).first()
     if current is None or current.version != expected_version:
         return False
-    snapshot = {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in current._mapping.items()}
+    snapshot: dict[str, Any] = {
+        k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in current._mapping.items()
+    }
+    snapshot["care_team"] = team(conn, patient_id)  # the members of the replaced version (user ids)
     result = conn.execute(
         update(patients)
         .where(and_(patients.c.id == patient_id, patients.c.version == expected_version))
@@ -196,7 +199,27 @@ def on_team(conn: Connection, patient_id: int, user_id: int) -> bool:
     return conn.execute(query).first() is not None
 
 
-def set_team(conn: Connection, patient_id: int, user_ids: set[int], *, now: datetime) -> None:
+@dataclass(frozen=True)
+class TeamChange:
+    """What ``set_team`` did: the members before and after, and who was added and removed (user ids)."""
+
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+
+    @property
+    def added(self) -> tuple[int, ...]:
+        return tuple(u for u in self.after if u not in self.before)
+
+    @property
+    def removed(self) -> tuple[int, ...]:
+        return tuple(u for u in self.before if u not in self.after)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def set_team(conn: Connection, patient_id: int, user_ids: set[int], *, now: datetime) -> TeamChange:
     current = set(team(conn, patient_id))
     removed = current - user_ids
     if removed:
@@ -205,6 +228,7 @@ def set_team(conn: Connection, patient_id: int, user_ids: set[int], *, now: date
         )
     for user_id in sorted(user_ids - current):
         conn.execute(insert(care_team).values(patient_id=patient_id, user_id=user_id, added_at=now))
+    return TeamChange(before=tuple(sorted(current)), after=tuple(sorted(user_ids)))
 
 
 def add_many(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
