@@ -50,6 +50,8 @@ def _validated(conn: Connection, data: dict[str, Any], *, except_id: int | None)
         errors.extend(exc.errors)
     raw_mrn = data.get("mrn")
     mrn = " ".join(raw_mrn.split()) if isinstance(raw_mrn, str) else ""
+    if mrn and "mrn" not in {e.field for e in errors}:
+        patient_store.lock_mrn(conn, mrn)
     if mrn and "mrn" not in {e.field for e in errors} and patient_store.mrn_taken(conn, mrn, except_id=except_id):
         errors.append(ValidationError("mrn", f"MRN {mrn} is already used by another patient."))
     if errors or details is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, and_, cast, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, LargeBinary, and_, cast, delete, exists, func, insert, select, text, update
 
 from rehab.domain.text import identity_key
 from rehab.store.tables import care_team, patient_revisions, patients, users
@@ -80,6 +81,16 @@ def get(conn: Connection, patient_id: int) -> PatientRecord | None:
     )
     row = conn.execute(query).first()
     return _record(row) if row else None
+
+
+def lock_mrn(conn: Connection, mrn: str) -> None:
+    """Hold a lock on ``mrn``'s identity key until the transaction ends, before checking it is free, so two
+    saves of MRNs that differ only in case folding or NFKC ("STRASSE-1", "straße-1"), which the unique
+    index on ``lower(mrn)`` does not see as equal, run one after the other on PostgreSQL and the second is
+    refused. SQLite writers are already serialised (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"rehab.mrn:{identity_key(mrn)}".encode()).digest()
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int.from_bytes(digest[:8], signed=True)})
 
 
 def mrn_taken(conn: Connection, mrn: str, *, except_id: int | None = None) -> bool:

@@ -10,8 +10,6 @@ are only started together.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,34 +20,10 @@ from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.store import users as user_store
 from tests.helpers import PASSWORD, make_admin
+from tests.reliability.races import meet_or_pass
 from tests.reliability.test_races import _race
 
 ROUNDS = 5
-MEET_SECONDS = 2.0
-
-
-def _meet_or_pass(monkeypatch: pytest.MonkeyPatch, db: Database, name: str, parties: int = 2) -> Callable[[], None]:
-    """On PostgreSQL, hold each call of ``user_store.name`` until ``parties`` calls are waiting or
-    MEET_SECONDS have passed (a locked-out party never arrives, and then the other must not wait for ever).
-    Returns what starts a new round."""
-    if db.dialect != "postgresql":
-        return lambda: None
-    real = getattr(user_store, name)
-    state = {"waiting": 0}
-    cond = threading.Condition()
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        with cond:
-            state["waiting"] += 1
-            cond.notify_all()
-            cond.wait_for(lambda: state["waiting"] >= parties, timeout=MEET_SECONDS)
-        return real(*args, **kwargs)
-
-    def reset() -> None:
-        state["waiting"] = 0
-
-    monkeypatch.setattr(user_store, name, held)
-    return reset
 
 
 def _second_admin(db: Database, admin: Actor, username: str) -> Actor:
@@ -77,7 +51,7 @@ def test_two_administrators_removing_each_other_leave_one(
     db: Database, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
     first = make_admin(db)
-    new_round = _meet_or_pass(monkeypatch, db, "set_fields")
+    new_round = meet_or_pass(monkeypatch, db, user_store, "set_fields")
 
     def remove(actor: Actor, user_id: int) -> None:
         if change == "deactivate":
@@ -101,7 +75,7 @@ def test_two_administrators_removing_each_other_leave_one(
 
 
 def test_two_first_administrators_at_once_make_one_account(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    _meet_or_pass(monkeypatch, db, "add")
+    meet_or_pass(monkeypatch, db, user_store, "add")
     outcomes = _race(
         [
             lambda name=name: auth.create_first_admin(

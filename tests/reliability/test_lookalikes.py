@@ -19,6 +19,8 @@ from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import patients as patient_store
 from tests.helpers import PASSWORD, make_admin, make_clinician, patient_data
+from tests.reliability.races import meet_or_pass
+from tests.reliability.test_races import _race
 
 INVISIBLE = [
     ("\u200b", "U+200B (ZERO WIDTH SPACE)"),
@@ -200,3 +202,24 @@ def test_a_colleague_display_name_with_an_invisible_character_is_refused(clinic:
         )
     )
     assert "U+200B (ZERO WIDTH SPACE)" in errors["display_name"], errors
+
+
+def test_mrns_equal_after_casefold_registered_at_once_make_one_record(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unique index compares lower(mrn), which keeps "STRASSE-1" and "straße-1" apart; registered at the
+    same moment on PostgreSQL both passed the duplicate check. A lock on the MRN's identity key, taken
+    before the check, makes the second wait and be refused."""
+    admin = make_admin(db)
+    cara, dev = make_clinician(db, admin, "cara"), make_clinician(db, admin, "dev")
+    meet_or_pass(monkeypatch, db, patient_store, "add")
+    outcomes = _race(
+        [
+            lambda: patients.register(db, cara, patient_data(mrn="STRASSE-1", given_name="Carla")),
+            lambda: patients.register(db, dev, patient_data(mrn="stra\u00dfe-1", given_name="Devi")),
+        ]
+    )
+    assert sorted(kind for kind, _ in outcomes) == ["error", "ok"], outcomes
+    [refused] = [value for kind, value in outcomes if kind == "error"]
+    assert isinstance(refused, ValidationErrors) and "already used" in refused.by_field()["mrn"], repr(refused)
+    assert len(patients.search(db, admin, include_archived=True)) == 1
