@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import PatientDetails, validate_patient
+from rehab.domain.text import identity_key
 from rehab.services import audit
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound, now_utc
 from rehab.store import Database
@@ -40,8 +41,11 @@ def check_access(conn: Connection, actor: Actor, patient_id: int) -> PatientReco
     return record
 
 
-def _validated(conn: Connection, data: dict[str, Any], *, except_id: int | None) -> PatientDetails:
-    """All field errors at once, including an MRN already in use."""
+def _validated(
+    conn: Connection, data: dict[str, Any], *, except_id: int | None, current_mrn: str | None = None
+) -> PatientDetails:
+    """All field errors at once, including an MRN already in use. A new or changed MRN is locked first (see
+    ``patient_store.lock_mrn``); an edit that keeps ``current_mrn`` claims nothing new and takes no lock."""
     errors: list[ValidationError] = []
     details: PatientDetails | None = None
     try:
@@ -50,7 +54,8 @@ def _validated(conn: Connection, data: dict[str, Any], *, except_id: int | None)
         errors.extend(exc.errors)
     raw_mrn = data.get("mrn")
     mrn = " ".join(raw_mrn.split()) if isinstance(raw_mrn, str) else ""
-    if mrn and "mrn" not in {e.field for e in errors}:
+    claims = current_mrn is None or identity_key(mrn) != identity_key(current_mrn)
+    if mrn and claims and "mrn" not in {e.field for e in errors}:
         patient_store.lock_mrn(conn, mrn)
     if mrn and "mrn" not in {e.field for e in errors} and patient_store.mrn_taken(conn, mrn, except_id=except_id):
         errors.append(ValidationError("mrn", f"MRN {mrn} is already used by another patient."))
@@ -192,7 +197,7 @@ def update(
         current = check_access(conn, actor, patient_id)
         if current.status != "active":
             raise ValidationErrors([ValidationError("status", "Archived records cannot be edited; restore it first.")])
-        details = _validated(conn, data, except_id=patient_id)
+        details = _validated(conn, data, except_id=patient_id, current_mrn=current.mrn)
         team = _team_ids(
             conn, actor, care_team, set(patient_store.team(conn, patient_id)), registered_by=current.created_by
         )
