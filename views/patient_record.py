@@ -123,6 +123,7 @@ def _history(db: Database, actor: Actor, patient_id: int) -> None:
                 "Event date": snap.get("event_date"),
                 "Side": side_label(str(snap.get("paretic_side"))),
                 "Status": snap.get("status"),
+                "Care team": "not recorded" if rev["care_team_names"] is None else ", ".join(rev["care_team_names"]),
             }
         )
     st.caption("Earlier versions of this record, newest first. They are kept for ever.")
