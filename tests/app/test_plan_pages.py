@@ -142,7 +142,7 @@ def test_logging_with_the_prefilled_values_saves_them(app_db: Database) -> None:
     assert errors(at) == []
     recent = sessions.treatment_view(app_db, admin, pid, audit_view=False).recent
     assert list(recent["Status"]) == ["Performed"]
-    assert "only 1 session(s) logged" in _texts(at)
+    assert "only 1 session(s) at this load" in _texts(at)
 
 
 def test_a_stop_on_the_screen_blocks_progression(app_db: Database) -> None:

@@ -299,7 +299,7 @@ def test_demo_plans_come_from_the_real_engine_and_keep_working(db: Database) -> 
     from rehab.services.demo_plans import generate_plans
 
     admin = make_admin(db)
-    prefixes = ("Week 1,", "2-for-2 rule", "Effort rule", "DAPRE", "Pain ", "Session on", "Not done", "The session on",
+    prefixes = ("Week 1,", "Session ", "2-for-2 rule", "Effort rule", "DAPRE", "Pain ", "Not done", "The session on",
                 "Clinician override", "Awaiting a clinician's confirmation: ")  # fmt: skip
     for day in range(7):
         today = TODAY + timedelta(days=day)
