@@ -124,3 +124,22 @@ def test_every_measure_form_renders_and_history_shows_every_kind(app_db: Databas
     for result in saved:
         at.selectbox(key="fix_choice").set_value(result.record.id).run()
         assert_no_crash(at)
+
+
+def test_berg_items_are_laid_out_in_reading_and_tab_order(app_db: Database) -> None:
+    """On a phone two columns stack, so column-first placement read 1, 3, 5 … 13, 2, 4 … 14 (issue 15);
+    each row of items is its own row of columns, so the page's order is the items' order."""
+    _, _, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    keys = [w.key for w in at.segmented_control if str(w.key).startswith("as0_bbs_item_")]
+    assert keys == [f"as0_bbs_item_{n}" for n in range(1, 15)]
+
+
+def test_the_1rm_formula_is_named_in_full(app_db: Database) -> None:
+    _, _, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("one_rm").run()
+    method = [r for r in at.radio if "method" in str(r.key)]
+    if method:
+        method[0].set_value("estimated").run()
+    formula = [s for s in at.selectbox if str(s.key).endswith("_formula")]
+    assert formula and "O'Conner et al. (w × (1 + 0.025 × r))" in formula[0].options
