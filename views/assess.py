@@ -97,4 +97,6 @@ def render() -> None:
         return
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])
     st.session_state[_NONCE] = nonce + 1
+    for key in ("as_date", "as_time"):  # the next entry starts at now, never silently backdated like this one
+        st.session_state.pop(key, None)
     st.rerun()

@@ -143,3 +143,19 @@ def test_the_1rm_formula_is_named_in_full(app_db: Database) -> None:
         method[0].set_value("estimated").run()
     formula = [s for s in at.selectbox if str(s.key).endswith("_formula")]
     assert formula and "O'Conner et al. (w × (1 + 0.025 × r))" in formula[0].options
+
+
+def test_after_a_backdated_save_the_date_returns_to_today(app_db: Database) -> None:
+    """A result entered for an earlier day must not silently backdate the next entry (issue 15)."""
+    from datetime import date, timedelta
+
+    admin, pid, at = _assess_app(app_db)
+    earlier = date.today() - timedelta(days=3)
+    at.date_input(key="as_date").set_value(earlier)
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    for number, score in enumerate(BERG, start=1):
+        at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
+    at.button(key="as_save").click().run()
+    [saved] = assessments.history(app_db, admin, pid)
+    assert saved.taken_at.date() <= earlier + timedelta(days=1)  # saved for the day typed (time zone aside)
+    assert at.date_input(key="as_date").value == date.today()
