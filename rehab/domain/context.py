@@ -87,6 +87,32 @@ _ANYONE_KEYS = frozenset({"general"})
 
 
 @dataclass(frozen=True)
+class Group:
+    """The part of a context that chooses figures: stroke or not, the phase after a stroke, 65 and over."""
+
+    stroke: bool
+    phase: Phase | None
+    older_adult: bool
+
+    @property
+    def populations(self) -> tuple[str, ...]:
+        if self.stroke:
+            keys = _ANY_STROKE | (_STROKE_KEYS[self.phase] if self.phase else frozenset())
+        elif self.older_adult:
+            keys = _OLDER_ADULT_KEYS
+        else:
+            keys = _ANYONE_KEYS
+        return tuple(sorted(keys))
+
+    def fits(self, threshold_id: str, population: str) -> bool:
+        """Whether an MDC/MCID of this population key (and id) was derived in this group."""
+        if population not in self.populations:
+            return False
+        only = _ONLY_IN.get(threshold_id)
+        return only is None or self.phase in only
+
+
+@dataclass(frozen=True)
 class PatientContext:
     """Who a result belongs to, on the day it was taken: what decides which population's figures apply."""
 
@@ -105,15 +131,14 @@ class PatientContext:
         return self.age_years is not None and self.age_years >= OLDER_ADULT_MIN_AGE
 
     @property
+    def group(self) -> Group:
+        """What decides which figures fit (hashable, a handful of values): for caches such as the caseload's."""
+        return Group(self.stroke, self.phase if self.stroke else None, self.older_adult and not self.stroke)
+
+    @property
     def populations(self) -> tuple[str, ...]:
         """The catalogue population keys whose source studied this patient's group (sorted)."""
-        if self.stroke:
-            keys = _ANY_STROKE | (_STROKE_KEYS[self.phase] if self.phase else frozenset())
-        elif self.older_adult:
-            keys = _OLDER_ADULT_KEYS
-        else:
-            keys = _ANYONE_KEYS
-        return tuple(sorted(keys))
+        return self.group.populations
 
     def describe(self) -> str:
         """The patient's group in words, e.g. "ischaemic stroke, chronic (more than 6 months), aged 71"."""
@@ -126,10 +151,7 @@ class PatientContext:
 
     def threshold_fits(self, threshold_id: str, population: str) -> bool:
         """Whether an MDC/MCID of this population key (and id) was derived in this patient's group."""
-        if population not in self.populations:
-            return False
-        only = _ONLY_IN.get(threshold_id)
-        return only is None or self.phase in only
+        return self.group.fits(threshold_id, population)
 
     def cutoff_misfit(self, cut: Cutoff) -> str | None:
         """None when the cut-off's population is this patient's; otherwise why it is not applied."""

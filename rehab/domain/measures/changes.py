@@ -197,7 +197,7 @@ def change(
     measure = get(key)
     b = validate_value(measure.key, before, field="before")
     a = validate_value(measure.key, after, field="after")
-    if isinstance(population, list | frozenset | set):
+    if isinstance(population, frozenset | set):
         population = tuple(sorted(population))
     if isinstance(population, tuple):
         if not all(isinstance(p, str) for p in population):
