@@ -200,8 +200,9 @@ def change(
     if isinstance(population, frozenset | set):
         population = tuple(sorted(population))
     if isinstance(population, tuple):
-        if not all(isinstance(p, str) for p in population):
-            raise ValidationError("population", "must be population keys")
+        known = all_populations()
+        if not all(isinstance(p, str) and p in known for p in population):
+            raise ValidationError("population", "must be population keys from the catalogue")
     elif population is not None and (not isinstance(population, str) or population not in all_populations()):
         raise ValidationError(
             "population", f"must be one of: {', '.join(measure.populations) or 'none for this measure'}"
