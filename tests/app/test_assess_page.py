@@ -159,3 +159,28 @@ def test_after_a_backdated_save_the_date_returns_to_today(app_db: Database) -> N
     [saved] = assessments.history(app_db, admin, pid)
     assert saved.taken_at.date() <= earlier + timedelta(days=1)  # saved for the day typed (time zone aside)
     assert at.date_input(key="as_date").value == date.today()
+
+
+def test_result_names_the_population_it_was_judged_for(app_db: Database) -> None:
+    # A chronic outpatient two years after a stroke: the panel says which population's figures were used
+    # (issue 13 item 1), and Berg's change is judged with the chronic MDC 2.7 (Alghadir 2018), not the inpatient 6.
+    from datetime import UTC, date, datetime
+
+    admin = make_admin(app_db)
+    pid = patients.register(app_db, admin, patient_data(event_date=date(2024, 6, 1)))
+    assessments.record(
+        app_db, admin, pid, taken_at=datetime(2026, 10, 1, 9, tzinfo=UTC), entries={"bbs": {"items": [3] * 14}}
+    )
+    at = signed_in_app(admin.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "assess")
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    for number, score in enumerate([3] * 11 + [4, 4, 4], start=1):  # 33 + 12 = 45: +3 from 42
+        at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
+    at.button(key="as_save").click().run()
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Judged for: ischaemic stroke, chronic (more than 6 months), aged 76" in captions
+    assert "Bernhardt" in captions
+    lines = [m for m in at.markdown if "Since the previous result" in m.value]
+    assert lines and "real and meaningful improvement" in lines[0].value
+    assert "chronic stroke" in (lines[0].help or "") and "Population:" in (lines[0].help or "")
