@@ -199,6 +199,29 @@ class ScreenThresholds:
 
 DEFAULT_THRESHOLDS = ScreenThresholds()
 
+# Where each threshold's default comes from, for the settings page (the reasons name the source in force).
+THRESHOLD_SOURCES: dict[str, str] = {
+    "stop_systolic_at_or_above": SOURCE_BP_TRAINING,
+    "stop_diastolic_at_or_above": SOURCE_BP_TRAINING,
+    "caution_systolic_above": SOURCE_BP_RESISTANCE,
+    "caution_diastolic_above": SOURCE_BP_RESISTANCE,
+    "stop_heart_rate_above": SOURCE_HR_STOP,
+    "caution_heart_rate_at_or_above": SOURCE_HR_CAUTION,
+    "stop_pain_above": SOURCE_PAIN,
+    "caution_pain_above": SOURCE_PAIN,
+    "stop_heart_rate_below": SOURCE_HR_LOW_AVERT,
+    "stop_systolic_below": SOURCE_SBP_LOW_90 + ". Alternative: 110 mmHg, " + SOURCE_SBP_LOW_AVERT,
+    "stop_spo2_below": SOURCE_SPO2_90 + ". Alternative: 92 %, " + SOURCE_SPO2_AVERT,
+    "orthostatic_systolic_drop": SOURCE_ORTHOSTATIC
+    + "; a 30 mmHg fall is more appropriate with supine hypertension [R99]. With symptoms, a systolic fall above "
+    "this value stops: " + SOURCE_ORTHOSTATIC_STOP,
+    "orthostatic_diastolic_drop": SOURCE_ORTHOSTATIC,
+    "glucose_check_on": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", "")
+    + ". Off until the clinic signs it off.",
+    "stop_glucose_below": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", ""),
+    "stop_glucose_above": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", ""),
+}
+
 
 @dataclass(frozen=True)
 class ReadinessAnswers:
