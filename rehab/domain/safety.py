@@ -1,7 +1,9 @@
 """Pre-session readiness screen: go, caution or stop, each with its reasons and their sources.
 
-Thresholds come from the clinical reference §8.1–8.3 and are configurable (``ScreenThresholds``):
-a clinic adopts the source it prefers. Several come from cardiac / heart-failure exercise tables, not
+Thresholds come from the clinical reference §8.1–8.3 (upper limits) and §13.10 (lower limits: resting
+heart rate, systolic pressure, SpO2, the orthostatic check and capillary glucose) and are configurable
+(``ScreenThresholds``): a clinic adopts the source it prefers. A number §13.10/§13.15 marks UNVERIFIED
+(the glucose range) is off until the clinic signs it off. Several come from cardiac / heart-failure exercise tables, not
 stroke; the reasons say so. A "stop" means no exercise session today; a "caution" means exercise may go
 ahead at the clinician's judgement but loads are not increased automatically (clinical reference §10:
 never auto-progress when a pre-session safety rule fails).
@@ -22,6 +24,8 @@ Outcome = Literal["go", "caution", "stop"]
 SYSTOLIC_ENTRY_RANGE = (60.0, 300.0)
 DIASTOLIC_ENTRY_RANGE = (30.0, 200.0)
 HEART_RATE_ENTRY_RANGE = (20.0, 250.0)
+SPO2_ENTRY_RANGE = (50.0, 100.0)
+GLUCOSE_ENTRY_RANGE = (1.0, 40.0)  # mmol/L
 
 SOURCE_BP_TRAINING = (
     "Uncontrolled hypertension ≥ 180/110 mmHg, absolute contraindication to exercise training "
@@ -40,6 +44,43 @@ SOURCE_NEURO = (
     "New or worsening focal neurological symptoms: stop and escalate (design choice, clinical reference §8.2)"
 )
 SOURCE_UNWELL = "Acute systemic illness or fever (> 38 °C): contraindication (ACSM [R18]; BMJ Open table [R20])"
+SOURCE_HR_LOW_AVERT = (
+    "Resting heart rate < 40 bpm excluded from mobilisation (AVERT phase III eligibility, very early "
+    "mobilisation ≤ 24 h after stroke [R22]; clinical reference §13.10) — trial eligibility, whether re-checked "
+    "before every session is unverified"
+)
+SOURCE_SBP_LOW_90 = (
+    "Systolic pressure < 90 mmHg, absolute hypotension (clinical summaries, secondary [R99]; clinical "
+    "reference §13.10) — a resting lower limit outside the acute window is not verified (§13.15)"
+)
+SOURCE_SBP_LOW_AVERT = (
+    "Systolic pressure < 110 mmHg excluded from mobilisation (AVERT phase III eligibility, ≤ 24 h after stroke "
+    "[R22]; clinical reference §13.10) — outside the acute window UNVERIFIED, adopted by the clinic"
+)
+SOURCE_SPO2_90 = (
+    "SpO2 to be kept > 90 % during mobilisation (ICU teaching material and consensus, secondary, not stroke "
+    "[R101]; clinical reference §13.10)"
+)
+SOURCE_SPO2_AVERT = (
+    "SpO2 < 92 % (with supplementation) excluded from mobilisation (AVERT phase III eligibility, ≤ 24 h after "
+    "stroke [R22]; clinical reference §13.10)"
+)
+SOURCE_ORTHOSTATIC = (
+    "Orthostatic hypotension: a sustained fall of ≥ 20 mmHg systolic or ≥ 10 mmHg diastolic within 3 min of "
+    "standing (consensus definition, Freeman 2011, as quoted [R99]; clinical reference §13.10)"
+)
+SOURCE_ORTHOSTATIC_STOP = (
+    "Orthostatic drop > 20 mmHg with symptoms: absolute contraindication (heart-failure table PMC10847087; "
+    "BMJ Open table [R20]; clinical reference §8.1)"
+)
+SOURCE_ORTHOSTATIC_SYMPTOMS = (
+    "Symptoms on standing without a measured drop: caution (design choice; re-measure, clinical reference §13.10)"
+)
+SOURCE_GLUCOSE = (
+    "Capillary glucose 3.5–20 mmol/L 'favourable' for mobilisation (ICU-physiotherapy teaching cards, secondary, "
+    "not stroke [R101]; no AVERT value found — UNVERIFIED, clinical reference §13.10, §13.15 item 14); applied "
+    "only because the clinic signed it off"
+)
 SOURCE_PAIN = (
     "Pain-monitoring model (Silbernagel 2007; zones ≤ 3 safe, 4–5 acceptable, > 5 unacceptable) [R17] — "
     "validated in tendinopathy, not stroke"
@@ -58,6 +99,15 @@ class ScreenThresholds:
     caution_heart_rate_at_or_above: float = 100.0  # [R20] relative (heart failure)
     stop_pain_above: int = 5  # [R17] > 5 unacceptable
     caution_pain_above: int = 3  # [R17] 4–5 acceptable, so train with caution
+    # Lower limits (clinical reference §13.10). A reading below the limit stops the session.
+    stop_heart_rate_below: float = 40.0  # AVERT III eligibility [R22]
+    stop_systolic_below: float = 90.0  # absolute hypotension, 2° [R99]; AVERT's 110 is the clinic's alternative
+    stop_spo2_below: float = 90.0  # 2°, not stroke [R101]; AVERT III uses 92 % [R22]
+    orthostatic_systolic_drop: float = 20.0  # consensus definition [R99]
+    orthostatic_diastolic_drop: float = 10.0  # consensus definition [R99]
+    glucose_check_on: bool = False  # UNVERIFIED [R101]: off until the clinic signs it off
+    stop_glucose_below: float = 3.5  # mmol/L, 2° ICU teaching cards [R101]
+    stop_glucose_above: float = 20.0  # mmol/L, 2° ICU teaching cards [R101]
 
     def __post_init__(self) -> None:
         sbp_low, sbp_high = SYSTOLIC_ENTRY_RANGE
@@ -92,14 +142,91 @@ class ScreenThresholds:
             raise ValidationError("caution_heart_rate_at_or_above", "must not be above the heart-rate stop threshold")
         if caution_pain > stop_pain:
             raise ValidationError("caution_pain_above", "must not be above the pain stop threshold")
+        low_hr = _checks.number(
+            "stop_heart_rate_below", self.stop_heart_rate_below, minimum=hr_low, maximum=hr_high, unit="bpm"
+        )
+        if low_hr >= caution_hr:
+            raise ValidationError(
+                "stop_heart_rate_below",
+                f"must be below the resting heart-rate caution threshold ({caution_hr:g} bpm)",
+            )
+        low_sbp = _checks.number(
+            "stop_systolic_below", self.stop_systolic_below, minimum=sbp_low, maximum=sbp_high, unit="mmHg"
+        )
+        if low_sbp >= caution_sbp:
+            raise ValidationError(
+                "stop_systolic_below", f"must be below the systolic caution threshold ({caution_sbp:g} mmHg)"
+            )
+        _checks.number(
+            "stop_spo2_below", self.stop_spo2_below, minimum=SPO2_ENTRY_RANGE[0], maximum=SPO2_ENTRY_RANGE[1], unit="%"
+        )
+        _checks.number(
+            "orthostatic_systolic_drop",
+            self.orthostatic_systolic_drop,
+            minimum=0.0,
+            maximum=100.0,
+            above_minimum=True,
+            unit="mmHg",
+        )
+        _checks.number(
+            "orthostatic_diastolic_drop",
+            self.orthostatic_diastolic_drop,
+            minimum=0.0,
+            maximum=60.0,
+            above_minimum=True,
+            unit="mmHg",
+        )
+        _checks.flag("glucose_check_on", self.glucose_check_on)
+        glucose_low = _checks.number(
+            "stop_glucose_below",
+            self.stop_glucose_below,
+            minimum=GLUCOSE_ENTRY_RANGE[0],
+            maximum=GLUCOSE_ENTRY_RANGE[1],
+            unit="mmol/L",
+        )
+        glucose_high = _checks.number(
+            "stop_glucose_above",
+            self.stop_glucose_above,
+            minimum=GLUCOSE_ENTRY_RANGE[0],
+            maximum=GLUCOSE_ENTRY_RANGE[1],
+            unit="mmol/L",
+        )
+        if glucose_low >= glucose_high:
+            raise ValidationError(
+                "stop_glucose_below", f"must be below the upper glucose limit ({glucose_high:g} mmol/L)"
+            )
 
 
 DEFAULT_THRESHOLDS = ScreenThresholds()
 
+# Where each threshold's default comes from, for the settings page (the reasons name the source in force).
+THRESHOLD_SOURCES: dict[str, str] = {
+    "stop_systolic_at_or_above": SOURCE_BP_TRAINING,
+    "stop_diastolic_at_or_above": SOURCE_BP_TRAINING,
+    "caution_systolic_above": SOURCE_BP_RESISTANCE,
+    "caution_diastolic_above": SOURCE_BP_RESISTANCE,
+    "stop_heart_rate_above": SOURCE_HR_STOP,
+    "caution_heart_rate_at_or_above": SOURCE_HR_CAUTION,
+    "stop_pain_above": SOURCE_PAIN,
+    "caution_pain_above": SOURCE_PAIN,
+    "stop_heart_rate_below": SOURCE_HR_LOW_AVERT,
+    "stop_systolic_below": SOURCE_SBP_LOW_90 + ". Alternative: 110 mmHg, " + SOURCE_SBP_LOW_AVERT,
+    "stop_spo2_below": SOURCE_SPO2_90 + ". Alternative: 92 %, " + SOURCE_SPO2_AVERT,
+    "orthostatic_systolic_drop": SOURCE_ORTHOSTATIC
+    + "; a 30 mmHg fall is more appropriate with supine hypertension [R99]. With symptoms, a systolic fall above "
+    "this value stops: " + SOURCE_ORTHOSTATIC_STOP,
+    "orthostatic_diastolic_drop": SOURCE_ORTHOSTATIC,
+    "glucose_check_on": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", "")
+    + ". Off until the clinic signs it off.",
+    "stop_glucose_below": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", ""),
+    "stop_glucose_above": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", ""),
+}
+
 
 @dataclass(frozen=True)
 class ReadinessAnswers:
-    """What is checked before exercising: resting BP and heart rate, pain now (0–10) and three questions."""
+    """What is checked before exercising: resting BP and heart rate, pain now (0–10) and three questions;
+    optionally SpO2, the standing pressure within 3 min of standing with any symptoms, and capillary glucose."""
 
     systolic_mmhg: float
     diastolic_mmhg: float
@@ -108,6 +235,11 @@ class ReadinessAnswers:
     new_neuro_symptoms: bool
     chest_pain: bool
     unwell_or_fever: bool
+    spo2_percent: float | None = None
+    standing_systolic_mmhg: float | None = None
+    standing_diastolic_mmhg: float | None = None
+    orthostatic_symptoms: bool | None = None
+    glucose_mmol_l: float | None = None
 
     def __post_init__(self) -> None:
         systolic = _checks.number(
@@ -137,6 +269,44 @@ class ReadinessAnswers:
         _checks.flag("new_neuro_symptoms", self.new_neuro_symptoms)
         _checks.flag("chest_pain", self.chest_pain)
         _checks.flag("unwell_or_fever", self.unwell_or_fever)
+        if self.spo2_percent is not None:
+            _checks.number(
+                "spo2_percent", self.spo2_percent, minimum=SPO2_ENTRY_RANGE[0], maximum=SPO2_ENTRY_RANGE[1], unit="%"
+            )
+        standing = (self.standing_systolic_mmhg, self.standing_diastolic_mmhg)
+        if standing[0] is None and standing[1] is not None:
+            raise ValidationError("standing_systolic_mmhg", "is needed with the standing diastolic pressure")
+        if standing[1] is None and standing[0] is not None:
+            raise ValidationError("standing_diastolic_mmhg", "is needed with the standing systolic pressure")
+        if standing[0] is not None:
+            up_sbp = _checks.number(
+                "standing_systolic_mmhg",
+                standing[0],
+                minimum=SYSTOLIC_ENTRY_RANGE[0],
+                maximum=SYSTOLIC_ENTRY_RANGE[1],
+                unit="mmHg",
+            )
+            up_dbp = _checks.number(
+                "standing_diastolic_mmhg",
+                standing[1],
+                minimum=DIASTOLIC_ENTRY_RANGE[0],
+                maximum=DIASTOLIC_ENTRY_RANGE[1],
+                unit="mmHg",
+            )
+            if up_dbp >= up_sbp:
+                raise ValidationError("standing_diastolic_mmhg", "must be below the standing systolic pressure")
+            if self.orthostatic_symptoms is None:
+                raise ValidationError("orthostatic_symptoms", "must be answered when the standing pressure is taken")
+        if self.orthostatic_symptoms is not None:
+            _checks.flag("orthostatic_symptoms", self.orthostatic_symptoms)
+        if self.glucose_mmol_l is not None:
+            _checks.number(
+                "glucose_mmol_l",
+                self.glucose_mmol_l,
+                minimum=GLUCOSE_ENTRY_RANGE[0],
+                maximum=GLUCOSE_ENTRY_RANGE[1],
+                unit="mmol/L",
+            )
 
 
 @dataclass(frozen=True)
@@ -176,6 +346,157 @@ class ScreenResult:
 
 def _fmt(value: float) -> str:
     return f"{value:g}"
+
+
+def _clinic_value(what: str, value: float, unit: str, reference: str) -> tuple[str, EvidenceLevel]:
+    return (
+        f"Clinic's own {what} of {_fmt(value)} {unit} (Clinic settings); the reference gives {reference}",
+        EvidenceLevel.DESIGN_CHOICE,
+    )
+
+
+def heart_rate_low_source(limit: float) -> tuple[str, EvidenceLevel]:
+    """The source of the resting heart-rate lower limit in force, by its value."""
+    if limit == 40.0:
+        return SOURCE_HR_LOW_AVERT, EvidenceLevel.GUIDELINE
+    return _clinic_value("heart-rate lower limit", limit, "bpm", "< 40 bpm (AVERT III [R22], §13.10)")
+
+
+def systolic_low_source(limit: float) -> tuple[str, EvidenceLevel]:
+    """The source of the systolic lower limit in force: < 90 (2°) by default, AVERT's < 110 as the alternative."""
+    if limit == 90.0:
+        return SOURCE_SBP_LOW_90, EvidenceLevel.SECONDARY
+    if limit == 110.0:
+        return SOURCE_SBP_LOW_AVERT, EvidenceLevel.GUIDELINE
+    return _clinic_value(
+        "systolic lower limit", limit, "mmHg", "< 90 mmHg (2° [R99]) or AVERT's < 110 mmHg (≤ 24 h [R22]), §13.10"
+    )
+
+
+def spo2_low_source(limit: float) -> tuple[str, EvidenceLevel]:
+    """The source of the SpO2 lower limit in force."""
+    if limit == 90.0:
+        return SOURCE_SPO2_90, EvidenceLevel.SECONDARY
+    if limit == 92.0:
+        return SOURCE_SPO2_AVERT, EvidenceLevel.GUIDELINE
+    return _clinic_value("SpO2 lower limit", limit, "%", "< 90 % (2° [R101]) or AVERT's < 92 % ([R22]), §13.10")
+
+
+def _lower_limits(answers: ReadinessAnswers, limits: ScreenThresholds) -> list[ScreenReason]:
+    """Lower limits before exercise (clinical reference §13.10): heart rate, systolic pressure, SpO2,
+    the orthostatic check and, when the clinic has signed it off, capillary glucose."""
+    found: list[ScreenReason] = []
+    hr = answers.resting_heart_rate_bpm
+    if hr < limits.stop_heart_rate_below:
+        source, level = heart_rate_low_source(limits.stop_heart_rate_below)
+        found.append(
+            ScreenReason(
+                "heart_rate_low",
+                "stop",
+                f"Resting heart rate lower limit: {_fmt(hr)} bpm is below {_fmt(limits.stop_heart_rate_below)} bpm: "
+                "no exercise today; recheck after rest and review (rhythm, medication).",
+                source,
+                level,
+            )
+        )
+    sbp = answers.systolic_mmhg
+    if sbp < limits.stop_systolic_below:
+        source, level = systolic_low_source(limits.stop_systolic_below)
+        found.append(
+            ScreenReason(
+                "systolic_low",
+                "stop",
+                f"Systolic lower limit: resting systolic {_fmt(sbp)} mmHg is below "
+                f"{_fmt(limits.stop_systolic_below)} mmHg: no exercise today; recheck lying down after rest "
+                "and review.",
+                source,
+                level,
+            )
+        )
+    spo2 = answers.spo2_percent
+    if spo2 is not None and spo2 < limits.stop_spo2_below:
+        source, level = spo2_low_source(limits.stop_spo2_below)
+        found.append(
+            ScreenReason(
+                "spo2_low",
+                "stop",
+                f"SpO2 lower limit: {_fmt(spo2)} % is below {_fmt(limits.stop_spo2_below)} %: no exercise today; "
+                "recheck the probe and review.",
+                source,
+                level,
+            )
+        )
+    if answers.standing_systolic_mmhg is not None and answers.standing_diastolic_mmhg is not None:
+        sbp_drop = sbp - answers.standing_systolic_mmhg
+        dbp_drop = answers.diastolic_mmhg - answers.standing_diastolic_mmhg
+        drop = (
+            f"resting {_fmt(sbp)}/{_fmt(answers.diastolic_mmhg)} → standing "
+            f"{_fmt(answers.standing_systolic_mmhg)}/{_fmt(answers.standing_diastolic_mmhg)} mmHg "
+            f"(a fall of {_fmt(sbp_drop)}/{_fmt(dbp_drop)} mmHg)"
+        )
+        orthostatic = sbp_drop >= limits.orthostatic_systolic_drop or dbp_drop >= limits.orthostatic_diastolic_drop
+        if answers.orthostatic_symptoms and sbp_drop > limits.orthostatic_systolic_drop:
+            found.append(
+                ScreenReason(
+                    "orthostatic",
+                    "stop",
+                    f"Orthostatic drop with symptoms: {drop}, more than "
+                    f"{_fmt(limits.orthostatic_systolic_drop)} mmHg systolic: no exercise today; lie the patient "
+                    "down and review.",
+                    SOURCE_ORTHOSTATIC_STOP,
+                    EvidenceLevel.GUIDELINE,
+                )
+            )
+        elif orthostatic:
+            found.append(
+                ScreenReason(
+                    "orthostatic",
+                    "caution",
+                    f"Orthostatic hypotension: {drop}, at least {_fmt(limits.orthostatic_systolic_drop)} systolic or "
+                    f"{_fmt(limits.orthostatic_diastolic_drop)} diastolic: exercise seated or supported at the "
+                    "clinician's judgement; no load increase today.",
+                    SOURCE_ORTHOSTATIC,
+                    EvidenceLevel.SECONDARY,
+                )
+            )
+        elif answers.orthostatic_symptoms:
+            found.append(
+                ScreenReason(
+                    "orthostatic",
+                    "caution",
+                    f"Symptoms on standing: {drop}, below the orthostatic limits: re-measure after rest; "
+                    "no load increase today.",
+                    SOURCE_ORTHOSTATIC_SYMPTOMS,
+                    EvidenceLevel.DESIGN_CHOICE,
+                )
+            )
+    elif answers.orthostatic_symptoms:
+        found.append(
+            ScreenReason(
+                "orthostatic",
+                "caution",
+                "Symptoms on standing, standing pressure not taken: measure lying or sitting, then within 3 min of "
+                "standing; no load increase today.",
+                SOURCE_ORTHOSTATIC_SYMPTOMS,
+                EvidenceLevel.DESIGN_CHOICE,
+            )
+        )
+    glucose = answers.glucose_mmol_l
+    out_of_range = glucose is not None and not (limits.stop_glucose_below <= glucose <= limits.stop_glucose_above)
+    if glucose is not None and limits.glucose_check_on and out_of_range:
+        side = "below" if glucose < limits.stop_glucose_below else "above"
+        bound = limits.stop_glucose_below if side == "below" else limits.stop_glucose_above
+        found.append(
+            ScreenReason(
+                "glucose",
+                "stop",
+                f"Capillary glucose limits: {_fmt(glucose)} mmol/L is {side} {_fmt(bound)} mmol/L: no exercise "
+                "today; treat and recheck per the diabetes plan.",
+                SOURCE_GLUCOSE,
+                EvidenceLevel.UNVERIFIED,
+            )
+        )
+    return found
 
 
 def screen_readiness(answers: ReadinessAnswers, thresholds: ScreenThresholds | None = None) -> ScreenResult:
@@ -239,6 +560,7 @@ def screen_readiness(answers: ReadinessAnswers, thresholds: ScreenThresholds | N
                 EvidenceLevel.GUIDELINE,
             )
         )
+    found.extend(_lower_limits(answers, limits))
     if answers.chest_pain:
         found.append(
             ScreenReason(
@@ -303,16 +625,28 @@ def screen_readiness(answers: ReadinessAnswers, thresholds: ScreenThresholds | N
         return ScreenResult("stop", stops + cautions)
     if cautions:
         return ScreenResult("caution", cautions)
+    extra = ""
+    if answers.spo2_percent is not None:
+        extra += f", SpO2 {_fmt(answers.spo2_percent)} %"
+    if answers.standing_systolic_mmhg is not None and answers.standing_diastolic_mmhg is not None:
+        extra += (
+            f", standing {_fmt(answers.standing_systolic_mmhg)}/{_fmt(answers.standing_diastolic_mmhg)} mmHg"
+            " without orthostatic hypotension"
+        )
+    if answers.glucose_mmol_l is not None:
+        extra += f", glucose {_fmt(answers.glucose_mmol_l)} mmol/L" + (
+            "" if limits.glucose_check_on else " (recorded; no glucose limit applied until the clinic signs one off)"
+        )
     return ScreenResult(
         "go",
         [
             ScreenReason(
                 "all",
                 "go",
-                f"All checks within limits: blood pressure {bp}, heart rate {_fmt(hr)} bpm, "
+                f"All checks within limits: blood pressure {bp}, heart rate {_fmt(hr)} bpm{extra}, "
                 f"pain {pain}/10, no chest "
                 "pain, no new neurological symptoms, not unwell.",
-                "Thresholds as configured from the clinical reference §8.1–8.3",
+                "Thresholds as configured from the clinical reference §8.1–8.3 and §13.10",
                 EvidenceLevel.DESIGN_CHOICE,
             )
         ],

@@ -198,6 +198,14 @@ def _screen_values(s: SessionRecord) -> str:
         f"{fmt(s.resting_heart_rate_bpm or 0)}/min · pain now {s.pain_now}/10 · new or worse neurological "
         f"symptoms: {yes_no[s.new_neuro_symptoms]} · chest pain: {yes_no[s.chest_pain]} · feeling unwell: "
         f"{yes_no[s.unwell_or_fever]}"
+        + (f" · SpO2 {fmt(s.spo2_percent)} %" if s.spo2_percent is not None else "")
+        + (
+            f" · standing {fmt(s.standing_systolic_mmhg)}/{fmt(s.standing_diastolic_mmhg or 0)} mmHg, symptoms on "
+            f"standing: {yes_no[s.orthostatic_symptoms]}"
+            if s.standing_systolic_mmhg is not None
+            else ""
+        )
+        + (f" · capillary glucose {fmt(s.glucose_mmol_l)} mmol/L" if s.glucose_mmol_l is not None else "")
     )
 
 

@@ -39,6 +39,7 @@ from rehab.services.plans import (
     prescriptions_in,
     week_of,
 )
+from rehab.services.sessions import screen_readings
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
@@ -251,6 +252,7 @@ def _sessions_frame(sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]
             "Date": s.session_date,
             "Week": s.week,
             "Screen": (s.screen_outcome or "—").replace("caution", "go with caution"),
+            "Readings": screen_readings(s),
             "Status": status_text.get(s.status, s.status),
             "Sets done": counts.get(s.id, 0),
             "Reason not performed": s.not_performed_reason,
@@ -259,7 +261,8 @@ def _sessions_frame(sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]
         for s in reversed(sessions)
     ]
     return pd.DataFrame(
-        rows, columns=["Date", "Week", "Screen", "Status", "Sets done", "Reason not performed", "Recorded by"]
+        rows,
+        columns=["Date", "Week", "Screen", "Readings", "Status", "Sets done", "Reason not performed", "Recorded by"],
     )
 
 

@@ -71,6 +71,14 @@ ANSWER_FIELDS = (
     "chest_pain",
     "unwell_or_fever",
 )
+# Optional readings for the lower limits (clinical reference §13.10): blank means not measured.
+OPTIONAL_ANSWER_FIELDS = (
+    "spo2_percent",
+    "standing_systolic_mmhg",
+    "standing_diastolic_mmhg",
+    "orthostatic_symptoms",
+    "glucose_mmol_l",
+)
 _ANSWER_LABELS = {
     "systolic_mmhg": "Systolic pressure",
     "diastolic_mmhg": "Diastolic pressure",
@@ -79,6 +87,11 @@ _ANSWER_LABELS = {
     "new_neuro_symptoms": "New or worsening neurological symptoms",
     "chest_pain": "Chest pain",
     "unwell_or_fever": "Feeling unwell",
+    "spo2_percent": "SpO2",
+    "standing_systolic_mmhg": "Standing systolic pressure",
+    "standing_diastolic_mmhg": "Standing diastolic pressure",
+    "orthostatic_symptoms": "Symptoms on standing",
+    "glucose_mmol_l": "Capillary glucose",
 }
 SIDE_SHORT = {"paretic": "paretic", "non_paretic": "non-paretic"}
 
@@ -179,6 +192,7 @@ def readiness_answers(values: Mapping[str, Any]) -> ReadinessAnswers:
     if missing:
         raise ValidationErrors(missing)
     clean = {name: values[name] for name in ANSWER_FIELDS}
+    clean.update({name: values.get(name) for name in OPTIONAL_ANSWER_FIELDS})
     clean["pain_now"] = _whole_if_integral(clean["pain_now"])
     try:
         return ReadinessAnswers(**clean)
@@ -274,6 +288,7 @@ def start_session(
             "new_neuro_symptoms": checked.new_neuro_symptoms,
             "chest_pain": checked.chest_pain,
             "unwell_or_fever": checked.unwell_or_fever,
+            **{name: getattr(checked, name) for name in OPTIONAL_ANSWER_FIELDS},
             "screen_reasons": json.dumps([line.__dict__ for line in lines]),
             "screen_thresholds": json.dumps(thresholds.thresholds.__dict__, sort_keys=True),
             "not_performed_reason": not_performed,
@@ -617,6 +632,27 @@ def mark_not_performed(db: Database, actor: Actor, session_id: int, *, expected_
 # --- the treatment page ---------------------------------------------------------------------------------
 
 
+def _g(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def screen_readings(s: SessionRecord) -> str:
+    """The screen's readings in one line for session history: BP, heart rate and the optional ones recorded."""
+    if s.systolic_mmhg is None:
+        return "—"
+    parts = [f"BP {_g(s.systolic_mmhg)}/{_g(s.diastolic_mmhg)}", f"HR {_g(s.resting_heart_rate_bpm)}"]
+    if s.spo2_percent is not None:
+        parts.append(f"SpO2 {_g(s.spo2_percent)} %")
+    if s.standing_systolic_mmhg is not None:
+        symptoms = " with symptoms" if s.orthostatic_symptoms else ""
+        parts.append(f"standing {_g(s.standing_systolic_mmhg)}/{_g(s.standing_diastolic_mmhg)}{symptoms}")
+    elif s.orthostatic_symptoms:
+        parts.append("symptoms on standing")
+    if s.glucose_mmol_l is not None:
+        parts.append(f"glucose {_g(s.glucose_mmol_l)} mmol/L")
+    return " · ".join(parts)
+
+
 def _recent(sessions: Sequence[SessionRecord], limit: int = 8) -> pd.DataFrame:
     status_text = {"completed": "Performed", "not_performed": "Not performed", "in_progress": "In progress"}
     rows = [
@@ -624,13 +660,14 @@ def _recent(sessions: Sequence[SessionRecord], limit: int = 8) -> pd.DataFrame:
             "Date": s.session_date,
             "Week": s.week,
             "Screen": {"go": "Go", "caution": "Go with caution", "stop": "Stop"}.get(s.screen_outcome or "", "—"),
+            "Readings": screen_readings(s),
             "Status": status_text.get(s.status, s.status),
             "Reason not performed": s.not_performed_reason,
             "By": s.updated_by_name,
         }
         for s in list(reversed(sessions))[:limit]
     ]
-    return pd.DataFrame(rows, columns=["Date", "Week", "Screen", "Status", "Reason not performed", "By"])
+    return pd.DataFrame(rows, columns=["Date", "Week", "Screen", "Readings", "Status", "Reason not performed", "By"])
 
 
 def treatment_view(

@@ -111,6 +111,11 @@ treatment_sessions = Table(
     Column("new_neuro_symptoms", Boolean, nullable=True),
     Column("chest_pain", Boolean, nullable=True),
     Column("unwell_or_fever", Boolean, nullable=True),
+    Column("spo2_percent", Float, nullable=True),  # optional readings for the lower limits (migration 0011)
+    Column("standing_systolic_mmhg", Float, nullable=True),
+    Column("standing_diastolic_mmhg", Float, nullable=True),
+    Column("orthostatic_symptoms", Boolean, nullable=True),
+    Column("glucose_mmol_l", Float, nullable=True),
     Column("screen_reasons", Text, nullable=False, default="[]"),
     Column("screen_thresholds", Text, nullable=False, default="{}"),
     Column("not_performed_reason", Text, nullable=False, default=""),

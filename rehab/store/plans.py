@@ -107,6 +107,11 @@ class SessionRecord:
     new_neuro_symptoms: bool | None
     chest_pain: bool | None
     unwell_or_fever: bool | None
+    spo2_percent: float | None
+    standing_systolic_mmhg: float | None
+    standing_diastolic_mmhg: float | None
+    orthostatic_symptoms: bool | None
+    glucose_mmol_l: float | None
     screen_reasons: str
     screen_thresholds: str
     not_performed_reason: str

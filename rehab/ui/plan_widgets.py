@@ -15,6 +15,7 @@ from rehab.charts import LOAD_CHART_HELP, load_chart
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
+from rehab.domain.safety import THRESHOLD_SOURCES
 from rehab.services import commands, exercise_library, plan_overview, plans, record_baselines, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
@@ -104,8 +105,15 @@ def _yes_no(label: str, key: str) -> bool | None:
     return None if choice is None else choice == "Yes"
 
 
+def _reading(label: str, key: str, *, step: float = 1, fmt: str | None = None, help: str | None = None) -> Any:
+    """A reading with no widget limits: the screen itself refuses an implausible value with a field message,
+    so a typed value is never clamped to a limit without the clinician seeing it."""
+    return st.number_input(label, value=None, step=step, format=fmt, key=key, help=help)
+
+
 def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, earliest: date) -> None:
-    """Resting BP and heart rate, pain now and three questions; saving records the session."""
+    """Resting BP and heart rate, pain now and three questions, and the optional readings for the lower limits
+    (SpO2, standing pressure with symptoms, capillary glucose); saving records the session."""
     errors = FieldErrors()
     # A fresh set of widget keys after each screen, so earlier answers are never carried into a new session.
     gen = int(st.session_state.get(_SCREEN_FORM, 0))
@@ -117,14 +125,14 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
         errors.slot("session_date")
         left, middle, right = st.columns(3)
         with left:
-            systolic = st.number_input("Resting systolic (mmHg)", 60, 300, value=None, step=1, key=f"{key}_sbp")
+            systolic = _reading("Resting systolic (mmHg)", f"{key}_sbp")
             errors.slot("systolic_mmhg")
-            diastolic = st.number_input("Resting diastolic (mmHg)", 30, 200, value=None, step=1, key=f"{key}_dbp")
+            diastolic = _reading("Resting diastolic (mmHg)", f"{key}_dbp")
             errors.slot("diastolic_mmhg")
         with middle:
-            heart_rate = st.number_input("Resting heart rate (bpm)", 20, 250, value=None, step=1, key=f"{key}_hr")
+            heart_rate = _reading("Resting heart rate (bpm)", f"{key}_hr")
             errors.slot("resting_heart_rate_bpm")
-            pain = st.number_input("Pain now (0–10)", 0, 10, value=None, step=1, key=f"{key}_pain")
+            pain = _reading("Pain now (0–10)", f"{key}_pain")
             errors.slot("pain_now")
         with right:
             neuro = _yes_no("New or worsening neurological symptoms?", f"{key}_neuro")
@@ -133,6 +141,31 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
             errors.slot("chest_pain")
             unwell = _yes_no("Feeling unwell or feverish?", f"{key}_unwell")
             errors.slot("unwell_or_fever")
+        st.markdown("**Optional readings** (leave blank if not measured)")
+        opt_left, opt_middle, opt_right = st.columns(3)
+        with opt_left:
+            spo2 = _reading("SpO2 (%)", f"{key}_spo2", help="Stops below the clinic's SpO2 lower limit.")
+            errors.slot("spo2_percent")
+            glucose = _reading(
+                "Capillary glucose (mmol/L)",
+                f"{key}_glucose",
+                step=0.1,
+                fmt="%g",
+                help="For patients with diabetes. Judged only if the clinic has signed off glucose limits.",
+            )
+            errors.slot("glucose_mmol_l")
+        with opt_middle:
+            standing_sbp = _reading(
+                "Standing systolic within 3 min (mmHg)",
+                f"{key}_up_sbp",
+                help="Orthostatic check: rest lying or sitting, then measure within 3 minutes of standing.",
+            )
+            errors.slot("standing_systolic_mmhg")
+            standing_dbp = _reading("Standing diastolic within 3 min (mmHg)", f"{key}_up_dbp")
+            errors.slot("standing_diastolic_mmhg")
+        with opt_right:
+            symptoms = _yes_no("Dizzy or light-headed on standing?", f"{key}_up_symptoms")
+            errors.slot("orthostatic_symptoms")
         submitted = st.form_submit_button("Check readiness", type="primary")
     st.caption(SCREEN_OK_NOTE)
     if not submitted:
@@ -145,6 +178,11 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
         "new_neuro_symptoms": neuro,
         "chest_pain": chest,
         "unwell_or_fever": unwell,
+        "spo2_percent": spo2,
+        "standing_systolic_mmhg": standing_sbp,
+        "standing_diastolic_mmhg": standing_dbp,
+        "orthostatic_symptoms": symptoms,
+        "glucose_mmol_l": glucose,
     }
     try:
         outcome = sessions.start_session(db, actor, patient_id, answers=answers, session_date=day)
@@ -159,55 +197,83 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
     st.rerun()
 
 
+THRESHOLD_LABELS = {
+    "stop_systolic_at_or_above": "Stop: systolic at or above (mmHg)",
+    "stop_diastolic_at_or_above": "Stop: diastolic at or above (mmHg)",
+    "caution_systolic_above": "Caution: systolic above (mmHg)",
+    "caution_diastolic_above": "Caution: diastolic above (mmHg)",
+    "stop_heart_rate_above": "Stop: resting heart rate above (bpm)",
+    "caution_heart_rate_at_or_above": "Caution: resting heart rate at or above (bpm)",
+    "stop_pain_above": "Stop: pain now above (0–10)",
+    "caution_pain_above": "Caution: pain now above (0–10)",
+    "stop_heart_rate_below": "Stop: resting heart rate below (bpm)",
+    "stop_systolic_below": "Stop: systolic below (mmHg)",
+    "stop_spo2_below": "Stop: SpO2 below (%), when recorded",
+    "orthostatic_systolic_drop": "Orthostatic: systolic fall of at least (mmHg)",
+    "orthostatic_diastolic_drop": "Orthostatic: diastolic fall of at least (mmHg)",
+    "glucose_check_on": "Apply capillary glucose limits (UNVERIFIED: off until signed off)",
+    "stop_glucose_below": "Stop: glucose below (mmol/L), when applied",
+    "stop_glucose_above": "Stop: glucose above (mmol/L), when applied",
+}
+
+
+def _threshold_state(t: Any, name: str) -> str:
+    value = getattr(t, name)
+    if isinstance(value, bool):
+        return "on (signed off by the clinic)" if value else "off until signed off"
+    if name.endswith("_glucose_below") or name.endswith("_glucose_above"):
+        return f"{value:g}" + ("" if t.glucose_check_on else " (off until signed off)")
+    return f"{value:g}"
+
+
 def thresholds_panel(db: Database, actor: Actor) -> None:
-    """The clinic's screening thresholds; administrators can change them (each change is kept)."""
+    """The clinic's screening thresholds with their sources; administrators can change them (each change is kept)."""
     current = clinic_settings.screen_thresholds(db)
     t = current.thresholds
     origin = (
-        "Product defaults from the clinical reference §8.1–8.3."
+        "Product defaults from the clinical reference §8.1–8.3 and §13.10."
         if current.is_default
         else f"Version {current.version}, set by {current.updated_by_name}."
     )
     st.caption(
         md_escape(origin)
-        + " Several come from cardiac and heart-failure exercise tables and the pain model from tendinopathy, "
-        "not stroke: adopt the source your clinic prefers."
+        + " Several come from cardiac and heart-failure exercise tables, the pain model from tendinopathy, and "
+        "the lower limits from AVERT's eligibility for very early mobilisation or from secondary sources, not "
+        "stroke rehabilitation: adopt the source your clinic prefers. The glucose range is unverified and stays "
+        "off until you sign it off."
     )
+    table = pd.DataFrame(
+        {
+            "Threshold": [THRESHOLD_LABELS.get(n, n) for n in clinic_settings.THRESHOLD_FIELDS],
+            "In force": [_threshold_state(t, n) for n in clinic_settings.THRESHOLD_FIELDS],
+            "Source": [THRESHOLD_SOURCES.get(n, "") for n in clinic_settings.THRESHOLD_FIELDS],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
     if not actor.is_admin:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    "Threshold": list(clinic_settings.THRESHOLD_FIELDS),
-                    "Value": [getattr(t, n) for n in clinic_settings.THRESHOLD_FIELDS],
-                }
-            ),
-            hide_index=True,
-        )
         return
     errors = FieldErrors()
-    labels = {
-        "stop_systolic_at_or_above": "Stop: systolic at or above (mmHg)",
-        "stop_diastolic_at_or_above": "Stop: diastolic at or above (mmHg)",
-        "caution_systolic_above": "Caution: systolic above (mmHg)",
-        "caution_diastolic_above": "Caution: diastolic above (mmHg)",
-        "stop_heart_rate_above": "Stop: resting heart rate above (bpm)",
-        "caution_heart_rate_at_or_above": "Caution: resting heart rate at or above (bpm)",
-        "stop_pain_above": "Stop: pain now above (0–10)",
-        "caution_pain_above": "Caution: pain now above (0–10)",
-    }
     values: dict[str, Any] = {}
     with st.form(f"thresholds_{current.version}"):
         cols = st.columns(2)
         for i, name in enumerate(clinic_settings.THRESHOLD_FIELDS):
             with cols[i % 2]:
-                whole = isinstance(getattr(t, name), int)
-                values[name] = st.number_input(
-                    labels.get(name, name),
-                    value=getattr(t, name),
-                    step=1 if whole else 1.0,
-                    format=None if whole else "%.0f",
-                    key=f"thr_{current.version}_{name}",
-                )
+                value = getattr(t, name)
+                label = THRESHOLD_LABELS.get(name, name)
+                help_text = THRESHOLD_SOURCES.get(name)
+                key = f"thr_{current.version}_{name}"
+                if isinstance(value, bool):
+                    values[name] = st.checkbox(label, value=value, key=key, help=help_text)
+                else:
+                    whole = isinstance(value, int)
+                    values[name] = st.number_input(
+                        label,
+                        value=value,
+                        step=1 if whole else (0.1 if "glucose" in name else 1.0),
+                        format=None if whole else "%g",  # shows what was typed (39.5 stays 39.5)
+                        key=key,
+                        help=help_text,
+                    )
                 errors.slot(name)
         submitted = st.form_submit_button("Save thresholds")
     if submitted:

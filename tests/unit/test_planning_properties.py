@@ -243,6 +243,8 @@ def test_screen_is_monotonic_and_stops_on_any_yes(
         or dbp >= limits.stop_diastolic_at_or_above
         or hr > limits.stop_heart_rate_above
         or pain > limits.stop_pain_above
+        or hr < limits.stop_heart_rate_below  # lower limits, clinical reference §13.10
+        or sbp < limits.stop_systolic_below
     )
     assert (result.outcome == "stop") == must_stop
     assert result.reasons and all(r.text and r.source for r in result.reasons)
