@@ -548,7 +548,7 @@ def dashboard_section(panels: list[Panel], *, columns: int = 2, max_points: int 
     Render with ``st.vega_lite_chart(spec)``; ``spec["datasets"]`` holds DataFrames (sent as Arrow).
     """
     spec = _Spec()
-    budget = max(20, max_points // max(1, len(panels)))
+    budget = section_budget(panels, max_points)
     drawn = []
     for panel in panels:
         if panel.kind == "load":
@@ -571,6 +571,37 @@ def dashboard_section(panels: list[Panel], *, columns: int = 2, max_points: int 
         # natural size ("fit" would stretch nested rows past the container)
         "autosize": {"type": "pad", "contains": "padding"},
     }
+
+
+def dashboard_panel(panel: Panel, *, max_points: int = MAX_POINTS) -> dict[str, Any]:
+    """One dashboard panel as its own chart, as wide as its container (a phone, a tablet column or a desktop).
+
+    Render with ``st.vega_lite_chart(spec, width="stretch")``; a section's panels share the point budget
+    through ``max_points`` (pass the section's budget, as ``dashboard_section`` does).
+    """
+    spec = _Spec()
+    if panel.kind == "load":
+        layers = _load_layers(spec, panel.points, panel.bands, key=panel.key, budget=max_points, axis=MONTH_AXIS,
+                              named=False)  # fmt: skip
+    else:
+        layers = _measure_layers(spec, panel, max_points)
+    title: dict[str, Any] = {"text": panel.title, "anchor": "start", "fontSize": 13}
+    if panel.subtitle:
+        title.update(subtitle=subtitle_lines(panel.subtitle), subtitleColor=LABEL_COLOUR)
+    return {
+        "datasets": spec.datasets,
+        "title": title,
+        "width": "container",
+        "height": PANEL_HEIGHT,
+        "layer": layers,
+        "resolve": {"scale": {"color": "independent", "shape": "independent", "strokeDash": "independent"}},
+        "autosize": {"type": "fit-x", "contains": "padding"},
+    }
+
+
+def section_budget(panels: list[Panel], max_points: int = MAX_POINTS) -> int:
+    """Each panel's share of a section's point budget (the same share ``dashboard_section`` gives)."""
+    return max(20, max_points // max(1, len(panels)))
 
 
 def payload_rows(spec: dict[str, Any]) -> int:

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from rehab.charts import dashboard_section
+from rehab.charts import dashboard_panel, section_budget
 from rehab.services import dashboard
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
@@ -70,7 +70,13 @@ def show(view: dashboard.Dashboard) -> None:
             continue
         st.subheader(section.title)
         st.caption(section.text)
-        st.vega_lite_chart(dashboard_section(section.panels), width="content")
+        budget = section_budget(section.panels)
+        # A row of two columns per pair of panels: side by side on a desktop, one under the other (in order)
+        # when the screen is narrow, and each chart as wide as its column.
+        for first in range(0, len(section.panels), 2):
+            for panel, column in zip(section.panels[first : first + 2], st.columns(2), strict=False):
+                with column:
+                    st.vega_lite_chart(dashboard_panel(panel, max_points=budget), width="stretch")
 
 
 def _figures(view: dashboard.Dashboard) -> None:

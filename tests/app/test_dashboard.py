@@ -53,11 +53,10 @@ def test_balance_chart_spec_carries_the_stroke_cutoff_rule_and_mdc_band(app_db: 
     for chart in charts:
         spec = json.loads(chart.proto.spec)
         data = {d.name: convert_arrow_bytes_to_pandas_df(d.data.data) for d in chart.proto.datasets}
-        for row in spec.get("vconcat", []):
-            for panel in row["hconcat"]:
-                for layer in panel["layer"]:
-                    if layer.get("name") in ("bbs_cutoff_0", "bbs_mdc_band", "tug_cutoff_0"):
-                        found[layer["name"]] = data[layer["data"]["name"]].iloc[0].to_dict()
+        assert spec["width"] == "container", "each panel fills its column, whatever the screen"
+        for layer in spec["layer"]:
+            if layer.get("name") in ("bbs_cutoff_0", "bbs_mdc_band", "tug_cutoff_0"):
+                found[layer["name"]] = data[layer["data"]["name"]].iloc[0].to_dict()
     assert found["bbs_cutoff_0"]["value"] == 50.5 and "Matsumoto 2024" in found["bbs_cutoff_0"]["source"]
     assert found["tug_cutoff_0"]["value"] == 15
     # 40 ± 2.7, the chronic MDC (Alghadir 2018), not the inpatient 6 (Stevenson 2001)

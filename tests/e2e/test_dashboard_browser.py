@@ -56,3 +56,55 @@ def test_open_a_patient_from_the_caseload_and_the_dashboard_charts_render(
     assert page.get_by_test_id("stException").count() == 0
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 390])
+def test_the_dashboard_charts_fit_a_tablet_and_a_phone(
+    width: int,
+    tmp_path: Path,
+    browser,
+    server_factory,
+    artifacts: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Each chart is drawn inside the screen's width: nothing is cut off, the page never scrolls sideways
+    (at 390 px a two-panel section used to be 952 px wide, issue 15)."""
+    url = f"sqlite:///{tmp_path / 'dash.db'}"
+    db = open_database(url)
+    seeded_clinic(db)
+    db.dispose()
+    server = server_factory(url)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(server.url)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Username").fill("casey")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+    if page.get_by_test_id("stExpandSidebarButton").count():
+        page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_role("link", name="Caseload").click()
+    wait_for_app(page)
+    collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
+    if collapse.count() and collapse.first.is_visible():  # a phone's sidebar covers the page until closed
+        collapse.first.click()
+    page.get_by_role("button", name="Open dashboard").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Dashboard").first.wait_for()
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].length >= 1 &&
+                 [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(
+                     c => c.querySelector('svg.marks, canvas.marks'))""",
+        timeout=30_000,
+    )
+    overflow = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks,'
+                                               + '[data-testid="stVegaLiteChart"] canvas.marks')]
+                 .map(v => v.getBoundingClientRect().right)
+                 .filter(right => right > window.innerWidth + 1).length"""
+    )
+    assert overflow == 0, f"{overflow} chart(s) run past the {width} px screen"
+    main = page.locator("[data-testid='stMain']")
+    assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), "the page scrolls sideways"
+    page.screenshot(path=str(artifacts / f"dashboard-{width}.png"))
+    context.close()
