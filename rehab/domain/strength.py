@@ -307,9 +307,8 @@ def hhd_to_si(value: object, unit: object = "N", lever_arm_m: object = None) -> 
     if lever_arm_m is None:
         return HhdReading(force, "N", f"{shown} = {fmt(force)} N")
     torque = torque_nm(force, lever_arm_m)
-    return HhdReading(
-        torque, "N.m", f"{shown} = {fmt(force)} N × lever arm {fmt(float(lever_arm_m))} m = {fmt(torque)} N·m"
-    )
+    arm = require_number(lever_arm_m, "lever_arm_m")  # torque_nm has already refused a bad lever arm
+    return HhdReading(torque, "N.m", f"{shown} = {fmt(force)} N × lever arm {fmt(arm)} m = {fmt(torque)} N·m")
 
 
 @dataclass(frozen=True)
