@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -23,7 +24,7 @@ from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
-from rehab.domain.planning import phase_bands
+from rehab.domain.planning import BandLevel, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, pdf
 from rehab.exports import summary as model
@@ -101,7 +102,10 @@ class ExportOptions:
 # --- small wording helpers ------------------------------------------------------------------------------------
 
 
-def _label(labels: dict, enum: type, value: str) -> str:  # type: ignore[type-arg]
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _label(labels: Mapping[_E, str], enum: type[_E], value: str) -> str:
     try:
         return str(labels[enum(value)])
     except ValueError:
@@ -143,7 +147,7 @@ def _change_line(
     return model.ChangeLine(delta, change.verdict, change.reason, change.improved)
 
 
-def _grades(history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False) -> tuple:  # type: ignore[type-arg]
+def _grades(history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False) -> tuple[str | None, str | None]:
     """MRC grade labels (before, now) of the earlier result compared with, for grade-to-grade wording."""
     if not record.value_text:
         return (None, None)
@@ -509,9 +513,9 @@ def progress_report(
 # --- CSV and FHIR -----------------------------------------------------------------------------------------------
 
 
-def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # type: ignore[type-arg]
+def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, object]]:
     names = user_store.display_names(conn)
-    rows = []
+    rows: list[dict[str, object]] = []
     for r in assessment_store.for_patient(conn, patient.id, statuses=VISIBLE):
         measure = measures.get(r.measure_key)
         rows.append(
@@ -532,8 +536,8 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  #
     return rows
 
 
-def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # type: ignore[type-arg]
-    rows: list[dict] = []  # type: ignore[type-arg]
+def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for plan in plan_store.patient_plans(conn, patient.id):
         ctx = load_plan(conn, plan)
         by_session: dict[int, list[SetRecord]] = {}
@@ -557,7 +561,7 @@ def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # ty
                 item = ctx.item(s.plan_item_id)
                 bands = item.exercise.band_levels
 
-                def colour(level: int | None, bands: tuple = bands) -> str | None:  # type: ignore[type-arg]
+                def colour(level: int | None, bands: tuple[BandLevel, ...] = bands) -> str | None:
                     return bands[level].colour if level is not None and 0 <= level < len(bands) else None
 
                 rows.append(
@@ -579,7 +583,7 @@ def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # ty
     return rows
 
 
-def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict:  # type: ignore[type-arg]
+def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict[str, Any]:
     records = assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
     plans = plan_store.patient_plans(conn, patient.id)
     wanted = {r.assessor_id for r in records} | {p.created_by for p in plans}
@@ -718,15 +722,14 @@ def export(
         return patient, _fhir_bundle(conn, patient)
 
     patient, content = db.run(read, write=False)
-    size = page_size  # type: ignore[assignment]
     what: int = patient_id
     day: date | None = None
     if isinstance(content, model.SessionSummary):
         what, day = content.session_id, content.session_date
         render = pdf.session_pdf if kind == "pdf" else pdf.session_pdf_patient
-        data = render(content, page_size=size)  # type: ignore[arg-type]
+        data = render(content, page_size=page_size)
     elif isinstance(content, model.ProgressReport):
-        data = pdf.progress_pdf(content, page_size=size)  # type: ignore[arg-type]
+        data = pdf.progress_pdf(content, page_size=page_size)
     elif kind == "csv":
         data = csv_out.write(ASSESSMENT_COLUMNS, content)  # type: ignore[arg-type]
     elif kind == "csv-sessions":

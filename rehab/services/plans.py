@@ -114,7 +114,7 @@ def template_from_json(text: str) -> PhaseTemplate:
         phases.append(Phase(**values))
     return PhaseTemplate(
         phases=tuple(phases),
-        sessions_per_week=tuple(data["sessions_per_week"]),  # type: ignore[arg-type]
+        sessions_per_week=tuple(data["sessions_per_week"]),
         deload_every_weeks=data["deload_every_weeks"],
         reassessment_every_weeks=data["reassessment_every_weeks"],
         above_guideline_reason=data["above_guideline_reason"],

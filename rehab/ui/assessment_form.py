@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -35,7 +36,7 @@ def measure_help(measure: Measure) -> str:
         for c in measure.categories
     ]
     lines += list(measure.notes)
-    inactive = [t for t in (*measure.mdc, *measure.mcid, *measure.cutoffs) if not t.active]
+    inactive = [t for t in measure.all_thresholds if not t.active]
     if inactive:
         lines.append(f"{len(inactive)} unverified figure(s) are not applied until the clinic configures them.")
     return "\n\n".join(lines)
@@ -78,11 +79,11 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
                     )
                 )
     else:
-        cols = st.columns(2) if len(measure.items) > 6 else [st.container()]
+        columns = st.columns(2) if len(measure.items) > 6 else [st.container()]
         for i, item in enumerate(measure.items):
             anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
             options = list(range(int(item.minimum), int(item.maximum) + 1))
-            with cols[i % len(cols)]:
+            with columns[i % len(columns)]:
                 values.append(
                     st.segmented_control(
                         f"{item.number}. {item.name}",
@@ -101,7 +102,7 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
     return {"items": values}
 
 
-def _per_side(patient: PatientRecord, prefix: str, widget) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _per_side(patient: PatientRecord, prefix: str, widget: Callable[[str, str], object]) -> dict[str, Any]:
     names = side_names(patient)
     sides: dict[str, Any] = {}
     for side in ("left", "right"):

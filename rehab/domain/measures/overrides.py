@@ -32,15 +32,11 @@ Threshold = ChangeThreshold | Cutoff
 _T = TypeVar("_T", bound=Threshold)
 
 
-def _of(measure: Measure) -> tuple[Threshold, ...]:
-    return (*measure.mdc, *measure.mcid, *measure.cutoffs)
-
-
 @cache
 def _index() -> dict[str, tuple[Measure, Threshold]]:
     index: dict[str, tuple[Measure, Threshold]] = {}
     for measure in all_measures():
-        for t in _of(measure):
+        for t in measure.all_thresholds:
             if t.id in index:  # pragma: no cover - guarded by a catalogue test
                 raise RuntimeError(f"duplicate threshold id {t.id}")
             index[t.id] = (measure, t)
@@ -89,7 +85,7 @@ def thresholds(key: object = None, *, overrides: object = None) -> tuple[Thresho
     measures = all_measures() if key is None else (get(key),)
     out: list[Threshold] = []
     for measure in measures:
-        for t in _of(measure):
+        for t in measure.all_thresholds:
             out.append(effective(t, checked) or t)
     return tuple(out)
 
