@@ -22,7 +22,7 @@ from rehab.domain import measures, trends
 from rehab.domain.measures import Cutoff
 from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import age_on
-from rehab.domain.planning import neural_period
+from rehab.domain.planning import PhaseTemplate, neural_period
 from rehab.domain.units import fmt
 from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
@@ -310,7 +310,7 @@ def _measure_panels(
     return panels
 
 
-def _neural_marks(plan_start: date | None, template) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+def _neural_marks(plan_start: date | None, template: PhaseTemplate | None) -> dict[str, object] | None:
     if plan_start is None or template is None:
         return None
     band = neural_period(template)
@@ -355,12 +355,14 @@ def _strength_panels(
             ratio = trends.symmetry_percent(values.get(PARETIC), values.get(NON_PARETIC))
             if ratio is not None:
                 symmetry.append({"date": day, "series": short, "value": ratio, "unit": "%", "assessor": ""})
-    for label, rows in one_rm.items():
+    for label, estimates in one_rm.items():
         panels.append(
-            Panel(key=f"1rm:{label}", title=f"{label}: estimated 1RM", unit="kg", points=_frame(rows), neural=neural)
+            Panel(
+                key=f"1rm:{label}", title=f"{label}: estimated 1RM", unit="kg", points=_frame(estimates), neural=neural
+            )
         )
         by_day2: dict[date, dict[str, float]] = {}
-        for r in rows:
+        for r in estimates:
             by_day2.setdefault(r["date"], {})[r["series"]] = r["value"]
         for day, values in sorted(by_day2.items()):
             ratio = trends.symmetry_percent(values.get(PARETIC), values.get(NON_PARETIC))
@@ -384,7 +386,9 @@ def _in_range(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
-def _plan_parts(conn: Connection, patient: PatientRecord, today: date, start: date | None, end: date | None):  # type: ignore[no-untyped-def]
+def _plan_parts(
+    conn: Connection, patient: PatientRecord, today: date, start: date | None, end: date | None
+) -> tuple[str, list[Panel], dict[str, list[dict]], dict[str, object] | None, date | None, PhaseTemplate | None]:
     """The plan line for the header, load panels, per-side 1RM series and the neural weeks."""
     plan = plan_store.active_plan(conn, patient.id)
     if plan is None:

@@ -186,7 +186,7 @@ def _chunk(
     starts: Mapping[int, date],
 ) -> int:
     patients: list[_Patient] = []
-    plan_rows = []
+    plan_rows: list[dict[str, Any]] = []  # as plan_store.add_plans takes them
     for pid in patient_ids:
         start = starts[pid] if pid in starts else today - timedelta(days=rng.randint(56, 185))
         rule = rng.choices([r for r, _ in _RULES], weights=[w for _, w in _RULES])[0]

@@ -147,7 +147,9 @@ def _change_line(
     return model.ChangeLine(delta, change.verdict, change.reason, change.improved)
 
 
-def _grades(history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False) -> tuple[str | None, str | None]:
+def _grades(
+    history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False
+) -> tuple[str | None, str | None]:
     """MRC grade labels (before, now) of the earlier result compared with, for grade-to-grade wording."""
     if not record.value_text:
         return (None, None)

@@ -274,15 +274,25 @@ def baseline_prefix(exercise_key: str, side: str | None) -> str:
 
 
 class LoggedSet(Protocol):
-    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory)."""
+    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory).
 
-    target_reps: int
-    load_kg: float | None
-    band_level: int | None
-    reps: int | None
-    effort: float | None
-    pain_during: int | None
-    pain_after: int | None
+    Read-only members, so the frozen dataclasses that carry sets satisfy it.
+    """
+
+    @property
+    def target_reps(self) -> int: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def band_level(self) -> int | None: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def effort(self) -> float | None: ...
+    @property
+    def pain_during(self) -> int | None: ...
+    @property
+    def pain_after(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -776,7 +786,7 @@ def create_plan(
                 }
             ],
         )
-        item_rows = [
+        item_rows: list[dict[str, Any]] = [  # the store's row type; ItemRecord(**row) reads them back
             {
                 "plan_id": plan_id,
                 "position": position,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, Select, and_, insert, select, update
 
 from rehab.store.records import records
 from rehab.store.tables import assessments, users
@@ -56,7 +56,7 @@ def _record(row: Any) -> AssessmentRecord:
     return _decoded(*(columns[name] for name in _FIELDS))
 
 
-def _select():  # type: ignore[no-untyped-def]
+def _select() -> Select[Any]:
     return select(assessments, users.c.display_name.label("assessor_name")).join(
         users, users.c.id == assessments.c.assessor_id
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, Exists, and_, delete, exists, func, insert, select, update
 
 from rehab.store.tables import care_team, patient_revisions, patients, users
 
@@ -48,7 +48,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _visible_to(user_id: int | None):  # type: ignore[no-untyped-def]
+def _visible_to(user_id: int | None) -> Exists | None:
     """Admins (user_id None) see everyone; clinicians see patients on their care team."""
     if user_id is None:
         return None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from rehab.store.plan_tables import (
@@ -207,7 +207,7 @@ _created_by = aliased(users)
 _updated_by = aliased(users)
 
 
-def _plan_query():  # type: ignore[no-untyped-def]
+def _plan_query() -> Select[Any]:
     return (
         select(
             plans,
@@ -283,7 +283,7 @@ _decided_by = aliased(users)
 _confirmed_by = aliased(users)
 
 
-def _decision_query():  # type: ignore[no-untyped-def]
+def _decision_query() -> Select[Any]:
     return (
         select(
             load_decisions,
@@ -332,7 +332,7 @@ def confirm_decision(conn: Connection, decision_id: int, *, user_id: int, now: d
 # --- treatment sessions and sets ----------------------------------------------------------------------
 
 
-def _session_query():  # type: ignore[no-untyped-def]
+def _session_query() -> Select[Any]:
     return select(treatment_sessions, users.c.display_name.label("updated_by_name")).join(
         users, users.c.id == treatment_sessions.c.updated_by
     )

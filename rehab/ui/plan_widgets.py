@@ -410,9 +410,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
     )
     if st.button("Save session (all sets)", key="save_log", type="primary"):
         try:
-            result = sessions.save_log(
-                db, actor, record.id, expected_version=record.version, rows=_records(edited)
-            )
+            result = sessions.save_log(db, actor, record.id, expected_version=record.version, rows=_records(edited))
         except (ValidationError, ValidationErrors) as exc:
             _error_list(exc, "Nothing was saved. Please correct these cells:")
             return
