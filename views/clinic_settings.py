@@ -89,7 +89,7 @@ def _measure_thresholds(db: Any, actor: Any) -> None:
     st.rerun()
 
 
-def _value(raw: object) -> float | None:
+def _value(raw: float | str | None) -> float | None:
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return None
-    return float(raw)  # type: ignore[arg-type]
+    return float(raw)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, insert, select, update
 
-from rehab.store.records import records
+from rehab.store.records import inserted_id, records
 from rehab.store.tables import assessments, users
 
 
@@ -68,7 +68,7 @@ def add(conn: Connection, row: dict[str, Any]) -> int:
         values[key] = json.dumps(values[key]) if values.get(key) is not None else None
     values["context"] = json.dumps(values.get("context") or {}, sort_keys=True)
     result = conn.execute(insert(assessments).values(**values))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)
 
 
 def get(conn: Connection, assessment_id: int) -> AssessmentRecord | None:

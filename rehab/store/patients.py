@@ -68,7 +68,7 @@ def add(conn: Connection, details: dict[str, Any], *, search_key: str, user_id: 
             updated_by=user_id,
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return int(result.inserted_primary_key[0])  # type: ignore[index]  # a single-row INSERT has a key
 
 
 def get(conn: Connection, patient_id: int) -> PatientRecord | None:

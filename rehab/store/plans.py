@@ -23,7 +23,7 @@ from rehab.store.plan_tables import (
     session_sets,
     treatment_sessions,
 )
-from rehab.store.records import records
+from rehab.store.records import inserted_id, records
 from rehab.store.tables import users
 
 BATCH = 2000
@@ -165,7 +165,7 @@ def _insert_many(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -
 
 def add_custom_exercise(conn: Connection, values: dict[str, Any]) -> int:
     result = conn.execute(insert(custom_exercises).values(**values))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)
 
 
 def custom_exercise_rows(conn: Connection) -> list[dict[str, Any]]:
