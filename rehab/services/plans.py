@@ -47,8 +47,8 @@ from rehab.domain.planning.loading_plan import (
     Workout,
     ceiling_percent,
 )
-from rehab.domain.planning.progression import LoadDecision
-from rehab.domain.safety import ScreenResult
+from rehab.domain.planning.progression import Action, LoadDecision
+from rehab.domain.safety import Outcome, ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
 from rehab.services import audit
@@ -273,6 +273,10 @@ def baseline_prefix(exercise_key: str, side: str | None) -> str:
 # --- the engine, replayed over a plan's sessions --------------------------------------------------------
 
 
+_OUTCOMES: tuple[Outcome, ...] = ("go", "caution", "stop")  # a stored screen outcome, read back as typed
+_ACTIONS: tuple[Action, ...] = ("increase", "hold", "decrease")
+
+
 class LoggedSet(Protocol):
     """What the engine reads of a logged set (the store's SetRecord, or demo data in memory).
 
@@ -309,7 +313,8 @@ class SessionFacts:
     @property
     def screen_ok(self) -> bool:
         """Only a clear 'go' lets a load rise: ScreenResult.permits_load_increase, passed to the engine."""
-        return self.screen_outcome is not None and ScreenResult(self.screen_outcome).permits_load_increase  # type: ignore[arg-type]
+        outcome = self.screen_outcome
+        return outcome in _OUTCOMES and ScreenResult(outcome).permits_load_increase
 
 
 @dataclass(frozen=True)
@@ -500,7 +505,7 @@ def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFac
 
 def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
     """The first load: week 1's prescription from the baseline 1RM, with the template's reason."""
-    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)  # type: ignore[arg-type]
+    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)
     reason = p.reason
     level = p.band_level
     if item.exercise.uses_bands and level is None:
@@ -569,7 +574,7 @@ class ItemPrescription:
 
 def prescribe(template: PhaseTemplate, item: LoadedItem, decision: DecisionRecord, week: int) -> ItemPrescription:
     exercise = item.exercise
-    p = prescription_for(template, week, item.record.one_rm_kg, exercise, side=item.side)  # type: ignore[arg-type]
+    p = prescription_for(template, week, item.record.one_rm_kg, exercise, side=item.side)
     load_kg, level = in_force(decision)
     pending = decision.needs_confirmation and decision.confirmed_at is None
     reason = decision.reason
@@ -978,9 +983,10 @@ def _override_row(
     value = _number(load_kg)
     if value is None:
         raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
+    action = current.action
     suggestion = LoadDecision(
         load_kg=current.load_kg or 0.0,
-        action=current.action if current.action in ("increase", "hold", "decrease") else "hold",  # type: ignore[arg-type]
+        action=action if action in _ACTIONS else "hold",
         reason=current.reason,
         needs_confirmation=current.needs_confirmation,
         rule=current.rule,
