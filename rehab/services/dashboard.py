@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -62,6 +63,10 @@ SECTION_TEXT = {
 }
 
 
+# st.metric's delta colours: "normal" (higher is better), "inverse" (lower is better) or "off"
+DeltaColour = Literal["normal", "inverse", "off"]
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     """The latest result of one measure (and side) with its change since the first result."""
@@ -70,7 +75,7 @@ class KeyFigure:
     label: str
     value: str
     delta: str | None
-    delta_color: str  # "normal" (higher is better), "inverse" (lower is better) or "off"
+    delta_color: DeltaColour
     verdict: str
     reason: str
     taken_on: date
@@ -168,7 +173,7 @@ def _figures(
             delta = f"{sign}{fmt(round(change.delta, 2))} {unit} since {first.taken_at.date().isoformat()}"
         # coloured only when the change is real (beyond the MDC); within measurement error it stays grey
         real = len(rows) > 1 and change.improved is not None
-        colour = (
+        colour: DeltaColour = (
             "off"
             if measure.higher_is_better is None or not real
             else ("normal" if measure.higher_is_better else "inverse")

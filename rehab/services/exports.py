@@ -24,7 +24,7 @@ from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
-from rehab.domain.planning import BandLevel, phase_bands
+from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, pdf
 from rehab.exports import summary as model
@@ -175,12 +175,12 @@ def _status_text(status: str) -> str:
 # --- the session summary ----------------------------------------------------------------------------------------
 
 
-def _performed_text(exercise: object, sets: Sequence[SetRecord]) -> str:
+def _performed_text(exercise: Exercise, sets: Sequence[SetRecord]) -> str:
     """'40 kg × 10, 10, 9' when the load did not change; otherwise each set's load × reps."""
     done = [s for s in sets if s.reps is not None]
     if not done:
         return "not done"
-    loads = [describe_load(exercise, s.load_kg, s.band_level) for s in done]  # type: ignore[arg-type]
+    loads = [describe_load(exercise, s.load_kg, s.band_level) for s in done]
     if len(set(loads)) == 1:
         return f"{loads[0]} × " + ", ".join(str(s.reps) for s in done)
     return "; ".join(f"{load} × {s.reps}" for load, s in zip(loads, done, strict=True))
@@ -687,6 +687,10 @@ def filename(
     return names[kind]
 
 
+# What an export is built from: a PDF's content, CSV rows, or a FHIR bundle.
+_Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | dict[str, Any]
+
+
 def export(
     db: Database,
     actor: Actor,
@@ -706,7 +710,7 @@ def export(
     if kind == "progress-pdf":
         start, end = _check_range(start, end)
 
-    def read(conn: Connection) -> tuple[PatientRecord, object]:
+    def read(conn: Connection) -> tuple[PatientRecord, _Content]:
         # An export may be asked for well after the page was drawn: the account must still be active now.
         account = user_store.by_id(conn, actor.user_id)
         if account is None or not account.active:
@@ -732,10 +736,8 @@ def export(
         data = render(content, page_size=page_size)
     elif isinstance(content, model.ProgressReport):
         data = pdf.progress_pdf(content, page_size=page_size)
-    elif kind == "csv":
-        data = csv_out.write(ASSESSMENT_COLUMNS, content)  # type: ignore[arg-type]
-    elif kind == "csv-sessions":
-        data = csv_out.write(SESSION_COLUMNS, content)  # type: ignore[arg-type]
+    elif isinstance(content, list):  # csv or csv-sessions: rows
+        data = csv_out.write(ASSESSMENT_COLUMNS if kind == "csv" else SESSION_COLUMNS, content)
     else:
         data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     name = filename(kind, patient.mrn, session_date=day, start=start, end=end)
