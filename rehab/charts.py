@@ -40,7 +40,9 @@ SERIES_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["green"])
 SERIES_DASHES = ([6, 4], [1, 0], [2, 2])
 SERIES_SHAPES = ("square", "circle", "triangle-up")
 
-LOAD_CHART_EXPLANATION = "Load prescribed and lifted per session, and 1RM estimated from the best set."
+LOAD_CHART_EXPLANATION = (
+    "Load prescribed and lifted per session; 1RM: the baseline, then estimates only from sets near failure."
+)
 LOAD_CHART_HELP = (
     "Prescribed is the load set for each session and performed the heaviest set lifted. Estimated 1RM starts "
     "at the plan's baseline 1RM; later points are Epley estimates only from sets near failure (effort 8/10 "

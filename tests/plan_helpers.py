@@ -6,23 +6,24 @@ from datetime import date
 from typing import Any
 
 from rehab.services import patients, plans, sessions
+from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor
 from rehab.store import Database
 from tests.helpers import patient_data
 
 
-def measured_1rm(exercise_key: str, one_rm_kg: float, side: str | None = None) -> dict[str, Any]:
-    return {"exercise_key": exercise_key, "side": side, "method": "tested_1rm", "one_rm_kg": one_rm_kg}
+def measured_1rm(exercise_key: str, one_rm_kg: float, side: str | None = None) -> BaselineEntry:
+    return BaselineEntry(exercise_key=exercise_key, side=side, method="tested_1rm", one_rm_kg=one_rm_kg)
 
 
-def estimated_1rm(exercise_key: str, load_kg: float, reps: int, side: str | None = None) -> dict[str, Any]:
-    return {
-        "exercise_key": exercise_key,
-        "side": side,
-        "method": "estimated_submaximal",
-        "load_kg": load_kg,
-        "reps": reps,
-    }
+def estimated_1rm(exercise_key: str, load_kg: float, reps: int, side: str | None = None) -> BaselineEntry:
+    return BaselineEntry(
+        exercise_key=exercise_key,
+        side=side,
+        method="estimated_submaximal",
+        load_kg=load_kg,
+        reps=reps,
+    )
 
 
 def go_answers(**overrides: Any) -> dict[str, Any]:

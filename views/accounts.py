@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from rehab.domain.accounts import ROLE_LABELS, Role
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import accounts
 from rehab.services.context import Actor
 from rehab.store import Database
@@ -74,7 +74,7 @@ def _add_form(db: Database, actor: Actor) -> None:
                 password=password,
                 confirm=confirm,
             )
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         for key in ("acct_username", "acct_display_name", "acct_password", "acct_confirm"):
@@ -127,7 +127,7 @@ def _manage(db: Database, actor: Actor, users: list[UserRecord]) -> None:
 def _apply(errors: FieldErrors, action: Callable[[], object], success: str) -> None:
     try:
         action()
-    except (ValidationError, ValidationErrors) as exc:
+    except ValidationErrors as exc:
         errors.show(exc)
         return
     st.toast(success)

@@ -7,7 +7,7 @@ from datetime import datetime
 import streamlit as st
 
 from rehab.domain import measures
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import assessments
 from rehab.ui import assessment_results
 from rehab.ui import auth as ui_auth
@@ -83,8 +83,8 @@ def render() -> None:
         return
     try:
         results = assessments.record(db, actor, patient.id, taken_at=to_utc(day, clock, tz), entries=entries, note=note)
-    except (ValidationErrors, ValidationError) as exc:
-        errors = exc.by_field() if isinstance(exc, ValidationErrors) else {exc.field: exc.message}
+    except ValidationErrors as exc:
+        errors = exc.by_field()
         for field, message in errors.items():
             key, _, sub = field.partition(".")
             if key in slots:
@@ -97,4 +97,6 @@ def render() -> None:
         return
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])
     st.session_state[_NONCE] = nonce + 1
+    for key in ("as_date", "as_time"):  # the next entry starts at now, never silently backdated like this one
+        st.session_state.pop(key, None)
     st.rerun()

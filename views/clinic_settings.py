@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.ui import auth as ui_auth
@@ -74,8 +74,8 @@ def _measure_thresholds(db: Any, actor: Any) -> None:
     values = {str(ident): _value(v) for ident, v in edited["Clinic value"].items()}
     try:
         clinic_settings.save_measure_overrides(db, actor, values, expected_version=current.version)
-    except (ValidationError, ValidationErrors) as exc:
-        errors = exc.by_field() if isinstance(exc, ValidationErrors) else {exc.field: exc.message}
+    except ValidationErrors as exc:
+        errors = exc.by_field()
         names = {r.id: f"{r.measure} · {r.what} ({r.population})" for r in rows}
         st.error(
             "Nothing was saved.\n\n"

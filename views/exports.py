@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import exports
 from rehab.services.context import AccessDenied, Actor, NotFound
 from rehab.store import Database
@@ -102,8 +102,8 @@ def _note_editor(db: Database, actor: Actor, session_id: int) -> None:
         if st.form_submit_button("Save note"):
             try:
                 exports.save_session_note(db, actor, session_id, text)
-            except (ValidationError, ValidationErrors) as exc:
-                messages = exc.by_field().values() if isinstance(exc, ValidationErrors) else [exc.message]
+            except ValidationErrors as exc:
+                messages = exc.messages()
                 st.error("\n".join(md_escape(m) for m in messages))
                 return
             except (AccessDenied, NotFound) as exc:

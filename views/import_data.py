@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.exports import import_csv
 from rehab.services import imports
 from rehab.ui import auth as ui_auth
@@ -47,8 +47,8 @@ def render() -> None:
     data = upload.getvalue()
     try:
         seen = imports.preview(db, actor, data)
-    except (ValidationError, ValidationErrors) as exc:
-        messages = exc.by_field().values() if isinstance(exc, ValidationErrors) else [exc.message]
+    except ValidationErrors as exc:
+        messages = exc.messages()
         st.error("Nothing was imported.\n\n" + "\n".join(f"- {md_escape(m)}" for m in messages))
         return
     if seen.ignored_columns:
@@ -78,8 +78,8 @@ def render() -> None:
     if st.button(f"Import {seen.new_values} value(s)", type="primary", disabled=seen.new_values == 0, key="import_go"):
         try:
             result = imports.import_assessments(db, actor, data, filename=upload.name)
-        except (ValidationError, ValidationErrors) as exc:
-            messages = exc.by_field().values() if isinstance(exc, ValidationErrors) else [exc.message]
+        except ValidationErrors as exc:
+            messages = exc.messages()
             st.error("Nothing was imported.\n\n" + "\n".join(f"- {md_escape(m)}" for m in messages))
             return
         st.session_state[_DONE] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import accounts, patients
 from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
@@ -74,7 +74,7 @@ def _edit_form(db: Database, actor: Actor, view: patients.PatientView) -> None:
     if submitted:
         try:
             new_version = patients.update(db, actor, record.id, expected_version=base, data=data, care_team=team)
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         except ConflictError as exc:
@@ -123,6 +123,7 @@ def _history(db: Database, actor: Actor, patient_id: int) -> None:
                 "Event date": snap.get("event_date"),
                 "Side": side_label(str(snap.get("paretic_side"))),
                 "Status": snap.get("status"),
+                "Care team": "not recorded" if rev["care_team_names"] is None else ", ".join(rev["care_team_names"]),
             }
         )
     st.caption("Earlier versions of this record, newest first. They are kept for ever.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import accounts, patients
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
@@ -25,7 +25,7 @@ def render() -> None:
     if submitted:
         try:
             patient_id = patients.register(db, actor, data, care_team=team)
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         for key in [k for k in st.session_state if str(k).startswith("new_")]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationErrors
 from rehab.services import auth
 from rehab.ui import auth as ui_auth
 from rehab.ui.db import get_db
@@ -47,7 +47,7 @@ def _create_admin() -> None:
             actor = auth.create_first_admin(
                 get_db(), username=username, display_name=display_name, password=password, confirm=confirm
             )
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         ui_auth.start(actor)

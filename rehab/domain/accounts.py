@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from rehab.domain.errors import ValidationError
-from rehab.domain.text import unstorable
+from rehab.domain.text import identifier_problem, unstorable
 
 
 class Role(StrEnum):
@@ -43,6 +43,9 @@ def clean_display_name(raw: object) -> str:
         raise ValidationError("display_name", "Keep the name to 120 characters or fewer.")
     if unstorable(name):
         raise ValidationError("display_name", "The name contains characters that cannot be stored.")
+    problem = identifier_problem(name, "The name")
+    if problem:
+        raise ValidationError("display_name", problem)
     return name
 
 

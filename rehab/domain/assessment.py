@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rehab.domain import measures
+from rehab.domain.context import PHASE_SOURCE, PatientContext, judge_category, judge_change, judge_screen
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures import Change, Flag
 from rehab.domain.strength import grip_kg, hhd_result, one_rm_result, parse_mmt_grade
@@ -301,6 +302,8 @@ class Interpretation:
     since_first: Change | None
     notes: tuple[str, ...] = ()
     """Cut-offs not applied to this result, and why (e.g. EWGSOP2 grip on the paretic hand)."""
+    population: str = ""
+    """The patient's population the figures were chosen for (from ``rehab.domain.context``), in words."""
 
 
 def interpret(
@@ -319,21 +322,38 @@ def interpret(
     unit: str | None = None,
     trials: Sequence[float] | None = None,
     rule: str | None = None,
+    context: PatientContext | None = None,
 ) -> Interpretation:
     """Category, flags and changes; MMT grades are ordinal, so their change has no MDC (never averaged).
 
     ``site`` (muscle tested) and ``pace`` (10MWT comfortable or fast) choose the MDC measured on that muscle
     or at that pace; ``unit`` is the stored unit of a dynamometry reading (N or N.m). ``trials`` and
     ``rule`` (how the value was made from them) let a cut-off derived on the maximum trial use the maximum.
+    With ``context`` (the patient's condition, age and phase on the day), every figure, cut-off and
+    category is one derived in the patient's own population, and ``population`` says which; figures of
+    other groups are named for reference only (``rehab.domain.context``).
     """
-    cat = measures.category(key, value)
-    screened = measures.screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule)
-    raised = screened.flags
-    how = {"population": population, "overrides": overrides, "site": site}
+    how: dict[str, object] = {"overrides": overrides, "site": site}
     if key == "ten_mwt" and pace in measures.PACES:
         how["pace"] = pace
     if key == "hhd" and unit:
         how["unit"] = unit
+    screening = {"sex": sex, "side": side, "overrides": overrides, "trials": trials, "rule": rule}
+    if context is not None:
+        cat, cat_note = judge_category(context, key, value)
+        screened = judge_screen(context, key, value, **screening)
+        before = None if previous is None else judge_change(context, key, previous, value, **how)
+        baseline = None if first is None else judge_change(context, key, first, value, **how)
+        notes = (*screened.notes, *((cat_note,) if cat is None and cat_note else ()))
+        who = (
+            f"Judged for: {context.describe()} ({PHASE_SOURCE})."
+            if context.stroke
+            else (f"Judged for: {context.describe()}.")
+        )
+        return Interpretation(cat.label if cat else None, screened.flags, before, baseline, notes, who)
+    cat = measures.category(key, value)
+    screened = measures.screen(key, value, age=age, **screening)  # type: ignore[arg-type]
+    how["population"] = population
     before = None if previous is None else measures.change(key, previous, value, **how)
     baseline = None if first is None else measures.change(key, first, value, **how)
-    return Interpretation(cat.label if cat else None, raised, before, baseline, tuple(screened.notes))
+    return Interpretation(cat.label if cat else None, screened.flags, before, baseline, tuple(screened.notes))

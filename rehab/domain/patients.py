@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.domain.text import unstorable
+from rehab.domain.text import identifier_problem, unstorable
 
 
 class Sex(StrEnum):
@@ -99,7 +99,9 @@ class PatientDetails:
         }
 
 
-def _text(raw: object, field: str, label: str, limit: int) -> str:
+def _text(raw: object, field: str, label: str, limit: int, *, identifier: bool = False) -> str:
+    """Required one-line text; spaces are trimmed and runs of them made one. The MRN (``identifier``) must
+    also be letters of one script and never holds joiners; see ``rehab.domain.text.identifier_problem``."""
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         raise ValidationError(field, f"{label} is required.")
     if not isinstance(raw, str):
@@ -111,6 +113,9 @@ def _text(raw: object, field: str, label: str, limit: int) -> str:
         raise ValidationError(field, f"{label} must be {limit} characters or fewer.")
     if unstorable(value):
         raise ValidationError(field, f"{label} contains characters that cannot be stored.")
+    problem = identifier_problem(value, label, single_script=identifier, allow_joiners=not identifier)
+    if problem:
+        raise ValidationError(field, problem)
     return value
 
 
@@ -154,7 +159,7 @@ def validate_patient(data: dict[str, Any], *, today: date) -> PatientDetails:
         except ValidationError as err:
             errors.append(err)
 
-    take("mrn", _text, "MRN", MRN_MAX)
+    take("mrn", _text, "MRN", MRN_MAX, identifier=True)
     take("given_name", _text, "Given name", NAME_MAX)
     take("family_name", _text, "Family name", NAME_MAX)
     take("birth_date", _date, "Date of birth", required=True)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from rehab.domain.context import Group, PatientContext
 from rehab.domain.measures import Band, Cutoff, get
 from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import CONDITION_LABELS
@@ -75,13 +76,18 @@ class _MdcRule:
 
 
 @functools.cache
-def _mdc_rules(key: str, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[_MdcRule, ...]:
-    """The default (population-free) MDCs in the measure's own unit, in catalogue order."""
+def _mdc_rules(
+    key: str, frozen: tuple[tuple[str, float], ...] = (), group: Group | None = None
+) -> tuple[_MdcRule, ...]:
+    """The MDCs in the measure's own unit, in catalogue order: the defaults, or with ``group`` (the patient's
+    ``PatientContext.group``) only those derived in the patient's population, as ``context.judge_change``."""
     measure = get(key)
     rules = []
     for threshold in measure.mdc:
         applied = effective(threshold, dict(frozen))
         if applied is None or applied.unit != measure.unit_label:
+            continue
+        if group is not None and not group.fits(applied.id, applied.population):
             continue
         # as measures.change without pace or site: comfortable pace, no muscle-specific figure
         if (applied.pace not in (None, "comfortable")) or applied.sites:
@@ -90,23 +96,27 @@ def _mdc_rules(key: str, frozen: tuple[tuple[str, float], ...] = ()) -> tuple[_M
     return tuple(rules)
 
 
-def mdc_rule(key: str, baseline: float, overrides: Overrides | None = None) -> _MdcRule | None:
-    """The MDC that ``measures.change`` would use for a change from ``baseline`` (None if there is none)."""
-    for rule in _mdc_rules(key, _frozen(overrides)):
+def mdc_rule(
+    key: str, baseline: float, overrides: Overrides | None = None, group: Group | None = None
+) -> _MdcRule | None:
+    """The MDC that ``measures.change`` (``context.judge_change`` with ``group``) would use from ``baseline``."""
+    for rule in _mdc_rules(key, _frozen(overrides), group):
         if rule.band is None or rule.band.contains(baseline):
             return rule
     return None
 
 
-def judgeable(keys: tuple[str, ...], overrides: Overrides | None = None) -> tuple[str, ...]:
+def judgeable(keys: tuple[str, ...], overrides: Overrides | None = None, group: Group | None = None) -> tuple[str, ...]:
     """The measures among ``keys`` that have an MDC to judge change by (6MWT only once a clinic signs one off)."""
     frozen = _frozen(overrides)
-    return tuple(k for k in keys if _mdc_rules(k, frozen))
+    return tuple(k for k in keys if _mdc_rules(k, frozen, group))
 
 
-def real_change(key: str, before: float, after: float, overrides: Overrides | None = None) -> bool | None:
+def real_change(
+    key: str, before: float, after: float, overrides: Overrides | None = None, group: Group | None = None
+) -> bool | None:
     """Whether a change reaches the measure's MDC (either direction); None when no MDC applies."""
-    rule = mdc_rule(key, before, overrides)
+    rule = mdc_rule(key, before, overrides, group)
     if rule is None:
         return None
     measure = get(key)
@@ -126,30 +136,52 @@ class Judgement:
     reason: str
 
 
-def plateau(pairs: Mapping[str, tuple[float | None, float | None]], overrides: Overrides | None = None) -> Judgement:
+def plateau(
+    pairs: Mapping[str, tuple[float | None, float | None]],
+    overrides: Overrides | None = None,
+    context: PatientContext | None = None,
+) -> Judgement:
     """Plateau when at least one main measure can be judged and none changed by its MDC in ``PLATEAU_WEEKS``.
 
     ``pairs`` maps a measure key to (result from at least 6 weeks ago, newest result); either may be None.
+    With ``context`` only the MDCs derived in the patient's population are used, and the reason names it.
     """
+    group = context.group if context is not None else None
     judged: list[str] = []
     moved: list[str] = []
+    unfit: list[str] = []
+    used: list[str] = []
     for key, (before, after) in pairs.items():
         if before is None or after is None:
             continue
-        verdict = real_change(key, before, after, overrides)
+        verdict = real_change(key, before, after, overrides, group)
         if verdict is None:
+            if group is not None and real_change(key, before, after, overrides) is not None:
+                unfit.append(get(key).name)
             continue
+        if group is not None:
+            rule = mdc_rule(key, before, overrides, group)
+            used.append(f"{get(key).name}: {rule.text}" if rule else get(key).name)
         name = get(key).name
         judged.append(name)
         if verdict:
             moved.append(f"{name} {fmt(before)} → {fmt(after)} {get(key).unit_label}")
+    who = ""
+    if context is not None:
+        who = f" Population: {context.describe()}" + (f"; MDCs used: {' | '.join(used)}." if used else ".")
     if not judged:
+        if unfit and context is not None:
+            return Judgement(
+                False,
+                f"Not judged: no MDC in the catalogue for {', '.join(unfit)} was derived in this patient's "
+                f"population ({context.describe()}).",
+            )
         return Judgement(False, f"Not judged: no main measure has results {PLATEAU_WEEKS} or more weeks apart.")
     if moved:
-        return Judgement(False, "Real change in the last 6 weeks: " + "; ".join(moved) + ".")
+        return Judgement(False, "Real change in the last 6 weeks: " + "; ".join(moved) + "." + who)
     return Judgement(
         True,
-        f"No real change in {', '.join(judged)} over the last {PLATEAU_WEEKS} weeks ({PLATEAU_SOURCE}).",
+        f"No real change in {', '.join(judged)} over the last {PLATEAU_WEEKS} weeks ({PLATEAU_SOURCE}).{who}",
     )
 
 

@@ -78,6 +78,7 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
     _require_admin(actor)
 
     def work(conn: Connection) -> None:
+        user_store.lock_accounts(conn)  # two administrators deactivating each other: the second sees the first
         user = _load(conn, user_id)
         if not active and user.role == Role.ADMIN and _other_active_admins(conn, user_id) == 0:
             raise ValidationError("active", "This is the last active administrator; add another one first.")
@@ -92,6 +93,7 @@ def set_role(db: Database, actor: Actor, user_id: int, role: str) -> None:
     chosen = clean_role(role)
 
     def work(conn: Connection) -> None:
+        user_store.lock_accounts(conn)
         user = _load(conn, user_id)
         if user.role == Role.ADMIN and chosen != Role.ADMIN and _other_active_admins(conn, user_id) == 0:
             raise ValidationError("role", "This is the last active administrator; add another one first.")

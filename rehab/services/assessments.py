@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from rehab.domain import measures
 from rehab.domain.assessment import Interpretation, Measured, clean_note, interpret, prepare
+from rehab.domain.context import PatientContext, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
 from rehab.services import audit
@@ -136,6 +137,11 @@ def _same_series(a: AssessmentRecord, b: AssessmentRecord) -> bool:
     )
 
 
+def context_for(patient: PatientRecord, record: AssessmentRecord) -> PatientContext:
+    """The patient's context on the day of the result: condition, age that day, time since the event."""
+    return patient_context(patient.condition, patient.birth_date, patient.event_date, record.taken_at.date())
+
+
 def interpret_record(
     patient: PatientRecord, record: AssessmentRecord, history: list[AssessmentRecord], overrides: dict[str, float]
 ) -> Result:
@@ -158,6 +164,7 @@ def interpret_record(
         unit=record.unit,
         trials=record.trials,
         rule=record.context.get("rule") if isinstance(record.context, dict) else None,
+        context=context_for(patient, record),
     )
     return Result(record, str(record.context.get("working", "")), meaning, side_label(patient, record.side))
 

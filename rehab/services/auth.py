@@ -75,6 +75,7 @@ def create_first_admin(db: Database, *, username: str, display_name: str, passwo
     password_hash = passwords.hash_password(secret)
 
     def work(conn: Connection) -> Actor:
+        user_store.lock_accounts(conn)  # two first-administrator forms sent at once: the second is refused
         if user_store.count(conn) > 0:
             raise ValidationError("username", "An administrator already exists. Sign in instead.")
         now = now_utc()

@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain import trends
+from rehab.domain.context import patient_context
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
 from rehab.services import audit, recent
@@ -52,7 +53,9 @@ FLAG_HELP = {
     "start; without a plan, 4 weeks. Also when a load at the newest session has reached 80 % of the latest 1RM "
     "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested.",
     PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
-    f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago. "
+    f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago, judged with the "
+    "MDCs derived in the patient's own population (stroke by phase after the event, Bernhardt 2017; other "
+    "conditions from age 65 the older-adult figures; none otherwise), which the reason names. "
     f"{trends.PLATEAU_SOURCE}.",
     SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; see the "
     "treatment page for the reasons and sources).",
@@ -103,13 +106,16 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
         every_weeks=every,
     )
     stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
+    # the patient's context today (condition, age, phase after the event): a few date sums per row, and the
+    # MDC rules it selects are cached per group (a handful of groups), so the listing stays cheap
+    context = patient_context(row.condition, row.birth_date, row.event_date, today)
     return {
-        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, age_on(row.birth_date, today)),
+        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, context.age_years),
         RETEST_OVERDUE: trends.retest_flag(
             trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
         ),
         PLATEAU: trends.plateau(
-            {k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}, overrides
+            {k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}, overrides, context
         ),
         SAFETY_STOP: trends.Judgement(
             stopped,

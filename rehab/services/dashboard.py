@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 
 from rehab.charts import NEURAL_NOTE, NON_PARETIC, PARETIC, POINT_COLUMNS, Panel
 from rehab.domain import measures, trends
+from rehab.domain.context import PatientContext, judge_change, patient_context
 from rehab.domain.measures import Cutoff
 from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import age_on
@@ -158,7 +159,8 @@ def _figures(
         if len(rows) < 2:
             verdict, reason, delta = "first result: no change yet", "Only one result so far.", None
         else:
-            change = measures.change(
+            change = judge_change(
+                _context(patient, last.taken_at.date()),
                 key,
                 first.value,
                 last.value,
@@ -208,8 +210,15 @@ def _side_series(patient: PatientRecord, side: str | None) -> str:
     return {"paretic": PARETIC, "non-paretic": NON_PARETIC}.get(label or "", (label or "Both").capitalize())
 
 
-def _mdc_band(key: str, baseline: float, overrides: trends.Overrides) -> dict[str, object] | None:
-    rule = trends.mdc_rule(key, baseline, overrides)
+def _context(patient: PatientRecord, on: date) -> PatientContext:
+    """The patient's context on a result's day: condition, age that day, time since the event."""
+    return patient_context(patient.condition, patient.birth_date, patient.event_date, on)
+
+
+def _mdc_band(
+    key: str, baseline: float, overrides: trends.Overrides, context: PatientContext
+) -> dict[str, object] | None:
+    rule = trends.mdc_rule(key, baseline, overrides, context.group)
     if rule is None:
         return None
     measure = measures.get(key)
@@ -247,11 +256,11 @@ def _fall_cutoffs(key: str, condition: str, age: int, overrides: trends.Override
     ]
 
 
-def _cutoff_marks(key: str, overrides: trends.Overrides) -> list[dict[str, object]]:
+def _cutoff_marks(key: str, overrides: trends.Overrides, context: PatientContext) -> list[dict[str, object]]:
     marks = []
     for original in measures.get(key).cutoffs:
         c = effective(original, overrides)
-        if isinstance(c, Cutoff):
+        if isinstance(c, Cutoff) and context.cutoff_misfit(c) is None:
             marks.append(
                 {
                     "value": c.value,
@@ -262,12 +271,13 @@ def _cutoff_marks(key: str, overrides: trends.Overrides) -> list[dict[str, objec
     return marks
 
 
-def _categories(key: str, top: float) -> list[dict[str, object]]:
+def _categories(key: str, top: float, context: PatientContext) -> list[dict[str, object]]:
     out = []
     for c in measures.get(key).categories:
         low = c.band.lower if c.band.lower is not None else 0.0
         high = c.band.upper if c.band.upper is not None else top
-        out.append({"low": low, "high": high, "label": c.label, "source": c.source})
+        label = c.label if c.population != "stroke" or context.stroke else f"{c.label} (stroke bands, reference only)"
+        out.append({"low": low, "high": high, "label": label, "source": f"{c.source}; population: {c.population}"})
     return out
 
 
@@ -288,7 +298,8 @@ def _measure_panels(
         points = _frame(_points(rows, None, start, end))
         baseline = rows[0].value
         panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
-        extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline, overrides)}
+        context = _context(patient, rows[-1].taken_at.date())  # on the day of the newest result
+        extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline, overrides, context)}
         if key in BALANCE_CHARTED:
             age = age_on(patient.birth_date, rows[-1].taken_at.date())  # age on the day of the newest result
             cutoffs = _fall_cutoffs(key, patient.condition, age, overrides)
@@ -303,11 +314,11 @@ def _measure_panels(
                 "label": "Even weight bearing (50 %)",
                 "source": "Weight-bearing symmetry, clinical reference §3.3",
             }
-            extras["cutoffs"] = _cutoff_marks(key, overrides)
+            extras["cutoffs"] = _cutoff_marks(key, overrides, context)
             extras["y_domain"] = (0.0, 100.0)
         if key == "ten_mwt":
             top = max(1.6, float(points["value"].max()) if not points.empty else 1.6)
-            extras["categories"] = _categories(key, top)
+            extras["categories"] = _categories(key, top, context)
             extras["y_domain"] = (0.0, round(top, 1))
         if key in ("bbs", "pass", "tis", "fga", "mini_bestest") and measure.maximum is not None:
             extras["y_domain"] = (0.0, float(measure.maximum))

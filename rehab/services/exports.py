@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 from rehab.charts import as_json_spec, load_chart, measure_print_chart
 from rehab.domain import measures
 from rehab.domain.assessment import clean_note
+from rehab.domain.context import judge_change, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
 from rehab.domain.planning import BandLevel, Exercise, phase_bands
@@ -284,7 +285,7 @@ def _session_summary(
         measure = measures.get(record.measure_key)
         meaning = result.interpretation
         for f in meaning.flags:
-            flags.append(f"{measure.name}: {f.message} ({f.source})")
+            flags.append(f"{measure.name}: {f.message} ({f.population}; {f.source})")
         assessments.append(
             model.AssessmentLine(
                 measure_key=record.measure_key,
@@ -296,7 +297,7 @@ def _session_summary(
                 category=meaning.category,
                 since_previous=_change_line(meaning.since_previous, measure.unit_label, _grades(history, record)),
                 since_baseline=_change_line(meaning.since_first, measure.unit_label, _grades(history, record, True)),
-                flags=[f.message for f in meaning.flags],
+                flags=[f"{f.message} ({f.population})" for f in meaning.flags],
             )
         )
     next_lines = _next_lines(conn, ctx, session) if session.status != "in_progress" else []
@@ -377,8 +378,13 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         if len(values) > 1:
             try:
                 unit = first.unit if first.measure_key == "hhd" else None
+                # the patient's context on the day of the newest result: its population's figures only
+                context = patient_context(
+                    patient.condition, patient.birth_date, patient.event_date, last.taken_at.date()
+                )
                 change = _change_line(
-                    measures.change(
+                    judge_change(
+                        context,
                         first.measure_key,
                         first.value,
                         last.value,

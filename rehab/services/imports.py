@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.domain.text import storable
+from rehab.domain.text import identifier_problem, storable
 from rehab.exports import import_csv
 from rehab.exports.import_csv import ImportRow, RowProblem
 from rehab.services import audit
@@ -90,6 +90,11 @@ def _check(
     preview: list[PreviewRow] = []
     seen: set[tuple[int, str, object, str | None, str, float]] = set()
     for row in parsed.rows:
+        look_alike = identifier_problem(row.mrn, "MRN", single_script=True, allow_joiners=False)
+        if look_alike:
+            # refused as typed (never stripped), so a file cannot reach a patient whose MRN merely looks the same
+            problems.append(RowProblem(row.row, "mrn", look_alike))
+            continue
         key = row.mrn.lower()
         if key not in patients:
             found = export_store.patient_id_by_mrn(conn, row.mrn)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import PatientDetails, validate_patient
+from rehab.domain.text import identity_key
 from rehab.services import audit
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound, now_utc
 from rehab.store import Database
@@ -40,8 +41,11 @@ def check_access(conn: Connection, actor: Actor, patient_id: int) -> PatientReco
     return record
 
 
-def _validated(conn: Connection, data: dict[str, Any], *, except_id: int | None) -> PatientDetails:
-    """All field errors at once, including an MRN already in use."""
+def _validated(
+    conn: Connection, data: dict[str, Any], *, except_id: int | None, current_mrn: str | None = None
+) -> PatientDetails:
+    """All field errors at once, including an MRN already in use. A new or changed MRN is locked first (see
+    ``patient_store.lock_mrn``); an edit that keeps ``current_mrn`` claims nothing new and takes no lock."""
     errors: list[ValidationError] = []
     details: PatientDetails | None = None
     try:
@@ -50,6 +54,9 @@ def _validated(conn: Connection, data: dict[str, Any], *, except_id: int | None)
         errors.extend(exc.errors)
     raw_mrn = data.get("mrn")
     mrn = " ".join(raw_mrn.split()) if isinstance(raw_mrn, str) else ""
+    claims = current_mrn is None or identity_key(mrn) != identity_key(current_mrn)
+    if mrn and claims and "mrn" not in {e.field for e in errors}:
+        patient_store.lock_mrn(conn, mrn)
     if mrn and "mrn" not in {e.field for e in errors} and patient_store.mrn_taken(conn, mrn, except_id=except_id):
         errors.append(ValidationError("mrn", f"MRN {mrn} is already used by another patient."))
     if errors or details is None:
@@ -72,8 +79,18 @@ def _saving_mrn(db: Database, work: Callable[[Connection], T], data: dict[str, A
         raise ValidationErrors([ValidationError("mrn", f"MRN {mrn} is already used by another patient.")]) from None
 
 
-def _team_ids(conn: Connection, actor: Actor, requested: list[int] | None, current: set[int]) -> set[int]:
-    known = {u.id for u in user_store.all_users(conn) if u.active}
+def _team_ids(
+    conn: Connection,
+    actor: Actor,
+    requested: list[int] | None,
+    current: set[int],
+    *,
+    registered_by: int | None = None,
+) -> set[int]:
+    """The care team to save. Refused: unknown or inactive accounts added; an empty team, or one left with no
+    active member; a clinician taking the registering clinician off (only an administrator may)."""
+    users = {u.id: u for u in user_store.all_users(conn)}
+    known = {uid for uid, u in users.items() if u.active}
     team = set(current if requested is None else requested)
     unknown = team - known - current
     if unknown:
@@ -82,7 +99,36 @@ def _team_ids(conn: Connection, actor: Actor, requested: list[int] | None, curre
         team.add(actor.user_id)  # a clinician never removes themselves from a patient they are editing
     if not team:
         raise ValidationErrors([ValidationError("care_team", "Add at least one clinician to the care team.")])
+    removed = current - team
+    if removed and not actor.is_admin and registered_by in removed:
+        name = users[registered_by].display_name if registered_by in users else f"#{registered_by}"
+        raise ValidationErrors(
+            [
+                ValidationError(
+                    "care_team",
+                    f"{name} registered this patient; only an administrator can take them off the care team.",
+                )
+            ]
+        )
+    if removed and not team & known:
+        raise ValidationErrors([ValidationError("care_team", "The care team must keep at least one active clinician.")])
     return team
+
+
+def _members(conn: Connection, ids: tuple[int, ...]) -> str:
+    names = user_store.display_names(conn)
+    return ", ".join(f"{names.get(uid, 'unknown account')} (#{uid})" for uid in ids) or "nobody"
+
+
+def _team_detail(conn: Connection, change: patient_store.TeamChange) -> str:
+    """The audit text of a care-team change: who was added, who was removed, and who is on it now."""
+    parts = []
+    if change.added:
+        parts.append(f"added {_members(conn, change.added)}")
+    if change.removed:
+        parts.append(f"removed {_members(conn, change.removed)}")
+    parts.append(f"now {_members(conn, change.after)}")
+    return "care team: " + "; ".join(parts)
 
 
 def register(db: Database, actor: Actor, data: dict[str, Any], *, care_team: list[int] | None = None) -> int:
@@ -95,8 +141,17 @@ def register(db: Database, actor: Actor, data: dict[str, Any], *, care_team: lis
         patient_id = patient_store.add(
             conn, details.as_dict(), search_key=details.search_key, user_id=actor.user_id, now=now
         )
-        patient_store.set_team(conn, patient_id, team, now=now)
-        audit.record(conn, actor, "create", "patient", patient_id, patient_id=patient_id, at=now)
+        change = patient_store.set_team(conn, patient_id, team, now=now)
+        audit.record(
+            conn,
+            actor,
+            "create",
+            "patient",
+            patient_id,
+            patient_id=patient_id,
+            detail=_team_detail(conn, change),
+            at=now,
+        )
         return patient_id
 
     return _saving_mrn(db, work, data)
@@ -142,17 +197,21 @@ def update(
         current = check_access(conn, actor, patient_id)
         if current.status != "active":
             raise ValidationErrors([ValidationError("status", "Archived records cannot be edited; restore it first.")])
-        details = _validated(conn, data, except_id=patient_id)
-        team = _team_ids(conn, actor, care_team, set(patient_store.team(conn, patient_id)))
+        details = _validated(conn, data, except_id=patient_id, current_mrn=current.mrn)
+        team = _team_ids(
+            conn, actor, care_team, set(patient_store.team(conn, patient_id)), registered_by=current.created_by
+        )
         now = now_utc()
         values = dict(details.as_dict(), search_key=details.search_key)
         if not patient_store.update_if_version(
             conn, patient_id, expected_version=expected_version, values=values, user_id=actor.user_id, now=now
         ):
             raise ConflictError(_conflict_message(conn, patient_id))
-        patient_store.set_team(conn, patient_id, team, now=now)
-        changed = sorted(k for k, v in details.as_dict().items() if getattr(current, k) != v)
-        audit.record(conn, actor, "update", "patient", patient_id, patient_id=patient_id, detail=", ".join(changed))
+        change = patient_store.set_team(conn, patient_id, team, now=now)
+        changed = ", ".join(sorted(k for k, v in details.as_dict().items() if getattr(current, k) != v))
+        if change.changed:
+            changed = "; ".join(filter(None, [changed, _team_detail(conn, change)]))
+        audit.record(conn, actor, "update", "patient", patient_id, patient_id=patient_id, detail=changed, at=now)
         return expected_version + 1
 
     return _saving_mrn(db, work, data)
@@ -196,8 +255,16 @@ def count(db: Database, actor: Actor) -> int:
 
 
 def revisions(db: Database, actor: Actor, patient_id: int) -> list[dict[str, Any]]:
+    """Earlier versions, newest first; each snapshot's ``care_team`` (user ids, absent in versions replaced
+    before teams were kept) is also given as ``care_team_names``."""
+
     def work(conn: Connection) -> list[dict[str, Any]]:
         check_access(conn, actor, patient_id)
-        return patient_store.revisions(conn, patient_id)
+        names = user_store.display_names(conn)
+        out = patient_store.revisions(conn, patient_id)
+        for rev in out:
+            ids = rev["snapshot"].get("care_team")
+            rev["care_team_names"] = None if ids is None else [names.get(uid, f"#{uid}") for uid in ids]
+        return out
 
     return db.run(work, write=False)

@@ -33,6 +33,7 @@ from rehab.domain.planning import (
     Phase,
     PhaseTemplate,
     SetResult,
+    Side,
     apply_override,
     deload_week,
     prescription_for,
@@ -48,14 +49,19 @@ from rehab.domain.planning.loading_plan import (
     ceiling_percent,
 )
 from rehab.domain.planning.progression import Action, LoadDecision
+from rehab.domain.planning.record_baseline import retests
 from rehab.domain.safety import Outcome, ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
 from rehab.services import audit
+from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.exercise_library import exercise_from_json, exercise_to_json, library_in
 from rehab.services.patients import check_access
+from rehab.services.record_baselines import recorded_one_rm
 from rehab.store import Database
+from rehab.store import assessments as assessment_store
+from rehab.store import patients as patient_store
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
 from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, SetRecord
@@ -389,8 +395,11 @@ class ItemEngine:
     and ``decide`` for the session being saved. The rules about which workouts count live in the domain.
     """
 
-    def __init__(self, item: LoadedItem, rule: str, template: PhaseTemplate = DEFAULT_TEMPLATE) -> None:
+    def __init__(
+        self, item: LoadedItem, rule: str, template: PhaseTemplate = DEFAULT_TEMPLATE, retests: Sequence[OneRm] = ()
+    ) -> None:
         self.item = item
+        self._retests = sorted(retests, key=lambda r: r.on or date.min)
         self.rule = rule
         record = item.record
         self.progression = ItemProgression(
@@ -424,6 +433,8 @@ class ItemEngine:
         return self._row(decision, current_kg, current_level)
 
     def _workout(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> Workout:
+        while self._retests and (self._retests[0].on or date.min) <= facts.session_date:
+            self.progression.one_rm = self._retests.pop(0)  # a 1RM re-tested on the assessment page re-anchors
         session = exercise_session(self.item.exercise, sets, screen_ok=facts.screen_ok) if facts.performed else None
         return Workout(
             on=facts.session_date,
@@ -458,13 +469,14 @@ def replayed_engine(
     sessions: Sequence[SessionRecord],
     sets_by: Mapping[tuple[int, int], Sequence[LoggedSet]],
     decisions: Sequence[DecisionRecord],
+    retests: Sequence[OneRm] = (),
 ) -> ItemEngine:
     """An item's engine after the plan's earlier sessions, each followed by the load its decisions left in force.
 
     ``decisions`` are the plan's stored rows, oldest first; an override among a session's rows restarts the
-    count even when it kept the same load.
+    count even when it kept the same load. ``retests`` are 1RMs recorded since the plan started.
     """
-    engine = ItemEngine(item, ctx.plan.rule, ctx.template)
+    engine = ItemEngine(item, ctx.plan.rule, ctx.template, retests)
     after: dict[int | None, list[DecisionRecord]] = {}
     for d in decisions:
         if d.plan_item_id == item.id:
@@ -685,7 +697,7 @@ def create_plan(
     actor: Actor,
     patient_id: int,
     *,
-    baselines: Sequence[Mapping[str, Any]],
+    baselines: Sequence[BaselineEntry],
     template: Mapping[str, Any] | PhaseTemplate | None = None,
     rule: str = "two_for_two",
     start_date: date | None = None,
@@ -694,8 +706,8 @@ def create_plan(
 ) -> int:
     """Create a patient's plan from per-exercise baselines; an active plan is ended (kept) first.
 
-    Each baseline: ``exercise_key``, ``side`` (paretic / non_paretic, None for both sides), ``method``
-    (tested_1rm / estimated_submaximal) and ``one_rm_kg`` or ``load_kg`` + ``reps``. A page passes
+    Each baseline is a typed command (``commands.BaselineEntry``, parsed from the builder's widgets by
+    ``commands.baseline_entries``): a tested 1RM, or a set's load and reps. A page passes
     ``replaces_plan_id`` (the active plan it showed, or None), so a plan someone else created meanwhile
     is never ended unseen.
     """
@@ -732,28 +744,24 @@ def create_plan(
         if not baselines:
             errors.append(ValidationError("baselines", "Choose at least one exercise and enter its baseline."))
         for entry in baselines:
-            key = str(entry.get("exercise_key") or "")
-            side = entry.get("side") or None
+            if not isinstance(entry, BaselineEntry):
+                errors.append(ValidationError("baselines", "Each baseline must come from the plan builder's form."))
+                continue
+            key, side = entry.exercise_key, entry.side
             prefix = baseline_prefix(key, side)
             if key not in exercises:
                 errors.append(ValidationError("baselines", f"Unknown exercise '{key}'."))
                 continue
             try:
                 preview = preview_baseline(
-                    str(entry.get("method") or ""),
-                    one_rm_kg=entry.get("one_rm_kg"),
-                    load_kg=entry.get("load_kg"),
-                    reps=entry.get("reps"),
-                    prefix=prefix,
+                    entry.method, one_rm_kg=entry.one_rm_kg, load_kg=entry.load_kg, reps=entry.reps, prefix=prefix
                 )
-            except ValidationError as exc:
-                errors.append(exc)
-                continue
             except ValidationErrors as exc:
                 errors.extend(exc.errors)
                 continue
             previews.append(preview)
-            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, side, preview.detail))
+            chosen_side = None if side is None else Side(side)
+            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, chosen_side, preview.detail))
         if errors:
             raise ValidationErrors(errors)
         try:
@@ -922,7 +930,28 @@ def current_engine(conn: Connection, ctx: PlanContext, item: LoadedItem) -> Item
     sets_by: dict[tuple[int, int], list[SetRecord]] = {}
     for s in plan_store.plan_sets(conn, ctx.plan.id):
         sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
-    return replayed_engine(ctx, item, done, sets_by, plan_store.decision_history(conn, ctx.plan.id))
+    history = plan_store.decision_history(conn, ctx.plan.id)
+    return replayed_engine(ctx, item, done, sets_by, history, plan_retests(conn, ctx).get(item.id, ()))
+
+
+def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
+    """Per plan item, the 1RMs recorded on the assessment page since the plan started, oldest first."""
+    patient = patient_store.get(conn, ctx.plan.patient_id)
+    if patient is None:
+        return {}
+    rows = assessment_store.for_patient(conn, patient.id, measure_keys=["one_rm"], statuses=("final",))
+    found = retests(
+        [recorded_one_rm(r) for r in rows],
+        library_in(conn),
+        paretic_side=patient.paretic_side,
+        since=ctx.plan.start_date,
+    )
+    out: dict[int, list[OneRm]] = {}
+    for item in ctx.items:
+        for r in found.get((item.record.exercise_key, Side(item.side) if item.side else None), []):
+            how = f"{r.method} 1RM recorded on the assessment page by {r.assessor_name}"
+            out.setdefault(item.id, []).append(OneRm(r.one_rm_kg, r.taken_on, how))
+    return out
 
 
 def _check_with_engine(row: dict[str, Any], engine: ItemEngine) -> None:

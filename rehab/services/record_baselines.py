@@ -21,7 +21,7 @@ ONE_RM = "one_rm"
 FINAL = ("final",)  # amended and entered-in-error values are never offered
 
 
-def _recorded(row: AssessmentRecord, tz: tzinfo) -> RecordedOneRm:
+def recorded_one_rm(row: AssessmentRecord, tz: tzinfo = UTC) -> RecordedOneRm:
     ctx = row.context
     reps = ctx.get("reps")
     taken_at = row.taken_at if row.taken_at.tzinfo else row.taken_at.replace(tzinfo=UTC)  # stored in UTC
@@ -49,7 +49,7 @@ def offered(
         patient = check_access(conn, actor, patient_id)
         rows = assessment_store.for_patient(conn, patient_id, measure_keys=[ONE_RM], statuses=FINAL)
         return choose(
-            [_recorded(r, tz) for r in rows],
+            [recorded_one_rm(r, tz) for r in rows],
             library_in(conn),
             paretic_side=patient.paretic_side,
             today=today,

@@ -34,6 +34,7 @@ from rehab.services.plans import (
     in_force,
     load_plan,
     next_session_day,
+    plan_retests,
     prescriptions_in,
     replayed_engine,
     session_facts,
@@ -506,10 +507,11 @@ def _decide_after(
         sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
     current = plan_store.current_decisions(conn, ctx.plan.id)
     history = plan_store.decision_history(conn, ctx.plan.id)
+    retests = plan_retests(conn, ctx)
     facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
     rows = []
     for item in ctx.items:
-        engine = replayed_engine(ctx, item, earlier, sets_by, history)
+        engine = replayed_engine(ctx, item, earlier, sets_by, history, retests.get(item.id, ()))
         kg, level = in_force(current[item.id])
         mine = [r for r in logged if r.item_id == item.id]
         rows.append(dict(engine.decide(facts_now, mine, current_kg=kg, current_level=level), plan_item_id=item.id))

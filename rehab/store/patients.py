@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Exists, and_, delete, exists, func, insert, select, update
+from sqlalchemy import Connection, Exists, LargeBinary, and_, cast, delete, exists, func, insert, select, text, update
 
+from rehab.domain.text import identity_key
 from rehab.store.tables import care_team, patient_revisions, patients, users
 
 
@@ -81,11 +83,37 @@ def get(conn: Connection, patient_id: int) -> PatientRecord | None:
     return _record(row) if row else None
 
 
+def lock_mrn(conn: Connection, mrn: str) -> None:
+    """Hold a lock on ``mrn``'s identity key until the transaction ends, before checking it is free, so two
+    saves of MRNs that differ only in case folding or NFKC ("STRASSE-1", "straße-1"), which the unique
+    index on ``lower(mrn)`` does not see as equal, run one after the other on PostgreSQL and the second is
+    refused. SQLite writers are already serialised (BEGIN IMMEDIATE)."""
+    if conn.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"rehab.mrn:{identity_key(mrn)}".encode()).digest()
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int.from_bytes(digest[:8], signed=True)})
+
+
 def mrn_taken(conn: Connection, mrn: str, *, except_id: int | None = None) -> bool:
-    query = select(patients.c.id).where(func.lower(patients.c.mrn) == mrn.lower())
+    """True when another patient's MRN is the same as ``mrn`` once both are NFKC-normalised and case-folded
+    (``rehab.domain.text.identity_key``): "STRASSE-1" and "straße-1", or "MRN1" and a stored "ＭＲＮ１".
+
+    The unique index compares ``lower(mrn)``, which is the same key for ASCII; the few stored MRNs holding
+    other characters are compared here one by one."""
+    key = identity_key(mrn)
+    query = select(patients.c.id).where(func.lower(patients.c.mrn).in_(sorted({mrn.lower(), key})))
     if except_id is not None:
         query = query.where(patients.c.id != except_id)
-    return conn.execute(query.limit(1)).first() is not None
+    if conn.execute(query.limit(1)).first() is not None:
+        return True
+    octets = (
+        func.octet_length(patients.c.mrn)
+        if conn.dialect.name == "postgresql"
+        else func.length(cast(patients.c.mrn, LargeBinary))
+    )
+    others = select(patients.c.id, patients.c.mrn).where(octets != func.length(patients.c.mrn))
+    if except_id is not None:
+        others = others.where(patients.c.id != except_id)
+    return any(identity_key(row.mrn) == key for row in conn.execute(others))
 
 
 def search(
@@ -132,7 +160,10 @@ def update_if_version(
     current = conn.execute(select(patients).where(patients.c.id == patient_id)).first()
     if current is None or current.version != expected_version:
         return False
-    snapshot = {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in current._mapping.items()}
+    snapshot: dict[str, Any] = {
+        k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in current._mapping.items()
+    }
+    snapshot["care_team"] = team(conn, patient_id)  # the members of the replaced version (user ids)
     result = conn.execute(
         update(patients)
         .where(and_(patients.c.id == patient_id, patients.c.version == expected_version))
@@ -179,7 +210,27 @@ def on_team(conn: Connection, patient_id: int, user_id: int) -> bool:
     return conn.execute(query).first() is not None
 
 
-def set_team(conn: Connection, patient_id: int, user_ids: set[int], *, now: datetime) -> None:
+@dataclass(frozen=True)
+class TeamChange:
+    """What ``set_team`` did: the members before and after, and who was added and removed (user ids)."""
+
+    before: tuple[int, ...]
+    after: tuple[int, ...]
+
+    @property
+    def added(self) -> tuple[int, ...]:
+        return tuple(u for u in self.after if u not in self.before)
+
+    @property
+    def removed(self) -> tuple[int, ...]:
+        return tuple(u for u in self.before if u not in self.after)
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def set_team(conn: Connection, patient_id: int, user_ids: set[int], *, now: datetime) -> TeamChange:
     current = set(team(conn, patient_id))
     removed = current - user_ids
     if removed:
@@ -188,6 +239,7 @@ def set_team(conn: Connection, patient_id: int, user_ids: set[int], *, now: date
         )
     for user_id in sorted(user_ids - current):
         conn.execute(insert(care_team).values(patient_id=patient_id, user_id=user_id, added_at=now))
+    return TeamChange(before=tuple(sorted(current)), after=tuple(sorted(user_ids)))
 
 
 def add_many(conn: Connection, rows: list[dict[str, Any]]) -> list[int]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, func, insert, literal, null, or_, select, update
+from sqlalchemy import Connection, Row, case, func, insert, literal, null, or_, select, text, update
 
 from rehab.store.records import inserted_id
 from rehab.store.tables import users
@@ -31,6 +31,20 @@ class UserRecord:
 
 def _record(row: Row[Any]) -> UserRecord:
     return UserRecord(**row._mapping)
+
+
+# The key of the PostgreSQL advisory lock that account changes guarded by a check take (any fixed bigint
+# unused elsewhere in the app; "rehabacc" in ASCII).
+ACCOUNTS_LOCK_KEY = 0x7265_6861_6261_6363
+
+
+def lock_accounts(conn: Connection) -> None:
+    """Hold the account-administration lock until the transaction ends, before a check that guards a write
+    (the last active administrator, the first administrator), so two such changes run one after the other
+    and the second sees the first. SQLite writers are already serialised by BEGIN IMMEDIATE (``db.run``);
+    PostgreSQL takes a transaction-scoped advisory lock (a first administrator has no row to lock)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ACCOUNTS_LOCK_KEY})
 
 
 def count(conn: Connection) -> int:

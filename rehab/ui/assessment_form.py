@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
 
 from rehab.domain.measures import EVIDENCE_TEXT, Measure
+from rehab.domain.strength import FORMULAS as ONE_RM_FORMULAS
 from rehab.domain.strength import MMT_GRADES
 from rehab.domain.units import fmt
 from rehab.store.patients import PatientRecord
@@ -62,32 +63,35 @@ def _trials(label: str, key: str, count: int, **kwargs: Any) -> list[float | Non
     ]
 
 
+def _rows(items: Sequence[Any], width: int) -> list[Sequence[Any]]:
+    return [items[i : i + width] for i in range(0, len(items), width)]
+
+
 def _items(measure: Measure, prefix: str) -> dict[str, Any]:
     values: list[float | None] = []
-    if measure.items and measure.items[0].maximum > 10:  # ABC: 0-100 % confidence per activity
-        cols = st.columns(4)
-        for i, item in enumerate(measure.items):
-            with cols[i % 4]:
-                values.append(
-                    st.number_input(
-                        f"{item.number}. {item.name}",
-                        min_value=0,
-                        max_value=int(item.maximum),
-                        step=5,
-                        value=None,
-                        key=f"{prefix}_item_{item.number}",
+    percent = bool(measure.items) and measure.items[0].maximum > 10  # ABC: 0-100 % confidence per activity
+    width = 4 if percent else (2 if len(measure.items) > 6 else 1)
+    for row in _rows(measure.items, width):
+        # One row of columns per line of items, so items read and tab in order (1, 2, 3 …) on any width.
+        for item, col in zip(row, st.columns(width) if width > 1 else [st.container()], strict=False):
+            with col:
+                if percent:
+                    values.append(
+                        st.number_input(
+                            f"{item.number}. {item.name}",
+                            min_value=0,
+                            max_value=int(item.maximum),
+                            step=5,
+                            value=None,
+                            key=f"{prefix}_item_{item.number}",
+                        )
                     )
-                )
-    else:
-        columns = st.columns(2) if len(measure.items) > 6 else [st.container()]
-        for i, item in enumerate(measure.items):
-            anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
-            options = list(range(int(item.minimum), int(item.maximum) + 1))
-            with columns[i % len(columns)]:
+                    continue
+                anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
                 values.append(
                     st.segmented_control(
                         f"{item.number}. {item.name}",
-                        options,
+                        list(range(int(item.minimum), int(item.maximum) + 1)),
                         key=f"{prefix}_item_{item.number}",
                         help=anchors or None,
                     )
@@ -198,7 +202,12 @@ def entry_fields(measure: Measure, patient: PatientRecord, prefix: str, *, with_
                 key=f"{prefix}_reps",
                 help="1-10 recommended; 11-12 accepted with low accuracy.",
             )
-            raw["formula"] = d3.selectbox("Formula", FORMULAS, key=f"{prefix}_formula")
+            raw["formula"] = d3.selectbox(
+                "Formula",
+                FORMULAS,
+                key=f"{prefix}_formula",
+                format_func=lambda key: f"{ONE_RM_FORMULAS[key].name} ({ONE_RM_FORMULAS[key].expression})",
+            )
             if raw["reps"] in (11, 12):
                 st.warning("11-12 repetitions: the estimate is of low accuracy (Reynolds 2006: use 10 or fewer).")
     elif k == "frt":

@@ -47,7 +47,9 @@ def show(results: list[Result]) -> None:
                     st.markdown(f"Category: **{md_escape(result.interpretation.category)}**")
                 st.caption(md_escape(result.working))
             for flag in result.interpretation.flags:
-                st.warning(f"{flag.message} ({flag.source})", icon=":material/flag:")
+                st.warning(f"{flag.message} ({flag.population}; {flag.source})", icon=":material/flag:")
+            if result.interpretation.population:
+                st.caption(md_escape(result.interpretation.population))
             for note in result.interpretation.notes:
                 st.caption(md_escape(note))
             interp = result.interpretation

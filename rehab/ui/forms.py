@@ -19,7 +19,7 @@ class FieldErrors:
         self._slots[field] = st.empty()
 
     def show(self, exc: ValidationError | ValidationErrors) -> None:
-        errors = exc.by_field() if isinstance(exc, ValidationErrors) else {exc.field: exc.message}
+        errors = exc.by_field()
         unplaced = []
         for field, message in errors.items():
             slot = self._slots.get(field)

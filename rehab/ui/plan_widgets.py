@@ -15,7 +15,7 @@ from rehab.charts import LOAD_CHART_HELP, load_chart
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
-from rehab.services import exercise_library, plan_overview, plans, record_baselines, sessions
+from rehab.services import commands, exercise_library, plan_overview, plans, record_baselines, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.store import Database
@@ -57,7 +57,7 @@ def show_flash() -> None:
 
 
 def _error_list(exc: ValidationError | ValidationErrors, heading: str = "Nothing was saved.") -> None:
-    messages = list(exc.by_field().values()) if isinstance(exc, ValidationErrors) else [exc.message]
+    messages = list(exc.by_field().values())
     st.error(md_escape(heading) + "\n\n" + "\n".join(f"- {md_escape(m)}" for m in messages))
 
 
@@ -148,7 +148,7 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
     }
     try:
         outcome = sessions.start_session(db, actor, patient_id, answers=answers, session_date=day)
-    except (ValidationError, ValidationErrors) as exc:
+    except ValidationErrors as exc:
         errors.show(exc)
         return
     except (ConflictError, AccessDenied, NotFound) as exc:
@@ -213,7 +213,7 @@ def thresholds_panel(db: Database, actor: Actor) -> None:
     if submitted:
         try:
             clinic_settings.save_screen_thresholds(db, actor, values, expected_version=current.version)
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         except (ConflictError, AccessDenied) as exc:
@@ -350,7 +350,7 @@ def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.I
                     load_kg=load,
                     band_level=level,
                 )
-            except (ValidationError, ValidationErrors) as exc:
+            except ValidationErrors as exc:
                 errors.show(exc)
                 return
             except (ConflictError, AccessDenied, NotFound) as exc:
@@ -411,7 +411,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
     if st.button("Save session (all sets)", key="save_log", type="primary"):
         try:
             result = sessions.save_log(db, actor, record.id, expected_version=record.version, rows=_records(edited))
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             _error_list(exc, "Nothing was saved. Please correct these cells:")
             return
         except (ConflictError, AccessDenied, NotFound) as exc:
@@ -425,7 +425,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
         if st.button("Record as not performed", key="not_performed_save"):
             try:
                 sessions.mark_not_performed(db, actor, record.id, expected_version=record.version, reason=reason)
-            except (ValidationError, ValidationErrors) as exc:
+            except ValidationErrors as exc:
                 _error_list(exc)
                 return
             except (ConflictError, AccessDenied, NotFound) as exc:
@@ -605,7 +605,7 @@ def _baseline_inputs(
             preview = plans.preview_baseline(
                 method, one_rm_kg=entry.get("one_rm_kg"), load_kg=entry.get("load_kg"), reps=entry.get("reps")
             )
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             message = exc.message if isinstance(exc, ValidationError) else "; ".join(exc.by_field().values())
             st.caption(md_escape(message))
         else:
@@ -763,14 +763,14 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.
                 db,
                 actor,
                 patient_id,
-                baselines=baselines,
+                baselines=commands.baseline_entries(baselines),
                 template=template,
                 rule=rule,
                 start_date=start,
                 notes=notes,
                 replaces_plan_id=ov.plan.id if ov.plan else None,
             )
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         except (ConflictError, AccessDenied, NotFound) as exc:
@@ -821,7 +821,7 @@ def custom_exercise_form(db: Database, actor: Actor) -> None:
         }
         try:
             exercise_library.add_custom_exercise(db, actor, data)
-        except (ValidationError, ValidationErrors) as exc:
+        except ValidationErrors as exc:
             errors.show(exc)
             return
         for key in [k for k in st.session_state if str(k).startswith("cx_")]:

@@ -124,3 +124,63 @@ def test_every_measure_form_renders_and_history_shows_every_kind(app_db: Databas
     for result in saved:
         at.selectbox(key="fix_choice").set_value(result.record.id).run()
         assert_no_crash(at)
+
+
+def test_berg_items_are_laid_out_in_reading_and_tab_order(app_db: Database) -> None:
+    """On a phone two columns stack, so column-first placement read 1, 3, 5 … 13, 2, 4 … 14 (issue 15);
+    each row of items is its own row of columns, so the page's order is the items' order."""
+    _, _, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    keys = [w.key for w in at.segmented_control if str(w.key).startswith("as0_bbs_item_")]
+    assert keys == [f"as0_bbs_item_{n}" for n in range(1, 15)]
+
+
+def test_the_1rm_formula_is_named_in_full(app_db: Database) -> None:
+    _, _, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("one_rm").run()
+    method = [r for r in at.radio if "method" in str(r.key)]
+    if method:
+        method[0].set_value("estimated").run()
+    formula = [s for s in at.selectbox if str(s.key).endswith("_formula")]
+    assert formula and "O'Conner et al. (w × (1 + 0.025 × r))" in formula[0].options
+
+
+def test_after_a_backdated_save_the_date_returns_to_today(app_db: Database) -> None:
+    """A result entered for an earlier day must not silently backdate the next entry (issue 15)."""
+    from datetime import date, timedelta
+
+    admin, pid, at = _assess_app(app_db)
+    earlier = date.today() - timedelta(days=3)
+    at.date_input(key="as_date").set_value(earlier)
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    for number, score in enumerate(BERG, start=1):
+        at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
+    at.button(key="as_save").click().run()
+    [saved] = assessments.history(app_db, admin, pid)
+    assert saved.taken_at.date() <= earlier + timedelta(days=1)  # saved for the day typed (time zone aside)
+    assert at.date_input(key="as_date").value == date.today()
+
+
+def test_result_names_the_population_it_was_judged_for(app_db: Database) -> None:
+    # A chronic outpatient two years after a stroke: the panel says which population's figures were used
+    # (issue 13 item 1), and Berg's change is judged with the chronic MDC 2.7 (Alghadir 2018), not the inpatient 6.
+    from datetime import UTC, date, datetime
+
+    admin = make_admin(app_db)
+    pid = patients.register(app_db, admin, patient_data(event_date=date(2024, 6, 1)))
+    assessments.record(
+        app_db, admin, pid, taken_at=datetime(2026, 10, 1, 9, tzinfo=UTC), entries={"bbs": {"items": [3] * 14}}
+    )
+    at = signed_in_app(admin.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "assess")
+    at.selectbox(key="as_measure").set_value("bbs").run()
+    for number, score in enumerate([3] * 11 + [4, 4, 4], start=1):  # 33 + 12 = 45: +3 from 42
+        at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
+    at.button(key="as_save").click().run()
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "Judged for: ischaemic stroke, chronic (more than 6 months), aged 76" in captions
+    assert "Bernhardt" in captions
+    lines = [m for m in at.markdown if "Since the previous result" in m.value]
+    assert lines and "real and meaningful improvement" in lines[0].value
+    assert "chronic stroke" in (lines[0].help or "") and "Population:" in (lines[0].help or "")

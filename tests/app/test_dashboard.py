@@ -17,9 +17,10 @@ from tests.plan_helpers import new_patient
 
 def _seeded(db: Database) -> tuple[int, int]:
     admin = make_admin(db)
-    pid = new_patient(db, admin, mrn="DASH-1", family_name="Hopper", event_date=TODAY - timedelta(days=120))
-    # Berg 40 → 48: +8 reaches MDC 6 (Stevenson 2001) and MCID 5 (2022) → real and meaningful.
-    # TUG 20 → 18 s: −2 s is below MDC 3.2 s (Alghadir 2018) → within measurement error.
+    # Chronic stroke (400 days): the chronic figures apply (issue 13; phases after Bernhardt 2017).
+    pid = new_patient(db, admin, mrn="DASH-1", family_name="Hopper", event_date=TODAY - timedelta(days=400))
+    # Berg 40 → 48: +8 reaches the chronic MDC 2.7 (Alghadir 2018) and MCID > 2 (2024) → real and meaningful.
+    # TUG 20 → 18 s: −2 s is below the chronic MDC 3.2 s (Alghadir 2018) → within measurement error.
     add_results(db, admin, pid, [("bbs", 40, TODAY - timedelta(days=60)), ("tug", 20, TODAY - timedelta(days=60))])
     add_results(db, admin, pid, [("bbs", 48, TODAY - timedelta(days=5)), ("tug", 18, TODAY - timedelta(days=5))])
     return admin.user_id, pid
@@ -40,7 +41,7 @@ def test_dashboard_shows_latest_values_with_verdicts(app_db: Database) -> None:
     assert metrics["Berg"].value == "48 points" and metrics["TUG"].value == "18 s"
     captions = " ".join(c.value for c in at.caption)
     assert "real and meaningful improvement" in captions and "within measurement error" in captions
-    assert "120 days since the event" in captions
+    assert "400 days since the event" in captions
 
 
 def test_balance_chart_spec_carries_the_stroke_cutoff_rule_and_mdc_band(app_db: Database) -> None:
@@ -59,7 +60,8 @@ def test_balance_chart_spec_carries_the_stroke_cutoff_rule_and_mdc_band(app_db: 
                         found[layer["name"]] = data[layer["data"]["name"]].iloc[0].to_dict()
     assert found["bbs_cutoff_0"]["value"] == 50.5 and "Matsumoto 2024" in found["bbs_cutoff_0"]["source"]
     assert found["tug_cutoff_0"]["value"] == 15
-    assert (found["bbs_mdc_band"]["low"], found["bbs_mdc_band"]["high"]) == (34, 46)  # 40 ± 6
+    # 40 ± 2.7, the chronic MDC (Alghadir 2018), not the inpatient 6 (Stevenson 2001)
+    assert (found["bbs_mdc_band"]["low"], found["bbs_mdc_band"]["high"]) == (37.3, 42.7)
 
 
 def test_dashboard_view_is_audited_once_per_patient_per_session(app_db: Database) -> None:

@@ -13,7 +13,7 @@ from rehab.services import assessments, audit, plan_overview, plans, sessions
 from rehab.store import Database
 from tests.app.conftest import errors, goto, signed_in_app, titles
 from tests.helpers import make_admin, make_clinician
-from tests.plan_helpers import go_answers, leg_press_plan, new_patient, run_session
+from tests.plan_helpers import go_answers, leg_press_plan, measured_1rm, new_patient, run_session
 
 TODAY = date.today()
 START = TODAY - timedelta(days=6)  # week 1: familiarisation, 1 set of 10–15 reps (target 10)
@@ -142,7 +142,7 @@ def test_logging_with_the_prefilled_values_saves_them(app_db: Database) -> None:
     assert errors(at) == []
     recent = sessions.treatment_view(app_db, admin, pid, audit_view=False).recent
     assert list(recent["Status"]) == ["Performed"]
-    assert "only 1 session(s) logged" in _texts(at)
+    assert "only 1 session(s) at this load" in _texts(at)
 
 
 def test_a_stop_on_the_screen_blocks_progression(app_db: Database) -> None:
@@ -186,7 +186,7 @@ def test_override_and_confirm_from_the_page(app_db: Database) -> None:
         app_db,
         admin,
         pid,
-        baselines=[{"exercise_key": "knee_extension", "side": "paretic", "method": "tested_1rm", "one_rm_kg": 25}],
+        baselines=[measured_1rm("knee_extension", 25, "paretic")],
         start_date=START,
     )
     run_session(app_db, admin, pid, START, reps=12)
@@ -276,8 +276,8 @@ def test_each_card_shows_this_weeks_dose_and_the_template_once(app_db: Database)
         admin,
         pid,
         baselines=[
-            {"exercise_key": "knee_extension", "side": "paretic", "method": "tested_1rm", "one_rm_kg": 25},
-            {"exercise_key": "knee_extension", "side": "non_paretic", "method": "tested_1rm", "one_rm_kg": 40},
+            measured_1rm("knee_extension", 25, "paretic"),
+            measured_1rm("knee_extension", 40, "non_paretic"),
         ],
         start_date=TODAY - timedelta(weeks=4, days=1),  # week 5, early (neural) phase
     )

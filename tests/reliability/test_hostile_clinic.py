@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from rehab.services import exercise_library, exports, imports, plan_overview, plans, sessions
+from rehab.services import commands, exercise_library, exports, imports, plan_overview, plans, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.store import Database
@@ -80,7 +80,8 @@ def test_create_plan_saves_a_whole_plan_or_nothing(db: Database, baselines: Any,
     cara, pid = _patient(db)
     before = _counts(db)
     try:
-        plan_id = plans.create_plan(db, cara, pid, baselines=baselines, start_date=start, notes=notes)
+        entries = commands.baseline_entries(baselines)  # the builder's one parser, as the page calls it
+        plan_id = plans.create_plan(db, cara, pid, baselines=entries, start_date=start, notes=notes)
     except REFUSED:
         assert _counts(db) == before
         return

@@ -173,7 +173,7 @@ def test_same_new_mrn_registered_twice_at_once(db: Database, monkeypatch: pytest
     from rehab.store import patients as patient_store
 
     admin, cara, dev = _two_clinicians(db)
-    _meet_before(monkeypatch, db, patient_store, "add", 2)
+    _meet_before(monkeypatch, db, patient_store, "lock_mrn", 2)  # released together into the MRN lock
     outcomes = _race(
         [
             lambda: patients.register(db, cara, patient_data(mrn="DUP-1", given_name="Carla")),

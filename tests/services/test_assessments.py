@@ -214,3 +214,28 @@ def test_hhd_mdc_only_for_knee_extension(db: Database) -> None:
     assert knee is not None and knee.mdc is not None and knee.mdc.value == 29.46 and knee.exceeds_mdc is True
     hip_change = hip[0].interpretation.since_previous
     assert hip_change is not None and hip_change.mdc is None and "not borrowed" in hip_change.reason
+
+
+def test_judged_for_the_patients_own_population(db: Database) -> None:
+    # Issue 13 item 1, on both engines. Chronic stroke (event 2 years before): Berg 42 → 45 reaches the chronic MDC
+    # 2.7 (Alghadir 2018), not judged with the inpatient MDC 6 (Stevenson 2001). A 30-year-old after TBI: TUG 12.5 s
+    # is not flagged by CDC STEADI (adults 65+), and the note says the cut-off was not applied.
+    from datetime import date
+
+    admin = make_admin(db)
+    chronic = patients.register(db, admin, patient_data(event_date=date(2024, 9, 1)))
+    assessments.record(db, admin, chronic, taken_at=T0 - timedelta(days=14), entries={"bbs": {"items": [3] * 14}})
+    [berg] = assessments.record(db, admin, chronic, taken_at=T0, entries={"bbs": {"items": [3] * 11 + [4, 4, 4]}})
+    change = berg.interpretation.since_previous
+    assert change is not None and change.mdc is not None and change.mdc.id == "bbs.mdc.chronic"
+    assert change.improved is True and "chronic (more than 6 months)" in change.reason
+    assert "chronic (more than 6 months)" in berg.interpretation.population
+    young = patients.register(
+        db,
+        admin,
+        patient_data(mrn="TBI-30", condition="tbi", birth_date=date(1996, 5, 1), event_date=date(2026, 6, 1)),
+    )
+    [tug] = assessments.record(db, admin, young, taken_at=T0, entries={"tug": {"value": 12.5}})
+    assert tug.interpretation.flags == []
+    assert any("CDC STEADI" in n and "reference only" in n for n in tug.interpretation.notes)
+    assert "traumatic brain injury, aged 30" in tug.interpretation.population

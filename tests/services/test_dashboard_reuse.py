@@ -31,7 +31,8 @@ def _figure(view: dashboard.Dashboard, label: str) -> dashboard.KeyFigure:
 
 def test_every_kind_of_write_shows_on_the_next_view(db: Database) -> None:
     admin = make_admin(db)
-    pid = new_patient(db, admin, mrn="REUSE-1")
+    # chronic stroke: the 6MWT MDC (Flansbjer 2005) was derived in chronic hemiparesis (issue 13)
+    pid = new_patient(db, admin, mrn="REUSE-1", event_date=TODAY - timedelta(days=730))
     add_results(db, admin, pid, [("bbs", 40, TODAY - timedelta(days=60)), ("six_mwt", 300, TODAY - timedelta(days=60))])
     add_results(db, admin, pid, [("six_mwt", 320, TODAY - timedelta(days=5))])
     first = _view(db, admin, pid)
@@ -50,7 +51,11 @@ def test_every_kind_of_write_shows_on_the_next_view(db: Database) -> None:
     # a demographic edit
     record = patients.open_record(db, admin, pid, audit_view=False).record
     patients.update(
-        db, admin, pid, expected_version=record.version, data=patient_data(mrn="REUSE-1", family_name="Byron")
+        db,
+        admin,
+        pid,
+        expected_version=record.version,
+        data=patient_data(mrn="REUSE-1", family_name="Byron", event_date=TODAY - timedelta(days=730)),
     )
     assert _view(db, admin, pid).patient.display_name.startswith("BYRON")
 

@@ -32,7 +32,8 @@ def clinic(db: Database):  # type: ignore[no-untyped-def]
     admin = make_admin(db)
     ana = make_clinician(db, admin, "ana")
     ben = make_clinician(db, admin, "ben")
-    pid = new_patient(db, ana, "EXP-1", given_name="Zoë", family_name="Núñez", event_date=START - timedelta(days=30))
+    # chronic stroke (over a year): the TUG MDC 3.2 s was derived in chronic stroke (Alghadir 2018), issue 13
+    pid = new_patient(db, ana, "EXP-1", given_name="Zoë", family_name="Núñez", event_date=START - timedelta(days=400))
     leg_press_plan(db, ana, pid, start=START)
     assessments.record(db, ana, pid, taken_at=_at(DAY1), entries={"tug": {"value": 20}})
     run_session(db, ana, pid, DAY1)

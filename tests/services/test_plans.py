@@ -80,7 +80,7 @@ def test_every_bad_field_is_reported_and_nothing_is_stored(db: Database) -> None
             admin,
             pid,
             baselines=[
-                {"exercise_key": "leg_press", "side": None, "method": "estimated_submaximal", "reps": 8},
+                estimated_1rm("leg_press", None, 8),  # type: ignore[arg-type]
                 measured_1rm("knee_extension", -5, "paretic"),
             ],
             rule="fastest",
@@ -299,7 +299,7 @@ def test_demo_plans_come_from_the_real_engine_and_keep_working(db: Database) -> 
     from rehab.services.demo_plans import generate_plans
 
     admin = make_admin(db)
-    prefixes = ("Week 1,", "2-for-2 rule", "Effort rule", "DAPRE", "Pain ", "Session on", "Not done", "The session on",
+    prefixes = ("Week 1,", "Session ", "2-for-2 rule", "Effort rule", "DAPRE", "Pain ", "Not done", "The session on",
                 "Clinician override", "Awaiting a clinician's confirmation: ")  # fmt: skip
     for day in range(7):
         today = TODAY + timedelta(days=day)

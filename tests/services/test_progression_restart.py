@@ -7,12 +7,12 @@ rule (NSCA, Baechle & Earle [R11]) each new load needs two workouts of its own.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import caseload, plan_overview, plans
+from rehab.services import assessments, caseload, plan_overview, plans
 from rehab.store import Database
 from tests.helpers import make_admin
 from tests.plan_helpers import leg_press_plan, new_patient, run_session
@@ -86,3 +86,24 @@ def test_a_clinician_cannot_override_above_the_latest_one_rm(db: Database) -> No
         )  # fmt: skip
     [error] = refused.value.errors
     assert error.field == "override_load" and "at most the latest 1RM (50 kg" in error.message
+
+
+def test_a_1rm_re_tested_on_the_assessment_page_re_anchors_the_ceiling(db: Database) -> None:
+    """Held at 40 kg (80 % of 50 kg); a leg press 1RM of 60 kg recorded on the assessment page raises the
+    ceiling to 48 kg. The load did not change, so the sessions at 40 kg still count: the next one (the
+    second in a row at 40 kg with 12 reps) earns 42.5 kg (85 % of 50, but 71 % of 60), which then needs two
+    of its own."""
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START, one_rm_kg=50.0)
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
+    assert view.plan is not None
+    plans.override_load(
+        db, admin, plan_id, view.next_session[0].item_id, expected_version=view.plan.version,
+        reason="Moves well at 80 %", load_kg=40.0,
+    )  # fmt: skip
+    assert _loads_after_each(db, admin, pid, [0, 2]) == ["40 kg", "40 kg"]  # held at the ceiling
+    retest_at = datetime.combine(START + timedelta(days=3), time(9), tzinfo=UTC)
+    entry = {"site": "Leg press", "method": "tested", "tested_kg": 60, "side": None}
+    assessments.record(db, admin, pid, taken_at=retest_at, entries={"one_rm": entry})
+    assert _loads_after_each(db, admin, pid, [4, 6]) == ["42.5 kg", "42.5 kg"]

@@ -127,7 +127,9 @@ def test_phases_and_the_neural_period_are_shaded_and_named() -> None:
     assert all(layer["mark"]["color"] == LABEL_COLOUR for layer in texts)
     assert spec["title"]["subtitleColor"] == LABEL_COLOUR
     assert spec["title"]["text"] == "Leg press"
-    assert spec["title"]["subtitle"] == "Load prescribed and lifted per session, and 1RM estimated from the best set."
+    assert spec["title"]["subtitle"] == (
+        "Load prescribed and lifted per session; 1RM: the baseline, then estimates only from sets near failure."
+    )
 
 
 def test_the_dashed_prescribed_line_is_drawn_over_the_others() -> None:

@@ -199,6 +199,11 @@ def test_change_refuses_out_of_range(case: tuple[str, float]) -> None:
 def test_change_refuses_unknown_population(key: str, population: object) -> None:
     assume(population is not None)
     assume(not isinstance(population, str) or population not in measures.all_populations())
+    # a tuple of catalogue keys (possibly empty: none fits) is the patient's populations (rehab.domain.context)
+    assume(
+        not isinstance(population, tuple | frozenset | set)
+        or not all(isinstance(p, str) and p in measures.all_populations() for p in population)
+    )
     good = measures.get(key).minimum + 1
     with pytest.raises(ValidationError) as err:
         measures.change(key, good, good, population=population)

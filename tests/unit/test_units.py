@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rehab.domain import units
-from rehab.domain.errors import ValidationError
+from rehab.domain.errors import ValidationError, ValidationErrors
 
 CONVERTERS = (
     units.lb_to_kg,
@@ -168,3 +168,12 @@ def test_tiny_time_gives_validation_error_not_infinity() -> None:
     with pytest.raises(ValidationError) as err:
         units.speed_m_per_s(1e-320)
     assert err.value.field == "time_s"
+
+
+def test_one_validation_error_type_carries_the_list_of_field_errors() -> None:
+    """Callers catch ValidationErrors alone: one field's error arrives as a list of one."""
+    with pytest.raises(ValidationErrors) as one:
+        raise ValidationError("reps", "must be a whole number")
+    assert one.value.by_field() == {"reps": "must be a whole number"} and len(one.value.errors) == 1
+    both = ValidationErrors([ValidationError("load_kg", "Enter the load."), ValidationError("reps", "Enter reps.")])
+    assert both.messages() == ["Enter the load.", "Enter reps."]

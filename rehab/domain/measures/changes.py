@@ -7,7 +7,10 @@ says "more than"). The figures used, their population and source are stated in `
 
 Population: ``population=None`` takes the first active MDC and MCID in the catalogue (the documented
 defaults, see each measure's module). A population key selects that population's figures; where the
-measure has none for it, the default is used and the reason says so.
+measure has none for it, the default is used and the reason says so. A tuple of keys (the populations
+that fit one patient, from ``rehab.domain.context``) selects the first figure in catalogue order whose
+population is among them, and never falls back: where none fits, no figure is applied, and the reason
+says so and lists the other populations' figures for reference only.
 
 Pace and muscle: a gait-speed MDC applies only at the pace it was measured at (``pace="comfortable"`` or
 ``"fast"``; not given means comfortable, the entry form's default, and the reason says so). A dynamometry
@@ -96,7 +99,7 @@ def _pick(
     kind: str,
     candidates: tuple[ChangeThreshold, ...],
     overrides: dict[str, float],
-    population: str | None,
+    population: str | tuple[str, ...] | None,
     baseline: float,
     unit: str,
     pace: str | None = None,
@@ -112,6 +115,16 @@ def _pick(
             and _fits(applied, pace, site)
         ):
             usable.append(applied)
+    if isinstance(population, tuple):
+        fitting = [t for t in usable if t.population in population]
+        if fitting:
+            return fitting[0], ""
+        if usable:
+            return None, (
+                f" No {kind} in the catalogue was derived in this patient's population; not applied, for "
+                "reference only: " + "; ".join(t.describe() for t in usable) + "."
+            )
+        return None, ""
     if population is not None:
         for t in usable:
             if t.population == population:
@@ -184,7 +197,13 @@ def change(
     measure = get(key)
     b = validate_value(measure.key, before, field="before")
     a = validate_value(measure.key, after, field="after")
-    if population is not None and (not isinstance(population, str) or population not in all_populations()):
+    if isinstance(population, frozenset | set):
+        population = tuple(sorted(population))
+    if isinstance(population, tuple):
+        known = all_populations()
+        if not all(isinstance(p, str) and p in known for p in population):
+            raise ValidationError("population", "must be population keys from the catalogue")
+    elif population is not None and (not isinstance(population, str) or population not in all_populations()):
         raise ValidationError(
             "population", f"must be one of: {', '.join(measure.populations) or 'none for this measure'}"
         )
@@ -222,6 +241,10 @@ def change(
     mdc, mdc_note = _pick("MDC", measure.mdc, checked, population, b, unit, pace, muscle)
     mcid, mcid_note = _pick("MCID", measure.mcid, checked, population, b, unit, pace, muscle)
     mdc_note = pace_note + mdc_note
+    # with the patient's populations (a tuple), a note means "none fits": it is said, not a prefix
+    unfit_mdc, unfit_mcid = "", ""
+    if isinstance(population, tuple):
+        unfit_mdc, unfit_mcid, mdc_note, mcid_note = mdc_note.removeprefix(pace_note), mcid_note, pace_note, ""
     exceeds_mdc = None if mdc is None else _reaches(size, mdc)
     exceeds_mcid = None if mcid is None else _reaches(size, mcid)
 
@@ -247,7 +270,7 @@ def change(
     ]
     if mdc is None:
         in_unit = f" in {unit}" if unit != measure.unit_label else ""
-        unfit = _not_fitting(measure, checked, unit, pace, muscle, shown_site)
+        unfit = _not_fitting(measure, checked, unit, pace, muscle, shown_site) + unfit_mdc
         why = (
             "MRC grades are ordinal, so no measurement-error figure applies."
             if measure.key == "mmt"
@@ -260,9 +283,12 @@ def change(
         reached = "reaches" if exceeds_mdc else "does not reach"
         parts.append(f"{mdc_note}{mdc.describe()}: the change {reached} it.")
     if mcid is None:
-        parts.append(
-            "No clinically important difference is available for this measure." + _waiting(measure.mcid, checked, unit)
+        none = (
+            "No clinically important difference applies to this patient's population."
+            if unfit_mcid
+            else "No clinically important difference is available for this measure."
         )
+        parts.append(none + unfit_mcid + _waiting(measure.mcid, checked, unit))
     else:
         reached = "reaches" if exceeds_mcid else "does not reach"
         parts.append(f"{mcid_note}{mcid.describe()}: the change {reached} it.")

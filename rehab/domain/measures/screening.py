@@ -7,11 +7,15 @@ tells a form which of them a measure's cut-offs use.
 Some cut-offs hold only for a kind of value or a side: EWGSOP2 grip is judged on the maximum trial
 (Dodds 2014) and never on the paretic hand. ``screen`` returns the flags and, for each cut-off it did not
 apply for such a reason, a note saying why, so the result says so instead of judging.
+
+Population: ``fits`` (from ``rehab.domain.context.PatientContext.cutoff_misfit``) says, for each cut-off,
+whether it was derived in the patient's own population; one that was not is never applied, and a note
+names it for reference instead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rehab.domain.errors import ValidationError
@@ -68,6 +72,7 @@ def screen(
     overrides: object = None,
     trials: object = None,
     rule: object = None,
+    fits: Callable[[Cutoff], str | None] | None = None,
 ) -> Screening:
     """Every cut-off the value falls on the wrong side of, in catalogue order, and notes on those not applied.
 
@@ -96,6 +101,11 @@ def screen(
         if cut.sex is not None and cut.sex != who:
             continue
         if cut.age is not None and (years is None or not cut.age.contains(years)):
+            continue
+        misfit = fits(cut) if fits is not None else None
+        if misfit:  # another group's cut-off: named only where it would have flagged, never raised
+            if cut.is_met(number) and misfit not in notes:
+                notes.append(misfit)
             continue
         if cut.not_on_paretic and where == SIDES["paretic"]:
             if cut.not_on_paretic + "." not in notes:
@@ -139,6 +149,7 @@ def flags(
     overrides: object = None,
     trials: object = None,
     rule: object = None,
+    fits: Callable[[Cutoff], str | None] | None = None,
 ) -> list[Flag]:
     """Every cut-off the value falls on the wrong side of, in catalogue order (see ``screen``).
 
@@ -146,4 +157,5 @@ def flags(
     ``side`` ("left", "right", "paretic", "non_paretic") is named in the message for per-side tests, and
     cut-offs that do not apply to the paretic side (EWGSOP2 grip) are skipped for it.
     """
-    return screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule).flags
+    how = {"age": age, "sex": sex, "side": side, "overrides": overrides, "trials": trials, "rule": rule}
+    return screen(key, value, fits=fits, **how).flags

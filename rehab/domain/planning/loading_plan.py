@@ -252,6 +252,11 @@ class ItemProgression:
                 )
             return self._hold(f"{text}: keep {now}. The count starts again.", guard, (SOURCE_COUNT_AT_LOAD,))
         decided = self._rule_decision(list(self.counted), screen_ok=workout.screen_ok)
+        count = len(self.counted)
+        counted = f"Session {count} at {now} since that load was set" + (
+            "" if count > 1 else " (the count starts here)"
+        )
+        decided = replace(decided, reason=f"{counted}. {decided.reason}")
         if pause_note:
             decided = replace(
                 decided, reason=f"{pause_note} {decided.reason}", sources=(*decided.sources, SOURCE_PAUSE)

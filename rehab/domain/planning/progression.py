@@ -192,7 +192,7 @@ def _two_for_two(sessions: tuple[ExerciseSession, ...], settings: ProgressionSet
     if n < count:
         return _Proposal(
             0,
-            f"2-for-2 rule: only {n} session(s) logged; it needs {count} in a row to judge.",
+            f"2-for-2 rule: only {n} session(s) at this load; it needs {count} in a row to judge.",
             sources,
             EvidenceLevel.SECONDARY,
         )

@@ -173,3 +173,18 @@ def choose(
             reason = f"The latest 1RM on record, {age_text} old (re-test every {retest_every_weeks} week(s))."
         offered[(key, side)] = RecordBaseline(key, side, record, age, retest_every_weeks, stale, reason)
     return RecordBaselines(offered, tuple(unmatched))
+
+
+def retests(
+    records: Iterable[RecordedOneRm], exercises: Mapping[str, Exercise], *, paretic_side: str, since: date
+) -> dict[tuple[str, Side | None], list[RecordedOneRm]]:
+    """1RMs recorded on or after ``since`` per exercise and plan side, oldest first: a plan's re-tests."""
+    out: dict[tuple[str, Side | None], list[RecordedOneRm]] = {}
+    for record in sorted(records, key=lambda r: (r.taken_on, r.assessment_id)):
+        key = match_exercise(record.exercise_text, exercises)
+        if key is None or record.taken_on < since:
+            continue
+        side, why_not = plan_side(record.side, paretic_side, unilateral=exercises[key].unilateral)
+        if not why_not:
+            out.setdefault((key, side), []).append(record)
+    return out
