@@ -352,7 +352,7 @@ def interpret(
         )
         return Interpretation(cat.label if cat else None, screened.flags, before, baseline, notes, who)
     cat = measures.category(key, value)
-    screened = measures.screen(key, value, age=age, **screening)  # type: ignore[arg-type]
+    screened = measures.screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule)
     how["population"] = population
     before = None if previous is None else measures.change(key, previous, value, **how)
     baseline = None if first is None else measures.change(key, first, value, **how)
