@@ -42,10 +42,12 @@ demo: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 fmt: $(TEST_STAMP)
 	$(PY) -m ruff format .

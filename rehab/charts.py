@@ -450,7 +450,8 @@ def _from_first_point(points: pd.DataFrame, bands: pd.DataFrame | None) -> pd.Da
         return frame
     first = pd.to_datetime(points["date"]).min()
     frame = frame[frame["end"] > first].copy()
-    frame["start"] = frame["start"].clip(lower=first)
+    # pandas-stubs type clip()'s bounds as numbers only; pandas clips a datetime column at a Timestamp
+    frame["start"] = frame["start"].clip(lower=first)  # type: ignore[call-overload]
     return frame.reset_index(drop=True)
 
 

@@ -164,7 +164,7 @@ def _export(args: argparse.Namespace) -> int:
                 session_id=args.session,
                 start=start,
                 end=end,
-                page_size=args.page,  # type: ignore[arg-type]
+                page_size=args.page,
             )
         except (AccessDenied, NotFound) as exc:
             print(f"error: {exc}", file=sys.stderr)
@@ -199,7 +199,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_exchange_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     out = sub.add_parser("export", help="write a session summary, progress report, CSV or FHIR R4 file (audited)")
     out.add_argument("--patient", required=True, help="the patient's MRN")
     out.add_argument("--format", required=True, choices=["pdf", "pdf-patient", "csv", "csv-sessions", "fhir"])

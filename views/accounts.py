@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -61,6 +63,7 @@ def _add_form(db: Database, actor: Actor) -> None:
         errors.slot("confirm")
         submitted = st.form_submit_button("Add account", type="primary")
     if submitted:
+        assert role is not None  # the radio has a default (index=1), so a role is always chosen
         try:
             accounts.create_user(
                 db,
@@ -103,6 +106,7 @@ def _manage(db: Database, actor: Actor, users: list[UserRecord]) -> None:
             horizontal=True,
         )
         errors.slot("role")
+        assert role is not None  # the radio starts at the account's role, so one is always chosen
         if st.button("Save role", key=f"acct_save_role_{user.id}"):
             _apply(errors, lambda: accounts.set_role(db, actor, user.id, role.value), "Role saved.")
         label = "Deactivate account" if user.active else "Reactivate account"
@@ -120,7 +124,7 @@ def _manage(db: Database, actor: Actor, users: list[UserRecord]) -> None:
             _apply(errors, lambda: accounts.reset_password(db, actor, user.id, password, confirm), "Password reset.")
 
 
-def _apply(errors: FieldErrors, action, success: str) -> None:  # type: ignore[no-untyped-def]
+def _apply(errors: FieldErrors, action: Callable[[], object], success: str) -> None:
     try:
         action()
     except ValidationErrors as exc:

@@ -71,7 +71,7 @@ def _measure_thresholds(db: Any, actor: Any) -> None:
         submitted = st.form_submit_button("Save thresholds", type="primary")
     if not submitted:
         return
-    values = {ident: _value(v) for ident, v in edited["Clinic value"].items()}
+    values = {str(ident): _value(v) for ident, v in edited["Clinic value"].items()}
     try:
         clinic_settings.save_measure_overrides(db, actor, values, expected_version=current.version)
     except ValidationErrors as exc:
@@ -89,7 +89,7 @@ def _measure_thresholds(db: Any, actor: Any) -> None:
     st.rerun()
 
 
-def _value(raw: object) -> float | None:
+def _value(raw: float | str | None) -> float | None:
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return None
-    return float(raw)  # type: ignore[arg-type]
+    return float(raw)

@@ -100,7 +100,7 @@ def _figures(view: dashboard.Dashboard) -> None:
                         md_escape(figure.label),
                         figure.value,
                         delta=figure.delta,
-                        delta_color=figure.delta_color,  # type: ignore[arg-type]
+                        delta_color=figure.delta_color,
                         help=figure.reason,
                     )
                     st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))

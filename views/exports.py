@@ -6,7 +6,8 @@ import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
 from rehab.services import exports
-from rehab.services.context import AccessDenied, NotFound
+from rehab.services.context import AccessDenied, Actor, NotFound
+from rehab.store import Database
 from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as buttons
 from rehab.ui import nav
@@ -93,14 +94,14 @@ def render() -> None:
         nav.go(nav.IMPORT)
 
 
-def _note_editor(db: object, actor: object, session_id: int) -> None:
+def _note_editor(db: Database, actor: Actor, session_id: int) -> None:
     """The clinician's note printed on the summary; saving adds a version, the earlier wording is kept."""
-    current = exports.session_note(db, actor, session_id)  # type: ignore[arg-type]
+    current = exports.session_note(db, actor, session_id)
     with st.form(f"note_{session_id}", border=False):
         text = st.text_area("Clinician's note for this session", value=current, max_chars=exports.NOTE_MAX)
         if st.form_submit_button("Save note"):
             try:
-                exports.save_session_note(db, actor, session_id, text)  # type: ignore[arg-type]
+                exports.save_session_note(db, actor, session_id, text)
             except ValidationErrors as exc:
                 messages = exc.messages()
                 st.error("\n".join(md_escape(m) for m in messages))

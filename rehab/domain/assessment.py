@@ -117,7 +117,7 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
     if measure.is_item_scale:
         items = raw.get("items")
         total = measures.score(k, items)
-        values = tuple(float(v) for v in items)  # type: ignore[union-attr]
+        values = tuple(float(v) for v in items)  # type: ignore[union-attr]  # score() refused a non-sequence
         how = "mean" if measure.aggregate == "mean" else "total"
         return [
             Measured(
@@ -198,8 +198,8 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         rule = require_choice(raw.get("rule", "max"), "rule", ("max", "mean"))
         out = []
         for side, trials in _sides(raw).items():
-            kept = [require_number(v, f"{side} trial", minimum=0) for v in _trials(trials, f"{side} trials")]
-            value = max(kept) if rule == "max" else sum(kept) / len(kept)
+            seconds = [require_number(v, f"{side} trial", minimum=0) for v in _trials(trials, f"{side} trials")]
+            value = max(seconds) if rule == "max" else sum(seconds) / len(seconds)
             measures.validate_value(k, value)
             out.append(
                 Measured(
@@ -207,9 +207,9 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
                     value,
                     "s",
                     side=side,
-                    trials=tuple(kept),
+                    trials=tuple(seconds),
                     context=dict(context, rule=rule),
-                    working=f"{rule} of {len(kept)} trial(s) = {fmt(value)} s",
+                    working=f"{rule} of {len(seconds)} trial(s) = {fmt(value)} s",
                 )
             )
         return out
@@ -222,33 +222,32 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
             value = raw.get(name)
             return None if value is None else mass_to_kg(value, unit, name)
 
-        result = one_rm_result(
+        one_rm = one_rm_result(
             method,
             tested_kg=kg("tested_kg"),
             load_kg=kg("load_kg"),
             reps=raw.get("reps"),
             formula=raw.get("formula", "epley"),
         )
-        side = raw.get("side")
-        if side is not None:
-            side = require_choice(side, "side", SIDES)
-        ctx = dict(context, method=result.method, entry_unit=unit, low_accuracy=result.low_accuracy)
-        if result.method == "estimated":
-            ctx.update(formula=result.formula, load_kg=result.load_kg, reps=result.reps)
-        return [Measured(k, result.value_kg, "kg", side=side, site=site, context=ctx, working=result.reason)]
+        side_raw = raw.get("side")
+        one_rm_side = None if side_raw is None else require_choice(side_raw, "side", SIDES)
+        ctx = dict(context, method=one_rm.method, entry_unit=unit, low_accuracy=one_rm.low_accuracy)
+        if one_rm.method == "estimated":
+            ctx.update(formula=one_rm.formula, load_kg=one_rm.load_kg, reps=one_rm.reps)
+        return [Measured(k, one_rm.value_kg, "kg", side=one_rm_side, site=site, context=ctx, working=one_rm.reason)]
     if k == "frt":
         unit = raw.get("unit", "cm")
-        kept = [length_to_cm(v, unit, "trial") for v in _trials(raw.get("trials"), "trials")]
-        value = sum(kept) / len(kept)
+        reach_cm = [length_to_cm(v, unit, "trial") for v in _trials(raw.get("trials"), "trials")]
+        value = sum(reach_cm) / len(reach_cm)
         measures.validate_value(k, value)
         return [
             Measured(
                 k,
                 value,
                 "cm",
-                trials=tuple(kept),
+                trials=tuple(reach_cm),
                 context=dict(context, entry_unit=unit, rule="mean"),
-                working=f"mean of {len(kept)} trial(s) = {fmt(value)} cm",
+                working=f"mean of {len(reach_cm)} trial(s) = {fmt(value)} cm",
             )
         ]
     if k == "ten_mwt":
@@ -353,7 +352,7 @@ def interpret(
         )
         return Interpretation(cat.label if cat else None, screened.flags, before, baseline, notes, who)
     cat = measures.category(key, value)
-    screened = measures.screen(key, value, age=age, **screening)  # type: ignore[arg-type]
+    screened = measures.screen(key, value, age=age, sex=sex, side=side, overrides=overrides, trials=trials, rule=rule)
     how["population"] = population
     before = None if previous is None else measures.change(key, previous, value, **how)
     baseline = None if first is None else measures.change(key, first, value, **how)

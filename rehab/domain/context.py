@@ -233,7 +233,7 @@ def judge_screen(ctx: PatientContext, key: str, value: object, **how: object) ->
     reference only, never raised as a flag.
     """
     how.setdefault("age", ctx.age_years)
-    return screen(key, value, fits=ctx.cutoff_misfit, **how)  # type: ignore[arg-type]
+    return screen(key, value, fits=ctx.cutoff_misfit, **how)
 
 
 def judge_category(ctx: PatientContext, key: str, value: float) -> tuple[Category | None, str]:

@@ -140,9 +140,11 @@ def _choice(raw: object, field: str, enum: type[StrEnum], label: str) -> Any:
     if raw is None or raw == "":
         raise ValidationError(field, f"{label} is required.")
     try:
+        if not isinstance(raw, str):  # a StrEnum member is a str too
+            raise ValueError(raw)
         return enum(raw)
     except ValueError:
-        options = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+        options = ", ".join(m.value for m in enum)
         raise ValidationError(field, f"{label} must be one of: {options}.") from None
 
 

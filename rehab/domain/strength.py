@@ -307,9 +307,8 @@ def hhd_to_si(value: object, unit: object = "N", lever_arm_m: object = None) -> 
     if lever_arm_m is None:
         return HhdReading(force, "N", f"{shown} = {fmt(force)} N")
     torque = torque_nm(force, lever_arm_m)
-    return HhdReading(
-        torque, "N.m", f"{shown} = {fmt(force)} N × lever arm {fmt(float(lever_arm_m))} m = {fmt(torque)} N·m"
-    )
+    arm = require_number(lever_arm_m, "lever_arm_m")  # torque_nm has already refused a bad lever arm
+    return HhdReading(torque, "N.m", f"{shown} = {fmt(force)} N × lever arm {fmt(arm)} m = {fmt(torque)} N·m")
 
 
 @dataclass(frozen=True)
@@ -333,8 +332,8 @@ def hhd_result(
     method: object = "make",
 ) -> HhdResult:
     """Aggregate HHD trials after converting each to SI; "make" tests are the usual protocol (MEM, §1.2)."""
-    chosen_method = require_choice(method, "method", ("make", "break"))
-    chosen_rule = require_choice(rule, "rule", ("max", "mean"))
+    chosen_method: Literal["make", "break"] = require_choice(method, "method", ("make", "break"))
+    chosen_rule: TrialRule = require_choice(rule, "rule", ("max", "mean"))
     if isinstance(trials, str | bytes) or not isinstance(trials, Sequence):
         raise ValidationError("trials", "must be a list of trial values")
     if not trials:
@@ -355,7 +354,7 @@ def hhd_result(
         f"{chosen_method} test, {len(si)} trial(s) {', '.join(fmt(v) for v in si)} {shown}; "
         f"{chosen_rule} = {fmt(value)} {shown}"
     )
-    return HhdResult(value, out_unit, chosen_method, chosen_rule, si, reason)  # type: ignore[arg-type]
+    return HhdResult(value, out_unit, chosen_method, chosen_rule, si, reason)
 
 
 def grip_kg(trials: object, unit: object = "kg", rule: object = "mean") -> float:

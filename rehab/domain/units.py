@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from numbers import Real
+from typing import TypeVar
 
 from rehab.domain.errors import ValidationError
 
@@ -77,8 +78,13 @@ def require_number(
     return number
 
 
-def require_choice(value: object, field: str, choices: tuple[str, ...]) -> str:
-    """One of a fixed set of words (case and surrounding spaces ignored), in its canonical spelling."""
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def require_choice(value: object, field: str, choices: tuple[_Choice, ...]) -> _Choice:
+    """One of a fixed set of words (case and surrounding spaces ignored), in its canonical spelling.
+
+    Typed by its choices: with a ``Literal`` target the result is that ``Literal``."""
     if not isinstance(value, str):
         raise ValidationError(field, f"must be one of: {', '.join(choices)}")
     wanted = value.strip().lower()

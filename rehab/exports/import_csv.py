@@ -78,7 +78,7 @@ class ParsedFile:
 
 def template_csv() -> bytes:
     """The downloadable template: the header, one example row per kind of entry, and nothing else."""
-    examples = [
+    examples: list[dict[str, object]] = [
         {"mrn": "MRN1001", "measure": "tug", "taken_at": "2026-10-01 09:30", "value": 14.2, "unit": "s"},
         {"mrn": "MRN1001", "measure": "grip", "taken_at": "2026-10-01 09:40", "side": "left", "value": 18.5},
         {"mrn": "MRN1001", "measure": "mmt", "taken_at": "2026-10-01 09:45", "side": "right",

@@ -174,7 +174,7 @@ def record(
     actor: Actor,
     patient_id: int,
     *,
-    taken_at: datetime,
+    taken_at: datetime | None,  # None (date or time left empty) is refused as a "taken_at" field error
     entries: Mapping[str, Mapping[str, Any]],
     note: str = "",
 ) -> list[Result]:

@@ -61,7 +61,7 @@ def validate_new_account(
         (check_new_password, (password, confirm)),
     ):
         try:
-            values.append(fn(*args))  # type: ignore[operator]
+            values.append(fn(*args))
         except ValidationError as err:
             errors.append(err)
     if errors:

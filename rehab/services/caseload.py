@@ -195,8 +195,9 @@ def _current_records(
             only=only,
         ):
             if row.patient_id in stamps:  # listed (a patient registered since is listed next time)
-                records[row.patient_id] = _record(row, day, overrides)
-                known.put(row.patient_id, stamps[row.patient_id], records[row.patient_id])
+                record = _record(row, day, overrides)
+                records[row.patient_id] = record
+                known.put(row.patient_id, stamps[row.patient_id], record)
     return [record for record in records.values() if record is not None]  # in the listing's name order
 
 

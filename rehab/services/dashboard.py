@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -23,7 +24,7 @@ from rehab.domain.context import PatientContext, judge_change, patient_context
 from rehab.domain.measures import Cutoff
 from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import age_on
-from rehab.domain.planning import neural_period
+from rehab.domain.planning import PhaseTemplate, neural_period
 from rehab.domain.units import fmt
 from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
@@ -63,6 +64,10 @@ SECTION_TEXT = {
 }
 
 
+# st.metric's delta colours: "normal" (higher is better), "inverse" (lower is better) or "off"
+DeltaColour = Literal["normal", "inverse", "off"]
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     """The latest result of one measure (and side) with its change since the first result."""
@@ -71,7 +76,7 @@ class KeyFigure:
     label: str
     value: str
     delta: str | None
-    delta_color: str  # "normal" (higher is better), "inverse" (lower is better) or "off"
+    delta_color: DeltaColour
     verdict: str
     reason: str
     taken_on: date
@@ -170,7 +175,7 @@ def _figures(
             delta = f"{sign}{fmt(round(change.delta, 2))} {unit} since {first.taken_at.date().isoformat()}"
         # coloured only when the change is real (beyond the MDC); within measurement error it stays grey
         real = len(rows) > 1 and change.improved is not None
-        colour = (
+        colour: DeltaColour = (
             "off"
             if measure.higher_is_better is None or not real
             else ("normal" if measure.higher_is_better else "inverse")
@@ -321,7 +326,7 @@ def _measure_panels(
     return panels
 
 
-def _neural_marks(plan_start: date | None, template) -> dict[str, object] | None:  # type: ignore[no-untyped-def]
+def _neural_marks(plan_start: date | None, template: PhaseTemplate | None) -> dict[str, object] | None:
     if plan_start is None or template is None:
         return None
     band = neural_period(template)
@@ -366,12 +371,14 @@ def _strength_panels(
             ratio = trends.symmetry_percent(values.get(PARETIC), values.get(NON_PARETIC))
             if ratio is not None:
                 symmetry.append({"date": day, "series": short, "value": ratio, "unit": "%", "assessor": ""})
-    for label, rows in one_rm.items():
+    for label, estimates in one_rm.items():
         panels.append(
-            Panel(key=f"1rm:{label}", title=f"{label}: estimated 1RM", unit="kg", points=_frame(rows), neural=neural)
+            Panel(
+                key=f"1rm:{label}", title=f"{label}: estimated 1RM", unit="kg", points=_frame(estimates), neural=neural
+            )
         )
         by_day2: dict[date, dict[str, float]] = {}
-        for r in rows:
+        for r in estimates:
             by_day2.setdefault(r["date"], {})[r["series"]] = r["value"]
         for day, values in sorted(by_day2.items()):
             ratio = trends.symmetry_percent(values.get(PARETIC), values.get(NON_PARETIC))
@@ -395,7 +402,9 @@ def _in_range(day: date, start: date | None, end: date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
 
 
-def _plan_parts(conn: Connection, patient: PatientRecord, today: date, start: date | None, end: date | None):  # type: ignore[no-untyped-def]
+def _plan_parts(
+    conn: Connection, patient: PatientRecord, today: date, start: date | None, end: date | None
+) -> tuple[str, list[Panel], dict[str, list[dict]], dict[str, object] | None, date | None, PhaseTemplate | None]:
     """The plan line for the header, load panels, per-side 1RM series and the neural weeks."""
     plan = plan_store.active_plan(conn, patient.id)
     if plan is None:

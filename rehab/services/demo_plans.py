@@ -186,7 +186,7 @@ def _chunk(
     starts: Mapping[int, date],
 ) -> int:
     patients: list[_Patient] = []
-    plan_rows = []
+    plan_rows: list[dict[str, Any]] = []  # as plan_store.add_plans takes them
     for pid in patient_ids:
         start = starts[pid] if pid in starts else today - timedelta(days=rng.randint(56, 185))
         rule = rng.choices([r for r, _ in _RULES], weights=[w for _, w in _RULES])[0]
@@ -405,7 +405,7 @@ def _perform(
     sets, target, reps_high = _week_dose(template, week)
     load, level = _in_force(item.decision)
     if deload:
-        light = prescription_for(template, week, item.loaded.record.one_rm_kg, exercise, side=item.loaded.side)  # type: ignore[arg-type]
+        light = prescription_for(template, week, item.loaded.record.one_rm_kg, exercise, side=item.loaded.side)
         if exercise.uses_bands and level is not None and light.band_level is not None:
             level = min(level, light.band_level)
         elif load is not None and light.load_kg is not None:

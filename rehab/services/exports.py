@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -24,7 +25,7 @@ from rehab.domain.assessment import clean_note
 from rehab.domain.context import judge_change, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
-from rehab.domain.planning import phase_bands
+from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, pdf
 from rehab.exports import summary as model
@@ -102,7 +103,10 @@ class ExportOptions:
 # --- small wording helpers ------------------------------------------------------------------------------------
 
 
-def _label(labels: dict, enum: type, value: str) -> str:  # type: ignore[type-arg]
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _label(labels: Mapping[_E, str], enum: type[_E], value: str) -> str:
     try:
         return str(labels[enum(value)])
     except ValueError:
@@ -144,7 +148,9 @@ def _change_line(
     return model.ChangeLine(delta, change.verdict, change.reason, change.improved)
 
 
-def _grades(history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False) -> tuple:  # type: ignore[type-arg]
+def _grades(
+    history: Sequence[AssessmentRecord], record: AssessmentRecord, first: bool = False
+) -> tuple[str | None, str | None]:
     """MRC grade labels (before, now) of the earlier result compared with, for grade-to-grade wording."""
     if not record.value_text:
         return (None, None)
@@ -170,12 +176,12 @@ def _status_text(status: str) -> str:
 # --- the session summary ----------------------------------------------------------------------------------------
 
 
-def _performed_text(exercise: object, sets: Sequence[SetRecord]) -> str:
+def _performed_text(exercise: Exercise, sets: Sequence[SetRecord]) -> str:
     """'40 kg × 10, 10, 9' when the load did not change; otherwise each set's load × reps."""
     done = [s for s in sets if s.reps is not None]
     if not done:
         return "not done"
-    loads = [describe_load(exercise, s.load_kg, s.band_level) for s in done]  # type: ignore[arg-type]
+    loads = [describe_load(exercise, s.load_kg, s.band_level) for s in done]
     if len(set(loads)) == 1:
         return f"{loads[0]} × " + ", ".join(str(s.reps) for s in done)
     return "; ".join(f"{load} × {s.reps}" for load, s in zip(loads, done, strict=True))
@@ -523,9 +529,9 @@ def progress_report(
 # --- CSV and FHIR -----------------------------------------------------------------------------------------------
 
 
-def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # type: ignore[type-arg]
+def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, object]]:
     names = user_store.display_names(conn)
-    rows = []
+    rows: list[dict[str, object]] = []
     for r in assessment_store.for_patient(conn, patient.id, statuses=VISIBLE):
         measure = measures.get(r.measure_key)
         rows.append(
@@ -546,8 +552,8 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  #
     return rows
 
 
-def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # type: ignore[type-arg]
-    rows: list[dict] = []  # type: ignore[type-arg]
+def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for plan in plan_store.patient_plans(conn, patient.id):
         ctx = load_plan(conn, plan)
         by_session: dict[int, list[SetRecord]] = {}
@@ -571,7 +577,7 @@ def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # ty
                 item = ctx.item(s.plan_item_id)
                 bands = item.exercise.band_levels
 
-                def colour(level: int | None, bands: tuple = bands) -> str | None:  # type: ignore[type-arg]
+                def colour(level: int | None, bands: tuple[BandLevel, ...] = bands) -> str | None:
                     return bands[level].colour if level is not None and 0 <= level < len(bands) else None
 
                 rows.append(
@@ -593,7 +599,7 @@ def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict]:  # ty
     return rows
 
 
-def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict:  # type: ignore[type-arg]
+def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict[str, Any]:
     records = assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
     plans = plan_store.patient_plans(conn, patient.id)
     wanted = {r.assessor_id for r in records} | {p.created_by for p in plans}
@@ -695,6 +701,10 @@ def filename(
     return names[kind]
 
 
+# What an export is built from: a PDF's content, CSV rows, or a FHIR bundle.
+_Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | dict[str, Any]
+
+
 def export(
     db: Database,
     actor: Actor,
@@ -714,7 +724,7 @@ def export(
     if kind == "progress-pdf":
         start, end = _check_range(start, end)
 
-    def read(conn: Connection) -> tuple[PatientRecord, object]:
+    def read(conn: Connection) -> tuple[PatientRecord, _Content]:
         # An export may be asked for well after the page was drawn: the account must still be active now.
         account = user_store.by_id(conn, actor.user_id)
         if account is None or not account.active:
@@ -732,19 +742,16 @@ def export(
         return patient, _fhir_bundle(conn, patient)
 
     patient, content = db.run(read, write=False)
-    size = page_size  # type: ignore[assignment]
     what: int = patient_id
     day: date | None = None
     if isinstance(content, model.SessionSummary):
         what, day = content.session_id, content.session_date
         render = pdf.session_pdf if kind == "pdf" else pdf.session_pdf_patient
-        data = render(content, page_size=size)  # type: ignore[arg-type]
+        data = render(content, page_size=page_size)
     elif isinstance(content, model.ProgressReport):
-        data = pdf.progress_pdf(content, page_size=size)  # type: ignore[arg-type]
-    elif kind == "csv":
-        data = csv_out.write(ASSESSMENT_COLUMNS, content)  # type: ignore[arg-type]
-    elif kind == "csv-sessions":
-        data = csv_out.write(SESSION_COLUMNS, content)  # type: ignore[arg-type]
+        data = pdf.progress_pdf(content, page_size=page_size)
+    elif isinstance(content, list):  # csv or csv-sessions: rows
+        data = csv_out.write(ASSESSMENT_COLUMNS if kind == "csv" else SESSION_COLUMNS, content)
     else:
         data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     name = filename(kind, patient.mrn, session_date=day, start=start, end=end)

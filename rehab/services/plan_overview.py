@@ -287,7 +287,7 @@ def _schedule(ctx: PlanContext, weeks: int) -> pd.DataFrame:
     rows = []
     for week in range(1, weeks + 1):
         for item in ctx.items:
-            p = prescription_for(ctx.template, week, item.record.one_rm_kg, item.exercise, side=item.side)  # type: ignore[arg-type]
+            p = prescription_for(ctx.template, week, item.record.one_rm_kg, item.exercise, side=item.side)
             rows.append(
                 {
                     "Week": week,

@@ -48,9 +48,9 @@ from rehab.domain.planning.loading_plan import (
     Workout,
     ceiling_percent,
 )
-from rehab.domain.planning.progression import LoadDecision
+from rehab.domain.planning.progression import Action, LoadDecision
 from rehab.domain.planning.record_baseline import retests
-from rehab.domain.safety import ScreenResult
+from rehab.domain.safety import Outcome, ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
 from rehab.services import audit
@@ -120,7 +120,7 @@ def template_from_json(text: str) -> PhaseTemplate:
         phases.append(Phase(**values))
     return PhaseTemplate(
         phases=tuple(phases),
-        sessions_per_week=tuple(data["sessions_per_week"]),  # type: ignore[arg-type]
+        sessions_per_week=tuple(data["sessions_per_week"]),
         deload_every_weeks=data["deload_every_weeks"],
         reassessment_every_weeks=data["reassessment_every_weeks"],
         above_guideline_reason=data["above_guideline_reason"],
@@ -279,16 +279,30 @@ def baseline_prefix(exercise_key: str, side: str | None) -> str:
 # --- the engine, replayed over a plan's sessions --------------------------------------------------------
 
 
-class LoggedSet(Protocol):
-    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory)."""
+_OUTCOMES: tuple[Outcome, ...] = ("go", "caution", "stop")  # a stored screen outcome, read back as typed
+_ACTIONS: tuple[Action, ...] = ("increase", "hold", "decrease")
 
-    target_reps: int
-    load_kg: float | None
-    band_level: int | None
-    reps: int | None
-    effort: float | None
-    pain_during: int | None
-    pain_after: int | None
+
+class LoggedSet(Protocol):
+    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory).
+
+    Read-only members, so the frozen dataclasses that carry sets satisfy it.
+    """
+
+    @property
+    def target_reps(self) -> int: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def band_level(self) -> int | None: ...
+    @property
+    def reps(self) -> int | None: ...
+    @property
+    def effort(self) -> float | None: ...
+    @property
+    def pain_during(self) -> int | None: ...
+    @property
+    def pain_after(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -305,7 +319,8 @@ class SessionFacts:
     @property
     def screen_ok(self) -> bool:
         """Only a clear 'go' lets a load rise: ScreenResult.permits_load_increase, passed to the engine."""
-        return self.screen_outcome is not None and ScreenResult(self.screen_outcome).permits_load_increase  # type: ignore[arg-type]
+        outcome = self.screen_outcome
+        return outcome in _OUTCOMES and ScreenResult(outcome).permits_load_increase
 
 
 @dataclass(frozen=True)
@@ -502,7 +517,7 @@ def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFac
 
 def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
     """The first load: week 1's prescription from the baseline 1RM, with the template's reason."""
-    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)  # type: ignore[arg-type]
+    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)
     reason = p.reason
     level = p.band_level
     if item.exercise.uses_bands and level is None:
@@ -571,7 +586,7 @@ class ItemPrescription:
 
 def prescribe(template: PhaseTemplate, item: LoadedItem, decision: DecisionRecord, week: int) -> ItemPrescription:
     exercise = item.exercise
-    p = prescription_for(template, week, item.record.one_rm_kg, exercise, side=item.side)  # type: ignore[arg-type]
+    p = prescription_for(template, week, item.record.one_rm_kg, exercise, side=item.side)
     load_kg, level = in_force(decision)
     pending = decision.needs_confirmation and decision.confirmed_at is None
     reason = decision.reason
@@ -745,7 +760,8 @@ def create_plan(
                 errors.extend(exc.errors)
                 continue
             previews.append(preview)
-            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, side, preview.detail))
+            chosen_side = None if side is None else Side(side)
+            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, chosen_side, preview.detail))
         if errors:
             raise ValidationErrors(errors)
         try:
@@ -783,7 +799,7 @@ def create_plan(
                 }
             ],
         )
-        item_rows = [
+        item_rows: list[dict[str, Any]] = [  # the store's row type; ItemRecord(**row) reads them back
             {
                 "plan_id": plan_id,
                 "position": position,
@@ -996,9 +1012,10 @@ def _override_row(
     value = _number(load_kg)
     if value is None:
         raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
+    action = current.action
     suggestion = LoadDecision(
         load_kg=current.load_kg or 0.0,
-        action=current.action if current.action in ("increase", "hold", "decrease") else "hold",  # type: ignore[arg-type]
+        action=action if action in _ACTIONS else "hold",
         reason=current.reason,
         needs_confirmation=current.needs_confirmation,
         rule=current.rule,

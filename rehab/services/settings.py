@@ -233,7 +233,7 @@ def adjustable_thresholds(db: Database, actor: Actor) -> tuple[MeasureSettings, 
     current = measure_settings(db)
     rows: list[ThresholdRow] = []
     for measure in measures.all_measures():
-        for t in (*measure.mdc, *measure.mcid, *measure.cutoffs):
+        for t in measure.all_thresholds:
             if t.evidence == "primary":
                 continue
             chosen = current.overrides.get(t.id)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, select, update
+from sqlalchemy import Connection, Select, and_, insert, select, update
 
-from rehab.store.records import records
+from rehab.store.records import inserted_id, records
 from rehab.store.tables import assessments, users
 
 
@@ -56,7 +56,7 @@ def _record(row: Any) -> AssessmentRecord:
     return _decoded(*(columns[name] for name in _FIELDS))
 
 
-def _select():  # type: ignore[no-untyped-def]
+def _select() -> Select[Any]:
     return select(assessments, users.c.display_name.label("assessor_name")).join(
         users, users.c.id == assessments.c.assessor_id
     )
@@ -68,7 +68,7 @@ def add(conn: Connection, row: dict[str, Any]) -> int:
         values[key] = json.dumps(values[key]) if values.get(key) is not None else None
     values["context"] = json.dumps(values.get("context") or {}, sort_keys=True)
     result = conn.execute(insert(assessments).values(**values))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)
 
 
 def get(conn: Connection, assessment_id: int) -> AssessmentRecord | None:

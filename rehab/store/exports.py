@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, func, insert, select
 from rehab.store.export_tables import session_notes
 from rehab.store.plan_tables import load_decisions, session_sets, treatment_sessions
 from rehab.store.plans import DecisionRecord, SessionRecord, SetRecord, _decision_query, _session_query
+from rehab.store.records import inserted_id
 from rehab.store.tables import patients, users
 
 
@@ -30,7 +31,7 @@ def add_note(conn: Connection, *, session_id: int, patient_id: int, note: str, u
             session_id=session_id, patient_id=patient_id, note=note, created_at=now, created_by=user_id
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)
 
 
 def notes(conn: Connection, session_id: int) -> list[NoteRecord]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, and_, cast, delete, exists, func, insert, select, text, update
+from sqlalchemy import Connection, Exists, LargeBinary, and_, cast, delete, exists, func, insert, select, text, update
 
 from rehab.domain.text import identity_key
 from rehab.store.tables import care_team, patient_revisions, patients, users
@@ -50,7 +50,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _visible_to(user_id: int | None):  # type: ignore[no-untyped-def]
+def _visible_to(user_id: int | None) -> Exists | None:
     """Admins (user_id None) see everyone; clinicians see patients on their care team."""
     if user_id is None:
         return None
@@ -70,7 +70,7 @@ def add(conn: Connection, details: dict[str, Any], *, search_key: str, user_id: 
             updated_by=user_id,
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return int(result.inserted_primary_key[0])  # type: ignore[index]  # a single-row INSERT has a key
 
 
 def get(conn: Connection, patient_id: int) -> PatientRecord | None:

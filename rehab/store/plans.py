@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
 
 from rehab.store.plan_tables import (
@@ -23,7 +23,7 @@ from rehab.store.plan_tables import (
     session_sets,
     treatment_sessions,
 )
-from rehab.store.records import records
+from rehab.store.records import inserted_id, records
 from rehab.store.tables import users
 
 BATCH = 2000
@@ -170,7 +170,7 @@ def _insert_many(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -
 
 def add_custom_exercise(conn: Connection, values: dict[str, Any]) -> int:
     result = conn.execute(insert(custom_exercises).values(**values))
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)
 
 
 def custom_exercise_rows(conn: Connection) -> list[dict[str, Any]]:
@@ -212,7 +212,7 @@ _created_by = aliased(users)
 _updated_by = aliased(users)
 
 
-def _plan_query():  # type: ignore[no-untyped-def]
+def _plan_query() -> Select[Any]:
     return (
         select(
             plans,
@@ -288,7 +288,7 @@ _decided_by = aliased(users)
 _confirmed_by = aliased(users)
 
 
-def _decision_query():  # type: ignore[no-untyped-def]
+def _decision_query() -> Select[Any]:
     return (
         select(
             load_decisions,
@@ -337,7 +337,7 @@ def confirm_decision(conn: Connection, decision_id: int, *, user_id: int, now: d
 # --- treatment sessions and sets ----------------------------------------------------------------------
 
 
-def _session_query():  # type: ignore[no-untyped-def]
+def _session_query() -> Select[Any]:
     return select(treatment_sessions, users.c.display_name.label("updated_by_name")).join(
         users, users.c.id == treatment_sessions.c.updated_by
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, literal, null, or_, select, text, update
+from sqlalchemy import Connection, Row, case, func, insert, literal, null, or_, select, text, update
 
+from rehab.store.records import inserted_id
 from rehab.store.tables import users
 from rehab.store.types import UTCDateTime
 
@@ -27,8 +29,8 @@ class UserRecord:
     version: int
 
 
-def _record(row: object) -> UserRecord:
-    return UserRecord(**row._mapping)  # type: ignore[attr-defined]
+def _record(row: Row[Any]) -> UserRecord:
+    return UserRecord(**row._mapping)
 
 
 # The key of the PostgreSQL advisory lock that account changes guarded by a check take (any fixed bigint
@@ -77,7 +79,7 @@ def add(conn: Connection, *, username: str, display_name: str, role: str, passwo
             version=1,
         )
     )
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    return inserted_id(result)
 
 
 def set_fields(conn: Connection, user_id: int, *, now: datetime, bump_version: bool = True, **fields: object) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -37,7 +37,7 @@ def measure_help(measure: Measure) -> str:
         for c in measure.categories
     ]
     lines += list(measure.notes)
-    inactive = [t for t in (*measure.mdc, *measure.mcid, *measure.cutoffs) if not t.active]
+    inactive = [t for t in measure.all_thresholds if not t.active]
     if inactive:
         lines.append(f"{len(inactive)} unverified figure(s) are not applied until the clinic configures them.")
     return "\n\n".join(lines)
@@ -106,7 +106,7 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
     return {"items": values}
 
 
-def _per_side(patient: PatientRecord, prefix: str, widget) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _per_side(patient: PatientRecord, prefix: str, widget: Callable[[str, str], object]) -> dict[str, Any]:
     names = side_names(patient)
     sides: dict[str, Any] = {}
     for side in ("left", "right"):

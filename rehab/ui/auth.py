@@ -67,12 +67,15 @@ def actor_at_click(db: Database, state: dict[str, object] | None) -> Actor | Non
     session state and writes no audit entry: an ended sign-in, an idle one or an account no longer active
     gets nothing, and the next page run signs the tab out as usual. A permitted click counts as activity.
     """
-    if not isinstance(state, dict) or state.get("ended") or not isinstance(state.get("user_id"), int):
+    if not isinstance(state, dict) or state.get("ended"):
+        return None
+    user_id = state.get("user_id")
+    if not isinstance(user_id, int):
         return None
     now = now_utc()
     if _idle(state, now):
         return None
-    actor = auth.current_actor(db, int(state["user_id"]))  # type: ignore[arg-type]
+    actor = auth.current_actor(db, int(user_id))
     if actor is None:
         return None
     state["last_seen"] = now
@@ -110,7 +113,7 @@ def require(*, admin: bool = False) -> Actor:
     if admin and not actor.is_admin:
         st.error("This page is for administrators.")
         st.stop()
-    return actor  # type: ignore[return-value]
+    return actor
 
 
 def sidebar(actor: Actor) -> None:

@@ -15,6 +15,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import date
+from typing import TypedDict, Unpack
 
 import streamlit as st
 
@@ -38,15 +39,29 @@ LABELS = {
 SIGNED_OUT = b"You are no longer signed in, so nothing was exported. Sign in again and repeat the download.\n"
 
 
+class ExportOptions(TypedDict, total=False):
+    """The keyword options of ``exports.export`` a download may pass on."""
+
+    session_id: int | None
+    start: date | None
+    end: date | None
+    page_size: str
+
+
 def _builder(
-    db: Database, sign_in: dict[str, object] | None, user_id: int, patient_id: int, kind: str, **options: object
+    db: Database,
+    sign_in: dict[str, object] | None,
+    user_id: int,
+    patient_id: int,
+    kind: str,
+    **options: Unpack[ExportOptions],
 ) -> Callable[[], bytes]:
     def build() -> bytes:
         try:
             actor = ui_auth.actor_at_click(db, sign_in)
             if actor is None or actor.user_id != user_id:
                 return SIGNED_OUT
-            return exports.export(db, actor, patient_id, kind, **options).data  # type: ignore[arg-type]
+            return exports.export(db, actor, patient_id, kind, **options).data
         except Exception:  # the callable runs outside the page: never let a traceback reach the browser
             ref = uuid.uuid4().hex[:8]
             log.exception("export %s for patient %s failed (reference %s)", kind, patient_id, ref)
@@ -65,14 +80,14 @@ def download(
     key: str,
     session_date: date | None = None,
     primary: bool = False,
-    **options: object,
+    **options: Unpack[ExportOptions],
 ) -> None:
     start = options.get("start")
     end = options.get("end")
     st.download_button(
         LABELS[kind],
         data=_builder(db, ui_auth.sign_in_record(), actor.user_id, patient_id, kind, **options),
-        file_name=exports.filename(kind, mrn, session_date=session_date, start=start, end=end),  # type: ignore[arg-type]
+        file_name=exports.filename(kind, mrn, session_date=session_date, start=start, end=end),
         mime=exports.MIME[kind],
         key=key,
         on_click="ignore",

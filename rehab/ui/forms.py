@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.ui.fmt import md_text
@@ -12,7 +13,7 @@ class FieldErrors:
     """Collects one placeholder per field so a refused save can say what is wrong where it is wrong."""
 
     def __init__(self) -> None:
-        self._slots: dict[str, object] = {}
+        self._slots: dict[str, DeltaGenerator] = {}
 
     def slot(self, field: str) -> None:
         self._slots[field] = st.empty()
@@ -25,7 +26,7 @@ class FieldErrors:
             if slot is None:
                 unplaced.append(md_text(message))
             else:
-                slot.error(md_text(message))  # type: ignore[attr-defined]
+                slot.error(md_text(message))
         st.error(
             "Nothing was saved. " + " ".join(unplaced)
             if unplaced

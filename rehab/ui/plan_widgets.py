@@ -476,9 +476,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
     )
     if st.button("Save session (all sets)", key="save_log", type="primary"):
         try:
-            result = sessions.save_log(
-                db, actor, record.id, expected_version=record.version, rows=edited.to_dict("records")
-            )
+            result = sessions.save_log(db, actor, record.id, expected_version=record.version, rows=_records(edited))
         except ValidationErrors as exc:
             _error_list(exc, "Nothing was saved. Please correct these cells:")
             return
@@ -685,9 +683,21 @@ def _baseline_inputs(
     return entry
 
 
-def _range(  # type: ignore[no-untyped-def]
-    label: str, value: tuple[Any, Any], key: str, *, low: float | int, high: float | int, step: float | int, fmt=None
-):
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """An edited table's rows keyed by column name (pandas types the keys only as Hashable)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _range(
+    label: str,
+    value: tuple[Any, Any],
+    key: str,
+    *,
+    low: float | int,
+    high: float | int,
+    step: float | int,
+    fmt: str | None = None,
+) -> tuple[Any, Any]:
     """A from–to pair as one range slider: quick to set by touch."""
     return st.slider(label, low, high, value=(value[0], value[1]), step=step, key=key, format=fmt)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rehab.domain.measures._build import cutoff, local, mcid, mdc
-from rehab.domain.measures.model import Band, Category, Measure
+from rehab.domain.measures.model import Band, Category, ChangeThreshold, Measure
 from rehab.domain.units import speed_m_per_s
 
 HOUSEHOLD = Band(None, 0.4, upper_inclusive=False)
@@ -19,7 +19,9 @@ HIENGKAEW_POPULATION = "chronic stroke, able to walk, outpatients, n = 61, testâ
 PACES = ("comfortable", "fast")
 
 
-def _banded(population: str, values: tuple[float, float, float], text: str, source: str, statistic: str, pace: str):
+def _banded(
+    population: str, values: tuple[float, float, float], text: str, source: str, statistic: str, pace: str
+) -> tuple[ChangeThreshold, ...]:
     return tuple(
         mdc(
             "ten_mwt",

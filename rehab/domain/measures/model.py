@@ -269,6 +269,11 @@ class Measure:
         return "higher" if self.higher_is_better else "lower"
 
     @property
+    def all_thresholds(self) -> tuple[ChangeThreshold | Cutoff, ...]:
+        """Every MDC, MCID and cut-off, in catalogue order."""
+        return (*self.mdc, *self.mcid, *self.cutoffs)
+
+    @property
     def populations(self) -> tuple[str, ...]:
         """Population keys that select an MDC/MCID here, in catalogue order."""
         seen: list[str] = []

@@ -15,7 +15,14 @@ from rehab.domain.units import KG_PER_LB, fmt, require_number
 MAX_AGE_YEARS = 125
 """Plausibility limit for an entered age, the same as for patient records (not a clinical figure)."""
 
-SEX_WORDS = {"male": "male", "m": "male", "female": "female", "f": "female", "other": None, "unknown": None}
+SEX_WORDS: dict[str, Sex | None] = {
+    "male": "male",
+    "m": "male",
+    "female": "female",
+    "f": "female",
+    "other": None,
+    "unknown": None,
+}
 
 
 def parse_sex(value: object, *, required: bool = False) -> Sex | None:
@@ -26,7 +33,7 @@ def parse_sex(value: object, *, required: bool = False) -> Sex | None:
     if isinstance(value, str) and value.strip().lower() in SEX_WORDS:
         sex = SEX_WORDS[value.strip().lower()]
         if sex is not None or not required:
-            return sex  # type: ignore[return-value]
+            return sex
     if required:
         raise ValidationError("sex", "must be male or female: the normative tables are sex-specific")
     raise ValidationError("sex", "must be male, female, other or unknown")
@@ -180,7 +187,7 @@ def thirty_s_cst_norm(age: object, sex: object) -> Norm | None:
     """The Rikli & Jones normal range (stands in 30 s) for age 60-94; None outside those ages."""
     years = parse_age(age, required=True)
     who = parse_sex(sex, required=True)
-    assert years is not None
+    assert years is not None and who is not None
     for low, high, men, women in RIKLI_JONES_RANGE:
         band = age_band(low, high)
         if band.contains(years):

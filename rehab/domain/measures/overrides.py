@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
+from typing import TypeVar
 
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures.catalogue import all_measures, get
@@ -28,13 +29,14 @@ from rehab.domain.measures.model import ChangeThreshold, Cutoff, Measure
 from rehab.domain.units import require_number
 
 Threshold = ChangeThreshold | Cutoff
+_T = TypeVar("_T", bound=Threshold)
 
 
 @cache
 def _index() -> dict[str, tuple[Measure, Threshold]]:
     index: dict[str, tuple[Measure, Threshold]] = {}
     for measure in all_measures():
-        for t in (*measure.mdc, *measure.mcid, *measure.cutoffs):
+        for t in measure.all_thresholds:
             if t.id in index:  # pragma: no cover - guarded by a catalogue test
                 raise RuntimeError(f"duplicate threshold id {t.id}")
             index[t.id] = (measure, t)
@@ -63,7 +65,7 @@ def check_overrides(overrides: object) -> dict[str, float]:
     return checked
 
 
-def effective(threshold: Threshold, overrides: Mapping[str, float]) -> Threshold | None:
+def effective(threshold: _T, overrides: Mapping[str, float]) -> _T | None:
     """The threshold as the clinic applies it, or None if it is not applied (unverified, not signed off).
 
     ``overrides`` must already have been through ``check_overrides``.
@@ -83,7 +85,7 @@ def thresholds(key: object = None, *, overrides: object = None) -> tuple[Thresho
     measures = all_measures() if key is None else (get(key),)
     out: list[Threshold] = []
     for measure in measures:
-        for t in (*measure.mdc, *measure.mcid, *measure.cutoffs):
+        for t in measure.all_thresholds:
             out.append(effective(t, checked) or t)
     return tuple(out)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rehab.domain.measures._build import cutoff, local, mdc
-from rehab.domain.measures.model import LOINC_SYSTEM, Code, Measure
+from rehab.domain.measures.model import LOINC_SYSTEM, Code, Cutoff, Measure
 from rehab.domain.measures.norms import (
     BOHANNON_5XSTS_ABOVE,
     BOHANNON_5XSTS_SOURCE,
@@ -204,7 +204,7 @@ ONE_RM = Measure(
 )
 
 
-def _bohannon_cutoffs() -> tuple:
+def _bohannon_cutoffs() -> tuple[Cutoff, ...]:
     out = []
     for low, high, seconds in BOHANNON_5XSTS_ABOVE:
         band = age_band(low, high)
@@ -289,7 +289,7 @@ FIVE_STS = Measure(
 )
 
 
-def _cdc_cutoffs() -> tuple:
+def _cdc_cutoffs() -> tuple[Cutoff, ...]:
     out = []
     for low, high, men, women in CDC_CHAIR_STAND_BELOW:
         band = age_band(low, high)

@@ -659,9 +659,12 @@ def prescription_for(
     one_rm_kg: float,
     exercise: Exercise,
     *,
-    side: Side | None = None,
+    side: Side | str | None = None,
 ) -> Prescription:
-    """The week's sets, reps and load for one exercise from its 1RM, with the phase and its rationale."""
+    """The week's sets, reps and load for one exercise from its 1RM, with the phase and its rationale.
+
+    ``side`` may be the stored text ("paretic", "non_paretic"); anything else is a "side" field error.
+    """
     template = _template(plan)
     checked_week = _week(week)
     one_rm = _one_rm(one_rm_kg)
