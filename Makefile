@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
+# Two workers: the suite (SQLite, PostgreSQL and browser tests) takes about half as long on a 2-core machine.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint fmt init-db demo bench clean lock
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import functools
 import json
 import random
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from rehab.domain.planning import (
     DEFAULT_EXERCISES,
@@ -27,6 +28,7 @@ from rehab.domain.planning import (
     deload_week,
     prescription_for,
 )
+from rehab.domain.planning.loading_plan import OneRm
 from rehab.domain.safety import ReadinessAnswers, screen_readiness
 from rehab.domain.strength import estimate_1rm
 from rehab.services.exercise_library import exercise_to_json, library_in
@@ -39,10 +41,12 @@ from rehab.services.plans import (
     template_to_json,
     week_of,
 )
+from rehab.store import assessments as assessment_store
 from rehab.store import bulk
 from rehab.store import plans as plan_store
 from rehab.store.plan_tables import load_decisions, plans, session_sets, treatment_sessions
 from rehab.store.plans import ItemRecord
+from rehab.store.tables import patients as patient_table
 
 CHUNK = 100  # patients simulated and inserted together, to bound memory
 
@@ -78,6 +82,7 @@ class _Patient:
     start: date
     rule: str
     per_week: int
+    paretic_side: str = ""
     items: list[_Item] = field(default_factory=list)
 
 
@@ -187,10 +192,14 @@ def _chunk(
 ) -> int:
     patients: list[_Patient] = []
     plan_rows: list[dict[str, Any]] = []  # as plan_store.add_plans takes them
+    paretic_sides = dict(conn.execute(select(patient_table.c.id, patient_table.c.paretic_side).where(
+        patient_table.c.id.in_(list(patient_ids)))).all())  # fmt: skip
     for pid in patient_ids:
         start = starts[pid] if pid in starts else today - timedelta(days=rng.randint(56, 185))
         rule = rng.choices([r for r, _ in _RULES], weights=[w for _, w in _RULES])[0]
-        patients.append(_Patient(pid, len(plan_rows), start, rule, rng.choice([2, 2, 3])))
+        patients.append(
+            _Patient(pid, len(plan_rows), start, rule, rng.choice([2, 2, 3]), str(paretic_sides.get(pid, "")))
+        )
         created = _at(start, 9)
         plan_rows.append(
             {
@@ -264,6 +273,7 @@ def _chunk(
     sets: list[tuple[int, tuple[Any, ...]]] = []
     session_of_decision: dict[int, int] = {}
     overrides: list[tuple[int, int]] = []
+    retests: list[dict[str, Any]] = []
     for patient, plan_id in zip(patients, plan_ids, strict=True):
         _simulate(
             rng,
@@ -277,7 +287,10 @@ def _chunk(
             decisions,
             session_of_decision,
             overrides,
+            retests,
         )
+    if retests:
+        assessment_store.add_many(conn, retests)
     # Ids are reserved up front so sets and decisions can point at their session without INSERT ... RETURNING.
     session_ids = bulk.reserve_ids(conn, treatment_sessions, len(sessions))
     bulk.insert_rows(
@@ -333,6 +346,7 @@ def _simulate(
     decisions: list[dict[str, Any]],
     session_of_decision: dict[int, int],
     overrides: list[tuple[int, int]],
+    retests: list[dict[str, Any]],
 ) -> None:
     for day in _session_days(rng, patient.start, today, patient.per_week):
         if rng.random() < 0.08:
@@ -383,12 +397,46 @@ def _simulate(
         facts = SessionFacts(day, week, not stop, result.outcome, deload, reason if stop else "")
         pain_flag = rng.random() < 0.04
         for item in patient.items:
+            if not stop and item.decision.get("retest_due"):
+                _retest(rng, patient, item, day, week, clinician_id, retests)
             logged = [] if stop else _perform(rng, item, template, week, deload, pain_flag)
             for number, s in enumerate(logged, start=1):
                 sets.append((session_index, _set_row(item, number, s)))
             _decide(
                 rng, item, facts, logged, at, clinician_id, decisions, session_index, session_of_decision, overrides
             )
+
+
+def _retest(
+    rng: random.Random,
+    patient: _Patient,
+    item: _Item,
+    day: date,
+    week: int,
+    clinician_id: int,
+    retests: list[dict[str, Any]],
+) -> None:
+    """The plan held a load at its ceiling: the clinician re-tests the 1RM before the session and records it
+    on the assessment page (a one_rm result naming the exercise and side), where the engine reads it from."""
+    exercise, side = item.loaded.exercise, item.loaded.side
+    body_side: str | None = None
+    if side is not None:
+        if patient.paretic_side not in ("left", "right"):
+            return  # left/right cannot be told for this patient: no re-test recorded
+        other = "right" if patient.paretic_side == "left" else "left"
+        body_side = patient.paretic_side if side == "paretic" else other
+    tested = round(_true_1rm(item, week) * rng.gauss(1, 0.02) * 2) / 2
+    taken = _at(day, 9) + timedelta(minutes=30)
+    retests.append(
+        {
+            "patient_id": patient.patient_id, "measure_key": "one_rm", "taken_at": taken, "side": body_side,
+            "site": exercise.name, "value": tested, "value_text": None, "unit": "kg", "items": None, "trials": None,
+            "context": {"demo": True, "method": "tested"}, "note": "Re-test: the load had reached 80 % of the 1RM.",
+            "entry_group": str(uuid.uuid4()), "status": "final", "status_reason": "", "supersedes_id": None,
+            "assessor_id": clinician_id, "created_at": taken, "version": 1,
+        }
+    )  # fmt: skip
+    item.engine.progression.one_rm = OneRm(tested, day, "tested 1RM recorded on the assessment page")
 
 
 @functools.lru_cache(maxsize=1024)
