@@ -95,6 +95,7 @@ def _figures(view: dashboard.Dashboard) -> None:
                         figure.value,
                         delta=figure.delta,
                         delta_color=figure.delta_color,  # type: ignore[arg-type]
+                        delta_arrow=figure.delta_arrow,  # type: ignore[arg-type]
                         help=figure.reason,
                     )
                     st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))
