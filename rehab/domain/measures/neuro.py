@@ -367,7 +367,9 @@ MAS = Measure(
     key="mas",
     name="Modified Ashworth Scale",
     construct="tone",
-    unit="{grade}",
+    # The stored number is the grade's position (1+ is 2), not the grade: its unit says so, and exports carry
+    # the grade itself ("1+") beside it.
+    unit="{grade_position}",
     unit_label="grade",
     minimum=0,
     maximum=len(MAS_GRADES) - 1,
