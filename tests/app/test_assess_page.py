@@ -227,3 +227,24 @@ def test_modified_ashworth_with_nothing_graded_saves_nothing(app_db: Database) -
     at.button(key="as_save").click().run()
     assert any("muscle group" in e.value for e in at.error)
     assert assessments.history(app_db, admin, pid) == []
+
+
+def test_stroke_motor_battery_renders_and_records_fac(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.radio(key="as_mode").set_value("battery").run()
+    at.selectbox(key="as_battery").set_value("stroke_motor").run()
+    from tests.app.conftest import assert_no_crash
+
+    assert_no_crash(at)
+    # Fugl-Meyer reflex items offer 0 or 2 only; the parts are headed; Lyle's shortcut is explained
+    assert at.segmented_control(key="as0_fma_ue_item_1").options == ["0", "2"]
+    assert any("A.I Reflex activity" in m.value for m in at.markdown)
+    assert any("Lyle's shortcut" in c.value for c in at.caption)
+    assert at.segmented_control(key="as0_mi_arm_item_1").options == ["0", "11", "19", "22", "26", "33"]
+    fac = at.selectbox(key="as0_fac_value")
+    assert "FAC 3: Dependent, supervision" in fac.options
+    fac.set_value(3).run()
+    at.button(key="as_save").click().run()
+    # the other measures of the battery were left empty: nothing is saved, and each says what is missing
+    assert any("Nothing was saved" in e.value for e in at.error)
+    assert assessments.history(app_db, admin, pid) == []

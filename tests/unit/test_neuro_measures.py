@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rehab.domain import measures
 from rehab.domain.assessment import prepare
@@ -265,3 +267,40 @@ def test_new_measures_have_local_codes_only(key: str) -> None:
     assert m.loinc is None  # §13: no LOINC found for any of them [R113]
     assert m.code_for().system == LOCAL_SYSTEM
     assert m.range_source and "[R" in m.range_source
+
+
+# --- properties: bad input is refused naming a field, never a crash ----------------------------------------------
+
+_ANY = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 40),
+    st.floats(allow_nan=True),
+    st.text(max_size=4),
+    st.lists(st.one_of(st.none(), st.integers(-1, 4), st.text(max_size=2)), max_size=25),
+    st.dictionaries(st.sampled_from(["left", "right", "x"]), st.one_of(st.text(max_size=3), st.integers())),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(site=_ANY, sides=_ANY, muscles=_ANY)
+def test_mas_entry_never_crashes(site: object, sides: object, muscles: object) -> None:
+    for raw in ({"site": site, "sides": sides}, {"muscles": muscles}, {"muscles": [{"site": site, "sides": sides}]}):
+        try:
+            out = prepare("mas", raw)
+        except ValidationError as err:
+            assert err.field and err.message
+        else:
+            assert all(
+                m.value_text in neuro.MAS_GRADES and m.value == neuro.MAS_GRADES.index(m.value_text) for m in out
+            )
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=_ANY)
+def test_arat_and_fac_entry_never_crash(items: object) -> None:
+    for key, raw in (("arat", {"items": items}), ("fac", {"value": items})):
+        try:
+            prepare(key, raw)
+        except ValidationError as err:
+            assert err.field and err.message
