@@ -101,6 +101,7 @@ def _figures(view: dashboard.Dashboard) -> None:
                         figure.value,
                         delta=figure.delta,
                         delta_color=figure.delta_color,
+                        delta_arrow=figure.delta_arrow,
                         help=figure.reason,
                     )
                     st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))

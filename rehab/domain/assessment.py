@@ -7,14 +7,15 @@ patient's earlier ones: category, flags, and change since the previous and the f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rehab.domain import measures
 from rehab.domain.context import PHASE_SOURCE, PatientContext, judge_category, judge_change, judge_screen
 from rehab.domain.errors import ValidationError
-from rehab.domain.measures import Change, Flag
+from rehab.domain.measures import Change, Flag, neuro
 from rehab.domain.strength import grip_kg, hhd_result, one_rm_result, parse_mmt_grade
 from rehab.domain.text import free_text, unstorable
 from rehab.domain.units import fmt, length_to_cm, mass_to_kg, require_choice, require_number
@@ -115,20 +116,9 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
     context = _context(raw)
     k = measure.key
     if measure.is_item_scale:
-        items = raw.get("items")
-        total = measures.score(k, items)
-        values = tuple(float(v) for v in items)  # type: ignore[union-attr]  # score() refused a non-sequence
-        how = "mean" if measure.aggregate == "mean" else "total"
-        return [
-            Measured(
-                k,
-                total,
-                measure.unit,
-                items=values,
-                context=context,
-                working=f"{how} of {len(values)} items = {fmt(total)} {measure.unit_label}",
-            )
-        ]
+        return [_item_scale(measure, raw.get("items"), context)]
+    if measure.is_ordinal:
+        return _ordinal(measure, raw, context)
     if k == "mmt":
         site = _site(raw, required=True)
         out = []
@@ -290,6 +280,88 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         return [Measured(k, metres, "m", context=dict(context, entry_unit=unit), working=f"{fmt(metres)} m")]
     value = measures.validate_value(k, raw.get("value"))
     return [Measured(k, value, measure.unit, context=context, working=f"{fmt(value)} {measure.unit_label}")]
+
+
+def _item_scale(measure: measures.Measure, items: object, context: dict[str, Any]) -> Measured:
+    """An item-level scale's total with its working; ARAT items credited by Lyle's shortcut are noted, and
+    the Motricity Index keeps its raw sum beside the reported score."""
+    k = measure.key
+    total = measures.score(k, items)
+    how = "mean" if measure.aggregate == "mean" else "total"
+    ctx = dict(context)
+    if k == "arat":
+        completed = neuro.arat_items(items)
+        values = completed.values
+        if completed.inferred:
+            ctx["inferred_items"] = list(completed.inferred)
+            ctx["item_sources"] = list(completed.sources)
+    else:
+        assert isinstance(items, Sequence)  # score() has refused anything else
+        values = tuple(float(v) for v in items)
+    working = f"{how} of {len(values)} items = {fmt(total)} {measure.unit_label}"
+    if k in ("mi_arm", "mi_leg"):
+        mi = neuro.motricity_score(math.fsum(values))
+        ctx["raw_sum"] = mi.raw_sum
+        working = f"Motricity Index: {mi.reason} {measure.unit_label}"
+    parts = neuro.subtotals(k, values)
+    if parts:
+        working += " (" + "; ".join(f"{name} {fmt(v)}" for name, v in parts.items()) + ")"
+    if ctx.get("inferred_items"):
+        working += "; items " + ", ".join(str(n) for n in ctx["inferred_items"]) + " credited by Lyle's shortcut"
+    return Measured(k, total, measure.unit, items=values, context=ctx, working=working)
+
+
+def _grade(measure: measures.Measure, value: object, field: str) -> Measured:
+    index = measures.grade_index(measure, value, field)
+    label = measure.grades[index]
+    return Measured(measure.key, float(index), measure.unit, value_text=label)
+
+
+def _ordinal(measure: measures.Measure, raw: Mapping[str, Any], context: dict[str, Any]) -> list[Measured]:
+    """Ordinal grades stored as their position with the label (MAS "1+" is grade 2 of 0…5, never 1.5).
+
+    The Modified Ashworth Scale is one grade per muscle group and side: either ``site`` with ``sides``
+    ({"left": "1+"}), or ``muscles``, a list of such entries for several muscle groups at once. A
+    single-valued ordinal (FAC) takes ``value``, the category as text ("3") or its number.
+    """
+    if not measure.per_side:
+        value = raw.get("value")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = fmt(value) if float(value).is_integer() else str(value)
+        m = _grade(measure, value, "value")
+        cat = measures.category(measure.key, m.value)
+        label = cat.label if cat else m.value_text
+        return [replace(m, context=context, working=f"{label}")]
+    entries = raw.get("muscles")
+    if entries is None:
+        entries = [raw]
+    if isinstance(entries, str | bytes) or not isinstance(entries, Sequence) or not entries:
+        raise ValidationError("muscles", "enter a grade for at least one muscle group")
+    out: list[Measured] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        if not isinstance(entry, Mapping):
+            raise ValidationError("muscles", "each muscle group must be a set of fields")
+        site = _site(entry, required=True)
+        for side, grade_raw in _sides(entry).items():
+            where = f"{site} {side}"
+            if ((site or "").lower(), side) in seen:
+                raise ValidationError(f"{where} grade", "is entered twice")
+            seen.add(((site or "").lower(), side))
+            m = _grade(measure, grade_raw, f"{where} grade")
+            definition = neuro.MAS_DEFINITIONS.get(m.value_text or "", "") if measure.key == "mas" else ""
+            out.append(
+                replace(
+                    m,
+                    side=side,
+                    site=site,
+                    context=context,
+                    working=f"{measure.name} grade {m.value_text}" + (f": {definition}" if definition else ""),
+                )
+            )
+    if not out:
+        raise ValidationError("muscles", "enter a grade for at least one muscle group")
+    return out
 
 
 @dataclass(frozen=True)

@@ -39,9 +39,11 @@ from rehab.store import plans as plan_store
 from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 
-CONSTRUCT_ORDER = ("strength", "balance", "posture", "gait", "transfers", "confidence")
+CONSTRUCT_ORDER = ("strength", "tone", "motor", "balance", "posture", "gait", "transfers", "confidence")
 CONSTRUCT_TITLES = {
     "strength": "Strength",
+    "tone": "Tone (Modified Ashworth, per muscle group and side)",
+    "motor": "Motor impairment and arm activity",
     "balance": "Balance",
     "posture": "Posture and trunk",
     "gait": "Walking",
@@ -50,8 +52,10 @@ CONSTRUCT_TITLES = {
 }
 STRENGTH_CHARTED = ("grip", "hhd")  # per side, in physical units; MRC grades are ordinal, shown as figures only
 BALANCE_CHARTED = ("bbs", "tug", "fga", "mini_bestest")
-POSTURE_CHARTED = ("pass", "tis", "wb_symmetry")
+POSTURE_CHARTED = ("pass", "tis", "tct", "wb_symmetry")
 GAIT_CHARTED = ("ten_mwt", "six_mwt")
+MOTOR_CHARTED = ("fma_ue", "fma_le", "mi_arm", "mi_leg", "arat")
+# Ordinal grades (Modified Ashworth, FAC) are key figures only, shown as their labels: never a line of numbers.
 SECTION_TEXT = {
     "strength": "Paretic and non-paretic side per muscle group or exercise, and the symmetry index "
     f"({trends.SYMMETRY_SOURCE}). {NEURAL_NOTE}",
@@ -60,6 +64,8 @@ SECTION_TEXT = {
     "posture": "Grey band: MDC around the first result. Weight bearing: the solid line is an even 50 %, dashed "
     "rules the asymmetry limits.",
     "gait": "Tinted bands: household, limited community and community walking speeds. Hover for sources.",
+    "motor": "Fugl-Meyer motor, Motricity Index and ARAT totals of the affected limb. Grey band: the MDC around the "
+    "first result, where the patient's population has one. Hover for sources.",
     "load": "Prescribed versus performed load per exercise and the 1RM estimated from logged sets.",
 }
 
@@ -80,6 +86,7 @@ class KeyFigure:
     verdict: str
     reason: str
     taken_on: date
+    delta_arrow: Literal["auto", "up", "down", "off"] = "auto"  # "off" for an ordinal shift of grade
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,14 @@ SHORT_NAMES = {
     "wb_symmetry": "Weight bearing (paretic)",
     "ten_mwt": "10MWT speed",
     "six_mwt": "6MWT distance",
+    "mas": "Ashworth",
+    "fma_ue": "Fugl-Meyer UE",
+    "fma_le": "Fugl-Meyer LE",
+    "mi_arm": "Motricity arm",
+    "mi_leg": "Motricity leg",
+    "arat": "ARAT",
+    "tct": "Trunk Control Test",
+    "fac": "FAC",
 }
 
 
@@ -137,6 +152,9 @@ def _series_key(r: AssessmentRecord) -> tuple[str, str | None, str]:
 def _shown(key: str, record: AssessmentRecord) -> str:
     if key == "mmt":
         return record.value_text or fmt(record.value)
+    measure = measures.get(key)
+    if measure.grades:
+        return f"{measure.unit_label.capitalize()} {record.value_text or measure.grades[int(record.value)]}"
     return f"{fmt(round(record.value, 2))} {measures.get(key).unit_label}"
 
 
@@ -173,6 +191,9 @@ def _figures(
             sign = "+" if change.delta > 0 else ""
             unit = "grade steps" if key == "mmt" else measure.unit_label
             delta = f"{sign}{fmt(round(change.delta, 2))} {unit} since {first.taken_at.date().isoformat()}"
+            if measure.grades:  # a shift of grade (MAS 1 → 1+), never a difference of grade positions
+                shift = f"{measure.grades[int(first.value)]} → {measure.grades[int(last.value)]}"
+                delta = f"{shift} since {first.taken_at.date().isoformat()}"
         # coloured only when the change is real (beyond the MDC); within measurement error it stays grey
         real = len(rows) > 1 and change.improved is not None
         colour: DeltaColour = (
@@ -181,7 +202,17 @@ def _figures(
             else ("normal" if measure.higher_is_better else "inverse")
         )
         out.append(
-            KeyFigure(measure.construct, title, _shown(key, last), delta, colour, verdict, reason, last.taken_at.date())
+            KeyFigure(
+                measure.construct,
+                title,
+                _shown(key, last),
+                delta,
+                colour,
+                verdict,
+                reason,
+                last.taken_at.date(),
+                "off" if measure.grades else "auto",
+            )
         )
     order = {c: i for i, c in enumerate(CONSTRUCT_ORDER)}
     return sorted(out, key=lambda f: (order.get(f.construct, 99), f.label))
@@ -320,7 +351,7 @@ def _measure_panels(
             top = max(1.6, float(points["value"].max()) if not points.empty else 1.6)
             extras["categories"] = _categories(key, top, context)
             extras["y_domain"] = (0.0, round(top, 1))
-        if key in ("bbs", "pass", "tis", "fga", "mini_bestest") and measure.maximum is not None:
+        if key in ("bbs", "pass", "tis", "tct", "fga", "mini_bestest", *MOTOR_CHARTED) and measure.maximum is not None:
             extras["y_domain"] = (0.0, float(measure.maximum))
         panels.append(Panel(**{**panel.__dict__, **extras}))
     return panels
@@ -465,6 +496,8 @@ def _prepare(conn: Connection, patient: PatientRecord, day: date, start: date | 
     sections = [
         Section("strength", "Strength", SECTION_TEXT["strength"],
                 _strength_panels(patient, series, one_rm, neural, start, end)),
+        Section("motor", "Motor impairment and arm activity", SECTION_TEXT["motor"],
+                _measure_panels(patient, MOTOR_CHARTED, series, start, end, overrides)),
         Section("balance", "Balance", SECTION_TEXT["balance"],
                 _measure_panels(patient, BALANCE_CHARTED, series, start, end, overrides)),
         Section("posture", "Posture and trunk", SECTION_TEXT["posture"],

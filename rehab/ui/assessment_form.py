@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from rehab.domain.measures import EVIDENCE_TEXT, Measure
+from rehab.domain.measures import EVIDENCE_TEXT, Measure, neuro
 from rehab.domain.strength import FORMULAS as ONE_RM_FORMULAS
 from rehab.domain.strength import MMT_GRADES
 from rehab.domain.units import fmt
@@ -67,35 +67,58 @@ def _rows(items: Sequence[Any], width: int) -> list[Sequence[Any]]:
     return [items[i : i + width] for i in range(0, len(items), width)]
 
 
+def _choice(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
 def _items(measure: Measure, prefix: str) -> dict[str, Any]:
     values: list[float | None] = []
-    percent = bool(measure.items) and measure.items[0].maximum > 10  # ABC: 0-100 % confidence per activity
+    percent = measure.aggregate == "mean"  # ABC: 0-100 % confidence per activity
     width = 4 if percent else (2 if len(measure.items) > 6 else 1)
-    for row in _rows(measure.items, width):
-        # One row of columns per line of items, so items read and tab in order (1, 2, 3 …) on any width.
-        for item, col in zip(row, st.columns(width) if width > 1 else [st.container()], strict=False):
-            with col:
-                if percent:
+    if measure.key == "arat":
+        st.caption(
+            "Lyle's shortcut: test each subscale's first item; if it scores 3, leave the rest empty (credited 3). "
+            "If it scores less and the second scores 0, leave the rest empty (credited 0). Otherwise score every "
+            "item."
+        )
+    domains = [item.domain for item in measure.items]
+    grouped = len(set(domains)) > 1 and measure.key != "tis"
+    groups: list[list[Any]] = []
+    for item in measure.items:
+        if grouped and groups and groups[-1][0].domain == item.domain:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    for group in groups if grouped else [list(measure.items)]:
+        if grouped:
+            st.markdown(f"**{group[0].domain}**")
+        for row in _rows(group, width):
+            # One row of columns per line of items, so items read and tab in order (1, 2, 3 …) on any width.
+            for item, col in zip(row, st.columns(width) if width > 1 else [st.container()], strict=False):
+                with col:
+                    if percent:
+                        values.append(
+                            st.number_input(
+                                f"{item.number}. {item.name}",
+                                min_value=0,
+                                max_value=int(item.maximum),
+                                step=5,
+                                value=None,
+                                key=f"{prefix}_item_{item.number}",
+                            )
+                        )
+                        continue
+                    anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
+                    if item.evidence != "primary":
+                        anchors += f"\n\nItem wording: {EVIDENCE_TEXT[item.evidence]}."
                     values.append(
-                        st.number_input(
+                        st.segmented_control(
                             f"{item.number}. {item.name}",
-                            min_value=0,
-                            max_value=int(item.maximum),
-                            step=5,
-                            value=None,
+                            [_choice(v) for v in item.choices],
                             key=f"{prefix}_item_{item.number}",
+                            help=anchors or None,
                         )
                     )
-                    continue
-                anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
-                values.append(
-                    st.segmented_control(
-                        f"{item.number}. {item.name}",
-                        list(range(int(item.minimum), int(item.maximum) + 1)),
-                        key=f"{prefix}_item_{item.number}",
-                        help=anchors or None,
-                    )
-                )
     scored = [v for v in values if v is not None]
     if scored:
         how = "mean" if measure.aggregate == "mean" else "total"
@@ -104,6 +127,47 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
     else:
         st.caption(f"Score each of the {len(values)} items.")
     return {"items": values}
+
+
+def _grade_box(measure: Measure, label: str, key: str) -> str | None:
+    grades = ["", *measure.grades]
+    names = neuro.MAS_DEFINITIONS if measure.key == "mas" else {}
+    return (
+        st.selectbox(
+            label,
+            grades,
+            key=key,
+            format_func=lambda g: (f"{g}: {names[g]}" if g in names else g) if g else "Not tested",
+        )
+        or None
+    )
+
+
+def _mas(measure: Measure, patient: PatientRecord, prefix: str, site: str | None) -> dict[str, Any]:
+    """One grade per muscle group and side (ordinal labels 0, 1, 1+, 2, 3, 4); untouched rows are not tested."""
+    names = side_names(patient)
+    if site is not None:  # correcting one saved grade: its muscle group is fixed
+        st.markdown(f"**{site}**")
+        sides = {s: _grade_box(measure, f"{names[s]}: grade", f"{prefix}_{s}") for s in ("left", "right")}
+        return {"site": site, "sides": {s: g for s, g in sides.items() if g}}
+    st.caption("Grade each muscle group tested, per side; leave the others as not tested.")
+    muscles: list[dict[str, Any]] = []
+    rows = [(m, m) for m in neuro.MAS_MUSCLES] + [("", "other")]
+    for name, key in rows:
+        c0, c1, c2 = st.columns([2, 3, 3])
+        if name:
+            c0.markdown(name)
+        else:
+            name = c0.text_input("Other muscle group", key=f"{prefix}_other_site", max_chars=64)
+        slug = key.lower().replace(" ", "_")
+        sides = {}
+        for side, col in (("left", c1), ("right", c2)):
+            with col:
+                sides[side] = _grade_box(measure, f"{name or 'Other'} · {names[side]}", f"{prefix}_{slug}_{side}")
+        chosen = {s: g for s, g in sides.items() if g}
+        if chosen or (key == "other" and name):
+            muscles.append({"site": name, "sides": chosen})
+    return {"muscles": muscles}
 
 
 def _per_side(patient: PatientRecord, prefix: str, widget: Callable[[str, str], object]) -> dict[str, Any]:
@@ -116,12 +180,28 @@ def _per_side(patient: PatientRecord, prefix: str, widget: Callable[[str, str], 
     return sides
 
 
-def entry_fields(measure: Measure, patient: PatientRecord, prefix: str, *, with_context: bool = True) -> dict[str, Any]:
-    """Render one measure's fields and return the raw entry for the service (validated there)."""
+def entry_fields(
+    measure: Measure, patient: PatientRecord, prefix: str, *, with_context: bool = True, site: str | None = None
+) -> dict[str, Any]:
+    """Render one measure's fields and return the raw entry for the service (validated there).
+
+    ``site`` fixes the muscle group when correcting one saved Modified Ashworth grade.
+    """
     k = measure.key
     raw: dict[str, Any]
     if measure.is_item_scale:
         raw = _items(measure, prefix)
+    elif k == "mas":
+        raw = _mas(measure, patient, prefix, site)
+    elif measure.is_ordinal:
+        labels = {int(c.band.lower or 0): c.label for c in measure.categories}
+        value = st.selectbox(
+            measure.name,
+            [None, *range(len(measure.grades))],
+            key=f"{prefix}_value",
+            format_func=lambda v: "Choose a category" if v is None else labels.get(v, str(v)),
+        )
+        raw = {"value": value}
     elif k == "mmt":
         site = st.text_input("Muscle group or movement", key=f"{prefix}_site", placeholder="e.g. knee extension")
         grades = ["", *MMT_GRADES]

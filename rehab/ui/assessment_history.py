@@ -16,14 +16,14 @@ from rehab.store.patients import PatientRecord
 from rehab.ui.assessment_form import entry_fields
 from rehab.ui.fmt import md_text, when
 
-CONSTRUCTS = ["strength", "balance", "posture", "gait", "transfers", "confidence"]
+CONSTRUCTS = ["strength", "tone", "motor", "balance", "posture", "gait", "transfers", "confidence"]
 STATUS_LABELS = {"final": "current", "amended": "amended (replaced)", "entered_in_error": "entered in error"}
 
 
 def _value(record: AssessmentRecord) -> str:
-    if record.value_text:
-        return f"grade {record.value_text}"
     measure = measures.get(record.measure_key)
+    if record.value_text:
+        return f"{measure.unit_label} {record.value_text}" if measure.grades else f"grade {record.value_text}"
     unit = {"N.m": "N·m"}.get(record.unit, measure.unit_label if record.unit == measure.unit else record.unit)
     return f"{fmt(round(record.value, 2))} {unit}"
 
@@ -94,7 +94,9 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
         )
         entry = None
         if action == "amend":
-            entry = entry_fields(measures.get(record.measure_key), patient, f"fix_{record.id}", with_context=False)
+            entry = entry_fields(
+                measures.get(record.measure_key), patient, f"fix_{record.id}", with_context=False, site=record.site
+            )
         reason = st.text_input("Reason", key=f"fix_reason_{record.id}", max_chars=300)
         slot = st.empty()
         if st.button("Save correction", key=f"fix_save_{record.id}", type="primary"):

@@ -17,18 +17,26 @@ def value_text(result: Result) -> str:
     record = result.record
     measure = measures.get(record.measure_key)
     if record.value_text:
-        return f"grade {record.value_text}"
+        return f"{measure.unit_label} {record.value_text}" if measure.grades else f"grade {record.value_text}"
     unit = {"N.m": "N·m"}.get(record.unit, measure.unit_label if record.unit == measure.unit else record.unit)
     return f"{fmt(round(record.value, 2))} {unit}"
+
+
+def change_text(change: Change) -> str:
+    """The change in the measure's terms: a shift of grade for an ordinal scale (MAS 1 → 1+), never a
+    difference of grade positions; a signed difference otherwise."""
+    measure = measures.get(change.key)
+    if measure.grades:
+        return f"{measure.grades[int(change.before)]} → {measure.grades[int(change.after)]}"
+    sign = "+" if change.delta > 0 else ""
+    return f"{sign}{fmt(round(change.delta, 2))} {change.unit}"
 
 
 def _change_line(label: str, change: Change | None) -> None:
     if change is None:
         return
-    sign = "+" if change.delta > 0 else ""
     st.markdown(
-        f"{VERDICT_ICON[change.improved]} **{label}:** {sign}{fmt(round(change.delta, 2))} {change.unit}: "
-        f"{change.verdict}",
+        f"{VERDICT_ICON[change.improved]} **{label}:** {change_text(change)}: {change.verdict}",
         help=change.reason,
     )
 

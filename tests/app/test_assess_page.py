@@ -184,3 +184,67 @@ def test_result_names_the_population_it_was_judged_for(app_db: Database) -> None
     lines = [m for m in at.markdown if "Since the previous result" in m.value]
     assert lines and "real and meaningful improvement" in lines[0].value
     assert "chronic stroke" in (lines[0].help or "") and "Population:" in (lines[0].help or "")
+
+
+# --- issue 18: the neuro-rehabilitation core set -------------------------------------------------------------
+
+
+def test_trunk_control_test_item_by_item(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("tct").run()
+    assert at.segmented_control(key="as0_tct_item_1").options == ["0", "12", "25"]  # only the published scores
+    for number, score in enumerate([12, 25, 25, 0], start=1):  # Collin & Wade 1990: 12 + 25 + 25 + 0 = 62
+        at.segmented_control(key=f"as0_tct_item_{number}").set_value(score)
+    at.run()
+    assert any("total so far 62 points" in c.value for c in at.caption)
+    at.button(key="as_save").click().run()
+    [saved] = assessments.history(app_db, admin, pid)
+    assert (saved.measure_key, saved.value, saved.items) == ("tct", 62, [12.0, 25.0, 25.0, 0.0])
+    assert at.metric[0].value == "62 points"
+
+
+def test_modified_ashworth_per_muscle_and_side_with_ordinal_labels(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("mas").run()
+    elbow = at.selectbox(key="as0_mas_elbow_flexors_left")
+    assert elbow.options[:4] == ["Not tested", "0: No increase in muscle tone", elbow.options[2], elbow.options[3]]
+    assert elbow.options[3].startswith("1+: ")
+    elbow.set_value("1+")
+    at.selectbox(key="as0_mas_ankle_plantar_flexors_left").set_value("2")
+    at.run()
+    at.button(key="as_save").click().run()
+    saved = sorted(assessments.history(app_db, admin, pid), key=lambda r: r.site or "")
+    assert [(r.site, r.side, r.value_text, r.value) for r in saved] == [
+        ("Ankle plantar flexors", "left", "2", 3.0),
+        ("Elbow flexors", "left", "1+", 2.0),  # grade 1+ is position 2 of 0…5, never 1.5
+    ]
+    assert {m.value for m in at.metric} == {"grade 1+", "grade 2"}
+
+
+def test_modified_ashworth_with_nothing_graded_saves_nothing(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.selectbox(key="as_measure").set_value("mas").run()
+    at.button(key="as_save").click().run()
+    assert any("muscle group" in e.value for e in at.error)
+    assert assessments.history(app_db, admin, pid) == []
+
+
+def test_stroke_motor_battery_renders_and_records_fac(app_db: Database) -> None:
+    admin, pid, at = _assess_app(app_db)
+    at.radio(key="as_mode").set_value("battery").run()
+    at.selectbox(key="as_battery").set_value("stroke_motor").run()
+    from tests.app.conftest import assert_no_crash
+
+    assert_no_crash(at)
+    # Fugl-Meyer reflex items offer 0 or 2 only; the parts are headed; Lyle's shortcut is explained
+    assert at.segmented_control(key="as0_fma_ue_item_1").options == ["0", "2"]
+    assert any("A.I Reflex activity" in m.value for m in at.markdown)
+    assert any("Lyle's shortcut" in c.value for c in at.caption)
+    assert at.segmented_control(key="as0_mi_arm_item_1").options == ["0", "11", "19", "22", "26", "33"]
+    fac = at.selectbox(key="as0_fac_value")
+    assert "FAC 3: Dependent, supervision" in fac.options
+    fac.set_value(3).run()
+    at.button(key="as_save").click().run()
+    # the other measures of the battery were left empty: nothing is saved, and each says what is missing
+    assert any("Nothing was saved" in e.value for e in at.error)
+    assert assessments.history(app_db, admin, pid) == []

@@ -27,6 +27,15 @@ REQUIRED = {
     "wb_symmetry": "posture",
     "ten_mwt": "gait",
     "six_mwt": "gait",
+    # issue 18: the neuro-rehabilitation core set (reference §13.1–13.6)
+    "mas": "tone",
+    "fma_ue": "motor",
+    "fma_le": "motor",
+    "mi_arm": "motor",
+    "mi_leg": "motor",
+    "arat": "motor",
+    "tct": "posture",
+    "fac": "gait",
 }
 
 
@@ -259,6 +268,7 @@ def test_batteries() -> None:
         "neuro_core": ("bbs", "fga", "abc", "ten_mwt", "six_mwt", "five_sts"),
         "strength": ("mmt", "hhd", "grip", "one_rm", "five_sts", "thirty_s_cst"),
         "posture": ("pass", "tis", "wb_symmetry"),
+        "stroke_motor": ("fma_ue", "fma_le", "mas", "mi_arm", "mi_leg", "arat", "tct", "fac"),
     }
     assert measures.batteries()[0].name == "Neurological core set"
     assert measures.battery("posture").name == "Posture"

@@ -62,15 +62,27 @@ def out_of_range(draw: st.DrawFn) -> tuple[str, float]:
     return m.key, draw(st.one_of(options))
 
 
+def valid_values(m: measures.Measure) -> st.SearchStrategy[float]:
+    """Values a measure accepts: its possible totals where only some are (Trunk Control Test), else its range."""
+    if m.allowed_totals:
+        return st.sampled_from(m.allowed_totals)
+    upper = m.maximum if m.maximum is not None else 1e6
+    if m.whole:
+        return st.integers(int(m.minimum), int(upper))
+    return st.floats(min_value=m.minimum, max_value=upper, exclude_min=not m.minimum_inclusive)
+
+
+def a_good_value(m: measures.Measure) -> float:
+    """One accepted value above the minimum."""
+    if m.allowed_totals:
+        return m.allowed_totals[1]
+    return m.minimum + 1
+
+
 @st.composite
 def in_range(draw: st.DrawFn) -> tuple[str, float]:
     m = measures.get(draw(st.sampled_from(KEYS)))
-    upper = m.maximum if m.maximum is not None else 1e6
-    if m.whole:
-        value: float = draw(st.integers(int(m.minimum), int(upper)))
-    else:
-        value = draw(st.floats(min_value=m.minimum, max_value=upper, exclude_min=not m.minimum_inclusive))
-    return m.key, value
+    return m.key, draw(valid_values(m))
 
 
 # --- validate_value ------------------------------------------------------------------------------------
@@ -143,8 +155,14 @@ def test_score_names_the_bad_item(key: str, data: st.DataObject) -> None:
             st.floats(max_value=item.minimum, exclude_max=True, allow_nan=False, allow_infinity=False),
             st.floats(min_value=item.maximum, exclude_min=True, allow_nan=False, allow_infinity=False),
             st.floats(item.minimum, item.maximum).filter(lambda v: item.whole and not v.is_integer()),
+            # a whole number in range that the item cannot score (Trunk Control Test 13, reflex item 1)
+            st.integers(int(item.minimum), int(item.maximum)).filter(
+                lambda v: bool(item.allowed) and v not in item.allowed
+            ),
         )
     )
+    # ARAT: an empty item is Lyle's shortcut, credited when the subscale's first item scores 3 (below)
+    assume(not (key == "arat" and bad is None))
     # Every other item at its maximum, so the TIS "static 0" rule cannot fire first.
     items: list[object] = [i.maximum for i in m.items]
     items[position] = bad
@@ -158,9 +176,17 @@ def test_score_names_the_bad_item(key: str, data: st.DataObject) -> None:
 def test_valid_items_give_a_total_in_range(key: str, data: st.DataObject) -> None:
     m = measures.get(key)
     items = [
-        data.draw(st.integers(int(i.minimum), int(i.maximum)) if i.whole else st.floats(i.minimum, i.maximum))
+        data.draw(
+            st.sampled_from(i.allowed)
+            if i.allowed
+            else st.integers(int(i.minimum), int(i.maximum))
+            if i.whole
+            else st.floats(i.minimum, i.maximum)
+        )
         for i in m.items
     ]
+    if key == "fma_le" and items[11] + items[12] < 4:  # part V is 0 unless part IV is full (Gothenburg [R67])
+        items[13] = 0
     if key == "tis" and items[0] == 0:
         items = [0, 0, 0]
     if key == "tis" and items[0] == 1:  # static 1 is impossible: item 1 scores 0 or 2
@@ -204,7 +230,7 @@ def test_change_refuses_unknown_population(key: str, population: object) -> None
         not isinstance(population, tuple | frozenset | set)
         or not all(isinstance(p, str) and p in measures.all_populations() for p in population)
     )
-    good = measures.get(key).minimum + 1
+    good = a_good_value(measures.get(key))
     with pytest.raises(ValidationError) as err:
         measures.change(key, good, good, population=population)
     assert err.value.field == "population"
@@ -215,11 +241,7 @@ def test_change_refuses_unknown_population(key: str, population: object) -> None
 def test_change_is_consistent(first: tuple[str, float], data: st.DataObject) -> None:
     key, before = first
     m = measures.get(key)
-    upper = m.maximum if m.maximum is not None else 1e6
-    if m.whole:
-        after: float = data.draw(st.integers(int(m.minimum), int(upper)))
-    else:
-        after = data.draw(st.floats(m.minimum, upper, exclude_min=not m.minimum_inclusive))
+    after = data.draw(valid_values(m))
     population = data.draw(st.one_of(st.none(), st.sampled_from(sorted(measures.all_populations()))))
     c = measures.change(key, before, after, population=population)
     assert c.delta == pytest.approx(after - before, abs=1e-6)

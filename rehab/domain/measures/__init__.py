@@ -46,7 +46,7 @@ from rehab.domain.measures.model import (
 from rehab.domain.measures.norms import Norm, grip_norm, percent_of_norm, thirty_s_cst_norm
 from rehab.domain.measures.overrides import all_populations, check_overrides, thresholds
 from rehab.domain.measures.posture import paretic_load_percent
-from rehab.domain.measures.scoring import category, score, validate_value
+from rehab.domain.measures.scoring import category, grade_index, score, validate_value
 from rehab.domain.measures.screening import Screening, flags, needs, screen
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "check_overrides",
     "flags",
     "get",
+    "grade_index",
     "grip_norm",
     "needs",
     "paretic_load_percent",

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from rehab.domain.errors import ValidationError
-from rehab.domain.measures import balance, confidence, gait, posture, strength_tests
+from rehab.domain.measures import balance, confidence, gait, neuro, posture, strength_tests
 from rehab.domain.measures.model import Battery, Measure
 
 _ALL: tuple[Measure, ...] = (
     *strength_tests.MEASURES,
+    *neuro.MEASURES,
     *balance.MEASURES,
     *confidence.MEASURES,
     *posture.MEASURES,
@@ -32,6 +33,12 @@ BATTERIES: tuple[Battery, ...] = (
         "Strength and sit-to-stand measures (reference §1)",
     ),
     Battery("posture", "Posture", ("pass", "tis", "wb_symmetry"), "Posture and trunk after stroke (reference §3)"),
+    Battery(
+        "stroke_motor",
+        "Stroke motor and tone",
+        ("fma_ue", "fma_le", "mas", "mi_arm", "mi_leg", "arat", "tct", "fac"),
+        "Motor impairment, tone, arm activity, trunk control and walking category after stroke (reference §13)",
+    ),
 )
 
 

@@ -163,6 +163,8 @@ def _reaches(size: float, t: ChangeThreshold) -> bool:
 def _shown(measure: Measure, value: float) -> str:
     if measure.key == "mmt":
         return MMT_GRADES[int(value)]
+    if measure.grades:
+        return f"{measure.unit_label} {measure.grades[int(value)]}"
     return f"{fmt(value)} {measure.unit_label}"
 
 
@@ -264,16 +266,24 @@ def change(
 
     sign = "+" if delta > 0 else ""
     steps = "grade step" if abs(delta) == 1 else "grade steps"
-    parts = [
-        f"{measure.name}: {_shown(measure, b)} → {_shown(measure, a)} (change {sign}{fmt(delta)} "
-        f"{steps if measure.key == 'mmt' else measure.unit_label}; {moved}; {direction})."
-    ]
+    if measure.grades:
+        # Ordinal grades (MAS 0, 1, 1+, 2, 3, 4; FAC 0-5): a shift of grade, never a difference of values.
+        shift = "no shift of grade" if delta == 0 else f"{'up' if delta > 0 else 'down'} {fmt(abs(delta))} {steps}"
+        parts = [f"{measure.name}: {_shown(measure, b)} → {_shown(measure, a)} ({shift}; {moved}; {direction})."]
+    else:
+        parts = [
+            f"{measure.name}: {_shown(measure, b)} → {_shown(measure, a)} (change {sign}{fmt(delta)} "
+            f"{steps if measure.key == 'mmt' else measure.unit_label}; {moved}; {direction})."
+        ]
     if mdc is None:
         in_unit = f" in {unit}" if unit != measure.unit_label else ""
         unfit = _not_fitting(measure, checked, unit, pace, muscle, shown_site) + unfit_mdc
         why = (
             "MRC grades are ordinal, so no measurement-error figure applies."
             if measure.key == "mmt"
+            else f"{measure.name} grades are ordinal categories (each grade its own category, never averaged "
+            "or subtracted), so no measurement-error figure applies: the change is a shift of category."
+            if measure.grades
             else "No MDC applies to this result, so real change cannot be judged."
             if unfit
             else f"No MDC is available for this measure{in_unit}, so real change cannot be judged."

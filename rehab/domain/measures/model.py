@@ -28,7 +28,7 @@ EVIDENCE_TEXT: dict[str, str] = {
     "unverified": "not verified against a source; needs clinician sign-off",
 }
 
-Construct = Literal["strength", "balance", "posture", "gait", "transfers", "confidence"]
+Construct = Literal["strength", "tone", "motor", "balance", "posture", "gait", "transfers", "confidence"]
 Comparison = Literal["<", "<=", ">", ">="]
 Sex = Literal["male", "female"]
 
@@ -84,6 +84,16 @@ class Item:
     domain: str = ""
     whole: bool = True
     evidence: Evidence = "primary"
+    allowed: tuple[float, ...] = ()
+    """The only scores the item can take, where they are not every whole number in the range (Trunk Control
+    Test 0/12/25, Fugl-Meyer reflex items 0/2, Motricity Index weighted scores); empty means any."""
+
+    @property
+    def choices(self) -> tuple[float, ...]:
+        """The scores offered for this item, lowest first."""
+        if self.allowed:
+            return self.allowed
+        return tuple(float(v) for v in range(int(self.minimum), int(self.maximum) + 1))
 
 
 @dataclass(frozen=True)
@@ -239,6 +249,11 @@ class Measure:
     per_side: bool = False
     trial_rule: Literal["max", "mean"] | None = None
     trial_rule_source: str = ""
+    allowed_totals: tuple[float, ...] = ()
+    """The only totals the measure can take (Trunk Control Test: sums of 0/12/25); empty means any in range."""
+    grades: tuple[str, ...] = ()
+    """An ordinal scale's grade labels, lowest first (Modified Ashworth 0, 1, 1+, 2, 3, 4). The stored value
+    is the grade's position in this tuple, for sorting only: never averaged or subtracted."""
     default_reason: str = ""
     """Why the default MDC/MCID were chosen and which populations select the others (help text, reasons)."""
     notes: tuple[str, ...] = ()
@@ -285,6 +300,11 @@ class Measure:
     @property
     def is_item_scale(self) -> bool:
         return bool(self.items)
+
+    @property
+    def is_ordinal(self) -> bool:
+        """Graded on labelled ordinal grades (stored as the grade's position with its label)."""
+        return bool(self.grades)
 
 
 @dataclass(frozen=True)

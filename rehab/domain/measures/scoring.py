@@ -8,13 +8,27 @@ from collections.abc import Sequence
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures.catalogue import get
 from rehab.domain.measures.model import Category, Measure
+from rehab.domain.measures.neuro import arat_items, check_item_rules, motricity_score
 from rehab.domain.strength import parse_mmt_grade
-from rehab.domain.units import require_number
+from rehab.domain.units import fmt, require_number
+
+
+def grade_index(measure: Measure, value: object, field: str = "value") -> int:
+    """The position of an ordinal grade (Modified Ashworth "1+" → 2); refused unless it is one of the grades."""
+    if isinstance(value, str) and value.strip() in measure.grades:
+        return measure.grades.index(value.strip())
+    raise ValidationError(field, f"must be one of the grades {', '.join(measure.grades)}")
+
+
+def _allowed(values: Sequence[float]) -> str:
+    return ", ".join(fmt(v) for v in values)
 
 
 def _check(measure: Measure, value: object, field: str) -> float:
     if measure.key == "mmt" and isinstance(value, str):
         return float(parse_mmt_grade(value, field).ordinal)
+    if measure.grades and isinstance(value, str):
+        return float(grade_index(measure, value, field))
     unit = "" if measure.unit_label in ("points", "grade") else measure.unit_label
     number = require_number(
         value,
@@ -25,6 +39,12 @@ def _check(measure: Measure, value: object, field: str) -> float:
         whole=measure.whole,
         unit=unit,
     )
+    if measure.allowed_totals and number not in measure.allowed_totals:
+        raise ValidationError(
+            field,
+            f"cannot be {fmt(number)}: {measure.name} totals are sums of its item scores, so one of "
+            f"{_allowed(measure.allowed_totals)}",
+        )
     return number + 0.0  # -0.0 becomes 0.0
 
 
@@ -37,7 +57,7 @@ def validate_value(key: object, value: object, *, field: str = "value") -> float
     return _check(get(key), value, field)
 
 
-def score(key: object, items: object) -> float:
+def score(key: object, items: object, *, mi_zero_plus_one: bool = False) -> float:
     """The total of an item-level scale (the mean for ABC), after checking every item.
 
     Errors name "items" (wrong kind or count) or "item N" (1-based). For the Trunk Impairment Scale the
@@ -46,19 +66,31 @@ def score(key: object, items: object) -> float:
     subscales must be 0 too: a record saying otherwise would contradict its own total. A static subtotal
     of 1 is refused: item 1 scores 0 or 2 on the Verheyden score sheet and 0 ends the test, so a static
     subtotal is 0 or at least 2 (issue 13's clinical review of the score sheet [R44]).
+
+    Items with a fixed set of scores (Trunk Control Test 0/12/25, Fugl-Meyer reflex items 0/2, Motricity
+    Index weights) refuse any other value, naming the allowed ones. Fugl-Meyer LE part V must be 0 unless
+    part IV is full. The Motricity Index score is the item sum + 1 (a zero sum stays 0 unless
+    ``mi_zero_plus_one``, the clinic's sign-off). The ARAT takes None for items not tested where Lyle's
+    shortcut credits them (``neuro.arat_items``).
     """
     measure = get(key)
     if not measure.items:
         raise ValidationError("measure", f"{measure.name} is entered as a single value, not as items")
     count = len(measure.items)
+    if measure.key == "arat":
+        items = list(arat_items(items).values)
     if isinstance(items, str | bytes) or not isinstance(items, Sequence):
         raise ValidationError("items", f"must be a list of {count} item scores")
     if len(items) != count:
         raise ValidationError("items", f"must have {count} item scores, not {len(items)}")
-    values = [
-        require_number(v, f"item {item.number}", minimum=item.minimum, maximum=item.maximum, whole=item.whole)
-        for item, v in zip(measure.items, items, strict=True)
-    ]
+    values = []
+    for item, v in zip(measure.items, items, strict=True):
+        field = f"item {item.number}"
+        number = require_number(v, field, minimum=item.minimum, maximum=item.maximum, whole=item.whole)
+        if item.allowed and number not in item.allowed:
+            raise ValidationError(field, f"cannot be {fmt(number)}: score {_allowed(item.allowed)}")
+        values.append(number)
+    check_item_rules(measure.key, values)
     if measure.key == "tis" and values[0] == 1:
         raise ValidationError(
             "item 1",
@@ -73,6 +105,8 @@ def score(key: object, items: object) -> float:
                     "must be 0: static sitting balance 0 means item 1 scored 0, the test stops and the TIS total is 0",
                 )
     total = math.fsum(values)
+    if measure.key in ("mi_arm", "mi_leg"):
+        total = motricity_score(total, zero_plus_one=mi_zero_plus_one).reported
     result = total / count if measure.aggregate == "mean" else total
     return result + 0.0
 

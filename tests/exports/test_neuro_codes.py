@@ -1,0 +1,53 @@
+"""Issue 18: the neuro-rehabilitation measures export with the codes §13 allows: local codes, no LOINC (none was
+found for FMA, MAS, FAC, TCT, MI or ARAT [R113]); MAS carries its grade ("1+") beside the stored position."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rehab.exports import fhir
+from tests.exports import fhir_r4
+
+WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def _observations() -> dict[str, dict[str, Any]]:
+    patient = fhir.FhirPatient(1, "MRN-77", "Zoë", "Ł", date(1950, 3, 14), "female")
+    staff = [fhir.FhirPractitioner(5, "ana", "Dr Ana Núñez")]
+    values = [
+        fhir.FhirAssessment(1, "tct", WHEN, 62, None, "{score}", None, None, [12, 25, 25, 0], {}, "", 5),
+        fhir.FhirAssessment(2, "mas", WHEN, 2, "1+", "{grade_position}", "left", "Elbow flexors", None, {}, "", 5),
+        fhir.FhirAssessment(3, "fac", WHEN, 3, "3", "{category}", None, None, None, {}, "", 5),
+        fhir.FhirAssessment(4, "fma_le", WHEN, 34, None, "{score}", None, None, [2] * 17, {}, "", 5),
+    ]
+    bundle = fhir.bundle(patient, staff, values, [], timestamp=WHEN, bundle_id="b-18")
+    assert fhir_r4.problems(bundle) == []
+    return {
+        e["resource"]["code"]["coding"][0]["code"]: e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "Observation"
+    }
+
+
+def test_local_codes_and_no_loinc() -> None:
+    obs = _observations()
+    assert set(obs) == {"tct-total", "mas-grade", "fac", "fma-le-total"}
+    for code, o in obs.items():
+        assert o["code"]["coding"][0]["system"] == fhir.MEASURES_SYSTEM
+        # scales are surveys (as Berg and PASS); a tone grade of one muscle is an examination finding
+        assert o["category"][0]["coding"][0]["code"] == ("exam" if code == "mas-grade" else "survey")
+
+
+def test_mas_exports_its_grade_not_just_the_position() -> None:
+    mas = _observations()["mas-grade"]
+    assert mas["valueQuantity"]["code"] == "{grade_position}"
+    assert {"code": {"coding": [{"system": fhir.CONTEXT_SYSTEM, "code": "grade"}], "text": "Grade as recorded"},
+            "valueString": "1+"} in mas["component"]  # fmt: skip
+    assert mas["bodySite"] == {"text": "left Elbow flexors"}
+
+
+def test_tct_items_are_components() -> None:
+    tct = _observations()["tct-total"]
+    items = [c for c in tct["component"] if c["code"]["coding"][0]["code"].startswith("tct-total-item-")]
+    assert [c["valueQuantity"]["value"] for c in items] == [12, 25, 25, 0]
