@@ -146,15 +146,34 @@ def _refuse_tampered(path: Path) -> None:
         )
 
 
+def _create_owner_only(path: Path) -> None:
+    """Create ``path`` empty, readable by its owner only from the first byte: SQLite then writes into it and
+    gives its journal the same mode. (Creating it through SQLite and chmod-ing afterwards left a window in
+    which another account could open the file and read the patient data as it was written.)"""
+    from rehab.store.db import create_owner_only
+
+    if not create_owner_only(path):
+        raise BackupError(f"{path} already exists; nothing was written to it.")
+
+
 def _copy_online(source: sqlite3.Connection, target_path: Path) -> None:
     """One consistent snapshot of ``source`` into a new, self-contained file (no -wal file needed)."""
+    _create_owner_only(target_path)
     target = sqlite3.connect(str(target_path))
     try:
         source.backup(target)
         target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
-    os.chmod(target_path, 0o600)
+
+
+def _copy_bytes(source: Path, target: Path) -> None:
+    """A raw copy into a new owner-only file (``shutil.copy2`` would copy the source's mode first)."""
+    _create_owner_only(target)
+    with source.open("rb") as reader, target.open("r+b") as writer:
+        shutil.copyfileobj(reader, writer)
+    shutil.copystat(source, target)
+    os.chmod(target, 0o600)
 
 
 def _publish(staged: Path, final: Path) -> None:
@@ -211,11 +230,12 @@ def _keep_current(target: Path, now: datetime | None) -> Path:
         return kept
     except sqlite3.DatabaseError:
         # Unreadable as a database: keep its bytes exactly, with the WAL file SQLite would pair it with.
-        shutil.copy2(target, kept)
+        if kept.exists():  # the failed snapshot's empty or partial file
+            kept.unlink()
+        _copy_bytes(target, kept)
         wal = target.with_name(target.name + "-wal")
         if wal.exists():
-            shutil.copy2(wal, kept.with_name(kept.name + "-wal"))
-        os.chmod(kept, 0o600)
+            _copy_bytes(wal, kept.with_name(kept.name + "-wal"))
         return kept
 
 
@@ -241,7 +261,8 @@ def restore(url: str, source_path: Path, *, force: bool = False, now: datetime |
             )
         replaced = _keep_current(target_path, now)
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = not target_path.exists()
+    if not target_path.exists():
+        _create_owner_only(target_path)
     try:
         reader = _connect(source.path)
         try:
@@ -260,8 +281,6 @@ def restore(url: str, source_path: Path, *, force: bool = False, now: datetime |
             f"Could not write into {target_path}: {exc}.{kept} Stop the app, move the damaged file aside, "
             "and run the restore again."
         ) from None
-    if fresh:
-        os.chmod(target_path, 0o600)
     result = inspect(target_path)
     if result.row_counts != source.row_counts:
         raise BackupError(f"The restored database at {target_path} does not match {source.path}; check it by hand.")

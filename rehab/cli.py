@@ -16,7 +16,12 @@ from rehab.store.integrity import DatabaseTampered
 
 
 def _init_db(_: argparse.Namespace) -> int:
+    from rehab.store.db import tighten_sqlite_files
+
     url = settings().database_url
+    # Before opening: SQLite creates a missing -wal/-shm file with the database file's mode.
+    for notice in tighten_sqlite_files(url):
+        print(f"Permissions: {notice}")
     open_database(url, thorough=True).dispose()
     print(f"Database ready (schema up to date and checked): {_redact(url)}")
     return 0

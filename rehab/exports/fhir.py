@@ -29,7 +29,8 @@ MEASURES_SYSTEM = "urn:rehab-dashboard:fhir:measures"
 ITEMS_SYSTEM = "urn:rehab-dashboard:fhir:measure-items"
 CONTEXT_SYSTEM = "urn:rehab-dashboard:fhir:assessment-context"
 MRN_SYSTEM = "urn:rehab-dashboard:mrn"
-USER_SYSTEM = "urn:rehab-dashboard:user"
+PRACTITIONER_SYSTEM = "urn:rehab-dashboard:practitioner-id"
+"""A colleague is identified by their account's number, never their login name (a sign-in secret's other half)."""
 _NAMESPACE = uuid.UUID("6f1d1c3e-7a52-4b8e-9d0e-4f1f3b0f9a21")
 _CATEGORY_DISPLAY = {"exam": "Exam", "survey": "Survey"}
 _UNIT_TEXT = {"{score}": "score", "{#}/(30.s)": "stands in 30 s", "%": "%"}
@@ -59,7 +60,6 @@ class FhirPatient:
 @dataclass(frozen=True)
 class FhirPractitioner:
     id: int
-    username: str
     display_name: str
 
 
@@ -131,7 +131,7 @@ def patient_resource(p: FhirPatient) -> dict[str, Any]:
 def practitioner_resource(p: FhirPractitioner) -> dict[str, Any]:
     return {
         "resourceType": "Practitioner",
-        "identifier": [{"system": USER_SYSTEM, "value": p.username}],
+        "identifier": [{"system": PRACTITIONER_SYSTEM, "value": str(p.id)}],
         "name": [{"text": p.display_name}],
     }
 

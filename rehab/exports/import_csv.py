@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -103,11 +104,93 @@ def _decode(data: bytes) -> str:
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """RFC 4180 (a quote inside a quoted cell written twice) with the separator the header row uses. Only the
+    separator is taken from the sniffer: from a header without quotes it also guesses ``doublequote=False``,
+    which misread a doubled quote inside a quoted cell."""
     first = text.split("\n", 1)[0]
     try:
-        return csv.Sniffer().sniff(first, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
     except csv.Error:
         return csv.excel
+
+    class Separated(csv.excel):
+        pass
+
+    Separated.delimiter = delimiter
+    return Separated
+
+
+class _Lines:
+    """The file's lines as the csv reader pulls them, remembering where the record being read began, so a
+    record the reader refuses can be looked at again (``_unreadable``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines = iter(io.StringIO(text, newline="").readlines())
+        self.offset = 0
+        self.record_start = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.offset += len(line)
+        return line
+
+    def next_record(self) -> None:
+        self.record_start = self.offset
+
+
+def _unreadable(
+    text: str, dialect: type[csv.Dialect] | csv.Dialect, header: list[str], row: int, error: csv.Error
+) -> str:
+    """Why the record at the start of ``text`` cannot be read, naming its spreadsheet row and column."""
+    limit = csv.field_size_limit()
+    delimiter, quote = dialect.delimiter, dialect.quotechar or '"'
+    column = length = 0
+    state = "start"  # start | plain | quoted | after_quote
+
+    def where() -> str:
+        name = header[column] if column < len(header) and header[column] else f"column {column + 1}"
+        return f"Row {row}, {name}"
+
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        i += 1
+        if state == "quoted":
+            if ch != quote:
+                length += 1
+            elif text[i : i + 1] == quote:  # a doubled quote stands for one
+                length += 1
+                i += 1
+            else:
+                state = "after_quote"
+        elif ch == delimiter:
+            column, length, state = column + 1, 0, "start"
+            continue
+        elif ch in "\r\n":
+            break  # the end of the record
+        elif state == "after_quote":
+            return (
+                f"{where()}: there is text (\u201c{ch}\u201d) after the quote that closes this cell. A quote inside a "
+                'quoted cell is written twice ("").'
+            )
+        elif state == "start" and ch == quote:
+            state = "quoted"
+            continue
+        else:
+            state = "plain"
+            length += 1
+        if length > limit:
+            return f"{where()}: the cell is longer than {limit:,} characters, which no cell may be."
+    if state == "quoted":
+        return (
+            f'{where()}: a quote (") opens this cell but never closes, so the rows after it would be read into '
+            "this cell. Add the closing quote, or remove the opening one."
+        )
+    return f"{where()}: this row cannot be read ({error})."
 
 
 def _taken_at(raw: str) -> datetime:
@@ -237,8 +320,31 @@ def parse(data: bytes) -> ParsedFile:
     text = _decode(data)
     if not text.strip():
         raise ValidationError("file", "The file is empty.")
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    header = [h.strip().lower() for h in next(reader)]
+    dialect = _dialect(text)
+    lines = _Lines(text)
+    # strict: an unterminated quote or text after a closing quote is an error instead of a silently merged row.
+    reader = csv.reader(lines, dialect, strict=True)
+    header: list[str] = []
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        row = 1
+        while True:
+            lines.next_record()
+            try:
+                raw = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                reason = _unreadable(text[lines.record_start :], dialect, header, row, exc)
+                raise ValidationError("file", reason) from None
+            yield row, raw
+            row += 1
+
+    numbered = records()
+    first = next(numbered, None)
+    if first is None:
+        raise ValidationError("file", "The file is empty.")
+    header = [h.strip().lower() for h in first[1]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ValidationError(
@@ -248,7 +354,7 @@ def parse(data: bytes) -> ParsedFile:
     ignored = [h for h in header if h not in COLUMNS]
     rows: list[ImportRow] = []
     problems: list[RowProblem] = []
-    for index, raw in enumerate(reader, start=2):
+    for index, raw in numbered:
         if not any(c.strip() for c in raw):
             continue
         if index - 1 > MAX_ROWS:

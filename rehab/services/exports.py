@@ -607,7 +607,7 @@ def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict[str, Any]:
     for uid in sorted(wanted):
         user = user_store.by_id(conn, uid)
         if user is not None:
-            practitioners.append(fhir.FhirPractitioner(user.id, user.username, user.display_name))
+            practitioners.append(fhir.FhirPractitioner(user.id, user.display_name))
     fhir_plans = []
     for plan in plans:
         ctx = load_plan(conn, plan)

@@ -7,7 +7,9 @@ Streamlit serves several browsers from different threads.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -110,12 +112,66 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
+OWNER_ONLY = 0o600
+# SQLite keeps a database in up to four files; it creates the last three with the main file's mode.
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def create_owner_only(path: Path) -> bool:
+    """Create ``path`` empty with mode 0600 from its first byte (``os.open``, never a later chmod), so
+    no other account can open it in between; False when it already exists (it is left as it is)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None (PostgreSQL, in-memory, ``file:`` URIs)."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def tighten_sqlite_files(url: str) -> list[str]:
+    """Make an existing SQLite database and its -wal/-shm/-journal files owner-only (0600).
+
+    Returns one sentence per file whose mode was changed (``init-db`` prints them: a change of mode is never
+    made silently); nothing for PostgreSQL or files already owner-only.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        return []
+    changed = []
+    for suffix in SQLITE_COMPANIONS:
+        file = path.with_name(path.name + suffix)
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(file, mode & 0o700 | OWNER_ONLY)
+            now = stat.S_IMODE(file.stat().st_mode)
+            changed.append(
+                f"{file} was readable or writable by other accounts (mode {mode:04o}); "
+                f"it is now {now:04o} (owner only)."
+            )
+    return changed
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A new database is created owner-only before SQLite opens it; SQLite then gives its -wal and
+            # -shm files the same mode. An existing file keeps its mode (``init-db`` tightens it, saying so).
+            create_owner_only(path)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine

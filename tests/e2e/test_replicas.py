@@ -278,6 +278,21 @@ def test_two_replicas_behind_the_shipped_nginx_config(proxy: Proxy, browser) -> 
     page.get_by_role("heading", name="Caseload").wait_for(timeout=15_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "through-nginx.png"), full_page=True)
+
+    # An upload goes to /_stcore/upload_file/<session id>/<file id>; the session id is a bearer credential and
+    # must not reach the access log (issue 14, row 4).
+    page.get_by_role("link", name="Import", exact=True).click()
+    wait_for_app(page)
+    page.locator('input[type="file"]').first.set_input_files(
+        files=[{"name": "in.csv", "mimeType": "text/csv", "buffer": b"mrn,measure,taken_at\r\nX-1,tug,2026-10-01\r\n"}]
+    )
+    deadline = time.monotonic() + 15
+    while "PUT /_stcore/upload_file/" not in proxy.access_log.read_text():
+        assert time.monotonic() < deadline, "the upload never reached the proxy"
+        time.sleep(0.2)
+    logged = proxy.access_log.read_text()
+    assert re.search(r"upload_file/[0-9a-fA-F-]{8,}", logged) is None, logged
+    assert re.search(r'"PUT /_stcore/upload_file/<redacted> HTTP/[0-9.]+" 20[04] ', logged), logged
     route = next(c["value"] for c in context.cookies() if c["name"] == "rehab_route")
     browser_routes = _routes(proxy.access_log)[route]
     assert len(browser_routes) == 1 and sum(browser_routes.values()) >= 3, browser_routes

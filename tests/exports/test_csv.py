@@ -52,3 +52,56 @@ def test_round_trip_keeps_every_value() -> None:
         ("M-1", 14.2, 'said "ok", then left\nsecond line'),
         ("M-2", -0.5, "=1+2"),
     ]
+
+
+# Issue 14, row 14: a spreadsheet in a semicolon (or tab) locale splits an unquoted cell at its separator,
+# so a formula after a separator inside a cell ran, although the cell's first character was harmless.
+SEPARATOR_ATTACKS = [
+    "x;=1+1",
+    "a,@SUM(1)",
+    "\t=cmd",
+    "a\t=cmd",
+    "Borg 3; -2+3",
+    'first line\n=HYPERLINK("http://evil.example")',
+    "ok\r+1",
+    "note;  =1+1",
+]
+
+
+def _cells_any_locale(line: str) -> list[str]:
+    """Every cell a spreadsheet could see in one written line, whichever separator its locale uses."""
+    cells = []
+    for delimiter in (",", ";", "\t"):
+        for row in csv.reader(io.StringIO(line, newline=""), delimiter=delimiter):
+            cells.extend(row)
+    return cells
+
+
+@pytest.mark.parametrize("typed", SEPARATOR_ATTACKS)
+def test_a_formula_after_a_separator_inside_a_cell_never_runs(typed: str) -> None:
+    data = csv_out.write(["note", "value"], [{"note": typed, "value": -3.2}])
+    line = data.decode("utf-8-sig").split("\r\n", 1)[1].removesuffix("\r\n")
+    rows = _read(data)
+    assert rows[1] == ["'" + typed, "-3.2"]  # one apostrophe in front; the rest of the text as typed
+    assert csv_out.unneutralise(rows[1][0]) == typed
+    for seen in _cells_any_locale(line):
+        assert not seen.lstrip(" ").startswith(("=", "+", "@")), (typed, seen)
+        assert not seen.lstrip(" ").startswith("-") or seen == "-3.2", (typed, seen)
+
+
+@pytest.mark.parametrize(
+    ("typed", "line"),
+    [
+        ("-3.2 s", "'-3.2 s"),  # a number typed as text stays text, visibly so
+        ("3,5 kg", '"3,5 kg"'),  # a separator without a formula: quoted, not prefixed
+        ("walked 10 m; no aid", '"walked 10 m; no aid"'),
+        ("pain 3 - 4 / 10", "pain 3 - 4 / 10"),  # a minus inside a part is not a formula
+        ("e-mail a@b.example", "e-mail a@b.example"),
+        ("'=1", "''=1"),  # text that itself begins with an apostrophe survives the round trip
+        ("'x;=1", "\"''x;=1\""),
+    ],
+)
+def test_ordinary_text_is_left_as_typed(typed: str, line: str) -> None:
+    data = csv_out.write(["note", "value"], [{"note": typed, "value": -3.2}])
+    assert data.decode("utf-8-sig").splitlines()[1] == f"{line},-3.2"  # the number unquoted, no apostrophe
+    assert csv_out.unneutralise(_read(data)[1][0]) == typed

@@ -19,7 +19,7 @@ WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 def _bundle() -> dict[str, Any]:
     patient = fhir.FhirPatient(1, "MRN-77", "Zoë", "Łukasiewicz", date(1950, 3, 14), "female")
-    staff = [fhir.FhirPractitioner(5, "ana", "Dr Ana Núñez")]
+    staff = [fhir.FhirPractitioner(5, "Dr Ana Núñez")]
     values = [
         fhir.FhirAssessment(1, "tug", WHEN, 14.2, None, "s", None, None, None, {"assistive_device": "cane"}, "", 5),
         fhir.FhirAssessment(2, "bbs", WHEN, 40, None, "{score}", None, None, [3] * 12 + [2, 2], {}, "<b>n</b>", 5),

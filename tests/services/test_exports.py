@@ -116,3 +116,26 @@ def test_session_note_is_kept_in_versions_and_printed(clinic) -> None:  # type: 
     reader = PdfReader(io.BytesIO(exports.export(db, ana, pid, "pdf", session_id=session_id).data))
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert "**Tolerated well**, <i>review</i> next week" in text
+
+
+def test_fhir_names_colleagues_without_their_login_names(db: Database) -> None:
+    """Issue 14, row 11: the Practitioner's identifier was the login name, half of a sign-in in every export."""
+    from rehab.services import accounts, auth
+    from tests.helpers import PASSWORD
+
+    admin = make_admin(db)
+    accounts.create_user(
+        db, admin, username="kl-login-7", display_name="Dr Kim Lee", role="clinician", password=PASSWORD,
+        confirm=PASSWORD,
+    )  # fmt: skip
+    kim = auth.sign_in(db, "kl-login-7", PASSWORD).actor
+    assert kim is not None
+    pid = new_patient(db, kim, "EXP-9")
+    assessments.record(db, kim, pid, taken_at=_at(DAY1), entries={"tug": {"value": 20}})
+    data = exports.export(db, kim, pid, "fhir").data
+    assert b"kl-login-7" not in data
+    bundle = json.loads(data)
+    assert fhir_r4.problems(bundle) == []
+    (who,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Practitioner"]
+    assert who["name"] == [{"text": "Dr Kim Lee"}]
+    assert who["identifier"] == [{"system": "urn:rehab-dashboard:practitioner-id", "value": str(kim.user_id)}]

@@ -91,3 +91,53 @@ def test_patients_outside_the_care_team_are_refused_like_unknown_ones(clinic) ->
                 ((2, "IMP-1"), (3, "imp-1"), (4, "IMP-1"), (5, "IMP-1"))}  # fmt: skip
     assert {e.message for e in caught.value.errors} == expected
     assert _stored(db, pid) == []
+
+
+# Issue 14, row 16: a cell over the csv module's field limit raised an uncaught `_csv.Error` (the generic
+# crash message), and an unterminated quote silently read the following rows into one cell.
+HEADER = b"mrn,measure,taken_at,side,site,value,unit,items,note\r\n"
+ROW = b"IMP-1,tug,2026-10-01 09:30,,,14.2,s,,"
+
+
+def _refusal(db: Database, ana, data: bytes) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationErrors) as caught:
+        imports.preview(db, ana, data)
+    with pytest.raises(ValidationErrors) as again:
+        imports.import_assessments(db, ana, data)
+    assert [e.message for e in caught.value.errors] == [e.message for e in again.value.errors]
+    (error,) = again.value.errors
+    assert error.field == "file"
+    return error.message
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_a_cell_over_the_field_limit_is_refused_by_row_and_column(clinic, quoted: bool) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    huge = b"x" * 131_073
+    data = HEADER + ROW + b"ok\r\n" + ROW + (b'"' + huge + b'"' if quoted else huge) + b"\r\n" + ROW + b"\r\n"
+    message = _refusal(db, ana, data)
+    assert message == "Row 3, note: the cell is longer than 131,072 characters, which no cell may be."
+    assert _stored(db, pid) == []
+
+
+def test_an_unterminated_quote_is_refused_instead_of_swallowing_the_next_rows(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    data = HEADER + ROW + b"ok\r\n" + ROW + b'"from the ward\r\n' + b"IMP-1,grip,2026-10-01 09:40,left,,18.5,,,\r\n"
+    message = _refusal(db, ana, data)
+    assert message.startswith('Row 3, note: a quote (") opens this cell but never closes')
+    assert _stored(db, pid) == []
+
+
+def test_text_after_a_closing_quote_is_refused(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    data = HEADER + b'IMP-1,tug,2026-10-01 09:30,,,"14.2"5,s,,\r\n'
+    assert _refusal(db, ana, data).startswith("Row 2, value: there is text (“5”) after the quote that closes")
+    assert _stored(db, pid) == []
+
+
+def test_a_quoted_note_over_several_lines_still_imports(clinic) -> None:  # type: ignore[no-untyped-def]
+    db, ana, _, pid = clinic
+    data = HEADER + ROW + b'"first line\r\nsecond, with ""quotes"""\r\n' + ROW.replace(b"09:30", b"09:45") + b"\r\n"
+    assert imports.import_assessments(db, ana, data).values_written == 2
+    notes = sorted(r.note for r in _stored(db, pid))
+    assert notes == ["", 'first line\r\nsecond, with "quotes"'] or notes == ["", 'first line\nsecond, with "quotes"']
