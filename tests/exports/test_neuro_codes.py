@@ -14,7 +14,7 @@ WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 def _observations() -> dict[str, dict[str, Any]]:
     patient = fhir.FhirPatient(1, "MRN-77", "Zoë", "Ł", date(1950, 3, 14), "female")
-    staff = [fhir.FhirPractitioner(5, "ana", "Dr Ana Núñez")]
+    staff = [fhir.FhirPractitioner(5, "Dr Ana Núñez")]
     values = [
         fhir.FhirAssessment(1, "tct", WHEN, 62, None, "{score}", None, None, [12, 25, 25, 0], {}, "", 5),
         fhir.FhirAssessment(2, "mas", WHEN, 2, "1+", "{grade_position}", "left", "Elbow flexors", None, {}, "", 5),
