@@ -15,9 +15,11 @@ reading each patient's newest view would grow with every view ever written. A pa
 only the last ``NEW_FLAG_DAYS`` days counted as new, so a caseload with months of history does not start
 with every flag new.
 
-A flag's "raised" date is the date of the figures it judges (see ``rehab.services.caseload``): the newest
-Berg or TUG for fall risk, the newest main-measure result for plateau, the day after the re-test fell due,
-and the last session for a safety stop or falling attendance.
+A flag's "raised" date is the date of the figures it judges (``rehab.services.caseload.raised_on``): the
+newest Berg or TUG for fall risk, the newest main-measure result for plateau, the day after the re-test fell
+due (or, for a load held at its ceiling, the day after the last session that was not held), the last session
+for a safety stop; falling attendance, whose windows slide day by day, is new when it was not raised a week
+ago.
 """
 
 from __future__ import annotations

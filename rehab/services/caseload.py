@@ -87,8 +87,9 @@ STATUS_HELP = (
     "acknowledgement of any of their flags). Standing: raised earlier and not acknowledged. Ack'd: a clinician "
     "acknowledged it with a note and the patient's data have not changed since; any new result, session, plan "
     "or edit of the record brings it back. A flag is dated by the figures it judges: the newest Berg or TUG "
-    "(fall risk), the newest main-measure result (plateau), the day after the re-test fell due, the last "
-    "session (safety stop, falling attendance)."
+    "(fall risk), the newest main-measure result (plateau), the day after the re-test fell due (or after "
+    "the last session whose load was not yet held at the ceiling), the last session (safety stop); falling "
+    "attendance is new when it was not raised a week ago."
 )
 BADGE = {triage.NEW: "NEW · {}", triage.STANDING: "{}", triage.ACKNOWLEDGED: "Ack'd · {}"}
 COLUMNS = [
@@ -158,15 +159,19 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
             if stopped and row.last_session_date
             else "",
         ),
-        FALLING_ATTENDANCE: trends.falling_attendance(
-            recent=row.sessions_recent,
-            previous=row.sessions_previous,
-            minimum_per_week=minimum,
-            plan_days=(today - row.plan_start).days if row.plan_start else 0,
-        )
-        if row.plan_start
-        else trends.Judgement(False, ""),
+        FALLING_ATTENDANCE: _attendance(row, today, minimum),
     }
+
+
+def _attendance(row: CaseloadRow, day: date, minimum: int, *, week_ago: bool = False) -> trends.Judgement:
+    if not row.plan_start:
+        return trends.Judgement(False, "")
+    return trends.falling_attendance(
+        recent=row.sessions_recent_week_ago if week_ago else row.sessions_recent,
+        previous=row.sessions_previous_week_ago if week_ago else row.sessions_previous,
+        minimum_per_week=minimum,
+        plan_days=(day - row.plan_start).days,
+    )
 
 
 def _dated(values: dict[str, float | None], taken: dict[str, datetime | None], key: str) -> trends.Dated | None:
@@ -195,7 +200,16 @@ def raised_on(row: CaseloadRow, today: date, flag: str) -> date | None:
         )
         if today > due:
             return due + timedelta(days=1)
-        return row.last_session_date  # raised by a load at its ceiling at the newest session
+        # raised by a load held at its ceiling: since the session after the last one that was not held
+        if row.last_unheld_session is not None:
+            return row.last_unheld_session + timedelta(days=1)
+        return row.plan_start
+    if flag == FALLING_ATTENDANCE:
+        # the windows slide day by day: new when it was not raised a week ago, else at least a week old
+        _, minimum = _template_numbers(row.retest_every_weeks, row.minimum_per_week)
+        if _attendance(row, today - timedelta(weeks=1), minimum, week_ago=True).flagged:
+            return today - timedelta(weeks=1)
+        return today
     return row.last_session_date or row.plan_start
 
 

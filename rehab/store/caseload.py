@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, cast, exists, func, select, true
+from sqlalchemy import Connection, Integer, and_, case, cast, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from rehab.store.plan_tables import load_decisions, plans, treatment_sessions
@@ -47,15 +47,24 @@ class CaseloadRow:
     last_screen_outcome: str | None
     sessions_recent: int
     sessions_previous: int
+    sessions_recent_week_ago: int
+    """The two windows as they stood a week ago: whether falling attendance is new this week."""
+    sessions_previous_week_ago: int
     last_test_at: datetime | None
     load_at_ceiling: bool
     """A load decision of the newest session held at the ceiling relative to the latest 1RM: re-test it."""
+    last_unheld_session: date | None
+    """With ``load_at_ceiling``: the newest session performed with no load held at the ceiling (the ceiling
+    was reached after it); None otherwise, or when every session was held."""
     latest: dict[str, float | None]
     earlier: dict[str, float | None]
     recent: dict[str, float | None]
     earlier_at: dict[str, datetime | None]
     """When each ``earlier`` value was taken (the plateau pair must be 6 weeks apart; its flag is dated by it)."""
     recent_at: dict[str, datetime | None]
+
+
+WEEK = timedelta(weeks=1)
 
 
 def _value_at(measure_key: str, *, until: datetime | None = None, after: datetime | None = None) -> Any:
@@ -216,6 +225,8 @@ def caseload(
         _last_session_id().label("last_session_id"),
         _sessions_between(recent_from, today).label("sessions_recent"),
         _sessions_between(previous_from, recent_from).label("sessions_previous"),
+        _sessions_between(recent_from - WEEK, today - WEEK).label("sessions_recent_week_ago"),
+        _sessions_between(previous_from - WEEK, recent_from - WEEK).label("sessions_previous_week_ago"),
         last_test.label("last_test_at"),
         *earlier_cols,
         *recent_cols,
@@ -236,6 +247,9 @@ def caseload(
             last.c.status.label("last_session_status"),
             last.c.screen_outcome.label("last_screen_outcome"),
             _load_at_ceiling(figures.c.last_session_id).label("load_at_ceiling"),
+            case((_load_at_ceiling(figures.c.last_session_id), _last_unheld_session(figures.c.id)), else_=None).label(
+                "last_unheld_session"
+            ),
         )
         .select_from(
             figures.outerjoin(plan, plan.c.id == figures.c.plan_id).outerjoin(
@@ -266,8 +280,11 @@ def caseload(
                 last_screen_outcome=m["last_screen_outcome"],
                 sessions_recent=int(m["sessions_recent"] or 0),
                 sessions_previous=int(m["sessions_previous"] or 0),
+                sessions_recent_week_ago=int(m["sessions_recent_week_ago"] or 0),
+                sessions_previous_week_ago=int(m["sessions_previous_week_ago"] or 0),
                 last_test_at=m["last_test_at"],
                 load_at_ceiling=bool(m["load_at_ceiling"]),
+                last_unheld_session=_day(m["last_unheld_session"]),
                 latest={k: _newest(m[f"recent__{k}"], m[f"earlier__{k}"]) for k in latest_measures},
                 earlier={k: m[f"earlier__{k}"] for k in compared_measures},
                 recent={k: m[f"recent__{k}"] for k in compared_measures},
@@ -338,6 +355,35 @@ def add_acknowledgement(
 def _load_at_ceiling(session_id: Any) -> Any:
     """Answered by the partial index on load_decisions (session_id) WHERE retest_due."""
     return exists().where(and_(load_decisions.c.session_id == session_id, load_decisions.c.retest_due == true()))
+
+
+def _last_unheld_session(patient_id: Any) -> Any:
+    """The patient's newest performed session without a load held at the ceiling: a walk back from the newest
+    session over (patient_id, session_date), probing the partial index for each, that stops at the first one
+    found; asked only for patients whose newest session is held, so the walk is as long as the run held."""
+    held = exists().where(
+        and_(load_decisions.c.session_id == treatment_sessions.c.id, load_decisions.c.retest_due == true())
+    )
+    return (
+        select(treatment_sessions.c.session_date)
+        .where(
+            and_(
+                treatment_sessions.c.patient_id == patient_id,
+                treatment_sessions.c.status == "completed",
+                ~held,
+            )
+        )
+        .order_by(treatment_sessions.c.session_date.desc(), treatment_sessions.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _day(value: Any) -> date | None:
+    """A date from a CASE result (SQLite returns its ISO text there, PostgreSQL a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _newest(recent: Any, earlier: Any) -> Any:
