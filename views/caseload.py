@@ -95,11 +95,11 @@ def _find_and_open(data: caseload.Caseload) -> None:
         # on a phone the pinned name and the flags
         column_order=SHOWN,
         column_config={
-            "Patient": st.column_config.TextColumn(width=170, pinned=True),
+            "Patient": st.column_config.TextColumn(width=150, pinned=True),
             "Flags": st.column_config.ListColumn(
-                width=220, help="Each raised flag as a label, new ones first. " + caseload.STATUS_HELP
+                width=250, help="Each raised flag as a label, new ones first. " + caseload.STATUS_HELP
             ),
-            "Next action": st.column_config.TextColumn(width=190, help="What the most pressing flag asks for"),
+            "Next action": st.column_config.TextColumn(width=140, help="What the most pressing flag asks for"),
             "Last session": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Why": st.column_config.TextColumn(
                 width="large", help="Each raised flag with its status, figures and source"
@@ -125,10 +125,16 @@ def _find_and_open(data: caseload.Caseload) -> None:
 def _acknowledge(data: caseload.Caseload, row: object) -> None:
     """Acknowledge one of the chosen patient's flags with a note: it then sorts below standing flags until
     their data change."""
-    raised = [f for f in caseload.SEVERITY if row[caseload.FLAG_LABELS[f]]]  # type: ignore[index]
+    acknowledged = set(row["Flags"])  # type: ignore[index]
+    raised = [
+        f
+        for f in caseload.SEVERITY
+        if row[caseload.FLAG_LABELS[f]]  # type: ignore[index]
+        and caseload.BADGE[caseload.triage.ACKNOWLEDGED].format(caseload.BADGE_LABELS[f]) not in acknowledged
+    ]
     if not raised:
         return
-    st.subheader("Acknowledge a flag")
+    st.header("Acknowledge a flag")
     st.caption(
         "For a flag that can wait: it moves below the other flags until the patient's data next change "
         "(a new result, session, plan or record edit). Your note is kept with your name, and the "

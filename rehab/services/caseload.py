@@ -75,12 +75,20 @@ FLAG_HELP = {
 LATEST = ("bbs", "tug")
 # The most pressing first: the order a patient's flags are listed and the next action is chosen in.
 SEVERITY = (SAFETY_STOP, FALL_RISK, RETEST_OVERDUE, FALLING_ATTENDANCE, PLATEAU)
-NEXT_ACTION = {
-    SAFETY_STOP: "Check readiness before next session",
-    FALL_RISK: "Review fall risk",
+NEXT_ACTION = {  # short, to fit beside the name and flags on a tablet
+    SAFETY_STOP: "Check readiness",
+    FALL_RISK: "Fall-risk review",
     RETEST_OVERDUE: "Re-test",
-    FALLING_ATTENDANCE: "Follow up attendance",
+    FALLING_ATTENDANCE: "Attendance call",
     PLATEAU: "Review the plan",
+}
+# a flag's label as a badge: short, since several share a narrow column (the full label is in "Why")
+BADGE_LABELS = {
+    FALL_RISK: "Fall risk",
+    RETEST_OVERDUE: "Re-test",
+    PLATEAU: "Plateau",
+    SAFETY_STOP: "Safety stop",
+    FALLING_ATTENDANCE: "Attendance",
 }
 STATUS_HELP = (
     f"NEW: raised in the last {triage.NEW_FLAG_DAYS} days, or since the patient was last reviewed (the newest "
@@ -254,7 +262,7 @@ def _record(judged: _Judged, today: date, generation: int, acks: dict[str, store
         for flag, (day, _) in judged.raised.items()
     }
     order = sorted(judged.raised, key=lambda f: (triage.STATUSES.index(statuses[f]), SEVERITY.index(f)))
-    badges = [BADGE[statuses[f]].format(FLAG_LABELS[f]) for f in order]
+    badges = [BADGE[statuses[f]].format(BADGE_LABELS[f]) for f in order]
     waiting = [f for f in order if statuses[f] != triage.ACKNOWLEDGED]
     why = []
     for f in order:
@@ -308,20 +316,30 @@ def _read(
 READ_BATCH = 500
 
 
-def _current_records(
-    conn: Connection, known: recent.Recent[_Judged], day: date, visible_to: int | None
-) -> list[list[object]]:
-    """Today's judged rows for the listed patients, reading again only those whose data changed.
+def _current_records(conn: Connection, kept: _Kept, day: date, visible_to: int | None) -> list[list[object]]:
+    """Today's rows for the listed patients, reading again only those whose data changed.
 
-    A patient's row is kept under the stamp (day, the clinic's thresholds, the generation of their data).
+    A patient's judged figures are kept under the stamp (day, the clinic's thresholds, the generation of
+    their data), and the finished row under that stamp and their acknowledgements.
     """
     overrides = clinic_settings.measure_settings_in(conn).overrides
     thresholds = tuple(sorted(overrides.items()))
     # generations first: a write committed after this read shows up as a newer generation next time
     generations = dict(store.listed(conn, visible_to=visible_to))
     stamps = {pid: (day, thresholds, gen) for pid, gen in generations.items()}
-    records = {pid: known.get(pid, stamp) for pid, stamp in stamps.items()}
-    stale = [pid for pid, record in records.items() if record is None]
+    # acknowledgements are read on every view: they are few, and writing one is not a change of the
+    # patient's data (it would lapse at once), so the data stamp does not know of them
+    acks: dict[int, dict[str, store.Acknowledgement]] = {}
+    for ack in store.acknowledgements(conn, visible_to=visible_to):
+        acks.setdefault(ack.patient_id, {})[ack.flag] = ack
+    full = {
+        pid: (stamp, tuple(sorted((f, a.generation, a.at) for f, a in acks[pid].items())) if pid in acks else ())
+        for pid, stamp in stamps.items()
+    }
+    out = {pid: kept.rows.get(pid, stamp) for pid, stamp in full.items()}
+    need = [pid for pid, record in out.items() if record is None]
+    judged = {pid: kept.judged.get(pid, stamps[pid]) for pid in need}
+    stale = [pid for pid, found in judged.items() if found is None]
     # most of the list stale (the first view of the day): one pass over the listing, no id lists
     batches = (
         [None]
@@ -332,26 +350,35 @@ def _current_records(
         # an id list is already within the listing
         for row in _read(conn, day, overrides, visible_to=visible_to if only is None else None, only=only):
             if row.patient_id in stamps:  # listed (a patient registered since is listed next time)
-                records[row.patient_id] = _judged(row, day, overrides)
-                known.put(row.patient_id, stamps[row.patient_id], records[row.patient_id])
-    # acknowledgements are read on every view (they are few, and writing one is not a change of the
-    # patient's data, so the kept rows do not know of them)
-    acks: dict[int, dict[str, store.Acknowledgement]] = {}
-    for ack in store.acknowledgements(conn, visible_to=visible_to):
-        acks.setdefault(ack.patient_id, {})[ack.flag] = ack
-    return [
-        _record(judged, day, generations[pid], acks.get(pid, {}))
-        for pid, judged in records.items()
-        if judged is not None
-    ]  # in the listing's name order
+                fresh = _judged(row, day, overrides)
+                kept.judged.put(row.patient_id, stamps[row.patient_id], fresh)
+                if row.patient_id in judged:
+                    judged[row.patient_id] = fresh
+    for pid, found in judged.items():
+        if found is not None:
+            out[pid] = _record(found, day, generations[pid], acks.get(pid, {}))
+            kept.rows.put(pid, full[pid], out[pid])
+    return [record for record in out.values() if record is not None]  # in the listing's name order
 
 
 # One kept row per patient (about 1 kB each); a clinic larger than this reads the rest on each view.
 KEPT_ROWS = 50_000
 
 
-def _known(db: Database) -> recent.Recent[_Judged]:
-    return recent.store_for(db, "caseload", max_entries=KEPT_ROWS)
+@dataclass(frozen=True)
+class _Kept:
+    """Per patient: the judged figures (under the data stamp) and the finished row (also under their
+    acknowledgements), so a view after the first of the day rebuilds neither."""
+
+    judged: recent.Recent[_Judged]
+    rows: recent.Recent[list[object]]
+
+
+def _known(db: Database) -> _Kept:
+    return _Kept(
+        recent.store_for(db, "caseload", max_entries=KEPT_ROWS),
+        recent.store_for(db, "caseload_rows", max_entries=KEPT_ROWS),
+    )
 
 
 def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_view: bool = True) -> Caseload:

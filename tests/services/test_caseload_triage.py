@@ -35,7 +35,7 @@ def test_a_new_flag_is_labelled_new_and_listed_before_standing_ones(db: Database
     table = caseload.caseload(db, clinic.clinician).table
     assert list(_row(table, fresh)["Flags"]) == ["NEW · Fall risk"]
     assert list(_row(table, old)["Flags"]) == ["Fall risk"]  # standing: a plain label
-    assert _row(table, fresh)["Next action"] == "Review fall risk"
+    assert _row(table, fresh)["Next action"] == "Fall-risk review"
     assert f"(NEW, since {(TODAY - 3 * DAY).isoformat()})" in _row(table, fresh)["Why"]
     order = list(caseload.filtered(table)["patient_id"])
     assert order.index(fresh) < order.index(old)  # new first, although "Zed" sorts after "Abel"
