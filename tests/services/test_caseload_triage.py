@@ -59,6 +59,8 @@ def test_acknowledging_a_flag_is_audited_drops_it_and_the_next_data_change_bring
         caseload.acknowledge(db, clinic.clinician, pid, caseload.PLATEAU, "no plateau here")
     assert "flag" in unraised.value.by_field()
 
+    before = _row(caseload.caseload(db, clinic.clinician).table, pid)  # kept for the day from here on
+    assert list(before["Flags"]) == ["Fall risk"] and before["Standing"] == 1
     caseload.acknowledge(db, clinic.clinician, pid, caseload.FALL_RISK, "Walks with frame; falls plan in place")
     entries = [e for e in audit.entries(db, clinic.admin, action="acknowledge") if e.patient_id == pid]
     assert len(entries) == 1 and entries[0].username == "casey" and '"flag": "fall_risk"' in entries[0].detail
