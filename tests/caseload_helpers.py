@@ -77,11 +77,14 @@ def seeded_clinic(db: Database) -> Clinic:
     add_results(
         db, clinician, patient("overdue", clinician), [("bbs", 55, TODAY - 6 * week), ("tug", 8, TODAY - 6 * week)]
     )
-    # Plateau: Berg 52 → 53 (< MDC 6) and TUG 9.0 → 8.5 s (< MDC 3.2) over 7 weeks.
+    # Plateau: Berg 52 → 53 (< MDC 6) and TUG 9.0 → 8.5 s (< MDC 3.2) over 7 weeks, in active treatment (a
+    # plan): plateau is judged only then (issue 13).
+    plateau = patient("plateau", clinician)
+    leg_press_plan(db, clinician, plateau, start=TODAY - 2 * week)
     add_results(
         db,
         clinician,
-        patient("plateau", clinician),
+        plateau,
         [
             ("bbs", 52, TODAY - 8 * week),
             ("tug", 9.0, TODAY - 8 * week),

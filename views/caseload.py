@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rehab.domain.errors import ValidationErrors
 from rehab.services import caseload
 from rehab.ui import auth as ui_auth
 from rehab.ui import nav
 from rehab.ui.db import get_db
+from rehab.ui.fmt import md_text
+from rehab.ui.forms import FieldErrors
 
 _VIEWED = "_rehab_viewed_caseload"
+_ACKED = "_rehab_caseload_acknowledged"
 PAGE_ROWS = 500  # rows sent to the browser at once; search or filter to narrow larger caseloads
+
+
+SHOWN = [
+    "Patient",
+    "Flags",
+    "Next action",
+    "Last session",
+    "Plan week",
+    "Berg",
+    "TUG (s)",
+    "Days since event",
+    "Age",
+    "MRN",
+    "Sessions/week (4 wk)",
+    "Why",
+]
 
 
 def render() -> None:
@@ -24,10 +44,14 @@ def render() -> None:
 def show(data: caseload.Caseload) -> None:
     """Draw a caseload already read (the benchmark's floor draws the same from memory)."""
     st.title("Caseload")
+    done = st.session_state.pop(_ACKED, None)
+    if done:
+        st.success(md_text(done))
     table = data.table
     counts = {f: int(table[caseload.FLAG_LABELS[f]].sum()) for f in caseload.FLAGS}
+    with_new = int((table["New"] > 0).sum())
     st.caption(
-        f"{len(table)} {data.scope} on {data.today.isoformat()}. "
+        f"{len(table)} {data.scope} on {data.today.isoformat()}; {with_new} with a new flag. "
         + " · ".join(f"{caseload.FLAG_LABELS[f]}: {counts[f]}" for f in caseload.FLAGS)
     )
     _find_and_open(data)
@@ -59,20 +83,27 @@ def _find_and_open(data: caseload.Caseload) -> None:
         st.info("No patients match." if (text or chosen) else "No active patients yet.")
         return
     with st.expander("What the flags mean"):
+        st.markdown(f"**NEW, standing, Ack'd**: {caseload.STATUS_HELP}")
         for flag in caseload.FLAGS:
             st.markdown(f"**{caseload.FLAG_LABELS[flag]}**: {caseload.FLAG_HELP[flag]}")
     st.dataframe(
-        shown.head(PAGE_ROWS).drop(columns=["patient_id"]),
+        shown.head(PAGE_ROWS),
         hide_index=True,
         placeholder="—",  # no event date, no plan, no Berg yet: a dash, not "None"
         width="stretch",
+        # name, flags and the next action first: what fits a tablet (1,024 px) without scrolling sideways;
+        # on a phone the pinned name and the flags
+        column_order=SHOWN,
         column_config={
+            "Patient": st.column_config.TextColumn(width=150, pinned=True),
+            "Flags": st.column_config.ListColumn(
+                width=250, help="Each raised flag as a label, new ones first. " + caseload.STATUS_HELP
+            ),
+            "Next action": st.column_config.TextColumn(width=140, help="What the most pressing flag asks for"),
             "Last session": st.column_config.DateColumn(format="YYYY-MM-DD"),
-            "Why": st.column_config.TextColumn(width="large", help="Each raised flag with its figures and source"),
-            **{
-                caseload.FLAG_LABELS[f]: st.column_config.CheckboxColumn(help=caseload.FLAG_HELP[f])
-                for f in caseload.FLAGS
-            },
+            "Why": st.column_config.TextColumn(
+                width="large", help="Each raised flag with its status, figures and source"
+            ),
         },
     )
     if len(shown) > PAGE_ROWS:
@@ -87,3 +118,46 @@ def _find_and_open(data: caseload.Caseload) -> None:
     with two:
         if st.button("Open record", key="caseload_record") and choice is not None:
             nav.open_patient(int(choice))
+    if choice is not None:
+        _acknowledge(data, top[top["patient_id"] == choice].iloc[0])
+
+
+def _acknowledge(data: caseload.Caseload, row: object) -> None:
+    """Acknowledge one of the chosen patient's flags with a note: it then sorts below standing flags until
+    their data change."""
+    acknowledged = set(row["Flags"])  # type: ignore[index]
+    raised = [
+        f
+        for f in caseload.SEVERITY
+        if row[caseload.FLAG_LABELS[f]]  # type: ignore[index]
+        and caseload.BADGE[caseload.triage.ACKNOWLEDGED].format(caseload.BADGE_LABELS[f]) not in acknowledged
+    ]
+    if not raised:
+        return
+    st.header("Acknowledge a flag")
+    st.caption(
+        "For a flag that can wait: it moves below the other flags until the patient's data next change "
+        "(a new result, session, plan or record edit). Your note is kept with your name, and the "
+        "acknowledgement is audited."
+    )
+    errors = FieldErrors()
+    with st.form("caseload_ack_form", clear_on_submit=True):
+        flag = st.selectbox(
+            "Flag",
+            raised,
+            format_func=caseload.FLAG_LABELS.__getitem__,
+            key="caseload_ack_flag",
+        )
+        errors.slot("flag")
+        note = st.text_area("Note", key="caseload_ack_note", max_chars=caseload.NOTE_MAX, placeholder="Why it can wait")
+        errors.slot("note")
+        submitted = st.form_submit_button("Acknowledge", key="caseload_ack")
+    if submitted and flag is not None:
+        actor = ui_auth.require()
+        try:
+            caseload.acknowledge(get_db(), actor, int(row["patient_id"]), flag, note, today=data.today)  # type: ignore[index]
+        except ValidationErrors as exc:
+            errors.show(exc)
+            return
+        st.session_state[_ACKED] = f"{caseload.FLAG_LABELS[flag]} acknowledged for {row['Patient']}."  # type: ignore[index]
+        st.rerun(scope="app")  # the caseload is read again with the acknowledgement

@@ -185,6 +185,61 @@ def plateau(
     )
 
 
+# Plateau in the caseload is judged only where it can mean "treatment has stopped helping" (issue 13):
+# - the patient is in active treatment: an active plan, or a session (performed or stopped at the screen)
+#   in the last PLATEAU_WEEKS weeks;
+# - a main measure has at least two results to compare: the newest, taken in the last PLATEAU_WEEKS weeks,
+#   and the newest one taken at least PLATEAU_WEEKS weeks before it (a result from just before the window
+#   and one just after it are days apart, not 6 weeks, and are not compared).
+Dated = tuple[float, date]
+
+
+def in_treatment(*, active_plan: bool, last_session: date | None, today: date) -> bool:
+    """An active plan, or a session in the last ``PLATEAU_WEEKS`` weeks."""
+    return active_plan or (last_session is not None and last_session > today - timedelta(weeks=PLATEAU_WEEKS))
+
+
+def plateau_pairs(
+    dated: Mapping[str, tuple[Dated | None, Dated | None]],
+) -> dict[str, tuple[float | None, float | None]]:
+    """The (older, newer) values of each measure whose two results are at least ``PLATEAU_WEEKS`` apart.
+
+    ``dated`` maps a measure to (newest result from before the window, newest in the window), each
+    (value, day taken) or None; ``plateau`` is then judged on the pairs kept.
+    """
+    pairs: dict[str, tuple[float | None, float | None]] = {}
+    for key, (before, after) in dated.items():
+        if before is None or after is None or after[1] - before[1] < timedelta(weeks=PLATEAU_WEEKS):
+            continue
+        pairs[key] = (before[0], after[0])
+    return pairs
+
+
+def plateau_in_treatment(
+    dated: Mapping[str, tuple[Dated | None, Dated | None]],
+    *,
+    today: date,
+    active_plan: bool,
+    last_session: date | None,
+    overrides: Overrides | None = None,
+    context: PatientContext | None = None,
+) -> Judgement:
+    """``plateau`` for a patient in active treatment, on results at least ``PLATEAU_WEEKS`` weeks apart."""
+    if not in_treatment(active_plan=active_plan, last_session=last_session, today=today):
+        return Judgement(
+            False,
+            f"Not judged: not in active treatment (no active plan and no session in the last {PLATEAU_WEEKS} weeks).",
+        )
+    pairs = plateau_pairs(dated)
+    if not pairs:
+        return Judgement(
+            False,
+            f"Not judged: no main measure has a result in the last {PLATEAU_WEEKS} weeks and one "
+            f"{PLATEAU_WEEKS} or more weeks before it.",
+        )
+    return plateau(pairs, overrides, context)
+
+
 # The older-adult fall-risk cut-offs (CDC STEADI's TUG >= 12 s, Berg < 45) were derived in adults aged 65 and
 # over (clinical reference §2.1–2.2); below that age, and outside stroke, the catalogue has no cut-off to apply.
 OLDER_ADULT_MIN_AGE = 65

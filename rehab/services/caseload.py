@@ -5,6 +5,10 @@ measure 6 weeks ago, sessions in the last two 4-week windows, the last session's
 then the domain's judgements of those figures (``rehab.domain.trends``), each with its reason and source.
 Clinicians see the patients on their care team, administrators everyone. Opening the caseload writes one
 audit entry (not one per patient listed).
+
+Triage (issue 13, ``rehab.domain.triage``): each raised flag is new, standing or acknowledged, and patients
+with new flags are listed first. A clinician may acknowledge a flag with a note (audited, append-only); it
+then sorts below standing flags until the patient's data change.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from rehab.domain import trends
+from rehab.domain import trends, triage
 from rehab.domain.context import patient_context
+from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
 from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, now_utc
+from rehab.services.patients import check_access
 from rehab.services.plans import week_of
 from rehab.store import Database
 from rehab.store import caseload as store
@@ -56,7 +62,9 @@ FLAG_HELP = {
     f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago, judged with the "
     "MDCs derived in the patient's own population (stroke by phase after the event, Bernhardt 2017; other "
     "conditions from age 65 the older-adult figures; none otherwise), which the reason names. "
-    f"{trends.PLATEAU_SOURCE}.",
+    f"{trends.PLATEAU_SOURCE}. Judged only in active treatment (an active plan, or a session in the last "
+    f"{trends.PLATEAU_WEEKS} weeks), on a result from the last {trends.PLATEAU_WEEKS} weeks and one taken "
+    f"{trends.PLATEAU_WEEKS} or more weeks before it.",
     SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; see the "
     "treatment page for the reasons and sources).",
     FALLING_ATTENDANCE: f"At least {trends.ATTENDANCE_MIN_DROP} fewer sessions performed in the last "
@@ -65,9 +73,38 @@ FLAG_HELP = {
     f"{trends.ATTENDANCE_SOURCE}. Judged once a plan is {2 * trends.ATTENDANCE_WINDOW_WEEKS} weeks old.",
 }
 LATEST = ("bbs", "tug")
+# The most pressing first: the order a patient's flags are listed and the next action is chosen in.
+SEVERITY = (SAFETY_STOP, FALL_RISK, RETEST_OVERDUE, FALLING_ATTENDANCE, PLATEAU)
+NEXT_ACTION = {  # short, to fit beside the name and flags on a tablet
+    SAFETY_STOP: "Check readiness",
+    FALL_RISK: "Fall-risk review",
+    RETEST_OVERDUE: "Re-test",
+    FALLING_ATTENDANCE: "Attendance call",
+    PLATEAU: "Review the plan",
+}
+# a flag's label as a badge: short, since several share a narrow column (the full label is in "Why")
+BADGE_LABELS = {
+    FALL_RISK: "Fall risk",
+    RETEST_OVERDUE: "Re-test",
+    PLATEAU: "Plateau",
+    SAFETY_STOP: "Safety stop",
+    FALLING_ATTENDANCE: "Attendance",
+}
+STATUS_HELP = (
+    f"NEW: raised in the last {triage.NEW_FLAG_DAYS} days, or since the patient was last reviewed (the newest "
+    "acknowledgement of any of their flags). Standing: raised earlier and not acknowledged. Ack'd: a clinician "
+    "acknowledged it with a note and the patient's data have not changed since; any new result, session, plan "
+    "or edit of the record brings it back. A flag is dated by the figures it judges: the newest Berg or TUG "
+    "(fall risk), the newest main-measure result (plateau), the day after the re-test fell due (or after "
+    "the last session whose load was not yet held at the ceiling), the last session (safety stop); falling "
+    "attendance is new when it was not raised a week ago."
+)
+BADGE = {triage.NEW: "NEW · {}", triage.STANDING: "{}", triage.ACKNOWLEDGED: "Ack'd · {}"}
 COLUMNS = [
     "patient_id",
     "Patient",
+    "Flags",
+    "Next action",
     "MRN",
     "Age",
     "Days since event",
@@ -77,7 +114,9 @@ COLUMNS = [
     "Berg",
     "TUG (s)",
     *[FLAG_LABELS[f] for f in FLAGS],
-    "Flags",
+    "New",
+    "Standing",
+    "Acknowledged",
     "Why",
 ]
 
@@ -114,8 +153,13 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
         RETEST_OVERDUE: trends.retest_flag(
             trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
         ),
-        PLATEAU: trends.plateau(
-            {k: (row.earlier.get(k), row.recent.get(k)) for k in trends.PLATEAU_MEASURES}, overrides, context
+        PLATEAU: trends.plateau_in_treatment(
+            {k: (_dated(row.earlier, row.earlier_at, k), _dated(row.recent, row.recent_at, k)) for k in row.earlier},
+            today=today,
+            active_plan=row.plan_start is not None,
+            last_session=row.last_session_date,
+            overrides=overrides,
+            context=context,
         ),
         SAFETY_STOP: trends.Judgement(
             stopped,
@@ -123,23 +167,73 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
             if stopped and row.last_session_date
             else "",
         ),
-        FALLING_ATTENDANCE: trends.falling_attendance(
-            recent=row.sessions_recent,
-            previous=row.sessions_previous,
-            minimum_per_week=minimum,
-            plan_days=(today - row.plan_start).days if row.plan_start else 0,
-        )
-        if row.plan_start
-        else trends.Judgement(False, ""),
+        FALLING_ATTENDANCE: _attendance(row, today, minimum),
     }
 
 
-def _record(r: CaseloadRow, today: date, overrides: trends.Overrides) -> list[object]:
-    """One patient's table row (``COLUMNS``): their figures and every flag, judged."""
+def _attendance(row: CaseloadRow, day: date, minimum: int, *, week_ago: bool = False) -> trends.Judgement:
+    if not row.plan_start:
+        return trends.Judgement(False, "")
+    return trends.falling_attendance(
+        recent=row.sessions_recent_week_ago if week_ago else row.sessions_recent,
+        previous=row.sessions_previous_week_ago if week_ago else row.sessions_previous,
+        minimum_per_week=minimum,
+        plan_days=(day - row.plan_start).days,
+    )
+
+
+def _dated(values: dict[str, float | None], taken: dict[str, datetime | None], key: str) -> trends.Dated | None:
+    value, at = values.get(key), taken.get(key)
+    return None if value is None or at is None else (value, at.date())
+
+
+def raised_on(row: CaseloadRow, today: date, flag: str) -> date | None:
+    """The day a raised flag is dated by: the figures it judges (``STATUS_HELP``)."""
+
+    def newest(keys: tuple[str, ...]) -> date | None:
+        days = [at.date() for k in keys for at in (row.recent_at.get(k), row.earlier_at.get(k)) if at is not None]
+        return max(days, default=None)
+
+    if flag == FALL_RISK:
+        return newest(LATEST)
+    if flag == PLATEAU:
+        return newest(tuple(row.recent))
+    if flag == RETEST_OVERDUE:
+        every, _ = _template_numbers(row.retest_every_weeks, row.minimum_per_week)
+        due = trends.retest_due(
+            last_test=row.last_test_at.date() if row.last_test_at else None,
+            plan_start=row.plan_start,
+            registered=row.registered.date(),
+            every_weeks=every,
+        )
+        if today > due:
+            return due + timedelta(days=1)
+        # raised by a load held at its ceiling: since the session after the last one that was not held
+        if row.last_unheld_session is not None:
+            return row.last_unheld_session + timedelta(days=1)
+        return row.plan_start
+    if flag == FALLING_ATTENDANCE:
+        # the windows slide day by day: new when it was not raised a week ago, else at least a week old
+        _, minimum = _template_numbers(row.retest_every_weeks, row.minimum_per_week)
+        if _attendance(row, today - timedelta(weeks=1), minimum, week_ago=True).flagged:
+            return today - timedelta(weeks=1)
+        return today
+    return row.last_session_date or row.plan_start
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """One patient's figures for the table and their raised flags (flag → (raised on, reason)), in
+    ``SEVERITY`` order: what is kept per patient for the day."""
+
+    figures: list[object]
+    raised: dict[str, tuple[date | None, str]]
+
+
+def _judged(r: CaseloadRow, today: date, overrides: trends.Overrides) -> _Judged:
     weeks = trends.ATTENDANCE_WINDOW_WEEKS
     flags = judge(r, today, overrides)
-    raised = [f for f in FLAGS if flags[f].flagged]
-    return [
+    figures: list[object] = [
         r.patient_id,
         f"{r.family_name.upper()}, {r.given_name}",
         r.mrn,
@@ -150,31 +244,102 @@ def _record(r: CaseloadRow, today: date, overrides: trends.Overrides) -> list[ob
         round(r.sessions_recent / weeks, 1) if r.plan_start else None,
         r.latest.get("bbs"),
         r.latest.get("tug"),
-        *[flags[f].flagged for f in FLAGS],
-        len(raised),
-        " ".join(f"{FLAG_LABELS[f]}: {flags[f].reason}" for f in raised),
     ]
+    raised = {f: (raised_on(r, today, f), flags[f].reason) for f in SEVERITY if flags[f].flagged}
+    return _Judged(figures, raised)
+
+
+def _record(judged: _Judged, today: date, generation: int, acks: dict[str, store.Acknowledgement]) -> list[object]:
+    """One patient's table row (``COLUMNS``): figures, each flag with its triage status, and why."""
+    reviewed = max((a.at for a in acks.values()), default=None)
+    statuses = {
+        flag: triage.status(
+            raised_on=day,
+            today=today,
+            reviewed_on=reviewed.date() if reviewed else None,
+            acknowledged=flag in acks and acks[flag].generation == generation,
+        )
+        for flag, (day, _) in judged.raised.items()
+    }
+    order = sorted(judged.raised, key=lambda f: (triage.STATUSES.index(statuses[f]), SEVERITY.index(f)))
+    badges = [BADGE[statuses[f]].format(BADGE_LABELS[f]) for f in order]
+    waiting = [f for f in order if statuses[f] != triage.ACKNOWLEDGED]
+    why = []
+    for f in order:
+        day, reason = judged.raised[f]
+        text = f"{FLAG_LABELS[f]} ({triage.STATUS_LABELS[statuses[f]]}" + (f", since {day.isoformat()}" if day else "")
+        text += f"): {reason}"
+        if statuses[f] == triage.ACKNOWLEDGED:
+            ack = acks[f]
+            text += f" Acknowledged by {ack.by} on {ack.at.date().isoformat()}: {ack.note}"
+        why.append(text)
+    new, standing, acknowledged = triage.priority(statuses.values())
+    pid, name, *rest = judged.figures
+    return [
+        pid,
+        name,
+        badges,
+        NEXT_ACTION[waiting[0]] if waiting else None,
+        *rest,
+        *[f in judged.raised for f in FLAGS],
+        new,
+        standing,
+        acknowledged,
+        " ".join(why),
+    ]
+
+
+def _read(
+    conn: Connection,
+    day: date,
+    overrides: trends.Overrides,
+    *,
+    visible_to: int | None = None,
+    only: list[int] | None = None,
+) -> list[CaseloadRow]:
+    weeks = trends.ATTENDANCE_WINDOW_WEEKS
+    return store.caseload(
+        conn,
+        visible_to=visible_to,
+        today=day,
+        recent_from=day - timedelta(weeks=weeks),
+        previous_from=day - timedelta(weeks=2 * weeks),
+        compare_before=datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC),
+        latest_measures=LATEST,
+        # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
+        compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
+        only=only,
+    )
 
 
 # Patients whose figures are read again in one statement at most (a bound on the statement's IN list).
 READ_BATCH = 500
 
 
-def _current_records(
-    conn: Connection, known: recent.Recent[list[object]], day: date, visible_to: int | None
-) -> list[list[object]]:
-    """Today's judged rows for the listed patients, reading again only those whose data changed.
+def _current_records(conn: Connection, kept: _Kept, day: date, visible_to: int | None) -> list[list[object]]:
+    """Today's rows for the listed patients, reading again only those whose data changed.
 
-    A patient's row is kept under the stamp (day, the clinic's thresholds, the generation of their data).
+    A patient's judged figures are kept under the stamp (day, the clinic's thresholds, the generation of
+    their data), and the finished row under that stamp and their acknowledgements.
     """
-    compare_before = datetime.combine(day - timedelta(weeks=trends.PLATEAU_WEEKS), time.max, tzinfo=UTC)
-    weeks = trends.ATTENDANCE_WINDOW_WEEKS
     overrides = clinic_settings.measure_settings_in(conn).overrides
     thresholds = tuple(sorted(overrides.items()))
     # generations first: a write committed after this read shows up as a newer generation next time
-    stamps = {pid: (day, thresholds, gen) for pid, gen in store.listed(conn, visible_to=visible_to)}
-    records = {pid: known.get(pid, stamp) for pid, stamp in stamps.items()}
-    stale = [pid for pid, record in records.items() if record is None]
+    generations = dict(store.listed(conn, visible_to=visible_to))
+    stamps = {pid: (day, thresholds, gen) for pid, gen in generations.items()}
+    # acknowledgements are read on every view: they are few, and writing one is not a change of the
+    # patient's data (it would lapse at once), so the data stamp does not know of them
+    acks: dict[int, dict[str, store.Acknowledgement]] = {}
+    for ack in store.acknowledgements(conn, visible_to=visible_to):
+        acks.setdefault(ack.patient_id, {})[ack.flag] = ack
+    full = {
+        pid: (stamp, tuple(sorted((f, a.generation, a.at) for f, a in acks[pid].items())) if pid in acks else ())
+        for pid, stamp in stamps.items()
+    }
+    out = {pid: kept.rows.get(pid, stamp) for pid, stamp in full.items()}
+    need = [pid for pid, record in out.items() if record is None]
+    judged = {pid: kept.judged.get(pid, stamps[pid]) for pid in need}
+    stale = [pid for pid, found in judged.items() if found is None]
     # most of the list stale (the first view of the day): one pass over the listing, no id lists
     batches = (
         [None]
@@ -182,31 +347,39 @@ def _current_records(
         else [stale[i : i + READ_BATCH] for i in range(0, len(stale), READ_BATCH)]
     )
     for only in batches:
-        for row in store.caseload(
-            conn,
-            visible_to=visible_to if only is None else None,  # an id list is already within the listing
-            today=day,
-            recent_from=day - timedelta(weeks=weeks),
-            previous_from=day - timedelta(weeks=2 * weeks),
-            compare_before=compare_before,
-            latest_measures=LATEST,
-            # a measure without an MDC cannot show a plateau, so its values 6 weeks apart are not read
-            compared_measures=trends.judgeable(trends.PLATEAU_MEASURES, overrides),
-            only=only,
-        ):
+        # an id list is already within the listing
+        for row in _read(conn, day, overrides, visible_to=visible_to if only is None else None, only=only):
             if row.patient_id in stamps:  # listed (a patient registered since is listed next time)
-                record = _record(row, day, overrides)
-                records[row.patient_id] = record
-                known.put(row.patient_id, stamps[row.patient_id], record)
-    return [record for record in records.values() if record is not None]  # in the listing's name order
+                fresh = _judged(row, day, overrides)
+                kept.judged.put(row.patient_id, stamps[row.patient_id], fresh)
+                if row.patient_id in judged:
+                    judged[row.patient_id] = fresh
+    for pid, found in judged.items():
+        if found is not None:
+            record = _record(found, day, generations[pid], acks.get(pid, {}))
+            out[pid] = record
+            kept.rows.put(pid, full[pid], record)
+    return [record for record in out.values() if record is not None]  # in the listing's name order
 
 
 # One kept row per patient (about 1 kB each); a clinic larger than this reads the rest on each view.
 KEPT_ROWS = 50_000
 
 
-def _known(db: Database) -> recent.Recent[list[object]]:
-    return recent.store_for(db, "caseload", max_entries=KEPT_ROWS)
+@dataclass(frozen=True)
+class _Kept:
+    """Per patient: the judged figures (under the data stamp) and the finished row (also under their
+    acknowledgements), so a view after the first of the day rebuilds neither."""
+
+    judged: recent.Recent[_Judged]
+    rows: recent.Recent[list[object]]
+
+
+def _known(db: Database) -> _Kept:
+    return _Kept(
+        recent.store_for(db, "caseload", max_entries=KEPT_ROWS),
+        recent.store_for(db, "caseload_rows", max_entries=KEPT_ROWS),
+    )
 
 
 def caseload(db: Database, actor: Actor, *, today: date | None = None, audit_view: bool = True) -> Caseload:
@@ -267,7 +440,7 @@ def filtered(
 
 # sort key → (columns, ascending per column)
 SORTS: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {
-    "flags": (("Flags", "Patient"), (False, True)),
+    "flags": (("New", "Standing", "Acknowledged", "Patient"), (False, False, False, True)),
     "name": (("Patient",), (True,)),
     "last_session": (("Last session", "Patient"), (True, True)),
     "berg": (("Berg", "Patient"), (True, True)),
@@ -275,10 +448,52 @@ SORTS: dict[str, tuple[tuple[str, ...], tuple[bool, ...]]] = {
     "event": (("Days since event", "Patient"), (True, True)),
 }
 SORT_LABELS = {
-    "flags": "Most flags first",
+    "flags": "New flags first",
     "name": "Name",
     "last_session": "Last session (longest ago first)",
     "berg": "Berg (lowest first)",
     "tug": "TUG (slowest first)",
     "event": "Days since event (most recent event first)",
 }
+
+
+NOTE_MAX = 1000
+
+
+def acknowledge(db: Database, actor: Actor, patient_id: int, flag: str, note: str, *, today: date | None = None) -> int:
+    """Acknowledge one raised flag of a patient with a note: audited, append-only. It sorts below standing
+    flags until the patient's data next change (the generation it was written under moves)."""
+    text = note.strip()
+    errors = []
+    if flag not in FLAGS:
+        errors.append(ValidationError("flag", "Choose one of the patient's flags."))
+    if not text:
+        errors.append(ValidationError("note", "Write a note: why the flag can wait, or what was done."))
+    elif len(text) > NOTE_MAX:
+        errors.append(ValidationError("note", f"The note is {len(text)} characters; at most {NOTE_MAX}."))
+    if errors:
+        raise ValidationErrors(errors)
+    day = today or now_utc().date()
+
+    def work(conn: Connection) -> int:
+        check_access(conn, actor, patient_id)
+        generation = store.generation(conn, patient_id)
+        overrides = clinic_settings.measure_settings_in(conn).overrides
+        rows = _read(conn, day, overrides, only=[patient_id])
+        if not rows or not judge(rows[0], day, overrides)[flag].flagged:
+            raise ValidationError("flag", f"{FLAG_LABELS[flag]} is not raised for this patient now.")
+        ack_id = store.add_acknowledgement(
+            conn, patient_id=patient_id, flag=flag, generation=generation, note=text, by=actor.user_id, at=now_utc()
+        )
+        audit.record(
+            conn,
+            actor,
+            "acknowledge",
+            "caseload_flag",
+            ack_id,
+            patient_id=patient_id,
+            detail=json.dumps({"flag": flag, "generation": generation}),
+        )
+        return ack_id
+
+    return db.run(work)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Integer, and_, cast, exists, func, select, true
+from sqlalchemy import Connection, Integer, and_, case, cast, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from rehab.store.plan_tables import load_decisions, plans, treatment_sessions
-from rehab.store.tables import assessments, care_team, patient_changes, patients
+from rehab.store.tables import assessments, care_team, flag_acknowledgements, patient_changes, patients, users
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,24 @@ class CaseloadRow:
     last_screen_outcome: str | None
     sessions_recent: int
     sessions_previous: int
+    sessions_recent_week_ago: int
+    """The two windows as they stood a week ago: whether falling attendance is new this week."""
+    sessions_previous_week_ago: int
     last_test_at: datetime | None
     load_at_ceiling: bool
     """A load decision of the newest session held at the ceiling relative to the latest 1RM: re-test it."""
+    last_unheld_session: date | None
+    """With ``load_at_ceiling``: the newest session performed with no load held at the ceiling (the ceiling
+    was reached after it); None otherwise, or when every session was held."""
     latest: dict[str, float | None]
     earlier: dict[str, float | None]
     recent: dict[str, float | None]
+    earlier_at: dict[str, datetime | None]
+    """When each ``earlier`` value was taken (the plateau pair must be 6 weeks apart; its flag is dated by it)."""
+    recent_at: dict[str, datetime | None]
+
+
+WEEK = timedelta(weeks=1)
 
 
 def _value_at(measure_key: str, *, until: datetime | None = None, after: datetime | None = None) -> Any:
@@ -74,6 +86,21 @@ def _value_at(measure_key: str, *, until: datetime | None = None, after: datetim
         .limit(1)
         .scalar_subquery()
     )
+
+
+def _taken_at(measure_key: str, *, until: datetime | None = None, after: datetime | None = None) -> Any:
+    """When the value ``_value_at`` reads was taken: the same seek on the same index, for its ``taken_at``."""
+    condition = and_(
+        assessments.c.patient_id == patients.c.id,
+        assessments.c.measure_key == measure_key,
+        assessments.c.status == "final",
+        assessments.c.side.is_(None),
+    )
+    if until is not None:
+        condition = and_(condition, assessments.c.taken_at <= until)
+    if after is not None:
+        condition = and_(condition, assessments.c.taken_at > after)
+    return select(func.max(assessments.c.taken_at)).where(condition).scalar_subquery()
 
 
 def _sessions_between(after: date, until: date) -> Any:
@@ -166,6 +193,10 @@ def caseload(
     # at or before it: two seeks per measure serve both the plateau pair and the latest value.
     earlier_cols = [_value_at(k, until=compare_before).label(f"earlier__{k}") for k in compared]
     recent_cols = [_value_at(k, after=compare_before).label(f"recent__{k}") for k in compared]
+    dated_cols = [
+        *[_taken_at(k, until=compare_before).label(f"earlier_at__{k}") for k in compared],
+        *[_taken_at(k, after=compare_before).label(f"recent_at__{k}") for k in compared],
+    ]
     last_test = (
         select(func.max(assessments.c.taken_at))
         .where(
@@ -194,9 +225,12 @@ def caseload(
         _last_session_id().label("last_session_id"),
         _sessions_between(recent_from, today).label("sessions_recent"),
         _sessions_between(previous_from, recent_from).label("sessions_previous"),
+        _sessions_between(recent_from - WEEK, today - WEEK).label("sessions_recent_week_ago"),
+        _sessions_between(previous_from - WEEK, recent_from - WEEK).label("sessions_previous_week_ago"),
         last_test.label("last_test_at"),
         *earlier_cols,
         *recent_cols,
+        *dated_cols,
     ).where(patients.c.status == "active")
     if visible_to is not None:
         base = base.where(_on_team(visible_to))
@@ -213,6 +247,9 @@ def caseload(
             last.c.status.label("last_session_status"),
             last.c.screen_outcome.label("last_screen_outcome"),
             _load_at_ceiling(figures.c.last_session_id).label("load_at_ceiling"),
+            case((_load_at_ceiling(figures.c.last_session_id), _last_unheld_session(figures.c.id)), else_=None).label(
+                "last_unheld_session"
+            ),
         )
         .select_from(
             figures.outerjoin(plan, plan.c.id == figures.c.plan_id).outerjoin(
@@ -243,19 +280,110 @@ def caseload(
                 last_screen_outcome=m["last_screen_outcome"],
                 sessions_recent=int(m["sessions_recent"] or 0),
                 sessions_previous=int(m["sessions_previous"] or 0),
+                sessions_recent_week_ago=int(m["sessions_recent_week_ago"] or 0),
+                sessions_previous_week_ago=int(m["sessions_previous_week_ago"] or 0),
                 last_test_at=m["last_test_at"],
                 load_at_ceiling=bool(m["load_at_ceiling"]),
+                last_unheld_session=_day(m["last_unheld_session"]),
                 latest={k: _newest(m[f"recent__{k}"], m[f"earlier__{k}"]) for k in latest_measures},
                 earlier={k: m[f"earlier__{k}"] for k in compared_measures},
                 recent={k: m[f"recent__{k}"] for k in compared_measures},
+                earlier_at={k: m[f"earlier_at__{k}"] for k in compared},
+                recent_at={k: m[f"recent_at__{k}"] for k in compared},
             )
         )
     return rows
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """The newest acknowledgement of one flag of one patient."""
+
+    patient_id: int
+    flag: str
+    generation: int
+    note: str
+    by: str
+    at: datetime
+
+
+def acknowledgements(conn: Connection, *, visible_to: int | None) -> list[Acknowledgement]:
+    """The newest acknowledgement of each (patient, flag), for active patients (on ``visible_to``'s team).
+
+    The newest ids come from ``ix_flag_acknowledgements_patient`` (patient, flag, id) alone; their rows are
+    then read by primary key. Acknowledgements are few (one per flag a clinician chose to wait on).
+    """
+    newest = (
+        select(func.max(flag_acknowledgements.c.id).label("id"))
+        .group_by(flag_acknowledgements.c.patient_id, flag_acknowledgements.c.flag)
+        .subquery()
+    )
+    ack = flag_acknowledgements
+    query = (
+        select(ack.c.patient_id, ack.c.flag, ack.c.generation, ack.c.note, users.c.username, ack.c.acknowledged_at)
+        .select_from(
+            newest.join(ack, ack.c.id == newest.c.id)
+            .join(patients, patients.c.id == ack.c.patient_id)
+            .join(users, users.c.id == ack.c.acknowledged_by)
+        )
+        .where(patients.c.status == "active")
+    )
+    if visible_to is not None:
+        query = query.where(_on_team(visible_to))
+    return [Acknowledgement(int(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5]) for r in conn.execute(query)]
+
+
+def generation(conn: Connection, patient_id: int) -> int:
+    """The patient's data generation now (0 before their first counted write)."""
+    value = conn.execute(
+        select(patient_changes.c.generation).where(patient_changes.c.patient_id == patient_id)
+    ).scalar_one_or_none()
+    return int(value or 0)
+
+
+def add_acknowledgement(
+    conn: Connection, *, patient_id: int, flag: str, generation: int, note: str, by: int, at: datetime
+) -> int:
+    result = conn.execute(
+        flag_acknowledgements.insert().values(
+            patient_id=patient_id, flag=flag, generation=generation, note=note, acknowledged_by=by, acknowledged_at=at
+        )
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
 def _load_at_ceiling(session_id: Any) -> Any:
     """Answered by the partial index on load_decisions (session_id) WHERE retest_due."""
     return exists().where(and_(load_decisions.c.session_id == session_id, load_decisions.c.retest_due == true()))
+
+
+def _last_unheld_session(patient_id: Any) -> Any:
+    """The patient's newest performed session without a load held at the ceiling: a walk back from the newest
+    session over (patient_id, session_date), probing the partial index for each, that stops at the first one
+    found; asked only for patients whose newest session is held, so the walk is as long as the run held."""
+    held = exists().where(
+        and_(load_decisions.c.session_id == treatment_sessions.c.id, load_decisions.c.retest_due == true())
+    )
+    return (
+        select(treatment_sessions.c.session_date)
+        .where(
+            and_(
+                treatment_sessions.c.patient_id == patient_id,
+                treatment_sessions.c.status == "completed",
+                ~held,
+            )
+        )
+        .order_by(treatment_sessions.c.session_date.desc(), treatment_sessions.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _day(value: Any) -> date | None:
+    """A date from a CASE result (SQLite returns its ISO text there, PostgreSQL a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _newest(recent: Any, earlier: Any) -> Any:

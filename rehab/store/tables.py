@@ -152,3 +152,18 @@ patient_changes = Table(
     Column("patient_id", Integer, ForeignKey("patients.id"), primary_key=True),
     Column("generation", Integer, nullable=False),
 )
+
+# Append-only (migration 0012): a clinician's acknowledgement of one caseload flag, with a note and the
+# patient's data generation it was given under; it holds until that generation moves.
+flag_acknowledgements = Table(
+    "flag_acknowledgements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("flag", String(32), nullable=False),
+    Column("generation", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("acknowledged_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("acknowledged_at", UTCDateTime, nullable=False),
+    Index("ix_flag_acknowledgements_patient", "patient_id", "flag", "id"),
+)

@@ -40,3 +40,48 @@ def test_admin_sees_every_patient(app_db: Database) -> None:
     at = goto(signed_in_app(clinic.admin.user_id).run(), "caseload")
     assert_no_crash(at)
     assert "CL-ELSEWHERE" in set(at.dataframe[0].value["MRN"])
+
+
+def test_flags_are_labels_beside_the_name_and_a_flag_can_be_acknowledged_with_a_note(app_db: Database) -> None:
+    """Issue 13 item 4: flags read as labels (new ones marked), no checkbox columns; acknowledging one with a
+    note is audited and shows it as acknowledged, listed below the patients whose flags still wait."""
+    from rehab.services import audit
+
+    clinic = seeded_clinic(app_db)
+    at = goto(signed_in_app(clinic.clinician.user_id).run(), "caseload")
+    assert_no_crash(at)
+    frame = at.dataframe[0]
+    table = frame.value
+    shown = list(frame.proto.column_order)
+    assert shown[:3] == ["Patient", "Flags", "Next action"]  # what fits a tablet, name first
+    assert not any(caseload.FLAG_LABELS[f] in shown for f in caseload.FLAGS)  # no checkbox columns
+    by_mrn = dict(zip(table["MRN"], table["Flags"], strict=True))
+    assert list(by_mrn["CL-STOP"]) == ["NEW · Safety stop"]  # the screen said stop 2 days ago
+    assert list(by_mrn["CL-FALLRISK"]) == ["Fall risk"]  # Berg 40 a week ago: standing
+    assert list(by_mrn["CL-FINE"]) == []
+    mrns = list(table["MRN"])
+    assert mrns[0] == "CL-STOP" and list(table["MRN"])[-1] == "CL-FINE"  # new first, none last
+    assert "with a new flag" in at.caption[0].value
+
+    at.selectbox(key="caseload_choice").set_value(clinic.ids["fallrisk"]).run()
+    at.text_area(key="caseload_ack_note").input("Walks with a frame; falls plan in place")
+    at.button(key="caseload_ack").click().run()
+    assert_no_crash(at)
+    assert any("Fall risk acknowledged" in s.value for s in at.success), [e.value for e in at.error]
+    table = at.dataframe[0].value
+    row = table[table["MRN"] == "CL-FALLRISK"].iloc[0]
+    assert list(row["Flags"]) == ["Ack'd · Fall risk"] and "falls plan in place" in row["Why"]
+    mrns = list(table["MRN"])
+    assert mrns.index("CL-FALLRISK") > max(mrns.index("CL-PLATEAU"), mrns.index("CL-OVERDUE"))  # below waiting ones
+    entries = audit.entries(app_db, clinic.admin, action="acknowledge")
+    assert [(e.patient_id, e.username) for e in entries] == [(clinic.ids["fallrisk"], "casey")]
+
+
+def test_an_acknowledgement_without_a_note_is_refused_at_the_field(app_db: Database) -> None:
+    clinic = seeded_clinic(app_db)
+    at = goto(signed_in_app(clinic.clinician.user_id).run(), "caseload")
+    at.selectbox(key="caseload_choice").set_value(clinic.ids["stop"]).run()
+    at.button(key="caseload_ack").click().run()
+    assert_no_crash(at)
+    assert any("Write a note" in e.value for e in at.error)
+    assert not at.success

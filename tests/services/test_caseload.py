@@ -59,6 +59,9 @@ def test_the_caseload_uses_the_clinics_signed_off_thresholds(db: Database) -> No
     pid = new_patient(
         db, clinic.admin, "CL-6MWT", care_team=[clinic.clinician.user_id], event_date=TODAY - timedelta(days=730)
     )
+    from tests.plan_helpers import leg_press_plan
+
+    leg_press_plan(db, clinic.clinician, pid, start=TODAY - timedelta(weeks=1))  # in active treatment
     add_results(db, clinic.clinician, pid, [("six_mwt", 300.0, TODAY - timedelta(weeks=7)), ("six_mwt", 320.0, TODAY)])
     assert caseload.PLATEAU not in _flags(caseload.caseload(db, clinic.clinician).table, pid)
     clinic_settings.save_measure_overrides(db, clinic.admin, {"six_mwt.mdc.chronic": 54.1}, expected_version=0)
