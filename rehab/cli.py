@@ -1,4 +1,5 @@
-"""Command line: `python -m rehab init-db | create-user | demo | backup | restore | export | import`."""
+"""Command line: `python -m rehab init-db | grant-app-role | create-user | demo | backup | restore | export |
+import`."""
 
 from __future__ import annotations
 
@@ -12,18 +13,93 @@ from rehab.config import settings
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.services.context import Actor
 from rehab.store import Database, open_database
+from rehab.store.db import MigrationNotPermitted
 from rehab.store.integrity import DatabaseTampered
+from rehab.store.roles import UnsafeDatabaseRole
 
 
-def _init_db(_: argparse.Namespace) -> int:
+def _owner_url(args: argparse.Namespace) -> str:
+    """Where migrations and grants run: --owner-url, REHAB_MIGRATION_DATABASE_URL, else REHAB_DATABASE_URL."""
+    current = settings()
+    return str(getattr(args, "owner_url", None) or current.migration_database_url or current.database_url)
+
+
+def _connected_role(url: str) -> str:
+    from rehab.store.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.exec_driver_sql("SELECT current_user").scalar_one())
+    finally:
+        engine.dispose()
+
+
+def _grant(owner_url: str, role: str) -> list[str]:
+    from rehab.store import roles
+
+    owner = open_database(owner_url, check_role=False)
+    try:
+        return owner.run(lambda conn: roles.grant_app_role(conn, role))
+    finally:
+        owner.dispose()
+
+
+def _init_db(args: argparse.Namespace) -> int:
     from rehab.store.db import tighten_sqlite_files
 
     url = settings().database_url
     # Before opening: SQLite creates a missing -wal/-shm file with the database file's mode.
     for notice in tighten_sqlite_files(url):
         print(f"Permissions: {notice}")
-    open_database(url, thorough=True).dispose()
+    owner_url = _owner_url(args)
+    if owner_url != url:
+        # PostgreSQL with two roles: migrate as the owner, then give the app role the privileges the new
+        # schema needs (a migration may have added tables), then check the app's own connection.
+        open_database(owner_url, thorough=True, check_role=False).dispose()
+        owner_role, app_role = _connected_role(owner_url), _connected_role(url)
+        if app_role != owner_role:
+            try:
+                _grant(owner_url, app_role)
+            except ValueError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 4
+            print(f"Granted the app role {app_role!r} its privileges (as the owner {owner_role!r}).")
+    db = open_database(url, thorough=True)
+    try:
+        for problem in db.role_problems:
+            print(f"WARNING: {problem}", file=sys.stderr)
+        if db.role_problems:
+            from rehab.store.roles import ADVICE
+
+            print(f"WARNING: {ADVICE} Set REHAB_REQUIRE_APP_ROLE=1 to refuse to start instead.", file=sys.stderr)
+    finally:
+        db.dispose()
     print(f"Database ready (schema up to date and checked): {_redact(url)}")
+    return 0
+
+
+def _grant_app_role(args: argparse.Namespace) -> int:
+    from rehab.store import roles
+
+    owner_url = _owner_url(args)
+    if not owner_url.startswith("postgresql"):
+        print("error: grant-app-role is for PostgreSQL (SQLite has no roles)", file=sys.stderr)
+        return 2
+    if args.print_sql:
+        owner = open_database(owner_url, migrate=False, check_role=False)
+        try:
+            statements = owner.run(lambda conn: roles.grant_statements(conn, args.role), write=False)
+        finally:
+            owner.dispose()
+        print(";\n".join(statements) + ";")
+        return 0
+    try:
+        statements = _grant(owner_url, args.role)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 4
+    print(f"Granted {args.role!r} the app's privileges ({len(statements)} statements) as {_redact(owner_url)}.")
     return 0
 
 
@@ -231,8 +307,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rehab", description="Rehab dashboard administration.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    init = sub.add_parser("init-db", help="create or upgrade the database schema (REHAB_DATABASE_URL)")
+    init = sub.add_parser(
+        "init-db",
+        help="create or upgrade the database schema (as REHAB_MIGRATION_DATABASE_URL's owner role when set, "
+        "then grant the app role of REHAB_DATABASE_URL) and check it",
+    )
+    init.add_argument("--owner-url", help="PostgreSQL: the owner role's URL (default REHAB_MIGRATION_DATABASE_URL)")
     init.set_defaults(func=_init_db)
+
+    grant = sub.add_parser(
+        "grant-app-role",
+        help="PostgreSQL: give ROLE exactly the app's privileges, as the owner (idempotent; init-db runs it)",
+    )
+    grant.add_argument("role", help="the login role the app connects as (it must own nothing)")
+    grant.add_argument("--owner-url", help="the owner role's URL (default REHAB_MIGRATION_DATABASE_URL)")
+    grant.add_argument("--print-sql", action="store_true", help="print the statements instead of running them")
+    grant.set_defaults(func=_grant_app_role)
 
     user = sub.add_parser("create-user", help="add an account (prompts for the password)")
     user.add_argument("--username", required=True)
@@ -285,3 +375,6 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseTampered as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except (UnsafeDatabaseRole, MigrationNotPermitted) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 4

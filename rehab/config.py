@@ -41,6 +41,8 @@ class Settings:
     lockout_attempts: int
     lockout_minutes: int
     prepare_caseload: bool
+    migration_database_url: str
+    require_app_role: bool
 
 
 def settings() -> Settings:
@@ -51,4 +53,8 @@ def settings() -> Settings:
         lockout_attempts=_int_env("REHAB_LOCKOUT_ATTEMPTS", 5),
         lockout_minutes=_int_env("REHAB_LOCKOUT_MINUTES", 15),
         prepare_caseload=_flag_env("REHAB_PREPARE_CASELOAD", True),
+        # PostgreSQL: the tables' owner, which `init-db` migrates as; empty means REHAB_DATABASE_URL.
+        migration_database_url=os.environ.get("REHAB_MIGRATION_DATABASE_URL", "").strip(),
+        # PostgreSQL: refuse to start when the app's role owns tables or can disable triggers (else warn).
+        require_app_role=_flag_env("REHAB_REQUIRE_APP_ROLE", False),
     )

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 T = TypeVar("T")
@@ -178,6 +178,10 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+class MigrationNotPermitted(Exception):
+    """PostgreSQL: the schema is behind this version and the connected (app) role cannot migrate it."""
+
+
 def _is_lock_error(exc: OperationalError) -> bool:
     text = str(exc.orig).lower()
     return "database is locked" in text or "deadlock detected" in text or "could not serialize" in text
@@ -188,6 +192,8 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # PostgreSQL: what the connected role could do to the guards (``rehab.store.roles``), found on open.
+        self.role_problems: list[str] = []
 
     @property
     def dialect(self) -> str:
@@ -216,18 +222,39 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, migrate: bool = True, verify: bool = True, thorough: bool = False) -> Database:
+def open_database(
+    url: str,
+    *,
+    migrate: bool = True,
+    verify: bool = True,
+    thorough: bool = False,
+    require_app_role: bool | None = None,
+    check_role: bool = True,
+) -> Database:
     """Engine for ``url`` with the schema brought up to date and checked against the migrations.
 
     Raises ``rehab.store.integrity.DatabaseTampered`` (nothing opened) when the schema or the history
     differs from what the migrations leave; ``thorough`` adds SQLite's integrity and foreign-key checks.
+    On PostgreSQL the connected role is checked too (``rehab.store.roles``): a role that owns tables or can
+    disable triggers is logged as a warning, or refused with ``UnsafeDatabaseRole`` when ``require_app_role``
+    (default: the ``REHAB_REQUIRE_APP_ROLE`` setting) is set. ``db.role_problems`` keeps what was found.
+    ``check_role=False`` is for the owner's own connection (``init-db``, ``grant-app-role``).
     """
     db = Database(make_engine(url))
     try:
         if migrate:
             from rehab.store.migrate import upgrade
 
-            upgrade(db.engine)
+            try:
+                upgrade(db.engine)
+            except ProgrammingError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                    raise
+                raise MigrationNotPermitted(
+                    "The schema needs migrating and this database role may not change it (it owns nothing, as it "
+                    "should): run `python -m rehab init-db` with REHAB_MIGRATION_DATABASE_URL set to the owner role "
+                    f"first (docs/deploy.md). The database said: {str(exc.orig).splitlines()[0]}"
+                ) from exc
         if verify:
             from rehab.store import integrity
 
@@ -235,6 +262,12 @@ def open_database(url: str, *, migrate: bool = True, verify: bool = True, thorou
             if found:
                 where = make_url(url).render_as_string(hide_password=True)
                 raise integrity.DatabaseTampered(f"The database {where}", found)
+        if check_role and db.dialect == "postgresql":
+            from rehab.config import settings
+            from rehab.store import roles
+
+            require = settings().require_app_role if require_app_role is None else require_app_role
+            db.role_problems = db.run(lambda conn: roles.report(conn, url, require=require), write=False)
     except BaseException:
         db.dispose()
         raise
