@@ -46,7 +46,8 @@ def render() -> None:
         return
     data = upload.getvalue()
     try:
-        seen = imports.preview(db, actor, data)
+        with st.spinner(f"Checking {upload.name}: every row is validated before anything is imported…"):
+            seen = imports.preview(db, actor, data)
     except ValidationErrors as exc:
         messages = exc.messages()
         st.error("Nothing was imported.\n\n" + "\n".join(f"- {md_escape(m)}" for m in messages))
@@ -77,7 +78,8 @@ def render() -> None:
     )
     if st.button(f"Import {seen.new_values} value(s)", type="primary", disabled=seen.new_values == 0, key="import_go"):
         try:
-            result = imports.import_assessments(db, actor, data, filename=upload.name)
+            with st.spinner(f"Importing {seen.new_values} value(s) in one transaction…"):
+                result = imports.import_assessments(db, actor, data, filename=upload.name)
         except ValidationErrors as exc:
             messages = exc.messages()
             st.error("Nothing was imported.\n\n" + "\n".join(f"- {md_escape(m)}" for m in messages))

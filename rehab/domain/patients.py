@@ -61,6 +61,15 @@ EVENT_CONDITIONS = {
     Condition.SPINAL_CORD_INJURY,
 }
 
+STROKE = frozenset({Condition.ISCHAEMIC_STROKE, Condition.HAEMORRHAGIC_STROKE})
+
+
+def side_words(condition: str) -> tuple[str, str]:
+    """The weaker and the stronger side in the clinic's words: "paretic" is a stroke word, so other
+    conditions read "affected" and "less affected"."""
+    return ("paretic", "non-paretic") if condition in STROKE else ("affected", "less affected")
+
+
 MAX_AGE_YEARS = 125
 MRN_MAX = 32
 NAME_MAX = 100

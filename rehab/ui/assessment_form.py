@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from rehab.domain.measures import EVIDENCE_TEXT, Measure, neuro
+from rehab.domain.patients import side_words
 from rehab.domain.strength import FORMULAS as ONE_RM_FORMULAS
 from rehab.domain.strength import MMT_GRADES
 from rehab.domain.units import fmt
@@ -45,9 +46,10 @@ def measure_help(measure: Measure) -> str:
 
 def side_names(patient: PatientRecord) -> dict[str, str]:
     names = {"left": "Left", "right": "Right"}
+    weaker, stronger = side_words(patient.condition)
     if patient.paretic_side in ("left", "right"):
         for side in names:
-            names[side] += " (paretic)" if side == patient.paretic_side else " (non-paretic)"
+            names[side] += f" ({weaker})" if side == patient.paretic_side else f" ({stronger})"
     return names
 
 

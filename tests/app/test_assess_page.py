@@ -248,3 +248,22 @@ def test_stroke_motor_battery_renders_and_records_fac(app_db: Database) -> None:
     # the other measures of the battery were left empty: nothing is saved, and each says what is missing
     assert any("Nothing was saved" in e.value for e in at.error)
     assert assessments.history(app_db, admin, pid) == []
+
+
+def test_sides_are_named_in_the_patients_own_words(app_db: Database) -> None:
+    """"Paretic" is a stroke word: an orthopaedic patient's grip sides read affected / less affected (issue 15)."""
+    admin = make_admin(app_db)
+    stroke = patients.register(app_db, admin, patient_data())
+    knee = patients.register(
+        app_db, admin, patient_data(mrn="ORTHO-1", condition="orthopaedic", event_date=None, paretic_side="right")
+    )
+    labels = {}
+    for pid in (stroke, knee):
+        at = signed_in_app(admin.user_id)
+        at.session_state["_rehab_patient_id"] = pid
+        at = goto(at.run(), "assess")
+        at.selectbox(key="as_measure").set_value("grip").run()
+        labels[pid] = " ".join(n.label for n in at.number_input)
+    assert "Left (paretic)" in labels[stroke] and "Right (non-paretic)" in labels[stroke]
+    assert "Right (affected)" in labels[knee] and "Left (less affected)" in labels[knee]
+    assert "paretic" not in labels[knee]
