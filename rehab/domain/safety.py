@@ -240,6 +240,8 @@ class ReadinessAnswers:
     standing_diastolic_mmhg: float | None = None
     orthostatic_symptoms: bool | None = None
     glucose_mmol_l: float | None = None
+    pain_unsettled_next_morning: bool | None = None
+    """Pain that rose after the last session had not settled by the next morning (None: not asked)."""
 
     def __post_init__(self) -> None:
         systolic = _checks.number(
@@ -269,6 +271,8 @@ class ReadinessAnswers:
         _checks.flag("new_neuro_symptoms", self.new_neuro_symptoms)
         _checks.flag("chest_pain", self.chest_pain)
         _checks.flag("unwell_or_fever", self.unwell_or_fever)
+        if self.pain_unsettled_next_morning is not None:
+            _checks.flag("pain_unsettled_next_morning", self.pain_unsettled_next_morning)
         if self.spo2_percent is not None:
             _checks.number(
                 "spo2_percent", self.spo2_percent, minimum=SPO2_ENTRY_RANGE[0], maximum=SPO2_ENTRY_RANGE[1], unit="%"
@@ -615,6 +619,17 @@ def screen_readiness(answers: ReadinessAnswers, thresholds: ScreenThresholds | N
                 f"Pain now {pain}/10 is in the acceptable zone ({limits.caution_pain_above + 1}–"
                 f"{limits.stop_pain_above}/10): exercise may go ahead if pain stays at or below "
                 f"{limits.stop_pain_above}/10 and settles by the next morning; no load increase today.",
+                SOURCE_PAIN,
+                EvidenceLevel.SECONDARY,
+            )
+        )
+    if answers.pain_unsettled_next_morning:
+        found.append(
+            ScreenReason(
+                "pain_next_morning",
+                "caution",
+                "Pain that rose after the last session had not settled by the next morning: the session may go "
+                "ahead within the pain limits, but the load is held (no increase today).",
                 SOURCE_PAIN,
                 EvidenceLevel.SECONDARY,
             )

@@ -78,6 +78,7 @@ OPTIONAL_ANSWER_FIELDS = (
     "standing_diastolic_mmhg",
     "orthostatic_symptoms",
     "glucose_mmol_l",
+    "pain_unsettled_next_morning",
 )
 _ANSWER_LABELS = {
     "systolic_mmhg": "Systolic pressure",
@@ -92,6 +93,7 @@ _ANSWER_LABELS = {
     "standing_diastolic_mmhg": "Standing diastolic pressure",
     "orthostatic_symptoms": "Symptoms on standing",
     "glucose_mmol_l": "Capillary glucose",
+    "pain_unsettled_next_morning": "Pain not settled by the next morning",
 }
 SIDE_SHORT = {"paretic": "paretic", "non_paretic": "non-paretic"}
 
@@ -650,6 +652,8 @@ def screen_readings(s: SessionRecord) -> str:
         parts.append("symptoms on standing")
     if s.glucose_mmol_l is not None:
         parts.append(f"glucose {_g(s.glucose_mmol_l)} mmol/L")
+    if s.pain_unsettled_next_morning:
+        parts.append("pain not settled by the next morning")
     return " · ".join(parts)
 
 

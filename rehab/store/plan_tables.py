@@ -116,6 +116,8 @@ treatment_sessions = Table(
     Column("standing_diastolic_mmhg", Float, nullable=True),
     Column("orthostatic_symptoms", Boolean, nullable=True),
     Column("glucose_mmol_l", Float, nullable=True),
+    # pain that rose after the last session had not settled by the next morning (migration 0013)
+    Column("pain_unsettled_next_morning", Boolean, nullable=True),
     Column("screen_reasons", Text, nullable=False, default="[]"),
     Column("screen_thresholds", Text, nullable=False, default="{}"),
     Column("not_performed_reason", Text, nullable=False, default=""),

@@ -121,6 +121,7 @@ class SessionRecord:
     updated_at: datetime
     updated_by: int
     updated_by_name: str = ""
+    pain_unsettled_next_morning: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,10 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
         with opt_right:
             symptoms = _yes_no("Dizzy or light-headed on standing?", f"{key}_up_symptoms")
             errors.slot("orthostatic_symptoms")
+            next_morning = _yes_no(
+                "Pain that rose after the last session still there the next morning?", f"{key}_next_morning"
+            )
+            errors.slot("pain_unsettled_next_morning")
         submitted = st.form_submit_button("Check readiness", type="primary")
     st.caption(SCREEN_OK_NOTE)
     if not submitted:
@@ -183,6 +187,7 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
         "standing_diastolic_mmhg": standing_dbp,
         "orthostatic_symptoms": symptoms,
         "glucose_mmol_l": glucose,
+        "pain_unsettled_next_morning": next_morning,
     }
     try:
         outcome = sessions.start_session(db, actor, patient_id, answers=answers, session_date=day)

@@ -57,6 +57,7 @@ def _screen(at: AppTest, **answers: Any) -> AppTest:
         ("chest_pain", "chest"),
         ("unwell_or_fever", "unwell"),
         ("orthostatic_symptoms", "up_symptoms"),
+        ("pain_unsettled_next_morning", "next_morning"),
     ):
         if name in values:
             at.radio(key=f"screen_0_{key}").set_value("Yes" if values[name] else "No")
@@ -152,3 +153,16 @@ def test_an_administrator_signs_off_glucose_and_adopts_avert_110(app_db: Databas
     assert_no_crash(at)
     saved = clinic_settings.screen_thresholds(app_db)
     assert saved.version == 1 and saved.thresholds.stop_systolic_below == 110 and saved.thresholds.glucose_check_on
+
+
+def test_pain_not_settled_by_the_next_morning_is_asked_and_holds_the_load(app_db: Database) -> None:
+    """Silbernagel 2007 [R17]: pain must settle by the next morning; if not, go with caution, no increase."""
+    at, admin, pid = _treatment(app_db)
+    at = _screen(at, pain_unsettled_next_morning=True)
+    assert_no_crash(at)
+    text = _texts(at)
+    assert "Readiness screen: go with caution." in text
+    assert "had not settled by the next morning" in text
+    assert "pain not settled by the next morning" in " ".join(
+        sessions.treatment_view(app_db, admin, pid, audit_view=False).recent["Readings"]
+    )
