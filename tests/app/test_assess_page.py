@@ -251,7 +251,7 @@ def test_stroke_motor_battery_renders_and_records_fac(app_db: Database) -> None:
 
 
 def test_sides_are_named_in_the_patients_own_words(app_db: Database) -> None:
-    """"Paretic" is a stroke word: an orthopaedic patient's grip sides read affected / less affected (issue 15)."""
+    """Paretic is a stroke word: an orthopaedic patient's grip sides read affected / less affected (issue 15)."""
     admin = make_admin(app_db)
     stroke = patients.register(app_db, admin, patient_data())
     knee = patients.register(
