@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from sqlalchemy import Connection
 
@@ -67,16 +68,26 @@ class ImportResult:
     sha256: str
 
 
-def _duplicate(stored: list[AssessmentRecord], row: ImportRow, value_index: int) -> bool:
+_Key = tuple[str, datetime, str | None, str]
+
+
+def _key(measure_key: str, taken_at: datetime, side: str | None, site: str | None) -> _Key:
+    return (measure_key, taken_at.replace(microsecond=0), side, (site or "").lower())  # files carry whole seconds
+
+
+def _stored_index(stored: list[AssessmentRecord]) -> dict[_Key, list[float]]:
+    """A patient's stored values by measure, time, side and site: one lookup per imported value, not a scan
+    of every stored value (a 1,000-row file against 9,000 stored values was 9 million comparisons)."""
+    index: dict[_Key, list[float]] = {}
+    for s in stored:
+        index.setdefault(_key(s.measure_key, s.taken_at, s.side, s.site), []).append(s.value)
+    return index
+
+
+def _duplicate(index: dict[_Key, list[float]], row: ImportRow, value_index: int) -> bool:
     m = row.values[value_index]
-    return any(
-        s.measure_key == m.measure_key
-        and s.taken_at.replace(microsecond=0) == row.taken_at.replace(microsecond=0)  # files carry whole seconds
-        and s.side == m.side
-        and (s.site or "").lower() == (m.site or "").lower()
-        and abs(s.value - m.value) <= _SAME_VALUE
-        for s in stored
-    )
+    same_place = index.get(_key(m.measure_key, row.taken_at, m.side, m.site), ())
+    return any(abs(v - m.value) <= _SAME_VALUE for v in same_place)
 
 
 def _check(
@@ -85,7 +96,7 @@ def _check(
     """Resolve patients and look for duplicates; returns preview rows, problems, and (patient, row, is_new)."""
     problems = list(parsed.problems)
     patients: dict[str, PatientRecord | None] = {}
-    stored: dict[int, list[AssessmentRecord]] = {}
+    stored: dict[int, dict[_Key, list[float]]] = {}
     planned: list[tuple[PatientRecord, ImportRow, bool]] = []
     preview: list[PreviewRow] = []
     seen: set[tuple[int, str, object, str | None, str, float]] = set()
@@ -116,7 +127,7 @@ def _check(
             problems.append(RowProblem(row.row, "taken_at", exc.message))
             continue
         if patient.id not in stored:
-            stored[patient.id] = assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
+            stored[patient.id] = _stored_index(assessment_store.for_patient(conn, patient.id, statuses=VISIBLE))
         for index, m in enumerate(row.values):
             ident = (patient.id, m.measure_key, row.taken_at, m.side, (m.site or "").lower(), round(m.value, 6))
             is_new = not _duplicate(stored[patient.id], row, index) and ident not in seen
