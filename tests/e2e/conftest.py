@@ -131,6 +131,28 @@ def server_factory(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
         stop_server(server)
 
 
+def seeded_server(tmp_path: Path, server_factory, name: str = "clinic.db"):  # type: ignore[no-untyped-def]
+    """A server on a new SQLite file holding the seeded test clinic (tests/caseload_helpers.py)."""
+    from rehab.store import open_database
+    from tests.caseload_helpers import seeded_clinic
+
+    url = f"sqlite:///{tmp_path / name}"
+    db = open_database(url)
+    seeded_clinic(db)
+    db.dispose()
+    return server_factory(url)
+
+
+def sign_in_as(page, url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the app and sign in through its own form."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    wait_for_app(page)
+
+
 def fill_registration(page, mrn: str) -> None:  # type: ignore[no-untyped-def]
     """Fill the Register patient form as a clinician types it (Rosalind Franklin, born 1950-07-25)."""
     page.get_by_role("link", name="Register patient").click()

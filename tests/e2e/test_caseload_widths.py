@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rehab.store import open_database
-from tests.caseload_helpers import seeded_clinic
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import seeded_server, sign_in_as, wait_for_app
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -24,20 +22,11 @@ def test_caseload_name_flags_and_next_action_fit_and_a_flag_can_be_acknowledged(
     server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'widths.db'}"
-    db = open_database(url)
-    seeded_clinic(db)
-    db.dispose()
-    server = server_factory(url)
+    server = seeded_server(tmp_path, server_factory, "widths.db")
     for width, height in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
-        page.goto(server.url)
-        wait_for_app(page)
-        page.get_by_role("textbox", name="Username").fill("casey")
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        wait_for_app(page)
+        sign_in_as(page, server.url, "casey", PASSWORD)
         page.get_by_role("heading", name="Caseload").wait_for()
         grid = page.get_by_test_id("stDataFrame")
         grid.wait_for()

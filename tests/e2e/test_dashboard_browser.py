@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rehab.store import open_database
-from tests.caseload_helpers import seeded_clinic
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import seeded_server, sign_in_as, wait_for_app
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -20,19 +18,10 @@ def test_open_a_patient_from_the_caseload_and_the_dashboard_charts_render(
     server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'dash.db'}"
-    db = open_database(url)
-    seeded_clinic(db)
-    db.dispose()
-    server = server_factory(url)
+    server = seeded_server(tmp_path, server_factory, "dash.db")
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Username").fill("casey")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
+    sign_in_as(page, server.url, "casey", PASSWORD)
     page.get_by_role("link", name="Caseload").click()
     wait_for_app(page)
     page.get_by_role("heading", name="Caseload").wait_for()
@@ -68,19 +57,10 @@ def test_the_dashboard_charts_fit_a_tablet_and_a_phone(
 ) -> None:
     """Each chart is drawn inside the screen's width: nothing is cut off, the page never scrolls sideways
     (at 390 px a two-panel section used to be 952 px wide, issue 15)."""
-    url = f"sqlite:///{tmp_path / 'dash.db'}"
-    db = open_database(url)
-    seeded_clinic(db)
-    db.dispose()
-    server = server_factory(url)
+    server = seeded_server(tmp_path, server_factory, "dash.db")
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Username").fill("casey")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
+    sign_in_as(page, server.url, "casey", PASSWORD)
     if page.get_by_test_id("stExpandSidebarButton").count():
         page.get_by_test_id("stExpandSidebarButton").click()
     page.get_by_role("link", name="Caseload").click()

@@ -29,6 +29,7 @@ import tests.e2e.conftest as e2e
 from rehab.store import open_database
 from tests.e2e.conftest import ROOT, Server, _free_port, fill_registration, start_server, stop_server, wait_for_app
 from tests.helpers import PASSWORD, make_admin
+from tests.nginx_config import NGINX, nginx_config, self_signed
 
 pytestmark = pytest.mark.browser
 
@@ -110,8 +111,6 @@ def test_two_replicas_share_one_database_and_survive_a_killed_replica(
 
 # --- the shipped nginx configuration ---------------------------------------------------------------------
 
-SHIPPED = ROOT / "deploy" / "nginx.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "nginx"
 COOKIE_SECRET = "same-secret-on-every-replica-for-this-test"
 
@@ -122,43 +121,6 @@ class Proxy:
     http: str
     access_log: Path
     replicas: list[Server]
-
-
-def _swap(text: str, old: str, new: str, count: int = 1) -> str:
-    """Replace a line the shipped file must contain, exactly ``count`` times, so drift breaks the test loudly."""
-    found = text.count(old)
-    assert found == count, f"deploy/nginx.conf: expected {count} x {old!r}, found {found}"
-    return text.replace(old, new)
-
-
-def _config(tmp: Path, https_port: int, http_port: int, replica_ports: list[int]) -> Path:
-    site = SHIPPED.read_text()
-    site = _swap(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
-    site = _swap(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
-    site = _swap(site, "server 127.0.0.1:8501 ", f"server 127.0.0.1:{replica_ports[0]} ")
-    site = _swap(site, "server 127.0.0.1:8502 ", f"server 127.0.0.1:{replica_ports[1]} ")
-    site = _swap(site, "/etc/ssl/rehab/fullchain.pem", str(tmp / "cert.pem"))
-    site = _swap(site, "/etc/ssl/rehab/privkey.pem", str(tmp / "key.pem"))
-    site = _swap(site, "/var/log/nginx/rehab.access.log", str(tmp / "access.log"))
-    site = _swap(site, "/var/log/nginx/rehab.error.log", str(tmp / "error.log"))
-    (tmp / "rehab.conf").write_text(site)
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {tmp / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    main = tmp / "nginx.conf"
-    main.write_text(
-        f"worker_processes 1;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'main-error.log'} info;\n"
-        f"events {{ worker_connections 256; }}\nhttp {{\n{temp_paths}\n    include {tmp / 'rehab.conf'};\n}}\n"
-    )
-    return main
-
-
-def _self_signed(tmp: Path) -> None:
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
 
 
 def _client() -> urllib.request.OpenerDirector:
@@ -213,8 +175,8 @@ def proxy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Proxy]:
         ports = [int(r.url.rsplit(":", 1)[1]) for r in replicas]
         https_port = _free_port()
         http_port = next(p for p in iter(_free_port, None) if p != https_port)
-        _self_signed(tmp_path)
-        main = _config(tmp_path, https_port, http_port, ports)
+        self_signed(tmp_path)
+        main = nginx_config(tmp_path, https_port, http_port, ports)
         check = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True, text=True)
         assert check.returncode == 0, check.stderr
         with (tmp_path / "nginx-stderr.log").open("wb") as stderr:

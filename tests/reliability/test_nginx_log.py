@@ -10,7 +10,6 @@ logged ``$request``.
 from __future__ import annotations
 
 import http.server
-import shutil
 import signal
 import ssl
 import subprocess
@@ -24,10 +23,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ROOT / "deploy" / "nginx.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
+from tests.nginx_config import NGINX, NOT_INSTALLED, SHIPPED, nginx_config, self_signed
 
 SEEN: list[tuple[str, str]] = []  # (method, path) as the stub replicas received them
 
@@ -58,43 +54,16 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _swap(text: str, old: str, new: str) -> str:
-    assert text.count(old) == 1, f"deploy/nginx.conf: expected one {old!r}"
-    return text.replace(old, new)
-
-
 @pytest.fixture
 def proxied(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     if not Path(NGINX).exists():
-        pytest.skip("nginx is not installed (Debian's nginx-light; .ci/run installs it)")
+        pytest.fail(NOT_INSTALLED)
     stubs = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Stub) for _ in range(2)]
     for stub in stubs:
         threading.Thread(target=stub.serve_forever, daemon=True).start()
     https_port, http_port = _free_port(), _free_port()
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", str(tmp_path / "key.pem"),
-         "-out", str(tmp_path / "cert.pem")],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    site = SHIPPED.read_text()
-    site = _swap(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
-    site = _swap(site, "listen 80;", f"listen 127.0.0.1:{http_port};")
-    site = _swap(site, "server 127.0.0.1:8501 ", f"server 127.0.0.1:{stubs[0].server_address[1]} ")
-    site = _swap(site, "server 127.0.0.1:8502 ", f"server 127.0.0.1:{stubs[1].server_address[1]} ")
-    site = _swap(site, "/etc/ssl/rehab/fullchain.pem", str(tmp_path / "cert.pem"))
-    site = _swap(site, "/etc/ssl/rehab/privkey.pem", str(tmp_path / "key.pem"))
-    site = _swap(site, "/var/log/nginx/rehab.access.log", str(tmp_path / "access.log"))
-    site = _swap(site, "/var/log/nginx/rehab.error.log", str(tmp_path / "error.log"))
-    (tmp_path / "rehab.conf").write_text(site)
-    temp_paths = "\n".join(
-        f"    {kind}_temp_path {tmp_path / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    main = tmp_path / "nginx.conf"
-    main.write_text(
-        f"worker_processes 1;\npid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'main-error.log'} info;\n"
-        f"events {{ worker_connections 64; }}\nhttp {{\n{temp_paths}\n    include {tmp_path / 'rehab.conf'};\n}}\n"
-    )
+    self_signed(tmp_path)
+    main = nginx_config(tmp_path, https_port, http_port, [s.server_address[1] for s in stubs])
     check = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(main)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
     nginx = subprocess.Popen(
