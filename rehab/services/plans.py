@@ -496,7 +496,8 @@ def replayed_engine(
 
 
 def _baseline_how(record: ItemRecord) -> str:
-    return METHOD_TEXT.get(record.one_rm_method, "baseline").lower() + " at the start of the plan"
+    text = METHOD_TEXT.get(record.one_rm_method, "Baseline")
+    return text[:1].lower() + text[1:] + " at the start of the plan"  # "tested 1RM …", keeping "1RM"
 
 
 def week_of(start: date, day: date) -> int:
