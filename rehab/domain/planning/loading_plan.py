@@ -32,10 +32,10 @@ from rehab.domain.planning import _checks
 from rehab.domain.planning.exercises import Exercise
 from rehab.domain.planning.progression import (
     MAX_LOAD_KG,
-    RULES,
     ExerciseSession,
     ProgressionSettings,
     SetResult,
+    checked_rule,
     next_band_level,
     next_load,
 )
@@ -74,8 +74,7 @@ class Rule(StrEnum):
 class Guard(StrEnum):
     """Why the plan held whatever the rule said."""
 
-    CEILING = "ceiling"
-    ONE_RM = "one_rm"
+    CEILING = "ceiling"  # also the latest 1RM itself, which is above any ceiling
     NOT_PERFORMED = "not_performed"
     NOT_DONE = "not_done"
     LIGHTER_WEEK = "lighter_week"
@@ -174,7 +173,7 @@ class ItemProgression:
     restarted: Restart | None = None
 
     def __post_init__(self) -> None:
-        self.rule = Rule(_rule(self.rule))
+        self.rule = Rule(checked_rule(self.rule))
         _checks.whole_number("pause_days", self.pause_days, minimum=1, maximum=365)
         _checks.number("ceiling_percent", self.ceiling_percent, minimum=1.0, maximum=100.0)
 
@@ -218,11 +217,9 @@ class ItemProgression:
 
     def log(self, workout: Workout) -> Decision:
         """Observe a workout, then decide the load for the next one."""
-        restarted_before = self.restarted
         self.restarted = None
         guard = self.observe(workout)
         pause_note = self._pause_note()
-        self.restarted = self.restarted or restarted_before
         now = self._describe(self.load)
         when = workout.on.isoformat()
         session = workout.session
@@ -406,12 +403,6 @@ class ItemProgression:
             index = int(load)
             return f"the {levels[index].colour} band" if 0 <= index < len(levels) else "no band"
         return _kg(load)
-
-
-def _rule(rule: object) -> str:
-    if not isinstance(rule, str) or rule not in RULES:
-        raise ValidationError("rule", f"must be one of: {', '.join(RULES)}")
-    return rule
 
 
 class PlanStatus(StrEnum):

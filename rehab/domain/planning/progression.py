@@ -169,7 +169,8 @@ def _sessions(history: object) -> tuple[ExerciseSession, ...]:
     return tuple(history)
 
 
-def _rule(rule: object) -> str:
+def checked_rule(rule: object) -> str:
+    """The rule's name, or ValidationError naming the field."""
     if not isinstance(rule, str) or rule not in RULES:
         raise ValidationError("rule", f"must be one of: {', '.join(RULES)}")
     return rule
@@ -388,7 +389,7 @@ def next_load(
     chosen = DEFAULT_SETTINGS if settings is None else settings
     if not isinstance(chosen, ProgressionSettings):
         raise ValidationError("settings", "must be ProgressionSettings")
-    rule_name = _rule(rule)
+    rule_name = checked_rule(rule)
     current = _checks.number("current_kg", current_kg, minimum=0.0, maximum=MAX_LOAD_KG, unit="kg")
     step = _checks.number(
         "increment_kg", increment_kg, minimum=0.0, maximum=MAX_INCREMENT_KG, above_minimum=True, unit="kg"
@@ -487,7 +488,7 @@ def next_band_level(
     if not isinstance(exercise, Exercise) or not exercise.uses_bands:
         raise ValidationError("exercise", "must be a band exercise")
     levels = exercise.band_levels
-    rule_name = _rule(rule)
+    rule_name = checked_rule(rule)
     current = _checks.whole_number("current_level", current_level, minimum=0, maximum=len(levels) - 1)
     sessions = _sessions(history)
 
