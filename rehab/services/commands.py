@@ -9,7 +9,7 @@ the domain and the use cases; this layer only fixes the shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar
 
 import pydantic
@@ -48,7 +48,9 @@ def parse(model: type[Model], values: Mapping[str, Any], *, prefix: str = "") ->
         raise ValidationErrors([_field_error(prefix, e) for e in exc.errors()]) from None
 
 
-def parse_all(model: type[Model], rows: Sequence[Mapping[str, Any]], prefix: Any) -> list[Model]:
+def parse_all(
+    model: type[Model], rows: Sequence[Mapping[str, Any]], prefix: Callable[[Mapping[str, Any]], str]
+) -> list[Model]:
     """Every row parsed; the errors of all rows together. ``prefix(row)`` names a row's fields."""
     if isinstance(rows, str | bytes | Mapping) or not isinstance(rows, Sequence):
         raise ValidationError("rows", "must be a list")
