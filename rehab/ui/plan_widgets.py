@@ -368,7 +368,7 @@ def card_paragraph(p: plans.ItemPrescription) -> str:
                 f" (below this phase's {low:g}–{high:g} %, {p.phase_load_text}: the rule raises it as the "
                 "patient earns it, or override)"
             )
-        if p.above_baseline_guideline:
+        if p.above_baseline_guideline and "re-test the 1RM" not in p.reason:  # the ceiling hold already asks
             dose += "; re-test the 1RM to re-anchor the plan"
     return f"Week {p.week}, {p.phase_name.lower()}: {dose}. {card_reason(p)}"
 

@@ -107,3 +107,25 @@ def test_a_1rm_re_tested_on_the_assessment_page_re_anchors_the_ceiling(db: Datab
     entry = {"site": "Leg press", "method": "tested", "tested_kg": 60, "side": None}
     assessments.record(db, admin, pid, taken_at=retest_at, entries={"one_rm": entry})
     assert _loads_after_each(db, admin, pid, [4, 6]) == ["42.5 kg", "42.5 kg"]
+
+
+def test_a_card_held_at_the_ceiling_asks_for_the_re_test_once(db: Database) -> None:
+    """Baseline 50 kg, re-tested at 60 kg; held at 47.5 kg (95 % of the baseline, 79 % of the re-test): 50 kg
+    would pass 80 % of 60 kg. The hold asks for a re-test; the card must not ask a second time."""
+    from rehab.ui.plan_widgets import card_paragraph
+
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START, one_rm_kg=50.0)
+    retest_at = datetime.combine(START, time(8), tzinfo=UTC)
+    entry = {"site": "Leg press", "method": "tested", "tested_kg": 60, "side": None}
+    assessments.record(db, admin, pid, taken_at=retest_at, entries={"one_rm": entry})
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
+    assert view.plan is not None
+    plans.override_load(
+        db, admin, plan_id, view.next_session[0].item_id, expected_version=view.plan.version,
+        reason="Strong at the re-test", load_kg=47.5,
+    )  # fmt: skip
+    assert _loads_after_each(db, admin, pid, [0, 2]) == ["47.5 kg", "47.5 kg"]
+    card = card_paragraph(plan_overview.overview(db, admin, pid, audit_view=False).next_session[0])
+    assert card.count("re-test the 1RM") == 1, card
