@@ -34,7 +34,7 @@ lock: | $(PY)
 
 run: $(STAMP)
 	$(PY) -m rehab init-db
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 init-db: $(STAMP)
 	$(PY) -m rehab init-db

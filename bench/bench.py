@@ -270,7 +270,7 @@ def _page_times(url: str, admin_id: int, patient_id: int, runs: int, size: Size)
 def _browser(url: str, patient_id: int, size: Size) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server, wait_for_app
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
 
     db = open_database(url)
     mrn = db.run(lambda c: c.execute(text("SELECT mrn FROM patients WHERE id = :p"), {"p": patient_id}).scalar())
@@ -300,10 +300,10 @@ def _browser(url: str, patient_id: int, size: Size) -> None:
             for attempt in range(4):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
-                page.goto(server.url)
-                wait_for_app(page)
+                page.goto(server.url)  # sent to the sign-in form at /auth/signin
+                page.wait_for_selector("form[action='/auth/signin']", timeout=60_000)
                 page.get_by_role("textbox", name="Username").fill(BENCH_ADMIN)
-                page.get_by_role("textbox", name="Password").fill(BENCH_PASSWORD)
+                page.get_by_label("Password", exact=True).fill(BENCH_PASSWORD)
                 started = time.perf_counter()
                 page.get_by_role("button", name="Sign in").click()
                 # No fixed pauses inside the timed path: wait for exactly what a clinician waits for.

@@ -43,6 +43,8 @@ class Settings:
     prepare_caseload: bool
     migration_database_url: str
     require_app_role: bool
+    session_hours: int
+    cookie_secure: bool
 
 
 def settings() -> Settings:
@@ -57,4 +59,8 @@ def settings() -> Settings:
         migration_database_url=os.environ.get("REHAB_MIGRATION_DATABASE_URL", "").strip(),
         # PostgreSQL: refuse to start when the app's role owns tables or can disable triggers (else warn).
         require_app_role=_flag_env("REHAB_REQUIRE_APP_ROLE", False),
+        # A browser session ends this long after sign-in, however active (OWASP: an absolute time-out).
+        session_hours=_int_env("REHAB_SESSION_HOURS", 12),
+        # The session cookie is sent over HTTPS only; browsers also accept it on http://localhost.
+        cookie_secure=_flag_env("REHAB_COOKIE_SECURE", True),
     )

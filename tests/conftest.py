@@ -79,8 +79,14 @@ def sqlite_db(tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
     """The database the app under AppTest opens (through REHAB_DATABASE_URL), fresh SQLite per test."""
+    from rehab.ui import auth as ui_auth
+    from tests.app import cookies
+
     url = sqlite_url(tmp_path)
     monkeypatch.setenv("REHAB_DATABASE_URL", url)
+    # AppTest cannot send cookies: the app reads this test's browser cookie jar instead.
+    cookies.JAR.clear()
+    monkeypatch.setattr(ui_auth, "browser_token", lambda: cookies.JAR.get("token"))
     database = open_database(url)
     yield database
     database.dispose()

@@ -1,72 +1,40 @@
-"""First-run administrator set-up, then the sign-in form."""
+"""What a tab shows when nobody is signed in: why, and the way to the sign-in form.
+
+Passwords are typed only into the form at ``/auth/signin`` (``rehab.web.routes``), which sets the browser's
+session cookie; a page load without a live session is sent there by the guard, so this page is seen when a
+session ends while the tab is open (sign-out, idle time-out, deactivation).
+"""
 
 from __future__ import annotations
 
+from html import escape
+from urllib.parse import quote, urlsplit
+
 import streamlit as st
 
-from rehab.domain.errors import ValidationErrors
-from rehab.services import auth
 from rehab.ui import auth as ui_auth
 from rehab.ui.db import get_db
-from rehab.ui.forms import FieldErrors
+
+_BUTTON = (
+    "display:inline-block;padding:.6rem 1.3rem;border-radius:.4rem;background:#b8261c;color:#fff;"
+    "font-weight:600;text-decoration:none;min-height:44px;box-sizing:border-box"
+)
+
+
+def _sign_in_href() -> str:
+    try:
+        here = urlsplit(str(st.context.url or ""))
+    except Exception:
+        return "/auth/signin"
+    target = here.path + (f"?{here.query}" if here.query else "")
+    return "/auth/signin" + (f"?next={quote(target, safe='')}" if here.path not in ("", "/") else "")
 
 
 def render() -> None:
-    db = get_db()
-    if auth.needs_first_admin(db):
-        _create_admin()
-    else:
-        _sign_in()
-
-
-def _create_admin() -> None:
-    st.title("Create the administrator account")
-    st.write(
-        "This is a new installation with no accounts yet. The administrator adds clinicians, "
-        "manages accounts and reads the audit log."
-    )
-    errors = FieldErrors()
-    with st.form("create_admin"):
-        username = st.text_input("Username", key="admin_username", autocomplete="username")
-        errors.slot("username")
-        display_name = st.text_input("Full name", key="admin_display_name")
-        errors.slot("display_name")
-        password = st.text_input(
-            "Password",
-            type="password",
-            key="admin_password",
-            autocomplete="new-password",
-            help="At least 10 characters. A short sentence is easy to remember and hard to guess.",
-        )
-        errors.slot("password")
-        confirm = st.text_input("Repeat the password", type="password", key="admin_confirm")
-        errors.slot("confirm")
-        submitted = st.form_submit_button("Create administrator", type="primary")
-    if submitted:
-        try:
-            actor = auth.create_first_admin(
-                get_db(), username=username, display_name=display_name, password=password, confirm=confirm
-            )
-        except ValidationErrors as exc:
-            errors.show(exc)
-            return
-        ui_auth.start(actor)
-        st.rerun()
-
-
-def _sign_in() -> None:
+    get_db()  # a database that cannot be opened says so here, before anyone is sent to sign in
     st.title("Sign in")
     notice = ui_auth.take_notice()
     if notice:
         st.info(notice)
-    with st.form("sign_in", clear_on_submit=True):
-        username = st.text_input("Username", key="signin_username", autocomplete="username")
-        password = st.text_input("Password", type="password", key="signin_password", autocomplete="current-password")
-        submitted = st.form_submit_button("Sign in", type="primary")
-    if submitted:
-        result = auth.sign_in(get_db(), username, password)
-        if result.actor is None:
-            st.error(result.message)
-            return
-        ui_auth.start(result.actor)
-        st.rerun()
+    st.write("Sign in to open the caseload and your patients.")
+    st.html(f'<a href="{escape(_sign_in_href())}" style="{_BUTTON}">Sign in</a>')

@@ -6,7 +6,7 @@ from sqlalchemy import Connection
 
 from rehab.domain.accounts import Role, check_new_password, clean_role
 from rehab.domain.errors import ValidationError
-from rehab.services import audit, passwords
+from rehab.services import audit, browser_sessions, passwords
 from rehab.services.auth import validate_new_account
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
 from rehab.store import Database
@@ -82,7 +82,10 @@ def set_active(db: Database, actor: Actor, user_id: int, active: bool) -> None:
         user = _load(conn, user_id)
         if not active and user.role == Role.ADMIN and _other_active_admins(conn, user_id) == 0:
             raise ValidationError("active", "This is the last active administrator; add another one first.")
-        user_store.set_fields(conn, user_id, now=now_utc(), active=active)
+        now = now_utc()
+        user_store.set_fields(conn, user_id, now=now, active=active)
+        if not active:  # signed out of every browser at once, not at their next click
+            browser_sessions.end_for_user(conn, user_id, now=now)
         audit.record(conn, actor, "update", "user", user_id, detail="reactivated" if active else "deactivated")
 
     db.run(work)
@@ -110,9 +113,10 @@ def reset_password(db: Database, actor: Actor, user_id: int, password: str, conf
 
     def work(conn: Connection) -> None:
         _load(conn, user_id)
-        user_store.set_fields(
-            conn, user_id, now=now_utc(), password_hash=password_hash, failed_attempts=0, locked_until=None
-        )
+        now = now_utc()
+        user_store.set_fields(conn, user_id, now=now, password_hash=password_hash, failed_attempts=0, locked_until=None)
+        # whoever signed in with the old password (perhaps not its owner) is signed out everywhere
+        browser_sessions.end_for_user(conn, user_id, now=now, reason=browser_sessions.EndReason.PASSWORD_RESET)
         audit.record(conn, actor, "update", "user", user_id, detail="password reset")
 
     db.run(work)

@@ -167,3 +167,18 @@ flag_acknowledgements = Table(
     Column("acknowledged_at", UTCDateTime, nullable=False),
     Index("ix_flag_acknowledgements_patient", "patient_id", "flag", "id"),
 )
+
+# Migration 0014: one row per signed-in browser. The cookie holds a random token; only its SHA-256 is kept, so
+# a copy of the database signs nobody in. Rows are ended, never deleted.
+browser_sessions = Table(
+    "browser_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("end_reason", String(32), nullable=True),
+    Index("ix_browser_sessions_user_id", "user_id"),
+)

@@ -1,30 +1,40 @@
-"""Sign-in state kept on the server, the page guard, and the idle time-out.
+"""Who is signed in, read on every page run from the browser's session cookie; the page guard; sign-out.
 
-The signed-in identity lives under a private session-state key that no widget uses, set only after
-a verified password, so nothing a browser sends can make it up.
+The cookie (set by the sign-in form at ``/auth/signin``, see ``rehab.web.routes``) holds a random token; the
+database says whose it is and whether it is still live (``rehab.services.browser_sessions``). Nothing in session
+state or in Streamlit's websocket session id signs anyone in: a tab resumed or reached by a stolen session id
+runs without the cookie and gets the sign-in page. Session state only remembers which sign-in it was filled
+under, so a different sign-in in the same browser starts from a clean slate.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from rehab.config import settings
-from rehab.services import auth
-from rehab.services.context import Actor, now_utc
+from rehab.services import browser_sessions
+from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
+from rehab.web import bindings
 
 _STATE = "_rehab_signed_in"
 _NOTICE = "_rehab_sign_in_notice"
 
 
-def start(actor: Actor) -> None:
-    """Begin a sign-in in this tab, on a clean slate: nothing an earlier user left behind carries over."""
-    _reset()
-    st.session_state[_STATE] = {"user_id": actor.user_id, "last_seen": now_utc(), "ended": False}
+def browser_token() -> str | None:
+    """The session cookie the browser sent when this tab connected (AppTest has no cookies; its tests set one)."""
+    try:
+        value = st.context.cookies.get(browser_sessions.COOKIE)
+    except Exception:
+        return None
+    return str(value) if value else None
+
+
+def _streamlit_session_id() -> str | None:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
 
 
 def _reset() -> None:
@@ -36,6 +46,9 @@ def _reset() -> None:
     state = st.session_state.get(_STATE)
     if isinstance(state, dict):
         state["ended"] = True
+    session_id = _streamlit_session_id()
+    if session_id:
+        bindings.unbind(session_id)
     st.session_state.clear()
 
 
@@ -55,53 +68,43 @@ def sign_in_record() -> dict[str, object] | None:
     return state if isinstance(state, dict) else None
 
 
-def _idle(state: dict[str, object], now: datetime) -> bool:
-    last_seen = state.get("last_seen")
-    return not isinstance(last_seen, datetime) or now - last_seen > timedelta(minutes=settings().idle_minutes)
-
-
 def actor_at_click(db: Database, state: dict[str, object] | None) -> Actor | None:
     """Whoever may act now for a sign-in record kept since the page was drawn, or None.
 
-    Runs outside a page run (Streamlit calls a download's callable on its own thread), so it reads no
-    session state and writes no audit entry: an ended sign-in, an idle one or an account no longer active
-    gets nothing, and the next page run signs the tab out as usual. A permitted click counts as activity.
+    Runs outside a page run (Streamlit calls a download's callable on its own thread), so it reads no session
+    state: a sign-in ended on this tab, or a browser session signed out, idle or of an account no longer active,
+    gets nothing. A permitted click counts as activity.
     """
     if not isinstance(state, dict) or state.get("ended"):
         return None
-    user_id = state.get("user_id")
-    if not isinstance(user_id, int):
+    hashed = state.get("token_hash")
+    if not isinstance(hashed, str):
         return None
-    now = now_utc()
-    if _idle(state, now):
-        return None
-    actor = auth.current_actor(db, int(user_id))
-    if actor is None:
-        return None
-    state["last_seen"] = now
-    return actor
+    return browser_sessions.resolve_hash(db, hashed).actor
 
 
 def current_actor() -> Actor | None:
-    """The signed-in user, re-checked against the database; ends idle or revoked sign-ins."""
+    """The signed-in user for this run, re-checked against the database (idle, lifetime, account state)."""
+    token = browser_token()
     state = st.session_state.get(_STATE)
-    if not isinstance(state, dict):
+    if token is None:
+        if state is not None:
+            end()
         return None
-    if state.get("ended") or not isinstance(state.get("user_id"), int):
-        end()
+    resolved = browser_sessions.resolve(get_db(), token)
+    if resolved.actor is None:
+        if state is not None or resolved.ended:
+            end(resolved.notice)
         return None
-    db = get_db()
-    now = now_utc()
-    actor = auth.current_actor(db, int(state["user_id"]))
-    if actor is None:
-        end("Your account is no longer active. Ask an administrator.")
-        return None
-    if _idle(state, now):
-        auth.sign_out(db, actor, reason="idle time-out")
-        end(f"You were signed out after {settings().idle_minutes} minutes without activity.")
-        return None
-    state["last_seen"] = now
-    return actor
+    hashed = browser_sessions.token_hash(token)
+    if isinstance(state, dict) and (state.get("token_hash") != hashed or state.get("ended")):
+        _reset()  # the browser now holds another sign-in than this tab was filled under: a clean slate
+    if not isinstance(state, dict) or state.get("token_hash") != hashed:
+        st.session_state[_STATE] = {"token_hash": hashed, "ended": False}
+    session_id = _streamlit_session_id()
+    if session_id:
+        bindings.bind(session_id, hashed)
+    return resolved.actor
 
 
 def require(*, admin: bool = False) -> Actor:
@@ -120,6 +123,6 @@ def sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.caption(f"Signed in as {md_escape(actor.display_name)} ({actor.role.value})")
         if st.button("Sign out", key="sign_out", width="stretch"):
-            auth.sign_out(get_db(), actor)
-            end("You have signed out.")
+            browser_sessions.sign_out(get_db(), browser_token())  # every tab of this browser, audited
+            end(browser_sessions.NOTICES[browser_sessions.EndReason.SIGNED_OUT])
             st.rerun()

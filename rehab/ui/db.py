@@ -39,6 +39,11 @@ def _database(url: str) -> Database:
     return db
 
 
+def process_database() -> Database:
+    """The handle for work outside a page run (the sign-in routes); raises what opening the database raises."""
+    return _database(settings().database_url)
+
+
 def get_db() -> Database:
     try:
         return _database(settings().database_url)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
+
+from tests.app import cookies
 
 ENTRY = str(Path(__file__).with_name("entry.py"))
 
@@ -16,10 +17,9 @@ def new_app() -> AppTest:
 
 
 def signed_in_app(user_id: int) -> AppTest:
-    """An app session whose server-side sign-in state is already set (as after a verified password)."""
-    at = new_app()
-    at.session_state["_rehab_signed_in"] = {"user_id": user_id, "last_seen": datetime.now(UTC)}
-    return at
+    """An app session in a browser that holds a live session cookie for ``user_id`` (as after the sign-in form)."""
+    cookies.sign_in_browser(user_id)
+    return new_app()
 
 
 def goto(at: AppTest, url_path: str) -> AppTest:

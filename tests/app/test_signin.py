@@ -1,94 +1,110 @@
-"""First run, sign-in, wrong password, lockout and the role gate, through the real app."""
+"""The signed-in browser (session cookie), sign-out, time-outs and the role gate, through the real app.
+
+The sign-in form itself (first administrator, wrong password, lockout) is served over HTTP: see
+`tests/e2e/test_sign_in_http.py`.
+"""
 
 from __future__ import annotations
 
-from rehab.services import auth
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from rehab.services import accounts, browser_sessions
+from rehab.services.context import now_utc
 from rehab.store import Database
-from rehab.store import users as user_store
-from tests.app.conftest import errors, goto, new_app, signed_in_app, titles
-from tests.helpers import PASSWORD, make_admin, make_clinician
+from rehab.store import browser_sessions as session_store
+from rehab.store.tables import browser_sessions as table
+from tests.app import cookies
+from tests.app.conftest import goto, new_app, signed_in_app, titles
+from tests.helpers import make_admin, make_clinician
 
 
-def _sign_in(at, username: str, password: str):  # type: ignore[no-untyped-def]
-    at.text_input(key="signin_username").input(username)
-    at.text_input(key="signin_password").input(password)
-    at.button(key="FormSubmitter:sign_in-Sign in").click()
-    return at.run()
-
-
-def test_first_run_creates_the_administrator(app_db: Database) -> None:
+def test_first_visit_without_accounts_offers_the_sign_in_form_link(app_db: Database) -> None:
+    # Creating the first administrator happens on the sign-in form (/auth/setup); a tab shows the way there.
     at = new_app().run()
-    assert titles(at) == ["Create the administrator account"]
-    assert not at.text_input(key="admin_username").disabled
-    at.text_input(key="admin_username").input("Chief")
-    at.text_input(key="admin_display_name").input("Dr Chief")
-    at.text_input(key="admin_password").input(PASSWORD)
-    at.text_input(key="admin_confirm").input(PASSWORD)
-    at.button(key="FormSubmitter:create_admin-Create administrator").click()
-    at.run()
-    assert titles(at) == ["Caseload"]
-    user = app_db.run(lambda c: user_store.by_username(c, "chief"))
-    assert user is not None and user.role == "admin"
-    # Later visitors get the sign-in form, not the set-up screen.
-    assert titles(new_app().run()) == ["Sign in"]
+    assert titles(at) == ["Sign in"]
+    assert any("/auth/signin" in h.proto.body for h in at.get("html"))
 
 
-def test_first_run_shows_errors_next_to_fields(app_db: Database) -> None:
-    at = new_app().run()
-    at.text_input(key="admin_username").input("x")
-    at.text_input(key="admin_password").input("short")
-    at.text_input(key="admin_confirm").input("different")
-    at.button(key="FormSubmitter:create_admin-Create administrator").click()
-    at.run()
-    messages = errors(at)
-    assert any("2-64 letters" in m for m in messages)
-    assert any("at least 10 characters" in m for m in messages)
-    assert any("Enter the person's name" in m for m in messages)
-    assert auth.needs_first_admin(app_db)
-
-
-def test_sign_in_success_and_sign_out(app_db: Database) -> None:
-    make_admin(app_db)
-    at = _sign_in(new_app().run(), "admin", PASSWORD)
+def test_signed_in_browser_opens_the_caseload_and_sign_out_ends_its_session(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = signed_in_app(admin.user_id).run()
     assert titles(at) == ["Caseload"]
     assert "Ada Admin" in at.sidebar.caption[0].value
     at.sidebar.button(key="sign_out").click()
     at.run()
     assert titles(at) == ["Sign in"]
     assert any("signed out" in i.value for i in at.info)
+    # The browser still holds the cookie, but its session has ended: a new tab (or a refresh) is not signed in.
+    assert titles(new_app().run()) == ["Sign in"]
+    record = app_db.run(lambda c: session_store.by_token_hash(c, browser_sessions.token_hash(cookies.JAR["token"])))
+    assert record is not None and record.ended_at is not None and record.end_reason == "signed out"
 
 
-def test_wrong_password_shows_error(app_db: Database) -> None:
-    make_admin(app_db)
-    at = _sign_in(new_app().run(), "admin", "not the password")
+def test_a_second_tab_of_the_same_browser_is_signed_in_too(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    first = signed_in_app(admin.user_id).run()
+    second = new_app().run()  # same cookie jar: another tab of the same browser
+    assert titles(first) == titles(second) == ["Caseload"]
+    # Signing out in one tab ends the other at its next run.
+    second.sidebar.button(key="sign_out").click()
+    second.run()
+    first.run()
+    assert titles(first) == ["Sign in"]
+
+
+def test_no_cookie_means_nobody_whatever_session_state_says(app_db: Database) -> None:
+    # The old bearer: a session-state sign-in record (as a resumed Streamlit session would still hold).
+    admin = make_admin(app_db)
+    at = new_app()
+    at.session_state["_rehab_signed_in"] = {"user_id": admin.user_id, "token_hash": "0" * 64, "ended": False}
+    at.run()
     assert titles(at) == ["Sign in"]
-    assert errors(at) == [auth.WRONG_CREDENTIALS]
     assert "_rehab_signed_in" not in at.session_state
 
 
-def test_lockout_after_five_failures_even_from_new_sessions(app_db: Database) -> None:
-    make_admin(app_db)
-    for _ in range(4):
-        at = _sign_in(new_app().run(), "admin", "not the password")  # a fresh browser session each time
-        assert errors(at) == [auth.WRONG_CREDENTIALS]
-    at = _sign_in(new_app().run(), "admin", "not the password")
-    assert "locked" in errors(at)[0]
-    at = _sign_in(new_app().run(), "admin", PASSWORD)
-    assert titles(at) == ["Sign in"] and "locked" in errors(at)[0]
-
-
-def test_idle_sign_in_ends(app_db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_idle_sign_in_ends(app_db: Database) -> None:
     admin = make_admin(app_db)
     at = signed_in_app(admin.user_id).run()
     assert titles(at) == ["Caseload"]
-    state = at.session_state["_rehab_signed_in"]
-    from datetime import timedelta
-
-    state["last_seen"] = state["last_seen"] - timedelta(minutes=31)
-    at.session_state["_rehab_signed_in"] = state
+    cookies.age_session(31)
     at.run()
     assert titles(at) == ["Sign in"]
     assert any("30 minutes" in i.value for i in at.info)
+
+
+def test_session_ends_at_its_absolute_lifetime_however_active(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = signed_in_app(admin.user_id).run()
+    hashed = browser_sessions.token_hash(cookies.JAR["token"])
+    record = app_db.run(lambda c: session_store.by_token_hash(c, hashed))
+    assert record is not None
+    # Started 12 h 1 min ago (REHAB_SESSION_HOURS default 12) but used a minute ago.
+    app_db.run(
+        lambda c: c.execute(
+            update(table)
+            .where(table.c.id == record.id)
+            .values(created_at=now_utc() - timedelta(hours=12, minutes=1), last_seen_at=now_utc())
+        )
+    )
+    at.run()
+    assert titles(at) == ["Sign in"]
+    assert any("time limit" in i.value for i in at.info)
+
+
+def test_deactivation_and_password_reset_end_the_browser_sessions(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    cara = make_clinician(app_db, admin, "cara")
+    at = signed_in_app(cara.user_id).run()
+    assert titles(at) == ["Caseload"]
+    accounts.reset_password(app_db, admin, cara.user_id, "another long password", "another long password")
+    at.run()
+    assert titles(at) == ["Sign in"] and any("reset" in i.value for i in at.info)
+    at = signed_in_app(cara.user_id).run()
+    accounts.set_active(app_db, admin, cara.user_id, False)
+    at.run()
+    assert titles(at) == ["Sign in"] and any("no longer active" in i.value for i in at.info)
 
 
 def test_clinician_cannot_open_accounts_or_audit(app_db: Database) -> None:

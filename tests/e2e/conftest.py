@@ -52,7 +52,7 @@ def start_server(database_url: str, log: Path) -> Server:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(ROOT / "serve.py"),
         "--server.port",
         str(port),
         "--server.address",
@@ -143,13 +143,19 @@ def seeded_server(tmp_path: Path, server_factory, name: str = "clinic.db"):  # t
     return server_factory(url)
 
 
+def fill_sign_in_form(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the sign-in form at /auth/signin (a plain page that the app sends a browser to) and send it."""
+    page.wait_for_selector("form[action='/auth/signin']", timeout=30_000)
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
 def sign_in_as(page, url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
     """Open the app and sign in through its own form."""
     page.goto(url)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    fill_sign_in_form(page, username, password)
     wait_for_app(page)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from rehab.services import patients
 from rehab.store import open_database
-from tests.e2e.conftest import fill_registration, wait_for_app
+from tests.e2e.conftest import fill_registration, fill_sign_in_form, wait_for_app
 from tests.helpers import PASSWORD, make_admin, patient_data
 
 pytestmark = pytest.mark.browser
@@ -16,13 +16,6 @@ pytestmark = pytest.mark.browser
 PAGE_URLS = ["patients", "patient", "register", "accounts", "audit", "signin", "patient_record", "app"]
 PAGE_URLS += ["caseload", "dashboard"]  # the caseload and patient dashboard pages
 PAGE_URLS += ["plan", "treatment", "settings", "clinic_settings", "assess"]
-
-
-def _sign_in(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("textbox", name="Username").fill(username)
-    page.get_by_role("textbox", name="Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
 
 
 def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_register(
@@ -42,8 +35,9 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
     page = context.new_page()
     # Before anyone has opened "/", open every page address directly.
     for path in PAGE_URLS:
-        page.goto(f"{server.url}/{path}")
-        wait_for_app(page)
+        page.goto(f"{server.url}/{path}?patient=1")
+        # Sent to the sign-in form, with the address kept to come back to after signing in.
+        assert page.url == f"{server.url}/auth/signin?next=%2F{path}%3Fpatient%3D1", page.url
         page.screenshot(path=str(artifacts / f"deep-link-{path}.png"), full_page=True)
         body = page.inner_text("body")
         assert "Quartermain" not in body and "SECRET-77" not in body, f"/{path} leaked patient data"
@@ -53,11 +47,11 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
         assert page.get_by_test_id("stSidebarNav").count() == 0, f"/{path} listed the page modules"
 
     page.goto(server.url)
-    wait_for_app(page)
     assert page.get_by_role("heading", name="Sign in").is_visible()
-    _sign_in(page, "admin", "wrong password here")
+    fill_sign_in_form(page, "admin", "wrong password here")
     assert page.get_by_text("The username or password is not right, or the account is locked").is_visible()
-    _sign_in(page, "admin", PASSWORD)
+    fill_sign_in_form(page, "admin", PASSWORD)
+    wait_for_app(page)
     page.get_by_role("heading", name="Caseload").wait_for()
     page.get_by_test_id("stDataFrame").wait_for()
     page.screenshot(path=str(artifacts / "landing-caseload.png"), full_page=True)

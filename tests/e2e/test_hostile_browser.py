@@ -8,7 +8,7 @@ import pytest
 
 from rehab.services import patients
 from rehab.store import open_database
-from tests.e2e.conftest import wait_for_app
+from tests.e2e.conftest import sign_in_as, wait_for_app
 from tests.helpers import PASSWORD, make_admin, patient_data
 
 pytestmark = pytest.mark.browser
@@ -60,12 +60,7 @@ def test_markup_in_names_and_notes_is_inert_in_the_browser(
     page = context.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server.url)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Username").fill("admin")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
+    sign_in_as(page, server.url, "admin", PASSWORD)
     page.get_by_role("textbox", name="Search by name or MRN").fill("xss-1")
     page.keyboard.press("Enter")
     wait_for_app(page)

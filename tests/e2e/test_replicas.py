@@ -27,7 +27,16 @@ import pytest
 
 import tests.e2e.conftest as e2e
 from rehab.store import open_database
-from tests.e2e.conftest import ROOT, Server, _free_port, fill_registration, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import (
+    ROOT,
+    Server,
+    _free_port,
+    fill_registration,
+    sign_in_as,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
 from tests.helpers import PASSWORD, make_admin
 from tests.nginx_config import NGINX, nginx_config, self_signed
 
@@ -35,12 +44,7 @@ pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(base_url)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Username").fill("admin")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
+    sign_in_as(page, base_url, "admin", PASSWORD)
     page.get_by_role("heading", name="Caseload").wait_for(timeout=15_000)
 
 
@@ -231,13 +235,7 @@ def test_two_replicas_behind_the_shipped_nginx_config(proxy: Proxy, browser) -> 
     # The app itself through the proxy, in a real browser: page, scripts, websocket, sign-in.
     context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto(proxy.https)
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Username").fill("admin")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    wait_for_app(page)
-    page.get_by_role("heading", name="Caseload").wait_for(timeout=15_000)
+    _sign_in(page, proxy.https)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "through-nginx.png"), full_page=True)
 
@@ -260,13 +258,15 @@ def test_two_replicas_behind_the_shipped_nginx_config(proxy: Proxy, browser) -> 
     assert len(browser_routes) == 1 and sum(browser_routes.values()) >= 3, browser_routes
     [home] = browser_routes
 
-    # That browser's replica dies: the proxy sends it to the other one, where it signs in again.
+    # That browser's replica dies: the proxy sends it to the other one, where the session cookie (kept in the
+    # shared database, not in the dead process) still signs the clinician in, on the page the address names.
     victim = next(r for r in proxy.replicas if r.url.endswith(home.rsplit(":", 1)[1]))
     victim.process.send_signal(signal.SIGKILL)
     victim.process.wait(timeout=10)
-    page.goto(proxy.https)
+    page.goto(f"{proxy.https}/patients")
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Sign in").is_visible()
+    page.get_by_role("heading", name="Patients").wait_for(timeout=15_000)
+    assert page.get_by_role("heading", name="Sign in").count() == 0
     page.screenshot(path=str(ARTIFACTS / "after-replica-killed.png"), full_page=True)
     moved = _routes(proxy.access_log)[route]
     assert len(moved) == 2, moved

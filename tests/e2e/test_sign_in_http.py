@@ -1,0 +1,198 @@
+"""The sign-in form, its cookie and the guard in front of Streamlit, over HTTP against a real `serve.py` server.
+
+Issue 14 row 4: the Streamlit session id was the bearer credential (it appears in upload URLs and logs, and a
+closed tab could be resumed by it). Now a signed-in browser holds a random token in an HttpOnly, Secure,
+SameSite=Strict cookie; the database keeps only its SHA-256; page loads without a live session go to the
+sign-in form, and an upload needs the cookie of the tab it is for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from rehab.services import browser_sessions
+from rehab.store import browser_sessions as session_store
+from rehab.store import open_database
+from rehab.store import users as user_store
+from tests.e2e.conftest import Server
+from tests.helpers import PASSWORD, make_admin
+
+pytestmark = pytest.mark.browser  # a real server process, like the browser tests
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: str
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+    def cookies(self) -> dict[str, str]:
+        """Set-Cookie lines by name (the whole line, flags included)."""
+        return {v.split("=", 1)[0]: v for k, v in self.headers if k.lower() == "set-cookie"}
+
+
+@dataclass
+class Client:
+    """A browser reduced to what matters here: it keeps cookies (Secure ones too: the server is loopback)."""
+
+    server: Server
+    jar: dict[str, str] = field(default_factory=dict)
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, html: bool = True) -> Reply:
+        host = urlsplit(self.server.url)
+        conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=30)
+        headers = {"Accept": "text/html" if html else "*/*"}
+        if self.jar:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        reply = Reply(resp.status, resp.getheaders(), resp.read().decode("utf-8", "replace"))
+        conn.close()
+        for name, line in reply.cookies().items():
+            value = line.split(";", 1)[0].split("=", 1)[1].strip('"')
+            if "max-age=0" in line.lower() or "expires=thu, 01 jan 1970" in line.lower() or not value:
+                self.jar.pop(name, None)
+            else:
+                self.jar[name] = value
+        return reply
+
+    def csrf(self, path: str = "/auth/signin") -> str:
+        page = self.request("GET", path)
+        match = re.search(r'name="csrf" value="([^"]+)"', page.body)
+        assert match, page.body[:500]
+        return match.group(1)
+
+    def sign_in(self, username: str, password: str, next_path: str = "/") -> Reply:
+        token = self.csrf()
+        return self.request(
+            "POST", "/auth/signin", {"csrf": token, "username": username, "password": password, "next": next_path}
+        )
+
+
+def _server(tmp_path: Path, server_factory, seed: bool = True) -> Server:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'sessions.db'}"
+    db = open_database(url)
+    if seed:
+        make_admin(db)
+    db.dispose()
+    return server_factory(url)
+
+
+def test_first_administrator_is_created_on_the_form_with_field_messages_and_csrf(tmp_path, server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = _server(tmp_path, server_factory, seed=False)
+    browser = Client(server)
+    # Any page of a new installation leads to the set-up form.
+    first = browser.request("GET", "/caseload")
+    assert first.status == 303 and first.header("location") == "/auth/signin?next=%2Fcaseload"
+    assert "Create the administrator account" in browser.request("GET", "/auth/signin").body
+    # A post from another site carries no CSRF cookie: refused, nothing created.
+    stranger = Client(server)
+    forged = stranger.request(
+        "POST",
+        "/auth/setup",
+        {"csrf": "x", "username": "evil", "display_name": "E", "password": "p" * 12, "confirm": "p" * 12},
+    )
+    assert forged.status == 400
+    # Bad fields: each named at its field, nothing saved.
+    token = browser.csrf()
+    bad = browser.request(
+        "POST",
+        "/auth/setup",
+        {"csrf": token, "username": "x", "display_name": "", "password": "short", "confirm": "other"},
+    )
+    assert bad.status == 400
+    assert (
+        'id="username-error"' in bad.body
+        and 'id="password-error"' in bad.body
+        and 'id="display_name-error"' in bad.body
+    )
+    db = open_database(server.database_url)
+    assert db.run(user_store.count, write=False) == 0
+    token = browser.csrf()
+    done = browser.request(
+        "POST",
+        "/auth/setup",
+        {"csrf": token, "username": "chief", "display_name": "Dr Chief", "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert done.status == 303 and done.header("location") == "/"
+    line = done.cookies()[browser_sessions.COOKIE]
+    flags = {part.strip().lower() for part in line.split(";")[1:]}
+    assert {"httponly", "secure", "samesite=strict", "path=/"} <= flags, line
+    token_value = browser.jar[browser_sessions.COOKIE]
+    assert len(token_value) >= 40  # 32 random bytes, URL-safe
+    # The database holds the token's SHA-256, never the token.
+    record = db.run(
+        lambda c: session_store.by_token_hash(c, hashlib.sha256(token_value.encode()).hexdigest()), write=False
+    )
+    assert record is not None and record.ended_at is None
+    raw = db.run(lambda c: c.exec_driver_sql("SELECT token_hash FROM browser_sessions").scalars().all(), write=False)
+    assert token_value not in raw
+    db.dispose()
+    # The cookie opens pages; the set-up form is gone for good.
+    assert browser.request("GET", "/caseload").status == 200
+    assert "Create the administrator account" not in Client(server).request("GET", "/auth/signin").body
+
+
+def test_sign_in_form_wrong_password_lockout_next_and_guarded_pages(tmp_path, server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = _server(tmp_path, server_factory)
+    browser = Client(server)
+    # A bookmark to a patient page is kept through the sign-in.
+    bounced = browser.request("GET", "/dashboard?patient=7")
+    assert bounced.status == 303 and bounced.header("location") == "/auth/signin?next=%2Fdashboard%3Fpatient%3D7"
+    wrong = browser.sign_in("admin", "not the password", "/dashboard?patient=7")
+    assert wrong.status == 401 and "The username or password is not right" in wrong.body
+    assert browser_sessions.COOKIE not in browser.jar
+    ok = browser.sign_in("admin", PASSWORD, "/dashboard?patient=7")
+    assert ok.status == 303 and ok.header("location") == "/dashboard?patient=7"
+    assert browser.request("GET", "/dashboard?patient=7").status == 200
+    # Signed in already: the form sends the browser on.
+    assert browser.request("GET", "/auth/signin?next=%2Fplan").header("location") == "/plan"
+    # Never an open redirect.
+    for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "/auth/signin"):
+        other = Client(server)
+        assert other.sign_in("admin", PASSWORD, evil).header("location") == "/", evil
+    # Five wrong passwords from new browsers lock the account: then even the right one is refused.
+    for _ in range(5):
+        assert Client(server).sign_in("admin", "wrong again").status == 401
+    locked = Client(server).sign_in("admin", PASSWORD)
+    assert locked.status == 401 and browser_sessions.COOKIE not in locked.cookies()
+
+
+def test_uploads_need_the_cookie_of_their_own_tab(tmp_path, server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = _server(tmp_path, server_factory)
+    # A session id read from a log, with no cookie, or with a cookie that never drew that session: refused.
+    stranger = Client(server)
+    assert stranger.request("PUT", "/_stcore/upload_file/0f0e0d0c-aaaa/1", html=False).status == 403
+    signed = Client(server)
+    assert signed.sign_in("admin", PASSWORD).status == 303
+    assert signed.request("PUT", "/_stcore/upload_file/0f0e0d0c-aaaa/1", html=False).status == 403
+    # Streamlit's own health route is not behind the guard (load balancers probe it).
+    assert stranger.request("GET", "/_stcore/health", html=False).status == 200
+
+
+def test_an_ended_session_cookie_opens_nothing(tmp_path, server_factory) -> None:  # type: ignore[no-untyped-def]
+    server = _server(tmp_path, server_factory)
+    browser = Client(server)
+    assert browser.sign_in("admin", PASSWORD).status == 303
+    token = browser.jar[browser_sessions.COOKIE]
+    db = open_database(server.database_url)
+    assert browser_sessions.sign_out(db, token)
+    db.dispose()
+    assert browser.request("GET", "/caseload").status == 303
+    page = browser.request("GET", "/auth/signin")
+    assert "You have signed out." in page.body
+    assert browser_sessions.COOKIE not in browser.jar  # the stale cookie is cleared
