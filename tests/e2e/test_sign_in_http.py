@@ -9,78 +9,19 @@ sign-in form, and an upload needs the cookie of the tab it is for.
 from __future__ import annotations
 
 import hashlib
-import http.client
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from rehab.services import browser_sessions
+from rehab.services import browser_sessions, patients
 from rehab.store import browser_sessions as session_store
 from rehab.store import open_database
 from rehab.store import users as user_store
 from tests.e2e.conftest import Server
-from tests.helpers import PASSWORD, make_admin
+from tests.helpers import PASSWORD, make_admin, make_clinician, patient_data
+from tests.web_client import Client, Tab
 
 pytestmark = pytest.mark.browser  # a real server process, like the browser tests
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: list[tuple[str, str]]
-    body: str
-
-    def header(self, name: str) -> str:
-        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
-
-    def cookies(self) -> dict[str, str]:
-        """Set-Cookie lines by name (the whole line, flags included)."""
-        return {v.split("=", 1)[0]: v for k, v in self.headers if k.lower() == "set-cookie"}
-
-
-@dataclass
-class Client:
-    """A browser reduced to what matters here: it keeps cookies (Secure ones too: the server is loopback)."""
-
-    server: Server
-    jar: dict[str, str] = field(default_factory=dict)
-
-    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, html: bool = True) -> Reply:
-        host = urlsplit(self.server.url)
-        conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=30)
-        headers = {"Accept": "text/html" if html else "*/*"}
-        if self.jar:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        resp = conn.getresponse()
-        reply = Reply(resp.status, resp.getheaders(), resp.read().decode("utf-8", "replace"))
-        conn.close()
-        for name, line in reply.cookies().items():
-            value = line.split(";", 1)[0].split("=", 1)[1].strip('"')
-            if "max-age=0" in line.lower() or "expires=thu, 01 jan 1970" in line.lower() or not value:
-                self.jar.pop(name, None)
-            else:
-                self.jar[name] = value
-        return reply
-
-    def csrf(self, path: str = "/auth/signin") -> str:
-        page = self.request("GET", path)
-        match = re.search(r'name="csrf" value="([^"]+)"', page.body)
-        assert match, page.body[:500]
-        return match.group(1)
-
-    def sign_in(self, username: str, password: str, next_path: str = "/") -> Reply:
-        token = self.csrf()
-        return self.request(
-            "POST", "/auth/signin", {"csrf": token, "username": username, "password": password, "next": next_path}
-        )
 
 
 def _server(tmp_path: Path, server_factory, seed: bool = True) -> Server:  # type: ignore[no-untyped-def]
@@ -196,3 +137,43 @@ def test_an_ended_session_cookie_opens_nothing(tmp_path, server_factory) -> None
     page = browser.request("GET", "/auth/signin")
     assert "You have signed out." in page.body
     assert browser_sessions.COOKIE not in browser.jar  # the stale cookie is cleared
+
+
+def test_a_stolen_session_id_resumes_nothing(tmp_path, server_factory) -> None:  # type: ignore[no-untyped-def]
+    """Row 4 over the real websocket: a closed tab's session id, as read from a log, is resumed by someone else.
+
+    Before, sign-in lived in that session's state, so resuming it within Streamlit's 120 s window opened the
+    clinician's caseload and the patient they had chosen. Now the resumed tab has no cookie: it is signed out
+    and its state cleared; with another clinician's cookie it starts clean, without the first one's patient.
+    """
+    url = f"sqlite:///{tmp_path / 'resume.db'}"
+    db = open_database(url)
+    admin = make_admin(db)
+    make_clinician(db, admin, "ben")  # on no care team
+    pid = patients.register(db, admin, patient_data(mrn="RES-1", given_name="Grace", family_name="Hopper"))
+    db.dispose()
+    server = server_factory(url)
+
+    victim = Client(server)
+    assert victim.sign_in("admin", PASSWORD).status == 303
+    tab = Tab(server.url, cookies=victim.jar)
+    drawn = tab.run("dashboard", f"patient={pid}")
+    assert drawn.finished and any("HOPPER" in h for h in drawn.headings), drawn.headings
+    stolen = tab.session_id
+    assert stolen
+    tab.close()
+
+    thief = Tab(server.url, resume=stolen)  # no cookie: only the id from the log
+    seen = thief.run("dashboard")
+    assert thief.session_id == stolen  # Streamlit did resume that session ...
+    assert seen.headings == ["Sign in"], seen.headings  # ... and it signs nobody in
+    assert not seen.says("HOPPER") and not seen.says("Ada Admin")
+    thief.close()
+
+    colleague = Client(server)
+    assert colleague.sign_in("ben", PASSWORD).status == 303
+    other = Tab(server.url, cookies=colleague.jar, resume=stolen)
+    seen = other.run("dashboard")
+    assert other.session_id == stolen
+    assert not seen.says("HOPPER"), seen.headings + seen.texts
+    other.close()
