@@ -55,6 +55,11 @@ def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_regist
     page.get_by_role("heading", name="Caseload").wait_for()
     page.get_by_test_id("stDataFrame").wait_for()
     page.screenshot(path=str(artifacts / "landing-caseload.png"), full_page=True)
+    # Row 3: the table's toolbar appears on hover, but without the browser-side "Download as CSV" (unaudited,
+    # not formula-neutralised); the table search is still offered.
+    page.get_by_test_id("stDataFrame").first.hover()
+    page.get_by_role("button", name="Search").first.wait_for(timeout=10_000)
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
 
     # Register a patient through the form.
     fill_registration(page, "BR-100")
