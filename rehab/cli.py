@@ -127,7 +127,7 @@ def _create_user(args: argparse.Namespace) -> int:
         user_id = create_user_unchecked(
             db,
             username=args.username,
-            display_name=args.name or args.username,
+            display_name=args.name,
             role=args.role,
             password=_read_password(args),
         )
@@ -327,7 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("create-user", help="add an account (prompts for the password)")
     user.add_argument("--username", required=True)
     user.add_argument("--role", required=True, choices=["admin", "clinician"])
-    user.add_argument("--name", help="full name shown to colleagues (defaults to the username)")
+    # Required: exports and colleagues see this name, and the login name (half of a sign-in) must not stand in.
+    user.add_argument("--name", required=True, help="full name shown to colleagues and in exports")
     user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user.set_defaults(func=_create_user)
 
