@@ -42,7 +42,12 @@ init-db: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m rehab demo --patients 200
 
-test: $(TEST_STAMP)
+# The real OpenID provider the single sign-on browser tests sign in against (npm `oidc-provider`, locked).
+OIDC_PROVIDER := tests/e2e/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/e2e/oidc/package-lock.json
+	npm ci --prefix tests/e2e/oidc --no-audit --no-fund --loglevel=error
+
+test: $(TEST_STAMP) $(OIDC_PROVIDER)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)

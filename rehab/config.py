@@ -45,6 +45,7 @@ class Settings:
     require_app_role: bool
     session_hours: int
     cookie_secure: bool
+    sso_config: Path
 
 
 def settings() -> Settings:
@@ -63,4 +64,6 @@ def settings() -> Settings:
         session_hours=_int_env("REHAB_SESSION_HOURS", 12),
         # The session cookie is sent over HTTPS only; browsers also accept it on http://localhost.
         cookie_secure=_flag_env("REHAB_COOKIE_SECURE", True),
+        # Single sign-on: the [auth] table of this TOML file (Streamlit's secrets file by default).
+        sso_config=Path(os.environ.get("REHAB_SSO_CONFIG", "").strip() or PROJECT_ROOT / ".streamlit" / "secrets.toml"),
     )

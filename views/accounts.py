@@ -9,9 +9,10 @@ import streamlit as st
 
 from rehab.domain.accounts import ROLE_LABELS, Role
 from rehab.domain.errors import ValidationErrors
-from rehab.services import accounts
+from rehab.services import accounts, sso
 from rehab.services.context import Actor
 from rehab.store import Database
+from rehab.store.identities import IdentityRecord
 from rehab.store.users import UserRecord
 from rehab.ui import auth as ui_auth
 from rehab.ui.db import get_db
@@ -38,11 +39,13 @@ def render() -> None:
         hide_index=True,
         width="stretch",
     )
-    add, manage = st.tabs(["Add an account", "Change an account"])
+    add, manage, sign_on = st.tabs(["Add an account", "Change an account", "Single sign-on"])
     with add:
         _add_form(db, actor)
     with manage:
         _manage(db, actor, users)
+    with sign_on:
+        _sign_on(db, actor, users)
 
 
 def _add_form(db: Database, actor: Actor) -> None:
@@ -132,3 +135,60 @@ def _apply(errors: FieldErrors, action: Callable[[], object], success: str) -> N
         return
     st.toast(success)
     st.rerun()
+
+
+def _sign_on(db: Database, actor: Actor, users: list[UserRecord]) -> None:
+    """Identities from the hospital's identity provider: those waiting are let in or refused here."""
+    identities = sso.list_identities(db, actor)
+    if not identities:
+        st.write("No one has signed in with single sign-on yet.")
+        return
+    names = {u.id: f"{u.display_name} ({u.username})" for u in users}
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Name (from the provider)": [i.claimed_name for i in identities],
+                "Status": [i.status for i in identities],
+                "Account": [names.get(i.user_id, "") if i.user_id else "" for i in identities],
+                "First signed in": [when(i.first_seen_at) for i in identities],
+                "Decision": [i.decision or "" for i in identities],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    waiting = [i for i in identities if i.status == sso.IdentityStatus.PENDING]
+    for identity in waiting:
+        _decide_form(db, actor, identity, names)
+
+
+def _decide_form(db: Database, actor: Actor, identity: IdentityRecord, names: dict[int, str]) -> None:
+    errors = FieldErrors()
+    with st.form(f"sso_{identity.id}"):
+        st.subheader(f"{identity.claimed_name}: waiting since {when(identity.first_seen_at)}")
+        st.caption(f"Identity {identity.subject} from {identity.issuer}")
+        choice = st.radio(
+            "Let this person in as",
+            ["new clinician", "new administrator", "an existing account", "refuse"],
+            key=f"sso_choice_{identity.id}",
+            horizontal=True,
+        )
+        existing = st.selectbox(
+            "Existing account (when linking)",
+            list(names),
+            format_func=lambda uid: names[uid],
+            key=f"sso_user_{identity.id}",
+        )
+        errors.slot("user_id")
+        errors.slot("identity")
+        send = st.form_submit_button("Save decision", type="primary")
+    if not send:
+        return
+    version = identity.version
+    actions = {
+        "new clinician": lambda: sso.approve_as_new_account(db, actor, identity.id, version, "clinician"),
+        "new administrator": lambda: sso.approve_as_new_account(db, actor, identity.id, version, "admin"),
+        "an existing account": lambda: sso.link_to_account(db, actor, identity.id, version, int(existing or 0)),
+        "refuse": lambda: sso.refuse(db, actor, identity.id, version),
+    }
+    _apply(errors, actions[str(choice)], "Decision saved.")

@@ -49,6 +49,8 @@ def verify(password_hash: str | None, password: str) -> tuple[bool, str | None]:
     as a wrong password and the response time does not reveal which accounts exist.
     Hash computations wait for one of CONCURRENT_HASHES slots.
     """
+    if password_hash is not None and not password_hash.startswith("$argon2"):
+        password_hash = None  # an account without a password (single sign-on): the same cost, never a match
     target = password_hash or _dummy_hash()
     try:
         with _slots:

@@ -182,3 +182,22 @@ browser_sessions = Table(
     Column("end_reason", String(32), nullable=True),
     Index("ix_browser_sessions_user_id", "user_id"),
 )
+
+# Migration 0015: an identity provider's (issuer, subject) and the account it signs in as, once approved.
+sso_identities = Table(
+    "sso_identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("issuer", String(255), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("claimed_name", String(120), nullable=False),
+    Column("claimed_username", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("first_seen_at", UTCDateTime, nullable=False),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Column("decided_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("decision", String(120), nullable=True),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("issuer", "subject", name="uq_sso_identities_issuer_subject"),
+)

@@ -11,6 +11,9 @@ h1{font-size:2rem;margin:0 0 1.5rem}
 label{display:block;font-weight:600;margin:1rem 0 .35rem}
 input{box-sizing:border-box;width:100%;font:inherit;padding:.6rem .7rem;border:1px solid #6b6c75;border-radius:.4rem}
 input:focus{outline:3px solid #1c64d9;outline-offset:1px}
+.button{display:inline-block;font-weight:600;color:#fff;background:#1c4f9c;border-radius:.4rem;
+padding:.7rem 1.4rem;min-height:44px;box-sizing:border-box;text-decoration:none}
+h2.or{font-size:1rem;font-weight:600;color:#44454f;margin:1.75rem 0 0}
 button{margin-top:1.5rem;font:inherit;font-weight:600;color:#fff;background:#b8261c;border:0;border-radius:.4rem;
 padding:.7rem 1.4rem;min-height:44px;cursor:pointer}
 .note{background:#e8f0fb;border-radius:.4rem;padding:.75rem 1rem;margin-bottom:1rem}
@@ -21,7 +24,7 @@ p{line-height:1.5}
 """
 
 
-def _page(title: str, body: str) -> str:
+def page(title: str, body: str) -> str:
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -65,18 +68,31 @@ def _hidden(csrf: str, next_path: str) -> str:
     )
 
 
-def sign_in(*, csrf: str, next_path: str, notice: str = "", error: str = "", username: str = "") -> str:
+def sign_in(
+    *,
+    csrf: str,
+    next_path: str,
+    notice: str = "",
+    error: str = "",
+    username: str = "",
+    sso: tuple[str, str] | None = None,
+) -> str:
+    """The password form, with a single sign-on button above it when ``sso`` = (provider label, start address)."""
     parts = ["<h1>Sign in</h1>"]
     if notice:
         parts.append(f'<p class="note" role="status">{escape(notice)}</p>')
     if error:
         parts.append(f'<p class="error" role="alert">{escape(error)}</p>')
+    if sso:
+        label, href = sso
+        parts.append(f'<p><a class="button" href="{escape(href)}">Sign in with {escape(label)}</a></p>')
+        parts.append('<h2 class="or">Or with a username and password</h2>')
     parts.append('<form method="post" action="/auth/signin">')
     parts.append(_hidden(csrf, next_path))
     parts.append(_field("username", "Username", autocomplete="username", value=username))
     parts.append(_field("password", "Password", kind="password", autocomplete="current-password"))
     parts.append('<button type="submit">Sign in</button></form>')
-    return _page("Sign in", "".join(parts))
+    return page("Sign in", "".join(parts))
 
 
 _ADMIN_FIELDS = (
@@ -119,8 +135,18 @@ def first_admin(*, csrf: str, errors: dict[str, str] | None = None, values: dict
             )
         )
     parts.append('<button type="submit">Create administrator</button></form>')
-    return _page("Create the administrator account", "".join(parts))
+    return page("Create the administrator account", "".join(parts))
+
+
+def sign_on_refused(message: str, *, waiting: bool = False) -> str:
+    """A single sign-on that did not sign in: an error, or (``waiting``) a note that approval is pending."""
+    shown = (
+        f'<p class="note" role="status">{escape(message)}</p>'
+        if waiting
+        else (f'<p class="error" role="alert">{escape(message)}</p>')
+    )
+    return page("Sign in", f'<h1>Sign in</h1>{shown}<p><a href="/auth/signin">Back to the sign-in page</a></p>')
 
 
 def unavailable(message: str) -> str:
-    return _page("Unavailable", f'<h1>The app cannot open</h1><p class="error" role="alert">{escape(message)}</p>')
+    return page("Unavailable", f'<h1>The app cannot open</h1><p class="error" role="alert">{escape(message)}</p>')

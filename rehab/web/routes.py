@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -46,7 +46,7 @@ def safe_next(raw: object) -> str:
     return text
 
 
-def _set_session_cookie(response: Response, token: str) -> None:
+def set_session_cookie(response: Response, token: str) -> None:
     response.set_cookie(
         browser_sessions.COOKIE,
         token,
@@ -79,6 +79,20 @@ def _unavailable(exc: Exception) -> HTMLResponse:
     )
 
 
+def _sso_button(next_path: str) -> tuple[str, str] | None:
+    """(label, address) of the single sign-on button, when the server has a provider configured."""
+    from rehab.services.sso import load_config
+
+    try:
+        config = load_config()
+    except (ValueError, OSError) as exc:  # a broken [auth] table: password sign-in still works; the log says why
+        log.error("single sign-on settings: %s", exc)
+        return None
+    if config is None:
+        return None
+    return config.label, "/auth/oidc/start" + (f"?next={quote(next_path, safe='')}" if next_path != "/" else "")
+
+
 async def sign_in_page(request: Request) -> Response:
     try:
         db = await run_in_threadpool(database)
@@ -94,7 +108,8 @@ async def sign_in_page(request: Request) -> Response:
     csrf = secrets.token_urlsafe(24)
     if first_run:
         return _form_page(pages.first_admin(csrf=csrf), csrf)
-    response = _form_page(pages.sign_in(csrf=csrf, next_path=next_path, notice=current.notice), csrf)
+    html = pages.sign_in(csrf=csrf, next_path=next_path, notice=current.notice, sso=_sso_button(next_path))
+    response = _form_page(html, csrf)
     if request.cookies.get(browser_sessions.COOKIE):
         response.delete_cookie(browser_sessions.COOKIE, path="/")  # a stale token is dropped, not resent
     return response
@@ -105,7 +120,12 @@ async def sign_in_submit(request: Request) -> Response:
     next_path = safe_next(form.get("next"))
     csrf = secrets.token_urlsafe(24)
     if not _csrf_ok(request, form.get("csrf")):
-        html = pages.sign_in(csrf=csrf, next_path=next_path, error="The form had expired. Please sign in again.")
+        html = pages.sign_in(
+            csrf=csrf,
+            next_path=next_path,
+            error="The form had expired. Please sign in again.",
+            sso=_sso_button(next_path),
+        )
         return _form_page(html, csrf, status=400)
     username = str(form.get("username") or "")
     password = str(form.get("password") or "")
@@ -116,10 +136,12 @@ async def sign_in_submit(request: Request) -> Response:
     except Exception as exc:
         return _unavailable(exc)
     if not token:
-        html = pages.sign_in(csrf=csrf, next_path=next_path, error=result.message, username=username[:64])
+        html = pages.sign_in(
+            csrf=csrf, next_path=next_path, error=result.message, username=username[:64], sso=_sso_button(next_path)
+        )
         return _form_page(html, csrf, status=401)
     response = RedirectResponse(next_path, status_code=303)
-    _set_session_cookie(response, token)
+    set_session_cookie(response, token)
     response.delete_cookie(CSRF_COOKIE, path="/auth/")
     return response
 
@@ -149,13 +171,16 @@ async def setup_submit(request: Request) -> Response:
     except Exception as exc:
         return _unavailable(exc)
     response = RedirectResponse("/", status_code=303)
-    _set_session_cookie(response, token)
+    set_session_cookie(response, token)
     return response
 
 
 def routes() -> list[Route]:
+    from rehab.web import oidc  # it builds on this module's cookie and database helpers
+
     return [
         Route(SIGN_IN, sign_in_page, methods=["GET"]),
         Route(SIGN_IN, sign_in_submit, methods=["POST"]),
         Route("/auth/setup", setup_submit, methods=["POST"]),
+        *oidc.routes(),
     ]

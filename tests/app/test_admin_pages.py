@@ -46,3 +46,22 @@ def test_audit_page_lists_sign_ins(app_db: Database) -> None:
     assert list(table["Action"]) == ["view", "sign-in failed", "sign-in", "create"]
     at.selectbox(key="audit_action").set_value("sign-in failed").run()
     assert list(at.dataframe[0].value["Action"]) == ["sign-in failed"]
+
+
+def test_admin_lets_a_waiting_single_sign_on_identity_in_as_a_new_clinician(app_db: Database) -> None:
+    from rehab.services import sso
+    from tests.services.test_sso import CONFIG, _claims
+
+    admin = make_admin(app_db)
+    sso.complete_sign_in(app_db, CONFIG, _claims("u-9", "Rita Levi", username="rlevi"))
+    at = goto(signed_in_app(admin.user_id).run(), "accounts")
+    assert "Rita Levi" in list(at.dataframe[1].value["Name (from the provider)"])
+    [identity] = sso.list_identities(app_db, admin)
+    at.radio(key=f"sso_choice_{identity.id}").set_value("new clinician")
+    at.button(key=f"FormSubmitter:sso_{identity.id}-Save decision").click().run()
+    assert errors(at) == []
+    [decided] = sso.list_identities(app_db, admin)
+    assert decided.status == "linked" and decided.decided_by == admin.user_id
+    user = app_db.run(lambda c: user_store.by_username(c, "rlevi"))
+    assert user is not None and user.role == "clinician" and user.display_name == "Rita Levi"
+    assert sso.complete_sign_in(app_db, CONFIG, _claims("u-9")).actor is not None
