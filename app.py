@@ -11,6 +11,7 @@ from views import accounts, assess, audit, clinic_settings, patient_record, pati
 from views import caseload as caseload_page
 from views import dashboard as dashboard_page
 from views import exports as exports_page
+from views import goals as goals_page
 from views import import_data as import_page
 from views import plan as plan_page
 from views import treatment as treatment_page
@@ -41,6 +42,7 @@ else:
             st.Page(assess.render, title="Record assessment", url_path=nav.ASSESS, icon=":material/assignment_add:"),
             st.Page(plan_page.render, title="Loading plan", url_path=nav.PLAN, icon=":material/fitness_center:"),
             st.Page(treatment_page.render, title="Treatment", url_path=nav.TREATMENT, icon=":material/exercise:"),
+            st.Page(goals_page.render, title="Goals", url_path=nav.GOALS, icon=":material/flag:"),
             st.Page(exports_page.render, title="Reports & export", url_path=nav.EXPORTS, icon=":material/download:"),
         ],
     }

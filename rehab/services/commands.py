@@ -10,6 +10,7 @@ the domain and the use cases; this layer only fixes the shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, Literal, TypeVar
 
 import pydantic
@@ -94,3 +95,27 @@ def baseline_entries(rows: Sequence[Mapping[str, Any]]) -> list[BaselineEntry]:
         return f"baseline.{key if isinstance(key, str) else ''}.{side if isinstance(side, str) else 'both'}."
 
     return parse_all(BaselineEntry, rows, prefix)
+
+
+# --- goals ------------------------------------------------------------------------------------------------
+
+
+class MeasureGoal(Command):
+    """A SMART goal on a catalogued measure: the value to reach (in the unit the form shows) by a date."""
+
+    statement: str
+    measure_key: str
+    side: Literal["left", "right"] | None = None
+    target_value: float
+    target_date: date
+
+
+class GasGoal(Command):
+    """A Goal Attainment Scale: the five levels described, the baseline, optional importance and difficulty."""
+
+    statement: str
+    levels: dict[int, str]
+    baseline: int
+    importance: int | None = None
+    difficulty: int | None = None
+    target_date: date

@@ -86,7 +86,7 @@ def _conflict(name_of: str, current: SettingRecord | None) -> ConflictError:
     )
 
 
-def _save_version(
+def save_version(
     db: Database,
     actor: Actor,
     *,
@@ -128,7 +128,7 @@ def save_screen_thresholds(db: Database, actor: Actor, values: dict[str, Any], *
         changed = [n for n in THRESHOLD_FIELDS if getattr(thresholds, n) != getattr(current, n)]
         return "changed: " + (", ".join(changed) or "nothing")
 
-    return _save_version(
+    return save_version(
         db,
         actor,
         name=SCREEN_THRESHOLDS,
@@ -192,7 +192,7 @@ def save_measure_overrides(db: Database, actor: Actor, values: dict[str, Any], *
         changed = sorted(k for k in before.keys() | clean.keys() if before.get(k) != clean.get(k))
         return "changed: " + (", ".join(changed) or "nothing")
 
-    return _save_version(
+    return save_version(
         db,
         actor,
         name=MEASURE_THRESHOLDS,

@@ -47,6 +47,8 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "flag_acknowledgements": ("SELECT", "INSERT"),  # append-only (migration 0012)
     "browser_sessions": ("SELECT", "INSERT", "UPDATE"),  # last seen, ended; never deleted (migration 0014)
     "sso_identities": ("SELECT", "INSERT", "UPDATE"),  # status decided by an administrator; never deleted (0015)
+    "goals": ("SELECT", "INSERT", "UPDATE"),  # status of a superseded version; values never change (0016)
+    "goal_reviews": ("SELECT", "INSERT"),  # append-only (0016)
 }
 # A table not listed above (a migration newer than this list) gets no more than this.
 DEFAULT_PRIVILEGES: tuple[str, ...] = ("SELECT", "INSERT")

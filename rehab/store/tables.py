@@ -201,3 +201,41 @@ sso_identities = Table(
     Column("version", Integer, nullable=False),
     UniqueConstraint("issuer", "subject", name="uq_sso_identities_issuer_subject"),
 )
+
+# Migration 0016: goals (values never change; corrections supersede) and their append-only reviews.
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("statement", Text, nullable=False),
+    Column("measure_key", String(32), nullable=True),
+    Column("side", String(8), nullable=True),
+    Column("target_value", Float, nullable=True),
+    Column("target_date", Date, nullable=False),
+    Column("gas_levels", Text, nullable=True),
+    Column("baseline", Integer, nullable=True),
+    Column("importance", Integer, nullable=True),
+    Column("difficulty", Integer, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("status_reason", Text, nullable=False),
+    Column("supersedes_id", Integer, ForeignKey("goals.id"), nullable=True),
+    Column("set_on", Date, nullable=False),
+    Column("set_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("ix_goals_patient", "patient_id", "status"),
+)
+
+goal_reviews = Table(
+    "goal_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("goal_id", Integer, ForeignKey("goals.id"), nullable=False),
+    Column("rating", Integer, nullable=True),
+    Column("note", Text, nullable=False),
+    Column("reviewed_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("reviewed_at", UTCDateTime, nullable=False),
+    Index("ix_goal_reviews_goal", "goal_id", "id"),
+)

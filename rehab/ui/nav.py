@@ -24,11 +24,12 @@ DASHBOARD = "dashboard"
 CASELOAD = "caseload"
 EXPORTS = "exports"
 IMPORT = "import"
+GOALS = "goals"
 
 _SELECTED = "_rehab_patient_id"
 PATIENT_PARAM = "patient"
 # Pages about one patient: they carry ``?patient=`` in their address.
-PATIENT_PAGES = frozenset({DASHBOARD, PATIENT, ASSESS, PLAN, TREATMENT, EXPORTS})
+PATIENT_PAGES = frozenset({DASHBOARD, PATIENT, ASSESS, PLAN, TREATMENT, GOALS, EXPORTS})
 
 
 def _noop() -> None:

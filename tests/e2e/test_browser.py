@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 PAGE_URLS = ["patients", "patient", "register", "accounts", "audit", "signin", "patient_record", "app"]
 PAGE_URLS += ["caseload", "dashboard"]  # the caseload and patient dashboard pages
-PAGE_URLS += ["plan", "treatment", "settings", "clinic_settings", "assess"]
+PAGE_URLS += ["plan", "treatment", "settings", "clinic_settings", "assess", "goals"]
 
 
 def test_deep_links_on_fresh_server_show_no_patient_data_then_sign_in_and_register(

@@ -1,0 +1,296 @@
+"""Goals use cases: set a goal, review it, close or correct it, and read each goal with its verdict.
+
+Every goal is judged for the patient's own population: a measure target's at-risk verdict uses the MDC the
+catalogue has for this patient's condition, age and phase on the day of the newest result, or says none fits.
+Goals are clinical records: a correction is a new version (the old one stays readable, marked amended or
+entered in error), reviews are append-only, and every write is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from rehab.domain import measures
+from rehab.domain.context import judge_change, patient_context
+from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.goals import (
+    CURRENT,
+    TREND_RULE,
+    GasScale,
+    GoalKind,
+    GoalStatus,
+    Trend,
+    TScore,
+    check_rating,
+    t_score,
+    target_trend,
+)
+from rehab.services import audit
+from rehab.services import settings as clinic_settings
+from rehab.services.commands import GasGoal, MeasureGoal, parse
+from rehab.services.context import Actor, ConflictError, NotFound, now_utc
+from rehab.services.patients import check_access, today
+from rehab.store import Database
+from rehab.store import assessments as assessment_store
+from rehab.store import goals as store
+from rehab.store import plans as setting_store
+from rehab.store.goals import GoalRecord, ReviewRecord
+
+CLOSING = {GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DISCONTINUED, GoalStatus.ENTERED_IN_ERROR}
+
+
+@dataclass(frozen=True)
+class GoalView:
+    """A goal as a page shows it: the record, its reviews (oldest first) and the verdict for today."""
+
+    goal: GoalRecord
+    reviews: list[ReviewRecord]
+    trend: Trend | None
+    latest_rating: int | None
+    basis: str = ""  # the rule and the population's MDC the verdict used
+
+
+@dataclass(frozen=True)
+class Goals:
+    patient_id: int
+    patient_name: str
+    goals: list[GoalView]
+    t_score: TScore
+
+
+def _statement(raw: str) -> str:
+    if not raw.strip():
+        raise ValidationError("statement", "Write the goal as agreed with the patient (what, how well, by when).")
+    return raw
+
+
+def _check_date(target_date: date, today: date) -> None:
+    if target_date <= today:
+        raise ValidationError("target_date", f"The target date must be after today ({today.isoformat()}).")
+
+
+def _collect(errors: list[ValidationError], *checks: Callable[[], object]) -> None:
+    for check in checks:
+        try:
+            check()
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
+
+
+def set_measure_goal(db: Database, actor: Actor, patient_id: int, values: Mapping[str, Any]) -> int:
+    """A target on a catalogued measure; the value is checked against the measure's range, never changed."""
+    command = parse(MeasureGoal, values)
+    on = today()
+    errors: list[ValidationError] = []
+    found: list[measures.Measure] = []
+    _collect(
+        errors,
+        lambda: found.append(measures.get(command.measure_key)),
+        lambda: _statement(command.statement),
+        lambda: _check_date(command.target_date, on),
+        lambda: measures.validate_value(command.measure_key, command.target_value, field="target_value"),
+    )
+    if found and found[0].higher_is_better is None:
+        errors.append(ValidationError("measure_key", f"{found[0].name} has no better direction to aim for."))
+    if errors:
+        raise ValidationErrors(errors)
+    fields = command.model_dump(exclude={"statement"})
+    return _save(db, actor, patient_id, kind=GoalKind.MEASURE, statement=command.statement, set_on=on, **fields)
+
+
+def set_gas_goal(db: Database, actor: Actor, patient_id: int, values: Mapping[str, Any]) -> int:
+    """A Goal Attainment Scale with its five levels described and its baseline (−1 or −2)."""
+    command = parse(GasGoal, values)
+    on = today()
+    errors: list[ValidationError] = []
+    scales: list[GasScale] = []
+    _collect(
+        errors,
+        lambda: scales.append(GasScale.parse(command.levels, command.baseline, command.importance, command.difficulty)),
+        lambda: _statement(command.statement),
+        lambda: _check_date(command.target_date, on),
+    )
+    if errors:
+        raise ValidationErrors(errors)
+    [scale] = scales
+    return _save(
+        db,
+        actor,
+        patient_id,
+        kind=GoalKind.GAS,
+        statement=command.statement,
+        levels=dict(scale.levels),
+        baseline=scale.baseline,
+        importance=scale.importance,
+        difficulty=scale.difficulty,
+        target_date=command.target_date,
+        set_on=on,
+    )
+
+
+def _save(db: Database, actor: Actor, patient_id: int, **values: Any) -> int:
+    def work(conn: Connection) -> int:
+        check_access(conn, actor, patient_id)
+        return _add(conn, actor, patient_id, **values)
+
+    return db.run(work)
+
+
+def _add(conn: Connection, actor: Actor, patient_id: int, **values: Any) -> int:
+    now = now_utc()
+    goal_id = store.add(
+        conn,
+        patient_id=patient_id,
+        status=GoalStatus.ACTIVE,
+        status_reason="",
+        set_by=actor.user_id,
+        created_at=now,
+        **values,
+    )
+    audit.record(conn, actor, "create", "goal", goal_id, patient_id=patient_id, detail=str(values["kind"]), at=now)
+    return goal_id
+
+
+def _load(conn: Connection, actor: Actor, goal_id: int) -> GoalRecord:
+    goal = store.get(conn, goal_id)
+    if goal is None:
+        raise NotFound("No such goal.")
+    check_access(conn, actor, goal.patient_id)
+    return goal
+
+
+def review(db: Database, actor: Actor, goal_id: int, *, rating: object, note: str) -> None:
+    """A follow-up: a GAS goal takes its rating −2…+2 as typed; a measure target takes a note."""
+    if len(note) > 2000:
+        raise ValidationError("note", "Keep the note to 2,000 characters.")
+
+    def work(conn: Connection) -> None:
+        goal = _load(conn, actor, goal_id)
+        if goal.status not in CURRENT:
+            raise ValidationError("goal", "This goal was corrected or entered in error; review its current version.")
+        checked = check_rating(rating) if goal.kind == GoalKind.GAS else None
+        if checked is None and not note.strip():
+            raise ValidationError("note", "Write what the review found.")
+        now = now_utc()
+        store.add_review(conn, goal_id=goal.id, rating=checked, note=note, reviewed_by=actor.user_id, now=now)
+        shown = f"rating {checked:+d}" if checked is not None else "note"
+        audit.record(conn, actor, "update", "goal", goal.id, patient_id=goal.patient_id, detail=f"review: {shown}")
+
+    db.run(work)
+
+
+def close(db: Database, actor: Actor, goal_id: int, version: int, status: str, reason: str) -> None:
+    """Achieved, not achieved, discontinued, or entered in error: the goal stays on record with its status."""
+    try:
+        chosen = GoalStatus(status)
+    except ValueError:
+        raise ValidationError("status", "Choose achieved, not achieved, discontinued or entered in error.") from None
+    if chosen not in CLOSING:
+        raise ValidationError("status", "Choose achieved, not achieved, discontinued or entered in error.")
+    if chosen == GoalStatus.ENTERED_IN_ERROR and not reason.strip():
+        raise ValidationError("reason", "Say why the goal was entered in error.")
+
+    def work(conn: Connection) -> None:
+        goal = _load(conn, actor, goal_id)
+        if not store.set_status_if_version(
+            conn, goal.id, expected_version=version, status=chosen, reason=reason, from_statuses=(GoalStatus.ACTIVE,)
+        ):
+            raise ConflictError("This goal changed since you opened it; reload to see its current state.")
+        audit.record(conn, actor, "update", "goal", goal.id, patient_id=goal.patient_id, detail=f"status={chosen}")
+
+    db.run(work)
+
+
+def patient_goals(db: Database, actor: Actor, patient_id: int) -> Goals:
+    """Every goal of the patient (current ones first), each with its reviews and verdict, and the GAS T-score."""
+    on = today()
+
+    def work(conn: Connection) -> Goals:
+        patient = check_access(conn, actor, patient_id)
+        weights_on = gas_weights_on_in(conn)
+        records = store.for_patient(conn, patient_id)
+        reviews = store.reviews_for(conn, [g.id for g in records])
+        by_goal: dict[int, list[ReviewRecord]] = {}
+        for r in reviews:
+            by_goal.setdefault(r.goal_id, []).append(r)
+        views = []
+        for goal in records:
+            mine = by_goal.get(goal.id, [])
+            rated = [r.rating for r in mine if r.rating is not None]
+            trend, basis = _trend(conn, patient, goal, on) if goal.kind == GoalKind.MEASURE else (None, "")
+            views.append(GoalView(goal, mine, trend, rated[-1] if rated else None, basis))
+        views.sort(key=lambda v: (v.goal.status not in CURRENT, v.goal.status != GoalStatus.ACTIVE))
+        scales = [
+            (_scale(v.goal), v.latest_rating)
+            for v in views
+            if v.goal.kind == GoalKind.GAS and v.goal.status in CURRENT and v.goal.status != GoalStatus.DISCONTINUED
+        ]
+        return Goals(patient_id, patient.display_name, views, t_score(scales, weights_on=weights_on))
+
+    return db.run(work, write=False)
+
+
+def _scale(goal: GoalRecord) -> GasScale:
+    return GasScale(goal.gas_levels or {}, goal.baseline or -1, goal.importance, goal.difficulty)
+
+
+def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[Trend | None, str]:
+    """The verdict, and the rule with the MDC (and population) it used."""
+    if goal.status != GoalStatus.ACTIVE or goal.measure_key is None or goal.target_value is None:
+        return None, ""
+    rows = assessment_store.for_patient(conn, patient.id, measure_keys=[goal.measure_key], statuses=("final",))
+    results = [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
+    measure = measures.get(goal.measure_key)
+    mdc: float | None = None
+    population = ""
+    if len(results) >= 2:
+        newest = max(d for d, _ in results)
+        ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, newest)
+        judged = judge_change(ctx, goal.measure_key, results[0][1], results[-1][1])
+        mdc = judged.mdc.value if judged.mdc is not None else None
+        population = f" Population: {ctx.describe()}; " + (
+            f"{judged.mdc.describe()}." if judged.mdc is not None else "no MDC in the catalogue fits."
+        )
+    verdict = target_trend(
+        results,
+        target=goal.target_value,
+        target_date=goal.target_date,
+        set_on=goal.set_on,
+        higher_is_better=bool(measure.higher_is_better),
+        mdc=mdc,
+        today=on,
+    )
+    return verdict, f"{TREND_RULE}{population}"
+
+
+GAS_WEIGHTS = "gas_weights"
+
+
+def gas_weights_on_in(conn: Connection) -> bool:
+    """Whether the clinic has signed off importance × difficulty weights (UNVERIFIED in the reference: off)."""
+    record = setting_store.latest_setting(conn, GAS_WEIGHTS)
+    return record is not None and json.loads(record.value) is True
+
+
+def gas_weights_version(db: Database) -> tuple[bool, int]:
+    record = db.run(lambda conn: setting_store.latest_setting(conn, GAS_WEIGHTS), write=False)
+    return (record is not None and json.loads(record.value) is True), (record.version if record else 0)
+
+
+def save_gas_weights(db: Database, actor: Actor, on: bool, *, expected_version: int) -> int:
+    """Turn GAS weights on or off for the clinic (administrators), as a new version of the setting."""
+    return clinic_settings.save_version(
+        db,
+        actor,
+        name=GAS_WEIGHTS,
+        name_of="goal attainment scaling weights",
+        value=json.dumps(bool(on)),
+        expected_version=expected_version,
+        detail=lambda conn: f"GAS weights {'on' if on else 'off'}",
+    )
