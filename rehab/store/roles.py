@@ -46,6 +46,9 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "session_notes": ("SELECT", "INSERT"),
     "flag_acknowledgements": ("SELECT", "INSERT"),  # append-only (migration 0012)
     "browser_sessions": ("SELECT", "INSERT", "UPDATE"),  # last seen, ended; never deleted (migration 0014)
+    "falls": ("SELECT", "INSERT"),  # append-only, corrections supersede (migration 0018)
+    "prognostic_findings": ("SELECT", "INSERT"),  # append-only (migration 0019)
+    "prediction_reviews": ("SELECT", "INSERT"),  # append-only (migration 0019)
 }
 # A table not listed above (a migration newer than this list) gets no more than this.
 DEFAULT_PRIVILEGES: tuple[str, ...] = ("SELECT", "INSERT")
