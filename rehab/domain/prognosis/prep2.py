@@ -38,6 +38,7 @@ R90 = "NNR 2019;33(8):635–642 (PREP2 at 2 years) [R90]"
 R91 = "Lundquist, Nielsen, Arguissain & Brunner 2021, NNR 35(1):68–78 [R91]"
 R92 = "Millot et al. 2024, NNR 38(10):764–774 [R92]"
 
+PARETIC_SIDE_NEEDED = "the patient record names no single paretic side (left or right), so no arm can be graded."
 SAFE_DAYS = (0, 3)
 NIHSS_DAY = 3
 MEP_DAYS = (3, 7)
@@ -121,6 +122,7 @@ class Prep2Inputs:
     nihss: Sequence[Dated[int]] = ()
     mep_positive: Sequence[Dated[bool]] = ()
     signed_off: frozenset[str] = field(default_factory=frozenset)
+    paretic_side_known: bool = True
 
 
 def prep2(inputs: Prep2Inputs) -> Prediction:
@@ -195,6 +197,8 @@ def _preconditions(inputs: Prep2Inputs) -> list[Refusal]:
         out.append(Refusal("date of stroke", "the date of the stroke is not recorded, so no day can be counted."))
     if inputs.age_at_stroke is None:
         out.append(Refusal("age", "the age at the stroke is not known."))
+    if not inputs.paretic_side_known:
+        out.append(Refusal("paretic side", PARETIC_SIDE_NEEDED))
     return out
 
 

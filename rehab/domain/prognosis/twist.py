@@ -100,6 +100,7 @@ class TwistInputs:
     event_date: date | None
     trunk_control: Sequence[Dated[float]] = ()
     hip_extension: Sequence[Dated[str]] = ()
+    paretic_side_known: bool = True
 
 
 def twist(inputs: TwistInputs) -> Prediction:
@@ -109,6 +110,8 @@ def twist(inputs: TwistInputs) -> Prediction:
         refusals.append(Refusal("condition", "TWIST was developed after stroke only; not applied to this condition."))
     if inputs.event_date is None:
         refusals.append(Refusal("date of stroke", "the date of the stroke is not recorded, so no week can be counted."))
+    if not inputs.paretic_side_known:
+        refusals.append(Refusal("paretic side", "the patient record names no single paretic side (left or right)."))
     if refusals or inputs.event_date is None:
         return _refused(refusals)
     event = inputs.event_date
