@@ -199,3 +199,32 @@ def mark_entered_in_error(db: Database, actor: Actor, fall_id: int, *, expected_
         return new_id
 
     return db.run(work)
+
+
+CSV_COLUMNS = (
+    "mrn", "fall_id", "fell_on", "place", "circumstances", "injury", "injury_note", "reported_by", "version",
+    "status", "status_reason", "supersedes_id", "recorded_at", "recorded_by",
+)  # fmt: skip
+
+
+def csv_rows_in(conn: Connection, mrn: str, patient_id: int) -> list[dict[str, object]]:
+    """Every version of every fall (corrections and withdrawals included, with their status), oldest first."""
+    return [
+        {
+            "mrn": mrn,
+            "fall_id": f.id,
+            "fell_on": f.fell_on,
+            "place": f.place,
+            "circumstances": f.circumstances,
+            "injury": f.injury,
+            "injury_note": f.injury_note,
+            "reported_by": f.reported_by,
+            "version": f.version,
+            "status": f.status,
+            "status_reason": f.status_reason,
+            "supersedes_id": f.supersedes_id,
+            "recorded_at": f.recorded_at,
+            "recorded_by": f.recorded_by_name,
+        }
+        for f in map(_record, versioned.history(conn, falls_table, patient_id))
+    ]

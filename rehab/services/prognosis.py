@@ -19,9 +19,23 @@ from sqlalchemy.exc import IntegrityError
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import STROKE, age_on
-from rehab.domain.prognosis import Dated, Prediction, Prep2Inputs, Tool, TwistInputs, prep2, twist
+from rehab.domain.prognosis import (
+    Dated,
+    Prediction,
+    Prep2Category,
+    Prep2Inputs,
+    Tool,
+    TwistCategory,
+    TwistInputs,
+    prep2,
+    twist,
+)
+from rehab.domain.prognosis.common import TOOL_LABELS
 from rehab.domain.prognosis.prep2 import ARAT_BANDS_SETTING
+from rehab.domain.prognosis.prep2 import patient_text as prep2_patient_text
+from rehab.domain.prognosis.twist import patient_text as twist_patient_text
 from rehab.domain.text import free_text
+from rehab.exports import summary as model
 from rehab.services import audit
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
@@ -172,6 +186,43 @@ def outlook(db: Database, actor: Actor, patient_id: int) -> Outlook:
 def outlook_in(conn: Connection, patient: PatientRecord) -> Outlook:
     """For exports, inside their own transaction (access already checked)."""
     return _outlook_in(conn, patient)
+
+
+def outlook_lines(conn: Connection, patient: PatientRecord) -> list[model.OutlookLine]:
+    """The predictions as the PDFs print them (access already checked by the export)."""
+    return [_line(t) for t in _outlook_in(conn, patient).tools]
+
+
+def _line(tool: ToolOutlook) -> model.OutlookLine:
+    p = tool.prediction
+    d = tool.disagreement
+    disagreement = (
+        f"{d.recorded_by_name} disagrees with this prediction ({d.recorded_at.date().isoformat()}): {d.reason}"
+        if d
+        else ""
+    )
+    return model.OutlookLine(
+        tool=TOOL_LABELS[p.tool],
+        category=p.category_label,
+        given=p.given,
+        path=[f"{f.text} ({f.source})" for f in p.path],
+        accuracy=[f"{f.text} ({f.source})" for f in p.accuracy],
+        caveats=[f"{f.text} ({f.source})" for f in p.caveats],
+        refusals=[f"{r.input}: {r.reason}" for r in p.refusals],
+        disagreement=disagreement,
+        patient_text=_patient_text(p),
+    )
+
+
+def _patient_text(p: Prediction) -> str:
+    """The published plain-language text of the category, or a neutral sentence that says it is not."""
+    if isinstance(p.category, Prep2Category):
+        text, _ = prep2_patient_text(p.category)
+        return f"Arm (PREP2), prediction {p.category_label}: {text}"
+    if isinstance(p.category, TwistCategory):
+        text, _ = twist_patient_text(p.category)
+        return f"Walking (TWIST): {text}"
+    return ""
 
 
 def _parse_finding(raw: Mapping[str, object], patient: PatientRecord) -> tuple[str, date, str]:

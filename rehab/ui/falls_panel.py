@@ -17,6 +17,7 @@ from rehab.services import falls
 from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
 from rehab.store.patients import PatientRecord
+from rehab.ui import export_widgets
 from rehab.ui.fmt import md_text, when
 from rehab.ui.forms import FieldErrors
 
@@ -37,6 +38,8 @@ def show(db: Database, actor: Actor, patient: PatientRecord) -> None:
     if len(view.versions) > len(view.current):
         with st.expander("Every version (corrections and falls entered in error)"):
             st.dataframe(_table(view.versions, versions=True), hide_index=True, width="stretch")
+    if view.versions:
+        export_widgets.download(db, actor, patient.id, patient.mrn, "csv-falls", key="dl_csv_falls")
 
 
 def _table(rows: list[falls.FallRecord], *, versions: bool = False) -> pd.DataFrame:
