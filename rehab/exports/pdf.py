@@ -416,7 +416,7 @@ def _outlook_clinical(doc: _Document, lines: Sequence[OutlookLine]) -> None:
     for line in lines:
         doc.para(f"{line.tool}: {line.category}", bold=True)
         if line.given:
-            doc.bullets([f"{n}. {step}" for n, step in enumerate(line.path, 1)], size=8.5)
+            doc.bullets(line.path, size=8.5)
         else:
             doc.bullets(line.refusals, size=8.5)
         if line.disagreement:

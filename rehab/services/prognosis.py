@@ -205,7 +205,7 @@ def _line(tool: ToolOutlook) -> model.OutlookLine:
         tool=TOOL_LABELS[p.tool],
         category=p.category_label,
         given=p.given,
-        path=[f"{f.text} ({f.source})" for f in p.path],
+        path=[f.text for f in p.path] + ([f"Decision tree: {p.path[0].source}."] if p.path else []),
         accuracy=[f"{f.text} ({f.source})" for f in p.accuracy],
         caveats=[f"{f.text} ({f.source})" for f in p.caveats],
         refusals=[f"{r.input}: {r.reason}" for r in p.refusals],

@@ -171,7 +171,7 @@ def test_prep2_patient_text_is_the_developers_wording_or_says_it_is_not() -> Non
         True,
     )
     text, published = prep2_patient_text(Prep2Category.POOR)
-    assert not published and "no published plain-language text" in text
+    assert not published and "no published plain-language wording" in text
 
 
 @given(

@@ -87,8 +87,8 @@ PATIENT_WORDING: dict[Prep2Category, str | None] = {
     Prep2Category.POOR: None,
 }
 NEUTRAL_PATIENT_TEXT = (
-    "Your therapist will talk with you about what this means for your arm and your therapy. (The reference "
-    "this service uses gives no published plain-language text for this category.)"
+    "Your therapist will talk with you about what this means for your arm and your therapy. (There is no "
+    "published plain-language wording for this category; this is a neutral summary.)"
 )
 
 ACCURACY = (

@@ -60,9 +60,7 @@ NEUTRAL_PATIENT_TEXT = {
     TwistCategory.BY_12_WEEKS: _YOURS + "walking on your own by about 12 weeks after the stroke.",
     TwistCategory.NOT_BY_12_WEEKS: _YOURS + "needing help to walk beyond 12 weeks after the stroke.",
 }
-NEUTRAL_NOTE = (
-    "(The reference this service uses gives no published plain-language text for TWIST; this is a neutral summary.)"
-)
+NEUTRAL_NOTE = "(There is no published plain-language wording for TWIST; this is a neutral summary.)"
 
 ACCURACY = (
     Finding("Correct for 95 % in the development study (41 adults with new leg weakness, median age 72).", R93),
