@@ -111,6 +111,8 @@ def _findings(db: Database, actor: Actor, patient_id: int, view: prognosis.Outlo
         )
         for f in view.findings:
             st.markdown(md_text(f"- {f.text} (recorded by {f.recorded_by_name})"))
+        if view.findings:
+            _withdraw_finding(db, actor, view.findings)
         errors = FieldErrors()
         with st.form("prognostic_finding", clear_on_submit=True):
             kind = st.radio(
@@ -137,3 +139,23 @@ def _findings(db: Database, actor: Actor, patient_id: int, view: prognosis.Outlo
                 errors.show(exc)
                 return
             st.rerun()
+
+
+def _withdraw_finding(db: Database, actor: Actor, findings: list[prognosis.FindingRecord]) -> None:
+    """A finding entered by mistake is withdrawn as a new version with a reason; the old one stays on record."""
+    errors = FieldErrors()
+    with st.form("withdraw_finding", clear_on_submit=True):
+        chosen = st.selectbox("Finding entered in error", findings, format_func=lambda f: f.text, index=None)
+        reason = st.text_input("Reason", key="withdraw_finding_reason")
+        errors.slot("reason")
+        submitted = st.form_submit_button("Mark entered in error")
+    if submitted and chosen is not None:
+        try:
+            prognosis.withdraw_finding(db, actor, chosen.id, expected_version=chosen.version, reason=reason)
+        except ValidationErrors as exc:
+            errors.show(exc)
+            return
+        except ConflictError as exc:
+            st.error(md_text(str(exc)))
+            return
+        st.rerun()

@@ -89,3 +89,17 @@ def test_a_fall_without_circumstances_is_refused_and_nothing_saved(app_db: Datab
     at = next(b for b in at.button if b.label == "Save fall").click().run()
     assert any("describe what the patient was doing" in e.value for e in at.error)
     assert "Falls: 0 in the last 6 months" in _text(at)
+
+
+def test_an_administrator_signs_off_the_prep2_arat_ranges(app_db: Database) -> None:
+    user_id, pid = _seeded(app_db)
+    at = goto(signed_in_app(user_id).run(), "settings")
+    assert_no_crash(at)
+    box = next(c for c in at.checkbox if "PREP2: show the ARAT range" in c.label)
+    assert not box.value
+    box.check()
+    at = next(b for b in at.button if b.label == "Save sign-offs").click().run()
+    assert_no_crash(at)
+    at = _open(user_id, pid, "dashboard")
+    expanders = " ".join(m.value for m in at.markdown)
+    assert "Excellent ARAT 51–57" in expanders  # shown once signed off (§13.15 item 10)
