@@ -183,9 +183,11 @@ def _fall_risk(row: CaseloadRow, today: date, overrides: trends.Overrides | None
     return trends.Judgement(balance.flagged or flagged, reasons)
 
 
-def _fall_risk_raised(row: CaseloadRow, balance_day: date | None) -> date | None:
-    """The fall-risk flag is dated by the newest Berg or TUG, or the newest recorded fall if later."""
-    return max((d for d in (balance_day, max(row.fall_dates, default=None)) if d is not None), default=None)
+def _fall_risk_raised(row: CaseloadRow, today: date, balance_day: date | None) -> date | None:
+    """Dated by the newest Berg or TUG, or by the newest fall when falls raise the flag and it is later."""
+    history = falls.fall_history(row.fall_dates, today)
+    fell = history.newest if falls.history_flag(row.condition, history)[0] else None
+    return max((d for d in (balance_day, fell) if d is not None), default=None)
 
 
 def _attendance(row: CaseloadRow, day: date, minimum: int, *, week_ago: bool = False) -> trends.Judgement:
@@ -212,7 +214,7 @@ def raised_on(row: CaseloadRow, today: date, flag: str) -> date | None:
         return max(days, default=None)
 
     if flag == FALL_RISK:
-        return _fall_risk_raised(row, newest(LATEST))
+        return _fall_risk_raised(row, today, newest(LATEST))
     if flag == PLATEAU:
         return newest(tuple(row.recent))
     if flag == RETEST_OVERDUE:

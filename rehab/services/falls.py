@@ -13,13 +13,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping
-from sqlalchemy.exc import IntegrityError
 
 from rehab.domain import falls as domain
-from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.domain.text import free_text
-from rehab.services import audit
-from rehab.services.context import Actor, ConflictError, NotFound, now_utc
+from rehab.services import audit, versions
+from rehab.services.context import Actor
 from rehab.services.patients import check_access, today
 from rehab.store import Database, versioned
 from rehab.store.tables import falls as falls_table
@@ -79,8 +76,7 @@ def _values(details: domain.FallDetails, actor: Actor, patient_id: int) -> dict[
         "injury": details.injury.value,
         "injury_note": details.injury_note,
         "reported_by": details.reported_by.value,
-        "recorded_by": actor.user_id,
-        "recorded_at": now_utc(),
+        **versions.stamp(actor),
     }
 
 
@@ -97,8 +93,8 @@ def view(db: Database, actor: Actor, patient_id: int, *, on: date | None = None)
         rows = versioned.current(conn, falls_table, patient_id, order=[falls_table.c.fell_on.desc()])
         current = [_record(r) for r in rows]
         current.sort(key=lambda f: (f.fell_on, f.id), reverse=True)
-        versions = [_record(r) for r in versioned.history(conn, falls_table, patient_id)]
-        return FallsView(current, versions, domain.fall_history((f.fell_on for f in current), day))
+        every = [_record(r) for r in versioned.history(conn, falls_table, patient_id)]
+        return FallsView(current, every, domain.fall_history((f.fell_on for f in current), day))
 
     return db.run(work, write=False)
 
@@ -124,46 +120,18 @@ def record(db: Database, actor: Actor, patient_id: int, raw: Mapping[str, object
     return db.run(work)
 
 
-def _current(conn: Connection, actor: Actor, fall_id: int, expected_version: int) -> RowMapping:
-    row = versioned.get(conn, falls_table, fall_id)
-    if row is None:
-        raise NotFound("No such fall.")
-    check_access(conn, actor, row["patient_id"])
-    newer = [r for r in versioned.history(conn, falls_table, row["patient_id"]) if r["supersedes_id"] == fall_id]
-    if newer or row["version"] != expected_version or row["status"] != versioned.FINAL:
-        raise ConflictError(
-            "This fall was changed after you opened it. Nothing was saved; reload the patient record to see the latest."
-        )
-    return row
-
-
-def _reason(raw: object) -> str:
-    reason = free_text(raw, "reason")
-    if not reason:
-        raise ValidationErrors([ValidationError("reason", "Say why, for the record.")])
-    return reason
-
-
-def _supersede(conn: Connection, values: dict[str, Any], old: RowMapping) -> int:
-    try:
-        with conn.begin_nested():
-            return versioned.add(conn, falls_table, values, replaces=old)
-    except IntegrityError:
-        raise ConflictError("This fall was changed by someone else just now. Nothing was saved.") from None
-
-
 def correct(
     db: Database, actor: Actor, fall_id: int, raw: Mapping[str, object], *, expected_version: int, reason: object
 ) -> int:
     """A corrected fall: a new version that supersedes ``fall_id``, with the reason in its status note."""
-    why = _reason(reason)
+    why = versions.reason(reason)
 
     def work(conn: Connection) -> int:
-        old = _current(conn, actor, fall_id, expected_version)
+        old = versions.opened(conn, actor, falls_table, fall_id, expected_version)
         patient = check_access(conn, actor, old["patient_id"])
         details = domain.parse_fall(raw, today=today(), earliest=patient.birth_date)
         values = {**_values(details, actor, old["patient_id"]), "status_reason": why}
-        new_id = _supersede(conn, values, old)
+        new_id = versions.supersede(conn, falls_table, values, old)
         audit.record(
             conn, actor, "update", "fall", new_id, patient_id=old["patient_id"], detail=f"corrects #{fall_id}: {why}"
         )
@@ -174,19 +142,18 @@ def correct(
 
 def mark_entered_in_error(db: Database, actor: Actor, fall_id: int, *, expected_version: int, reason: object) -> int:
     """Withdraw a fall recorded by mistake: a new version with that status; the old one stays in the history."""
-    why = _reason(reason)
+    why = versions.reason(reason)
 
     def work(conn: Connection) -> int:
-        old = _current(conn, actor, fall_id, expected_version)
+        old = versions.opened(conn, actor, falls_table, fall_id, expected_version)
         keep = ("patient_id", "fell_on", "place", "circumstances", "injury", "injury_note", "reported_by")
         values = {
             **{k: old[k] for k in keep},
             "status": versioned.ENTERED_IN_ERROR,
             "status_reason": why,
-            "recorded_by": actor.user_id,
-            "recorded_at": now_utc(),
+            **versions.stamp(actor),
         }
-        new_id = _supersede(conn, values, old)
+        new_id = versions.supersede(conn, falls_table, values, old)
         audit.record(
             conn,
             actor,

@@ -12,10 +12,8 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import Connection, RowMapping
-from sqlalchemy.exc import IntegrityError
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import STROKE, age_on
@@ -34,11 +32,10 @@ from rehab.domain.prognosis.common import TOOL_LABELS
 from rehab.domain.prognosis.prep2 import ARAT_BANDS_SETTING
 from rehab.domain.prognosis.prep2 import patient_text as prep2_patient_text
 from rehab.domain.prognosis.twist import patient_text as twist_patient_text
-from rehab.domain.text import free_text
 from rehab.exports import summary as model
-from rehab.services import audit
+from rehab.services import audit, versions
 from rehab.services import settings as clinic_settings
-from rehab.services.context import Actor, ConflictError, NotFound, now_utc
+from rehab.services.context import Actor
 from rehab.services.patients import check_access, today
 from rehab.store import Database, versioned
 from rehab.store import assessments as assessment_store
@@ -262,7 +259,7 @@ def record_finding(db: Database, actor: Actor, patient_id: int, raw: Mapping[str
     def work(conn: Connection) -> int:
         patient = check_access(conn, actor, patient_id)
         kind, found_on, value = _parse_finding(raw, patient)
-        values = {"patient_id": patient_id, "kind": kind, "found_on": found_on, "value": value, **_stamp(actor)}
+        values = {"patient_id": patient_id, "kind": kind, "found_on": found_on, "value": value, **versions.stamp(actor)}
         new_id = versioned.add(conn, prognostic_findings, values, replaces=None)
         detail = json.dumps({"kind": kind, "found_on": found_on.isoformat()})
         audit.record(conn, actor, "create", "prognostic_finding", new_id, patient_id=patient_id, detail=detail)
@@ -271,45 +268,15 @@ def record_finding(db: Database, actor: Actor, patient_id: int, raw: Mapping[str
     return db.run(work)
 
 
-def _stamp(actor: Actor) -> dict[str, Any]:
-    return {"recorded_by": actor.user_id, "recorded_at": now_utc()}
-
-
-def _current_row(conn: Connection, actor: Actor, table: Any, row_id: int, expected_version: int) -> RowMapping:
-    row = versioned.get(conn, table, row_id)
-    if row is None:
-        raise NotFound("No such record.")
-    check_access(conn, actor, row["patient_id"])
-    superseded = any(r["supersedes_id"] == row_id for r in versioned.history(conn, table, row["patient_id"]))
-    if superseded or row["version"] != expected_version or row["status"] != versioned.FINAL:
-        raise ConflictError("This record was changed after you opened it. Nothing was saved; reload the page.")
-    return row
-
-
-def _supersede(conn: Connection, table: Any, values: dict[str, Any], old: RowMapping) -> int:
-    try:
-        with conn.begin_nested():
-            return versioned.add(conn, table, values, replaces=old)
-    except IntegrityError:
-        raise ConflictError("This record was changed by someone else just now. Nothing was saved.") from None
-
-
-def _reason(raw: object, field: str = "reason") -> str:
-    text = free_text(raw, field)
-    if not text:
-        raise ValidationErrors([ValidationError(field, "Say why, for the record.")])
-    return text
-
-
 def withdraw_finding(db: Database, actor: Actor, finding_id: int, *, expected_version: int, reason: object) -> int:
     """A finding entered in error: a new version with that status; the old one stays in the history."""
-    why = _reason(reason)
+    why = versions.reason(reason)
 
     def work(conn: Connection) -> int:
-        old = _current_row(conn, actor, prognostic_findings, finding_id, expected_version)
+        old = versions.opened(conn, actor, prognostic_findings, finding_id, expected_version)
         keep = {k: old[k] for k in ("patient_id", "kind", "found_on", "value")}
-        values = {**keep, **_stamp(actor), "status": versioned.ENTERED_IN_ERROR, "status_reason": why}
-        new_id = _supersede(conn, prognostic_findings, values, old)
+        values = {**keep, **versions.stamp(actor), "status": versioned.ENTERED_IN_ERROR, "status_reason": why}
+        new_id = versions.supersede(conn, prognostic_findings, values, old)
         detail = f"#{finding_id} entered in error: {why}"
         audit.record(conn, actor, "update", "prognostic_finding", new_id, patient_id=old["patient_id"], detail=detail)
         return new_id
@@ -320,7 +287,7 @@ def withdraw_finding(db: Database, actor: Actor, finding_id: int, *, expected_ve
 def disagree(db: Database, actor: Actor, patient_id: int, tool: str, *, reason: object) -> int:
     """Record that the clinician disagrees with the tool's current prediction, with a reason (a new version if one
     stands already)."""
-    why = _reason(reason)
+    why = versions.reason(reason)
     if tool not in {t.value for t in Tool}:
         raise ValidationError("tool", "choose PREP2 or TWIST")
 
@@ -332,9 +299,9 @@ def disagree(db: Database, actor: Actor, patient_id: int, tool: str, *, reason: 
         values = {"patient_id": patient_id, "tool": tool, "category": current.category.value, "reason": why}
         standing = [r for r in versioned.current(conn, prediction_reviews, patient_id) if r["tool"] == tool]
         old = standing[0] if standing else None
-        values |= _stamp(actor)
+        values |= versions.stamp(actor)
         new_id = (
-            _supersede(conn, prediction_reviews, values, old)
+            versions.supersede(conn, prediction_reviews, values, old)
             if old
             else versioned.add(conn, prediction_reviews, values, replaces=None)
         )
@@ -348,13 +315,13 @@ def disagree(db: Database, actor: Actor, patient_id: int, tool: str, *, reason: 
 
 def withdraw_disagreement(db: Database, actor: Actor, review_id: int, *, expected_version: int, reason: object) -> int:
     """The clinician no longer disagrees: a new version with status "withdrawn" and the reason."""
-    why = _reason(reason)
+    why = versions.reason(reason)
 
     def work(conn: Connection) -> int:
-        old = _current_row(conn, actor, prediction_reviews, review_id, expected_version)
+        old = versions.opened(conn, actor, prediction_reviews, review_id, expected_version)
         keep = {k: old[k] for k in ("patient_id", "tool", "category", "reason")}
-        values = {**keep, **_stamp(actor), "status": WITHDRAWN, "status_reason": why}
-        new_id = _supersede(conn, prediction_reviews, values, old)
+        values = {**keep, **versions.stamp(actor), "status": WITHDRAWN, "status_reason": why}
+        new_id = versions.supersede(conn, prediction_reviews, values, old)
         detail = f"#{review_id} withdrawn: {why}"
         audit.record(conn, actor, "update", "prediction_review", new_id, patient_id=old["patient_id"], detail=detail)
         return new_id

@@ -35,6 +35,10 @@ def get(conn: Connection, table: Table, row_id: int) -> RowMapping | None:
     return conn.execute(select(table).where(table.c.id == row_id)).mappings().first()
 
 
+def superseded(conn: Connection, table: Table, row_id: int) -> bool:
+    return conn.execute(select(exists().where(table.c.supersedes_id == row_id))).scalar_one()
+
+
 def _not_superseded(table: Table) -> Any:
     newer = aliased(table)
     return ~exists().where(newer.c.supersedes_id == table.c.id)
