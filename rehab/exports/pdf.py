@@ -419,6 +419,10 @@ def _outlook_clinical(doc: _Document, lines: Sequence[OutlookLine]) -> None:
             doc.bullets(line.path, size=8.5)
         else:
             doc.bullets(line.refusals, size=8.5)
+        for extra in line.also:
+            doc.para(extra, size=8.5)
+        if line.observed:
+            doc.para(line.observed, size=9)
         if line.disagreement:
             doc.para(line.disagreement, size=9, bold=True)
         doc.para("Accuracy: " + " ".join(line.accuracy), size=8, grey=True)

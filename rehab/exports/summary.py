@@ -121,6 +121,8 @@ class OutlookLine:
     refusals: list[str]
     disagreement: str
     patient_text: str
+    observed: str = ""
+    also: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

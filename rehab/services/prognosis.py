@@ -31,6 +31,7 @@ from rehab.domain.prognosis import (
 from rehab.domain.prognosis.common import TOOL_LABELS
 from rehab.domain.prognosis.prep2 import ARAT_BANDS_SETTING
 from rehab.domain.prognosis.prep2 import patient_text as prep2_patient_text
+from rehab.domain.prognosis.twist import TOOL_WEIGHTS_SETTING
 from rehab.domain.prognosis.twist import patient_text as twist_patient_text
 from rehab.exports import summary as model
 from rehab.services import audit, versions
@@ -47,15 +48,21 @@ from rehab.store.tables import prediction_reviews, prognostic_findings
 SHOULDER_ABDUCTION = "shoulder abduction"
 FINGER_EXTENSION = "finger extension"
 HIP_EXTENSION = "hip extension"
+KNEE_EXTENSION = "knee extension"
 SITES_HELP = (
     "PREP2 and TWIST read MRC grades of the paretic side recorded as manual muscle tests named "
     f'"{SHOULDER_ABDUCTION}", "{FINGER_EXTENSION}" and "{HIP_EXTENSION}", and Trunk Control Test totals.'
 )
-SIGN_OFFS = frozenset({ARAT_BANDS_SETTING})
+SIGN_OFFS = frozenset({ARAT_BANDS_SETTING, TOOL_WEIGHTS_SETTING})
 SIGN_OFF_LABELS = {
     ARAT_BANDS_SETTING: "PREP2: show the ARAT range of each category (Excellent 51–57, Good 34–50, Limited 13–33, "
     "Poor 0–12; believed, not confirmed in the clinical reference §13.15 item 10)",
+    TOOL_WEIGHTS_SETTING: "TWIST tool: compute its score with the point weights age < 80 = 1, knee extension MRC "
+    "≥ 3 = 1, Berg 6–15 = 1, Berg ≥ 16 = 2 (believed, not confirmed, §13.15 item 12; no probabilities are shown, "
+    "as the published table was not found)",
 }
+# What happened, shown beside what was predicted: the outcome each tool predicts, as recorded.
+FAC_INDEPENDENT = 4  # "independent walking" = FAC ≥ 4 (TWIST tool, Smith 2022 [R94])
 NIHSS = "nihss"
 MEP = "mep"
 FINDING_LABELS = {NIHSS: "NIHSS total", MEP: "Upper-limb MEP (TMS)"}
@@ -100,6 +107,8 @@ class ToolOutlook:
     disagreement: ReviewRecord | None
     earlier_disagreement: ReviewRecord | None
     """A disagreement recorded against a different category than the one predicted now."""
+    observed: str = ""
+    """What has happened so far in the outcome the tool predicts (ARAT for PREP2, FAC for TWIST)."""
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,10 @@ def predictions(
         trunk_control=[Dated(r.value, _day(r)) for r in records if r.measure_key == "tct"],
         hip_extension=_grades(records, HIP_EXTENSION, side),
         paretic_side_known=known_side,
+        age_at_stroke=arm.age_at_stroke,
+        knee_extension=_grades(records, KNEE_EXTENSION, side),
+        berg=[Dated(r.value, _day(r)) for r in records if r.measure_key == "bbs"],
+        signed_off=signed_off,
     )
     return [prep2(arm), twist(walking)]
 
@@ -161,7 +174,8 @@ def _review(row: RowMapping) -> ReviewRecord:
 
 
 def _outlook_in(conn: Connection, patient: PatientRecord) -> Outlook:
-    records = assessment_store.for_patient(conn, patient.id, measure_keys=["mmt", "tct"], statuses=("final",))
+    keys = ["mmt", "tct", "bbs", "arat", "fac"]
+    records = assessment_store.for_patient(conn, patient.id, measure_keys=keys, statuses=("final",))
     findings = [_finding(r) for r in versioned.current(conn, prognostic_findings, patient.id)]
     signed = clinic_settings.prognosis_sign_offs_in(conn, SIGN_OFFS).ids
     reviews = {r["tool"]: _review(r) for r in versioned.current(conn, prediction_reviews, patient.id)}
@@ -170,9 +184,36 @@ def _outlook_in(conn: Connection, patient: PatientRecord) -> Outlook:
         review = reviews.get(prediction.tool.value)
         now = prediction.category.value if prediction.category is not None else ""
         same = review is not None and review.category == now
-        tools.append(ToolOutlook(prediction, review if same else None, None if same else review))
+        seen = _observed(prediction.tool, records, patient.event_date)
+        tools.append(ToolOutlook(prediction, review if same else None, None if same else review, seen))
     findings.sort(key=lambda f: (f.found_on, f.id))
     return Outlook(tools, findings, patient.event_date)
+
+
+def _after(event: date | None, day: date) -> str:
+    if event is None:
+        return day.isoformat()
+    days = (day - event).days
+    return f"{day.isoformat()}, {days // 7} weeks {days % 7} days after the stroke"
+
+
+def _observed(tool: Tool, records: list[AssessmentRecord], event: date | None) -> str:
+    """The recorded outcome the tool predicts, newest first; no verdict on the prediction."""
+    if tool is Tool.PREP2:
+        arat = [r for r in records if r.measure_key == "arat"]
+        if not arat:
+            return "So far: no ARAT recorded (PREP2's categories are defined by the ARAT at 3 months)."
+        return f"So far: ARAT {arat[-1].value:g} on {_after(event, _day(arat[-1]))}."
+    fac = [r for r in records if r.measure_key == "fac"]
+    walked = next((r for r in fac if r.value >= FAC_INDEPENDENT), None)
+    if walked is not None:
+        return f"So far: walking independently (FAC {walked.value:g}) first recorded on {_after(event, _day(walked))}."
+    if not fac:
+        return "So far: no FAC recorded (independent walking is FAC 4 or more)."
+    return (
+        f"So far: FAC {fac[-1].value:g} on {_after(event, _day(fac[-1]))}; not yet walking independently "
+        "(FAC 4 or more)."
+    )
 
 
 def outlook(db: Database, actor: Actor, patient_id: int) -> Outlook:
@@ -208,6 +249,8 @@ def _line(tool: ToolOutlook) -> model.OutlookLine:
         refusals=[f"{r.input}: {r.reason}" for r in p.refusals],
         disagreement=disagreement,
         patient_text=_patient_text(p),
+        observed=tool.observed,
+        also=[f"{f.text} ({f.source})" for f in p.also],
     )
 
 

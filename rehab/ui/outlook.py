@@ -44,6 +44,10 @@ def _tool(db: Database, actor: Actor, patient_id: int, tool: prognosis.ToolOutlo
     else:
         st.markdown("**No prediction**")
         st.markdown("\n".join(f"- **{md_text(r.input)}**: {md_text(r.reason)}" for r in p.refusals))
+    for extra in p.also:
+        st.markdown(md_text(f"{extra.text} ({extra.source})"))
+    if tool.observed:
+        st.markdown(md_text(tool.observed))
     st.caption(md_text("Accuracy: " + " ".join(f"{f.text} ({f.source})" for f in p.accuracy[:1])))
     with st.expander("Accuracy, caveats and sources"):
         _sourced(p)

@@ -73,9 +73,7 @@ def test_outlook_and_falls_entry_fit_every_width(
     assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), "the dashboard scrolls sideways"
     assert page.get_by_text("Predicted: Good").count() == 1
     assert page.get_by_text("disagrees with this prediction").count() == 1
-    panel = page.locator(
-        "[data-testid='stVerticalBlock']", has=page.get_by_role("heading", name="Outlook")
-    )
+    panel = page.locator("[data-testid='stVerticalBlock']", has=page.get_by_role("heading", name="Outlook"))
     panel.last.screenshot(path=str(artifacts / f"outlook-{width}.png"))
     page.goto(f"{server.url}/patient?patient={pid}")
     wait_for_app(page)

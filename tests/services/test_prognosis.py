@@ -126,3 +126,19 @@ def test_arat_bands_only_after_sign_off(db: Database) -> None:
     assert not any("51–57" in c.text for c in _tools(db, admin, pid)["prep2"].prediction.caveats)
     prognosis.save_sign_offs(db, admin, {"prep2.arat_bands"}, expected_version=0)
     assert any("51–57" in c.text for c in _tools(db, admin, pid)["prep2"].prediction.caveats)
+
+
+def test_what_happened_is_shown_beside_the_prediction(db: Database) -> None:
+    admin, pid = _patient(db)
+    tools = _tools(db, admin, pid)
+    assert tools["twist"].observed == "So far: no FAC recorded (independent walking is FAC 4 or more)."
+    assessments.record(db, admin, pid, taken_at=_at(20), entries={"fac": {"value": 2}})
+    assessments.record(db, admin, pid, taken_at=_at(25), entries={"fac": {"value": 4}})
+    assessments.record(db, admin, pid, taken_at=_at(28), entries={"fac": {"value": 5}})
+    tools = _tools(db, admin, pid)
+    day_25 = (EVENT + timedelta(days=25)).isoformat()
+    # FAC ≥ 4 = independent walking (Smith 2022 [R94]); first reached on day 25 = 3 weeks 4 days
+    assert tools["twist"].observed == (
+        f"So far: walking independently (FAC 4) first recorded on {day_25}, 3 weeks 4 days after the stroke."
+    )
+    assert tools["prep2"].observed.startswith("So far: no ARAT recorded")

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from rehab.domain.prognosis import Dated, Prep2Category, Prep2Inputs, TwistCategory, TwistInputs, prep2, twist
 from rehab.domain.prognosis.prep2 import ARAT_BANDS_SETTING, WHOLE_GRADES
 from rehab.domain.prognosis.prep2 import patient_text as prep2_patient_text
+from rehab.domain.prognosis.twist import TOOL_WEIGHTS_SETTING
 from rehab.domain.prognosis.twist import patient_text as twist_patient_text
 from rehab.domain.strength import MMT_GRADES
 
@@ -252,3 +253,38 @@ def test_twist_branch_follows_the_cut_offs(tct: int, hip: str) -> None:
         assert result.category is TwistCategory.BY_12_WEEKS
     else:
         assert result.category is TwistCategory.NOT_BY_12_WEEKS
+
+
+# --- TWIST tool (Smith 2022 [R94]): weights UNVERIFIED (§13.15 item 12), applied only once signed off -------------
+
+
+def _tool(age: int | None, knee: str | None, berg: float | None, *, signed: bool = True) -> TwistInputs:
+    return TwistInputs(
+        stroke=True,
+        event_date=STROKE,
+        trunk_control=[Dated(48, day(7))],
+        age_at_stroke=age,
+        knee_extension=[Dated(knee, day(7))] if knee else [],
+        berg=[Dated(berg, day(7))] if berg is not None else [],
+        signed_off=frozenset({TOOL_WEIGHTS_SETTING}) if signed else frozenset(),
+    )
+
+
+def test_twist_tool_is_not_scored_until_signed_off() -> None:
+    assert twist(_tool(72, "3", 12, signed=False)).also == ()
+
+
+def test_twist_tool_score_with_the_signed_off_weights() -> None:
+    # age 72 < 80 → 1; knee extension 3 ≥ 3 → 1; Berg 12 in 6–15 → 1: 3 of 4 (maximum 4 [R95])
+    (found,) = twist(_tool(72, "3", 12)).also
+    assert found.text.startswith("TWIST tool score 3 of 4")
+    assert "none is shown" in found.text  # the probability table was not found: no probability is shown
+    # age 80 → 0; knee 3− < 3 → 0; Berg 16 ≥ 16 → 2: 2 of 4
+    assert twist(_tool(80, "3-", 16)).also[0].text.startswith("TWIST tool score 2 of 4")
+    # Berg 5 < 6 → 0, age 79 → 1, knee 5 → 1: 2 of 4
+    assert twist(_tool(79, "5", 5)).also[0].text.startswith("TWIST tool score 2 of 4")
+
+
+def test_twist_tool_names_its_missing_inputs() -> None:
+    (found,) = twist(_tool(72, None, None)).also
+    assert "not computed" in found.text and "knee extension" in found.text and "Berg" in found.text

@@ -63,6 +63,8 @@ class Prediction:
     caveats: tuple[Finding, ...]
     refusals: tuple[Refusal, ...] = ()
     population: str = ""
+    also: tuple[Finding, ...] = ()
+    """Other sourced results shown with the prediction (the TWIST tool's score once a clinic signs it off)."""
 
     @property
     def given(self) -> bool:

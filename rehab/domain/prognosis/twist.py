@@ -15,7 +15,7 @@ probability table are not confirmed in the reference (§13.15 item 12).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -92,17 +92,69 @@ _POPULATION = "adults with new leg weakness after stroke, assessed at 1–2 week
 
 @dataclass(frozen=True)
 class TwistInputs:
-    """Trunk Control Test totals and paretic hip-extension MRC grades (labels), with their dates."""
+    """Trunk Control Test totals and paretic hip-extension MRC grades (labels), with their dates; for the TWIST
+    tool (only once signed off) the age at the stroke, paretic knee-extension grades and Berg totals."""
 
     stroke: bool
     event_date: date | None
     trunk_control: Sequence[Dated[float]] = ()
     hip_extension: Sequence[Dated[str]] = ()
     paretic_side_known: bool = True
+    age_at_stroke: int | None = None
+    knee_extension: Sequence[Dated[str]] = ()
+    berg: Sequence[Dated[float]] = ()
+    signed_off: frozenset[str] = field(default_factory=frozenset)
+
+
+# Sign-off id: the TWIST tool's point weights are believed, not confirmed (§13.15 item 12).
+TOOL_WEIGHTS_SETTING = "twist_tool.weights"
+# UNVERIFIED weights (the compiler's belief; they sum to the verified maximum of 4 [R95]): age < 80 = 1, knee
+# extension MRC >= 3 = 1, Berg 6-15 = 1, Berg >= 16 = 2. Used only once a clinic signs them off.
+TOOL_AGE_UNDER = 80
+TOOL_KNEE_AT_LEAST = "3"
+TOOL_BERG_BANDS = ((16, 2), (6, 1), (0, 0))  # (lowest Berg of the band, points), highest band first
 
 
 def twist(inputs: TwistInputs) -> Prediction:
-    """TWIST's category with its path, or the refusals naming what is missing or out of window."""
+    """TWIST's category with its path, or the refusals naming what is missing or out of window; with the TWIST
+    tool's score when the clinic has signed its weights off."""
+    prediction = _twist_2017(inputs)
+    if TOOL_WEIGHTS_SETTING not in inputs.signed_off or inputs.event_date is None or not inputs.stroke:
+        return prediction
+    return replace(prediction, also=(tool_score(inputs, inputs.event_date),))
+
+
+def tool_score(inputs: TwistInputs, event: date) -> Finding:
+    """The TWIST tool score (0–4) at 1 week with its parts, or which part is missing; never a probability."""
+    knee = in_window(inputs.knee_extension, event, *WINDOW_DAYS)
+    berg = in_window(inputs.berg, event, *WINDOW_DAYS)
+    missing = [
+        name
+        for name, found in (
+            ("age at the stroke", inputs.age_at_stroke is not None),
+            ("knee extension MRC of the paretic leg (days 7–14)", bool(knee)),
+            ("Berg Balance Scale (days 7–14)", bool(berg)),
+        )
+        if not found
+    ]
+    if missing:
+        return Finding(f"TWIST tool score not computed: {', '.join(missing)} missing.", R94)
+    assert inputs.age_at_stroke is not None
+    age_points = int(inputs.age_at_stroke < TOOL_AGE_UNDER)
+    knee_points = int(MMT_GRADES.index(knee[-1].value) >= MMT_GRADES.index(TOOL_KNEE_AT_LEAST))
+    berg_points = next(points for lowest, points in TOOL_BERG_BANDS if berg[-1].value >= lowest)
+    total = age_points + knee_points + berg_points
+    return Finding(
+        f"TWIST tool score {total} of 4: age {inputs.age_at_stroke} ({age_points}), knee extension MRC "
+        f"{knee[-1].value} on day {day_after(event, knee[-1].on)} ({knee_points}), Berg {berg[-1].value:g} on day "
+        f"{day_after(event, berg[-1].on)} ({berg_points}). Point weights signed off by the clinic, not confirmed in "
+        "the reference (§13.15 item 12); the probability of walking by 4–26 weeks for each score was not found, "
+        "so none is shown. Accuracy 83 % or more at every time point in the development study.",
+        R94,
+    )
+
+
+def _twist_2017(inputs: TwistInputs) -> Prediction:
     refusals: list[Refusal] = []
     if not inputs.stroke:
         refusals.append(Refusal("condition", "TWIST was developed after stroke only; not applied to this condition."))
