@@ -12,7 +12,7 @@ from rehab.domain.errors import ValidationErrors
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.ui import auth as ui_auth
-from rehab.ui import plan_widgets
+from rehab.ui import plan_widgets, prognosis_settings
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape, md_text, when
 
@@ -23,11 +23,13 @@ def render() -> None:
     actor = ui_auth.require(admin=True)
     db = get_db()
     st.title("Clinic settings")
-    measures_tab, screen_tab = st.tabs(["Measure thresholds", "Readiness screen"])
+    measures_tab, screen_tab, prognosis_tab = st.tabs(["Measure thresholds", "Readiness screen", "Prognosis"])
     with measures_tab:
         _measure_thresholds(db, actor)
     with screen_tab:
         plan_widgets.thresholds_panel(db, actor)
+    with prognosis_tab:
+        prognosis_settings.panel(db, actor)
 
 
 def _measure_thresholds(db: Any, actor: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -10,7 +11,7 @@ from rehab.charts import dashboard_panel, section_budget
 from rehab.services import dashboard
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav
+from rehab.ui import nav, outlook
 from rehab.ui.db import get_db
 from rehab.ui.fmt import condition_label, md_escape
 
@@ -39,11 +40,12 @@ def render() -> None:
         st.error(md_escape(str(exc)))
         return
     st.session_state[_VIEWED] = patient_id
-    show(view)
+    show(view, outlook=lambda: outlook.show(db, actor, patient_id))
 
 
-def show(view: dashboard.Dashboard) -> None:
-    """Draw a dashboard already read (the benchmark's floor draws the same from memory)."""
+def show(view: dashboard.Dashboard, *, outlook: Callable[[], None] | None = None) -> None:
+    """Draw a dashboard already read (the benchmark's floor draws the same from memory); ``outlook`` draws the
+    Outlook panel under the key figures."""
     patient = view.patient
     st.title(f"Dashboard · {md_escape(patient.display_name)}")
     facts = [*view.facts[:1], condition_label(patient.condition), *view.facts[1:], view.plan_line]
@@ -65,6 +67,8 @@ def show(view: dashboard.Dashboard) -> None:
                 help="Limits the charts; key figures always compare the latest result with the first.",
             )
     _figures(view)
+    if outlook is not None:
+        outlook()
     for section in view.sections:
         if not section.panels:
             continue

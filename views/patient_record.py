@@ -9,7 +9,7 @@ from rehab.domain.errors import ValidationErrors
 from rehab.services import accounts, patients
 from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
-from rehab.ui import assessment_history, nav
+from rehab.ui import assessment_history, falls_panel, nav
 from rehab.ui import auth as ui_auth
 from rehab.ui.db import get_db
 from rehab.ui.fmt import condition_label, md_escape, md_text, side_label, when
@@ -31,7 +31,7 @@ def render() -> None:
     elif st.button("Record an assessment", type="primary", icon=":material/add:"):
         nav.go(nav.ASSESS)
 
-    overview, tested, edit, history = st.tabs(["Overview", "Assessments", "Edit details", "History"])
+    overview, tested, fell, edit, history = st.tabs(["Overview", "Assessments", "Falls", "Edit details", "History"])
     with overview:
         if st.button("Open the dashboard", icon=":material/dashboard:", key="record_to_dashboard"):
             nav.go(nav.DASHBOARD)
@@ -45,6 +45,8 @@ def render() -> None:
         )
     with tested:
         assessment_history.show(db, actor, view.record)
+    with fell:
+        falls_panel.show(db, actor, view.record)
     with edit:
         _edit_form(db, actor, view)
     with history:

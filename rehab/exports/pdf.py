@@ -17,11 +17,13 @@ from typing import Any, Literal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from rehab.domain.prognosis.common import NOT_A_GUARANTEE
 from rehab.exports.summary import (
     PAIN_LIMIT,
     PAIN_SOURCE,
     WHY_STRENGTH_FIRST_CLINICAL,
     ChartSpec,
+    OutlookLine,
     ProgressReport,
     SessionSummary,
     patient_text,
@@ -271,6 +273,7 @@ def session_pdf(summary: SessionSummary, *, page_size: PageSize = "A4") -> bytes
             (24, 20, 12, 44),
         )
 
+    _outlook_clinical(doc, s.outlook)
     doc.heading("Clinician's note")
     if s.note:
         doc.para(s.note)
@@ -321,6 +324,7 @@ def session_pdf_patient(summary: SessionSummary, *, page_size: PageSize = "A4") 
     if s.note:
         doc.heading("A note from your therapist")
         doc.para(s.note, size=11)
+    _outlook_patient(doc, s.outlook)
     doc.heading("Look after yourself")
     doc.bullets(words.take_care, size=11)
     return bytes(doc.output())
@@ -393,6 +397,7 @@ def progress_pdf(report: ProgressReport, *, page_size: PageSize = "A4") -> bytes
         )
         doc.para(WHY_STRENGTH_FIRST_CLINICAL, size=8, grey=True)
 
+    _outlook_clinical(doc, r.outlook)
     if r.charts:
         doc.heading("Charts")
         for spec in r.charts:
@@ -400,6 +405,42 @@ def progress_pdf(report: ProgressReport, *, page_size: PageSize = "A4") -> bytes
     pain_note = f"Pain above {PAIN_LIMIT}/10 lowers the load ({PAIN_SOURCE})."
     doc.para(pain_note, size=8, grey=True)
     return bytes(doc.output())
+
+
+def _outlook_clinical(doc: _Document, lines: Sequence[OutlookLine]) -> None:
+    """Each prediction with its path, accuracy, caveats and any disagreement: a prediction, not a guarantee."""
+    if not lines:
+        return
+    doc.heading("Outlook: recovery predictions (not guarantees)")
+    doc.para(NOT_A_GUARANTEE, size=8, grey=True)
+    for line in lines:
+        doc.para(f"{line.tool}: {line.category}", bold=True)
+        if line.given:
+            doc.bullets(line.path, size=8.5)
+        else:
+            doc.bullets(line.refusals, size=8.5)
+        for extra in line.also:
+            doc.para(extra, size=8.5)
+        if line.observed:
+            doc.para(line.observed, size=9)
+        if line.disagreement:
+            doc.para(line.disagreement, size=9, bold=True)
+        doc.para("Accuracy: " + " ".join(line.accuracy), size=8, grey=True)
+        doc.para("Caveats: " + " ".join(line.caveats), size=8, grey=True)
+
+
+def _outlook_patient(doc: _Document, lines: Sequence[OutlookLine]) -> None:
+    """The predictions given, in the published plain-language text where the reference has it."""
+    given = [line for line in lines if line.given]
+    if not given:
+        return
+    doc.heading("What we expect")
+    doc.para(
+        "These are predictions from research, not promises: some people recover more or less than expected. "
+        "Your therapist will talk them through with you.",
+        size=11,
+    )
+    doc.bullets([line.patient_text for line in given], size=11)
 
 
 def _estimates(first: float | None, last: float | None) -> str:

@@ -109,6 +109,23 @@ class NextLine:
 
 
 @dataclass(frozen=True)
+class OutlookLine:
+    """One recovery prediction (PREP2, TWIST) as the PDFs print it: a prediction, never a guarantee."""
+
+    tool: str
+    category: str
+    given: bool
+    path: list[str]
+    accuracy: list[str]
+    caveats: list[str]
+    refusals: list[str]
+    disagreement: str
+    patient_text: str
+    observed: str = ""
+    also: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     patient: PatientLine
     session_id: int
@@ -130,6 +147,7 @@ class SessionSummary:
     note_by: str
     generated_at: datetime
     generated_by: str
+    outlook: list[OutlookLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,7 @@ class ProgressReport:
     generated_at: datetime
     generated_by: str
     charts: list[ChartSpec] = field(default_factory=list)
+    outlook: list[OutlookLine] = field(default_factory=list)
 
 
 # --- plain language for the patient -------------------------------------------------------------------------

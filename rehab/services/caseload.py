@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from rehab.domain import trends, triage
+from rehab.domain import falls, trends, triage
 from rehab.domain.context import patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
@@ -72,6 +72,8 @@ FLAG_HELP = {
     "the plan's minimum a week. "
     f"{trends.ATTENDANCE_SOURCE}. Judged once a plan is {2 * trends.ATTENDANCE_WINDOW_WEEKS} weeks old.",
 }
+# Fall history (issue 18) joins the balance cut-offs: said here, apart from the text above, which it extends.
+FLAG_HELP[FALL_RISK] += " " + falls.FLAG_HELP
 LATEST = ("bbs", "tug")
 # The most pressing first: the order a patient's flags are listed and the next action is chosen in.
 SEVERITY = (SAFETY_STOP, FALL_RISK, RETEST_OVERDUE, FALLING_ATTENDANCE, PLATEAU)
@@ -149,7 +151,7 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
     # MDC rules it selects are cached per group (a handful of groups), so the listing stays cheap
     context = patient_context(row.condition, row.birth_date, row.event_date, today)
     return {
-        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, context.age_years),
+        FALL_RISK: _fall_risk(row, today, overrides, context.age_years),
         RETEST_OVERDUE: trends.retest_flag(
             trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
         ),
@@ -169,6 +171,23 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
         ),
         FALLING_ATTENDANCE: _attendance(row, today, minimum),
     }
+
+
+def _fall_risk(row: CaseloadRow, today: date, overrides: trends.Overrides | None, age: int | None) -> trends.Judgement:
+    """Berg and TUG against the patient's population's cut-offs, joined by falls in the last 12 months (§13.13)."""
+    balance = trends.fall_risk(row.condition, row.latest, overrides, age)
+    flagged, why = falls.history_flag(row.condition, falls.fall_history(row.fall_dates, today))
+    if not why:
+        return balance
+    reasons = " ".join(r for r in (balance.reason, why) if r)
+    return trends.Judgement(balance.flagged or flagged, reasons)
+
+
+def _fall_risk_raised(row: CaseloadRow, today: date, balance_day: date | None) -> date | None:
+    """Dated by the newest Berg or TUG, or by the newest fall when falls raise the flag and it is later."""
+    history = falls.fall_history(row.fall_dates, today)
+    fell = history.newest if falls.history_flag(row.condition, history)[0] else None
+    return max((d for d in (balance_day, fell) if d is not None), default=None)
 
 
 def _attendance(row: CaseloadRow, day: date, minimum: int, *, week_ago: bool = False) -> trends.Judgement:
@@ -195,7 +214,7 @@ def raised_on(row: CaseloadRow, today: date, flag: str) -> date | None:
         return max(days, default=None)
 
     if flag == FALL_RISK:
-        return newest(LATEST)
+        return _fall_risk_raised(row, today, newest(LATEST))
     if flag == PLATEAU:
         return newest(tuple(row.recent))
     if flag == RETEST_OVERDUE:

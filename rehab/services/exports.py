@@ -29,7 +29,7 @@ from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, pdf
 from rehab.exports import summary as model
-from rehab.services import audit
+from rehab.services import audit, falls, prognosis
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
@@ -54,14 +54,15 @@ from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 from rehab.store.plans import SessionRecord, SetRecord
 
-Kind = Literal["pdf", "pdf-patient", "progress-pdf", "csv", "csv-sessions", "fhir"]
-KINDS: tuple[Kind, ...] = ("pdf", "pdf-patient", "progress-pdf", "csv", "csv-sessions", "fhir")
+Kind = Literal["pdf", "pdf-patient", "progress-pdf", "csv", "csv-sessions", "csv-falls", "fhir"]
+KINDS: tuple[Kind, ...] = ("pdf", "pdf-patient", "progress-pdf", "csv", "csv-sessions", "csv-falls", "fhir")
 KIND_TEXT: dict[str, str] = {
     "pdf": "session summary PDF (clinical)",
     "pdf-patient": "session summary PDF (patient version)",
     "progress-pdf": "progress report PDF",
     "csv": "assessments CSV",
     "csv-sessions": "session logs CSV",
+    "csv-falls": "falls CSV",
     "fhir": "FHIR R4 bundle",
 }
 MAX_CHARTS = 8
@@ -336,6 +337,7 @@ def _session_summary(
         note_by=notes[-1].created_by_name if notes else "",
         generated_at=now_utc(),
         generated_by=actor.display_name,
+        outlook=prognosis.outlook_lines(conn, patient),
     )
 
 
@@ -498,6 +500,7 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         generated_at=now_utc(),
         generated_by=actor.display_name,
         charts=charts,
+        outlook=prognosis.outlook_lines(conn, patient),
     )
 
 
@@ -676,6 +679,7 @@ MIME: dict[str, str] = {
     "progress-pdf": "application/pdf",
     "csv": "text/csv",
     "csv-sessions": "text/csv",
+    "csv-falls": "text/csv",
     "fhir": "application/fhir+json",
 }
 
@@ -696,10 +700,13 @@ def filename(
         "progress-pdf": f"{stem}-progress-{start}-{end}.pdf",
         "csv": f"{stem}-assessments.csv",
         "csv-sessions": f"{stem}-sessions.csv",
+        "csv-falls": f"{stem}-falls.csv",
         "fhir": f"{stem}-fhir-r4.json",
     }
     return names[kind]
 
+
+_CSV_COLUMNS = {"csv": ASSESSMENT_COLUMNS, "csv-sessions": SESSION_COLUMNS, "csv-falls": falls.CSV_COLUMNS}
 
 # What an export is built from: a PDF's content, CSV rows, or a FHIR bundle.
 _Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | dict[str, Any]
@@ -739,6 +746,8 @@ def export(
             return patient, _assessment_rows(conn, patient)
         if kind == "csv-sessions":
             return patient, _session_rows(conn, patient)
+        if kind == "csv-falls":
+            return patient, falls.csv_rows_in(conn, patient.mrn, patient.id)
         return patient, _fhir_bundle(conn, patient)
 
     patient, content = db.run(read, write=False)
@@ -751,7 +760,7 @@ def export(
     elif isinstance(content, model.ProgressReport):
         data = pdf.progress_pdf(content, page_size=page_size)
     elif isinstance(content, list):  # csv or csv-sessions: rows
-        data = csv_out.write(ASSESSMENT_COLUMNS if kind == "csv" else SESSION_COLUMNS, content)
+        data = csv_out.write(_CSV_COLUMNS[kind], content)
     else:
         data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     name = filename(kind, patient.mrn, session_date=day, start=start, end=end)

@@ -258,3 +258,41 @@ def adjustable_thresholds(db: Database, actor: Actor) -> tuple[MeasureSettings, 
                 )
             )
     return current, rows
+
+
+# --- prognosis sign-offs (issue 18) -----------------------------------------------------------------------------
+
+PROGNOSIS_SIGN_OFFS = "prognosis_sign_offs"
+
+
+@dataclass(frozen=True)
+class SignOffs:
+    """The unverified prognosis figures the clinic has signed off (ids such as ``prep2.arat_bands``)."""
+
+    ids: frozenset[str]
+    version: int
+
+
+def prognosis_sign_offs_in(conn: Connection, known: frozenset[str]) -> SignOffs:
+    record = plan_store.latest_setting(conn, PROGNOSIS_SIGN_OFFS)
+    if record is None:
+        return SignOffs(frozenset(), 0)
+    return SignOffs(frozenset(json.loads(record.value)) & known, record.version)
+
+
+def save_prognosis_sign_offs(
+    db: Database, actor: Actor, ids: set[str], known: frozenset[str], *, expected_version: int
+) -> int:
+    """Sign off (or withdraw) unverified prognosis figures; administrators only, a new version each time."""
+    unknown = sorted(ids - known)
+    if unknown:
+        raise ValidationError("sign_offs", f"not a prognosis figure awaiting sign-off: {', '.join(unknown)}")
+    return save_version(
+        db,
+        actor,
+        name=PROGNOSIS_SIGN_OFFS,
+        name_of="prognosis sign-offs",
+        value=json.dumps(sorted(ids)),
+        expected_version=expected_version,
+        detail=lambda conn: "signed off: " + (", ".join(sorted(ids)) or "nothing"),
+    )

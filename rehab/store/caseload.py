@@ -12,15 +12,25 @@ session and active plan are sought once (a flattened subquery would evaluate the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Integer, and_, case, cast, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
+from rehab.domain.falls import months_before
+from rehab.store import versioned
 from rehab.store.plan_tables import load_decisions, plans, treatment_sessions
-from rehab.store.tables import assessments, care_team, flag_acknowledgements, patient_changes, patients, users
+from rehab.store.tables import (
+    assessments,
+    care_team,
+    falls,
+    flag_acknowledgements,
+    patient_changes,
+    patients,
+    users,
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class CaseloadRow:
     earlier_at: dict[str, datetime | None]
     """When each ``earlier`` value was taken (the plateau pair must be 6 weeks apart; its flag is dated by it)."""
     recent_at: dict[str, datetime | None]
+    fall_dates: tuple[date, ...] = ()
+    """Days of the patient's current recorded falls in the last 12 months (ProFaNE falls, migration 0017)."""
 
 
 WEEK = timedelta(weeks=1)
@@ -292,7 +304,15 @@ def caseload(
                 recent_at={k: m[f"recent_at__{k}"] for k in compared},
             )
         )
-    return rows
+    return _with_falls(conn, rows, today)
+
+
+def _with_falls(conn: Connection, rows: list[CaseloadRow], today: date) -> list[CaseloadRow]:
+    """Each row with its falls of the last 12 months: one statement for the clinic's recent falls (few)."""
+    found: dict[int, list[date]] = {}
+    for pid, day in versioned.current_dates(conn, falls, "fell_on", since=months_before(today, 12)):
+        found.setdefault(pid, []).append(day)
+    return [replace(r, fall_dates=tuple(sorted(found[r.patient_id]))) if r.patient_id in found else r for r in rows]
 
 
 @dataclass(frozen=True)

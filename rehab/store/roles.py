@@ -49,6 +49,9 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "sso_identities": ("SELECT", "INSERT", "UPDATE"),  # status decided by an administrator; never deleted (0015)
     "goals": ("SELECT", "INSERT", "UPDATE"),  # status of a superseded version; values never change (0016)
     "goal_reviews": ("SELECT", "INSERT"),  # append-only (0016)
+    "falls": ("SELECT", "INSERT"),  # append-only, corrections supersede (migration 0017)
+    "prognostic_findings": ("SELECT", "INSERT"),  # append-only (migration 0018)
+    "prediction_reviews": ("SELECT", "INSERT"),  # append-only (migration 0018)
 }
 # A table not listed above (a migration newer than this list) gets no more than this.
 DEFAULT_PRIVILEGES: tuple[str, ...] = ("SELECT", "INSERT")

@@ -239,3 +239,60 @@ goal_reviews = Table(
     Column("reviewed_at", UTCDateTime, nullable=False),
     Index("ix_goal_reviews_goal", "goal_id", "id"),
 )
+
+# Append-only, versioned by superseding rows (migrations 0017–0018): a correction is a new row pointing at the one
+# it replaces; "entered in error" is a new version with that status. Nothing is updated or deleted.
+
+
+def _versioned(table: str) -> list[Column[object]]:
+    return [
+        Column("status", String(20), nullable=False),
+        Column("status_reason", Text, nullable=False),
+        Column("supersedes_id", Integer, ForeignKey(f"{table}.id"), nullable=True, unique=True),
+        Column("version", Integer, nullable=False),
+        Column("recorded_by", Integer, ForeignKey("users.id"), nullable=False),
+        Column("recorded_at", UTCDateTime, nullable=False),
+    ]
+
+
+# A fall under the ProFaNE definition (Lamb 2005 [R107]), one row per version.
+falls = Table(
+    "falls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("fell_on", Date, nullable=False),
+    Column("place", String(16), nullable=False),
+    Column("circumstances", Text, nullable=False),
+    Column("injury", String(32), nullable=False),
+    Column("injury_note", Text, nullable=False),
+    Column("reported_by", String(32), nullable=False),
+    *_versioned("falls"),
+    Index("ix_falls_patient_id_fell_on", "patient_id", "fell_on"),
+)
+
+# NIHSS and upper-limb MEP status with the day found: PREP2's inputs that are not catalogue measures.
+prognostic_findings = Table(
+    "prognostic_findings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("found_on", Date, nullable=False),
+    Column("value", String(16), nullable=False),
+    *_versioned("prognostic_findings"),
+    Index("ix_prognostic_findings_patient_id", "patient_id"),
+)
+
+# A clinician's disagreement with a prediction, with the reason (or its withdrawal), one row per version.
+prediction_reviews = Table(
+    "prediction_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("patient_id", Integer, ForeignKey("patients.id"), nullable=False),
+    Column("tool", String(16), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    *_versioned("prediction_reviews"),
+    Index("ix_prediction_reviews_patient_id", "patient_id"),
+)

@@ -32,6 +32,7 @@ LABELS = {
     "progress-pdf": "Progress report (PDF)",
     "csv": "Assessments (CSV)",
     "csv-sessions": "Session logs (CSV)",
+    "csv-falls": "Falls (CSV)",
     "fhir": "FHIR R4 bundle (JSON)",
 }
 
