@@ -194,7 +194,12 @@ def _after(event: date | None, day: date) -> str:
     if event is None:
         return day.isoformat()
     days = (day - event).days
-    return f"{day.isoformat()}, {days // 7} weeks {days % 7} days after the stroke"
+    weeks, rest = divmod(days, 7)
+    return f"{day.isoformat()}, {_count(weeks, 'week')} {_count(rest, 'day')} after the stroke"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _observed(tool: Tool, records: list[AssessmentRecord], event: date | None) -> str:
