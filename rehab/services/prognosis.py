@@ -8,6 +8,7 @@ disagreements are append-only versions, audited like every clinical record.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Connection, RowMapping
 
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationError
 from rehab.domain.patients import STROKE, age_on
 from rehab.domain.prognosis import (
     Dated,
@@ -29,6 +30,7 @@ from rehab.domain.prognosis import (
     twist,
 )
 from rehab.domain.prognosis.common import TOOL_LABELS
+from rehab.domain.prognosis.findings import FINDING_LABELS, MEP, MEP_VALUES, NIHSS, parse_finding
 from rehab.domain.prognosis.prep2 import ARAT_BANDS_SETTING
 from rehab.domain.prognosis.prep2 import patient_text as prep2_patient_text
 from rehab.domain.prognosis.twist import TOOL_WEIGHTS_SETTING
@@ -63,10 +65,6 @@ SIGN_OFF_LABELS = {
 }
 # What happened, shown beside what was predicted: the outcome each tool predicts, as recorded.
 FAC_INDEPENDENT = 4  # "independent walking" = FAC ≥ 4 (TWIST tool, Smith 2022 [R94])
-NIHSS = "nihss"
-MEP = "mep"
-FINDING_LABELS = {NIHSS: "NIHSS total", MEP: "Upper-limb MEP (TMS)"}
-MEP_VALUES = {"positive": "MEP+ (present)", "negative": "MEP− (absent)"}
 WITHDRAWN = "withdrawn"
 
 
@@ -194,7 +192,12 @@ def _after(event: date | None, day: date) -> str:
     if event is None:
         return day.isoformat()
     days = (day - event).days
-    return f"{day.isoformat()}, {days // 7} weeks {days % 7} days after the stroke"
+    weeks, rest = divmod(days, 7)
+    return f"{day.isoformat()}, {_count(weeks, 'week')} {_count(rest, 'day')} after the stroke"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _observed(tool: Tool, records: list[AssessmentRecord], event: date | None) -> str:
@@ -265,46 +268,15 @@ def _patient_text(p: Prediction) -> str:
     return ""
 
 
-def _parse_finding(raw: Mapping[str, object], patient: PatientRecord) -> tuple[str, date, str]:
-    errors: list[ValidationError] = []
-    kind, found_on, value = raw.get("kind"), raw.get("found_on"), raw.get("value")
-    if kind not in FINDING_LABELS:
-        errors.append(ValidationError("kind", "choose NIHSS or MEP status"))
-    if not isinstance(found_on, date):
-        errors.append(ValidationError("found_on", "enter the day it was found"))
-    elif found_on > today():
-        errors.append(ValidationError("found_on", "is after today"))
-    elif patient.event_date is not None and found_on < patient.event_date:
-        errors.append(ValidationError("found_on", "is before the date of the stroke"))
-    text = ""
-    if kind == NIHSS:
-        # the clinical reference gives no NIHSS range: a whole number of 0 or more is accepted as typed
-        if isinstance(value, bool) or not isinstance(value, int):
-            errors.append(ValidationError("value", "NIHSS must be a whole number"))
-        elif value < 0:
-            errors.append(ValidationError("value", "NIHSS must be 0 or more"))
-        else:
-            text = str(value)
-    elif kind == MEP:
-        if value not in MEP_VALUES:
-            errors.append(ValidationError("value", "choose MEP+ (present) or MEP− (absent)"))
-        else:
-            text = str(value)
-    if errors:
-        raise ValidationErrors(errors)
-    assert isinstance(kind, str) and isinstance(found_on, date)
-    return kind, found_on, text
-
-
 def record_finding(db: Database, actor: Actor, patient_id: int, raw: Mapping[str, object]) -> int:
     """Save an NIHSS total or an MEP status with its day; errors name the field and nothing is saved."""
 
     def work(conn: Connection) -> int:
         patient = check_access(conn, actor, patient_id)
-        kind, found_on, value = _parse_finding(raw, patient)
-        values = {"patient_id": patient_id, "kind": kind, "found_on": found_on, "value": value, **versions.stamp(actor)}
+        entry = parse_finding(raw, today=today(), event_date=patient.event_date)
+        values = {"patient_id": patient_id, **dataclasses.asdict(entry), **versions.stamp(actor)}
         new_id = versioned.add(conn, prognostic_findings, values, replaces=None)
-        detail = json.dumps({"kind": kind, "found_on": found_on.isoformat()})
+        detail = json.dumps({"kind": entry.kind, "found_on": entry.found_on.isoformat()})
         audit.record(conn, actor, "create", "prognostic_finding", new_id, patient_id=patient_id, detail=detail)
         return new_id
 

@@ -22,6 +22,12 @@ def show(db: Database, actor: Actor, patient_id: int) -> None:
     view = prognosis.outlook(db, actor, patient_id)
     with st.container(border=True):
         st.subheader("Outlook")
+        if all(any(r.input == "condition" for r in t.prediction.refusals) for t in view.tools):
+            st.caption(
+                "PREP2 and TWIST were developed after stroke (Stinear 2017 [R89]; Smith 2017 [R93]), so no recovery "
+                "prediction is made for this patient's condition."
+            )
+            return
         st.caption(
             md_text(
                 "Recovery predictions from published tools, applied to this patient's recorded results. "

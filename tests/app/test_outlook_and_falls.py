@@ -103,3 +103,12 @@ def test_an_administrator_signs_off_the_prep2_arat_ranges(app_db: Database) -> N
     at = _open(user_id, pid, "dashboard")
     expanders = " ".join(m.value for m in at.markdown)
     assert "Excellent ARAT 51–57" in expanders  # shown once signed off (§13.15 item 10)
+
+
+def test_outlook_says_briefly_that_no_prediction_is_made_outside_stroke(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    pid = new_patient(app_db, admin, mrn="OUT-2", condition="orthopaedic", event_date=None)
+    at = _open(admin.user_id, pid, "dashboard")
+    assert_no_crash(at)
+    assert "no recovery prediction is made for this patient's condition" in _text(at)
+    assert "Predicted:" not in _text(at)

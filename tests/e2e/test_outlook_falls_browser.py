@@ -36,6 +36,7 @@ def _seeded(path: Path) -> tuple[str, int]:
     for day, site, grade in ((3, "shoulder abduction", "2"), (3, "finger extension", "1"), (8, "hip extension", "3")):
         assessments.record(db, casey, pid, taken_at=at(day), entries={"mmt": {"site": site, "sides": {"left": grade}}})
     assessments.record(db, casey, pid, taken_at=at(8), entries={"tct": {"items": [12, 12, 12, 0]}})
+    assessments.record(db, casey, pid, taken_at=at(15), entries={"fac": {"value": 2}})
     prognosis.record_finding(
         db, casey, pid, {"kind": "mep", "found_on": event + timedelta(days=4), "value": "positive"}
     )

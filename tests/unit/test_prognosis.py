@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rehab.domain.errors import ValidationErrors
 from rehab.domain.prognosis import Dated, Prep2Category, Prep2Inputs, TwistCategory, TwistInputs, prep2, twist
+from rehab.domain.prognosis.findings import parse_finding
 from rehab.domain.prognosis.prep2 import ARAT_BANDS_SETTING, WHOLE_GRADES
 from rehab.domain.prognosis.prep2 import patient_text as prep2_patient_text
 from rehab.domain.prognosis.twist import TOOL_WEIGHTS_SETTING
@@ -288,3 +290,25 @@ def test_twist_tool_score_with_the_signed_off_weights() -> None:
 def test_twist_tool_names_its_missing_inputs() -> None:
     (found,) = twist(_tool(72, None, None)).also
     assert "not computed" in found.text and "knee extension" in found.text and "Berg" in found.text
+
+
+# --- findings entered for PREP2 (NIHSS, MEP) -------------------------------------------------------------------
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(["nihss", "mep", "other", None]),
+    st.one_of(st.none(), st.dates(), st.text(max_size=5)),
+    st.one_of(st.none(), st.integers(-5, 50), st.floats(allow_nan=True), st.text(max_size=9), st.booleans()),
+)
+def test_a_finding_is_stored_as_typed_or_refused_by_field(kind: object, found_on: object, value: object) -> None:
+    try:
+        entry = parse_finding({"kind": kind, "found_on": found_on, "value": value}, today=day(30), event_date=STROKE)
+    except ValidationErrors as exc:
+        assert exc.errors and {e.field for e in exc.errors} <= {"kind", "found_on", "value"}
+        return
+    assert STROKE <= entry.found_on <= day(30)
+    if entry.kind == "nihss":  # a whole number of 0 or more, kept exactly as typed
+        assert isinstance(value, int) and not isinstance(value, bool) and entry.value == str(value) and value >= 0
+    else:
+        assert entry.value == value and value in ("positive", "negative")
