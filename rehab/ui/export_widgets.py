@@ -33,6 +33,8 @@ LABELS = {
     "csv": "Assessments (CSV)",
     "csv-sessions": "Session logs (CSV)",
     "fhir": "FHIR R4 bundle (JSON)",
+    "fhir-transaction": "FHIR R4 transaction, to post (JSON)",
+    "fhir-document": "Session summary, FHIR R4 document (JSON)",
 }
 
 
