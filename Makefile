@@ -26,6 +26,13 @@ $(TEST_STAMP): pyproject.toml requirements-test.lock | $(PY)
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
 
+# The FHIR tests' second validator (@medplum/core with its R4 definitions), pinned by its package-lock.json.
+MEDPLUM := tests/exports/medplum
+MEDPLUM_STAMP := $(MEDPLUM)/node_modules/.installed
+$(MEDPLUM_STAMP): $(MEDPLUM)/package.json $(MEDPLUM)/package-lock.json
+	npm ci --prefix $(MEDPLUM) --no-audit --no-fund --loglevel=error
+	touch $@
+
 LOCK_FLAGS := --quiet --generate-hashes --no-emit-index-url --no-emit-find-links --strip-extras
 lock: | $(PY)
 	$(PY) -m pip install --quiet pip-tools
@@ -42,7 +49,7 @@ init-db: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m rehab demo --patients 200
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(MEDPLUM_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
