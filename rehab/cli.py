@@ -283,7 +283,11 @@ def _import(args: argparse.Namespace) -> int:
 def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     out = sub.add_parser("export", help="write a session summary, progress report, CSV or FHIR R4 file (audited)")
     out.add_argument("--patient", required=True, help="the patient's MRN")
-    out.add_argument("--format", required=True, choices=["pdf", "pdf-patient", "csv", "csv-sessions", "fhir"])
+    out.add_argument(
+        "--format",
+        required=True,
+        choices=["pdf", "pdf-patient", "csv", "csv-sessions", "fhir", "fhir-transaction", "fhir-document"],
+    )
     out.add_argument("--session", type=int, help="session id for pdf/pdf-patient (default: the latest session)")
     out.add_argument("--from", dest="date_from", help="with --to and --format pdf: progress report from this day")
     out.add_argument("--to", dest="date_to", help="last day of the progress report (YYYY-MM-DD)")
