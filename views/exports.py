@@ -84,10 +84,10 @@ def render() -> None:
             st.caption("Choose the first and the last day of the period.")
 
     st.subheader("Data for other systems")
-    cols = st.columns(4)
-    for col, kind in zip(cols, ("csv", "csv-sessions", "fhir", "fhir-transaction"), strict=True):
-        with col:
-            buttons.download(db, actor, patient_id, patient.mrn, kind, key=f"dl_{kind}")
+    for pair in (("csv", "csv-sessions"), ("fhir", "fhir-transaction")):  # two a row: labels stay whole at 1,024 px
+        for col, kind in zip(st.columns(2), pair, strict=True):
+            with col:
+                buttons.download(db, actor, patient_id, patient.mrn, kind, key=f"dl_{kind}")
     st.caption(
         "CSV files open in spreadsheets (UTF-8); cells that a spreadsheet would run as a formula are prefixed "
         "with an apostrophe. The assessments CSV uses the Import page's columns, so it can be imported "

@@ -29,7 +29,9 @@ def identifier_system(raw: object, field: str = "mrn_system") -> str:
         raise ValidationError(field, "must be an absolute URI starting with a scheme, such as https:// or urn:oid:")
     lower = raw.lower()
     if lower.startswith("urn:oid:") and not _OID.fullmatch(raw):
-        raise ValidationError(field, "an OID is numbers separated by dots, such as urn:oid:2.16.840.1.113883.2.1")
+        raise ValidationError(
+            field, "must be an OID of numbers separated by dots, such as urn:oid:2.16.840.1.113883.2.1"
+        )
     if lower.startswith(("http:", "https:")) and not _HTTP.fullmatch(raw):
-        raise ValidationError(field, "a web address needs a host, such as https://hospital.example.org/mrn")
+        raise ValidationError(field, "must name a host, such as https://hospital.example.org/mrn")
     return raw
