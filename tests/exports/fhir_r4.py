@@ -53,7 +53,16 @@ REQUIRED_CONCEPTS = {
 
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(gzip.decompress(SCHEMA.read_bytes()))
+    """The schema, its primitive patterns read as the specification writes them: FHIR's own XML schema
+    (fhir-base.xsd) uses the same patterns, and in XML Schema ``\\s`` is only space, tab, CR and LF, so a
+    no-break space is an ordinary character of a string. Python's ``re`` treats every Unicode space as
+    ``\\s`` and would refuse a name ending in U+00A0; the ASCII flag keeps the specified meaning."""
+    root = json.loads(gzip.decompress(SCHEMA.read_bytes()))
+    for definition in root["definitions"].values():
+        pattern = definition.get("pattern")
+        if isinstance(pattern, str) and ("\\s" in pattern or "\\S" in pattern):
+            definition["pattern"] = "(?a)" + pattern
+    return root
 
 
 @cache

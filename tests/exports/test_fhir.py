@@ -18,6 +18,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from rehab.exports import fhir
 from tests.exports import fhir_r4
 
@@ -276,3 +279,31 @@ def test_the_validators_reject_what_r4_rejects() -> None:
 def test_exported_json_never_holds_a_login_name_field() -> None:
     text = json.dumps(_bundle())
     assert "username" not in text and "login" not in text
+
+
+TYPED = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mrn=TYPED, note=TYPED, site=TYPED, reason=TYPED)
+def test_whatever_a_clinician_types_stays_valid_fhir_and_inert_in_the_narrative(
+    mrn: str, note: str, site: str, reason: str
+) -> None:
+    """Names, notes, sites and reasons are data: the Bundle stays valid R4, the text is carried unchanged in
+    its elements, and in the XHTML narrative every '<' and '&' a user typed is escaped."""
+    person = fhir.FhirPatient(1, mrn, note, site, date(1950, 3, 14), "male", "tbi", None, "right")
+    staff = [fhir.FhirPractitioner(5, reason)]
+    value = fhir.FhirAssessment(4, "mmt", WHEN, 6, "3", "{score}", "right", site, None, {}, note, 5)
+    session = fhir.FhirSession(11, 9, date(2026, 11, 20), 1, "not_performed", WHEN, 5, reason)
+    bundle = fhir.bundle(fhir.Record(person, staff, [value], (), [session], mrn_system=MRN_SYSTEM), timestamp=WHEN,
+                         bundle_id=BUNDLE_ID, kind="transaction")  # fmt: skip
+    assert fhir_r4.problems(bundle) == []
+    (obs,) = _resources(bundle, "Observation")
+    assert obs["note"] == [{"text": note}] and obs["bodySite"]["text"] == f"right {site}"
+    (procedure,) = _resources(bundle, "Procedure")
+    assert procedure["statusReason"] == {"text": reason}
+    for entry in bundle["entry"]:
+        div = entry["resource"]["text"]["div"]
+        inner = div.removeprefix('<div xmlns="http://www.w3.org/1999/xhtml">').removesuffix("</div>")
+        assert "<" not in inner.replace("<p>", "").replace("</p>", "")
+        assert all(part.startswith(("amp;", "lt;", "gt;")) for part in inner.split("&")[1:])
