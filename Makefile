@@ -26,6 +26,13 @@ $(TEST_STAMP): pyproject.toml requirements-test.lock | $(PY)
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@ $(STAMP)
 
+# The FHIR tests' second validator (@medplum/core with its R4 definitions), pinned by its package-lock.json.
+MEDPLUM := tests/exports/medplum
+MEDPLUM_STAMP := $(MEDPLUM)/node_modules/.installed
+$(MEDPLUM_STAMP): $(MEDPLUM)/package.json $(MEDPLUM)/package-lock.json
+	npm ci --prefix $(MEDPLUM) --no-audit --no-fund --loglevel=error
+	touch $@
+
 LOCK_FLAGS := --quiet --generate-hashes --no-emit-index-url --no-emit-find-links --strip-extras
 lock: | $(PY)
 	$(PY) -m pip install --quiet pip-tools
@@ -47,7 +54,7 @@ OIDC_PROVIDER := tests/e2e/oidc/node_modules/.package-lock.json
 $(OIDC_PROVIDER): tests/e2e/oidc/package-lock.json
 	npm ci --prefix tests/e2e/oidc --no-audit --no-fund --loglevel=error
 
-test: $(TEST_STAMP) $(OIDC_PROVIDER)
+test: $(TEST_STAMP) $(MEDPLUM_STAMP) $(OIDC_PROVIDER)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -284,7 +284,9 @@ def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     out = sub.add_parser("export", help="write a session summary, progress report, CSV or FHIR R4 file (audited)")
     out.add_argument("--patient", required=True, help="the patient's MRN")
     out.add_argument(
-        "--format", required=True, choices=["pdf", "pdf-patient", "csv", "csv-sessions", "csv-falls", "fhir"]
+        "--format",
+        required=True,
+        choices=["pdf", "pdf-patient", "csv", "csv-sessions", "csv-falls", "fhir", "fhir-transaction", "fhir-document"],
     )
     out.add_argument("--session", type=int, help="session id for pdf/pdf-patient (default: the latest session)")
     out.add_argument("--from", dest="date_from", help="with --to and --format pdf: progress report from this day")

@@ -1,4 +1,5 @@
-"""Administrators adopt the clinic's values for thresholds the reference does not fix."""
+"""Administrators adopt the clinic's values for thresholds the reference does not fix, and name the hospital's
+MRN identifier system for FHIR exports."""
 
 from __future__ import annotations
 
@@ -23,13 +24,17 @@ def render() -> None:
     actor = ui_auth.require(admin=True)
     db = get_db()
     st.title("Clinic settings")
-    measures_tab, screen_tab, prognosis_tab = st.tabs(["Measure thresholds", "Readiness screen", "Prognosis"])
+    measures_tab, screen_tab, prognosis_tab, exchange_tab = st.tabs(
+        ["Measure thresholds", "Readiness screen", "Prognosis", "Data exchange"]
+    )
     with measures_tab:
         _measure_thresholds(db, actor)
     with screen_tab:
         plan_widgets.thresholds_panel(db, actor)
     with prognosis_tab:
         prognosis_settings.panel(db, actor)
+    with exchange_tab:
+        _mrn_system(db, actor)
 
 
 def _measure_thresholds(db: Any, actor: Any) -> None:
@@ -95,3 +100,36 @@ def _value(raw: float | str | None) -> float | None:
     if raw is None or (isinstance(raw, float) and math.isnan(raw)):
         return None
     return float(raw)
+
+
+def _mrn_system(db: Any, actor: Any) -> None:
+    current = clinic_settings.fhir_settings(db)
+    origin = (
+        "Not set yet: exports use the product's own namespace, which no EHR will match."
+        if current.version == 0
+        else f"Version {current.version}, set by {current.updated_by_name} on {when(current.updated_at)}."
+    )
+    st.caption(
+        "FHIR exports identify the patient by MRN with this identifier system (type MR), so that an EHR can "
+        "match the patient and a transaction bundle creates the Patient only once. Ask the hospital's "
+        "integration team for the URI of its MRN namespace. " + md_escape(origin)
+    )
+    with st.form(f"mrn_system_{current.version}"):
+        typed = st.text_input(
+            "MRN identifier system (URI)",
+            value=current.mrn_system,
+            help="An absolute URI, for example https://hospital.example.org/fhir/mrn or urn:oid:2.16.840.1.113883.2.1",
+        )
+        submitted = st.form_submit_button("Save identifier system", type="primary")
+    if not submitted:
+        return
+    try:
+        clinic_settings.save_mrn_system(db, actor, typed, expected_version=current.version)
+    except ValidationErrors as exc:
+        st.error("Nothing was saved. MRN identifier system " + md_text(exc.by_field().get("mrn_system", "")) + ".")
+        return
+    except ConflictError as exc:
+        st.error(md_text(str(exc)))
+        return
+    st.toast("Identifier system saved.")
+    st.rerun()

@@ -59,9 +59,12 @@ def render() -> None:
         with right:
             buttons.download(db, actor, patient_id, patient.mrn, "pdf-patient", key="dl_pdf_patient",
                              session_date=choice.session_date, session_id=chosen, page_size=page)  # fmt: skip
+        buttons.download(db, actor, patient_id, patient.mrn, "fhir-document", key="dl_fhir_document",
+                         session_date=choice.session_date, session_id=chosen)  # fmt: skip
         st.caption(
             "The clinical version is for the notes and referrers; the patient version says the same in plain "
-            "language: what was done, what improved, what comes next and why strength rises before muscles grow."
+            "language: what was done, what improved, what comes next and why strength rises before muscles grow. "
+            "The FHIR document is the same session for an EHR to file."
         )
 
     st.subheader("Progress report")
@@ -81,14 +84,15 @@ def render() -> None:
             st.caption("Choose the first and the last day of the period.")
 
     st.subheader("Data for other systems")
-    cols = st.columns(3)
-    for col, kind in zip(cols, ("csv", "csv-sessions", "fhir"), strict=True):
-        with col:
-            buttons.download(db, actor, patient_id, patient.mrn, kind, key=f"dl_{kind}")
+    for pair in (("csv", "csv-sessions"), ("fhir", "fhir-transaction")):  # two a row: labels stay whole at 1,024 px
+        for col, kind in zip(st.columns(2), pair, strict=True):
+            with col:
+                buttons.download(db, actor, patient_id, patient.mrn, kind, key=f"dl_{kind}")
     st.caption(
         "CSV files open in spreadsheets (UTF-8); cells that a spreadsheet would run as a formula are prefixed "
         "with an apostrophe. The assessments CSV uses the Import page's columns, so it can be imported "
-        "elsewhere. FHIR: an R4 collection Bundle (Patient, Practitioner, Observations, CarePlan)."
+        "elsewhere. FHIR R4: the bundle holds the whole record to read or archive; the transaction holds the same, "
+        "to post to the hospital's FHIR server, which creates each patient and record only once."
     )
     if st.button("Import assessments from a file", key="to_import"):
         nav.go(nav.IMPORT)

@@ -1,264 +1,242 @@
-"""FHIR R4 (4.0.1) JSON: a ``collection`` Bundle with Patient, Practitioner(s), one Observation per
-assessment and a CarePlan for the loading plan.
+"""FHIR R4 (4.0.1) Bundles of one patient's record, in the three shapes another system asks for:
 
-Plain dicts, no FHIR library at run time. Conventions follow the clinical reference §6:
-- codes: LOINC only where the reference marks the code verified (the catalogue's ``Measure.codes``); every
-  other measure uses this product's own code system ``MEASURES_SYSTEM`` with ``code.text``;
-- values: UCUM units (``http://unitsofmeasure.org``), with ``system`` whenever ``code`` is present;
-- category: ``survey`` for scored scales, ``exam`` for timed/performance tests and dynamometry;
-- item scores (Berg items, PASS items...) and context (assistive device, protocol) as ``component``.
-Resources refer to each other by ``urn:uuid`` full URLs, stable for the same record (uuid5), as a
-collection Bundle allows. Tests validate the output against the official R4 JSON schema.
+- ``collection``: everything, to read or archive (the original export);
+- ``transaction``: the same resources, each with a POST ``request``; the Patient is created only if none has
+  the clinic's MRN (``ifNoneExist`` on the MRN identifier), every other resource only if none has its stable
+  ``urn:uuid`` identifier, so posting the same export twice files nothing twice;
+- ``document``: one treatment session's summary, a Composition first with its sections (condition, readiness
+  screen, session, assessments of the day) and every resource it cites.
+
+Plain dicts, no FHIR library at run time. Resources refer to each other by ``urn:uuid`` full URLs, stable for
+the same record (uuid5 of the clinic's MRN system and the record), as Bundles allow. Every code and extension
+is listed in ``fhir_codes`` and documented in docs/fhir.md; tests validate the output with the official R4
+JSON schema, the R4B models of ``fhir.resources`` and the invariants checked in ``tests/exports/fhir_r4.py``.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from rehab.domain import measures
+from rehab.exports import fhir_codes as codes
+from rehab.exports.fhir_codes import DEFAULT_MRN_SYSTEM, concept
+from rehab.exports.fhir_resources import (
+    FhirActivity,
+    FhirAssessment,
+    FhirPatient,
+    FhirPlan,
+    FhirPractitioner,
+    Urls,
+    careplan_resource,
+    condition_resource,
+    device_resource,
+    instant,
+    narrative,
+    observation_resource,
+    patient_resource,
+    practitioner_resource,
+    search_token,
+)
+from rehab.exports.fhir_sessions import FhirSession, FhirSet, procedure_resource, vitals_resources
+
+__all__ = [
+    "FHIR_VERSION",
+    "FhirActivity",
+    "FhirAssessment",
+    "FhirPatient",
+    "FhirPlan",
+    "FhirPractitioner",
+    "FhirSession",
+    "FhirSet",
+    "Record",
+    "bundle",
+    "session_document",
+]
 
 FHIR_VERSION = "4.0.1"
-UCUM = "http://unitsofmeasure.org"
-OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-MEASURES_SYSTEM = "urn:rehab-dashboard:fhir:measures"
-"""This product's own code system for measures without a verified LOINC code (reference §6.1)."""
-ITEMS_SYSTEM = "urn:rehab-dashboard:fhir:measure-items"
-CONTEXT_SYSTEM = "urn:rehab-dashboard:fhir:assessment-context"
-MRN_SYSTEM = "urn:rehab-dashboard:mrn"
-PRACTITIONER_SYSTEM = "urn:rehab-dashboard:practitioner-id"
-"""A colleague is identified by their account's number, never their login name (a sign-in secret's other half)."""
-_NAMESPACE = uuid.UUID("6f1d1c3e-7a52-4b8e-9d0e-4f1f3b0f9a21")
-_CATEGORY_DISPLAY = {"exam": "Exam", "survey": "Survey"}
-_UNIT_TEXT = {"{score}": "score", "{#}/(30.s)": "stands in 30 s", "%": "%"}
-_GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
-_CONTEXT_LABELS = {
-    "assistive_device": "Assistive device",
-    "assistance": "Physical assistance",
-    "protocol_variant": "Protocol variant",
-    "method": "Method",
-    "rule": "Trial rule",
-    "pace": "Pace",
-    "distance_m": "Walk distance (m)",
-    "formula": "1RM formula",
-}
+BundleType = Literal["collection", "transaction"]
 
 
 @dataclass(frozen=True)
-class FhirPatient:
-    id: int
-    mrn: str
-    given_name: str
-    family_name: str
-    birth_date: date
-    sex: str
+class Record:
+    """One patient's record as exported; every assessor, plan author and session recorder must be among
+    ``practitioners``."""
+
+    patient: FhirPatient
+    practitioners: Sequence[FhirPractitioner]
+    assessments: Sequence[FhirAssessment] = ()
+    plans: Sequence[FhirPlan] = ()
+    sessions: Sequence[FhirSession] = ()
+    mrn_system: str = DEFAULT_MRN_SYSTEM
 
 
-@dataclass(frozen=True)
-class FhirPractitioner:
-    id: int
-    display_name: str
+@dataclass
+class _Entries:
+    """Resources in Bundle order, each with its full URL."""
 
+    record: Record
+    urls: Urls
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
-@dataclass(frozen=True)
-class FhirAssessment:
-    """One stored value (status final) with the assessor who took it."""
+    @property
+    def patient_ref(self) -> str:
+        return self.urls.of("patient", self.record.patient.id)
 
-    id: int
-    measure_key: str
-    taken_at: datetime
-    value: float
-    value_text: str | None
-    unit: str
-    side: str | None
-    site: str | None
-    items: list[float] | None
-    context: dict[str, Any]
-    note: str
-    assessor_id: int
+    def ref(self, practitioner_id: int) -> tuple[str, str]:
+        names = {p.id: p.display_name for p in self.record.practitioners}
+        return self.urls.of("practitioner", practitioner_id), names[practitioner_id]
 
+    def add(self, url: str, resource: dict[str, Any]) -> str:
+        if url not in {u for u, _ in self.items}:
+            self.items.append((url, resource))
+        return url
 
-@dataclass(frozen=True)
-class FhirActivity:
-    label: str
-    description: str
-
-
-@dataclass(frozen=True)
-class FhirPlan:
-    id: int
-    active: bool
-    start_date: date
-    end_date: date | None
-    created_at: datetime
-    author_id: int
-    title: str
-    description: str
-    activities: list[FhirActivity] = field(default_factory=list)
-
-
-def _uuid(kind: str, ident: int | str) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{kind}/{ident}')}"
-
-
-def _instant(value: datetime) -> str:
-    return value.isoformat(timespec="seconds")
-
-
-def _number(value: float) -> int | float:
-    """JSON numbers as FHIR decimals: whole values without a trailing .0, others rounded sensibly."""
-    rounded = round(float(value), 4)
-    return int(rounded) if rounded.is_integer() else rounded
-
-
-def _quantity(value: float, ucum: str) -> dict[str, Any]:
-    return {"value": _number(value), "unit": _UNIT_TEXT.get(ucum, ucum), "system": UCUM, "code": ucum}
-
-
-def patient_resource(p: FhirPatient) -> dict[str, Any]:
-    return {
-        "resourceType": "Patient",
-        "identifier": [{"use": "usual", "system": MRN_SYSTEM, "value": p.mrn}],
-        "name": [{"use": "official", "family": p.family_name, "given": [p.given_name]}],
-        "gender": _GENDER.get(p.sex, "unknown"),
-        "birthDate": p.birth_date.isoformat(),
-    }
-
-
-def practitioner_resource(p: FhirPractitioner) -> dict[str, Any]:
-    return {
-        "resourceType": "Practitioner",
-        "identifier": [{"system": PRACTITIONER_SYSTEM, "value": str(p.id)}],
-        "name": [{"text": p.display_name}],
-    }
-
-
-def _coding(code: measures.Code) -> dict[str, Any]:
-    system = MEASURES_SYSTEM if code.system == measures.LOCAL_SYSTEM else code.system
-    return {"system": system, "code": code.code, "display": code.display}
-
-
-def observation_resource(a: FhirAssessment, *, patient_ref: str, performer_ref: str) -> dict[str, Any]:
-    measure = measures.get(a.measure_key)
-    code = measure.code_for(a.side)
-    obs: dict[str, Any] = {
-        "resourceType": "Observation",
-        "status": "final",
-        "category": [
-            {
-                "coding": [
-                    {
-                        "system": OBSERVATION_CATEGORY,
-                        "code": measure.fhir_category,
-                        "display": _CATEGORY_DISPLAY[measure.fhir_category],
-                    }
-                ]
-            }
-        ],
-        "code": {"coding": [_coding(code)], "text": measure.name},
-        "subject": {"reference": patient_ref},
-        "effectiveDateTime": _instant(a.taken_at),
-        "performer": [{"reference": performer_ref}],
-        "valueQuantity": _quantity(a.value, a.unit),
-    }
-    if a.side or a.site:
-        obs["bodySite"] = {"text": " ".join(x for x in (a.side, a.site) if x)}
-    components: list[dict[str, Any]] = []
-    if a.value_text:
-        components.append(
-            {
-                "code": {"coding": [{"system": CONTEXT_SYSTEM, "code": "grade"}], "text": "Grade as recorded"},
-                "valueString": a.value_text,
-            }
+    def people(self, ids: Sequence[int] | None = None) -> None:
+        p = self.record.patient
+        self.add(self.patient_ref, patient_resource(p, self.record.mrn_system))
+        self.add(
+            self.urls.of("condition", p.id),
+            condition_resource(p, patient_ref=self.patient_ref, url=self.urls.of("condition", p.id)),
         )
-    for number, score in enumerate(a.items or [], start=1):
-        item = measure.items[number - 1] if number <= len(measure.items) else None
-        components.append(
-            {
-                "code": {
-                    "coding": [{"system": ITEMS_SYSTEM, "code": f"{code.code}-item-{number}"}],
-                    "text": f"Item {number}" + (f": {item.name}" if item else ""),
-                },
-                "valueQuantity": _quantity(score, "{score}"),
-            }
+        for person in self.record.practitioners:
+            if ids is None or person.id in ids:
+                url = self.urls.of("practitioner", person.id)
+                self.add(url, practitioner_resource(person, url))
+
+    def assessment(self, a: FhirAssessment) -> str:
+        device = None
+        if a.measure_key in codes.DEVICES:
+            device = self.add(
+                self.urls.of("device", a.measure_key),
+                device_resource(a.measure_key, self.urls.of("device", a.measure_key)),
+            )
+        who, name = self.ref(a.assessor_id)
+        url = self.urls.of("observation", a.id)
+        obs = observation_resource(
+            a,
+            patient_ref=self.patient_ref,
+            performer_ref=who,
+            performer_name=name,
+            url=url,
+            paretic_side=self.record.patient.paretic_side,
+            device_ref=device,
         )
-    for key, label in _CONTEXT_LABELS.items():
-        value = a.context.get(key)
-        if value in (None, ""):
-            continue
-        components.append(
-            {"code": {"coding": [{"system": CONTEXT_SYSTEM, "code": key}], "text": label}, "valueString": str(value)}
+        return self.add(url, obs)
+
+    def plan(self, plan: FhirPlan) -> str:
+        url = self.urls.of("careplan", plan.id)
+        author, _ = self.ref(plan.author_id)
+        return self.add(url, careplan_resource(plan, patient_ref=self.patient_ref, author_ref=author, url=url))
+
+    def session(self, s: FhirSession) -> tuple[str, list[str]]:
+        """The Procedure's URL and its vitals' URLs."""
+        url = self.urls.of("procedure", s.id)
+        who, name = self.ref(s.performer_id)
+        plans = {p.id for p in self.record.plans}
+        plan_ref = self.urls.of("careplan", s.plan_id) if s.plan_id in plans else None
+        self.add(
+            url,
+            procedure_resource(
+                s, patient_ref=self.patient_ref, performer_ref=who, performer_name=name, plan_ref=plan_ref, url=url
+            ),
         )
-    if components:
-        obs["component"] = components
-    if a.note:
-        obs["note"] = [{"text": a.note}]
-    return obs
+        vitals = vitals_resources(
+            s, patient_ref=self.patient_ref, performer_ref=who, procedure_ref=url, url_of=self.urls.of
+        )
+        return url, [self.add(u, r) for u, r in vitals]
 
 
-def careplan_resource(plan: FhirPlan, *, patient_ref: str, author_ref: str) -> dict[str, Any]:
-    period: dict[str, Any] = {"start": plan.start_date.isoformat()}
-    if plan.end_date is not None:
-        period["end"] = plan.end_date.isoformat()
-    return {
-        "resourceType": "CarePlan",
-        "status": "active" if plan.active else "completed",
-        "intent": "plan",
-        "title": plan.title,
-        "description": plan.description,
-        "subject": {"reference": patient_ref},
-        "period": period,
-        "created": _instant(plan.created_at),
-        "author": {"reference": author_ref},
-        "activity": [
-            {
-                "detail": {
-                    "code": {"text": act.label},
-                    "status": "in-progress" if plan.active else "completed",
-                    "description": act.description,
-                }
-            }
-            for act in plan.activities
-        ],
-    }
+def _request(resource: dict[str, Any], mrn_system: str) -> dict[str, Any]:
+    """POST, created only if no resource has this identifier: the MRN for the Patient, else the stable URI."""
+    kind = resource["resourceType"]
+    wanted = mrn_system if kind == "Patient" else codes.URI_IDENTIFIER
+    (ident,) = [i for i in resource["identifier"] if i["system"] == wanted]
+    return {"method": "POST", "url": kind, "ifNoneExist": search_token(ident["system"], ident["value"])}
 
 
-def bundle(
-    patient: FhirPatient,
-    practitioners: Sequence[FhirPractitioner],
-    assessments: Sequence[FhirAssessment],
-    plans: Sequence[FhirPlan],
-    *,
-    timestamp: datetime,
-    bundle_id: str,
-) -> dict[str, Any]:
-    """The whole Bundle; every assessor and plan author must be among ``practitioners``."""
-    patient_ref = _uuid("patient", patient.id)
-    refs = {p.id: _uuid("practitioner", p.id) for p in practitioners}
-    entries: list[dict[str, Any]] = [{"fullUrl": patient_ref, "resource": patient_resource(patient)}]
-    entries += [{"fullUrl": refs[p.id], "resource": practitioner_resource(p)} for p in practitioners]
-    for a in assessments:
-        entries.append(
-            {
-                "fullUrl": _uuid("observation", a.id),
-                "resource": observation_resource(a, patient_ref=patient_ref, performer_ref=refs[a.assessor_id]),
-            }
-        )
-    for plan in plans:
-        entries.append(
-            {
-                "fullUrl": _uuid("careplan", plan.id),
-                "resource": careplan_resource(plan, patient_ref=patient_ref, author_ref=refs[plan.author_id]),
-            }
-        )
+def bundle(record: Record, *, timestamp: datetime, bundle_id: str, kind: BundleType = "collection") -> dict[str, Any]:
+    """The patient's whole record: Patient, Condition, Practitioners, Devices, Observations, CarePlans,
+    Procedures and their vitals."""
+    entries = _Entries(record, Urls(record.mrn_system))
+    entries.people()
+    for a in record.assessments:
+        entries.assessment(a)
+    for plan in record.plans:
+        entries.plan(plan)
+    for s in record.sessions:
+        entries.session(s)
+    out: list[dict[str, Any]] = []
+    for url, resource in entries.items:
+        entry: dict[str, Any] = {"fullUrl": url, "resource": resource}
+        if kind == "transaction":
+            entry["request"] = _request(resource, record.mrn_system)
+        out.append(entry)
     return {
         "resourceType": "Bundle",
         "id": bundle_id,
-        "meta": {"lastUpdated": _instant(timestamp)},
-        "type": "collection",
-        "timestamp": _instant(timestamp),
-        "entry": entries,
+        "meta": {"lastUpdated": instant(timestamp)},
+        "type": kind,
+        "timestamp": instant(timestamp),
+        "entry": out,
+    }
+
+
+def _section(title: str, refs: Sequence[str], resources: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    lines = [resources[r]["text"]["div"] for r in refs]
+    body = "".join(
+        line.removeprefix('<div xmlns="http://www.w3.org/1999/xhtml">').removesuffix("</div>") for line in lines
+    )
+    return {
+        "title": title,
+        "text": {"status": "generated", "div": f'<div xmlns="http://www.w3.org/1999/xhtml">{body}</div>'},
+        "entry": [{"reference": r} for r in refs],
+    }
+
+
+def session_document(
+    record: Record, session: FhirSession, *, timestamp: datetime, bundle_id: str, author_id: int
+) -> dict[str, Any]:
+    """A ``document`` Bundle for one session: the Composition (authored by ``author_id``, who exports it)
+    and everything its sections cite. ``record.assessments`` are those to report with the session."""
+    entries = _Entries(record, Urls(record.mrn_system))
+    entries.people(ids=[author_id, session.performer_id, *(a.assessor_id for a in record.assessments)])
+    for plan in record.plans:
+        if plan.id == session.plan_id:
+            entries.plan(plan)
+    procedure, vitals = entries.session(session)
+    observations = [entries.assessment(a) for a in record.assessments]
+    resources = dict(entries.items)
+    condition = entries.urls.of("condition", record.patient.id)
+    sections = [_section("Condition", [condition], resources)]
+    if vitals:
+        sections.append(_section("Readiness screen", vitals, resources))
+    sections.append(_section("Treatment session", [procedure], resources))
+    if observations:
+        sections.append(_section("Assessments", observations, resources))
+    author, author_name = entries.ref(author_id)
+    title = f"Treatment session summary, {session.session_date.isoformat()}"
+    composition_url = entries.urls.of("composition", f"{session.id}/{bundle_id}")
+    composition = {
+        "resourceType": "Composition",
+        "text": narrative(title, f"Patient MRN {record.patient.mrn}", f"Author: {author_name}"),
+        "identifier": {"system": codes.URI_IDENTIFIER, "value": composition_url},
+        "status": "final",
+        "type": concept(codes.DOCUMENT_SYSTEM, *codes.SESSION_SUMMARY),
+        "subject": {"reference": entries.patient_ref},
+        "date": instant(timestamp),
+        "author": [{"reference": author, "display": author_name}],
+        "title": title,
+        "section": sections,
+    }
+    return {
+        "resourceType": "Bundle",
+        "id": bundle_id,
+        "meta": {"lastUpdated": instant(timestamp)},
+        "identifier": {"system": codes.URI_IDENTIFIER, "value": f"urn:uuid:{bundle_id}"},
+        "type": "document",
+        "timestamp": instant(timestamp),
+        "entry": [{"fullUrl": composition_url, "resource": composition}]
+        + [{"fullUrl": url, "resource": r} for url, r in entries.items],
     }

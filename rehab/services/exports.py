@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import typing
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
@@ -54,8 +55,19 @@ from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 from rehab.store.plans import SessionRecord, SetRecord
 
-Kind = Literal["pdf", "pdf-patient", "progress-pdf", "csv", "csv-sessions", "csv-falls", "fhir"]
-KINDS: tuple[Kind, ...] = ("pdf", "pdf-patient", "progress-pdf", "csv", "csv-sessions", "csv-falls", "fhir")
+Kind = Literal[
+    "pdf",
+    "pdf-patient",
+    "progress-pdf",
+    "csv",
+    "csv-sessions",
+    "csv-falls",
+    "fhir",
+    "fhir-transaction",
+    "fhir-document",
+]
+KINDS: tuple[Kind, ...] = typing.get_args(Kind)
+FHIR_KINDS = frozenset({"fhir", "fhir-transaction", "fhir-document"})
 KIND_TEXT: dict[str, str] = {
     "pdf": "session summary PDF (clinical)",
     "pdf-patient": "session summary PDF (patient version)",
@@ -64,6 +76,8 @@ KIND_TEXT: dict[str, str] = {
     "csv-sessions": "session logs CSV",
     "csv-falls": "falls CSV",
     "fhir": "FHIR R4 bundle",
+    "fhir-transaction": "FHIR R4 transaction bundle",
+    "fhir-document": "FHIR R4 session document",
 }
 MAX_CHARTS = 8
 NOTE_MAX = 2000
@@ -555,13 +569,22 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str,
     return rows
 
 
+def _band_colour(bands: tuple[BandLevel, ...], level: int | None) -> str | None:
+    return bands[level].colour if level is not None and 0 <= level < len(bands) else None
+
+
+def _logged(conn: Connection, plan: Any) -> tuple[Any, dict[int, list[SetRecord]]]:
+    """The plan's context and its logged sets by session."""
+    by_session: dict[int, list[SetRecord]] = {}
+    for s in plan_store.plan_sets(conn, plan.id):
+        by_session.setdefault(s.session_id, []).append(s)
+    return load_plan(conn, plan), by_session
+
+
 def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for plan in plan_store.patient_plans(conn, patient.id):
-        ctx = load_plan(conn, plan)
-        by_session: dict[int, list[SetRecord]] = {}
-        for s in plan_store.plan_sets(conn, plan.id):
-            by_session.setdefault(s.session_id, []).append(s)
+        ctx, by_session = _logged(conn, plan)
         for session in plan_store.plan_sessions(conn, plan.id):
             base = {
                 "mrn": patient.mrn,
@@ -579,20 +602,16 @@ def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, ob
             for s in logged:
                 item = ctx.item(s.plan_item_id)
                 bands = item.exercise.band_levels
-
-                def colour(level: int | None, bands: tuple[BandLevel, ...] = bands) -> str | None:
-                    return bands[level].colour if level is not None and 0 <= level < len(bands) else None
-
                 rows.append(
                     dict(
                         base,
                         exercise=item.label,
                         set=s.set_number,
                         prescribed_load_kg=s.prescribed_load_kg,
-                        prescribed_band=colour(s.prescribed_band_level),
+                        prescribed_band=_band_colour(bands, s.prescribed_band_level),
                         target_reps=s.target_reps,
                         load_kg=s.load_kg,
-                        band=colour(s.band_level),
+                        band=_band_colour(bands, s.band_level),
                         reps=s.reps,
                         effort=s.effort,
                         pain_during=s.pain_during,
@@ -602,50 +621,99 @@ def _session_rows(conn: Connection, patient: PatientRecord) -> list[dict[str, ob
     return rows
 
 
-def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict[str, Any]:
-    records = assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
+def _fhir_plan(conn: Connection, plan: Any) -> fhir.FhirPlan:
+    ctx = load_plan(conn, plan)
+    today = now_utc().date()
+    week = week_of(plan.start_date, max(today, plan.start_date))
+    current = {p.item_id: p for p in prescriptions_in(conn, ctx, week)} if plan.status == "active" else {}
+    activities = []
+    for item in ctx.items:
+        p = current.get(item.id)
+        how = item.record.method_detail or item.record.one_rm_method
+        text = f"Baseline 1RM {fmt(item.record.one_rm_kg)} kg ({how})."
+        if p is not None:
+            text = f"Week {p.week} ({p.phase_name}): {p.sets} × {p.target_reps} at {p.load_text}. {p.reason} " + text
+        activities.append(fhir.FhirActivity(item.label, text))
+    phase_text = "; ".join(
+        f"{ph.name} weeks {ph.first_week}–{ph.last_week or '…'} at "
+        f"{fmt(ph.percent_1rm[0])}–{fmt(ph.percent_1rm[1])} % 1RM"
+        for ph in ctx.template.phases
+    )
+    return fhir.FhirPlan(
+        id=plan.id,
+        active=plan.status == "active",
+        start_date=plan.start_date,
+        end_date=plan.ended_at.date() if plan.ended_at else None,
+        created_at=plan.created_at,
+        author_id=plan.created_by,
+        title="Progressive resistance training plan",
+        description=f"{RULE_LABELS.get(plan.rule, plan.rule)}. Phases: {phase_text}."
+        + (f" Notes: {plan.notes}" if plan.notes else ""),
+        activities=activities,
+    )
+
+
+def _fhir_sessions(conn: Connection, plan: Any) -> list[fhir.FhirSession]:
+    """The plan's recorded sessions (not those still in progress) with their sets and readiness readings."""
+    ctx, by_session = _logged(conn, plan)
+    out = []
+    for session in plan_store.plan_sessions(conn, plan.id):
+        if session.status == "in_progress":
+            continue
+        sets = []
+        for s in by_session.get(session.id, []):
+            item = ctx.item(s.plan_item_id)
+            band = _band_colour(item.exercise.band_levels, s.band_level)
+            sets.append(
+                fhir.FhirSet(
+                    item.label,
+                    s.set_number,
+                    s.target_reps,
+                    s.prescribed_load_kg,
+                    s.load_kg,
+                    band,
+                    s.reps,
+                    s.effort,
+                    s.pain_during,
+                    s.pain_after,
+                )
+            )
+        out.append(
+            fhir.FhirSession(
+                session.id,
+                plan.id,
+                session.session_date,
+                session.week,
+                session.status,
+                session.created_at,
+                session.updated_by,
+                session.not_performed_reason,
+                session.systolic_mmhg,
+                session.diastolic_mmhg,
+                session.resting_heart_rate_bpm,
+                session.spo2_percent,
+                sets,
+            )
+        )
+    return out
+
+
+def _fhir_record(conn: Connection, patient: PatientRecord, *, day: date | None = None) -> fhir.Record:
+    """The patient's record for FHIR; with ``day``, only that day's assessments (a session's document)."""
+    records = [
+        r
+        for r in assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
+        if day is None or r.taken_at.date() == day
+    ]
     plans = plan_store.patient_plans(conn, patient.id)
-    wanted = {r.assessor_id for r in records} | {p.created_by for p in plans}
+    sessions = [s for plan in plans for s in _fhir_sessions(conn, plan)]
+    wanted = {r.assessor_id for r in records} | {p.created_by for p in plans} | {s.performer_id for s in sessions}
     practitioners = []
     for uid in sorted(wanted):
         user = user_store.by_id(conn, uid)
         if user is not None:
             practitioners.append(fhir.FhirPractitioner(user.id, user.display_name))
-    fhir_plans = []
-    for plan in plans:
-        ctx = load_plan(conn, plan)
-        today = now_utc().date()
-        week = week_of(plan.start_date, max(today, plan.start_date))
-        current = {p.item_id: p for p in prescriptions_in(conn, ctx, week)} if plan.status == "active" else {}
-        activities = []
-        for item in ctx.items:
-            p = current.get(item.id)
-            how = item.record.method_detail or item.record.one_rm_method
-            text = f"Baseline 1RM {fmt(item.record.one_rm_kg)} kg ({how})."
-            if p is not None:
-                text = (
-                    f"Week {p.week} ({p.phase_name}): {p.sets} × {p.target_reps} at {p.load_text}. {p.reason} " + text
-                )
-            activities.append(fhir.FhirActivity(item.label, text))
-        phase_text = "; ".join(
-            f"{ph.name} weeks {ph.first_week}–{ph.last_week or '…'} at "
-            f"{fmt(ph.percent_1rm[0])}–{fmt(ph.percent_1rm[1])} % 1RM"
-            for ph in ctx.template.phases
-        )
-        fhir_plans.append(
-            fhir.FhirPlan(
-                id=plan.id,
-                active=plan.status == "active",
-                start_date=plan.start_date,
-                end_date=plan.ended_at.date() if plan.ended_at else None,
-                created_at=plan.created_at,
-                author_id=plan.created_by,
-                title="Progressive resistance training plan",
-                description=f"{RULE_LABELS.get(plan.rule, plan.rule)}. Phases: {phase_text}."
-                + (f" Notes: {plan.notes}" if plan.notes else ""),
-                activities=activities,
-            )
-        )
+    known = {p.id for p in practitioners}
     assessments = [
         fhir.FhirAssessment(
             r.id,
@@ -662,12 +730,56 @@ def _fhir_bundle(conn: Connection, patient: PatientRecord) -> dict[str, Any]:
             r.assessor_id,
         )
         for r in records
-        if r.assessor_id in {p.id for p in practitioners}
+        if r.assessor_id in known
     ]
     fp = fhir.FhirPatient(
-        patient.id, patient.mrn, patient.given_name, patient.family_name, patient.birth_date, patient.sex
+        patient.id,
+        patient.mrn,
+        patient.given_name,
+        patient.family_name,
+        patient.birth_date,
+        patient.sex,
+        patient.condition,
+        patient.event_date,
+        patient.paretic_side,
     )
-    return fhir.bundle(fp, practitioners, assessments, fhir_plans, timestamp=now_utc(), bundle_id=str(uuid.uuid4()))
+    return fhir.Record(
+        fp,
+        practitioners,
+        assessments,
+        [_fhir_plan(conn, p) for p in plans],
+        [s for s in sessions if s.performer_id in known],
+        mrn_system=clinic_settings.fhir_settings_in(conn).mrn_system,
+    )
+
+
+@dataclass(frozen=True)
+class _FhirContent:
+    bundle: dict[str, Any]
+    session: SessionRecord | None = None
+
+
+def _fhir_bundle(
+    conn: Connection, actor: Actor, patient: PatientRecord, kind: str, session_id: int | None
+) -> _FhirContent:
+    if kind != "fhir-document":
+        bundle_type: fhir.BundleType = "transaction" if kind == "fhir-transaction" else "collection"
+        return _FhirContent(
+            fhir.bundle(_fhir_record(conn, patient), timestamp=now_utc(), bundle_id=str(uuid.uuid4()), kind=bundle_type)
+        )
+    chosen = _pick_session(conn, patient.id, session_id)
+    record = _fhir_record(conn, patient, day=chosen.session_date)
+    session = next((s for s in record.sessions if s.id == chosen.id), None)
+    if session is None:
+        raise ValidationErrors([ValidationError("session", "This session is still in progress; finish it first.")])
+    author = user_store.by_id(conn, actor.user_id)
+    assert author is not None  # checked active by the caller
+    people = [*record.practitioners, fhir.FhirPractitioner(author.id, author.display_name)]
+    record = replace(record, practitioners=list({p.id: p for p in people}.values()))
+    document = fhir.session_document(
+        record, session, timestamp=now_utc(), bundle_id=str(uuid.uuid4()), author_id=actor.user_id
+    )
+    return _FhirContent(document, chosen)
 
 
 # --- the export itself ------------------------------------------------------------------------------------------
@@ -681,6 +793,8 @@ MIME: dict[str, str] = {
     "csv-sessions": "text/csv",
     "csv-falls": "text/csv",
     "fhir": "application/fhir+json",
+    "fhir-transaction": "application/fhir+json",
+    "fhir-document": "application/fhir+json",
 }
 
 
@@ -702,6 +816,8 @@ def filename(
         "csv-sessions": f"{stem}-sessions.csv",
         "csv-falls": f"{stem}-falls.csv",
         "fhir": f"{stem}-fhir-r4.json",
+        "fhir-transaction": f"{stem}-fhir-r4-transaction.json",
+        "fhir-document": f"{stem}-session{when}-fhir-r4-document.json",
     }
     return names[kind]
 
@@ -709,7 +825,7 @@ def filename(
 _CSV_COLUMNS = {"csv": ASSESSMENT_COLUMNS, "csv-sessions": SESSION_COLUMNS, "csv-falls": falls.CSV_COLUMNS}
 
 # What an export is built from: a PDF's content, CSV rows, or a FHIR bundle.
-_Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | dict[str, Any]
+_Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | _FhirContent
 
 
 def export(
@@ -748,7 +864,7 @@ def export(
             return patient, _session_rows(conn, patient)
         if kind == "csv-falls":
             return patient, falls.csv_rows_in(conn, patient.mrn, patient.id)
-        return patient, _fhir_bundle(conn, patient)
+        return patient, _fhir_bundle(conn, actor, patient, kind, session_id)
 
     patient, content = db.run(read, write=False)
     what: int = patient_id
@@ -762,7 +878,9 @@ def export(
     elif isinstance(content, list):  # csv or csv-sessions: rows
         data = csv_out.write(_CSV_COLUMNS[kind], content)
     else:
-        data = (json.dumps(content, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        if content.session is not None:
+            what, day = content.session.id, content.session.session_date
+        data = (json.dumps(content.bundle, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     name = filename(kind, patient.mrn, session_date=day, start=start, end=end)
     mime = MIME[kind]
     digest = hashlib.sha256(data).hexdigest()
@@ -773,8 +891,8 @@ def export(
 
     def record(conn: Connection) -> None:
         check_access(conn, actor, patient_id)
-        audit.record(conn, actor, "export", "session" if kind.startswith("pdf") else "patient", what,
-                     patient_id=patient_id, detail=detail)  # fmt: skip
+        target = "session" if kind.startswith("pdf") or kind == "fhir-document" else "patient"
+        audit.record(conn, actor, "export", target, what, patient_id=patient_id, detail=detail)
 
     db.run(record)
     return ExportFile(name, mime, data, digest)

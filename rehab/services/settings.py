@@ -1,4 +1,5 @@
-"""Clinic-wide settings: the readiness-screen thresholds and the measure thresholds the clinic has adopted.
+"""Clinic-wide settings: the readiness-screen thresholds, the measure thresholds the clinic has adopted and
+the MRN identifier system its FHIR exports carry.
 
 Each save adds a new version (the old ones stay readable); a save made on an old version is refused,
 so two administrators cannot silently overwrite each other.
@@ -16,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from rehab.domain import measures
+from rehab.domain import interop, measures
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.safety import DEFAULT_THRESHOLDS, ScreenThresholds
+from rehab.exports.fhir_codes import DEFAULT_MRN_SYSTEM
 from rehab.services import audit
 from rehab.services.context import AccessDenied, Actor, ConflictError, now_utc
 from rehab.store import Database
@@ -295,4 +297,54 @@ def save_prognosis_sign_offs(
         value=json.dumps(sorted(ids)),
         expected_version=expected_version,
         detail=lambda conn: "signed off: " + (", ".join(sorted(ids)) or "nothing"),
+    )
+
+
+# --- data exchange (issue 17) ---------------------------------------------------------------------------------
+
+FHIR_IDENTIFIERS = "fhir_identifiers"
+
+
+@dataclass(frozen=True)
+class FhirSettings:
+    """The MRN identifier system in force for FHIR exports (version 0 = the product's own namespace)."""
+
+    mrn_system: str
+    version: int
+    updated_at: datetime | None
+    updated_by_name: str
+
+
+def fhir_settings_in(conn: Connection) -> FhirSettings:
+    record = plan_store.latest_setting(conn, FHIR_IDENTIFIERS)
+    if record is None:
+        return FhirSettings(DEFAULT_MRN_SYSTEM, 0, None, "")
+    value = json.loads(record.value)
+    return FhirSettings(value["mrn_system"], record.version, record.created_at, record.created_by_name)
+
+
+def fhir_settings(db: Database) -> FhirSettings:
+    return db.run(fhir_settings_in, write=False)
+
+
+def save_mrn_system(db: Database, actor: Actor, mrn_system: object, *, expected_version: int) -> int:
+    """Adopt the hospital's MRN identifier system (administrators only): an EHR matches patients on it."""
+    if not actor.is_admin:
+        raise AccessDenied("Only administrators can change the clinic's identifier settings.")
+    try:
+        chosen = interop.identifier_system(mrn_system)
+    except ValidationError as exc:
+        raise ValidationErrors([exc]) from None
+
+    def changes(conn: Connection) -> str:
+        return f"MRN identifier system: {fhir_settings_in(conn).mrn_system} -> {chosen}"
+
+    return save_version(
+        db,
+        actor,
+        name=FHIR_IDENTIFIERS,
+        name_of="identifier settings",
+        value=json.dumps({"mrn_system": chosen}),
+        expected_version=expected_version,
+        detail=changes,
     )

@@ -34,6 +34,8 @@ LABELS = {
     "csv-sessions": "Session logs (CSV)",
     "csv-falls": "Falls (CSV)",
     "fhir": "FHIR R4 bundle (JSON)",
+    "fhir-transaction": "FHIR R4 transaction, to post (JSON)",
+    "fhir-document": "Session summary, FHIR R4 document (JSON)",
 }
 
 

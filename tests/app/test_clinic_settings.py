@@ -61,3 +61,22 @@ def test_clinicians_cannot_open_it(app_db: Database) -> None:
     at = _open(clinician.user_id)
     assert_no_crash(at)
     assert "Clinic settings" not in titles(at)
+
+
+def test_an_administrator_names_the_mrn_system_and_a_bad_one_is_explained(app_db: Database) -> None:
+    """Issue 17: the MRN identifier system FHIR exports carry; a value with a space is refused, not trimmed."""
+    admin = make_admin(app_db)
+    at = _open(admin.user_id)
+    field = next(t for t in at.text_input if t.label.startswith("MRN"))
+    assert field.value == "urn:rehab-dashboard:mrn"
+    field.input("https://hospital.example.org/ mrn")
+    at.button(key="FormSubmitter:mrn_system_0-Save identifier system").click()
+    at = at.run()
+    assert_no_crash(at)
+    assert [e.value for e in at.error] == ["Nothing was saved. MRN identifier system must not contain spaces."]
+    assert clinic_settings.fhir_settings(app_db).version == 0
+    next(t for t in at.text_input if t.label.startswith("MRN")).input("https://hospital.example.org/mrn")
+    at.button(key="FormSubmitter:mrn_system_0-Save identifier system").click()
+    at = at.run()
+    assert_no_crash(at)
+    assert clinic_settings.fhir_settings(app_db).mrn_system == "https://hospital.example.org/mrn"

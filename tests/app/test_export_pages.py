@@ -43,10 +43,12 @@ def test_exports_page_offers_every_format_and_saves_a_note_without_exporting(app
     assert _labels(at) == [
         "Session summary, clinical (PDF)",
         "Session summary for the patient (PDF)",
+        "Session summary, FHIR R4 document (JSON)",
         "Progress report (PDF)",
         "Assessments (CSV)",
         "Session logs (CSV)",
         "FHIR R4 bundle (JSON)",
+        "FHIR R4 transaction, to post (JSON)",
     ]
     at.text_area[0].input("Tolerated well; **review** next week")
     at.button(key="FormSubmitter:note_1-Save note").click()

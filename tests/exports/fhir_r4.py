@@ -13,8 +13,13 @@ Which validator and why:
 - The HL7 Java validator (validator_cli.jar) would add invariants and terminology, but it and its package
   cache come from outside the reachable registries, so it cannot run offline here.
 - What the schema cannot express is checked below by hand from the R4 text: the invariants our resources
-  can break (ele-1, qty-3 system-with-code, bdl-7 unique fullUrl, obs-6/obs-7), references resolving inside
-  the Bundle, and UCUM/observation-category systems.
+  can break (ele-1, qty-3 system-with-code, bdl-7 unique fullUrl, obs-6/obs-7, dom-6 narrative, bdl-3
+  request in a transaction, bdl-9/10/11 document identifier, timestamp and Composition first, cmp-1 section
+  content), the required bindings on CodeableConcepts that a JSON schema cannot enumerate
+  (Condition.clinicalStatus and verificationStatus), references resolving inside the Bundle, and
+  UCUM/observation-category systems.
+- ``model_problems`` validates again with an independent implementation: the R4B pydantic models of
+  ``fhir.resources`` (R4B shares R4's definitions for every resource exported here).
 """
 
 from __future__ import annotations
@@ -25,16 +30,39 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fhir.resources.R4B.bundle import Bundle
 from jsonschema import Draft6Validator
+from pydantic import ValidationError
 
 SCHEMA = Path(__file__).with_name("fhir") / "fhir.schema.json.gz"
 UCUM = "http://unitsofmeasure.org"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+XHTML_DIV = '<div xmlns="http://www.w3.org/1999/xhtml">'
+# Required bindings on CodeableConcept elements (R4 Condition: condition-clinical, condition-ver-status).
+REQUIRED_CONCEPTS = {
+    ("Condition", "clinicalStatus"): (
+        "http://terminology.hl7.org/CodeSystem/condition-clinical",
+        {"active", "recurrence", "relapse", "inactive", "remission", "resolved"},
+    ),
+    ("Condition", "verificationStatus"): (
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+        {"unconfirmed", "provisional", "differential", "confirmed", "refuted", "entered-in-error"},
+    ),
+}
 
 
 @cache
 def _schema() -> dict[str, Any]:
-    return json.loads(gzip.decompress(SCHEMA.read_bytes()))
+    """The schema, its primitive patterns read as the specification writes them: FHIR's own XML schema
+    (fhir-base.xsd) uses the same patterns, and in XML Schema ``\\s`` is only space, tab, CR and LF, so a
+    no-break space is an ordinary character of a string. Python's ``re`` treats every Unicode space as
+    ``\\s`` and would refuse a name ending in U+00A0; the ASCII flag keeps the specified meaning."""
+    root = json.loads(gzip.decompress(SCHEMA.read_bytes()))
+    for definition in root["definitions"].values():
+        pattern = definition.get("pattern")
+        if isinstance(pattern, str) and ("\\s" in pattern or "\\S" in pattern):
+            definition["pattern"] = "(?a)" + pattern
+    return root
 
 
 @cache
@@ -91,8 +119,10 @@ def problems(bundle: dict[str, Any]) -> list[str]:
         quantity = "code" in node and isinstance(node.get("value"), int | float)
         if quantity and node.get("system") != UCUM:
             found.append(f"{where}: Quantity with a code must name the UCUM system (qty-3)")
+    found += _bundle_rules(bundle)
     for i, entry in enumerate(entries):
         res = entry.get("resource", {})
+        found += _resource_rules(res, f"entry[{i}]")
         if res.get("resourceType") != "Observation":
             continue
         if "dataAbsentReason" in res and "valueQuantity" in res:
@@ -104,3 +134,49 @@ def problems(bundle: dict[str, Any]) -> list[str]:
         if not any(c.get("system") == CATEGORY for cat in res.get("category", []) for c in cat.get("coding", [])):
             found.append(f"entry[{i}]: no observation-category coding")
     return found
+
+
+def _bundle_rules(bundle: dict[str, Any]) -> list[str]:
+    """bdl-3 (transaction entries carry a request) and bdl-9/10/11 (a document's identifier, timestamp and
+    Composition first)."""
+    found: list[str] = []
+    entries = bundle.get("entry", [])
+    if bundle.get("type") == "transaction":
+        found += [
+            f"entry[{i}]: no request in a transaction (bdl-3)" for i, e in enumerate(entries) if "request" not in e
+        ]
+    if bundle.get("type") == "document":
+        ident = bundle.get("identifier", {})
+        if not (ident.get("system") and ident.get("value")):
+            found.append("document without identifier system and value (bdl-9)")
+        if "timestamp" not in bundle:
+            found.append("document without timestamp (bdl-10)")
+        if not entries or entries[0].get("resource", {}).get("resourceType") != "Composition":
+            found.append("document whose first resource is not a Composition (bdl-11)")
+    return found
+
+
+def _resource_rules(res: dict[str, Any], where: str) -> list[str]:
+    """dom-6 (generated XHTML narrative), required CodeableConcept bindings and cmp-1."""
+    found: list[str] = []
+    text = res.get("text", {})
+    if not (text.get("status") == "generated" and str(text.get("div", "")).startswith(XHTML_DIV)):
+        found.append(f"{where}: no generated narrative (dom-6)")
+    for (kind, element), (system, allowed) in REQUIRED_CONCEPTS.items():
+        if res.get("resourceType") == kind and element in res:
+            codes = {(c.get("system"), c.get("code")) for c in res[element].get("coding", [])}
+            if not any(s == system and c in allowed for s, c in codes):
+                found.append(f"{where}.{element}: not a code of its required value set")
+    for n, section in enumerate(res.get("section", []) if res.get("resourceType") == "Composition" else []):
+        if not (section.get("text") or section.get("entry") or section.get("section")):
+            found.append(f"{where}.section[{n}]: no text, entry or section (cmp-1)")
+    return found
+
+
+def model_problems(bundle: dict[str, Any]) -> list[str]:
+    """The Bundle parsed by fhir.resources' R4B models: every element name, type and cardinality."""
+    try:
+        Bundle.model_validate(bundle)
+    except ValidationError as exc:
+        return [f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    return []

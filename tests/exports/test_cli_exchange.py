@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -40,6 +41,10 @@ def test_export_and_import_from_the_command_line(tmp_path: Path, monkeypatch: py
     assert main(["export", "--patient", "CLI-1", "--format", "pdf", "--from", start.isoformat(), "--to",
                  date.today().isoformat(), "--user", "ana", "--out", str(progress)]) == 0  # fmt: skip
     assert "Progress report" in PdfReader(str(progress)).pages[0].extract_text()
+    document = tmp_path / "session.json"
+    assert main(["export", "--patient", "CLI-1", "--format", "fhir-document", "--user", "ana",
+                 "--out", str(document)]) == 0  # fmt: skip
+    assert json.loads(document.read_text("utf-8"))["entry"][0]["resource"]["resourceType"] == "Composition"
     # an existing file is not overwritten; a clinician outside the care team is refused
     assert main(["export", "--patient", "CLI-1", "--format", "fhir", "--user", "ana", "--out", str(out)]) == 2
     assert main(["export", "--patient", "CLI-1", "--format", "fhir", "--user", "ben",
@@ -58,5 +63,5 @@ def test_export_and_import_from_the_command_line(tmp_path: Path, monkeypatch: py
     values = db.run(lambda c: assessment_store.for_patient(c, pid), write=False)
     assert [(v.measure_key, v.value) for v in values] == [("tug", 14.2)]
     exported = db.run(lambda c: audit_store.search(c, action="export"), write=False)
-    assert [e.username for e in exported] == ["ana", "ana"]
+    assert [e.username for e in exported] == ["ana", "ana", "ana"]
     db.dispose()

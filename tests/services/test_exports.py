@@ -87,7 +87,8 @@ def test_csv_exports_are_neutralised_and_fhir_validates(clinic) -> None:  # type
     bundle = json.loads(exports.export(db, ana, pid, "fhir").data)
     assert fhir_r4.problems(bundle) == []
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
-    assert kinds.count("Observation") == 2 and kinds.count("CarePlan") == 1
+    # two TUGs, and each session's readiness blood pressure and heart rate (vital signs, issue 17)
+    assert kinds.count("Observation") == 2 + 2 * 2 and kinds.count("CarePlan") == 1
     assert len(_exports(db)) == 3
 
 
@@ -138,4 +139,65 @@ def test_fhir_names_colleagues_without_their_login_names(db: Database) -> None:
     assert fhir_r4.problems(bundle) == []
     (who,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Practitioner"]
     assert who["name"] == [{"text": "Dr Kim Lee"}]
-    assert who["identifier"] == [{"system": "urn:rehab-dashboard:practitioner-id", "value": str(kim.user_id)}]
+    assert {"system": "urn:rehab-dashboard:practitioner-id", "value": str(kim.user_id)} in who["identifier"]
+
+
+def test_fhir_transaction_and_document_carry_the_clinic_mrn_system_and_sessions(clinic) -> None:  # type: ignore[no-untyped-def]
+    """Issue 17: the MRN system set in Clinic settings; sessions as Procedures with vitals; a session document."""
+    from rehab.services import auth
+    from rehab.services import settings as clinic_settings
+    from tests.helpers import PASSWORD
+
+    db, ana, _, pid = clinic
+    admin = auth.sign_in(db, "admin", PASSWORD).actor
+    assert admin is not None
+    clinic_settings.save_mrn_system(db, admin, "urn:oid:2.16.840.1.113883.2.1.4.1", expected_version=0)
+    post = json.loads(exports.export(db, ana, pid, "fhir-transaction").data)
+    assert fhir_r4.problems(post) == [] and fhir_r4.model_problems(post) == []
+    patient = post["entry"][0]
+    assert patient["resource"]["identifier"][0]["system"] == "urn:oid:2.16.840.1.113883.2.1.4.1"
+    assert patient["request"]["ifNoneExist"] == "identifier=urn:oid:2.16.840.1.113883.2.1.4.1|EXP-1"
+    kinds = [e["resource"]["resourceType"] for e in post["entry"]]
+    assert kinds.count("Procedure") == 2
+    vitals = [e["resource"] for e in post["entry"] if e["resource"].get("category", [{}])[0].get("coding", [{}])[0]
+              .get("code") == "vital-signs"]  # fmt: skip
+    # go_answers: 128/78 mmHg and 72 /min at each of the two sessions; no SpO2 was taken, so none is sent
+    assert sorted(v["code"]["coding"][0]["code"] for v in vitals) == ["85354-9", "85354-9", "8867-4", "8867-4"]
+    procedure = next(e["resource"] for e in post["entry"] if e["resource"]["resourceType"] == "Procedure")
+    first_set = {x["url"]: x for x in procedure["extension"][0]["extension"]}
+    # week 1: one set of 10 at 40 % of the 100 kg 1RM = 40 kg (as in the session CSV above)
+    assert (first_set["exercise"]["valueString"], first_set["load"]["valueQuantity"]["value"]) == ("Leg press", 40)
+    assert first_set["reps"]["valueInteger"] == 10
+    session_id = exports.export_options(db, ana, pid, audit_view=False).sessions[0].id
+    done = exports.export(db, ana, pid, "fhir-document", session_id=session_id)
+    doc = json.loads(done.data)
+    assert fhir_r4.problems(doc) == [] and fhir_r4.model_problems(doc) == []
+    assert doc["entry"][0]["resource"]["resourceType"] == "Composition"
+    observations = [e["resource"] for e in doc["entry"] if e["resource"]["resourceType"] == "Observation"]
+    assert [o["code"]["text"] for o in observations if "valueQuantity" in o and o["valueQuantity"]["code"] == "s"] == [
+        "Timed Up and Go"
+    ]  # only that day's TUG (14 s on DAY2), not DAY1's
+    assert done.filename == f"EXP-1-session-{DAY2.isoformat()}-fhir-r4-document.json"
+    (entry,) = [e for e in _exports(db) if e.detail.startswith("FHIR R4 session document")]
+    assert (entry.entity, entry.entity_id) == ("session", str(session_id))
+
+
+def test_mrn_system_setting_is_checked_and_for_administrators_only(db: Database) -> None:
+    from rehab.services import settings as clinic_settings
+
+    admin = make_admin(db)
+    ana = make_clinician(db, admin, "ana")
+    assert clinic_settings.fhir_settings(db).mrn_system == "urn:rehab-dashboard:mrn"
+    with pytest.raises(AccessDenied):
+        clinic_settings.save_mrn_system(db, ana, "https://hospital.example.org/mrn", expected_version=0)
+    for bad, says in (("hospital mrn", "spaces"), ("mrn", "absolute URI"), ("urn:oid:1.2.x", "OID"),
+                      ("https:///mrn", "host"), (" https://h.org/mrn", "spaces")):  # fmt: skip
+        with pytest.raises(ValidationErrors) as caught:
+            clinic_settings.save_mrn_system(db, admin, bad, expected_version=0)
+        assert says in caught.value.by_field()["mrn_system"]
+    assert clinic_settings.save_mrn_system(db, admin, "https://hospital.example.org/mrn", expected_version=0) == 1
+    assert clinic_settings.fhir_settings(db).mrn_system == "https://hospital.example.org/mrn"
+    from rehab.services.context import ConflictError
+
+    with pytest.raises(ConflictError):
+        clinic_settings.save_mrn_system(db, admin, "urn:oid:1.2.3", expected_version=0)
