@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, case, cast, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
-from rehab.store.plan_tables import load_decisions, plans, treatment_sessions
+from rehab.store.plan_tables import load_decisions, plans, screen_repeats, treatment_sessions
 from rehab.store.tables import assessments, care_team, flag_acknowledgements, patient_changes, patients, users
 
 
@@ -245,7 +245,12 @@ def caseload(
             _template_number(dialect, plan, "sessions_per_week", 0).label("minimum_per_week"),
             last.c.session_date.label("last_session_date"),
             last.c.status.label("last_session_status"),
-            last.c.screen_outcome.label("last_screen_outcome"),
+            func.coalesce(  # the screen that decided the session: a repeat after rest (migration 0017), or the first
+                select(screen_repeats.c.screen_outcome)
+                .where(screen_repeats.c.session_id == last.c.id)
+                .scalar_subquery(),
+                last.c.screen_outcome,
+            ).label("last_screen_outcome"),
             _load_at_ceiling(figures.c.last_session_id).label("load_at_ceiling"),
             case((_load_at_ceiling(figures.c.last_session_id), _last_unheld_session(figures.c.id)), else_=None).label(
                 "last_unheld_session"

@@ -46,6 +46,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "session_notes": ("SELECT", "INSERT"),
     "flag_acknowledgements": ("SELECT", "INSERT"),  # append-only (migration 0012)
     "browser_sessions": ("SELECT", "INSERT", "UPDATE"),  # last seen, ended; never deleted (migration 0014)
+    "screen_repeats": ("SELECT", "INSERT"),  # append-only (migration 0017)
 }
 # A table not listed above (a migration newer than this list) gets no more than this.
 DEFAULT_PRIVILEGES: tuple[str, ...] = ("SELECT", "INSERT")
