@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain import trends, triage
-from rehab.domain.context import patient_context
+from rehab.domain.context import PatientContext, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
@@ -145,11 +145,16 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
         every_weeks=every,
     )
     stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
-    # the patient's context today (condition, age, phase after the event): a few date sums per row, and the
-    # MDC rules it selects are cached per group (a handful of groups), so the listing stays cheap
-    context = patient_context(row.condition, row.birth_date, row.event_date, today)
+
+    # Each result is judged in the patient's context on its own day (condition, age that day, phase after the
+    # event that day), not today's: a few date sums per result, and the MDC rules a context selects are cached
+    # per group (a handful of groups), so the listing stays cheap.
+    def context_on(day: date) -> PatientContext:
+        return patient_context(row.condition, row.birth_date, row.event_date, day)
+
+    ages = {k: context_on(day).age_years for k in LATEST if (day := _latest_day(row, k)) is not None}
     return {
-        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, context.age_years),
+        FALL_RISK: trends.fall_risk(row.condition, row.latest, overrides, ages=ages),
         RETEST_OVERDUE: trends.retest_flag(
             trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
         ),
@@ -159,7 +164,7 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
             active_plan=row.plan_start is not None,
             last_session=row.last_session_date,
             overrides=overrides,
-            context=context,
+            context_on=context_on,
         ),
         SAFETY_STOP: trends.Judgement(
             stopped,
@@ -169,6 +174,12 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
         ),
         FALLING_ATTENDANCE: _attendance(row, today, minimum),
     }
+
+
+def _latest_day(row: CaseloadRow, key: str) -> date | None:
+    """The day the newest result of a measure was taken: the newest after the comparison date, else before it."""
+    at = row.recent_at.get(key) or row.earlier_at.get(key)
+    return at.date() if at is not None else None
 
 
 def _attendance(row: CaseloadRow, day: date, minimum: int, *, week_ago: bool = False) -> trends.Judgement:
