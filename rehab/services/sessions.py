@@ -141,6 +141,8 @@ class RepeatOffer:
     min_rest_minutes: int
     measured: tuple[str, ...]
     """The optional readings taken at the first screen, to be taken again (``REMEASURED_FIELDS``)."""
+    first_lines: tuple[ScreenLine, ...] = ()
+    """What the first screen found, to show beside the offer."""
 
 
 @dataclass(frozen=True)
@@ -406,6 +408,7 @@ def _offer(conn: Connection, session: SessionRecord, min_rest: int, *, day: date
         screen_readings(session),
         min_rest,
         measured,
+        tuple(stored_screen_lines(session.first_screen_reasons)),
     )
 
 

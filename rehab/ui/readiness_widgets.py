@@ -51,7 +51,10 @@ def repeat_form(db: Database, actor: Actor, offer: sessions.RepeatOffer, tz: tzi
     """Measure the readings again after rest; the other answers (pain, the questions, glucose) are kept."""
     first = offer.first_at.astimezone(tz).strftime("%H:%M")
     verdict = OUTCOME_TEXT.get(offer.first_outcome, offer.first_outcome).lower()
-    st.markdown(f"**Repeat after rest** · first reading at {first}: {md_escape(verdict)}")
+    found = "\n".join(
+        f"- **{OUTCOME_TEXT.get(line.outcome, line.outcome)}**: {md_escape(line.text)}" for line in offer.first_lines
+    )
+    st.markdown(f"**Repeat after rest** · first reading at {first}: {md_escape(verdict)}\n\n{found}")
     st.caption(
         md_escape(
             f"First: {offer.first_readings}. {_rest_text(offer.min_rest_minutes)} Measure again at rest; the "

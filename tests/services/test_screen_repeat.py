@@ -101,6 +101,9 @@ def test_a_stop_on_blood_pressure_repeated_at_caution_opens_the_session(db: Data
     assert first.outcome == "stop" and _stored(db, first.session_id).status == "not_performed"
     view = sessions.treatment_view(db, admin, pid, today=START, audit_view=False)
     assert view.repeat_offer is not None and view.repeat_offer.first_outcome == "stop"
+    assert [line.text[:52] for line in view.repeat_offer.first_lines] == [
+        "Resting blood pressure 185/100 mmHg is at or above 1"
+    ]
     assert (
         sessions.treatment_view(db, admin, pid, today=START + timedelta(days=1), audit_view=False).repeat_offer is None
     )
