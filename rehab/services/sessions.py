@@ -868,7 +868,7 @@ SCREEN_TEXT = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
 
 
 def _clock(at: datetime, tz: tzinfo) -> str:
-    return at.astimezone(tz).strftime("%H:%M")
+    return at.astimezone(tz).strftime("%H:%M") + (" UTC" if tz is UTC else "")
 
 
 def history_screen(s: SessionRecord, repeat: ScreenRepeatRecord | None, tz: tzinfo = UTC) -> tuple[str, str]:

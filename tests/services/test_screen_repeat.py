@@ -187,3 +187,17 @@ def test_the_session_summary_shows_both_readings_with_times(db: Database) -> Non
     assert "(go, decides the session): BP 150/88 · HR 70" in summary.screen_values
     assert [f.outcome for f in summary.screen_findings] == ["go", "caution"]
     assert summary.screen_findings[1].text.startswith("First reading: Resting blood pressure 165/95")
+
+
+def test_the_plan_pages_session_history_shows_both_screens(db: Database) -> None:
+    from rehab.services import plan_overview
+
+    admin, pid = _patient(db)
+    first = sessions.start_session(
+        db, admin, pid, answers=go_answers(systolic_mmhg=165, diastolic_mmhg=95), session_date=START
+    )
+    _repeat(db, admin, first.session_id, RESTED)
+    row = plan_overview.overview(db, admin, pid, audit_view=False).sessions.iloc[0]
+    assert row["Screen"] == "Go (on the repeat; first: go with caution)"
+    at = _stored(db, first.session_id).created_at.strftime("%H:%M UTC")
+    assert row["Readings"].startswith(f"{at} BP 165/95 · HR 72 → repeated after 0 min rest, ")
