@@ -146,3 +146,14 @@ def test_through_the_database_each_result_is_judged_on_its_own_day(db) -> None: 
     row = table[table["patient_id"] == pid].iloc[0]
     assert bool(row[caseload.FLAG_LABELS[caseload.PLATEAU]])
     assert "Stevenson 2001" in row["Why"] and "early subacute" in row["Why"]
+    # The dashboard judges the same change on the newer result's day too: +4 < MDC 6 → within measurement error,
+    # with the early-subacute population named, and the chart's MDC band is 40 ± 6.
+    from rehab.services import dashboard
+
+    view = dashboard.dashboard(db, admin, pid, today=today, audit_view=False)
+    (berg,) = [f for f in view.figures if f.label.startswith("Berg")]
+    assert berg.verdict == "within measurement error" and "early subacute" in berg.reason
+    assert "Stevenson 2001" in berg.reason
+    (balance,) = [s for s in view.sections if s.key == "balance"]
+    (panel,) = [p for p in balance.panels if p.key == "bbs"]
+    assert panel.mdc_band is not None and (panel.mdc_band["low"], panel.mdc_band["high"]) == (34.0, 46.0)
