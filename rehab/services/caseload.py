@@ -51,22 +51,23 @@ FLAG_LABELS = {
 FLAG_HELP = {
     FALL_RISK: "Newest Berg or TUG on the wrong side of the catalogue's fall-risk cut-off: for stroke, Berg < 50.5 "
     "or TUG ≥ 15 s (Matsumoto 2024 scoping review); for other conditions from age 65 the older-adult cut-offs, "
-    "Berg < 45 (mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI, adults 65 and over). Younger patients without "
-    "a stroke are not flagged: no cut-off in the catalogue was derived in their population. A prompt to look "
-    "closer, not a diagnosis.",
+    "Berg < 45 (mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI, adults 65 and over), by the age on the day of "
+    "each result. Younger patients without a stroke are not flagged: no cut-off in the catalogue was derived in "
+    "their population. A prompt to look closer, not a diagnosis.",
     RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
     "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
     "start; without a plan, 4 weeks. Also when a load at the newest session has reached 80 % of the latest 1RM "
     "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested.",
     PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
     f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago, judged with the "
-    "MDCs derived in the patient's own population (stroke by phase after the event, Bernhardt 2017; other "
-    "conditions from age 65 the older-adult figures; none otherwise), which the reason names. "
+    "MDCs derived in the patient's own population on the day of the newer result (stroke by phase after the "
+    "event, Bernhardt 2017; other conditions from age 65 the older-adult figures; none otherwise), which the "
+    "reason names. "
     f"{trends.PLATEAU_SOURCE}. Judged only in active treatment (an active plan, or a session in the last "
     f"{trends.PLATEAU_WEEKS} weeks), on a result from the last {trends.PLATEAU_WEEKS} weeks and one taken "
     f"{trends.PLATEAU_WEEKS} or more weeks before it.",
-    SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; see the "
-    "treatment page for the reasons and sources).",
+    SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; a screen "
+    "repeated after rest is judged by the repeat; see the treatment page for the reasons and sources).",
     FALLING_ATTENDANCE: f"At least {trends.ATTENDANCE_MIN_DROP} fewer sessions performed in the last "
     f"{trends.ATTENDANCE_WINDOW_WEEKS} weeks than in the {trends.ATTENDANCE_WINDOW_WEEKS} weeks before, and below "
     "the plan's minimum a week. "
