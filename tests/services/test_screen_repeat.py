@@ -201,3 +201,30 @@ def test_the_plan_pages_session_history_shows_both_screens(db: Database) -> None
     assert row["Screen"] == "Go (on the repeat; first: go with caution)"
     at = _stored(db, first.session_id).created_at.strftime("%H:%M UTC")
     assert row["Readings"].startswith(f"{at} BP 165/95 · HR 72 → repeated after 0 min rest, ")
+
+
+def test_a_stop_that_settles_is_logged_and_the_plan_goes_on(db: Database) -> None:
+    # 185/100 → stop (loads held); after rest 150/88 → go: the session opens, its sets are saved, the next
+    # session's loads are decided after it, and the following session starts and logs as usual.
+    from tests.plan_helpers import prefilled, run_session
+
+    admin, pid = _patient(db)
+    first = sessions.start_session(
+        db, admin, pid, answers=go_answers(systolic_mmhg=185, diastolic_mmhg=100), session_date=START
+    )
+    assert _repeat(db, admin, first.session_id, RESTED).outcome == "go"
+    session_id, version, rows = prefilled(db, admin, pid, today=START)
+    assert session_id == first.session_id
+    logged = sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
+    assert logged.sets_saved == len(rows) and logged.next_session
+    record = _stored(db, session_id)
+    assert record.status == "completed" and record.first_screen_outcome == "stop" and record.screen_outcome == "go"
+    with db.engine.connect() as conn:
+        decided = [d for d in plan_store.decision_history(conn, record.plan_id) if d.session_id == session_id]
+    # the hold written at the stop stays in the history; the decision made after the sets is the newest, in force
+    assert len(decided) == 2 and decided[0].action == "hold" and decided[1].id > decided[0].id
+    run_session(db, admin, pid, START + timedelta(days=2))
+    assert [r for r in sessions.treatment_view(db, admin, pid, audit_view=False).recent["Status"]] == [
+        "Performed",
+        "Performed",
+    ]
