@@ -280,6 +280,13 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _populations(args: argparse.Namespace) -> int:
+    from rehab.domain.populations import markdown
+
+    sys.stdout.write(markdown())
+    return 0
+
+
 def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     out = sub.add_parser("export", help="write a session summary, progress report, CSV or FHIR R4 file (audited)")
     out.add_argument("--patient", required=True, help="the patient's MRN")
@@ -362,6 +369,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace an existing database; it is kept next to it as <database>.replaced-<UTC time>",
     )
     load.set_defaults(func=_restore)
+    table = sub.add_parser(
+        "populations", help="print which threshold applies to which patient (docs/populations.md), from the catalogue"
+    )
+    table.set_defaults(func=_populations)
     _add_exchange_commands(sub)
     return parser
 

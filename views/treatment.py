@@ -12,8 +12,10 @@ from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as export_buttons
 from rehab.ui import nav
 from rehab.ui import plan_widgets as widgets
+from rehab.ui import readiness_widgets as readiness
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
+from rehab.ui.timezones import clinic_timezone
 
 _VIEWED = "_rehab_viewed_treatment"
 
@@ -29,9 +31,10 @@ def render() -> None:
             nav.go(nav.PATIENTS)
         return
     today = date.today()
+    tz = clinic_timezone()
     first_view = st.session_state.get(_VIEWED) != patient_id
     try:
-        view = sessions.treatment_view(db, actor, patient_id, today=today, audit_view=first_view)
+        view = sessions.treatment_view(db, actor, patient_id, today=today, audit_view=first_view, tz=tz)
     except (AccessDenied, NotFound) as exc:
         st.title("Treatment session")
         st.error(md_escape(str(exc)))
@@ -46,6 +49,11 @@ def render() -> None:
             nav.go(nav.PLAN)
         return
     st.caption(md_escape(f"Progression rule: {view.rule_text}"))
+    if view.screens and view.screens[0].at.astimezone(tz).date() == today:
+        readiness.screens_panel(view.screens, tz)
+    if view.repeat_offer is not None:
+        with st.expander("Repeat the readiness screen after rest", expanded=True):
+            readiness.repeat_form(db, actor, view.repeat_offer, tz)
     if view.open_session is not None:
         widgets.log_table(db, actor, view.open_session)
     else:

@@ -11,8 +11,10 @@ never auto-progress when a pre-session safety rule fails).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
 
 from rehab.domain.errors import ValidationError
 from rehab.domain.planning import _checks
@@ -81,6 +83,13 @@ SOURCE_GLUCOSE = (
     "not stroke [R101]; no AVERT value found — UNVERIFIED, clinical reference §13.10, §13.15 item 14); applied "
     "only because the clinic signed it off"
 )
+SOURCE_REPEAT = (
+    "Repeat after rest: the reference's rules say to recheck a reading after rest (clinical reference §8.1; §13.10: "
+    "measure lying or sitting after rest, then within 3 min of standing) but give no rest duration, and §13.15 lists "
+    "none either. The minimum rest is the clinic's own setting (0: none set); both readings are kept with their times "
+    "and the session is decided by the repeat"
+)
+MAX_REST_SETTING_MINUTES = 60  # a plausibility limit for the setting, not a clinical figure
 SOURCE_PAIN = (
     "Pain-monitoring model (Silbernagel 2007; zones ≤ 3 safe, 4–5 acceptable, > 5 unacceptable) [R17] — "
     "validated in tendinopathy, not stroke"
@@ -108,6 +117,8 @@ class ScreenThresholds:
     glucose_check_on: bool = False  # UNVERIFIED [R101]: off until the clinic signs it off
     stop_glucose_below: float = 3.5  # mmol/L, 2° ICU teaching cards [R101]
     stop_glucose_above: float = 20.0  # mmol/L, 2° ICU teaching cards [R101]
+    # Repeat after rest: the reference gives no rest duration, so 0 means the clinic has set no minimum.
+    repeat_min_rest_minutes: int = 0
 
     def __post_init__(self) -> None:
         sbp_low, sbp_high = SYSTOLIC_ENTRY_RANGE
@@ -195,6 +206,9 @@ class ScreenThresholds:
             raise ValidationError(
                 "stop_glucose_below", f"must be below the upper glucose limit ({glucose_high:g} mmol/L)"
             )
+        _checks.whole_number(
+            "repeat_min_rest_minutes", self.repeat_min_rest_minutes, minimum=0, maximum=MAX_REST_SETTING_MINUTES
+        )
 
 
 DEFAULT_THRESHOLDS = ScreenThresholds()
@@ -220,6 +234,7 @@ THRESHOLD_SOURCES: dict[str, str] = {
     + ". Off until the clinic signs it off.",
     "stop_glucose_below": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", ""),
     "stop_glucose_above": SOURCE_GLUCOSE.replace("; applied only because the clinic signed it off", ""),
+    "repeat_min_rest_minutes": SOURCE_REPEAT + ". 0 is not a figure from any source: it means no minimum is set.",
 }
 
 
@@ -666,3 +681,90 @@ def screen_readiness(answers: ReadinessAnswers, thresholds: ScreenThresholds | N
             )
         ],
     )
+
+
+# --- repeat after rest ----------------------------------------------------------------------------------------
+
+# Findings on a reading that can settle with rest and be measured again: resting blood pressure and heart rate
+# (upper and lower limits), SpO2 (also a probe that slipped) and the orthostatic check. Chest pain, new
+# neurological symptoms, feeling unwell, pain, next-morning pain and glucose do not settle with a few minutes'
+# rest: a screen stopped by one of them is not repeated.
+SETTLES_WITH_REST = frozenset(
+    {"blood_pressure", "heart_rate", "heart_rate_low", "systolic_low", "spo2_low", "orthostatic"}
+)
+# The readings a repeat measures again; the other answers (pain, the questions, glucose) are the first screen's.
+REMEASURED_FIELDS = (
+    "systolic_mmhg",
+    "diastolic_mmhg",
+    "resting_heart_rate_bpm",
+    "spo2_percent",
+    "standing_systolic_mmhg",
+    "standing_diastolic_mmhg",
+    "orthostatic_symptoms",
+)
+
+
+def repeat_offered(result: ScreenResult) -> bool:
+    """Whether the screen may be repeated after rest: a caution or a stop found on a reading that can settle.
+
+    Never when a finding asks for escalation, when any stop finding cannot settle with rest, or when no finding
+    is on a re-measurable reading (re-measuring the blood pressure cannot change a caution for pain).
+    """
+    if result.outcome == "go" or result.escalate:
+        return False
+    if any(r.check not in SETTLES_WITH_REST for r in result.reasons if r.outcome == "stop"):
+        return False
+    return any(r.check in SETTLES_WITH_REST for r in result.reasons)
+
+
+@dataclass(frozen=True)
+class RepeatResult:
+    """The repeat's answers (re-measured readings, the first screen's other answers), its verdict, and the rest
+    between the two readings in whole minutes. The session is decided by ``result``; the first screen is kept."""
+
+    answers: ReadinessAnswers
+    result: ScreenResult
+    rest_minutes: int
+
+
+def repeat_after_rest(
+    first: ReadinessAnswers,
+    first_result: ScreenResult,
+    readings: Mapping[str, object],
+    thresholds: ScreenThresholds,
+    *,
+    first_at: datetime,
+    repeat_at: datetime,
+) -> RepeatResult:
+    """Screen again with the readings measured after rest (``REMEASURED_FIELDS``); the first stays as it was.
+
+    Refused when the first screen offers no repeat (``repeat_offered``), when the repeat is not later than the
+    first, or when less time has passed than the clinic's minimum rest (``repeat_min_rest_minutes``; the
+    reference gives no figure, so 0, no minimum, unless the clinic sets one).
+    """
+    if not repeat_offered(first_result):
+        raise ValidationError(
+            "repeat",
+            "this screen cannot be repeated: only a caution, or a stop on a reading that can settle with rest "
+            "(blood pressure, heart rate, SpO2, the standing pressure), is re-measured",
+        )
+    unknown = sorted(set(readings) - set(REMEASURED_FIELDS))
+    if unknown:
+        raise ValidationError(unknown[0], "is not re-measured after rest; it is kept from the first screen")
+    for name in REMEASURED_FIELDS:
+        if getattr(first, name) is not None and readings.get(name) is None:
+            # a finding must not be lifted by leaving its reading blank
+            raise ValidationError(name, "was measured at the first screen: measure it again after rest")
+    if repeat_at <= first_at:
+        raise ValidationError("repeat", "must be taken after the first reading")
+    rest = int((repeat_at - first_at).total_seconds() // 60)
+    minimum = thresholds.repeat_min_rest_minutes
+    if rest < minimum:
+        raise ValidationError(
+            "repeat",
+            f"the clinic asks for at least {minimum} min of rest before re-measuring; {rest} min have passed since "
+            "the first reading",
+        )
+    measured: dict[str, Any] = {name: readings.get(name) for name in REMEASURED_FIELDS}  # checked by the class
+    answers = replace(first, **measured)
+    return RepeatResult(answers, screen_readiness(answers, thresholds), rest)

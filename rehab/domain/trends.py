@@ -9,7 +9,7 @@ applies them exactly as ``measures.change`` does (a test holds the two together)
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -140,13 +140,15 @@ def plateau(
     pairs: Mapping[str, tuple[float | None, float | None]],
     overrides: Overrides | None = None,
     context: PatientContext | None = None,
+    *,
+    contexts: Mapping[str, PatientContext] | None = None,
 ) -> Judgement:
     """Plateau when at least one main measure can be judged and none changed by its MDC in ``PLATEAU_WEEKS``.
 
     ``pairs`` maps a measure key to (result from at least 6 weeks ago, newest result); either may be None.
-    With ``context`` only the MDCs derived in the patient's population are used, and the reason names it.
+    With ``context`` only the MDCs derived in the patient's population are used, and the reason names it;
+    ``contexts`` gives each measure its own (the patient on the day of its newest result), over ``context``.
     """
-    group = context.group if context is not None else None
     judged: list[str] = []
     moved: list[str] = []
     unfit: list[str] = []
@@ -154,22 +156,33 @@ def plateau(
     for key, (before, after) in pairs.items():
         if before is None or after is None:
             continue
+        ctx = (contexts or {}).get(key, context)
+        group = ctx.group if ctx is not None else None
+        name = get(key).name
+        label = name if contexts is None or ctx is None else f"{name} of {ctx.on.isoformat()} ({ctx.describe()})"
         verdict = real_change(key, before, after, overrides, group)
         if verdict is None:
             if group is not None and real_change(key, before, after, overrides) is not None:
-                unfit.append(get(key).name)
+                unfit.append(label)
             continue
         if group is not None:
             rule = mdc_rule(key, before, overrides, group)
-            used.append(f"{get(key).name}: {rule.text}" if rule else get(key).name)
-        name = get(key).name
+            used.append(f"{label}: {rule.text}" if rule else label)
         judged.append(name)
         if verdict:
             moved.append(f"{name} {fmt(before)} → {fmt(after)} {get(key).unit_label}")
     who = ""
-    if context is not None:
+    if contexts is not None:
+        who = f" MDCs used, each for the patient on the day of the newer result: {' | '.join(used)}." if used else ""
+    elif context is not None:
         who = f" Population: {context.describe()}" + (f"; MDCs used: {' | '.join(used)}." if used else ".")
     if not judged:
+        if unfit and contexts is not None:
+            return Judgement(
+                False,
+                f"Not judged: no MDC in the catalogue for {', '.join(unfit)} was derived in the patient's "
+                "population on the day of the result.",
+            )
         if unfit and context is not None:
             return Judgement(
                 False,
@@ -223,8 +236,12 @@ def plateau_in_treatment(
     last_session: date | None,
     overrides: Overrides | None = None,
     context: PatientContext | None = None,
+    context_on: Callable[[date], PatientContext] | None = None,
 ) -> Judgement:
-    """``plateau`` for a patient in active treatment, on results at least ``PLATEAU_WEEKS`` weeks apart."""
+    """``plateau`` for a patient in active treatment, on results at least ``PLATEAU_WEEKS`` weeks apart.
+
+    With ``context_on`` each measure is judged for the patient on the day of its newer result (age that day,
+    time since the event that day), not today's context."""
     if not in_treatment(active_plan=active_plan, last_session=last_session, today=today):
         return Judgement(
             False,
@@ -237,6 +254,9 @@ def plateau_in_treatment(
             f"Not judged: no main measure has a result in the last {PLATEAU_WEEKS} weeks and one "
             f"{PLATEAU_WEEKS} or more weeks before it.",
         )
+    if context_on is not None:
+        contexts = {k: context_on(after[1]) for k, (_, after) in dated.items() if k in pairs and after is not None}
+        return plateau(pairs, overrides, context, contexts=contexts)
     return plateau(pairs, overrides, context)
 
 
@@ -291,21 +311,37 @@ def fall_risk(
     latest: Mapping[str, float | None],
     overrides: Overrides | None = None,
     age_years: int | None = None,
+    *,
+    ages: Mapping[str, int | None] | None = None,
 ) -> Judgement:
-    """Fall-risk flag from the newest Berg and TUG against the cut-offs of the patient's own population."""
-    if fall_risk_population(condition, age_years) is None:
-        return Judgement(False, no_fall_risk_population(condition, age_years))
+    """Fall-risk flag from the newest Berg and TUG against the cut-offs of the patient's own population.
+
+    ``ages`` gives the age on the day each result was taken (a result is judged in its own day's context); a
+    measure missing from it, or no ``ages``, uses ``age_years``.
+    """
+
+    def age_of(key: str) -> int | None:
+        return ages.get(key, age_years) if ages is not None else age_years
+
     hits = []
-    for key, cut in fall_risk_cutoffs(condition, overrides, age_years).items():
-        value = latest.get(key)
-        if value is not None and cut.is_met(value):
-            hits.append(
-                f"{get(key).name} {fmt(value)} {cut.unit} {cut.comparison} {fmt(cut.value)} {cut.unit} "
-                f"({cut.population}; {cut.source})"
-            )
+    outside: list[str] = []
+    keys = [k for k in FALL_RISK_MEASURES if latest.get(k) is not None] if ages is not None else [None]
+    for measure in keys:
+        age = age_years if measure is None else age_of(measure)
+        if fall_risk_population(condition, age) is None:
+            outside.append(no_fall_risk_population(condition, age))
+            continue
+        for key, cut in fall_risk_cutoffs(condition, overrides, age).items():
+            value = latest.get(key)
+            if (measure is None or key == measure) and value is not None and cut.is_met(value):
+                hits.append(
+                    f"{get(key).name} {fmt(value)} {cut.unit} {cut.comparison} {fmt(cut.value)} {cut.unit} "
+                    f"({cut.population}; {cut.source})"
+                    + ("" if ages is None else f", aged {age} on the day of the result")
+                )
     if hits:
         return Judgement(True, "; ".join(hits) + ".")
-    return Judgement(False, "")
+    return Judgement(False, " ".join(dict.fromkeys(outside)))
 
 
 def retest_due(*, last_test: date | None, plan_start: date | None, registered: date, every_weeks: int) -> date:

@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain import falls, trends, triage
-from rehab.domain.context import patient_context
+from rehab.domain.context import PatientContext, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
@@ -51,22 +51,23 @@ FLAG_LABELS = {
 FLAG_HELP = {
     FALL_RISK: "Newest Berg or TUG on the wrong side of the catalogue's fall-risk cut-off: for stroke, Berg < 50.5 "
     "or TUG ≥ 15 s (Matsumoto 2024 scoping review); for other conditions from age 65 the older-adult cut-offs, "
-    "Berg < 45 (mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI, adults 65 and over). Younger patients without "
-    "a stroke are not flagged: no cut-off in the catalogue was derived in their population. A prompt to look "
-    "closer, not a diagnosis.",
+    "Berg < 45 (mdapp, secondary source) or TUG ≥ 12 s (CDC STEADI, adults 65 and over), by the age on the day of "
+    "each result. Younger patients without a stroke are not flagged: no cut-off in the catalogue was derived in "
+    "their population. A prompt to look closer, not a diagnosis.",
     RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
     "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
     "start; without a plan, 4 weeks. Also when a load at the newest session has reached 80 % of the latest 1RM "
     "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested.",
     PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
     f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago, judged with the "
-    "MDCs derived in the patient's own population (stroke by phase after the event, Bernhardt 2017; other "
-    "conditions from age 65 the older-adult figures; none otherwise), which the reason names. "
+    "MDCs derived in the patient's own population on the day of the newer result (stroke by phase after the "
+    "event, Bernhardt 2017; other conditions from age 65 the older-adult figures; none otherwise), which the "
+    "reason names. "
     f"{trends.PLATEAU_SOURCE}. Judged only in active treatment (an active plan, or a session in the last "
     f"{trends.PLATEAU_WEEKS} weeks), on a result from the last {trends.PLATEAU_WEEKS} weeks and one taken "
     f"{trends.PLATEAU_WEEKS} or more weeks before it.",
-    SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; see the "
-    "treatment page for the reasons and sources).",
+    SAFETY_STOP: "The readiness screen said stop at the patient's most recent session (clinic thresholds; a screen "
+    "repeated after rest is judged by the repeat; see the treatment page for the reasons and sources).",
     FALLING_ATTENDANCE: f"At least {trends.ATTENDANCE_MIN_DROP} fewer sessions performed in the last "
     f"{trends.ATTENDANCE_WINDOW_WEEKS} weeks than in the {trends.ATTENDANCE_WINDOW_WEEKS} weeks before, and below "
     "the plan's minimum a week. "
@@ -147,11 +148,16 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
         every_weeks=every,
     )
     stopped = row.last_session_status == "not_performed" and row.last_screen_outcome == "stop"
-    # the patient's context today (condition, age, phase after the event): a few date sums per row, and the
-    # MDC rules it selects are cached per group (a handful of groups), so the listing stays cheap
-    context = patient_context(row.condition, row.birth_date, row.event_date, today)
+
+    # Each result is judged in the patient's context on its own day (condition, age that day, phase after the
+    # event that day), not today's: a few date sums per result, and the MDC rules a context selects are cached
+    # per group (a handful of groups), so the listing stays cheap.
+    def context_on(day: date) -> PatientContext:
+        return patient_context(row.condition, row.birth_date, row.event_date, day)
+
+    ages = {k: context_on(day).age_years for k in LATEST if (day := _latest_day(row, k)) is not None}
     return {
-        FALL_RISK: _fall_risk(row, today, overrides, context.age_years),
+        FALL_RISK: _fall_risk(row, today, overrides, ages),
         RETEST_OVERDUE: trends.retest_flag(
             trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
         ),
@@ -161,7 +167,7 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
             active_plan=row.plan_start is not None,
             last_session=row.last_session_date,
             overrides=overrides,
-            context=context,
+            context_on=context_on,
         ),
         SAFETY_STOP: trends.Judgement(
             stopped,
@@ -173,9 +179,12 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
     }
 
 
-def _fall_risk(row: CaseloadRow, today: date, overrides: trends.Overrides | None, age: int | None) -> trends.Judgement:
-    """Berg and TUG against the patient's population's cut-offs, joined by falls in the last 12 months (§13.13)."""
-    balance = trends.fall_risk(row.condition, row.latest, overrides, age)
+def _fall_risk(
+    row: CaseloadRow, today: date, overrides: trends.Overrides | None, ages: dict[str, int | None]
+) -> trends.Judgement:
+    """Berg and TUG against the cut-offs of the population on each result's day, joined by falls in the last
+    12 months (§13.13)."""
+    balance = trends.fall_risk(row.condition, row.latest, overrides, ages=ages)
     flagged, why = falls.history_flag(row.condition, falls.fall_history(row.fall_dates, today))
     if not why:
         return balance
@@ -188,6 +197,12 @@ def _fall_risk_raised(row: CaseloadRow, today: date, balance_day: date | None) -
     history = falls.fall_history(row.fall_dates, today)
     fell = history.newest if falls.history_flag(row.condition, history)[0] else None
     return max((d for d in (balance_day, fell) if d is not None), default=None)
+
+
+def _latest_day(row: CaseloadRow, key: str) -> date | None:
+    """The day the newest result of a measure was taken: the newest after the comparison date, else before it."""
+    at = row.recent_at.get(key) or row.earlier_at.get(key)
+    return at.date() if at is not None else None
 
 
 def _attendance(row: CaseloadRow, day: date, minimum: int, *, week_ago: bool = False) -> trends.Judgement:

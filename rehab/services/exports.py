@@ -45,7 +45,7 @@ from rehab.services.plans import (
     prescriptions_in,
     week_of,
 )
-from rehab.services.sessions import stored_screen_lines
+from rehab.services.sessions import screen_readings, stored_screen_lines
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import exports as export_store
@@ -53,7 +53,7 @@ from rehab.store import plans as plan_store
 from rehab.store import users as user_store
 from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import SessionRecord, SetRecord
+from rehab.store.plans import ScreenRepeatRecord, SessionRecord, SetRecord
 
 Kind = Literal[
     "pdf",
@@ -210,12 +210,23 @@ def _range_text(values: Sequence[float | int | None], suffix: str = "") -> str:
     return f"{fmt(low)}{suffix}" if low == high else f"{fmt(low)}–{fmt(high)}{suffix}"
 
 
-def _screen_values(s: SessionRecord) -> str:
+def _screen_values(s: SessionRecord, repeat: ScreenRepeatRecord | None = None) -> str:
+    """The screen's readings; when repeated after rest, the first and the repeat with their times (UTC)."""
     if s.systolic_mmhg is None:
         return ""
+    if repeat is not None:
+        return (
+            f"First reading at {s.created_at.strftime('%H:%M UTC')} ({s.first_screen_outcome}): {_first_values(s)}. "
+            f"Repeated after {repeat.rest_minutes} min rest at {repeat.created_at.strftime('%H:%M UTC')} "
+            f"({repeat.screen_outcome}, decides the session): {screen_readings(repeat)}; the other answers as first."
+        )
+    return _first_values(s)
+
+
+def _first_values(s: SessionRecord) -> str:
     yes_no = {True: "yes", False: "no", None: "—"}
     return (
-        f"Blood pressure {fmt(s.systolic_mmhg)}/{fmt(s.diastolic_mmhg or 0)} mmHg · resting heart rate "
+        f"Blood pressure {fmt(s.systolic_mmhg or 0)}/{fmt(s.diastolic_mmhg or 0)} mmHg · resting heart rate "
         f"{fmt(s.resting_heart_rate_bpm or 0)}/min · pain now {s.pain_now}/10 · new or worse neurological "
         f"symptoms: {yes_no[s.new_neuro_symptoms]} · chest pain: {yes_no[s.chest_pain]} · feeling unwell: "
         f"{yes_no[s.unwell_or_fever]}"
@@ -299,6 +310,12 @@ def _session_summary(
         )
     findings = [model.ScreenFinding(x.outcome, x.text, x.source) for x in stored_screen_lines(session.screen_reasons)]
     flags = [f"Readiness screen {f.outcome}: {f.text}" for f in findings if f.outcome in ("caution", "stop")] + flags
+    repeat = plan_store.session_repeats(conn, [session.id]).get(session.id)
+    if repeat is not None:  # the first screen's findings too, named as such; the repeat's decide the session
+        findings += [
+            model.ScreenFinding(x.outcome, f"First reading: {x.text}", x.source)
+            for x in stored_screen_lines(session.first_screen_reasons)
+        ]
     history = assessment_store.for_patient(conn, patient.id, statuses=VISIBLE)
     overrides = clinic_settings.measure_settings_in(conn).overrides  # the clinic's signed-off MDC/MCID values
     today = [h for h in history if h.taken_at.date() == session.session_date]
@@ -340,7 +357,7 @@ def _session_summary(
         performed=session.status == "completed",
         not_performed_reason=session.not_performed_reason,
         screen_outcome=session.screen_outcome,
-        screen_values=_screen_values(session),
+        screen_values=_screen_values(session, repeat),
         screen_findings=findings,
         exercises=exercises,
         assessments=assessments,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -39,11 +39,11 @@ from rehab.services.plans import (
     prescriptions_in,
     week_of,
 )
-from rehab.services.sessions import screen_readings
+from rehab.services.sessions import history_screen
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import PlanRecord, SessionRecord, SetRecord
+from rehab.store.plans import PlanRecord, ScreenRepeatRecord, SessionRecord, SetRecord
 
 # --- the plan page ---------------------------------------------------------------------------------------
 
@@ -241,25 +241,29 @@ def chart_points(
     return {k: pd.DataFrame(v, columns=CHART_COLUMNS) for k, v in out.items()}
 
 
-def _sessions_frame(sessions: Sequence[SessionRecord], sets: Sequence[SetRecord]) -> pd.DataFrame:
+def _sessions_frame(
+    sessions: Sequence[SessionRecord], sets: Sequence[SetRecord], repeats: Mapping[int, ScreenRepeatRecord]
+) -> pd.DataFrame:
     counts: dict[int, int] = {}
     for s in sets:
         if s.reps is not None:
             counts[s.session_id] = counts.get(s.session_id, 0) + 1
     status_text = {"completed": "Performed", "not_performed": "Not performed", "in_progress": "In progress"}
-    rows = [
-        {
-            "Date": s.session_date,
-            "Week": s.week,
-            "Screen": (s.screen_outcome or "—").replace("caution", "go with caution"),
-            "Readings": screen_readings(s),
-            "Status": status_text.get(s.status, s.status),
-            "Sets done": counts.get(s.id, 0),
-            "Reason not performed": s.not_performed_reason,
-            "Recorded by": s.updated_by_name,
-        }
-        for s in reversed(sessions)
-    ]
+    rows = []
+    for x in reversed(sessions):
+        screen, readings = history_screen(x, repeats.get(x.id))  # both screens when repeated after rest
+        rows.append(
+            {
+                "Date": x.session_date,
+                "Week": x.week,
+                "Screen": screen,
+                "Readings": readings,
+                "Status": status_text.get(x.status, x.status),
+                "Sets done": counts.get(x.id, 0),
+                "Reason not performed": x.not_performed_reason,
+                "Recorded by": x.updated_by_name,
+            }
+        )
     return pd.DataFrame(
         rows,
         columns=["Date", "Week", "Screen", "Readings", "Status", "Sets done", "Reason not performed", "Recorded by"],
@@ -343,7 +347,7 @@ def overview(
             rhythm=rhythm_lines(ctx.template),
             neural_text=_neural_text(ctx.template),
             next_session=prescriptions_in(conn, ctx, next_week),
-            sessions=_sessions_frame(sessions, sets),
+            sessions=_sessions_frame(sessions, sets, plan_store.session_repeats(conn, [x.id for x in sessions])),
             charts=charts,
             schedule=_schedule(ctx, max(12, last_week + 4)),
             exercises=exercises,

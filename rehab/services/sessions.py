@@ -13,14 +13,22 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.domain.safety import ReadinessAnswers, ScreenResult, screen_readiness
+from rehab.domain.safety import (
+    REMEASURED_FIELDS,
+    ReadinessAnswers,
+    ScreenResult,
+    ScreenThresholds,
+    repeat_after_rest,
+    repeat_offered,
+    screen_readiness,
+)
 from rehab.domain.text import free_text
 from rehab.services import audit
 from rehab.services import settings as clinic_settings
@@ -43,7 +51,7 @@ from rehab.services.plans import (
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import SessionRecord, SetRecord
+from rehab.store.plans import ScreenRepeatRecord, SessionRecord, SetRecord
 
 # Columns of the logging table, as the clinician sees them; validation messages name them.
 ITEM = "item_id"
@@ -94,6 +102,7 @@ _ANSWER_LABELS = {
     "orthostatic_symptoms": "Symptoms on standing",
     "glucose_mmol_l": "Capillary glucose",
     "pain_unsettled_next_morning": "Pain not settled by the next morning",
+    "repeat": "Repeat after rest:",
 }
 SIDE_SHORT = {"paretic": "paretic", "non_paretic": "non-paretic"}
 
@@ -121,6 +130,22 @@ class ScreenOutcome:
 
 
 @dataclass(frozen=True)
+class RepeatOffer:
+    """A screen that may be measured again after rest: the session, its version and the first reading."""
+
+    session_id: int
+    version: int
+    first_outcome: str
+    first_at: datetime
+    first_readings: str
+    min_rest_minutes: int
+    measured: tuple[str, ...]
+    """The optional readings taken at the first screen, to be taken again (``REMEASURED_FIELDS``)."""
+    first_lines: tuple[ScreenLine, ...] = ()
+    """What the first screen found, to show beside the offer."""
+
+
+@dataclass(frozen=True)
 class OpenSession:
     """A screened session waiting for its sets."""
 
@@ -128,6 +153,17 @@ class OpenSession:
     lines: list[ScreenLine]
     prescriptions: list[ItemPrescription]
     rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ScreenTaken:
+    """One readiness screen of a session, with when it was taken, what it read and its verdict."""
+
+    label: str
+    at: datetime
+    outcome: str
+    readings: str
+    lines: list[ScreenLine]
 
 
 @dataclass(frozen=True)
@@ -141,6 +177,9 @@ class TreatmentView:
     next_day: date | None
     next_session: list[ItemPrescription]
     recent: pd.DataFrame
+    repeat_offer: RepeatOffer | None = None
+    screens: list[ScreenTaken] = dataclasses.field(default_factory=list)
+    """The latest session's screens when it was repeated after rest: the first, then the repeat."""
 
 
 @dataclass(frozen=True)
@@ -199,8 +238,12 @@ def readiness_answers(values: Mapping[str, Any]) -> ReadinessAnswers:
     try:
         return ReadinessAnswers(**clean)
     except ValidationError as exc:
-        label = _ANSWER_LABELS.get(exc.field, exc.field)
-        raise ValidationErrors([ValidationError(exc.field, f"{label} {exc.message}.")]) from None
+        raise _labelled(exc) from None
+
+
+def _labelled(exc: ValidationError) -> ValidationErrors:
+    label = _ANSWER_LABELS.get(exc.field, exc.field)
+    return ValidationErrors([ValidationError(exc.field, f"{label} {exc.message}.")])
 
 
 def _active_context(conn: Connection, actor: Actor, patient_id: int) -> tuple[PatientRecord, PlanContext]:
@@ -234,6 +277,14 @@ def _hold_all(
     plan_store.add_decisions(conn, rows)
     plan_store.bump_plan(conn, ctx.plan.id, user_id=actor.user_id, now=now)
     return rows
+
+
+def _hold_after(conn: Connection, session: SessionRecord, actor: Actor, *, now: datetime) -> None:
+    """Hold every load after a session that has just been recorded as not performed."""
+    plan = plan_store.get_plan(conn, session.plan_id)
+    updated = plan_store.get_session(conn, session.id)
+    assert plan is not None and updated is not None
+    _hold_all(conn, load_plan(conn, plan), updated, actor, now=now)
 
 
 def start_session(
@@ -312,6 +363,165 @@ def start_session(
         return ScreenOutcome(session_id, result.outcome, lines)
 
     return db.run(work)
+
+
+# --- repeat after rest ------------------------------------------------------------------------------------
+
+
+def first_answers(session: SessionRecord) -> ReadinessAnswers:
+    """The first screen's answers as recorded on the session."""
+    return ReadinessAnswers(**{name: getattr(session, name) for name in (*ANSWER_FIELDS, *OPTIONAL_ANSWER_FIELDS)})
+
+
+def _first_result(session: SessionRecord) -> ScreenResult:
+    """The first screen's verdict again, from its readings and the thresholds stored with it."""
+    stored = json.loads(session.screen_thresholds or "{}")
+    names = {f.name for f in dataclasses.fields(ScreenThresholds)}
+    return screen_readiness(first_answers(session), ScreenThresholds(**{k: v for k, v in stored.items() if k in names}))
+
+
+def _repeatable(conn: Connection, session: SessionRecord, *, day: date | None = None) -> bool:
+    """A screen not yet repeated, whose first verdict offers a repeat (``safety.repeat_offered``), on a session
+    still open, or stopped at the screen as the plan's latest session (on ``day``, when given)."""
+    if session.repeat_id is not None or session.systolic_mmhg is None:
+        return False
+    if session.status == "not_performed":
+        if session.first_screen_outcome != "stop" or (day is not None and session.session_date != day):
+            return False
+        latest = plan_store.plan_sessions(conn, session.plan_id)[-1]
+        if latest.id != session.id or plan_store.open_session(conn, session.plan_id) is not None:
+            return False
+    elif session.status != "in_progress":
+        return False
+    return repeat_offered(_first_result(session))
+
+
+def _offer(conn: Connection, session: SessionRecord, min_rest: int, *, day: date) -> RepeatOffer | None:
+    if not _repeatable(conn, session, day=day):
+        return None
+    measured = tuple(n for n in REMEASURED_FIELDS if getattr(session, n) is not None)
+    return RepeatOffer(
+        session.id,
+        session.version,
+        session.first_screen_outcome or "",
+        session.created_at,
+        screen_readings(session),
+        min_rest,
+        measured,
+        tuple(stored_screen_lines(session.first_screen_reasons)),
+    )
+
+
+def _readings(values: Mapping[str, Any]) -> dict[str, Any]:
+    missing = [
+        ValidationError(name, f"{_ANSWER_LABELS[name]}: measure this again after rest.")
+        for name in REMEASURED_FIELDS[:3]
+        if values.get(name) is None
+    ]
+    if missing:
+        raise ValidationErrors(missing)
+    return {name: values.get(name) for name in REMEASURED_FIELDS}
+
+
+def repeat_screen(
+    db: Database, actor: Actor, session_id: int, *, expected_version: int, readings: Mapping[str, Any]
+) -> ScreenOutcome:
+    """Measure again after rest: the repeat is kept beside the first screen and decides the session.
+
+    After a caution the session stays open (or stops, if the repeat says stop); after a stop on a reading that
+    can settle, a repeat that passes opens the session for logging. Both readings stay, with their times.
+    """
+    measured = _readings(readings)
+
+    def work(conn: Connection) -> ScreenOutcome:
+        session, patient = _session_for(conn, actor, session_id)
+        plan_store.lock_plan(conn, session.plan_id)
+        if session.version != expected_version:
+            raise _session_conflict(session)
+        if not _repeatable(conn, session):
+            raise ValidationErrors(
+                [ValidationError("repeat", "This screen cannot be repeated: it was already repeated, or it is not "
+                 "a caution or a stop on a reading that can settle, or a later session exists.")]
+            )  # fmt: skip
+        thresholds = clinic_settings.thresholds_in(conn).thresholds
+        now = now_utc()
+        try:
+            done = repeat_after_rest(
+                first_answers(session),
+                _first_result(session),
+                measured,
+                thresholds,
+                first_at=session.created_at,
+                repeat_at=now,
+            )
+        except ValidationError as exc:
+            raise _labelled(exc) from None
+        lines = _lines(done.result)
+        plan_store.add_screen_repeat(
+            conn,
+            {
+                "session_id": session.id,
+                "screen_outcome": done.result.outcome,
+                **{name: getattr(done.answers, name) for name in REMEASURED_FIELDS},
+                "rest_minutes": done.rest_minutes,
+                "screen_reasons": json.dumps([line.__dict__ for line in lines]),
+                "screen_thresholds": json.dumps(thresholds.__dict__, sort_keys=True),
+                "created_at": now,
+                "created_by": actor.user_id,
+            },
+        )
+        stop = not done.result.permits_session
+        values: dict[str, Any] = {}
+        if stop and session.status == "in_progress":
+            values = {
+                "status": "not_performed",
+                "not_performed_reason": "Readiness screen repeated after rest said stop: "
+                + " ".join(line.text for line in lines if line.outcome == "stop"),
+            }
+        elif not stop and session.status == "not_performed":
+            values = {"status": "in_progress", "not_performed_reason": ""}  # the repeat passed: log the session
+        if not plan_store.update_session_if_version(
+            conn, session.id, expected_version=expected_version, values=values, user_id=actor.user_id, now=now
+        ):
+            raise _session_conflict(plan_store.get_session(conn, session.id) or session)
+        if values.get("status") == "not_performed":
+            _hold_after(conn, session, actor, now=now)
+        audit.record(
+            conn,
+            actor,
+            "update",
+            "treatment_session",
+            session.id,
+            patient_id=patient.id,
+            detail=f"readiness screen repeated after rest ({done.rest_minutes} min): "
+            f"{session.first_screen_outcome} → {done.result.outcome}",
+            at=now,
+        )
+        return ScreenOutcome(session.id, done.result.outcome, lines)
+
+    return db.run(work)
+
+
+def session_screens(session: SessionRecord, repeat: ScreenRepeatRecord | None) -> list[ScreenTaken]:
+    """A repeated session's two screens, first then repeat, with their times and readings (empty if not repeated)."""
+    if repeat is None:
+        return []
+    return [
+        ScreenTaken(
+            "First reading",
+            session.created_at,
+            session.first_screen_outcome or "",
+            screen_readings(session),
+            stored_screen_lines(session.first_screen_reasons),
+        ),
+        ScreenTaken(
+            f"Repeated after {repeat.rest_minutes} min rest",
+            repeat.created_at,
+            repeat.screen_outcome,
+            screen_readings(repeat),
+            stored_screen_lines(repeat.screen_reasons),
+        ),
+    ]
 
 
 # --- the logging table -----------------------------------------------------------------------------------
@@ -612,11 +822,7 @@ def mark_not_performed(db: Database, actor: Actor, session_id: int, *, expected_
             now=now,
         ):
             raise _session_conflict(plan_store.get_session(conn, session_id) or session)
-        plan = plan_store.get_plan(conn, session.plan_id)
-        assert plan is not None
-        updated = plan_store.get_session(conn, session_id)
-        assert updated is not None
-        _hold_all(conn, load_plan(conn, plan), updated, actor, now=now)
+        _hold_after(conn, session, actor, now=now)
         audit.record(
             conn,
             actor,
@@ -638,8 +844,8 @@ def _g(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def screen_readings(s: SessionRecord) -> str:
-    """The screen's readings in one line for session history: BP, heart rate and the optional ones recorded."""
+def screen_readings(s: SessionRecord | ScreenRepeatRecord) -> str:
+    """A screen's readings in one line for session history: BP, heart rate and the optional ones recorded."""
     if s.systolic_mmhg is None:
         return "—"
     parts = [f"BP {_g(s.systolic_mmhg)}/{_g(s.diastolic_mmhg)}", f"HR {_g(s.resting_heart_rate_bpm)}"]
@@ -650,34 +856,69 @@ def screen_readings(s: SessionRecord) -> str:
         parts.append(f"standing {_g(s.standing_systolic_mmhg)}/{_g(s.standing_diastolic_mmhg)}{symptoms}")
     elif s.orthostatic_symptoms:
         parts.append("symptoms on standing")
-    if s.glucose_mmol_l is not None:
-        parts.append(f"glucose {_g(s.glucose_mmol_l)} mmol/L")
-    if s.pain_unsettled_next_morning:
+    glucose = getattr(s, "glucose_mmol_l", None)  # not re-measured: a repeat has none of its own
+    if glucose is not None:
+        parts.append(f"glucose {_g(glucose)} mmol/L")
+    if getattr(s, "pain_unsettled_next_morning", None):
         parts.append("pain not settled by the next morning")
     return " · ".join(parts)
 
 
-def _recent(sessions: Sequence[SessionRecord], limit: int = 8) -> pd.DataFrame:
+SCREEN_TEXT = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
+
+
+def _clock(at: datetime, tz: tzinfo) -> str:
+    return at.astimezone(tz).strftime("%H:%M") + (" UTC" if tz is UTC else "")
+
+
+def history_screen(s: SessionRecord, repeat: ScreenRepeatRecord | None, tz: tzinfo = UTC) -> tuple[str, str]:
+    """The session's screen verdict and readings for the history: both screens, with times, when repeated."""
+    outcome = SCREEN_TEXT.get(s.screen_outcome or "", "—")
+    if repeat is None:
+        return outcome, screen_readings(s)
+    first = SCREEN_TEXT.get(s.first_screen_outcome or "", "—").lower()
+    return (
+        f"{outcome} (on the repeat; first: {first})",
+        f"{_clock(s.created_at, tz)} {screen_readings(s)} → repeated after {repeat.rest_minutes} min rest, "
+        f"{_clock(repeat.created_at, tz)} {screen_readings(repeat)}",
+    )
+
+
+def _recent(
+    sessions: Sequence[SessionRecord],
+    repeats: Mapping[int, ScreenRepeatRecord] | None = None,
+    tz: tzinfo = UTC,
+    limit: int = 8,
+) -> pd.DataFrame:
     status_text = {"completed": "Performed", "not_performed": "Not performed", "in_progress": "In progress"}
-    rows = [
-        {
-            "Date": s.session_date,
-            "Week": s.week,
-            "Screen": {"go": "Go", "caution": "Go with caution", "stop": "Stop"}.get(s.screen_outcome or "", "—"),
-            "Readings": screen_readings(s),
-            "Status": status_text.get(s.status, s.status),
-            "Reason not performed": s.not_performed_reason,
-            "By": s.updated_by_name,
-        }
-        for s in list(reversed(sessions))[:limit]
-    ]
+    rows = []
+    for s in list(reversed(sessions))[:limit]:
+        screen, readings = history_screen(s, (repeats or {}).get(s.id), tz)
+        rows.append(
+            {
+                "Date": s.session_date,
+                "Week": s.week,
+                "Screen": screen,
+                "Readings": readings,
+                "Status": status_text.get(s.status, s.status),
+                "Reason not performed": s.not_performed_reason,
+                "By": s.updated_by_name,
+            }
+        )
     return pd.DataFrame(rows, columns=["Date", "Week", "Screen", "Readings", "Status", "Reason not performed", "By"])
 
 
 def treatment_view(
-    db: Database, actor: Actor, patient_id: int, *, today: date | None = None, audit_view: bool = True
+    db: Database,
+    actor: Actor,
+    patient_id: int,
+    *,
+    today: date | None = None,
+    audit_view: bool = True,
+    tz: tzinfo = UTC,
 ) -> TreatmentView:
-    """The treatment page's data in one read: the open session and its table, or the next session's loads."""
+    """The treatment page's data in one read: the open session and its table, or the next session's loads;
+    the latest session's screens when repeated after rest, or the offer to repeat it (times shown in ``tz``)."""
     day = today or now_utc().date()
 
     def work(conn: Connection) -> TreatmentView:
@@ -703,6 +944,13 @@ def treatment_view(
         else:
             next_day = next_session_day(day, sessions)
             upcoming = prescriptions_in(conn, ctx, week_of(plan.start_date, max(next_day, plan.start_date)))
+        shown = list(reversed(sessions))[:8]
+        repeats = plan_store.session_repeats(conn, [s.id for s in shown])
+        latest = open_record or (sessions[-1] if sessions else None)
+        offer = None
+        if latest is not None:
+            rest = clinic_settings.thresholds_in(conn).thresholds.repeat_min_rest_minutes
+            offer = _offer(conn, latest, rest, day=day)
         return TreatmentView(
             patient=patient,
             plan_id=plan.id,
@@ -712,7 +960,9 @@ def treatment_view(
             open_session=open_session,
             next_day=next_day,
             next_session=upcoming,
-            recent=_recent(sessions),
+            recent=_recent(sessions, repeats, tz),
+            repeat_offer=offer,
+            screens=session_screens(latest, repeats.get(latest.id)) if latest is not None else [],
         )
 
     return db.run(work, write=audit_view)

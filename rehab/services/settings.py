@@ -30,7 +30,7 @@ from rehab.store.plans import SettingRecord
 SCREEN_THRESHOLDS = "screen_thresholds"
 MEASURE_THRESHOLDS = "measure_thresholds"
 THRESHOLD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ScreenThresholds))
-_WHOLE = {"stop_pain_above", "caution_pain_above"}
+_WHOLE = {"stop_pain_above", "caution_pain_above", "repeat_min_rest_minutes"}
 
 
 @dataclass(frozen=True)

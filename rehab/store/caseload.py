@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from rehab.domain.falls import months_before
 from rehab.store import versioned
-from rehab.store.plan_tables import load_decisions, plans, treatment_sessions
+from rehab.store.plan_tables import load_decisions, plans, screen_repeats, treatment_sessions
 from rehab.store.tables import (
     assessments,
     care_team,
@@ -257,7 +257,12 @@ def caseload(
             _template_number(dialect, plan, "sessions_per_week", 0).label("minimum_per_week"),
             last.c.session_date.label("last_session_date"),
             last.c.status.label("last_session_status"),
-            last.c.screen_outcome.label("last_screen_outcome"),
+            func.coalesce(  # the screen that decided the session: a repeat after rest (migration 0019), or the first
+                select(screen_repeats.c.screen_outcome)
+                .where(screen_repeats.c.session_id == last.c.id)
+                .scalar_subquery(),
+                last.c.screen_outcome,
+            ).label("last_screen_outcome"),
             _load_at_ceiling(figures.c.last_session_id).label("load_at_ceiling"),
             case((_load_at_ceiling(figures.c.last_session_id), _last_unheld_session(figures.c.id)), else_=None).label(
                 "last_unheld_session"

@@ -131,6 +131,29 @@ treatment_sessions = Table(
     Index(None, "patient_id", "session_date"),  # the caseload's last session and recent counts (migration 0006)
 )
 
+# The readiness screen repeated after rest (migration 0019, append-only): the second readings beside the first,
+# which stay in the session's own columns. At most one per session; the session is decided by it.
+screen_repeats = Table(
+    "screen_repeats",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("session_id", Integer, ForeignKey("treatment_sessions.id"), nullable=False),
+    Column("screen_outcome", String(8), nullable=False),
+    Column("systolic_mmhg", Float, nullable=False),
+    Column("diastolic_mmhg", Float, nullable=False),
+    Column("resting_heart_rate_bpm", Float, nullable=False),
+    Column("spo2_percent", Float, nullable=True),
+    Column("standing_systolic_mmhg", Float, nullable=True),
+    Column("standing_diastolic_mmhg", Float, nullable=True),
+    Column("orthostatic_symptoms", Boolean, nullable=True),
+    Column("rest_minutes", Integer, nullable=False),
+    Column("screen_reasons", Text, nullable=False),
+    Column("screen_thresholds", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    UniqueConstraint("session_id"),
+)
+
 # Each prescribed set with what was done; reps NULL means the set was prescribed but not done.
 session_sets = Table(
     "session_sets",

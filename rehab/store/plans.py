@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.functions import coalesce
 
 from rehab.store.plan_tables import (
     clinic_settings,
@@ -20,6 +21,7 @@ from rehab.store.plan_tables import (
     load_decisions,
     plan_items,
     plans,
+    screen_repeats,
     session_sets,
     treatment_sessions,
 )
@@ -93,6 +95,10 @@ class DecisionRecord:
 
 @dataclass(frozen=True)
 class SessionRecord:
+    """A treatment session. ``screen_outcome`` and ``screen_reasons`` are the screen that decides the session: the
+    repeat after rest when there is one (``screen_repeats``), else the first; ``first_screen_outcome`` and
+    ``first_screen_reasons`` are the first screen as recorded, and the reading columns are always the first's."""
+
     id: int
     plan_id: int
     patient_id: int
@@ -122,6 +128,31 @@ class SessionRecord:
     updated_by: int
     updated_by_name: str = ""
     pain_unsettled_next_morning: bool | None = None
+    first_screen_outcome: str | None = None
+    first_screen_reasons: str = "[]"
+    repeat_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ScreenRepeatRecord:
+    """The readiness screen measured again after rest (migration 0019); the first stays on the session."""
+
+    id: int
+    session_id: int
+    screen_outcome: str
+    systolic_mmhg: float
+    diastolic_mmhg: float
+    resting_heart_rate_bpm: float
+    spo2_percent: float | None
+    standing_systolic_mmhg: float | None
+    standing_diastolic_mmhg: float | None
+    orthostatic_symptoms: bool | None
+    rest_minutes: int
+    screen_reasons: str
+    screen_thresholds: str
+    created_at: datetime
+    created_by: int
+    created_by_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -338,9 +369,24 @@ def confirm_decision(conn: Connection, decision_id: int, *, user_id: int, now: d
 # --- treatment sessions and sets ----------------------------------------------------------------------
 
 
+_DECIDING = ("screen_outcome", "screen_reasons")
+
+
 def _session_query() -> Select[Any]:
-    return select(treatment_sessions, users.c.display_name.label("updated_by_name")).join(
-        users, users.c.id == treatment_sessions.c.updated_by
+    """Sessions with the screen that decides each: the repeat after rest if any, else the first."""
+    t, r = treatment_sessions, screen_repeats
+    return (
+        select(
+            *(c for c in t.c if c.name not in _DECIDING),
+            users.c.display_name.label("updated_by_name"),
+            coalesce(r.c.screen_outcome, t.c.screen_outcome).label("screen_outcome"),
+            coalesce(r.c.screen_reasons, t.c.screen_reasons).label("screen_reasons"),
+            t.c.screen_outcome.label("first_screen_outcome"),
+            t.c.screen_reasons.label("first_screen_reasons"),
+            r.c.id.label("repeat_id"),
+        )
+        .join(users, users.c.id == t.c.updated_by)
+        .outerjoin(r, r.c.session_id == t.c.id)
     )
 
 
@@ -378,6 +424,22 @@ def update_session_if_version(
         .values(**values, version=expected_version + 1, updated_at=now, updated_by=user_id)
     )
     return result.rowcount == 1
+
+
+def add_screen_repeat(conn: Connection, values: dict[str, Any]) -> int:
+    return inserted_id(conn.execute(insert(screen_repeats).values(**values)))
+
+
+def session_repeats(conn: Connection, session_ids: Sequence[int]) -> dict[int, ScreenRepeatRecord]:
+    """The repeat after rest of each of these sessions that has one, by session id."""
+    if not session_ids:
+        return {}
+    query = (
+        select(screen_repeats, users.c.display_name.label("created_by_name"))
+        .join(users, users.c.id == screen_repeats.c.created_by)
+        .where(screen_repeats.c.session_id.in_(list(session_ids)))
+    )
+    return {r.session_id: r for r in records(conn.execute(query), ScreenRepeatRecord)}
 
 
 def add_sets(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

@@ -52,6 +52,7 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "falls": ("SELECT", "INSERT"),  # append-only, corrections supersede (migration 0017)
     "prognostic_findings": ("SELECT", "INSERT"),  # append-only (migration 0018)
     "prediction_reviews": ("SELECT", "INSERT"),  # append-only (migration 0018)
+    "screen_repeats": ("SELECT", "INSERT"),  # append-only (migration 0019)
 }
 # A table not listed above (a migration newer than this list) gets no more than this.
 DEFAULT_PRIVILEGES: tuple[str, ...] = ("SELECT", "INSERT")

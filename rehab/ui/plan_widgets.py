@@ -219,6 +219,7 @@ THRESHOLD_LABELS = {
     "glucose_check_on": "Apply capillary glucose limits (UNVERIFIED: off until signed off)",
     "stop_glucose_below": "Stop: glucose below (mmol/L), when applied",
     "stop_glucose_above": "Stop: glucose above (mmol/L), when applied",
+    "repeat_min_rest_minutes": "Repeat after rest: minimum rest (min; 0 = none set)",
 }
 
 
@@ -226,6 +227,8 @@ def _threshold_state(t: Any, name: str) -> str:
     value = getattr(t, name)
     if isinstance(value, bool):
         return "on (signed off by the clinic)" if value else "off until signed off"
+    if name == "repeat_min_rest_minutes" and not value:
+        return "none set (the reference gives no rest duration)"
     if name.endswith("_glucose_below") or name.endswith("_glucose_above"):
         return f"{value:g}" + ("" if t.glucose_check_on else " (off until signed off)")
     return f"{value:g}"

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from rehab.domain.errors import ValidationErrors
 from rehab.services import (
     assessments,
     dashboard,
@@ -174,6 +175,16 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
         None,
     ),
     (sessions, "treatment_view"): (lambda c, a: sessions.treatment_view(c.db, a, c.patient_id), None),
+    (sessions, "repeat_screen"): (  # a 'go' screen is not repeated: refused after the access check
+        lambda c, a: sessions.repeat_screen(
+            c.db,
+            a,
+            _session_id(c),
+            expected_version=c.open_session()[1],
+            readings={"systolic_mmhg": 120, "diastolic_mmhg": 80, "resting_heart_rate_bpm": 70},
+        ),
+        ValidationErrors,
+    ),
     (record_baselines, "offered"): (
         lambda c, a: record_baselines.offered(c.db, a, c.patient_id, today=date.today(), retest_every_weeks=4),
         None,
@@ -182,7 +193,14 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
 
 
 # Calls about one session: the session is opened before the row counts are taken.
-NEEDS_A_SESSION = {"save_log", "mark_not_performed", "session_summary", "session_note", "save_session_note"}
+NEEDS_A_SESSION = {
+    "save_log",
+    "mark_not_performed",
+    "session_summary",
+    "session_note",
+    "save_session_note",
+    "repeat_screen",
+}
 
 
 def _rows(db: Database) -> dict[str, int]:

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
-
 from rehab.domain import measures, trends
 from rehab.domain.assessment import interpret
 from rehab.domain.context import (
@@ -26,8 +23,6 @@ from rehab.domain.context import (
     patient_context,
     phase_on,
 )
-from rehab.domain.errors import ValidationError
-from rehab.domain.measures import Cutoff
 
 ON = date(2026, 9, 10)
 
@@ -162,59 +157,5 @@ def test_plateau_not_judged_where_no_mdc_fits() -> None:
     assert judged.flagged is False and "derived in this patient's population" in judged.reason
 
 
-# --- property: never outside the population unless the verdict says so ------------------------------------------
-
-CONDITIONS = ("ischaemic_stroke", "haemorrhagic_stroke", "tbi", "spinal_cord_injury", "orthopaedic", "deconditioning")
-MEASURES = ("bbs", "tug", "ten_mwt", "fga", "mini_bestest", "abc", "frt", "pass", "wb_symmetry", "six_mwt", "five_sts")
-
-
-@st.composite
-def _contexts(draw: st.DrawFn):  # type: ignore[no-untyped-def]
-    on = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
-    birth = on - timedelta(days=draw(st.integers(18 * 365, 100 * 365)))
-    event = draw(st.one_of(st.none(), st.integers(0, 5 * 365).map(lambda d: on - timedelta(days=d))))
-    return patient_context(draw(st.sampled_from(CONDITIONS)), birth, event, on)
-
-
-def _value(draw: st.DrawFn, key: str) -> float:
-    m = measures.get(key)
-    top = m.maximum if m.maximum is not None else m.minimum + 60
-    x = draw(st.floats(m.minimum, top, allow_nan=False))
-    return float(round(x)) if m.whole else round(x, 2)
-
-
-@st.composite
-def _cases(draw: st.DrawFn):  # type: ignore[no-untyped-def]
-    key = draw(st.sampled_from(MEASURES))
-    return draw(_contexts()), key, _value(draw, key), _value(draw, key), draw(st.sampled_from((None, "fast")))
-
-
-@settings(max_examples=400, deadline=None)
-@given(_cases())
-def test_no_threshold_outside_its_population_unless_said(case) -> None:  # type: ignore[no-untyped-def]
-    ctx, key, before, after, pace = case
-    how = {"pace": pace} if key == "ten_mwt" and pace else {}
-    try:
-        c = judge_change(ctx, key, before, after, **how)
-        screened = judge_screen(ctx, key, after)
-    except ValidationError:
-        assume(False)
-        return
-    for t in (c.mdc, c.mcid):
-        assert t is None or ctx.threshold_fits(t.id, t.population), (t, ctx)
-    assert "Population:" in c.reason  # every verdict names the population used or says none fits
-    default = measures.change(key, before, after, **how)
-    for chosen, fallback in ((c.mdc, default.mdc), (c.mcid, default.mcid)):
-        if chosen is None and fallback is not None:
-            assert "reference only" in c.reason
-    by_id = {cut.id: cut for cut in measures.get(key).cutoffs}
-    for flag in screened.flags:
-        cut = by_id[flag.threshold_id]
-        assert isinstance(cut, Cutoff) and ctx.cutoff_misfit(cut) is None, (flag, ctx)
-    raised_anyway = {f.threshold_id for f in measures.flags(key, after, age=ctx.age_years)}
-    for ident in raised_anyway - {f.threshold_id for f in screened.flags}:
-        assert any(by_id[ident].message in n for n in screened.notes)
-    # plateau's MDC rules are the same population's
-    rule = trends.mdc_rule(key, before, group=ctx.group)
-    if rule is not None and key != "ten_mwt":
-        assert c.mdc is not None and rule.value == c.mdc.value
+# The property (no threshold outside its population unless the verdict says so) covers every measure and every
+# verdict-producing entry point in tests/unit/test_population_property.py.
