@@ -68,7 +68,7 @@ def show(view: dashboard.Dashboard) -> None:
     for section in view.sections:
         if not section.panels:
             continue
-        st.subheader(section.title)
+        st.header(section.title)
         st.caption(section.text)
         budget = section_budget(section.panels)
         # A row of two columns per pair of panels: side by side on a desktop, one under the other (in order)
@@ -83,14 +83,14 @@ def _figures(view: dashboard.Dashboard) -> None:
     if not view.figures:
         st.info("No assessments recorded yet.")
         return
-    st.subheader("Key figures")
+    st.header("Key figures")
     st.caption("Latest result, the change since the first result, and whether that change is real (beyond the MDC) "
                "and meaningful (beyond the MCID). Hover the ? for the figures and sources.")  # fmt: skip
     for construct in dashboard.CONSTRUCT_ORDER:
         figures = [f for f in view.figures if f.construct == construct]
         if not figures:
             continue
-        st.markdown(f"**{dashboard.CONSTRUCT_TITLES[construct]}**")
+        st.subheader(dashboard.CONSTRUCT_TITLES[construct])
         per_row = 4
         for start in range(0, len(figures), per_row):
             columns = st.columns(per_row)

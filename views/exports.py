@@ -44,7 +44,7 @@ def render() -> None:
     )
     page = st.radio("PDF page size", ["A4", "Letter"], horizontal=True, key="export_page_size")
 
-    st.subheader("Session summary")
+    st.header("Session summary")
     if not options.sessions:
         st.info("No treatment session recorded yet.")
     else:
@@ -64,7 +64,7 @@ def render() -> None:
             "language: what was done, what improved, what comes next and why strength rises before muscles grow."
         )
 
-    st.subheader("Progress report")
+    st.header("Progress report")
     if options.first_day is None or options.last_day is None:
         st.info("No sessions or assessments recorded yet.")
     else:
@@ -80,7 +80,7 @@ def render() -> None:
         else:
             st.caption("Choose the first and the last day of the period.")
 
-    st.subheader("Data for other systems")
+    st.header("Data for other systems")
     cols = st.columns(3)
     for col, kind in zip(cols, ("csv", "csv-sessions", "fhir"), strict=True):
         with col:

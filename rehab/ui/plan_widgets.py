@@ -304,7 +304,7 @@ def next_session(
     if not items:
         return
     week = items[0].week
-    st.subheader(f"Next session · plan week {week} ({items[0].phase_name.lower()})")
+    st.header(f"Next session · plan week {week} ({items[0].phase_name.lower()})")
     st.caption(f"From {day.isoformat()}. Sets and reps follow the plan's week; the load follows the progression rule.")
     for p in items:
         with st.container(border=True):
@@ -439,7 +439,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
     """The session's prescription as an editable table; saving stores every set or none."""
     record = open_session.record
     screen_result(record.screen_outcome or "go", open_session.lines)
-    st.subheader(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
+    st.header(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
     st.caption(
         "Loads and reps are filled in from the prescription: change what differs. Clear “Reps done” for a set "
         "that was not done. Effort 0–10 from reps in reserve (10 = no rep left); pain during and after 0–10."
@@ -511,7 +511,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
 
 def plan_summary(ov: plan_overview.PlanOverview) -> None:
     """The phases with their rationale, the rhythm, the neural period and the baselines."""
-    st.subheader("Phases")
+    st.header("Phases")
     st.markdown(md_escape(" → ".join(f"{p.name} (weeks {p.weeks}, {p.percent_1rm} 1RM)" for p in ov.phases)))
     with st.expander("The plan's template: every phase with its dose, rationale and sources"):
         for phase in ov.phases:
@@ -529,7 +529,7 @@ def plan_summary(ov: plan_overview.PlanOverview) -> None:
     if ov.neural_text:
         st.info(md_escape(ov.neural_text))
     if not ov.items.empty:
-        st.subheader("Baselines")
+        st.header("Baselines")
         st.dataframe(ov.items, hide_index=True, width="stretch")
     if not ov.schedule.empty:
         with st.expander("The template's schedule by week (from the baseline 1RM)"):
