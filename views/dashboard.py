@@ -6,11 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from rehab.charts import dashboard_panel, section_budget
+from rehab.charts import dashboard_panel, panel_text, section_budget
 from rehab.services import dashboard
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav
+from rehab.ui import chart_view, nav
 from rehab.ui.db import get_db
 from rehab.ui.fmt import condition_label, md_escape
 
@@ -76,7 +76,7 @@ def show(view: dashboard.Dashboard) -> None:
         for first in range(0, len(section.panels), 2):
             for panel, column in zip(section.panels[first : first + 2], st.columns(2), strict=False):
                 with column:
-                    st.vega_lite_chart(dashboard_panel(panel, max_points=budget), width="stretch")
+                    chart_view.show(dashboard_panel(panel, max_points=budget), panel_text(panel), title=panel.title)
 
 
 def _figures(view: dashboard.Dashboard) -> None:

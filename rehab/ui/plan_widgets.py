@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rehab.charts import LOAD_CHART_HELP, load_chart
+from rehab.charts import LOAD_CHART_HELP, load_chart, load_text
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
@@ -20,6 +20,7 @@ from rehab.services import commands, exercise_library, plan_overview, plans, rec
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.store import Database
+from rehab.ui import chart_view
 from rehab.ui.fmt import md_escape
 from rehab.ui.forms import FieldErrors
 from rehab.ui.timezones import clinic_timezone
@@ -549,9 +550,10 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
         if chart.points.empty:
             st.caption(md_escape(f"{chart.label}: no sets logged yet."))
             continue
-        st.vega_lite_chart(
+        chart_view.show(
             load_chart(chart.points, chart.bands, title=chart.label, bands_are_nominal=chart.uses_bands),
-            width="stretch",
+            load_text(chart.points, title=chart.label),
+            title=chart.label,
         )
 
 
