@@ -6,11 +6,11 @@ from datetime import date
 
 import streamlit as st
 
-from rehab.charts import dashboard_panel, panel_text, section_budget
+from rehab.charts import Panel, dashboard_panel, panel_text, section_budget
 from rehab.services import dashboard
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
-from rehab.ui import chart_view, nav
+from rehab.ui import chart_view, layout, nav
 from rehab.ui.db import get_db
 from rehab.ui.fmt import condition_label, md_escape
 
@@ -65,7 +65,7 @@ def show(view: dashboard.Dashboard) -> None:
                 help="Limits the charts; key figures always compare the latest result with the first.",
             )
     _figures(view)
-    for section in view.sections:
+    for number, section in enumerate(view.sections):
         if not section.panels:
             continue
         st.header(section.title)
@@ -73,10 +73,15 @@ def show(view: dashboard.Dashboard) -> None:
         budget = section_budget(section.panels)
         # A row of two columns per pair of panels: side by side on a desktop, one under the other (in order)
         # when the screen is narrow, and each chart as wide as its column.
-        for first in range(0, len(section.panels), 2):
-            for panel, column in zip(section.panels[first : first + 2], st.columns(2), strict=False):
-                with column:
-                    chart_view.show(dashboard_panel(panel, max_points=budget), panel_text(panel), title=panel.title)
+        with layout.grid(f"section{number}"):
+            _panels(section.panels, budget)
+
+
+def _panels(panels: list[Panel], budget: int) -> None:
+    for first in range(0, len(panels), 2):
+        for panel, column in zip(panels[first : first + 2], st.columns(2), strict=False):
+            with column:
+                chart_view.show(dashboard_panel(panel, max_points=budget), panel_text(panel), title=panel.title)
 
 
 def _figures(view: dashboard.Dashboard) -> None:
@@ -91,17 +96,22 @@ def _figures(view: dashboard.Dashboard) -> None:
         if not figures:
             continue
         st.subheader(dashboard.CONSTRUCT_TITLES[construct])
-        per_row = 4
-        for start in range(0, len(figures), per_row):
-            columns = st.columns(per_row)
-            for column, figure in zip(columns, figures[start : start + per_row], strict=False):
-                with column:
-                    st.metric(
-                        md_escape(figure.label),
-                        figure.value,
-                        delta=figure.delta,
-                        delta_color=figure.delta_color,
-                        delta_arrow=figure.delta_arrow,
-                        help=figure.reason,
-                    )
-                    st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))
+        with layout.grid(construct, pairs=True):
+            _metrics(figures)
+
+
+def _metrics(figures: list[dashboard.KeyFigure]) -> None:
+    per_row = 4
+    for start in range(0, len(figures), per_row):
+        columns = st.columns(per_row)
+        for column, figure in zip(columns, figures[start : start + per_row], strict=False):
+            with column:
+                st.metric(
+                    md_escape(figure.label),
+                    figure.value,
+                    delta=figure.delta,
+                    delta_color=figure.delta_color,
+                    delta_arrow=figure.delta_arrow,
+                    help=figure.reason,
+                )
+                st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))
