@@ -546,7 +546,13 @@ def load_chart(
     subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
     return {
         "datasets": spec.datasets,
-        "title": {"text": title, "subtitle": subtitle, "anchor": "start", "subtitleColor": LABEL_COLOUR},
+        # in lines, so a phone shows all of it (Vega cuts a long one-line subtitle short)
+        "title": {
+            "text": title,
+            "subtitle": subtitle_lines(subtitle),
+            "anchor": "start",
+            "subtitleColor": LABEL_COLOUR,
+        },
         "width": width,
         "height": height,
         "layer": layers,

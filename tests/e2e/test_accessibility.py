@@ -45,7 +45,14 @@ def _heading_skips(levels: list[int]) -> list[str]:
 
 def _check(page, name: str, artifacts: Path) -> str:  # type: ignore[no-untyped-def]
     """Screenshot, sideways check and axe for the page as it is now; the problems found, as text."""
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    view = page.viewport_size
+    # Streamlit scrolls inside its main area, so a "full page" shot is one screen: make the screen as tall as the
+    # page for the shot (at the same width), then put it back
+    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
+    page.set_viewport_size({"width": view["width"], "height": max(view["height"], min(int(tall), 8000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(artifacts / f"{name}.png"))
+    page.set_viewport_size(view)
     found = failures(audit(page, artifacts / f"axe-{name}.json"))
     if page.evaluate(SIDEWAYS):
         found += f"\n{name} scrolls sideways"

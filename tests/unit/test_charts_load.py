@@ -127,9 +127,10 @@ def test_phases_and_the_neural_period_are_shaded_and_named() -> None:
     assert all(layer["mark"]["color"] == LABEL_COLOUR for layer in texts)
     assert spec["title"]["subtitleColor"] == LABEL_COLOUR
     assert spec["title"]["text"] == "Leg press"
-    assert spec["title"]["subtitle"] == (
+    assert " ".join(spec["title"]["subtitle"]) == (  # in lines no wider than a phone's chart
         "Load prescribed and lifted per session; 1RM: the baseline, then estimates only from sets near failure."
     )
+    assert all(len(line) <= 60 for line in spec["title"]["subtitle"])
 
 
 def test_the_dashed_prescribed_line_is_drawn_over_the_others() -> None:
