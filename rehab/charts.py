@@ -219,10 +219,16 @@ def _x_dates(dates: pd.Series, axis: dict[str, Any], *, alone: bool) -> dict[str
     days = pd.to_datetime(dates).dt.normalize().drop_duplicates()
     if alone and len(days) == 1:
         day = pd.Timestamp(str(days.iloc[0]))
-        ms = [int((day + pd.Timedelta(days=d)).timestamp() * 1000) for d in (-3, 0, 3)]
-        x["scale"] = {"domain": [ms[0], ms[2]]}
-        x["axis"] = {"values": [ms[1]], "format": "%d %b %Y", "labelOverlap": False}
+        # Vega-Lite date objects, read in the browser's time zone like the dates Streamlit sends (epoch
+        # milliseconds here were drawn as no scale at all by Streamlit's chart element)
+        when = [_vl_date(day + pd.Timedelta(days=d)) for d in (-3, 0, 3)]
+        x["scale"] = {"domain": [when[0], when[2]]}
+        x["axis"] = {"values": [when[1]], "format": "%d %b %Y", "labelOverlap": False}
     return x
+
+
+def _vl_date(day: pd.Timestamp) -> dict[str, int]:
+    return {"year": day.year, "month": day.month, "date": day.day}
 
 
 def _tip(field_name: str, title: str, kind: str = "nominal", **extra: Any) -> dict[str, Any]:

@@ -101,7 +101,7 @@ def _figures(view: dashboard.Dashboard) -> None:
 
 
 def _metrics(figures: list[dashboard.KeyFigure]) -> None:
-    per_row = 4
+    per_row = min(4, len(figures))  # two figures share the row between them, not a quarter each ("54 poi…")
     for start in range(0, len(figures), per_row):
         columns = st.columns(per_row)
         for column, figure in zip(columns, figures[start : start + per_row], strict=False):

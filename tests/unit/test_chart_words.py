@@ -49,11 +49,8 @@ def test_one_result_gets_a_dated_axis_and_says_so() -> None:
     panel = Panel(key="tug", title="Timed Up and Go", unit="s", points=points)
     spec = dashboard_panel(panel)
     x = next(layer for layer in spec["layer"] if layer.get("name") == "tug_lines")["encoding"]["x"]
-    midnight = pd.Timestamp(DAY).timestamp() * 1000
-    assert x["axis"]["values"] == [midnight] and x["scale"]["domain"] == [
-        midnight - 3 * 86_400_000,
-        midnight + 3 * 86_400_000,
-    ]
+    assert x["axis"]["values"] == [{"year": 2026, "month": 3, "date": 2}]  # that day, labelled
+    assert x["scale"]["domain"] == [{"year": 2026, "month": 2, "date": 27}, {"year": 2026, "month": 3, "date": 5}]
     alt.LayerChart.from_dict(as_json_spec(spec))
     assert panel_text(panel).summary == "Timed Up and Go: one result, 14.2 s on 2026-03-02."
 
