@@ -125,11 +125,13 @@ def download(
         made_here.pop(key)
         made = None
     kind_of: Literal["primary", "secondary"] = "primary" if primary else "secondary"
-    if made is None and st.button(LABELS[kind], key=f"{key}_make", type=kind_of, icon=":material/draft:",
-                                  help="Makes the file; its download button then appears here."):  # fmt: skip
+    slot = st.empty()  # the make button: once the file is made, its download button takes the place
+    if made is None and slot.button(LABELS[kind], key=f"{key}_make", type=kind_of, icon=":material/draft:",
+                                    help="Makes the file; its download button then appears here."):  # fmt: skip
         made = _make(db, actor, patient_id, kind, asked, options)
-        if made is not None:
+        if made is not None:  # after a failure the button stays, to try again
             made_here[key] = made
+            slot.empty()
     if made is None:
         return
     st.download_button(

@@ -130,6 +130,7 @@ def test_making_a_file_shows_its_progress_then_offers_it_and_records_it(app_db: 
     assert made is not None, status
     [label] = _download_labels(at)
     assert label.startswith("Download FHIR R4 bundle (JSON), ")
+    assert "dl_fhir_make" not in [b.key for b in at.button]  # the download button took its place
     entries = app_db.run(lambda c: audit_store.search(c, patient_id=pid), write=False)
     [entry] = [e for e in entries if e.action == "export"]
     assert f"; {made.group(1)} bytes; sha256 " in entry.detail  # the size the page reports is the file audited
