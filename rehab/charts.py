@@ -453,7 +453,7 @@ def _load_layers(
         layers.append(
             {"name": f"{_safe(key)}_prescribed_points", "data": results, "transform": mine,
              "mark": {"type": "point", "size": 90, "filled": False, "strokeWidth": 2},
-             "encoding": {**encoding, "shape": shape}}
+             "encoding": {**encoding, "shape": {**shape, "legend": None}}}  # one legend: the lines' and points' own
         )  # fmt: skip
     return layers
 
