@@ -8,7 +8,7 @@ PORT ?= 8501
 # Two workers: the suite (SQLite, PostgreSQL and browser tests) takes about half as long on a 2-core machine.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint fmt init-db demo bench clean lock
+.PHONY: run test lint fmt init-db demo bench clean lock axe
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,14 @@ OIDC_PROVIDER := tests/e2e/oidc/node_modules/.package-lock.json
 $(OIDC_PROVIDER): tests/e2e/oidc/package-lock.json
 	npm ci --prefix tests/e2e/oidc --no-audit --no-fund --loglevel=error
 
-test: $(TEST_STAMP) $(MEDPLUM_STAMP) $(OIDC_PROVIDER)
+# axe-core for the accessibility browser tests, from its lock file (npm ci: exact versions, integrity checked).
+AXE_DIR := tests/e2e/axe
+AXE_STAMP := $(AXE_DIR)/node_modules/.installed
+$(AXE_STAMP): $(AXE_DIR)/package.json $(AXE_DIR)/package-lock.json
+	npm ci --prefix $(AXE_DIR) --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(TEST_STAMP) $(MEDPLUM_STAMP) $(OIDC_PROVIDER) $(AXE_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -66,8 +73,10 @@ lint: $(TEST_STAMP)
 fmt: $(TEST_STAMP)
 	$(PY) -m ruff format .
 
+axe: $(AXE_STAMP)
+
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts
+	rm -rf $(VENV) .pytest_cache tests/artifacts $(AXE_DIR)/node_modules
 
 # --- benchmarks (not part of `make test`): make bench, or make bench PATIENTS="1000 10000" -------------------
 PATIENTS ?= 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav
+from rehab.ui import layout, nav
 from rehab.ui.errors import run_page
 from views import accounts, assess, audit, clinic_settings, patient_record, patients, register, signin
 from views import caseload as caseload_page
@@ -55,5 +55,6 @@ else:
             ),
         ]
     ui_auth.sidebar(actor)
+    layout.narrow_screens()
     page = st.navigation(sections, expanded=True)
 run_page(page)

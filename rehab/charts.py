@@ -212,6 +212,25 @@ def _scales(present: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[st
     )
 
 
+def _x_dates(dates: pd.Series, axis: dict[str, Any], *, alone: bool) -> dict[str, Any]:
+    """The date axis. With every point on one day and nothing else spanning time (``alone``), Vega draws a
+    zero-width scale with no ticks; such a chart gets a week around that day with the day itself labelled."""
+    x: dict[str, Any] = {"field": "date", "type": "temporal", "title": None, "axis": axis}
+    days = pd.to_datetime(dates).dt.normalize().drop_duplicates()
+    if alone and len(days) == 1:
+        day = pd.Timestamp(str(days.iloc[0]))
+        # Vega-Lite date objects, read in the browser's time zone like the dates Streamlit sends (epoch
+        # milliseconds here were drawn as no scale at all by Streamlit's chart element)
+        when = [_vl_date(day + pd.Timedelta(days=d)) for d in (-3, 0, 3)]
+        x["scale"] = {"domain": [when[0], when[2]]}
+        x["axis"] = {"values": [when[1]], "format": "%d %b %Y", "labelOverlap": False}
+    return x
+
+
+def _vl_date(day: pd.Timestamp) -> dict[str, int]:
+    return {"year": day.year, "month": day.month, "date": day.day}
+
+
 def _tip(field_name: str, title: str, kind: str = "nominal", **extra: Any) -> dict[str, Any]:
     return {"field": field_name, "type": kind, "title": title, **extra}
 
@@ -328,7 +347,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
     legend = {"title": None, "orient": "bottom"} if len(present) > 1 else None
     results = spec.data("results", data)
     encoding = {
-        "x": {"field": "date", "type": "temporal", "title": None, "axis": MONTH_AXIS},
+        "x": _x_dates(data["date"], MONTH_AXIS, alone=panel.neural is None),
         "y": {"field": "value", "title": panel.unit, **y_ref},
         "color": {"field": "series", "type": "nominal", "scale": colour, "legend": legend},
         "tooltip": [
@@ -390,7 +409,7 @@ def _load_layers(
     top = float(data["value_kg"].max()) if not data.empty else 1.0
     y_scale = {"domain": [0, top * 1.3], "nice": True} if named else {"zero": True, "nice": True}
     encoding = {
-        "x": {"field": "date", "type": "temporal", "title": None, "axis": axis},
+        "x": _x_dates(data["date"], axis, alone=bands.empty),
         "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)", "scale": y_scale},
         "color": {
             "field": "series",
@@ -412,28 +431,29 @@ def _load_layers(
     dash = {"field": "series", "type": "nominal", "legend": None,
             "scale": {"domain": present, "range": [SERIES_DASHES[i] for i in index]}}  # fmt: skip
     line = {"type": "line", "strokeWidth": 2}
-    # the dashed prescribed line is drawn last, so it stays visible where the load lifted equals it
+    not_prescribed = [{"filter": {"not": {"field": "series", "equal": PRESCRIBED}}}]
+    shape = {"field": "series", "type": "nominal", "legend": legend,
+             "scale": {"domain": present, "range": [SERIES_SHAPES[i] for i in index]}}  # fmt: skip
+    # The dashed prescribed line and its hollow, larger squares are drawn last, so both stay visible where the
+    # load lifted (solid, filled circles) equals the load prescribed.
     layers.append(
-        {"name": f"{_safe(key)}_lines", "data": results, "mark": line,
-         "transform": [{"filter": {"not": {"field": "series", "equal": PRESCRIBED}}}],
+        {"name": f"{_safe(key)}_lines", "data": results, "mark": line, "transform": not_prescribed,
          "encoding": {**encoding, "strokeDash": dash}}
     )  # fmt: skip
     layers.append(
-        {
-            "data": results,
-            "mark": {"type": "point", "size": 30, "filled": True},
-            "encoding": {
-                **encoding,
-                "shape": {"field": "series", "type": "nominal", "legend": legend,
-                          "scale": {"domain": present, "range": [SERIES_SHAPES[i] for i in index]}},
-            },
-        }
+        {"data": results, "mark": {"type": "point", "size": 30, "filled": True}, "transform": not_prescribed,
+         "encoding": {**encoding, "shape": shape}}
     )  # fmt: skip
     if PRESCRIBED in seen:
+        mine = [{"filter": {"field": "series", "equal": PRESCRIBED}}]
         layers.append(
-            {"name": f"{_safe(key)}_prescribed", "data": results, "mark": line,
-             "transform": [{"filter": {"field": "series", "equal": PRESCRIBED}}],
+            {"name": f"{_safe(key)}_prescribed", "data": results, "mark": line, "transform": mine,
              "encoding": {**encoding, "strokeDash": dash}}
+        )  # fmt: skip
+        layers.append(
+            {"name": f"{_safe(key)}_prescribed_points", "data": results, "transform": mine,
+             "mark": {"type": "point", "size": 90, "filled": False, "strokeWidth": 2},
+             "encoding": {**encoding, "shape": {**shape, "legend": None}}}  # one legend: the lines' and points' own
         )  # fmt: skip
     return layers
 
@@ -532,7 +552,13 @@ def load_chart(
     subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
     return {
         "datasets": spec.datasets,
-        "title": {"text": title, "subtitle": subtitle, "anchor": "start", "subtitleColor": LABEL_COLOUR},
+        # in lines, so a phone shows all of it (Vega cuts a long one-line subtitle short)
+        "title": {
+            "text": title,
+            "subtitle": subtitle_lines(subtitle),
+            "anchor": "start",
+            "subtitleColor": LABEL_COLOUR,
+        },
         "width": width,
         "height": height,
         "layer": layers,
@@ -621,3 +647,115 @@ def as_json_spec(spec: dict[str, Any]) -> dict[str, Any]:
         for name, frame in spec.get("datasets", {}).items()
     }
     return out
+
+
+# --- words for every chart --------------------------------------------------------------------------------
+# A screen reader hears a Vega chart only as its description, and a chart read at a glance can mislead (one
+# point, two lines drawn over each other). Each chart therefore has a summary in words (also the spec's
+# ``description``, which Vega gives the chart as its accessible name) and its data as a table.
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What a chart shows, in words and as a table (``Date``, ``Series``, ``Value``, ``Unit``)."""
+
+    summary: str
+    table: pd.DataFrame
+
+
+def _number(value: float) -> str:
+    return f"{round(float(value), 2):g}"
+
+
+def _day(value: Any) -> str:
+    return str(pd.Timestamp(value).date().isoformat())
+
+
+def _series_sentences(points: pd.DataFrame, value: str, unit: str, order: list[str]) -> list[str]:
+    """First and latest value of each series with their dates and the change between them."""
+    out = []
+    for name in order:
+        rows = points[points["series"] == name].sort_values("date", kind="stable")
+        if rows.empty:
+            continue
+        first, last = rows.iloc[0], rows.iloc[-1]
+        start = f"{_number(first[value])} {unit} on {_day(first['date'])}"
+        if len(rows) == 1:
+            out.append(f"{name}: one result, {start}.")
+            continue
+        change = float(last[value]) - float(first[value])
+        sign = "+" if change > 0 else ("−" if change < 0 else "±")
+        out.append(
+            f"{name}: {start}, latest {_number(last[value])} {unit} on {_day(last['date'])} "
+            f"({sign}{_number(abs(change))} {unit}; {len(rows)} results)."
+        )
+    return out
+
+
+def _table(points: pd.DataFrame, value: str, unit: str) -> pd.DataFrame:
+    if points.empty:
+        return pd.DataFrame(columns=["Date", "Series", "Value", "Unit"])
+    rows = points.sort_values(["date", "series"], kind="stable")
+    return pd.DataFrame(
+        {
+            "Date": [_day(d) for d in rows["date"]],
+            "Series": rows["series"].astype(str).tolist(),
+            "Value": [_number(v) for v in rows[value]],
+            "Unit": rows["unit"].astype(str).tolist() if "unit" in rows.columns else [unit] * len(rows),
+        }
+    )
+
+
+def _mdc_sentence(band: dict[str, Any], unit: str, shown_first: str) -> str:
+    """The change from the first result to the latest against the MDC, as the service judged it; the first
+    result is named when the chart's period starts later."""
+    if band.get("real") is None or band.get("mdc") is None:
+        return ""
+    change = float(band["latest"]) - float(band["first"])
+    sign = "+" if change > 0 else ("−" if change < 0 else "±")
+    verdict = "beyond the MDC" if band["real"] else "within the MDC (measurement error)"
+    first = "" if band["first_date"] == shown_first else f" ({_number(band['first'])} {unit} on {band['first_date']})"
+    meaning = "a real change" if band["real"] else "not a real change"
+    return (
+        f"Since the first result{first}: {sign}{_number(abs(change))} {unit}, {verdict} of "
+        f"{_number(band['mdc'])} {unit}: {meaning}."
+    )
+
+
+def _opening(title: str, order: list[str]) -> list[str]:
+    """The chart's title as a sentence, unless its one series already carries the title's name."""
+    return [] if order == [title] else [f"{title}."]
+
+
+def panel_text(panel: Panel) -> ChartText:
+    """The words and table for one dashboard panel."""
+    if panel.kind == "load":
+        return load_text(panel.points, title=panel.title)
+    points = panel.points
+    if points.empty:
+        return ChartText(f"{panel.title}: no results in this period.", _table(points, "value", panel.unit))
+    order = list(dict.fromkeys(points["series"].astype(str)))
+    sentences = [*_opening(panel.title, order), *_series_sentences(points, "value", panel.unit, order)]
+    if panel.mdc_band:
+        sentences.append(_mdc_sentence(panel.mdc_band, panel.unit, _day(points["date"].min())))
+    for cut in panel.cutoffs:
+        value = _number(cut["value"])
+        sentences.append(f"Cut-off line: {cut['label']}" + ("." if value in str(cut["label"]) else f" ({value})."))
+    return ChartText(" ".join(s for s in sentences if s), _table(points, "value", panel.unit))
+
+
+def load_text(points: pd.DataFrame, *, title: str) -> ChartText:
+    """The words and table for a load chart: each series' first and latest value, and where the load lifted
+    was the load prescribed (their lines are then drawn one over the other)."""
+    if points.empty:
+        return ChartText(f"{title}: no sets logged yet.", _table(points, "value_kg", "kg"))
+    sentences = [f"{title}.", *_series_sentences(points, "value_kg", "kg", list(SERIES))]
+    wide = points.pivot_table(index="date", columns="series", values="value_kg", aggfunc="max")
+    if PRESCRIBED in wide.columns and PERFORMED in wide.columns:
+        both = wide[[PRESCRIBED, PERFORMED]].dropna()
+        same = int((both[PRESCRIBED] - both[PERFORMED]).abs().lt(0.05).sum())
+        if len(both) and same == len(both):
+            sentences.append(f"The load lifted equalled the load prescribed in all {len(both)} sessions.")
+        elif same:
+            sentences.append(f"The load lifted equalled the load prescribed in {same} of {len(both)} sessions.")
+    return ChartText(" ".join(sentences), _table(points, "value_kg", "kg"))

@@ -165,7 +165,7 @@ def _sign_on(db: Database, actor: Actor, users: list[UserRecord]) -> None:
 def _decide_form(db: Database, actor: Actor, identity: IdentityRecord, names: dict[int, str]) -> None:
     errors = FieldErrors()
     with st.form(f"sso_{identity.id}"):
-        st.subheader(f"{identity.claimed_name}: waiting since {when(identity.first_seen_at)}")
+        st.header(f"{identity.claimed_name}: waiting since {when(identity.first_seen_at)}")
         st.caption(f"Identity {identity.subject} from {identity.issuer}")
         choice = st.radio(
             "Let this person in as",

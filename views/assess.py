@@ -75,7 +75,7 @@ def render() -> None:
     for key in keys:
         measure = measures.get(key)
         with st.container(border=True):
-            st.subheader(measure.name, help=measure_help(measure))
+            st.header(measure.name, help=measure_help(measure))
             entries[key] = entry_fields(measure, patient, f"as{nonce}_{key}")
             slots[key] = st.empty()
     note = st.text_area("Note (optional)", key=f"as{nonce}_note", max_chars=2000)

@@ -16,6 +16,7 @@ from rehab.ui import auth as ui_auth
 from rehab.ui import plan_widgets, prognosis_settings
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape, md_text, when
+from rehab.ui.tables import fitted
 
 _EDITOR = "_rehab_measure_thresholds"
 
@@ -65,13 +66,16 @@ def _measure_thresholds(db: Any, actor: Any) -> None:
             frame,
             key=f"{_EDITOR}_{current.version}",
             disabled=[c for c in frame.columns if c != "Clinic value"],
-            column_config={
-                "Clinic value": st.column_config.NumberColumn(
-                    help="The value your clinic applies; blank uses the catalogue (unverified figures stay off).",
-                    format="%g",
-                ),
-                "Catalogue": st.column_config.NumberColumn(format="%g"),
-            },
+            column_config=fitted(
+                frame,
+                {
+                    "Clinic value": st.column_config.NumberColumn(
+                        help="The value your clinic applies; blank uses the catalogue (unverified figures stay off).",
+                        format="%g",
+                    ),
+                    "Catalogue": st.column_config.NumberColumn(format="%g"),
+                },
+            ),
             width="stretch",
             height=min(40 + 35 * len(frame), 720),
         )

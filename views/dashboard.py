@@ -7,11 +7,11 @@ from datetime import date
 
 import streamlit as st
 
-from rehab.charts import dashboard_panel, section_budget
+from rehab.charts import Panel, dashboard_panel, panel_text, section_budget
 from rehab.services import dashboard
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav, outlook
+from rehab.ui import chart_view, layout, nav, outlook
 from rehab.ui.db import get_db
 from rehab.ui.fmt import condition_label, md_escape
 
@@ -69,43 +69,53 @@ def show(view: dashboard.Dashboard, *, outlook: Callable[[], None] | None = None
     _figures(view)
     if outlook is not None:
         outlook()
-    for section in view.sections:
+    for number, section in enumerate(view.sections):
         if not section.panels:
             continue
-        st.subheader(section.title)
+        st.header(section.title)
         st.caption(section.text)
         budget = section_budget(section.panels)
         # A row of two columns per pair of panels: side by side on a desktop, one under the other (in order)
         # when the screen is narrow, and each chart as wide as its column.
-        for first in range(0, len(section.panels), 2):
-            for panel, column in zip(section.panels[first : first + 2], st.columns(2), strict=False):
-                with column:
-                    st.vega_lite_chart(dashboard_panel(panel, max_points=budget), width="stretch")
+        with layout.grid(f"section{number}"):
+            _panels(section.panels, budget)
+
+
+def _panels(panels: list[Panel], budget: int) -> None:
+    for first in range(0, len(panels), 2):
+        for panel, column in zip(panels[first : first + 2], st.columns(2), strict=False):
+            with column:
+                chart_view.show(dashboard_panel(panel, max_points=budget), panel_text(panel), title=panel.title)
 
 
 def _figures(view: dashboard.Dashboard) -> None:
     if not view.figures:
         st.info("No assessments recorded yet.")
         return
-    st.subheader("Key figures")
+    st.header("Key figures")
     st.caption("Latest result, the change since the first result, and whether that change is real (beyond the MDC) "
                "and meaningful (beyond the MCID). Hover the ? for the figures and sources.")  # fmt: skip
     for construct in dashboard.CONSTRUCT_ORDER:
         figures = [f for f in view.figures if f.construct == construct]
         if not figures:
             continue
-        st.markdown(f"**{dashboard.CONSTRUCT_TITLES[construct]}**")
-        per_row = 4
-        for start in range(0, len(figures), per_row):
-            columns = st.columns(per_row)
-            for column, figure in zip(columns, figures[start : start + per_row], strict=False):
-                with column:
-                    st.metric(
-                        md_escape(figure.label),
-                        figure.value,
-                        delta=figure.delta,
-                        delta_color=figure.delta_color,
-                        delta_arrow=figure.delta_arrow,
-                        help=figure.reason,
-                    )
-                    st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))
+        st.subheader(dashboard.CONSTRUCT_TITLES[construct])
+        with layout.grid(construct, pairs=True):
+            _metrics(figures)
+
+
+def _metrics(figures: list[dashboard.KeyFigure]) -> None:
+    per_row = min(4, len(figures))  # two figures share the row between them, not a quarter each ("54 poi…")
+    for start in range(0, len(figures), per_row):
+        columns = st.columns(per_row)
+        for column, figure in zip(columns, figures[start : start + per_row], strict=False):
+            with column:
+                st.metric(
+                    md_escape(figure.label),
+                    figure.value,
+                    delta=figure.delta,
+                    delta_color=figure.delta_color,
+                    delta_arrow=figure.delta_arrow,
+                    help=figure.reason,
+                )
+                st.caption(md_escape(f"{figure.verdict} · {figure.taken_on.isoformat()}"))

@@ -39,12 +39,13 @@ def render() -> None:
     st.title(f"Reports & export · {md_escape(patient.display_name)}")
     st.caption(
         md_escape(f"MRN {patient.mrn}. ")
-        + "Each file is made when you click its button, and recorded in the audit log with its SHA-256 "
-        "fingerprint."
+        + "Each file is made when you click its button, then offered for download; making it is recorded in the "
+        "audit log with the file's SHA-256 fingerprint. If a file cannot be made, the page says why and nothing "
+        "is exported."
     )
     page = st.radio("PDF page size", ["A4", "Letter"], horizontal=True, key="export_page_size")
 
-    st.subheader("Session summary")
+    st.header("Session summary")
     if not options.sessions:
         st.info("No treatment session recorded yet.")
     else:
@@ -67,7 +68,7 @@ def render() -> None:
             "The FHIR document is the same session for an EHR to file."
         )
 
-    st.subheader("Progress report")
+    st.header("Progress report")
     if options.first_day is None or options.last_day is None:
         st.info("No sessions or assessments recorded yet.")
     else:
@@ -79,11 +80,11 @@ def render() -> None:
             buttons.download(db, actor, patient_id, patient.mrn, "progress-pdf", key="dl_progress",
                              start=start, end=end, page_size=page)  # fmt: skip
             st.caption("Baseline versus latest for each measure, exercise loads, phase history and charts. "
-                       "Building the charts takes a few seconds; the button shows a spinner meanwhile.")  # fmt: skip
+                       "Drawing the charts takes a few seconds; the page shows its progress meanwhile.")  # fmt: skip
         else:
             st.caption("Choose the first and the last day of the period.")
 
-    st.subheader("Data for other systems")
+    st.header("Data for other systems")
     for pair in (("csv", "csv-sessions"), ("fhir", "fhir-transaction")):  # two a row: labels stay whole at 1,024 px
         for col, kind in zip(st.columns(2), pair, strict=True):
             with col:

@@ -66,7 +66,7 @@ def render() -> None:
             width="stretch",
         )
         return
-    st.subheader("Preview")
+    st.header("Preview")
     st.caption(f"{seen.new_values} new value(s) to import, {seen.duplicates} already recorded (skipped).")
     st.dataframe(
         pd.DataFrame(

@@ -35,9 +35,9 @@ def render() -> None:
     with overview:
         if st.button("Open the dashboard", icon=":material/dashboard:", key="record_to_dashboard"):
             nav.go(nav.DASHBOARD)
-        st.subheader("Care team")
+        st.header("Care team")
         st.dataframe(pd.DataFrame({"Clinician": [name for _, name in view.team]}), hide_index=True)
-        st.subheader("Notes")
+        st.header("Notes")
         st.text(record.notes or "No notes.")
         st.caption(
             f"Record version {record.version}, last changed {when(record.updated_at)} "

@@ -11,6 +11,7 @@ from rehab.ui import auth as ui_auth
 from rehab.ui import nav
 from rehab.ui.db import get_db
 from rehab.ui.fmt import condition_label, side_label
+from rehab.ui.tables import fitted
 
 PAGE_SIZE = 50
 
@@ -52,7 +53,19 @@ def render() -> None:
             "Status": [p.status for p in found],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config=fitted(table),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="patient_rows",
+    )
+    rows = picked.selection.rows if picked is not None else []
+    if rows:
+        nav.open_patient(found[rows[0]].id)
+    st.caption("Tick the box at the left of a patient's row to open their record, or choose the patient below.")
     if more:
         st.caption(f"Showing the first {PAGE_SIZE}; refine the search to see others.")
     labels = {p.id: f"{p.display_name} · MRN {p.mrn} · born {p.birth_date.isoformat()}" for p in found}

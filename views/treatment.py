@@ -63,7 +63,7 @@ def render() -> None:
         with st.expander("Before exercising: readiness screen", expanded=not saved):
             widgets.readiness_form(db, actor, patient_id, today=today, earliest=min(view.plan_start, today))
         widgets.next_session(db, actor, view.plan_id, view.plan_version, view.next_session, day=view.next_day or today)
-    st.subheader("Recent sessions")
+    st.header("Recent sessions")
     if view.recent.empty:
         st.caption("None yet.")
     else:

@@ -247,8 +247,11 @@ def _context(patient: PatientRecord, on: date) -> PatientContext:
 
 
 def _mdc_band(
-    key: str, baseline: float, overrides: trends.Overrides, context: PatientContext
+    key: str, rows: Sequence[AssessmentRecord], overrides: trends.Overrides, context: PatientContext
 ) -> dict[str, object] | None:
+    """The MDC band around the first result, with the first-to-latest change judged against it (for the chart's
+    words: the same judgement as ``trends.real_change``)."""
+    baseline, latest = rows[0].value, rows[-1].value
     rule = trends.mdc_rule(key, baseline, overrides, context.group)
     if rule is None:
         return None
@@ -264,6 +267,12 @@ def _mdc_band(
         "high": round(high, 2),
         "label": f"First result {fmt(round(baseline, 2))} ± MDC {fmt(rule.value)} {measure.unit_label}",
         "source": rule.text,
+        "mdc": rule.value,
+        "first": baseline,
+        "first_date": rows[0].taken_at.date().isoformat(),
+        "latest": latest,
+        "latest_date": rows[-1].taken_at.date().isoformat(),
+        "real": trends.real_change(key, baseline, latest, overrides, context.group) if len(rows) > 1 else None,
     }
 
 
@@ -327,10 +336,9 @@ def _measure_panels(
             continue
         measure = measures.get(key)
         points = _frame(_points(rows, None, start, end))
-        baseline = rows[0].value
         panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
         context = _context(patient, rows[-1].taken_at.date())  # on the day of the newest result
-        extras: dict[str, object] = {"mdc_band": _mdc_band(key, baseline, overrides, context)}
+        extras: dict[str, object] = {"mdc_band": _mdc_band(key, rows, overrides, context)}
         if key in BALANCE_CHARTED:
             age = age_on(patient.birth_date, rows[-1].taken_at.date())  # age on the day of the newest result
             cutoffs = _fall_cutoffs(key, patient.condition, age, overrides)

@@ -15,6 +15,7 @@ from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 from rehab.ui.assessment_form import entry_fields
 from rehab.ui.fmt import md_text, when
+from rehab.ui.tables import fitted
 
 CONSTRUCTS = ["strength", "tone", "motor", "balance", "posture", "gait", "transfers", "confidence"]
 STATUS_LABELS = {"final": "current", "amended": "amended (replaced)", "entered_in_error": "entered in error"}
@@ -63,7 +64,7 @@ def show(db: Database, actor: Actor, patient: PatientRecord) -> None:
             "Assessor": [r.assessor_name for r in rows],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", column_config=fitted(table))
     _corrections(db, actor, patient, [r for r in rows if r.status == "final"])
 
 

@@ -79,7 +79,7 @@ def goal_card(db: Database, actor: Actor, view: GoalView) -> None:
     goal = view.goal
     with st.container(border=True):
         status = STATUS_LABELS.get(GoalStatus(goal.status), goal.status)
-        st.subheader(md_escape(goal.statement))
+        st.header(md_escape(goal.statement))
         if goal.kind == GoalKind.MEASURE and goal.measure_key and goal.target_value is not None:
             measure = measures.get(goal.measure_key)
             side = f" ({goal.side})" if goal.side else ""

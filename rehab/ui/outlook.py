@@ -21,7 +21,7 @@ from rehab.ui.forms import FieldErrors
 def show(db: Database, actor: Actor, patient_id: int) -> None:
     view = prognosis.outlook(db, actor, patient_id)
     with st.container(border=True):
-        st.subheader("Outlook")
+        st.header("Outlook")
         if all(any(r.input == "condition" for r in t.prediction.refusals) for t in view.tools):
             st.caption(
                 "PREP2 and TWIST were developed after stroke (Stinear 2017 [R89]; Smith 2017 [R93]), so no recovery "

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rehab.charts import LOAD_CHART_HELP, load_chart
+from rehab.charts import LOAD_CHART_HELP, load_chart, load_text
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
@@ -20,6 +20,7 @@ from rehab.services import commands, exercise_library, plan_overview, plans, rec
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.store import Database
+from rehab.ui import chart_view
 from rehab.ui.fmt import md_escape
 from rehab.ui.forms import FieldErrors
 from rehab.ui.timezones import clinic_timezone
@@ -307,7 +308,7 @@ def next_session(
     if not items:
         return
     week = items[0].week
-    st.subheader(f"Next session · plan week {week} ({items[0].phase_name.lower()})")
+    st.header(f"Next session · plan week {week} ({items[0].phase_name.lower()})")
     st.caption(f"From {day.isoformat()}. Sets and reps follow the plan's week; the load follows the progression rule.")
     for p in items:
         with st.container(border=True):
@@ -442,7 +443,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
     """The session's prescription as an editable table; saving stores every set or none."""
     record = open_session.record
     screen_result(record.screen_outcome or "go", open_session.lines)
-    st.subheader(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
+    st.header(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
     st.caption(
         "Loads and reps are filled in from the prescription: change what differs. Clear “Reps done” for a set "
         "that was not done. Effort 0–10 from reps in reserve (10 = no rep left); pain during and after 0–10."
@@ -514,7 +515,7 @@ def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) ->
 
 def plan_summary(ov: plan_overview.PlanOverview) -> None:
     """The phases with their rationale, the rhythm, the neural period and the baselines."""
-    st.subheader("Phases")
+    st.header("Phases")
     st.markdown(md_escape(" → ".join(f"{p.name} (weeks {p.weeks}, {p.percent_1rm} 1RM)" for p in ov.phases)))
     with st.expander("The plan's template: every phase with its dose, rationale and sources"):
         for phase in ov.phases:
@@ -532,7 +533,7 @@ def plan_summary(ov: plan_overview.PlanOverview) -> None:
     if ov.neural_text:
         st.info(md_escape(ov.neural_text))
     if not ov.items.empty:
-        st.subheader("Baselines")
+        st.header("Baselines")
         st.dataframe(ov.items, hide_index=True, width="stretch")
     if not ov.schedule.empty:
         with st.expander("The template's schedule by week (from the baseline 1RM)"):
@@ -552,9 +553,10 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
         if chart.points.empty:
             st.caption(md_escape(f"{chart.label}: no sets logged yet."))
             continue
-        st.vega_lite_chart(
+        chart_view.show(
             load_chart(chart.points, chart.bands, title=chart.label, bands_are_nominal=chart.uses_bands),
-            width="stretch",
+            load_text(chart.points, title=chart.label),
+            title=chart.label,
         )
 
 

@@ -100,7 +100,7 @@ def test_every_measure_form_renders_and_history_shows_every_kind(app_db: Databas
         at.radio(key="as_mode").set_value("measure")
         at.selectbox(key="as_measure").set_value(measure.key).run()
         assert_no_crash(at)
-        assert any(h.value == measure.name for h in at.subheader)
+        assert any(h.value == measure.name for h in at.header)
     for battery in measures.batteries():
         at.radio(key="as_mode").set_value("battery").run()
         at.selectbox(key="as_battery").set_value(battery.key).run()

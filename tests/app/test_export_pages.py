@@ -1,11 +1,13 @@
 """Reports & export and Import pages through AppTest (the files' bytes are tested in tests/exports and services).
 
-AppTest cannot fetch a download button's bytes, so these tests check what the pages offer and that opening
-them builds nothing: no export entry is written to the audit log until a button is clicked in a browser.
+AppTest cannot fetch a download button's bytes, so these tests check what the pages offer, that opening them
+builds nothing (no export entry is written to the audit log until a file is made), and that making one shows its
+download button or, when it fails, why on the page and nothing to download.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from streamlit.testing.v1 import AppTest
@@ -28,7 +30,8 @@ def _open(page: str, *, user_id: int, patient_id: int | None) -> AppTest:
 
 
 def _labels(at: AppTest) -> list[str]:
-    return [b.proto.label for b in at.get("download_button")]
+    """The exports offered: each a button that makes the file (its download button appears once made)."""
+    return [b.label for b in at.button if b.key and b.key.startswith("dl_") and b.key.endswith("_make")]
 
 
 def test_exports_page_offers_every_format_and_saves_a_note_without_exporting(app_db: Database) -> None:
@@ -90,7 +93,7 @@ def test_import_page_previews_reports_problems_and_imports_once(app_db: Database
     pid = new_patient(app_db, ana, "PAGE-4")
     at = _open("import", user_id=ana.user_id, patient_id=None)
     assert_no_crash(at)
-    assert _labels(at) == ["Download the template (CSV)"]
+    assert _download_labels(at) == ["Download the template (CSV)"]
     bad = b"mrn,measure,taken_at,value\nPAGE-4,tug,2026-10-01 09:30,fast\n"
     at.get("file_uploader")[0].upload("bad.csv", bad, "text/csv")
     at = at.run()
@@ -109,3 +112,65 @@ def test_import_page_previews_reports_problems_and_imports_once(app_db: Database
     assert [(r.measure_key, r.value) for r in stored] == [("tug", 14.2)]
     assert at.dataframe[-1].value["Status"].tolist() == ["already recorded"]
     assert at.button(key="import_go").proto.disabled
+
+
+def _download_labels(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+def test_making_a_file_shows_its_progress_then_offers_it_and_records_it(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "PAGE-4")
+    at = _open("exports", user_id=ana.user_id, patient_id=pid)
+    assert _download_labels(at) == []  # nothing made, nothing to download
+    at.button(key="dl_fhir_make").click()
+    at = at.run()
+    assert_no_crash(at)
+    [status] = [s.label for s in at.status]
+    made = re.fullmatch(r"FHIR R4 bundle \(JSON\) made \((\d+) bytes\) and recorded in the audit log\.", status)
+    assert made is not None, status
+    [label] = _download_labels(at)
+    assert label.startswith("Download FHIR R4 bundle (JSON), ")
+    assert "dl_fhir_make" not in [b.key for b in at.button]  # the download button took its place
+    entries = app_db.run(lambda c: audit_store.search(c, patient_id=pid), write=False)
+    [entry] = [e for e in entries if e.action == "export"]
+    assert f"; {made.group(1)} bytes; sha256 " in entry.detail  # the size the page reports is the file audited
+    # a rerun for something else keeps the made file on offer without making it again
+    at = at.run()
+    assert len(_download_labels(at)) == 1
+    assert [e.action for e in app_db.run(lambda c: audit_store.search(c, patient_id=pid), write=False)].count(
+        "export"
+    ) == 1
+
+
+def test_a_failed_export_says_why_and_offers_nothing_to_download(app_db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rehab.domain.errors import ValidationError, ValidationErrors
+    from rehab.services import exports
+
+    admin = make_admin(app_db)
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "PAGE-5")
+    at = _open("exports", user_id=ana.user_id, patient_id=pid)
+
+    def refuses(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ValidationErrors([ValidationError("period", "The period ends before it starts.")])
+
+    monkeypatch.setattr(exports, "export", refuses)
+    at.button(key="dl_csv_make").click()
+    at = at.run()
+    assert_no_crash(at)
+    assert [e.value for e in at.error] == ["The period ends before it starts\\."]
+    assert [s.label for s in at.status] == ["Assessments (CSV) could not be made: nothing was exported."]
+    assert _download_labels(at) == []
+
+    def breaks(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("chart engine failed: /srv/secret/path")
+
+    monkeypatch.setattr(exports, "export", breaks)
+    at.button(key="dl_csv_make").click()
+    at = at.run()
+    assert_no_crash(at)
+    [message] = [e.value for e in at.error]
+    assert message.startswith("Something went wrong while making it \\(reference ") and "secret" not in message
+    assert _download_labels(at) == []

@@ -128,52 +128,61 @@ def _exports_page(db: Database, user_id: int, pid: int) -> AppTest:
     return at
 
 
-CSV = "Assessments (CSV)"
+def _make_csv(at: AppTest, drawn: dict[str, Callable[[], bytes]]) -> Callable[[], bytes]:
+    """Make the assessments CSV on the page (a page run, audited) and return its download button's callable."""
+    at.button(key="dl_csv_make").click()
+    at.run()
+    assert_no_crash(at)
+    return next(f for label, f in drawn.items() if label.startswith("Download Assessments (CSV)"))
 
 
-def test_download_after_idle_time_out_builds_and_audits_nothing(
-    app_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_download_after_idle_time_out_hands_out_nothing(app_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     admin = make_admin(app_db)
     ana = make_clinician(app_db, admin, "ana")
     pid = new_patient(app_db, ana, "SEC-1")
     drawn = _downloads_drawn(monkeypatch)
-    _exports_page(app_db, ana.user_id, pid)
-    # While the sign-in is live the button works (and the export is audited) ...
-    assert drawn[CSV]() != export_widgets.SIGNED_OUT
-    before = len(_exports(app_db, pid))
-    assert before == 1
+    at = _exports_page(app_db, ana.user_id, pid)
+    assert drawn == {} and _exports(app_db, pid) == []  # opening the page makes nothing
+    # While the sign-in is live the file is made (and audited) and its button hands it out ...
+    download = _make_csv(at, drawn)
+    assert download().startswith(b"\xef\xbb\xbf")  # the CSV itself (UTF-8 with its byte-order mark)
+    assert len(_exports(app_db, pid)) == 1
     # ... then the tab sits idle past the time-out, and the button already on screen is clicked.
     cookies.age_session(31)
-    assert drawn[CSV]() == export_widgets.SIGNED_OUT
-    assert len(_exports(app_db, pid)) == before
+    with pytest.raises(export_widgets.SignedOut):
+        download()
+    assert len(_exports(app_db, pid)) == 1
 
 
-def test_download_after_deactivation_builds_and_audits_nothing(
-    app_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_after_deactivation_nothing_is_made_or_handed_out(app_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     admin = make_admin(app_db)
     ana = make_clinician(app_db, admin, "ana")
     pid = new_patient(app_db, ana, "SEC-2")
     drawn = _downloads_drawn(monkeypatch)
-    _exports_page(app_db, ana.user_id, pid)
+    at = _exports_page(app_db, ana.user_id, pid)
+    download = _make_csv(at, drawn)
     accounts.set_active(app_db, admin, ana.user_id, False)
-    for label in list(drawn):
-        assert drawn[label]() == export_widgets.SIGNED_OUT, label
-    assert _exports(app_db, pid) == []
+    with pytest.raises(export_widgets.SignedOut):
+        download()
+    at.button(key="dl_fhir_make").click()
+    at.run()
+    assert titles(at) == ["Sign in"]  # the page run that would make the FHIR file stops at the sign-in check
+    assert len(_exports(app_db, pid)) == 1  # only the CSV made while the account was active
 
 
-def test_download_after_sign_out_builds_and_audits_nothing(app_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_download_after_sign_out_hands_out_nothing(app_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     admin = make_admin(app_db)
     ana = make_clinician(app_db, admin, "ana")
     pid = new_patient(app_db, ana, "SEC-3")
     drawn = _downloads_drawn(monkeypatch)
     at = _exports_page(app_db, ana.user_id, pid)
+    download = _make_csv(at, drawn)
     at.sidebar.button(key="sign_out").click()
     at.run()
     assert titles(at) == ["Sign in"]
-    assert drawn[CSV]() == export_widgets.SIGNED_OUT
-    assert _exports(app_db, pid) == []
+    with pytest.raises(export_widgets.SignedOut):
+        download()
+    assert len(_exports(app_db, pid)) == 1
 
 
 def test_sign_out_forgets_the_patient_and_what_was_viewed(app_db: Database) -> None:
