@@ -13,10 +13,12 @@ from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
 from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
-from rehab.ui.assessment_form import entry_fields
+from rehab.ui.assessment_form import entry_fields, field_label
 from rehab.ui.fmt import md_text, when
+from rehab.ui.forms import confirmations
 
 CONSTRUCTS = ["strength", "tone", "motor", "balance", "posture", "gait", "transfers", "confidence"]
+_ASKED = "_rehab_fix_asked"
 STATUS_LABELS = {"final": "current", "amended": "amended (replaced)", "entered_in_error": "entered in error"}
 
 
@@ -58,12 +60,16 @@ def show(db: Database, actor: Actor, patient: PatientRecord) -> None:
             "Side": [sides.get(r.side or "", "") for r in rows],
             "Site": [r.site or "" for r in rows],
             "Result": [_value(r) for r in rows],
+            "Checked": ["confirmed as typed" if r.plausibility_confirmed else "" for r in rows],
             "Status": [STATUS_LABELS.get(r.status, r.status) for r in rows],
             "Why changed": [r.status_reason for r in rows],
             "Assessor": [r.assessor_name for r in rows],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
+    for r in rows:
+        if r.plausibility_confirmed:
+            st.markdown(md_text(f"#{r.id} confirmed as typed by {r.assessor_name}: {r.plausibility_confirmed}"))
     _corrections(db, actor, patient, [r for r in rows if r.status == "final"])
 
 
@@ -99,18 +105,38 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
             )
         reason = st.text_input("Reason", key=f"fix_reason_{record.id}", max_chars=300)
         slot = st.empty()
+        confirmed = confirmations(st.session_state.get(_ASKED, {}), f"fix_ok_{record.id}")
         if st.button("Save correction", key=f"fix_save_{record.id}", type="primary"):
             try:
                 if entry is not None:
                     if record.side:
                         entry["sides"] = {record.side: entry.get("sides", {}).get(record.side)}
-                    assessments.amend(db, actor, record.id, expected_version=record.version, entry=entry, reason=reason)
+                    assessments.amend(
+                        db,
+                        actor,
+                        record.id,
+                        expected_version=record.version,
+                        entry=entry,
+                        reason=reason,
+                        confirmed=confirmed,
+                    )
                 else:
                     assessments.mark_entered_in_error(
                         db, actor, record.id, expected_version=record.version, reason=reason
                     )
             except ValidationErrors as exc:
-                slot.error(md_text(" ".join(f"{k.split('.')[-1]}: {v}" for k, v in exc.by_field().items())))
+                asked = {e.question.id: e.question.text for e in exc.errors if isinstance(e, measures.Unconfirmed)}
+                if asked and len(asked) == len(exc.errors):
+                    st.session_state[_ASKED] = asked  # asked again on the next run, with its "yes" box
+                    st.rerun()
+                slot.error(
+                    md_text(
+                        " ".join(
+                            f"{field_label(patient, k.partition('.')[2]) if '.' in k else k}: {v}"
+                            for k, v in exc.by_field().items()
+                        )
+                    )
+                )
                 return
             except ValidationError as exc:
                 slot.error(md_text(f"{exc.field}: {exc.message}"))
@@ -118,5 +144,6 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
             except ConflictError as exc:
                 slot.error(md_text(str(exc)))
                 return
+            st.session_state.pop(_ASKED, None)
             st.toast("Correction saved.")
             st.rerun()
