@@ -25,6 +25,7 @@ _LAST = "_rehab_last_assessment"
 _NONCE = "_rehab_assess_entry"
 _REFUSED = "_rehab_assess_refused"
 OLDEST = date(1900, 1, 1)
+LATEST = date(9999, 12, 31)
 
 
 def render() -> None:
@@ -46,9 +47,12 @@ def render() -> None:
     tz = clinic_timezone()
     now = datetime.now(tz)
     c1, c2, c3 = st.columns([1, 1, 2])
-    # No upper limit on the widget: a future date typed here is refused with a message, never replaced by today.
-    day = c1.date_input("Date", value=now.date(), min_value=OLDEST, key="as_date", format="YYYY-MM-DD")
-    clock = c2.time_input("Time", value=now.time().replace(second=0, microsecond=0), key="as_time", step=300)
+    # Wide widget limits: a future date typed here is refused with a message by the service, never replaced by
+    # today or clamped by the browser; any minute can be typed.
+    day = c1.date_input(
+        "Date", value=now.date(), min_value=OLDEST, max_value=LATEST, key="as_date", format="YYYY-MM-DD"
+    )
+    clock = c2.time_input("Time", value=now.time().replace(second=0, microsecond=0), key="as_time", step=60)
     mode = c3.radio(
         "Enter",
         ["measure", "battery"],

@@ -153,14 +153,16 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         site = _site(raw, required=True)
         out = []
         for side, trials in _sides(raw).items():
+            readings = _trials(trials, f"{side} trials")
             result = hhd_result(
-                _trials(trials, f"{side} trials"),
+                readings,
                 raw.get("unit", "N"),
                 lever_arm_m=raw.get("lever_arm_m"),
                 rule=raw.get("rule", "max"),
                 method=raw.get("method", "make"),
             )
             ctx = dict(context, entry_unit=raw.get("unit", "N"), method=result.method, rule=result.rule)
+            ctx["trials_as_read"] = readings  # the readings as typed, before conversion to SI or torque
             if raw.get("lever_arm_m") is not None:
                 ctx["lever_arm_m"] = float(raw["lever_arm_m"])
             out.append(
@@ -277,6 +279,7 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
             other = mass_to_kg(raw.get("non_paretic_kg"), "kg", "non_paretic_kg")
             value = measures.paretic_load_percent(paretic, other)
             working = f"{fmt(paretic)} kg of {fmt(paretic + other)} kg on the paretic leg = {fmt(value)} %"
+            context = dict(context, paretic_kg=paretic, non_paretic_kg=other)  # the loads as read, kept
         else:
             value = measures.validate_value(k, raw.get("value"))
             working = f"{fmt(value)} % of body weight on the paretic leg"

@@ -11,8 +11,8 @@ from streamlit.delta_generator import DeltaGenerator
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.ui.fmt import md_text
 
-_WHOLE = re.compile(r"[+-]?\d+")
-_DECIMAL = re.compile(r"[+-]?(\d+\.\d*|\.\d+)")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)")
 
 
 def typed_number(text: object) -> object:
