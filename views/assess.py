@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import streamlit as st
 
@@ -11,12 +10,11 @@ from rehab.domain import measures
 from rehab.domain.context import patient_context
 from rehab.domain.errors import ValidationErrors
 from rehab.services import assessments
-from rehab.store.patients import PatientRecord
 from rehab.ui import assessment_results
 from rehab.ui import auth as ui_auth
-from rehab.ui.assessment_form import entry_fields, field_label, measure_help
+from rehab.ui.assessment_entry import chosen_measures, refusal_of, show_refusal
+from rehab.ui.assessment_form import entry_fields, measure_help
 from rehab.ui.db import get_db
-from rehab.ui.fmt import md_text
 from rehab.ui.forms import confirmations
 from rehab.ui.patient_context import current_patient, header
 from rehab.ui.timezones import clinic_timezone, to_utc
@@ -61,7 +59,7 @@ def render() -> None:
         format_func=lambda m: "One measure" if m == "measure" else "A preset battery",
     )
     taken_slot = st.empty()
-    keys = _chosen_measures(mode)
+    keys = chosen_measures(mode)
     ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, now.date())
     sex = patient.sex if patient.sex in ("male", "female") else None
     refusal = (
@@ -83,7 +81,7 @@ def render() -> None:
         confirmed = confirmations(refusal.get("asked", {}), f"as{nonce}_ok")
         submitted = st.form_submit_button("Save assessment", type="primary", key="as_save")
     if not submitted:
-        _show_refusal(refusal, slots, taken_slot)
+        show_refusal(refusal, slots, taken_slot)
         return
     try:
         results = assessments.record(
@@ -91,7 +89,7 @@ def render() -> None:
         )
     except ValidationErrors as exc:
         # Kept for the next run, where the questions' "yes, this is right" boxes are drawn inside the form.
-        st.session_state[_REFUSED] = dict(_refusal(exc, patient, set(keys)), at=(patient.id, nonce))
+        st.session_state[_REFUSED] = dict(refusal_of(exc, patient, set(keys)), at=(patient.id, nonce))
         st.rerun()
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])
     st.session_state[_NONCE] = nonce + 1
@@ -99,64 +97,3 @@ def render() -> None:
     for key in ("as_date", "as_time"):  # the next entry starts at now, never silently backdated like this one
         st.session_state.pop(key, None)
     st.rerun()
-
-
-def _chosen_measures(mode: str) -> list[str]:
-    if mode == "battery":
-        sets = {b.key: b for b in measures.batteries()}
-        chosen = st.selectbox(
-            "Battery",
-            list(sets),
-            key="as_battery",
-            format_func=lambda b: f"{sets[b].name} ({', '.join(measures.get(k).name for k in sets[b].measures)})",
-        )
-        return list(sets[chosen].measures)
-    every = sorted(measures.all_measures(), key=lambda m: (m.construct, m.name))
-    key = st.selectbox(
-        "Measure",
-        [m.key for m in every],
-        key="as_measure",
-        format_func=lambda k: f"{measures.get(k).construct.capitalize()} · {measures.get(k).name}",
-    )
-    return [key]
-
-
-def _refusal(exc: ValidationErrors, patient: PatientRecord, keys: set[str]) -> dict[str, Any]:
-    """A refused save in the form's words: messages per measure, the date's, others, and questions to confirm."""
-    out: dict[str, Any] = {"by_key": {}, "taken": "", "other": [], "asked": {}}
-    for err in exc.errors:
-        key, _, sub = err.field.partition(".")
-        if isinstance(err, measures.Unconfirmed):
-            out["asked"][err.question.id] = err.question.text
-            out["by_key"].setdefault(key, []).append(("warning", err.message))
-        elif key in keys:
-            out["by_key"].setdefault(key, []).append(
-                ("error", f"{field_label(patient, sub)}: {err.message}" if sub else err.message)
-            )
-        elif err.field == "taken_at":
-            out["taken"] = err.message
-        else:
-            out["other"].append(err.message)
-    return out
-
-
-def _show_refusal(refusal: dict[str, Any], slots: dict[str, Any], taken_slot: Any) -> None:
-    if not refusal:
-        return
-    for key, lines in refusal["by_key"].items():
-        if key in slots:
-            with slots[key].container():
-                for kind, text in lines:
-                    (st.warning if kind == "warning" else st.error)(md_text(text))
-    if refusal["taken"]:
-        taken_slot.error(md_text(refusal["taken"]))
-    for text in refusal["other"]:
-        st.error(md_text(text))
-    only_questions = all(kind == "warning" for lines in refusal["by_key"].values() for kind, _ in lines)
-    if only_questions and not refusal["taken"] and not refusal["other"]:
-        st.warning(
-            "Nothing was saved yet: check the values questioned above. Correct them, or tick "
-            "“Yes, this is right” for each, then save again."
-        )
-    else:
-        st.error("Nothing was saved. Correct the fields marked above.")

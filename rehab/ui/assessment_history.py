@@ -125,7 +125,7 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
                         db, actor, record.id, expected_version=record.version, reason=reason
                     )
             except ValidationErrors as exc:
-                asked = {e.question.id: e.question.text for e in exc.errors if isinstance(e, measures.Unconfirmed)}
+                asked = {e.question.id: e.question.what for e in exc.errors if isinstance(e, measures.Unconfirmed)}
                 if asked and len(asked) == len(exc.errors):
                     st.session_state[_ASKED] = asked  # asked again on the next run, with its "yes" box
                     st.rerun()

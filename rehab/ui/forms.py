@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any
 
 import streamlit as st
@@ -64,10 +65,13 @@ class FieldErrors:
 
 
 def confirmations(asked: dict[str, str], key: str) -> set[str]:
-    """Inside an open st.form: one "yes, this is right" box per question asked; the ids ticked."""
+    """Inside an open st.form: one "yes, this is right" box per value questioned; the ids ticked.
+
+    ``asked`` maps each question's id to the value in a few words; the question itself is shown at its field.
+    """
     ticked: set[str] = set()
-    for number, (question_id, text) in enumerate(asked.items()):
-        st.warning(md_text(text), icon=":material/help:")
-        if st.checkbox("Yes, this is right: save it as typed", key=f"{key}_{number}_{abs(hash(question_id))}"):
+    for number, (question_id, what) in enumerate(asked.items()):
+        label = f"Yes, {what} is right: save it as typed"
+        if st.checkbox(md_text(label), key=f"{key}_{number}_{zlib.crc32(question_id.encode())}"):
             ticked.add(question_id)
     return ticked

@@ -117,6 +117,8 @@ def test_a_tug_of_900_s_needs_yes_this_is_right_then_is_saved_as_typed(app_db: D
     assert_no_crash(at)
     [saved] = assessments.history(app_db, admin, pid)
     assert saved.value == 900.0 and "Confirmed as typed" in (saved.plausibility_confirmed or "")
+    assert at.metric[0].value == "900 s"
+    assert any("Confirmed as typed" in m.value for m in at.markdown)  # in the result panel
     # The history shows the confirmation with the value.
     at = goto(at, "patient")
     table = at.dataframe[-1].value

@@ -78,6 +78,8 @@ class Question:
 
     id: str
     text: str
+    what: str = ""
+    """The value asked about in a few words ("Timed Up and Go 900 s"), for the confirmation box."""
 
 
 class Unconfirmed(ValidationError):
@@ -105,4 +107,4 @@ def question(key: str, name: str, value: float, *, side: str | None = None, site
     where = " · ".join(w for w in (site, side) if w)
     what = f"{name}{f' ({where})' if where else ''} {fmt(value)} {rng.unit}"
     text = f"{what} is outside the plausible range {rng.band.describe(rng.unit)}: {rng.reason}."
-    return Question(f"{key}|{side or ''}|{(site or '').lower()}|{fmt(value)}", text)
+    return Question(f"{key}|{side or ''}|{(site or '').lower()}|{fmt(value)}", text, what)
