@@ -62,11 +62,10 @@ def render() -> None:
     keys = chosen_measures(mode)
     ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, now.date())
     sex = patient.sex if patient.sex in ("male", "female") else None
-    refusal = (
-        st.session_state.get(_REFUSED, {})
-        if st.session_state.get(_REFUSED, {}).get("at") == (patient.id, nonce)
-        else {}
-    )
+    # A refused save is shown again only for the entry it was about (same patient, entry and measures).
+    entry_id = (patient.id, nonce, tuple(keys))
+    refusal = st.session_state.get(_REFUSED, {})
+    refusal = refusal if refusal.get("at") == entry_id else {}
 
     # One form: choosing item scores, typing trials and ticking boxes do not rerun the page; Save does.
     entries, slots = {}, {}
@@ -89,7 +88,7 @@ def render() -> None:
         )
     except ValidationErrors as exc:
         # Kept for the next run, where the questions' "yes, this is right" boxes are drawn inside the form.
-        st.session_state[_REFUSED] = dict(refusal_of(exc, patient, set(keys)), at=(patient.id, nonce))
+        st.session_state[_REFUSED] = dict(refusal_of(exc, patient, set(keys)), at=entry_id)
         st.rerun()
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])
     st.session_state[_NONCE] = nonce + 1

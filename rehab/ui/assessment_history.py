@@ -105,7 +105,10 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
             )
         reason = st.text_input("Reason", key=f"fix_reason_{record.id}", max_chars=300)
         slot = st.empty()
-        confirmed = confirmations(st.session_state.get(_ASKED, {}), f"fix_ok_{record.id}")
+        asked_before: dict[str, tuple[str, str]] = st.session_state.get(f"{_ASKED}_{record.id}", {})
+        for _what, text in asked_before.values():
+            st.warning(md_text(text), icon=":material/help:")
+        confirmed = confirmations({i: what for i, (what, _t) in asked_before.items()}, f"fix_ok_{record.id}")
         if st.button("Save correction", key=f"fix_save_{record.id}", type="primary"):
             try:
                 if entry is not None:
@@ -125,9 +128,14 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
                         db, actor, record.id, expected_version=record.version, reason=reason
                     )
             except ValidationErrors as exc:
-                asked = {e.question.id: e.question.what for e in exc.errors if isinstance(e, measures.Unconfirmed)}
+                asked = {
+                    e.question.id: (e.question.what, e.message)
+                    for e in exc.errors
+                    if isinstance(e, measures.Unconfirmed)
+                }
                 if asked and len(asked) == len(exc.errors):
-                    st.session_state[_ASKED] = asked  # asked again on the next run, with its "yes" box
+                    # asked on the next run, with its "yes, this is right" box
+                    st.session_state[f"{_ASKED}_{record.id}"] = asked
                     st.rerun()
                 slot.error(
                     md_text(
@@ -144,6 +152,6 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
             except ConflictError as exc:
                 slot.error(md_text(str(exc)))
                 return
-            st.session_state.pop(_ASKED, None)
+            st.session_state.pop(f"{_ASKED}_{record.id}", None)
             st.toast("Correction saved.")
             st.rerun()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -366,3 +366,46 @@ def test_the_edit_form_saves_as_typed_or_nothing_with_a_field_message(app_db: Da
         _saved_as_typed(after, typed)
 
     entry()
+
+
+def test_measure_help_for_a_patient_without_a_stroke_lists_no_stroke_figures(app_db: Database) -> None:
+    """An orthopaedic patient born 1950 (76): the stroke TUG figures (Alghadir 2018 MDC, Matsumoto 2024 cut-offs)
+    are not listed; the older-adult CDC STEADI TUG ≥ 12 s (adults 65 and over without a stroke) is."""
+    admin = make_admin(app_db)
+    pid = patients.register(
+        app_db, admin, patient_data(mrn="ORTHO-9", condition="orthopaedic", event_date=None, paretic_side="right")
+    )
+    at = signed_in_app(admin.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "assess")
+    at.selectbox(key="as_measure").set_value("tug").run()
+    [heading] = [h for h in at.subheader if h.value == "Timed Up and Go"]
+    text = heading.proto.help
+    assert "Figures for this patient: orthopaedic" in text
+    assert "CDC STEADI" in text
+    assert "Alghadir" not in text and "Matsumoto" not in text
+
+
+def test_an_amendment_outside_the_plausible_range_is_asked_about_then_saved_as_typed(app_db: Database) -> None:
+    """Single-leg stance 45 s: PhenX times up to 30 s (LOINC 64388-2 [R62]), so the correction is questioned."""
+    admin = make_admin(app_db)
+    pid = patients.register(app_db, admin, patient_data())
+    [first] = assessments.record(
+        app_db, admin, pid, taken_at=datetime(2026, 10, 1, 9, tzinfo=UTC), entries={"sls": {"sides": {"left": [12]}}}
+    )
+    at = signed_in_app(admin.user_id)
+    at.session_state["_rehab_patient_id"] = pid
+    at = goto(at.run(), "patient")
+    ref = first.record.id
+    at.text_input(key=f"fix_{ref}_left_0").input("45")
+    at.text_input(key=f"fix_reason_{ref}").input("stopwatch misread")
+    at = at.button(key=f"fix_save_{ref}").click().run()
+    assert [r.value for r in assessments.history(app_db, admin, pid)] == [12.0]
+    assert any("45 s is outside the plausible range ≤ 30 s" in m for m in _messages(at)), _messages(at)
+    [yes] = [c for c in at.checkbox if str(c.key).startswith(f"fix_ok_{ref}")]
+    yes.check()
+    at = at.button(key=f"fix_save_{ref}").click().run()
+    assert_no_crash(at)
+    rows = assessments.history(app_db, admin, pid)
+    assert [(r.value, r.status) for r in rows] == [(45.0, "final"), (12.0, "amended")]
+    assert "Confirmed as typed" in (rows[0].plausibility_confirmed or "")
