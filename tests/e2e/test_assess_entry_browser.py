@@ -17,14 +17,13 @@ from tests.helpers import PASSWORD, make_admin, patient_data
 pytestmark = pytest.mark.browser
 
 WIDTHS = ((1440, 900), (1024, 768), (390, 844))
-# Counts the page's script runs that end after it is installed: Streamlit marks each run's state on stApp.
-COUNT_RUNS = """() => {
-  window.__runs = 0;
-  const app = document.querySelector("[data-testid='stApp']");
-  new MutationObserver((changes) => {
-    for (const change of changes) if (change.oldValue === 'running') window.__runs += 1;  // a run ended
-  }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
-}"""
+
+
+def _frames_sent(page) -> list[object]:  # type: ignore[no-untyped-def]
+    """The messages the page sends on its websockets from now on (each rerun it asks for is one)."""
+    sent: list[object] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    return sent
 
 
 def test_berg_grid_and_tug_question_at_three_widths(
@@ -42,18 +41,21 @@ def test_berg_grid_and_tug_question_at_three_widths(
     for width, height in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": height})
         page = context.new_page()
+        # Every rerun the browser asks for is a message it sends on the app's websocket: count them.
+        sent = _frames_sent(page)
         sign_in_as(page, f"{server.url}/assess?patient={pid}", "admin", PASSWORD)
         page.get_by_role("heading", name="Berg Balance Scale").wait_for()
         page.screenshot(path=str(artifacts / f"assess-berg-{width}.png"), full_page=True)
-        page.evaluate(COUNT_RUNS)
+        before = len(sent)
+        assert before >= 1  # the page's own first run was asked for this way
         for n in range(1, 13):  # items 1-12 scored 4; 13 and 14 left unscored
             item = page.get_by_role("radiogroup", name=re.compile(rf"^{n}\. "))
             item.get_by_role("radio", name="4", exact=True).click()
         page.wait_for_timeout(500)
-        assert page.evaluate("window.__runs") == 0, "a Berg item click reran the page"
+        assert len(sent) == before, "a Berg item click asked the server to rerun the page"
         page.get_by_role("button", name="Save assessment").click()
         wait_for_app(page)
-        assert page.evaluate("window.__runs") >= 1
+        assert len(sent) > before
         page.get_by_text("items 13 and 14 are not scored yet").first.wait_for()
         page.screenshot(path=str(artifacts / f"assess-berg-unscored-{width}.png"), full_page=True)
         sideways = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
@@ -65,6 +67,18 @@ def test_berg_grid_and_tug_question_at_three_widths(
     page = context.new_page()
     sign_in_as(page, f"{server.url}/assess?patient={pid}", "admin", PASSWORD)
     page.get_by_role("heading", name="Berg Balance Scale").wait_for()
+    # The measure's help: this patient's population only; item 8's own anchors with their source.
+    page.get_by_role("heading", name="Berg Balance Scale").get_by_test_id("stTooltipIcon").hover()
+    page.get_by_text("Figures for this patient").wait_for()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(artifacts / "assess-berg-help-1440.png"))
+    page.mouse.move(0, 0)
+    page.get_by_role("radiogroup", name=re.compile(r"^8\. ")).scroll_into_view_if_needed()
+    page.get_by_test_id("stMain").get_by_test_id("stTooltipIcon").nth(8).hover()  # the heading, then items 1-14
+    page.get_by_text("NINDS CDE").first.wait_for()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(artifacts / "assess-berg-item-8-anchors-1440.png"))
+    page.mouse.move(0, 0)
     page.get_by_role("combobox", name="Measure").click()
     page.get_by_role("option", name="Balance · Timed Up and Go").click()
     wait_for_app(page)
