@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import streamlit as st
 
 from rehab.domain import measures
+from rehab.domain.context import patient_context
 from rehab.domain.errors import ValidationErrors
 from rehab.services import assessments
 from rehab.ui import assessment_results
 from rehab.ui import auth as ui_auth
+from rehab.ui.assessment_entry import chosen_measures, refusal_of, show_refusal
 from rehab.ui.assessment_form import entry_fields, measure_help
 from rehab.ui.db import get_db
-from rehab.ui.fmt import md_text
+from rehab.ui.forms import confirmations
 from rehab.ui.patient_context import current_patient, header
 from rehab.ui.timezones import clinic_timezone, to_utc
 
 _LAST = "_rehab_last_assessment"
 _NONCE = "_rehab_assess_entry"
+_REFUSED = "_rehab_assess_refused"
+OLDEST = date(1900, 1, 1)
+LATEST = date(9999, 12, 31)
 
 
 def render() -> None:
@@ -40,8 +45,12 @@ def render() -> None:
     tz = clinic_timezone()
     now = datetime.now(tz)
     c1, c2, c3 = st.columns([1, 1, 2])
-    day = c1.date_input("Date", value=now.date(), max_value=now.date(), key="as_date", format="YYYY-MM-DD")
-    clock = c2.time_input("Time", value=now.time().replace(second=0, microsecond=0), key="as_time", step=300)
+    # Wide widget limits: a future date typed here is refused with a message by the service, never replaced by
+    # today or clamped by the browser; any minute can be typed.
+    day = c1.date_input(
+        "Date", value=now.date(), min_value=OLDEST, max_value=LATEST, key="as_date", format="YYYY-MM-DD"
+    )
+    clock = c2.time_input("Time", value=now.time().replace(second=0, microsecond=0), key="as_time", step=60)
     mode = c3.radio(
         "Enter",
         ["measure", "battery"],
@@ -50,53 +59,40 @@ def render() -> None:
         format_func=lambda m: "One measure" if m == "measure" else "A preset battery",
     )
     taken_slot = st.empty()
-    if mode == "battery":
-        sets = {b.key: b for b in measures.batteries()}
-        chosen = st.selectbox(
-            "Battery",
-            list(sets),
-            key="as_battery",
-            format_func=lambda b: f"{sets[b].name} ({', '.join(measures.get(k).name for k in sets[b].measures)})",
-        )
-        keys = list(sets[chosen].measures)
-    else:
-        every = sorted(measures.all_measures(), key=lambda m: (m.construct, m.name))
-        keys = [
-            st.selectbox(
-                "Measure",
-                [m.key for m in every],
-                key="as_measure",
-                format_func=lambda k: f"{measures.get(k).construct.capitalize()} · {measures.get(k).name}",
-            )
-        ]
+    keys = chosen_measures(mode)
+    ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, now.date())
+    sex = patient.sex if patient.sex in ("male", "female") else None
+    # A refused save is shown again only for the entry it was about (same patient, entry and measures).
+    entry_id = (patient.id, nonce, tuple(keys))
+    refusal = st.session_state.get(_REFUSED, {})
+    refusal = refusal if refusal.get("at") == entry_id else {}
 
-    entries = {}
-    slots = {}
-    for key in keys:
-        measure = measures.get(key)
-        with st.container(border=True):
-            st.header(measure.name, help=measure_help(measure))
-            entries[key] = entry_fields(measure, patient, f"as{nonce}_{key}")
-            slots[key] = st.empty()
-    note = st.text_area("Note (optional)", key=f"as{nonce}_note", max_chars=2000)
-    if not st.button("Save assessment", type="primary", key="as_save"):
+    # One form: choosing item scores, typing trials and ticking boxes do not rerun the page; Save does.
+    entries, slots = {}, {}
+    with st.form(f"as_form_{nonce}", border=False, enter_to_submit=False):
+        for key in keys:
+            measure = measures.get(key)
+            with st.container(border=True):
+                st.header(measure.name, help=measure_help(measure, ctx, sex))
+                entries[key] = entry_fields(measure, patient, f"as{nonce}_{key}")
+                slots[key] = st.empty()
+        note = st.text_area("Note (optional)", key=f"as{nonce}_note", max_chars=2000)
+        confirmed = confirmations(refusal.get("asked", {}), f"as{nonce}_ok")
+        submitted = st.form_submit_button("Save assessment", type="primary", key="as_save")
+    if not submitted:
+        show_refusal(refusal, slots, taken_slot)
         return
     try:
-        results = assessments.record(db, actor, patient.id, taken_at=to_utc(day, clock, tz), entries=entries, note=note)
+        results = assessments.record(
+            db, actor, patient.id, taken_at=to_utc(day, clock, tz), entries=entries, note=note, confirmed=confirmed
+        )
     except ValidationErrors as exc:
-        errors = exc.by_field()
-        for field, message in errors.items():
-            key, _, sub = field.partition(".")
-            if key in slots:
-                slots[key].error(md_text(f"{sub.replace('_', ' ')}: {message}" if sub else message))
-            elif field == "taken_at":
-                taken_slot.error(md_text(message))
-            else:
-                st.error(md_text(message))
-        st.error("Nothing was saved. Correct the fields marked above.")
-        return
+        # Kept for the next run, where the questions' "yes, this is right" boxes are drawn inside the form.
+        st.session_state[_REFUSED] = dict(refusal_of(exc, patient, set(keys)), at=entry_id)
+        st.rerun()
     st.session_state[_LAST] = (patient.id, [r.record.id for r in results])
     st.session_state[_NONCE] = nonce + 1
+    st.session_state.pop(_REFUSED, None)
     for key in ("as_date", "as_time"):  # the next entry starts at now, never silently backdated like this one
         st.session_state.pop(key, None)
     st.rerun()

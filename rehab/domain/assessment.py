@@ -40,6 +40,8 @@ class Measured:
     trials: tuple[float, ...] | None = None
     context: dict[str, Any] = field(default_factory=dict)
     working: str = ""
+    plausibility_confirmed: str | None = None
+    """The plausibility question the clinician answered "yes, this is right" to, stored with the value."""
 
 
 def _text(raw: object, name: str, *, limit: int = CONTEXT_TEXT_MAX) -> str:
@@ -90,15 +92,25 @@ def _sides(raw: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _trials(value: object, name: str) -> list[object]:
+def _numbered(value: object, name: str) -> list[tuple[str, object]]:
+    """The trials entered, each with its field name ("left trial 2"); a blank trial is one not done."""
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
         raise ValidationError(name, "must be a list of trial values")
-    kept = [v for v in value if v is not None]
+    if len(value) > 10:
+        raise ValidationError(name, "takes at most 10 trials")
+    single = name.removesuffix("s")
+    kept = [(f"{single} {i}", v) for i, v in enumerate(value, start=1) if v is not None]
     if not kept:
         raise ValidationError(name, "needs at least one trial")
-    if len(kept) > 10:
-        raise ValidationError(name, "takes at most 10 trials")
     return kept
+
+
+def _trials(value: object, name: str, *, minimum: float = 0.0, inclusive: bool = True, unit: str = "") -> list[float]:
+    """Every trial entered, each checked at its own field, so none is dropped for being out of range."""
+    return [
+        require_number(v, field, minimum=minimum, minimum_inclusive=inclusive, unit=unit)
+        for field, v in _numbered(value, name)
+    ]
 
 
 def _site(raw: Mapping[str, Any], *, required: bool) -> str | None:
@@ -141,14 +153,16 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         site = _site(raw, required=True)
         out = []
         for side, trials in _sides(raw).items():
+            readings = _trials(trials, f"{side} trials")
             result = hhd_result(
-                _trials(trials, f"{side} trials"),
+                readings,
                 raw.get("unit", "N"),
                 lever_arm_m=raw.get("lever_arm_m"),
                 rule=raw.get("rule", "max"),
                 method=raw.get("method", "make"),
             )
             ctx = dict(context, entry_unit=raw.get("unit", "N"), method=result.method, rule=result.rule)
+            ctx["trials_as_read"] = readings  # the readings as typed, before conversion to SI or torque
             if raw.get("lever_arm_m") is not None:
                 ctx["lever_arm_m"] = float(raw["lever_arm_m"])
             out.append(
@@ -169,9 +183,9 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         rule = raw.get("rule", measure.trial_rule or "mean")
         out = []
         for side, trials in _sides(raw).items():
-            kept = _trials(trials, f"{side} trials")
+            kept = _trials(trials, f"{side} trials", unit=unit if unit in ("kg", "lb") else "")
             value = grip_kg(kept, unit, rule)
-            si = tuple(mass_to_kg(v, unit, f"{side} trial") for v in kept)
+            si = tuple(mass_to_kg(v, unit, f"{side} trials") for v in kept)
             out.append(
                 Measured(
                     k,
@@ -188,7 +202,7 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         rule = require_choice(raw.get("rule", "max"), "rule", ("max", "mean"))
         out = []
         for side, trials in _sides(raw).items():
-            seconds = [require_number(v, f"{side} trial", minimum=0) for v in _trials(trials, f"{side} trials")]
+            seconds = _trials(trials, f"{side} trials", unit="s")
             value = max(seconds) if rule == "max" else sum(seconds) / len(seconds)
             measures.validate_value(k, value)
             out.append(
@@ -227,7 +241,7 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         return [Measured(k, one_rm.value_kg, "kg", side=one_rm_side, site=site, context=ctx, working=one_rm.reason)]
     if k == "frt":
         unit = raw.get("unit", "cm")
-        reach_cm = [length_to_cm(v, unit, "trial") for v in _trials(raw.get("trials"), "trials")]
+        reach_cm = [length_to_cm(v, unit, "trials") for v in _trials(raw.get("trials"), "trials")]
         value = sum(reach_cm) / len(reach_cm)
         measures.validate_value(k, value)
         return [
@@ -242,10 +256,7 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
         ]
     if k == "ten_mwt":
         distance = require_number(raw.get("distance_m", 10.0), "distance_m", minimum=1, maximum=100, unit="m")
-        times = [
-            require_number(v, "trial", minimum=0, minimum_inclusive=False, unit="s")
-            for v in _trials(raw.get("trials"), "trials")
-        ]
+        times = _trials(raw.get("trials"), "trials", inclusive=False, unit="s")
         mean_time = sum(times) / len(times)
         speed = measures.ten_mwt_speed(mean_time, distance)
         return [
@@ -268,6 +279,7 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
             other = mass_to_kg(raw.get("non_paretic_kg"), "kg", "non_paretic_kg")
             value = measures.paretic_load_percent(paretic, other)
             working = f"{fmt(paretic)} kg of {fmt(paretic + other)} kg on the paretic leg = {fmt(value)} %"
+            context = dict(context, paretic_kg=paretic, non_paretic_kg=other)  # the loads as read, kept
         else:
             value = measures.validate_value(k, raw.get("value"))
             working = f"{fmt(value)} % of body weight on the paretic leg"

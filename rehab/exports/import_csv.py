@@ -25,7 +25,7 @@ MAX_BYTES = 5_000_000
 MAX_ROWS = 5_000
 REQUIRED = ("mrn", "measure", "taken_at")
 COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note")
-INFORMATIONAL = ("patient", "recorded_by")
+INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")
 """Columns our own export adds for people reading the file; the importer ignores them."""
 _PER_SIDE_SITE = ("mmt", "hhd", "one_rm")
 _SOURCE = "CSV import"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -89,6 +89,32 @@ def validate_entries(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, list
     return prepared
 
 
+def confirm_plausible(
+    prepared: dict[str, list[Measured]], confirmed: Collection[str] = ()
+) -> dict[str, list[Measured]]:
+    """Values outside their plausible range keep the confirmation they were given, or nothing is saved.
+
+    ``confirmed`` holds the ids of the questions the clinician answered "yes, this is right"; an id names the
+    measure, side, site and value, so a value changed after confirming is asked about again.
+    """
+    out: dict[str, list[Measured]] = {}
+    errors: list[ValidationError] = []
+    for key, values in prepared.items():
+        name = measures.get(key).name
+        out[key] = []
+        for m in values:
+            asked = measures.question(key, name, m.value, side=m.side, site=m.site)
+            if asked is None:
+                out[key].append(m)
+            elif asked.id in confirmed:
+                out[key].append(replace(m, plausibility_confirmed=f"{asked.text} Confirmed as typed."))
+            else:
+                errors.append(measures.Unconfirmed(f"{key}.{m.side or 'value'}", asked))
+    if errors:
+        raise ValidationErrors(errors)
+    return out
+
+
 def assessment_row(
     m: Measured,
     *,
@@ -119,6 +145,7 @@ def assessment_row(
         "assessor_id": actor.user_id,
         "created_at": now_utc(),
         "version": 1,
+        "plausibility_confirmed": m.plausibility_confirmed,
     }
 
 
@@ -177,9 +204,14 @@ def record(
     taken_at: datetime | None,  # None (date or time left empty) is refused as a "taken_at" field error
     entries: Mapping[str, Mapping[str, Any]],
     note: str = "",
+    confirmed: Collection[str] = (),
 ) -> list[Result]:
-    """Save one sitting's measures together: all of them or, if any entry is invalid, none."""
-    prepared = validate_entries(entries)
+    """Save one sitting's measures together: all of them or, if any entry is invalid, none.
+
+    A value outside its measure's plausible range is saved only when its question's id is in ``confirmed``
+    (the clinician's "yes, this is right"), and the confirmation is stored with it.
+    """
+    prepared = confirm_plausible(validate_entries(entries), confirmed)
     clean = clean_note(note)
 
     def work(conn: Connection) -> list[Result]:
@@ -267,6 +299,7 @@ def amend(
     entry: Mapping[str, Any],
     reason: str,
     taken_at: datetime | None = None,
+    confirmed: Collection[str] = (),
 ) -> Result:
     """Correct a value: a new version replaces the old one, which stays readable as "amended"."""
     why = _reason(reason)
@@ -275,7 +308,7 @@ def amend(
         current = _load_final(conn, actor, assessment_id, expected_version)
         patient = check_access(conn, actor, current.patient_id)
         when = _check_taken_at(patient, taken_at or current.taken_at)
-        prepared = validate_entries({current.measure_key: entry})[current.measure_key]
+        prepared = confirm_plausible(validate_entries({current.measure_key: entry}), confirmed)[current.measure_key]
         matching = [m for m in prepared if m.side == current.side] or prepared[:1]
         if len(prepared) > 1 and current.side is None:
             raise ValidationErrors([ValidationError(f"{current.measure_key}.sides", "Amend one value at a time.")])

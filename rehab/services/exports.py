@@ -83,6 +83,7 @@ MAX_CHARTS = 8
 NOTE_MAX = 2000
 ASSESSMENT_COLUMNS = (
     "mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note", "patient", "recorded_by",
+    "confirmed_outside_plausible_range",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "mrn", "session_date", "plan_week", "status", "screen", "exercise", "set", "prescribed_load_kg",
@@ -581,6 +582,7 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str,
                 "note": r.note,
                 "patient": f"{patient.given_name} {patient.family_name}",
                 "recorded_by": names.get(r.assessor_id, ""),
+                "confirmed_outside_plausible_range": r.plausibility_confirmed or "",
             }
         )
     return rows

@@ -37,6 +37,8 @@ class AssessmentRecord:
     assessor_name: str
     created_at: datetime
     version: int
+    plausibility_confirmed: str | None = None
+    """Set when the value was outside its measure's plausible range and the assessor confirmed it as typed."""
 
 
 _FIELDS = tuple(f.name for f in dataclasses.fields(AssessmentRecord))

@@ -139,6 +139,8 @@ assessments = Table(
     Column("assessor_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # the plausibility question the assessor confirmed for a value outside its plausible range (migration 0015)
+    Column("plausibility_confirmed", Text, nullable=True),
     # answers the caseload's "newest result before/after a date" seeks from the index alone (migration 0007)
     Index("ix_assessments_caseload", "patient_id", "measure_key", "status", "taken_at", "side", "value"),
     Index(None, "entry_group"),

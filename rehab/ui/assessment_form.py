@@ -7,12 +7,14 @@ from typing import Any
 
 import streamlit as st
 
-from rehab.domain.measures import EVIDENCE_TEXT, Measure, neuro
+from rehab.domain.context import PHASE_SOURCE, PatientContext
+from rehab.domain.measures import EVIDENCE_TEXT, Cutoff, Item, Measure, neuro, plausible_range
 from rehab.domain.patients import side_words
 from rehab.domain.strength import FORMULAS as ONE_RM_FORMULAS
 from rehab.domain.strength import MMT_GRADES
 from rehab.domain.units import fmt
 from rehab.store.patients import PatientRecord
+from rehab.ui.forms import number_field
 
 UNITS_FORCE = ["N", "kgf", "lbf", "N.m"]
 ASSISTANCE_LABELS = {
@@ -26,22 +28,87 @@ ASSISTANCE_LABELS = {
 FORMULAS = ["epley", "brzycki", "lombardi", "oconner", "mayhew", "wathan"]
 
 
-def measure_help(measure: Measure) -> str:
-    """Every number the result panel may use, with its population and source."""
-    lines = [f"{measure.name}: {measure.direction} is better; unit {measure.unit_label}."]
-    lines += [t.describe() for t in (*measure.mdc, *measure.mcid) if t.active]
-    lines += [c.describe() for c in measure.cutoffs if c.active]
+def _cutoff_fits(ctx: PatientContext, sex: str | None, cut: Cutoff) -> bool:
+    if ctx.cutoff_misfit(cut) is not None:
+        return False
+    if cut.sex is not None and cut.sex != sex:
+        return False
+    return cut.age is None or (ctx.age_years is not None and cut.age.contains(ctx.age_years))
+
+
+def measure_help(measure: Measure, ctx: PatientContext, sex: str | None = None) -> str:
+    """The figures the result panel may use for THIS patient's population, each with its source.
+
+    Figures derived in other populations are not listed (they are never applied to this patient); the
+    help says how many were left out and which population was used (``rehab.domain.context``).
+    """
+    who = f"Figures for this patient: {ctx.describe()}" + (f" ({PHASE_SOURCE})" if ctx.stroke else "") + "."
+    lines = [f"{measure.name}: {measure.direction} is better; unit {measure.unit_label}.", who]
+    changes = [t for t in (*measure.mdc, *measure.mcid) if t.active and ctx.threshold_fits(t.id, t.population)]
+    cuts = [c for c in measure.cutoffs if c.active and _cutoff_fits(ctx, sex, c)]
+    cats = [c for c in measure.categories if ctx.stroke or c.population != "stroke"]
+    lines += [t.describe() for t in changes] + [c.describe() for c in cuts]
     lines += [
         f"Category '{c.label}': {c.band.describe(measure.unit_label)} ({c.source}"
         + ("" if c.evidence == "primary" else f"; {EVIDENCE_TEXT[c.evidence]}")
         + ")"
-        for c in measure.categories
+        for c in cats
     ]
+    if not changes and (measure.mdc or measure.mcid):
+        lines.append("No MDC or MCID in the catalogue was derived in this patient's population, so none is applied.")
+    active = sum(t.active for t in measure.all_thresholds)
+    others = active - len(changes) - len(cuts) + len(measure.categories) - len(cats)
+    if others:
+        lines.append(f"{others} figure(s) derived in other populations are not listed: they are not applied here.")
+    rng = plausible_range(measure.key)
+    if rng is not None:
+        lines.append(
+            f"Plausible range (a data-entry check, not a clinical threshold): {rng.describe()}. A value outside it "
+            "is saved only after you confirm it is right."
+        )
     lines += list(measure.notes)
     inactive = [t for t in measure.all_thresholds if not t.active]
     if inactive:
         lines.append(f"{len(inactive)} unverified figure(s) are not applied until the clinic configures them.")
     return "\n\n".join(lines)
+
+
+def item_help(item: Item) -> str | None:
+    """An item's anchors in the scale's own words, with where they come from and how firmly."""
+    if not item.anchors:
+        return None
+    text = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
+    if item.anchor_source:
+        text += f"\n\nAnchors: {item.anchor_source}."
+    if item.evidence != "primary":
+        text += f"\n\nItem wording: {EVIDENCE_TEXT[item.evidence]}."
+    return text
+
+
+_FIELD_LABELS = {
+    "value": "Result",
+    "items": "Items",
+    "tested_kg": "Tested 1RM load",
+    "load_kg": "Submaximal set: load lifted",
+    "reps": "Repetitions",
+    "lever_arm_m": "Lever arm",
+    "distance_m": "Timed distance",
+    "assistive_device": "Assistive device",
+    "protocol_variant": "Protocol variant",
+}
+
+
+def field_label(patient: PatientRecord, field: str) -> str:
+    """A domain field name in the words of the form: "left trial 2" → "Left (paretic) trial 2"."""
+    weaker, stronger = side_words(patient.condition)
+    if field in ("paretic_kg", "non_paretic_kg"):
+        return f"Load under the {weaker if field == 'paretic_kg' else stronger} leg"
+    if field in _FIELD_LABELS:
+        return _FIELD_LABELS[field]
+    first, _, rest = field.partition(" ")
+    if first in ("left", "right"):
+        return f"{side_names(patient)[first]} {rest}".strip()
+    return field.replace("_", " ").capitalize()
 
 
 def side_names(patient: PatientRecord) -> dict[str, str]:
@@ -53,16 +120,9 @@ def side_names(patient: PatientRecord) -> dict[str, str]:
     return names
 
 
-def _number(label: str, key: str, **kwargs: Any) -> float | None:
-    return st.number_input(label, value=None, key=key, **kwargs)
-
-
-def _trials(label: str, key: str, count: int, **kwargs: Any) -> list[float | None]:
+def _trials(label: str, key: str, count: int) -> list[object]:
     cols = st.columns(count)
-    return [
-        col.number_input(f"{label} trial {i + 1}", value=None, key=f"{key}_{i}", min_value=0.0, **kwargs)
-        for i, col in enumerate(cols)
-    ]
+    return [number_field(f"{label} trial {i + 1}", f"{key}_{i}", where=col) for i, col in enumerate(cols)]
 
 
 def _rows(items: Sequence[Any], width: int) -> list[Sequence[Any]]:
@@ -74,7 +134,7 @@ def _choice(value: float) -> int | float:
 
 
 def _items(measure: Measure, prefix: str) -> dict[str, Any]:
-    values: list[float | None] = []
+    values: list[object] = []
     percent = measure.aggregate == "mean"  # ABC: 0-100 % confidence per activity
     width = 4 if percent else (2 if len(measure.items) > 6 else 1)
     if measure.key == "arat":
@@ -100,19 +160,14 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
                 with col:
                     if percent:
                         values.append(
-                            st.number_input(
-                                f"{item.number}. {item.name}",
-                                min_value=0,
-                                max_value=int(item.maximum),
-                                step=5,
-                                value=None,
-                                key=f"{prefix}_item_{item.number}",
+                            number_field(
+                                f"{item.number}. {item.name} (%)",
+                                f"{prefix}_item_{item.number}",
+                                placeholder=f"{fmt(item.minimum)}–{fmt(item.maximum)}",
                             )
                         )
                         continue
-                    anchors = "\n\n".join(f"{fmt(a.score)}: {a.text}" for a in item.anchors)
-                    if item.evidence != "primary":
-                        anchors += f"\n\nItem wording: {EVIDENCE_TEXT[item.evidence]}."
+                    anchors = item_help(item)
                     values.append(
                         st.segmented_control(
                             f"{item.number}. {item.name}",
@@ -121,13 +176,8 @@ def _items(measure: Measure, prefix: str) -> dict[str, Any]:
                             help=anchors or None,
                         )
                     )
-    scored = [v for v in values if v is not None]
-    if scored:
-        how = "mean" if measure.aggregate == "mean" else "total"
-        shown = sum(scored) / len(scored) if measure.aggregate == "mean" else sum(scored)
-        st.caption(f"Scored {len(scored)} of {len(values)} items · {how} so far {fmt(shown)} {measure.unit_label}")
-    else:
-        st.caption(f"Score each of the {len(values)} items.")
+    how = "mean" if measure.aggregate == "mean" else "total"
+    st.caption(f"Score each of the {len(values)} items; the {how} is worked out when you save.")
     return {"items": values}
 
 
@@ -223,12 +273,10 @@ def entry_fields(
             )
             c1, c2, c3, c4 = st.columns(4)
             raw["unit"] = c1.selectbox("Unit read", UNITS_FORCE, key=f"{prefix}_unit")
-            raw["lever_arm_m"] = c2.number_input(
+            raw["lever_arm_m"] = number_field(
                 "Lever arm (m)",
-                value=None,
-                min_value=0.0,
-                step=0.01,
-                key=f"{prefix}_arm",
+                f"{prefix}_arm",
+                where=c2,
                 help="Distance from joint axis to the dynamometer; gives torque in N·m.",
             )
             raw["method"] = c3.radio("Method", ["make", "break"], key=f"{prefix}_method", horizontal=True)
@@ -270,28 +318,23 @@ def entry_fields(
             format_func=lambda s: side_names(patient).get(s, "Both / not sided"),
         )
         raw["side"] = side or None
-        if raw["method"] == "tested":
-            raw["tested_kg"] = _number("1RM load", f"{prefix}_tested", min_value=0.0, step=0.5)
-        else:
-            d1, d2, d3 = st.columns(3)
-            raw["load_kg"] = d1.number_input("Load lifted", value=None, min_value=0.0, step=0.5, key=f"{prefix}_load")
-            raw["reps"] = d2.number_input(
-                "Repetitions to near failure",
-                value=None,
-                min_value=1,
-                max_value=30,
-                step=1,
-                key=f"{prefix}_reps",
-                help="1-10 recommended; 11-12 accepted with low accuracy.",
-            )
-            raw["formula"] = d3.selectbox(
-                "Formula",
-                FORMULAS,
-                key=f"{prefix}_formula",
-                format_func=lambda key: f"{ONE_RM_FORMULAS[key].name} ({ONE_RM_FORMULAS[key].expression})",
-            )
-            if raw["reps"] in (11, 12):
-                st.warning("11-12 repetitions: the estimate is of low accuracy (Reynolds 2006: use 10 or fewer).")
+        # Both methods' fields are shown: inside a form, choosing the method does not redraw the page. A field of
+        # the other method left filled in is refused at its field, never ignored.
+        raw["tested_kg"] = number_field("Tested 1RM load", f"{prefix}_tested", help="For a tested 1RM only.")
+        d1, d2, d3 = st.columns(3)
+        raw["load_kg"] = number_field("Submaximal set: load lifted", f"{prefix}_load", where=d1)
+        raw["reps"] = number_field(
+            "Repetitions to near failure",
+            f"{prefix}_reps",
+            where=d2,
+            help="1-10 recommended; 11-12 accepted with low accuracy (Reynolds 2006: use 10 or fewer).",
+        )
+        raw["formula"] = d3.selectbox(
+            "Formula",
+            FORMULAS,
+            key=f"{prefix}_formula",
+            format_func=lambda key: f"{ONE_RM_FORMULAS[key].name} ({ONE_RM_FORMULAS[key].expression})",
+        )
     elif k == "frt":
         raw = {
             "unit": st.selectbox("Unit", ["cm", "in"], key=f"{prefix}_unit"),
@@ -300,29 +343,25 @@ def entry_fields(
     elif k == "ten_mwt":
         c1, c2 = st.columns(2)
         raw = {
-            "distance_m": c1.number_input("Timed distance (m)", value=10.0, min_value=1.0, key=f"{prefix}_dist"),
+            "distance_m": number_field("Timed distance (m)", f"{prefix}_dist", where=c1, value="10"),
             "pace": c2.radio("Pace", ["comfortable", "fast"], key=f"{prefix}_pace", horizontal=True),
-            "trials": _trials("Time (s)", f"{prefix}_t", 2, step=0.1),
+            "trials": _trials("Time (s)", f"{prefix}_t", 2),
         }
     elif k == "wb_symmetry":
+        weaker, stronger = side_words(patient.condition)
         c1, c2 = st.columns(2)
         raw = {
-            "paretic_kg": c1.number_input(
-                "Load under the paretic leg (kg)", value=None, min_value=0.0, key=f"{prefix}_p"
-            ),
-            "non_paretic_kg": c2.number_input(
-                "Load under the non-paretic leg (kg)", value=None, min_value=0.0, key=f"{prefix}_np"
-            ),
+            "paretic_kg": number_field(f"Load under the {weaker} leg (kg)", f"{prefix}_p", where=c1),
+            "non_paretic_kg": number_field(f"Load under the {stronger} leg (kg)", f"{prefix}_np", where=c2),
         }
     elif k == "six_mwt":
         c1, c2 = st.columns(2)
         raw = {
-            "value": c1.number_input("Distance walked", value=None, min_value=0.0, key=f"{prefix}_value"),
+            "value": number_field("Distance walked", f"{prefix}_value", where=c1),
             "unit": c2.selectbox("Unit", ["m", "ft"], key=f"{prefix}_unit"),
         }
     else:
-        step = 1.0 if measure.whole else 0.1
-        raw = {"value": _number(f"Result ({measure.unit_label})", f"{prefix}_value", min_value=0.0, step=step)}
+        raw = {"value": number_field(f"Result ({measure.unit_label})", f"{prefix}_value")}
     if with_context:
         _context_fields(raw, prefix)
     return raw

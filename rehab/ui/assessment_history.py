@@ -13,11 +13,13 @@ from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
 from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
-from rehab.ui.assessment_form import entry_fields
+from rehab.ui.assessment_form import entry_fields, field_label
 from rehab.ui.fmt import md_text, when
+from rehab.ui.forms import confirmations
 from rehab.ui.tables import fitted
 
 CONSTRUCTS = ["strength", "tone", "motor", "balance", "posture", "gait", "transfers", "confidence"]
+_ASKED = "_rehab_fix_asked"
 STATUS_LABELS = {"final": "current", "amended": "amended (replaced)", "entered_in_error": "entered in error"}
 
 
@@ -59,12 +61,16 @@ def show(db: Database, actor: Actor, patient: PatientRecord) -> None:
             "Side": [sides.get(r.side or "", "") for r in rows],
             "Site": [r.site or "" for r in rows],
             "Result": [_value(r) for r in rows],
+            "Checked": ["confirmed as typed" if r.plausibility_confirmed else "" for r in rows],
             "Status": [STATUS_LABELS.get(r.status, r.status) for r in rows],
             "Why changed": [r.status_reason for r in rows],
             "Assessor": [r.assessor_name for r in rows],
         }
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config=fitted(table))
+    for r in rows:
+        if r.plausibility_confirmed:
+            st.markdown(md_text(f"#{r.id} confirmed as typed by {r.assessor_name}: {r.plausibility_confirmed}"))
     _corrections(db, actor, patient, [r for r in rows if r.status == "final"])
 
 
@@ -100,18 +106,46 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
             )
         reason = st.text_input("Reason", key=f"fix_reason_{record.id}", max_chars=300)
         slot = st.empty()
+        asked_before: dict[str, tuple[str, str]] = st.session_state.get(f"{_ASKED}_{record.id}", {})
+        for _what, text in asked_before.values():
+            st.warning(md_text(text), icon=":material/help:")
+        confirmed = confirmations({i: what for i, (what, _t) in asked_before.items()}, f"fix_ok_{record.id}")
         if st.button("Save correction", key=f"fix_save_{record.id}", type="primary"):
             try:
                 if entry is not None:
                     if record.side:
                         entry["sides"] = {record.side: entry.get("sides", {}).get(record.side)}
-                    assessments.amend(db, actor, record.id, expected_version=record.version, entry=entry, reason=reason)
+                    assessments.amend(
+                        db,
+                        actor,
+                        record.id,
+                        expected_version=record.version,
+                        entry=entry,
+                        reason=reason,
+                        confirmed=confirmed,
+                    )
                 else:
                     assessments.mark_entered_in_error(
                         db, actor, record.id, expected_version=record.version, reason=reason
                     )
             except ValidationErrors as exc:
-                slot.error(md_text(" ".join(f"{k.split('.')[-1]}: {v}" for k, v in exc.by_field().items())))
+                asked = {
+                    e.question.id: (e.question.what, e.message)
+                    for e in exc.errors
+                    if isinstance(e, measures.Unconfirmed)
+                }
+                if asked and len(asked) == len(exc.errors):
+                    # asked on the next run, with its "yes, this is right" box
+                    st.session_state[f"{_ASKED}_{record.id}"] = asked
+                    st.rerun()
+                slot.error(
+                    md_text(
+                        " ".join(
+                            f"{field_label(patient, k.partition('.')[2]) if '.' in k else k}: {v}"
+                            for k, v in exc.by_field().items()
+                        )
+                    )
+                )
                 return
             except ValidationError as exc:
                 slot.error(md_text(f"{exc.field}: {exc.message}"))
@@ -119,5 +153,6 @@ def _corrections(db: Database, actor: Actor, patient: PatientRecord, rows: list[
             except ConflictError as exc:
                 slot.error(md_text(str(exc)))
                 return
+            st.session_state.pop(f"{_ASKED}_{record.id}", None)
             st.toast("Correction saved.")
             st.rerun()

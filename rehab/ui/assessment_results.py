@@ -54,6 +54,8 @@ def show(results: list[Result]) -> None:
                 if result.interpretation.category:
                     st.markdown(f"Category: **{md_escape(result.interpretation.category)}**")
                 st.caption(md_escape(result.working))
+                if record.plausibility_confirmed:
+                    st.markdown(md_escape(record.plausibility_confirmed), help="Stored with the value and exported.")
             for flag in result.interpretation.flags:
                 st.warning(f"{flag.message} ({flag.population}; {flag.source})", icon=":material/flag:")
             if result.interpretation.population:

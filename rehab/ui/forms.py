@@ -1,12 +1,42 @@
-"""Inline field errors: each widget gets a slot right under it, filled when a save is refused."""
+"""Form helpers: field messages placed under their widgets, and number fields that keep what was typed."""
 
 from __future__ import annotations
+
+import re
+import zlib
+from typing import Any
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.ui.fmt import md_text
+
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)")
+
+
+def typed_number(text: object) -> object:
+    """What a number field holds: None when blank, the number typed, or else the text itself.
+
+    Text that is not a plain number ("12,5", "abc", "1e3") is handed on unchanged, so the domain refuses it
+    with a message at its field ("must be a number"); nothing typed is guessed at or dropped. A number field
+    in the browser would instead leave letters silently empty and clamp values below its minimum.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    cleaned = text.strip()
+    if _WHOLE.fullmatch(cleaned):
+        return int(cleaned)
+    if _DECIMAL.fullmatch(cleaned):
+        return float(cleaned)
+    return text
+
+
+def number_field(label: str, key: str, *, where: Any = None, **kwargs: Any) -> object:
+    """A text box for a number: nothing is clamped or emptied in the browser; the domain checks the range."""
+    box = (where or st).text_input(label, key=key, **kwargs)
+    return typed_number(box)
 
 
 class FieldErrors:
@@ -32,3 +62,16 @@ class FieldErrors:
             if unplaced
             else "Nothing was saved: please correct the fields marked above."
         )
+
+
+def confirmations(asked: dict[str, str], key: str) -> set[str]:
+    """Inside an open st.form: one "yes, this is right" box per value questioned; the ids ticked.
+
+    ``asked`` maps each question's id to the value in a few words; the question itself is shown at its field.
+    """
+    ticked: set[str] = set()
+    for number, (question_id, what) in enumerate(asked.items()):
+        label = f"Yes, {what} is right: save it as typed"
+        if st.checkbox(md_text(label), key=f"{key}_{number}_{zlib.crc32(question_id.encode())}"):
+            ticked.add(question_id)
+    return ticked

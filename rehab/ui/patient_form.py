@@ -20,6 +20,9 @@ from rehab.store.patients import PatientRecord
 from rehab.ui.forms import FieldErrors
 
 OLDEST = date(1900, 1, 1)
+LATEST = date(9999, 12, 31)
+"""Wide widget limits: a date typed outside what the record allows is refused by the service with a message
+(future birth date, event before birth), never held back or replaced by the browser's date picker."""
 
 
 def _index(options: list[Any], value: Any) -> int | None:
@@ -35,7 +38,6 @@ def patient_fields(
     team_current: list[int] | None = None,
 ) -> tuple[dict[str, Any], list[int] | None]:
     """Render the fields inside an open st.form; return the raw values and the chosen care team."""
-    today = date.today()
     left, right = st.columns(2)
     with left:
         mrn = st.text_input(
@@ -54,7 +56,7 @@ def patient_fields(
             "Date of birth",
             value=current.birth_date if current else None,
             min_value=OLDEST,
-            max_value=date(today.year + 1, 12, 31),
+            max_value=LATEST,
             key=f"{prefix}_birth",
             format="YYYY-MM-DD",
         )
@@ -84,7 +86,7 @@ def patient_fields(
             "Event date (onset or injury)",
             value=current.event_date if current else None,
             min_value=OLDEST,
-            max_value=date(today.year + 1, 12, 31),
+            max_value=LATEST,
             key=f"{prefix}_event",
             format="YYYY-MM-DD",
             help="Required for stroke, brain injury and spinal cord injury: days since the event guide interpretation.",

@@ -24,8 +24,6 @@ def test_berg_item_by_item_total_and_flags(app_db: Database) -> None:
     at.selectbox(key="as_measure").set_value("bbs").run()
     for number, score in enumerate(BERG, start=1):
         at.segmented_control(key=f"as0_bbs_item_{number}").set_value(score)
-    at.run()
-    assert any("Scored 14 of 14 items · total so far 41 points" in c.value for c in at.caption)
     at.button(key="as_save").click().run()
     from tests.app.conftest import assert_no_crash
 
@@ -62,8 +60,8 @@ def test_battery_records_several_measures_at_once(app_db: Database) -> None:
         at.segmented_control(key=f"as0_pass_item_{number}").set_value(score)
     for number, score in enumerate([5, 8, 4], start=1):
         at.segmented_control(key=f"as0_tis_item_{number}").set_value(score)
-    at.number_input(key="as0_wb_symmetry_p").set_value(30.0)
-    at.number_input(key="as0_wb_symmetry_np").set_value(45.0)
+    at.text_input(key="as0_wb_symmetry_p").input("30")
+    at.text_input(key="as0_wb_symmetry_np").input("45")
     at.button(key="as_save").click().run()
     values = {r.measure_key: r.value for r in assessments.history(app_db, admin, pid)}
     # PASS 12 x 3 = 36; TIS 5 + 8 + 4 = 17; weight bearing 30 / 75 = 40 %
@@ -79,7 +77,7 @@ def test_amendment_keeps_the_previous_version(app_db: Database) -> None:
         app_db, admin, pid, taken_at=datetime(2026, 10, 1, 9, tzinfo=UTC), entries={"tug": {"value": 25.0}}
     )
     at = goto(at, "patient")
-    at.number_input(key=f"fix_{first.record.id}_value").set_value(22.0)
+    at.text_input(key=f"fix_{first.record.id}_value").input("22")
     at.text_input(key=f"fix_reason_{first.record.id}").input("stopwatch misread")
     at.button(key=f"fix_save_{first.record.id}").click().run()
     rows = assessments.history(app_db, admin, pid)
@@ -138,9 +136,6 @@ def test_berg_items_are_laid_out_in_reading_and_tab_order(app_db: Database) -> N
 def test_the_1rm_formula_is_named_in_full(app_db: Database) -> None:
     _, _, at = _assess_app(app_db)
     at.selectbox(key="as_measure").set_value("one_rm").run()
-    method = [r for r in at.radio if "method" in str(r.key)]
-    if method:
-        method[0].set_value("estimated").run()
     formula = [s for s in at.selectbox if str(s.key).endswith("_formula")]
     assert formula and "O'Conner et al. (w × (1 + 0.025 × r))" in formula[0].options
 
@@ -195,8 +190,6 @@ def test_trunk_control_test_item_by_item(app_db: Database) -> None:
     assert at.segmented_control(key="as0_tct_item_1").options == ["0", "12", "25"]  # only the published scores
     for number, score in enumerate([12, 25, 25, 0], start=1):  # Collin & Wade 1990: 12 + 25 + 25 + 0 = 62
         at.segmented_control(key=f"as0_tct_item_{number}").set_value(score)
-    at.run()
-    assert any("total so far 62 points" in c.value for c in at.caption)
     at.button(key="as_save").click().run()
     [saved] = assessments.history(app_db, admin, pid)
     assert (saved.measure_key, saved.value, saved.items) == ("tct", 62, [12.0, 25.0, 25.0, 0.0])
@@ -211,7 +204,6 @@ def test_modified_ashworth_per_muscle_and_side_with_ordinal_labels(app_db: Datab
     assert elbow.options[3].startswith("1+: ")
     elbow.set_value("1+")
     at.selectbox(key="as0_mas_ankle_plantar_flexors_left").set_value("2")
-    at.run()
     at.button(key="as_save").click().run()
     saved = sorted(assessments.history(app_db, admin, pid), key=lambda r: r.site or "")
     assert [(r.site, r.side, r.value_text, r.value) for r in saved] == [
@@ -263,7 +255,7 @@ def test_sides_are_named_in_the_patients_own_words(app_db: Database) -> None:
         at.session_state["_rehab_patient_id"] = pid
         at = goto(at.run(), "assess")
         at.selectbox(key="as_measure").set_value("grip").run()
-        labels[pid] = " ".join(n.label for n in at.number_input)
+        labels[pid] = " ".join(n.label for n in at.text_input)
     assert "Left (paretic)" in labels[stroke] and "Right (non-paretic)" in labels[stroke]
     assert "Right (affected)" in labels[knee] and "Left (less affected)" in labels[knee]
     assert "paretic" not in labels[knee]

@@ -65,7 +65,7 @@ def test_tis_static_zero_means_total_zero() -> None:
         ("bbs", [4, -1] + [4] * 12, "item 2"),
         ("bbs", [4] * 13 + [3.5], "item 14"),
         ("bbs", [4] * 13 + ["4"], "item 14"),
-        ("bbs", [4] * 13 + [None], "item 14"),
+        ("bbs", [4] * 13 + [None], "items"),  # "score each item 0–4; item 14 is not scored yet"
         ("bbs", [True] + [4] * 13, "item 1"),
         ("fga", [3] * 9 + [4], "item 10"),
         ("mini_bestest", [3] + [2] * 13, "item 1"),

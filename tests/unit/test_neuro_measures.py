@@ -116,7 +116,7 @@ def test_fma_ue_subtotals_by_part() -> None:
 
 def test_fma_untested_item_is_refused_not_zeroed() -> None:
     err = _refused("fma_le", [2] * 16 + [None])
-    assert err.field == "item 17"
+    assert err.field == "items" and "item 17 is not scored yet" in err.message
 
 
 def test_fma_figures_and_which_are_off() -> None:

@@ -45,6 +45,14 @@ from rehab.domain.measures.model import (
 )
 from rehab.domain.measures.norms import Norm, grip_norm, percent_of_norm, thirty_s_cst_norm
 from rehab.domain.measures.overrides import all_populations, check_overrides, thresholds
+from rehab.domain.measures.plausibility import (
+    PLAUSIBLE,
+    PlausibleRange,
+    Question,
+    Unconfirmed,
+    plausible_range,
+    question,
+)
 from rehab.domain.measures.posture import paretic_load_percent
 from rehab.domain.measures.scoring import category, grade_index, score, validate_value
 from rehab.domain.measures.screening import Screening, flags, needs, screen
@@ -55,6 +63,7 @@ __all__ = [
     "LOINC_SYSTEM",
     "NO_MDC",
     "PACES",
+    "PLAUSIBLE",
     "REAL_AND_MEANINGFUL_DECLINE",
     "REAL_AND_MEANINGFUL_IMPROVEMENT",
     "REAL_DECLINE",
@@ -74,7 +83,10 @@ __all__ = [
     "Item",
     "Measure",
     "Norm",
+    "PlausibleRange",
+    "Question",
     "Screening",
+    "Unconfirmed",
     "all_measures",
     "all_populations",
     "batteries",
@@ -89,6 +101,8 @@ __all__ = [
     "needs",
     "paretic_load_percent",
     "percent_of_norm",
+    "plausible_range",
+    "question",
     "score",
     "screen",
     "site_key",

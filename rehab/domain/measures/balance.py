@@ -33,8 +33,20 @@ BBS_REACH_ANCHORS = (
     Anchor(3, "reaches forward 12 cm (5 in)"),
     Anchor(4, "reaches forward confidently 25 cm (10 in)"),
 )
+BBS_REACH_SOURCE = "NINDS CDE Berg item 8 'reach forward', as quoted in the clinical reference §2.1 [R23]"
+BBS_GENERAL_SOURCE = (
+    "the scale's general anchors only (0 unable / needs help … 4 independent / normal [R23]); the clinical "
+    "reference does not give this item's own published descriptions, so score it from the Berg scoring sheet"
+)
 BBS_ITEMS = tuple(
-    Item(n, name, 0, 4, BBS_REACH_ANCHORS if n == 8 else BBS_GENERAL_ANCHORS)
+    Item(
+        n,
+        name,
+        0,
+        4,
+        BBS_REACH_ANCHORS if n == 8 else BBS_GENERAL_ANCHORS,
+        anchor_source=BBS_REACH_SOURCE if n == 8 else BBS_GENERAL_SOURCE,
+    )
     for n, name in enumerate(BBS_ITEM_NAMES, start=1)
 )
 

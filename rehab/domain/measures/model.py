@@ -87,6 +87,8 @@ class Item:
     allowed: tuple[float, ...] = ()
     """The only scores the item can take, where they are not every whole number in the range (Trunk Control
     Test 0/12/25, Fugl-Meyer reflex items 0/2, Motricity Index weighted scores); empty means any."""
+    anchor_source: str = ""
+    """Where the anchors' words come from, and what the reference does not give (shown beside them)."""
 
     @property
     def choices(self) -> tuple[float, ...]:

@@ -10,6 +10,11 @@ from rehab.domain.measures.model import Anchor, Item, Measure
 from rehab.domain.units import require_number
 
 PASS_SOURCE = "Benaim 1999, Stroke 30:1862; anchors per physio-pedia [R43]"
+PASS_ANCHORS_SOURCE = "Benaim 1999 scoring as given by physio-pedia, clinical reference §3.1 [R43]"
+PASS_CHANGING_SOURCE = (
+    "the clinical reference marks this wording as from memory, not verified (§3.1, §11 item 12); SwePASS "
+    "defines 'much help' as support from 2 persons [R43]"
+)
 _A = Anchor
 PASS_ITEMS = (
     Item(
@@ -24,6 +29,7 @@ PASS_ITEMS = (
             _A(3, "sits 5 min without support"),
         ),
         domain="Maintaining posture",
+        anchor_source=PASS_ANCHORS_SOURCE,
     ),
     Item(
         2,
@@ -37,6 +43,7 @@ PASS_ITEMS = (
             _A(3, "stands with support of only 1 hand"),
         ),
         domain="Maintaining posture",
+        anchor_source=PASS_ANCHORS_SOURCE,
     ),
     Item(
         3,
@@ -50,6 +57,7 @@ PASS_ITEMS = (
             _A(3, "stands more than 1 min while moving the arms above shoulder level"),
         ),
         domain="Maintaining posture",
+        anchor_source=PASS_ANCHORS_SOURCE,
     ),
     *(
         Item(
@@ -59,6 +67,7 @@ PASS_ITEMS = (
             3,
             (_A(0, "cannot"), _A(1, "a few seconds"), _A(2, "more than 5 s"), _A(3, "more than 10 s")),
             domain="Maintaining posture",
+            anchor_source=PASS_ANCHORS_SOURCE,
         )
         for n, name in ((4, "Standing on non-paretic leg"), (5, "Standing on paretic leg"))
     ),
@@ -72,6 +81,7 @@ PASS_ITEMS = (
             (_A(0, "cannot"), _A(1, "with much help"), _A(2, "with little help"), _A(3, "without help")),
             domain="Changing posture",
             evidence="unverified",
+            anchor_source=PASS_CHANGING_SOURCE,
         )
         for n, name in (
             (6, "Supine to affected-side lateral"),

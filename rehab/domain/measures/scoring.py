@@ -57,6 +57,30 @@ def validate_value(key: object, value: object, *, field: str = "value") -> float
     return _check(get(key), value, field)
 
 
+def _and(numbers: Sequence[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _unscored(measure: Measure, missing: Sequence[int]) -> str:
+    """Says what is missing and what is allowed: "score each item 0–4; items 13 and 14 are not scored yet"."""
+    first = measure.items[0]
+    same = all(i.choices == first.choices for i in measure.items)
+    allowed = (
+        (
+            " or ".join(_allowed(first.allowed).rsplit(", ", 1))
+            if first.allowed
+            else f"{fmt(first.minimum)}–{fmt(first.maximum)}"
+        )
+        if same
+        else "on its own scale"
+    )
+    if len(missing) == len(measure.items):
+        return f"score each item {allowed}; none is scored yet"
+    which = f"item {missing[0]} is" if len(missing) == 1 else f"items {_and(missing)} are"
+    return f"score each item {allowed}; {which} not scored yet"
+
+
 def score(key: object, items: object, *, mi_zero_plus_one: bool = False) -> float:
     """The total of an item-level scale (the mean for ABC), after checking every item.
 
@@ -83,6 +107,9 @@ def score(key: object, items: object, *, mi_zero_plus_one: bool = False) -> floa
         raise ValidationError("items", f"must be a list of {count} item scores")
     if len(items) != count:
         raise ValidationError("items", f"must have {count} item scores, not {len(items)}")
+    missing = [item.number for item, v in zip(measure.items, items, strict=True) if v is None]
+    if missing:
+        raise ValidationError("items", _unscored(measure, missing))
     values = []
     for item, v in zip(measure.items, items, strict=True):
         field = f"item {item.number}"
