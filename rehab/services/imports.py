@@ -18,7 +18,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -34,7 +34,6 @@ from rehab.services.patients import check_access
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import exports as export_store
-from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 
 _SAME_VALUE = 1e-6
@@ -87,13 +86,45 @@ def _key(measure_key: str, taken_at: datetime, side: str | None, site: str | Non
     return (measure_key, taken_at.replace(microsecond=0), side, (site or "").lower())  # files carry whole seconds
 
 
-def _stored_index(stored: list[AssessmentRecord]) -> dict[_Key, list[float]]:
+def _stored_index(stored: list[tuple[str, datetime, str | None, str | None, float]]) -> dict[_Key, list[float]]:
     """A patient's stored values by measure, time, side and site: one lookup per imported value, not a scan
     of every stored value (a 1,000-row file against 9,000 stored values was 9 million comparisons)."""
     index: dict[_Key, list[float]] = {}
-    for s in stored:
-        index.setdefault(_key(s.measure_key, s.taken_at, s.side, s.site), []).append(s.value)
+    for measure_key, taken_at, side, site, value in stored:
+        index.setdefault(_key(measure_key, taken_at, side, site), []).append(value)
     return index
+
+
+@dataclass
+class _Span:
+    """What a file holds for one MRN: its measures and first and last times (whole seconds)."""
+
+    measures: set[str]
+    first: datetime
+    last: datetime
+
+
+def _spans(parsed: import_csv.ParsedFile) -> dict[str, _Span]:
+    spans: dict[str, _Span] = {}
+    for row in parsed.rows:
+        at = row.taken_at.replace(microsecond=0)
+        span = spans.setdefault(row.mrn.lower(), _Span(set(), at, at))
+        span.measures.update(m.measure_key for m in row.values)
+        span.first, span.last = min(span.first, at), max(span.last, at)
+    return spans
+
+
+def _stored(conn: Connection, patient_id: int, span: _Span) -> dict[_Key, list[float]]:
+    """The patient's stored values that the file could repeat: its measures, within its first and last second."""
+    values = assessment_store.values_in_span(
+        conn,
+        patient_id,
+        measure_keys=sorted(span.measures),
+        since=span.first,
+        until=span.last + timedelta(seconds=1),
+        statuses=VISIBLE,
+    )
+    return _stored_index(values)
 
 
 def _duplicate(index: dict[_Key, list[float]], row: ImportRow, value_index: int) -> bool:
@@ -112,6 +143,7 @@ def _check(
     planned: list[tuple[PatientRecord, ImportRow, bool]] = []
     preview: list[PreviewRow] = []
     seen: set[tuple[int, str, object, str | None, str, float]] = set()
+    spans = _spans(parsed)
     look_alikes: dict[str, str | None] = {}  # a file repeats few MRNs many times: each is checked once
     for number, row in enumerate(parsed.rows, start=1):
         if progress is not None and number % BATCH_VALUES == 0:
@@ -144,7 +176,7 @@ def _check(
             problems.append(RowProblem(row.row, "taken_at", exc.message))
             continue
         if patient.id not in stored:
-            stored[patient.id] = _stored_index(assessment_store.for_patient(conn, patient.id, statuses=VISIBLE))
+            stored[patient.id] = _stored(conn, patient.id, spans[key])
         for index, m in enumerate(row.values):
             ident = (patient.id, m.measure_key, row.taken_at, m.side, (m.site or "").lower(), round(m.value, 6))
             is_new = not _duplicate(stored[patient.id], row, index) and ident not in seen
