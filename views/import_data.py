@@ -16,6 +16,17 @@ from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
 
 _DONE = "_rehab_import_done"
+# the status first and columns sized to their contents: what matters is in view on a tablet (1,024 px)
+_PREVIEW_COLUMNS = {
+    "Row": st.column_config.NumberColumn(width=50),
+    "Status": st.column_config.TextColumn(width=110),
+    "MRN": st.column_config.TextColumn(width=80),
+    "Patient": st.column_config.TextColumn(width=130),
+    "Measure": st.column_config.TextColumn(width=70),
+    "Taken at": st.column_config.TextColumn(width=140),
+    "Side": st.column_config.TextColumn(width=50),
+    "Value": st.column_config.TextColumn(width=70),
+}
 
 
 def render() -> None:
@@ -70,7 +81,7 @@ def render() -> None:
         return
     st.subheader("Preview")
     st.caption(f"{seen.new_values:,} new value(s) to import, {seen.duplicates:,} already recorded (skipped).")
-    st.dataframe(checked.table, hide_index=True, width="stretch")
+    st.dataframe(checked.table, hide_index=True, width="stretch", column_config=_PREVIEW_COLUMNS)
     label = f"Import {seen.new_values:,} value(s)"
     if st.button(label, type="primary", disabled=seen.new_values == 0, key="import_go"):
         _import(db, actor, data, upload.name)

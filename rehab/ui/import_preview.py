@@ -65,6 +65,6 @@ def forget() -> None:
 
 def _table(seen: imports.ImportPreview) -> pd.DataFrame:
     return pd.DataFrame(
-        [(r.row, r.mrn, r.patient, r.measure, r.taken_at, r.side, r.value, r.status) for r in seen.rows],
-        columns=["Row", "MRN", "Patient", "Measure", "Taken at", "Side", "Value", "Status"],
+        [(r.row, r.status, r.mrn, r.patient, r.measure, r.taken_at, r.side, r.value) for r in seen.rows],
+        columns=["Row", "Status", "MRN", "Patient", "Measure", "Taken at", "Side", "Value"],
     )
