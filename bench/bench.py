@@ -28,10 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# run as a script, this folder comes first on the path and `bench` would name this file, not the folder
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench")]
 
 from sqlalchemy import text  # noqa: E402
 
+from bench import imports as import_bench  # noqa: E402
 from rehab.charts import dashboard_section, payload_rows  # noqa: E402
 from rehab.domain.accounts import Role  # noqa: E402
 from rehab.services import accounts, caseload, dashboard, demo, recent  # noqa: E402
@@ -350,7 +352,9 @@ def _cpu_reference() -> float:
     return time.perf_counter() - started
 
 
-def _report(sizes: list[Size], runs: int, out: Path, reference: list[float]) -> None:
+def _report(
+    sizes: list[Size], runs: int, out: Path, reference: list[float], imported: import_bench.ImportFigures | None = None
+) -> None:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     cpu = os.cpu_count()
     lines = [
@@ -442,6 +446,8 @@ def _report(sizes: list[Size], runs: int, out: Path, reference: list[float]) -> 
                 for s in sizes
             ]
             lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    if imported is not None:
+        lines += ["", *import_bench.lines(imported)]
     lines += [
         "",
         "## What limits these figures",
@@ -492,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, help="keep generated databases here and reuse them")
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the large import (0: skip)")
+    parser.add_argument("--import-stored", type=int, default=10_000, help="stored values behind the 1,000-row preview")
     args = parser.parse_args(argv)
     sizes = []
     reference = [_cpu_reference()]
@@ -507,7 +515,12 @@ def main(argv: list[str] | None = None) -> int:
             _browser(url, size.dashboard_patient["patient_id"], size)
         sizes.append(size)
         reference.append(_cpu_reference())
-    _report(sizes, args.runs, args.out, reference)
+    imported = (
+        import_bench.measure(stored=args.import_stored, rows=args.import_rows, spread=min(100, args.import_rows))
+        if args.import_rows
+        else None
+    )
+    _report(sizes, args.runs, args.out, reference, imported)
     return 0
 
 

@@ -4,9 +4,11 @@ import`."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rehab.config import settings
@@ -137,15 +139,33 @@ def _create_user(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _progress_bar(label: str, unit: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on standard error (the summary on standard output stays plain for scripts), fed with
+    (done, total) as the services report it."""
+    from tqdm import tqdm
+
+    with tqdm(desc=label, unit=unit, file=sys.stderr) as bar:
+
+        def told(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield told
+
+
 def _demo(args: argparse.Namespace) -> int:
     from rehab.services.demo import generate
 
     db = open_database(settings().database_url)
     started = time.perf_counter()
-    try:
-        result = generate(db, patients=args.patients, seed=args.seed, plan_history_days=args.plan_history_days)
-    finally:
-        db.dispose()
+    with _progress_bar("Demo clinic", " patients") as told:
+        try:
+            result = generate(
+                db, patients=args.patients, seed=args.seed, plan_history_days=args.plan_history_days, progress=told
+            )
+        finally:
+            db.dispose()
     print(
         f"Created {result.patients} fictional patients ({result.plans} with loading plans) "
         f"in {time.perf_counter() - started:.1f} s."
@@ -270,7 +290,8 @@ def _import(args: argparse.Namespace) -> int:
                 print(f"row {p.row}, {p.column or 'row'}: {p.message}", file=sys.stderr)
             print(f"{seen.new_values} new value(s), {seen.duplicates} already recorded; nothing written (--dry-run).")
             return 0 if seen.ok else 2
-        done = imports.import_assessments(db, actor, data, filename=args.file.name)
+        with _progress_bar("Importing", " values") as told:
+            done = imports.import_assessments(db, actor, data, filename=args.file.name, progress=told)
     finally:
         db.dispose()
     print(

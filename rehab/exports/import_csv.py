@@ -21,8 +21,10 @@ from rehab.domain.assessment import Measured, clean_note, prepare
 from rehab.domain.errors import ValidationError
 from rehab.exports.csv_out import unneutralise, write
 
-MAX_BYTES = 5_000_000
-MAX_ROWS = 5_000
+MAX_BYTES = 50_000_000
+"""The largest file read (the shipped `server.maxUploadSize` is 50 MiB, a little above it): 100,000 rows of our
+own export, notes included, take about 10 MB."""
+MAX_ROWS = 100_000
 REQUIRED = ("mrn", "measure", "taken_at")
 COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note")
 INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")

@@ -154,12 +154,13 @@ def generate_plans(
     seed: int,
     today: date,
     starts: Mapping[int, date] | None = None,
+    rng: random.Random | None = None,
 ) -> int:
     """Create a plan and its sessions for each patient (inside the caller's transaction); returns plans made.
 
     ``starts`` gives a patient's plan start date; patients without one start 8 to 26 weeks before ``today``.
     """
-    rng = random.Random(seed)
+    rng = rng or random.Random(seed)
     exercises = library_in(conn)
     template = DEFAULT_TEMPLATE
     template_text = template_to_json(template)

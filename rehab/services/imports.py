@@ -6,14 +6,20 @@ not before birth or the event) and duplicates. A value already stored for the sa
 time, side and site is skipped rather than written twice, so importing the same file again changes
 nothing. One bad row means nothing is written. Each patient touched gets one audit entry naming the file's
 SHA-256.
+
+Large files (up to ``import_csv.MAX_ROWS`` rows) are written in batches of ``BATCH_VALUES`` inside the one
+transaction, so a failure in any batch, the last included, leaves nothing written; ``progress`` is told after
+each batch so a page can show how far the import has come.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -28,10 +34,15 @@ from rehab.services.patients import check_access
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import exports as export_store
-from rehab.store.assessments import AssessmentRecord
 from rehab.store.patients import PatientRecord
 
 _SAME_VALUE = 1e-6
+BATCH_VALUES = 5_000
+"""Values inserted per statement: large enough that a 100,000-row file is 20 statements, small enough that a
+batch's rows are a few megabytes."""
+
+Progress = Callable[[int, int], None]
+"""Told (values done so far, values in all) after each batch of rows checked or written."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +86,45 @@ def _key(measure_key: str, taken_at: datetime, side: str | None, site: str | Non
     return (measure_key, taken_at.replace(microsecond=0), side, (site or "").lower())  # files carry whole seconds
 
 
-def _stored_index(stored: list[AssessmentRecord]) -> dict[_Key, list[float]]:
+def _stored_index(stored: list[tuple[str, datetime, str | None, str | None, float]]) -> dict[_Key, list[float]]:
     """A patient's stored values by measure, time, side and site: one lookup per imported value, not a scan
     of every stored value (a 1,000-row file against 9,000 stored values was 9 million comparisons)."""
     index: dict[_Key, list[float]] = {}
-    for s in stored:
-        index.setdefault(_key(s.measure_key, s.taken_at, s.side, s.site), []).append(s.value)
+    for measure_key, taken_at, side, site, value in stored:
+        index.setdefault(_key(measure_key, taken_at, side, site), []).append(value)
     return index
+
+
+@dataclass
+class _Span:
+    """What a file holds for one MRN: its measures and first and last times (whole seconds)."""
+
+    measures: set[str]
+    first: datetime
+    last: datetime
+
+
+def _spans(parsed: import_csv.ParsedFile) -> dict[str, _Span]:
+    spans: dict[str, _Span] = {}
+    for row in parsed.rows:
+        at = row.taken_at.replace(microsecond=0)
+        span = spans.setdefault(row.mrn.lower(), _Span(set(), at, at))
+        span.measures.update(m.measure_key for m in row.values)
+        span.first, span.last = min(span.first, at), max(span.last, at)
+    return spans
+
+
+def _stored(conn: Connection, patient_id: int, span: _Span) -> dict[_Key, list[float]]:
+    """The patient's stored values that the file could repeat: its measures, within its first and last second."""
+    values = assessment_store.values_in_span(
+        conn,
+        patient_id,
+        measure_keys=sorted(span.measures),
+        since=span.first,
+        until=span.last + timedelta(seconds=1),
+        statuses=VISIBLE,
+    )
+    return _stored_index(values)
 
 
 def _duplicate(index: dict[_Key, list[float]], row: ImportRow, value_index: int) -> bool:
@@ -91,7 +134,7 @@ def _duplicate(index: dict[_Key, list[float]], row: ImportRow, value_index: int)
 
 
 def _check(
-    conn: Connection, actor: Actor, parsed: import_csv.ParsedFile
+    conn: Connection, actor: Actor, parsed: import_csv.ParsedFile, progress: Progress | None = None
 ) -> tuple[list[PreviewRow], list[RowProblem], list[tuple[PatientRecord, ImportRow, bool]]]:
     """Resolve patients and look for duplicates; returns preview rows, problems, and (patient, row, is_new)."""
     problems = list(parsed.problems)
@@ -100,8 +143,14 @@ def _check(
     planned: list[tuple[PatientRecord, ImportRow, bool]] = []
     preview: list[PreviewRow] = []
     seen: set[tuple[int, str, object, str | None, str, float]] = set()
-    for row in parsed.rows:
-        look_alike = identifier_problem(row.mrn, "MRN", single_script=True, allow_joiners=False)
+    spans = _spans(parsed)
+    look_alikes: dict[str, str | None] = {}  # a file repeats few MRNs many times: each is checked once
+    for number, row in enumerate(parsed.rows, start=1):
+        if progress is not None and number % BATCH_VALUES == 0:
+            progress(number, len(parsed.rows))
+        if row.mrn not in look_alikes:
+            look_alikes[row.mrn] = identifier_problem(row.mrn, "MRN", single_script=True, allow_joiners=False)
+        look_alike = look_alikes[row.mrn]
         if look_alike:
             # refused as typed (never stripped), so a file cannot reach a patient whose MRN merely looks the same
             problems.append(RowProblem(row.row, "mrn", look_alike))
@@ -127,12 +176,12 @@ def _check(
             problems.append(RowProblem(row.row, "taken_at", exc.message))
             continue
         if patient.id not in stored:
-            stored[patient.id] = _stored_index(assessment_store.for_patient(conn, patient.id, statuses=VISIBLE))
+            stored[patient.id] = _stored(conn, patient.id, spans[key])
         for index, m in enumerate(row.values):
             ident = (patient.id, m.measure_key, row.taken_at, m.side, (m.site or "").lower(), round(m.value, 6))
             is_new = not _duplicate(stored[patient.id], row, index) and ident not in seen
             seen.add(ident)
-            planned.append((patient, replace(row, values=[m]), is_new))
+            planned.append((patient, row if len(row.values) == 1 else replace(row, values=[m]), is_new))
             preview.append(
                 PreviewRow(
                     row=row.row,
@@ -156,10 +205,10 @@ def _parse(data: bytes) -> import_csv.ParsedFile:
         raise ValidationErrors([ValidationError("file", exc.message)]) from None
 
 
-def preview(db: Database, actor: Actor, data: bytes) -> ImportPreview:
-    """What an import would do, without writing anything."""
+def preview(db: Database, actor: Actor, data: bytes, *, progress: Progress | None = None) -> ImportPreview:
+    """What an import would do, without writing anything; ``progress`` is told (rows checked, rows)."""
     parsed = _parse(data)
-    rows, problems, planned = db.run(lambda conn: _check(conn, actor, parsed), write=False)
+    rows, problems, planned = db.run(lambda conn: _check(conn, actor, parsed, progress), write=False)
     new = sum(1 for _, _, is_new in planned if is_new)
     return ImportPreview(rows, problems, parsed.ignored_columns, new, len(planned) - new, _digest(data))
 
@@ -168,9 +217,13 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def import_assessments(db: Database, actor: Actor, data: bytes, *, filename: str = "") -> ImportResult:
+def import_assessments(
+    db: Database, actor: Actor, data: bytes, *, filename: str = "", progress: Progress | None = None
+) -> ImportResult:
     """Write every new value of the file in one transaction, or nothing if any row has a problem.
 
+    The rows are checked again inside the transaction (the preview may be minutes old), then written in
+    batches of ``BATCH_VALUES``; ``progress`` is told (values written, new values) after each batch.
     Raises ``ValidationErrors`` with one error per problem (field ``row<N>.<column>``).
     """
     parsed = _parse(data)
@@ -185,20 +238,8 @@ def import_assessments(db: Database, actor: Actor, data: bytes, *, filename: str
                     for p in problems
                 ]
             )
-        written: dict[int, int] = {}
-        skipped: dict[int, int] = {}
-        groups: dict[tuple[int, object], str] = {}
         now = now_utc()
-        for patient, row, is_new in planned:
-            if not is_new:
-                skipped[patient.id] = skipped.get(patient.id, 0) + 1
-                continue
-            group = groups.setdefault((patient.id, row.taken_at), str(uuid.uuid4()))
-            values = assessment_row(
-                row.values[0], patient_id=patient.id, taken_at=row.taken_at, group=group, actor=actor, note=row.note
-            )
-            assessment_store.add(conn, dict(values, created_at=now))
-            written[patient.id] = written.get(patient.id, 0) + 1
+        written, skipped = _write(conn, actor, planned, progress, now)
         name = storable(filename).strip()[:80]
         for patient_id in sorted(set(written) | set(skipped)):
             audit.record(
@@ -215,3 +256,46 @@ def import_assessments(db: Database, actor: Actor, data: bytes, *, filename: str
         return ImportResult(sum(written.values()), sum(skipped.values()), len(set(written) | set(skipped)), digest)
 
     return db.run(work)
+
+
+def _write(
+    conn: Connection,
+    actor: Actor,
+    planned: list[tuple[PatientRecord, ImportRow, bool]],
+    progress: Progress | None,
+    now: datetime,
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Insert the new values in batches inside the caller's transaction; values written and skipped per patient."""
+    written: dict[int, int] = {}
+    skipped: dict[int, int] = {}
+    groups: dict[tuple[int, object], str] = {}
+    total = sum(1 for _, _, is_new in planned if is_new)
+    batch: list[dict[str, Any]] = []
+    done = 0
+    if progress is not None:
+        progress(0, total)
+    for patient, row, is_new in planned:
+        if not is_new:
+            skipped[patient.id] = skipped.get(patient.id, 0) + 1
+            continue
+        group = groups.setdefault((patient.id, row.taken_at), str(uuid.uuid4()))
+        values = assessment_row(
+            row.values[0], patient_id=patient.id, taken_at=row.taken_at, group=group, actor=actor, note=row.note
+        )
+        batch.append(dict(values, created_at=now))
+        written[patient.id] = written.get(patient.id, 0) + 1
+        if len(batch) == BATCH_VALUES:
+            done = _flush(conn, batch, done, total, progress)
+    _flush(conn, batch, done, total, progress)
+    return written, skipped
+
+
+def _flush(conn: Connection, batch: list[dict[str, Any]], done: int, total: int, progress: Progress | None) -> int:
+    if not batch:
+        return done
+    assessment_store.add_many(conn, batch)
+    done += len(batch)
+    batch.clear()
+    if progress is not None:
+        progress(done, total)
+    return done

@@ -73,6 +73,32 @@ def add(conn: Connection, row: dict[str, Any]) -> int:
     return inserted_id(result)
 
 
+def values_in_span(
+    conn: Connection,
+    patient_id: int,
+    *,
+    measure_keys: list[str],
+    since: datetime,
+    until: datetime,
+    statuses: tuple[str, ...],
+) -> list[tuple[str, datetime, str | None, str | None, float]]:
+    """(measure, taken at, side, site, value) of a patient's results in ``[since, until)``: only what a duplicate
+    check compares, read over the (patient, measure, status, taken_at) index, so checking a file costs what the
+    file spans, not the patient's whole history."""
+    query = select(
+        assessments.c.measure_key, assessments.c.taken_at, assessments.c.side, assessments.c.site, assessments.c.value
+    ).where(
+        and_(
+            assessments.c.patient_id == patient_id,
+            assessments.c.measure_key.in_(measure_keys),
+            assessments.c.status.in_(statuses),
+            assessments.c.taken_at >= since,
+            assessments.c.taken_at < until,
+        )
+    )
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query)]
+
+
 def get(conn: Connection, assessment_id: int) -> AssessmentRecord | None:
     row = conn.execute(_select().where(assessments.c.id == assessment_id)).first()
     return _record(row) if row else None

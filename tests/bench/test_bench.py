@@ -34,7 +34,8 @@ def test_bench_measures_every_page_on_a_small_clinic(tmp_path: Path, monkeypatch
     ):
         monkeypatch.setenv(name, "")
     out = tmp_path / "BENCHMARKS.md"
-    argv = ["--patients", "3", "--runs", "3", "--no-browser", "--cache-dir", str(tmp_path), "--out", str(out)]
+    argv = ["--patients", "3", "--runs", "3", "--no-browser", "--cache-dir", str(tmp_path), "--out", str(out),
+            "--import-rows", "200", "--import-stored", "50"]  # fmt: skip
     assert bench.main(argv) == 0
 
     report = out.read_text()
@@ -52,3 +53,6 @@ def test_bench_measures_every_page_on_a_small_clinic(tmp_path: Path, monkeypatch
     sent = _table_rows(report, "Rows sent per dashboard chart")
     assert sent and all(int(cells[0]) > 0 for cells in sent.values())
     assert "## Real browser" not in report  # --no-browser
+    imported = _table_rows(report, "Assessment import (SQLite)")
+    assert [cells[0] for cells in imported.values()] == ["1,000", "200", "200"]
+    assert all(re.match(r"^\d+\.\d+ s$", cells[1]) for cells in imported.values())

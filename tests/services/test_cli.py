@@ -37,8 +37,10 @@ def test_init_db_then_create_user(url: str, monkeypatch: pytest.MonkeyPatch, cap
 
 def test_demo_creates_patients_visible_to_demo_clinician(url: str, capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["demo", "--patients", "300", "--seed", "4", "--plan-history-days", "60"]) == 0
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert "Created 300 fictional patients (" in out and "with loading plans)" in out
+    assert "Demo clinic: 100%" in captured.err and "300/300" in captured.err  # the progress bar, on stderr
     password = out.split("password '")[1].split("'")[0]
     db = open_database(url)
     actor = auth.sign_in(db, "demo.clinician", password).actor

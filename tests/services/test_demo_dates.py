@@ -6,10 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from rehab.services import patients
+from rehab.services import auth, demo, exports, imports, patients
 from rehab.services.demo_assessments import generate_assessments
 from rehab.store import Database
 from rehab.store.tables import assessments
+from rehab.store.tables import patients as patients_table
 from tests.helpers import make_admin, patient_data
 
 
@@ -31,3 +32,21 @@ def test_results_generated_early_in_the_day_are_not_dated_later_that_day(sqlite_
     assert made > 0
     newest = newest if newest.tzinfo else newest.replace(tzinfo=UTC)
     assert newest <= early
+
+
+def test_the_demo_clinics_own_export_imports_again_as_already_recorded(sqlite_db: Database) -> None:
+    """Issue 16: some demo results were dated later the same day, so the clinic's own export was refused on
+    import ("cannot be in the future"). Every patient's export now previews as already recorded, with no problem."""
+    made = demo.generate(sqlite_db, patients=6, seed=7, plan_history_days=60)
+    assert made.password is not None
+    actor = auth.sign_in(sqlite_db, demo.DEMO_USERNAME, made.password).actor
+    assert actor is not None
+    ids = sqlite_db.run(lambda c: [r[0] for r in c.execute(select(patients_table.c.id))], write=False)
+    checked = 0
+    for patient_id in ids:
+        exported = exports.export(sqlite_db, actor, patient_id, "csv").data
+        again = imports.preview(sqlite_db, actor, exported)
+        assert again.problems == []
+        assert again.new_values == 0
+        checked += again.duplicates
+    assert checked > 100
