@@ -153,7 +153,7 @@ def test_berg_items_are_in_the_entry_form_so_a_click_does_not_rerun_the_page(app
 def test_measure_help_lists_only_this_patients_population(app_db: Database) -> None:
     """Stroke 2026-09-01, assessed today: a stroke patient; the older-adult Berg < 45 (no stroke) is not listed."""
     _, _, at = _assess(app_db, "bbs")
-    [heading] = [h for h in at.subheader if h.value == "Berg Balance Scale"]
+    [heading] = [h for h in at.header if h.value == "Berg Balance Scale"]
     text = heading.proto.help
     assert "Figures for this patient: ischaemic stroke" in text
     assert "Matsumoto 2024" in text  # stroke fall-risk cut-offs
@@ -379,7 +379,7 @@ def test_measure_help_for_a_patient_without_a_stroke_lists_no_stroke_figures(app
     at.session_state["_rehab_patient_id"] = pid
     at = goto(at.run(), "assess")
     at.selectbox(key="as_measure").set_value("tug").run()
-    [heading] = [h for h in at.subheader if h.value == "Timed Up and Go"]
+    [heading] = [h for h in at.header if h.value == "Timed Up and Go"]
     text = heading.proto.help
     assert "Figures for this patient: orthopaedic" in text
     assert "CDC STEADI" in text

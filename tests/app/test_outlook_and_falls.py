@@ -39,7 +39,7 @@ def test_outlook_shows_the_prediction_its_path_and_that_it_is_not_a_guarantee(ap
     user_id, pid = _seeded(app_db)
     at = _open(user_id, pid, "dashboard")
     assert_no_crash(at)
-    assert "Outlook" in [h.value for h in at.subheader]
+    assert "Outlook" in [h.value for h in at.header]
     text = _text(at)
     assert "Predicted: **Excellent**" in text
     assert "not a guarantee" in text
