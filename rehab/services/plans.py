@@ -40,6 +40,7 @@ from rehab.domain.planning import (
 )
 from rehab.domain.planning import create_plan as domain_create_plan
 from rehab.domain.planning.loading_plan import (
+    DEFAULT_PAUSE_DAYS,
     Decision,
     ItemProgression,
     OneRm,
@@ -53,7 +54,8 @@ from rehab.domain.planning.record_baseline import retests
 from rehab.domain.safety import Outcome, ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
-from rehab.services import audit
+from rehab.services import audit, commands
+from rehab.services import settings as clinic_settings
 from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.exercise_library import exercise_from_json, exercise_to_json, library_in
@@ -396,7 +398,12 @@ class ItemEngine:
     """
 
     def __init__(
-        self, item: LoadedItem, rule: str, template: PhaseTemplate = DEFAULT_TEMPLATE, retests: Sequence[OneRm] = ()
+        self,
+        item: LoadedItem,
+        rule: str,
+        template: PhaseTemplate = DEFAULT_TEMPLATE,
+        retests: Sequence[OneRm] = (),
+        pause_days: int = DEFAULT_PAUSE_DAYS,
     ) -> None:
         self.item = item
         self._retests = sorted(retests, key=lambda r: r.on or date.min)
@@ -408,6 +415,7 @@ class ItemEngine:
             load=0.0,
             one_rm=None if item.exercise.uses_bands else OneRm(record.one_rm_kg, None, _baseline_how(record)),
             ceiling_percent=ceiling_percent(template),
+            pause_days=pause_days,
         )
         self._started = False
 
@@ -476,7 +484,7 @@ def replayed_engine(
     ``decisions`` are the plan's stored rows, oldest first; an override among a session's rows restarts the
     count even when it kept the same load. ``retests`` are 1RMs recorded since the plan started.
     """
-    engine = ItemEngine(item, ctx.plan.rule, ctx.template, retests)
+    engine = ItemEngine(item, ctx.plan.rule, ctx.template, retests, ctx.pause_days)
     after: dict[int | None, list[DecisionRecord]] = {}
     for d in decisions:
         if d.plan_item_id == item.id:
@@ -648,6 +656,7 @@ class PlanContext:
     plan: PlanRecord
     template: PhaseTemplate
     items: list[LoadedItem]
+    pause_days: int = DEFAULT_PAUSE_DAYS
 
     def item(self, item_id: int) -> LoadedItem:
         for item in self.items:
@@ -658,7 +667,8 @@ class PlanContext:
 
 def load_plan(conn: Connection, plan: PlanRecord) -> PlanContext:
     loaded = [LoadedItem(r, exercise_from_json(r.exercise)) for r in plan_store.items(conn, plan.id)]
-    return PlanContext(plan, template_from_json(plan.template), loaded)
+    pause = clinic_settings.progression_in(conn).pause_days  # the clinic's setting, read in this transaction
+    return PlanContext(plan, template_from_json(plan.template), loaded, pause)
 
 
 def prescriptions_in(conn: Connection, ctx: PlanContext, week: int) -> list[ItemPrescription]:
@@ -871,12 +881,18 @@ def override_load(
     *,
     expected_version: int,
     reason: str,
-    load_kg: float | None = None,
+    load_kg: float | str | None = None,
     band_level: int | None = None,
 ) -> int:
     """A clinician's own next load (kg, or band level for band exercises) with a reason; the engine then
     continues from it. Stored as a new decision that points at the one it replaces. Returns the plan version.
+
+    The load may come as typed text; it is read once (``commands.LoadOverride``) and refused at its field,
+    with what is allowed, if it is not a number of kg from 0 to 1000.
     """
+    command = commands.parse(
+        commands.LoadOverride, {"override_load": load_kg, "band_level": band_level, "override_reason": reason}
+    )
 
     def work(conn: Connection) -> int:
         plan, patient = plan_for(conn, actor, plan_id)
@@ -889,7 +905,7 @@ def override_load(
             raise NotFound("No load has been set for this exercise yet.")
         if plan.version != expected_version:
             raise ConflictError(conflict_message(plan))
-        row = _override_row(item, current, reason=reason, load_kg=load_kg, band_level=band_level)
+        row = _override_row(item, current, command)
         _check_with_engine(row, current_engine(conn, ctx, item))
         now = now_utc()
         plan_store.add_decisions(
@@ -973,11 +989,10 @@ def _typed(raw: object, field: str) -> str:
         raise ValidationErrors([exc]) from None
 
 
-def _override_row(
-    item: LoadedItem, current: DecisionRecord, *, reason: str, load_kg: float | None, band_level: int | None
-) -> dict[str, Any]:
+def _override_row(item: LoadedItem, current: DecisionRecord, command: commands.LoadOverride) -> dict[str, Any]:
     exercise = item.exercise
-    why = _typed(reason, "override_reason")
+    band_level = command.band_level
+    why = _typed(command.override_reason, "override_reason")
     if not why:
         raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
     previous_kg, previous_level = (
@@ -986,9 +1001,9 @@ def _override_row(
         else (current.load_kg, current.band_level)
     )
     if exercise.uses_bands:
-        if band_level is None or not 0 <= int(band_level) < len(exercise.band_levels):
+        if band_level is None or not 0 <= band_level < len(exercise.band_levels):
             raise ValidationErrors([ValidationError("override_load", "Choose one of the bands.")])
-        level = int(band_level)
+        level = band_level
         suggested = describe_load(exercise, current.load_kg, current.band_level)
         chosen = describe_load(exercise, None, level)
         before = previous_level if previous_level is not None else level
@@ -1010,7 +1025,7 @@ def _override_row(
             "clinician_override": True,
             "override_reason": why,
         }
-    value = _number(load_kg)
+    value = command.override_load
     if value is None:
         raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
     action = current.action

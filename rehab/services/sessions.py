@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -22,8 +21,9 @@ from sqlalchemy import Connection
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.safety import ReadinessAnswers, ScreenResult, screen_readiness
 from rehab.domain.text import free_text
-from rehab.services import audit
+from rehab.services import audit, commands
 from rehab.services import settings as clinic_settings
+from rehab.services.commands import BAND, EFFORT, LOAD, PAIN_AFTER, PAIN_DURING, REPS
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
 from rehab.services.plans import (
@@ -45,23 +45,16 @@ from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
 from rehab.store.plans import SessionRecord, SetRecord
 
-# Columns of the logging table, as the clinician sees them; validation messages name them.
+# Columns of the logging table, as the clinician sees them; validation messages name them. The editable
+# ones are the fields of the typed command ``commands.SetEntry``.
 ITEM = "item_id"
 EXERCISE = "Exercise"
 SET = "Set"
-LOAD = "Load (kg)"
-BAND = "Band"
 TARGET = "Target"
-REPS = "Reps done"
-EFFORT = "Effort"
-PAIN_DURING = "Pain during"
-PAIN_AFTER = "Pain after"
 LOG_COLUMNS = (ITEM, EXERCISE, SET, LOAD, BAND, TARGET, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
 EDITABLE_COLUMNS = (LOAD, BAND, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
 
-MAX_REPS_ENTRY = 100  # data-entry plausibility limit, not a clinical threshold
-MAX_SET_ENTRY = 50  # likewise: templates prescribe at most 10 sets, and extra sets can be added by hand
-MAX_LOAD_ENTRY_KG = 1000.0
+MAX_SET_ENTRY = 50  # data-entry limit: templates prescribe at most 10 sets
 ANSWER_FIELDS = (
     "systolic_mmhg",
     "diastolic_mmhg",
@@ -220,7 +213,9 @@ def _hold_all(
     rows = []
     for item in ctx.items:
         kg, level = in_force(current[item.id])
-        row = ItemEngine(item, ctx.plan.rule, ctx.template).decide(facts, [], current_kg=kg, current_level=level)
+        row = ItemEngine(item, ctx.plan.rule, ctx.template, (), ctx.pause_days).decide(
+            facts, [], current_kg=kg, current_level=level
+        )
         rows.append(
             dict(
                 row,
@@ -341,104 +336,51 @@ def prefill_rows(prescriptions: Sequence[ItemPrescription]) -> list[dict[str, An
     return rows
 
 
-def _cell(value: Any) -> Any:
-    """A table cell as plain Python: empty cells (None, NaN, NA, blank text) become None."""
-    if value is None:
-        return None
+def _check_row(
+    where: str, index: int, cells: Mapping[str, Any], presc: ItemPrescription, set_number: int
+) -> tuple[LoggedRow | None, list[ValidationError]]:
+    """One row as a typed command (``commands.SetEntry``), then what the prescription requires of it."""
     try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, str):
-        stripped = value.strip()
-        return stripped or None
-    return value
+        entry = commands.set_entry(cells, prefix=f"row{index}.")
+    except ValidationErrors as exc:
+        return None, [
+            ValidationError(e.field, f"{where}, {e.field.split('.', 1)[1]}: {e.message}.") for e in exc.errors
+        ]
+    errors: list[ValidationError] = []
 
+    def problem(column: str, text: str) -> None:
+        errors.append(ValidationError(f"row{index}.{column}", f"{where}, {column}: {text}"))
 
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        number = float(str(value).replace(",", "."))
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
-class _RowCheck:
-    """Reads one table row's cells, collecting a message per bad cell that names the row and the column."""
-
-    def __init__(self, index: int, where: str, row: Mapping[str, Any]) -> None:
-        self.index = index
-        self.where = where
-        self.row = row
-        self.errors: list[ValidationError] = []
-
-    def problem(self, column: str, text: str) -> None:
-        self.errors.append(ValidationError(f"row{self.index}.{column}", f"{self.where}, {column}: {text}"))
-
-    def number(self, column: str, low: float, high: float, *, whole: bool, text: str) -> float | None:
-        value = self.row[column]
-        if value is None:
-            return None
-        try:
-            number = _as_number(value)
-        except (TypeError, ValueError):
-            number = None
-        if number is None or not low <= number <= high or (whole and not number.is_integer()):
-            self.problem(column, text)
-            return None
-        return number
-
-    def whole(self, column: str, low: int, high: int) -> int | None:
-        number = self.number(column, low, high, whole=True, text=f"must be a whole number from {low} to {high}.")
-        return None if number is None else int(number)
-
-
-def _check_row(check: _RowCheck, presc: ItemPrescription, set_number: int) -> LoggedRow | None:
-    row = check.row
-    reps = check.whole(REPS, 0, MAX_REPS_ENTRY)
-    pain_during = check.whole(PAIN_DURING, 0, 10)
-    pain_after = check.whole(PAIN_AFTER, 0, 10)
-    effort = check.number(
-        EFFORT, 0, 10, whole=False, text="must be a number from 0 to 10 (10 = no reps left in reserve)."
-    )
-    load_kg: float | None = None
     band_level: int | None = None
-    done = row[REPS] is not None
+    done = entry.reps is not None
     if presc.uses_bands:
-        colour = row[BAND]
-        if colour is not None and str(colour) in presc.band_colours:
-            band_level = presc.band_colours.index(str(colour))
-        elif colour is not None or done:
-            check.problem(BAND, f"choose one of the bands: {', '.join(presc.band_colours)}.")
-    elif row[LOAD] is None:
-        if done:
-            check.problem(LOAD, "enter the load lifted in kg (0 for no added load).")
-    else:
-        load_kg = check.number(
-            LOAD, 0, MAX_LOAD_ENTRY_KG, whole=False, text=f"must be a number of kg from 0 to {MAX_LOAD_ENTRY_KG:g}."
-        )
-    if check.errors:
-        return None
-    return LoggedRow(
+        if entry.band is not None and entry.band in presc.band_colours:
+            band_level = presc.band_colours.index(entry.band)
+        elif entry.band is not None or done:
+            problem(BAND, f"choose one of the bands: {', '.join(presc.band_colours)}.")
+    elif entry.load_kg is None and done:
+        problem(LOAD, "enter the load lifted in kg (0 for no added load).")
+    if errors:
+        return None, errors
+    row = LoggedRow(
         item_id=presc.item_id,
         set_number=set_number,
         target_reps=presc.target_reps,
         prescribed_load_kg=None if presc.uses_bands else presc.load_kg,
         prescribed_band_level=presc.band_level if presc.uses_bands else None,
-        load_kg=load_kg,
+        load_kg=None if presc.uses_bands else entry.load_kg,
         band_level=band_level,
-        reps=reps,
-        effort=effort,
-        pain_during=pain_during,
-        pain_after=pain_after,
+        reps=entry.reps,
+        effort=entry.effort,
+        pain_during=entry.pain_during,
+        pain_after=entry.pain_after,
     )
+    return row, []
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    """An id or set number the page itself filled in: a whole number, never a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping[str, Any]]) -> list[LoggedRow]:
@@ -451,17 +393,13 @@ def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping
     out: list[LoggedRow] = []
     seen: set[tuple[int, int]] = set()
     for index, raw in enumerate(rows, start=1):
-        row = {k: _cell(raw.get(k)) for k in LOG_COLUMNS}
-        presc = by_item.get(row[ITEM]) if isinstance(row[ITEM], int) else None
+        row: dict[str, Any] = {k: raw.get(k) for k in LOG_COLUMNS}
+        presc = by_item.get(row[ITEM]) if _whole(row[ITEM]) else None
         if presc is None:
             errors.append(ValidationError(f"row{index}.{EXERCISE}", f"Row {index}: this exercise is not in the plan."))
             continue
         set_number = row[SET]
-        if (
-            not isinstance(set_number, int)
-            or not 1 <= set_number <= MAX_SET_ENTRY
-            or (presc.item_id, set_number) in seen
-        ):
+        if not _whole(set_number) or not 1 <= set_number <= MAX_SET_ENTRY or (presc.item_id, set_number) in seen:
             errors.append(
                 ValidationError(
                     f"row{index}.{SET}", f"Row {index}, {SET}: must be a new set number from 1 to {MAX_SET_ENTRY}."
@@ -469,9 +407,8 @@ def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping
             )
             continue
         seen.add((presc.item_id, set_number))
-        check = _RowCheck(index, f"Row {index} ({presc.label}, set {set_number})", row)
-        logged = _check_row(check, presc, set_number)
-        errors.extend(check.errors)
+        logged, problems = _check_row(f"Row {index} ({presc.label}, set {set_number})", index, row, presc, set_number)
+        errors.extend(problems)
         if logged is not None:
             out.append(logged)
     if not errors and not any(r.reps is not None for r in out):

@@ -173,7 +173,7 @@ def test_an_invalid_cell_saves_nothing(app_db: Database) -> None:
     at.button(key="save_log").click().run()
     message = "\n".join(errors(at)).replace("\\", "")
     assert message.startswith("Nothing was saved. Please correct these cells:")
-    assert "Row 1 (Leg press, set 1), Pain during: must be a whole number from 0 to 10." in message
+    assert "Row 1 (Leg press, set 1), Pain during: 14 is outside the range; pain is 0–10, a whole number." in message
     view = sessions.treatment_view(app_db, admin, pid, audit_view=False)
     assert view.open_session is not None  # still open, nothing stored
     assert at.data_editor  # the table stays for correction

@@ -7,14 +7,17 @@ rule (NSCA, Baechle & Earle [R11]) each new load needs two workouts of its own.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import assessments, caseload, plan_overview, plans
+from rehab.services import assessments, caseload, plan_overview, plans, settings
+from rehab.services.context import AccessDenied
 from rehab.store import Database
-from tests.helpers import make_admin
+from rehab.store import plans as plan_store
+from tests.helpers import make_admin, make_clinician
 from tests.plan_helpers import leg_press_plan, new_patient, run_session
 
 TODAY = date.today()
@@ -129,3 +132,43 @@ def test_a_card_held_at_the_ceiling_asks_for_the_re_test_once(db: Database) -> N
     assert _loads_after_each(db, admin, pid, [0, 2]) == ["47.5 kg", "47.5 kg"]
     card = card_paragraph(plan_overview.overview(db, admin, pid, audit_view=False).next_session[0])
     assert card.count("re-test the 1RM") == 1, card
+
+
+def test_the_clinics_pause_length_decides_when_the_count_restarts(db: Database) -> None:
+    # With the clinic's pause set to 7 days, two sessions of 12 reps 8 days apart are not "two in a row"
+    # (8 > 7): the second starts the count again. With the default 14 days the same pair earns 42.5 kg.
+    admin = make_admin(db)
+    assert settings.progression_settings(db).pause_days == 14  # the product default, version 0
+    version = settings.save_pause_days(db, admin, 7, expected_version=0)
+    assert settings.progression_settings(db).pause_days == 7 and version == 1
+    pid = new_patient(db, admin)
+    leg_press_plan(db, admin, pid, start=START)
+    assert _loads_after_each(db, admin, pid, [0, 8]) == ["40 kg", "40 kg"]
+    nxt = plan_overview.overview(db, admin, pid, audit_view=False).next_session[0]
+    assert "More than 7 days since the last session" in nxt.reason
+    assert "pause of more than 7 days: the clinic's setting" in " ".join(json.loads(nxt_sources(db, pid)))
+    settings.save_pause_days(db, admin, 14, expected_version=1)
+    other = new_patient(db, admin, mrn="P-101")
+    leg_press_plan(db, admin, other, start=START)
+    assert _loads_after_each(db, admin, other, [0, 8]) == ["40 kg", "42.5 kg"]
+
+
+def nxt_sources(db: Database, pid: int) -> str:
+    """The sources stored with the patient's newest load decision."""
+    with db.engine.connect() as conn:
+        plan = plan_store.active_plan(conn, pid)
+        assert plan is not None
+        return next(iter(plan_store.current_decisions(conn, plan.id).values())).sources
+
+
+def test_the_pause_length_is_refused_outside_1_to_365_days_and_only_admins_set_it(db: Database) -> None:
+    admin = make_admin(db)
+    cara = make_clinician(db, admin, "cara")
+    for bad in (0, 366, -3):
+        with pytest.raises(ValidationErrors) as refused:
+            settings.save_pause_days(db, admin, bad, expected_version=0)
+        assert list(refused.value.by_field()) == ["pause_days"]
+        assert "1–365" in refused.value.by_field()["pause_days"]
+    with pytest.raises(AccessDenied):
+        settings.save_pause_days(db, cara, 10, expected_version=0)
+    assert settings.progression_settings(db).version == 0  # nothing was saved

@@ -113,8 +113,8 @@ def test_invalid_cells_save_nothing_and_name_row_and_column(db: Database) -> Non
     with pytest.raises(ValidationErrors) as refused:
         sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
     assert list(refused.value.by_field().values()) == [
-        "Row 1 (Leg press, set 1), Pain after: must be a whole number from 0 to 10.",
-        "Row 1 (Leg press, set 1), Effort: must be a number from 0 to 10 (10 = no reps left in reserve).",
+        "Row 1 (Leg press, set 1), Effort: “hard” is not a number; effort is 0–10 (10 = no reps left in reserve).",
+        "Row 1 (Leg press, set 1), Pain after: 11 is outside the range; pain is 0–10, a whole number.",
         "Row 2 (Standing hip abduction (paretic side), set 1), Band: choose one of the bands: tan, yellow, red, "
         "green, blue, black, silver, gold.",
     ]

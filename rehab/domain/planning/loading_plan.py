@@ -44,14 +44,33 @@ from rehab.domain.strength import estimate_1rm
 
 SOURCE_COUNT_AT_LOAD = "NSCA 2-for-2: two consecutive workouts at the current load, Baechle & Earle [R11] (2°)"
 SOURCE_CEILING = "AHA/ASA statement, Billinger 2014 [R9]: 50–80 % 1RM for stroke survivors"
-SOURCE_PAUSE = "Restart after a pause of more than 14 days: this product's choice (configurable)"
 SOURCE_ESTIMATE = (
     "Epley 1985 estimate, only from sets near failure (RIR ≤ 2 or RPE ≥ 8) of 10 reps or fewer "
     "(clinical reference §1.4; Reynolds 2006: accuracy falls beyond 10 reps)"
 )
 ESTIMATE_MAX_REPS = 10
 ESTIMATE_MIN_RPE = 8.0  # RPE 8 = 2 reps in reserve (Zourdos 2016 [R13])
-DEFAULT_PAUSE_DAYS = 14
+DEFAULT_PAUSE_DAYS = 14  # this product's choice: no source fixes how long a break ends a run of workouts
+MAX_PAUSE_DAYS = 365
+PAUSE_DAYS_WHY = (
+    "The 2-for-2 rule counts two consecutive workouts at the load in force (NSCA; Baechle & Earle [R11]). "
+    "After a long break the workouts before it no longer show that the patient is ready for more, so the count "
+    "starts again. No source fixes how long a break that is: 14 days is this product's default, and the clinic "
+    "may set its own."
+)
+
+
+def pause_source(pause_days: int) -> str:
+    """The source line a decision cites when a pause restarted its count."""
+    return (
+        f"Restart after a pause of more than {pause_days} days: the clinic's setting "
+        f"(default {DEFAULT_PAUSE_DAYS}, this product's choice)"
+    )
+
+
+def checked_pause_days(value: object) -> int:
+    """The clinic's pause length: a whole number of days from 1 to 365."""
+    return _checks.whole_number("pause_days", value, minimum=1, maximum=MAX_PAUSE_DAYS)
 
 
 class Action(StrEnum):
@@ -174,7 +193,7 @@ class ItemProgression:
 
     def __post_init__(self) -> None:
         self.rule = Rule(checked_rule(self.rule))
-        _checks.whole_number("pause_days", self.pause_days, minimum=1, maximum=365)
+        checked_pause_days(self.pause_days)
         _checks.number("ceiling_percent", self.ceiling_percent, minimum=1.0, maximum=100.0)
 
     # --- what the record says happened -----------------------------------------------------------------
@@ -256,7 +275,9 @@ class ItemProgression:
         decided = replace(decided, reason=f"{counted}. {decided.reason}")
         if pause_note:
             decided = replace(
-                decided, reason=f"{pause_note} {decided.reason}", sources=(*decided.sources, SOURCE_PAUSE)
+                decided,
+                reason=f"{pause_note} {decided.reason}",
+                sources=(*decided.sources, pause_source(self.pause_days)),
             )
         if decided.action is Action.INCREASE:
             blocked = self._ceiling_block(decided)
