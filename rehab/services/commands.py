@@ -80,7 +80,7 @@ def _field_error(prefix: str, error: Any) -> ValidationError:
 # --- numbers typed into text cells ------------------------------------------------------------------------
 
 _OUT_OF_BOUNDS = "typed_number"
-_NUMBER_TEXT = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_NUMBER_TEXT = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")  # plain digits: no exponent, no other scripts
 
 
 def _typed_number(low: float, high: float, *, whole: bool, allowed: str) -> Callable[[Any], Any]:

@@ -397,13 +397,11 @@ def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.I
             )
             load = None
         else:
-            load = st.number_input(
+            load = st.text_input(  # text, read by the typed command: nothing typed is clamped or dropped
                 "Load for the next session (kg)",
-                min_value=0.0,
-                max_value=1000.0,
-                value=float(p.load_kg or 0.0),
-                step=0.5,
+                value="" if p.load_kg is None else f"{p.load_kg:g}",
                 key=f"{prefix}_load",
+                help="0–1000 kg, and never above the latest 1RM.",
             )
             level = None
         errors.slot("override_load")
@@ -435,62 +433,12 @@ def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.I
 # --- logging a session ---------------------------------------------------------------------------------------
 
 
-def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) -> None:
-    """The session's prescription as an editable table; saving stores every set or none."""
-    record = open_session.record
-    screen_result(record.screen_outcome or "go", open_session.lines)
-    st.subheader(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
-    st.caption(
-        "Loads and reps are filled in from the prescription: change what differs. Clear “Reps done” for a set "
-        "that was not done. Effort 0–10 from reps in reserve (10 = no rep left); pain during and after 0–10."
-    )
-    has_bands = any(p.uses_bands for p in open_session.prescriptions)
-    has_kg = any(not p.uses_bands for p in open_session.prescriptions)
-    colours = sorted({c for p in open_session.prescriptions for c in p.band_colours})
-    frame = pd.DataFrame(open_session.rows, columns=list(sessions.LOG_COLUMNS))
-    hidden = (
-        [sessions.ITEM, sessions.SET] + ([] if has_bands else [sessions.BAND]) + ([] if has_kg else [sessions.LOAD])
-    )
-    config: dict[str, Any] = {name: None for name in hidden}
-    number = st.column_config.NumberColumn
-    config.update(
-        {
-            sessions.EXERCISE: st.column_config.TextColumn(width="medium", pinned=True),
-            sessions.LOAD: number(min_value=0.0, max_value=1000.0, step=0.5, format="%.1f", width="small"),
-            sessions.BAND: st.column_config.SelectboxColumn(
-                options=colours, width="small", help="Band exercises only."
-            ),
-            sessions.TARGET: number(width="small", help="Target reps for this week."),
-            sessions.REPS: number(
-                min_value=0, max_value=100, step=1, width="small", help="Clear if the set was not done."
-            ),
-            sessions.EFFORT: number(min_value=0.0, max_value=10.0, step=0.5, width="small", help=EFFORT_HELP),
-            sessions.PAIN_DURING: number(min_value=0, max_value=10, step=1, width="small", help="Pain 0–10 during."),
-            sessions.PAIN_AFTER: number(min_value=0, max_value=10, step=1, width="small", help="Pain 0–10 after."),
-        }
-    )
-    edited = st.data_editor(
-        frame,
-        key=f"log_{record.id}_{record.version}",
-        hide_index=True,
-        num_rows="fixed",
-        disabled=[sessions.EXERCISE, sessions.SET, sessions.TARGET],
-        column_config=config,
-        row_height=44,
-        placeholder="",
-    )
-    if st.button("Save session (all sets)", key="save_log", type="primary"):
-        try:
-            result = sessions.save_log(db, actor, record.id, expected_version=record.version, rows=_records(edited))
-        except ValidationErrors as exc:
-            _error_list(exc, "Nothing was saved. Please correct these cells:")
-            return
-        except (ConflictError, AccessDenied, NotFound) as exc:
-            flash("error", str(exc))
-            st.rerun()
-        flash("success", f"Session saved: {result.sets_saved} set(s). The next session's loads are below.")
-        st.session_state[_JUST_LOGGED] = True
-        st.rerun()
+def mark_just_logged() -> None:
+    st.session_state[_JUST_LOGGED] = True
+
+
+def not_performed(db: Database, actor: Actor, record: Any) -> None:
+    """Record an open session as not performed after all, with why; every load stays as it is."""
     with st.expander("The session did not go ahead"):
         reason = st.text_input("Why not?", key=f"not_performed_{record.id}", max_chars=500)
         if st.button("Record as not performed", key="not_performed_save"):
