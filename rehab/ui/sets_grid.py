@@ -1,8 +1,9 @@
 """The sets grid of an open session: one exercise at a time, each set's cells within reach on a tablet.
 
-Each exercise is a tab, so on a tablet in portrait or a phone only one exercise is on screen and its cells
-wrap onto the next line instead of scrolling sideways. Every cell is a text field read by the typed command
-(``commands.SetEntry``): what was typed is saved exactly, or refused at its set with what is allowed.
+Each exercise is a tab, so on a tablet in portrait or a phone only one exercise is on screen; its cells,
+and the tabs themselves, wrap onto the next line instead of scrolling sideways. Every cell is a text field
+read by the typed command (``commands.SetEntry``): what was typed is saved exactly, or refused at its set
+with what is allowed.
 Nothing is saved until every cell of every exercise is valid (one form, one save, all sets or none).
 """
 
@@ -22,11 +23,12 @@ from rehab.ui import plan_widgets as widgets
 from rehab.ui.fmt import md_escape
 
 GRID_KEY = "sets_grid"
-CELL_WIDTH = 124  # px: five cells fit a 768 px tablet in portrait; two to a line on a 390 px phone
+CELL_WIDTH = 96  # px: a set's five cells on one line at 1,024 and 768 px; three to a line at 390 px
 TOUCH_PX = 44  # WCAG 2.2 target size (enhanced) and Apple's minimum touch target
 _CSS = f"""<style>
 .st-key-{GRID_KEY} input, .st-key-{GRID_KEY} [data-baseweb="input"], .st-key-{GRID_KEY} [data-baseweb="select"] > div,
 .st-key-{GRID_KEY} button, .st-key-{GRID_KEY} [role="tab"] {{ min-height: {TOUCH_PX}px; }}
+.st-key-{GRID_KEY} [role="tablist"] {{ flex-wrap: wrap; }}
 </style>"""
 _HELP = {
     sessions.REPS: "Reps done in this set: a whole number 0–100. Clear it if the set was not done.",
