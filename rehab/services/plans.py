@@ -1,8 +1,8 @@
 """Progressive loading plans: building a plan, replaying its sessions, overrides and confirmations.
 
-The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, progression engine)
-and ``rehab.domain.strength`` (1RM estimates). This module stores them, replays a plan's logged sessions
-through the engine (``ItemEngine``, shared with session logging and the demo data) and says why.
+The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, the ``ItemProgression``
+aggregate and ``plan_record.replay``, which rebuilds it from the record) and ``rehab.domain.strength``
+(1RM estimates). This module maps the stored rows to those domain types, stores the decisions and says why.
 
 How the two halves of the plan fit together: the phase template sets each week's sets and target reps
 (and lighter deload weeks); the load itself starts at week 1's prescription and then moves session by
@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -28,11 +28,9 @@ from rehab.domain.planning import (
     Baseline,
     EvidenceLevel,
     Exercise,
-    ExerciseSession,
     OneRmMethod,
     Phase,
     PhaseTemplate,
-    SetResult,
     Side,
     apply_override,
     deload_week,
@@ -41,17 +39,14 @@ from rehab.domain.planning import (
 from rehab.domain.planning import create_plan as domain_create_plan
 from rehab.domain.planning.loading_plan import (
     DEFAULT_PAUSE_DAYS,
-    Decision,
     ItemProgression,
     OneRm,
-    Restart,
     Rule,
-    Workout,
     ceiling_percent,
 )
+from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, Settled, replay, workout
 from rehab.domain.planning.progression import Action, LoadDecision
 from rehab.domain.planning.record_baseline import retests
-from rehab.domain.safety import Outcome, ScreenResult
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
 from rehab.services import audit, commands
@@ -281,48 +276,7 @@ def baseline_prefix(exercise_key: str, side: str | None) -> str:
 # --- the engine, replayed over a plan's sessions --------------------------------------------------------
 
 
-_OUTCOMES: tuple[Outcome, ...] = ("go", "caution", "stop")  # a stored screen outcome, read back as typed
 _ACTIONS: tuple[Action, ...] = ("increase", "hold", "decrease")
-
-
-class LoggedSet(Protocol):
-    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory).
-
-    Read-only members, so the frozen dataclasses that carry sets satisfy it.
-    """
-
-    @property
-    def target_reps(self) -> int: ...
-    @property
-    def load_kg(self) -> float | None: ...
-    @property
-    def band_level(self) -> int | None: ...
-    @property
-    def reps(self) -> int | None: ...
-    @property
-    def effort(self) -> float | None: ...
-    @property
-    def pain_during(self) -> int | None: ...
-    @property
-    def pain_after(self) -> int | None: ...
-
-
-@dataclass(frozen=True)
-class SessionFacts:
-    """What the engine needs to know about a session besides its sets."""
-
-    session_date: date
-    week: int
-    performed: bool
-    screen_outcome: str | None
-    deload: bool
-    not_performed_reason: str = ""
-
-    @property
-    def screen_ok(self) -> bool:
-        """Only a clear 'go' lets a load rise: ScreenResult.permits_load_increase, passed to the engine."""
-        outcome = self.screen_outcome
-        return outcome in _OUTCOMES and ScreenResult(outcome).permits_load_increase
 
 
 @dataclass(frozen=True)
@@ -365,142 +319,89 @@ def in_force(decision: DecisionRecord) -> tuple[float | None, int | None]:
     return decision.load_kg, decision.band_level
 
 
-def _set_load(exercise: Exercise, logged: LoggedSet) -> float:
-    if exercise.uses_bands:
-        level = logged.band_level
-        return exercise.band_levels[level].nominal_kg if level is not None else 0.0
-    return float(logged.load_kg or 0.0)
+def units(exercise: Exercise, kg: float | None, level: int | None) -> float:
+    """A stored load in the engine's units: kg, or the band level for a band exercise."""
+    return float(level or 0) if exercise.uses_bands else float(kg or 0.0)
 
 
-def exercise_session(exercise: Exercise, sets: Sequence[LoggedSet], *, screen_ok: bool) -> ExerciseSession | None:
-    """One exercise in one session for the engine; None when none of its sets was done.
-
-    Pain is the highest pain during or after any set of the exercise.
-    """
-    done = [s for s in sets if s.reps is not None]
-    if not done:
-        return None
-    pains = [p for s in done for p in (s.pain_during, s.pain_after) if p is not None]
-    return ExerciseSession(
-        target_reps=done[-1].target_reps,
-        sets=[SetResult(load_kg=_set_load(exercise, s), reps=int(s.reps or 0), rpe=s.effort) for s in done],
-        pain=max(pains) if pains else None,
-        screen_ok=screen_ok,
+def item_progression(
+    item: LoadedItem,
+    rule: str,
+    template: PhaseTemplate = DEFAULT_TEMPLATE,
+    retests: Sequence[OneRm] = (),
+    pause_days: int = DEFAULT_PAUSE_DAYS,
+) -> ItemProgression:
+    """A plan item's progression before any stored decision: the baseline 1RM, the template's ceiling."""
+    record = item.record
+    return ItemProgression(
+        exercise=item.exercise,
+        rule=Rule(rule),
+        load=0.0,
+        one_rm=None if item.exercise.uses_bands else OneRm(record.one_rm_kg, None, _baseline_how(record)),
+        ceiling_percent=ceiling_percent(template),
+        pause_days=pause_days,
+        retests=list(retests),
     )
 
 
-class ItemEngine:
-    """One plan item's progression (``rehab.domain.planning.loading_plan.ItemProgression``), fed the record.
-
-    The service replays a plan's sessions in order: ``observe`` each past session, then ``settle`` on the
-    load its stored decision left in force (a change, a confirmation or an override restarts the count),
-    and ``decide`` for the session being saved. The rules about which workouts count live in the domain.
-    """
-
-    def __init__(
-        self,
-        item: LoadedItem,
-        rule: str,
-        template: PhaseTemplate = DEFAULT_TEMPLATE,
-        retests: Sequence[OneRm] = (),
-        pause_days: int = DEFAULT_PAUSE_DAYS,
-    ) -> None:
-        self.item = item
-        self._retests = sorted(retests, key=lambda r: r.on or date.min)
-        self.rule = rule
-        record = item.record
-        self.progression = ItemProgression(
-            exercise=item.exercise,
-            rule=Rule(rule),
-            load=0.0,
-            one_rm=None if item.exercise.uses_bands else OneRm(record.one_rm_kg, None, _baseline_how(record)),
-            ceiling_percent=ceiling_percent(template),
-            pause_days=pause_days,
-        )
-        self._started = False
-
-    def settle(self, kg: float | None, level: int | None, *, override: bool = False) -> None:
-        """The load a stored decision left in force; the first one starts the plan."""
-        units = float(level or 0) if self.item.exercise.uses_bands else float(kg or 0.0)
-        if not self._started:
-            self.progression.load, self._started = units, True
-            if override:
-                self.progression.restart(Restart.OVERRIDE)
-            return
-        self.progression.settle(units, override=override)
-
-    def observe(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> None:
-        self.progression.observe(self._workout(facts, sets))
-
-    def decide(
-        self, facts: SessionFacts, sets: Sequence[LoggedSet], *, current_kg: float | None, current_level: int | None
-    ) -> dict[str, Any]:
-        """Decide the load for the next session as a ``load_decisions`` row (without ids)."""
-        self.settle(current_kg, current_level)
-        decision = self.progression.log(self._workout(facts, sets))
-        return self._row(decision, current_kg, current_level)
-
-    def _workout(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> Workout:
-        while self._retests and (self._retests[0].on or date.min) <= facts.session_date:
-            self.progression.one_rm = self._retests.pop(0)  # a 1RM re-tested on the assessment page re-anchors
-        session = exercise_session(self.item.exercise, sets, screen_ok=facts.screen_ok) if facts.performed else None
-        return Workout(
-            on=facts.session_date,
-            performed=facts.performed,
-            screen_ok=facts.screen_ok,
-            lighter_week=facts.deload,
-            session=session,
-            not_performed_reason=facts.not_performed_reason,
-        )
-
-    def _row(self, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
-        bands = self.item.exercise.uses_bands
-        return {
-            "load_kg": None if bands else decision.load,
-            "band_level": int(decision.load) if bands else None,
-            "previous_load_kg": kg,
-            "previous_band_level": level,
-            "action": decision.action.value,
-            "rule": self.rule,
-            "reason": decision.reason,
-            "sources": json.dumps(list(decision.sources)),
-            "needs_confirmation": decision.needs_confirmation,
-            "clinician_override": False,
-            "override_reason": "",
-            "retest_due": decision.retest_due,
-        }
+def decide(
+    item: LoadedItem,
+    progression: ItemProgression,
+    facts: SessionFacts,
+    sets: Sequence[LoggedSet],
+    *,
+    current_kg: float | None,
+    current_level: int | None,
+) -> dict[str, Any]:
+    """The aggregate's decision for the next session after this one, as a ``load_decisions`` row (no ids)."""
+    progression.stored(units(item.exercise, current_kg, current_level))
+    decision = progression.log(workout(item.exercise, facts, sets))
+    bands = item.exercise.uses_bands
+    return {
+        "load_kg": None if bands else decision.load,
+        "band_level": int(decision.load) if bands else None,
+        "previous_load_kg": current_kg,
+        "previous_band_level": current_level,
+        "action": decision.action.value,
+        "rule": progression.rule.value,
+        "reason": decision.reason,
+        "sources": json.dumps(list(decision.sources)),
+        "needs_confirmation": decision.needs_confirmation,
+        "clinician_override": False,
+        "override_reason": "",
+        "retest_due": decision.retest_due,
+    }
 
 
-def replayed_engine(
+def replayed(
     ctx: PlanContext,
     item: LoadedItem,
     sessions: Sequence[SessionRecord],
     sets_by: Mapping[tuple[int, int], Sequence[LoggedSet]],
     decisions: Sequence[DecisionRecord],
     retests: Sequence[OneRm] = (),
-) -> ItemEngine:
-    """An item's engine after the plan's earlier sessions, each followed by the load its decisions left in force.
-
-    ``decisions`` are the plan's stored rows, oldest first; an override among a session's rows restarts the
-    count even when it kept the same load. ``retests`` are 1RMs recorded since the plan started.
-    """
-    engine = ItemEngine(item, ctx.plan.rule, ctx.template, retests, ctx.pause_days)
+) -> ItemProgression:
+    """An item's progression after the plan's earlier sessions, each followed by the load its decisions left
+    in force (``plan_record.replay``). ``decisions`` are the plan's stored rows, oldest first; an override
+    among a session's rows restarts the count even when it kept the same load."""
+    progression = item_progression(item, ctx.plan.rule, ctx.template, retests, ctx.pause_days)
     after: dict[int | None, list[DecisionRecord]] = {}
     for d in decisions:
         if d.plan_item_id == item.id:
             after.setdefault(d.session_id, []).append(d)
 
-    def settle(session_id: int | None) -> None:
+    def settled(session_id: int | None) -> Settled | None:
         rows = after.get(session_id)
-        if rows:
-            kg, level = in_force(rows[-1])
-            engine.settle(kg, level, override=any(r.clinician_override for r in rows))
+        if not rows:
+            return None
+        return Settled(units(item.exercise, *in_force(rows[-1])), any(r.clinician_override for r in rows))
 
-    settle(None)
-    for past in sessions:
-        engine.observe(session_facts(ctx.template, past), sets_by.get((past.id, item.id), []))
-        settle(past.id)
-    return engine
+    past = [
+        (workout(item.exercise, session_facts(ctx.template, s), sets_by.get((s.id, item.id), [])), settled(s.id))
+        for s in sessions
+    ]
+    replay(progression, settled(None), past)
+    return progression
 
 
 def _baseline_how(record: ItemRecord) -> str:
@@ -906,7 +807,7 @@ def override_load(
         if plan.version != expected_version:
             raise ConflictError(conflict_message(plan))
         row = _override_row(item, current, command)
-        _check_with_engine(row, current_engine(conn, ctx, item))
+        _check_with_engine(row, current_progression(conn, ctx, item))
         now = now_utc()
         plan_store.add_decisions(
             conn,
@@ -941,14 +842,14 @@ def override_load(
     return db.run(work)
 
 
-def current_engine(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemEngine:
-    """The item's engine after every session the plan has recorded."""
+def current_progression(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemProgression:
+    """The item's progression after every session the plan has recorded."""
     done = [s for s in plan_store.plan_sessions(conn, ctx.plan.id) if s.status != "in_progress"]
     sets_by: dict[tuple[int, int], list[SetRecord]] = {}
     for s in plan_store.plan_sets(conn, ctx.plan.id):
         sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
     history = plan_store.decision_history(conn, ctx.plan.id)
-    return replayed_engine(ctx, item, done, sets_by, history, plan_retests(conn, ctx).get(item.id, ()))
+    return replayed(ctx, item, done, sets_by, history, plan_retests(conn, ctx).get(item.id, ()))
 
 
 def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
@@ -971,15 +872,15 @@ def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
     return out
 
 
-def _check_with_engine(row: dict[str, Any], engine: ItemEngine) -> None:
+def _check_with_engine(row: dict[str, Any], progression: ItemProgression) -> None:
     """The aggregate refuses a load above the latest 1RM and says whether the new load needs a re-test."""
     if row["load_kg"] is None:
         return
     try:
-        engine.progression.override(row["load_kg"], row["override_reason"])
+        progression.override(row["load_kg"], row["override_reason"])
     except ValidationError as exc:
         raise ValidationErrors([ValidationError("override_load", f"Load {exc.message}.")]) from None
-    row["retest_due"] = engine.progression.retest_due()
+    row["retest_due"] = progression.retest_due()
 
 
 def _typed(raw: object, field: str) -> str:

@@ -28,15 +28,16 @@ from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
 from rehab.services.plans import (
     RULE_LABELS,
-    ItemEngine,
     ItemPrescription,
     PlanContext,
+    decide,
     in_force,
+    item_progression,
     load_plan,
     next_session_day,
     plan_retests,
     prescriptions_in,
-    replayed_engine,
+    replayed,
     session_facts,
     week_of,
 )
@@ -213,9 +214,8 @@ def _hold_all(
     rows = []
     for item in ctx.items:
         kg, level = in_force(current[item.id])
-        row = ItemEngine(item, ctx.plan.rule, ctx.template, (), ctx.pause_days).decide(
-            facts, [], current_kg=kg, current_level=level
-        )
+        progression = item_progression(item, ctx.plan.rule, ctx.template, (), ctx.pause_days)
+        row = decide(item, progression, facts, [], current_kg=kg, current_level=level)
         rows.append(
             dict(
                 row,
@@ -465,10 +465,11 @@ def _decide_after(
     facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
     rows = []
     for item in ctx.items:
-        engine = replayed_engine(ctx, item, earlier, sets_by, history, retests.get(item.id, ()))
+        progression = replayed(ctx, item, earlier, sets_by, history, retests.get(item.id, ()))
         kg, level = in_force(current[item.id])
         mine = [r for r in logged if r.item_id == item.id]
-        rows.append(dict(engine.decide(facts_now, mine, current_kg=kg, current_level=level), plan_item_id=item.id))
+        row = decide(item, progression, facts_now, mine, current_kg=kg, current_level=level)
+        rows.append(dict(row, plan_item_id=item.id))
     return rows
 
 

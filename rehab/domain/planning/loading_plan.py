@@ -190,9 +190,14 @@ class ItemProgression:
     counted: list[ExerciseSession] = field(default_factory=list)
     last_performed: date | None = None
     restarted: Restart | None = None
+    retests: list[OneRm] = field(default_factory=list)
+    """1RMs re-tested since the plan started (oldest first): each re-anchors the plan from its date."""
+    started: bool = False
+    """Whether a stored decision has set the load yet (``stored``)."""
 
     def __post_init__(self) -> None:
         self.rule = Rule(checked_rule(self.rule))
+        self.retests = sorted(self.retests, key=lambda r: r.on or date.min)
         checked_pause_days(self.pause_days)
         _checks.number("ceiling_percent", self.ceiling_percent, minimum=1.0, maximum=100.0)
 
@@ -201,6 +206,15 @@ class ItemProgression:
     def restart(self, why: Restart) -> None:
         self.counted = []
         self.restarted = why
+
+    def stored(self, load: float, *, override: bool = False) -> None:
+        """The load a stored decision left in force; the first one starts the plan at that load."""
+        if not self.started:
+            self.load, self.started = float(load), True
+            if override:
+                self.restart(Restart.OVERRIDE)
+            return
+        self.settle(load, override=override)
 
     def settle(self, load: float, *, override: bool = False) -> None:
         """The load in force after a stored decision; a change or an override restarts the count."""
@@ -212,6 +226,8 @@ class ItemProgression:
 
     def observe(self, workout: Workout) -> Guard | None:
         """Take a workout into the count (or restart it); returns why it does not count, if it does not."""
+        while self.retests and (self.retests[0].on or date.min) <= workout.on:
+            self.one_rm = self.retests.pop(0)  # a 1RM re-tested on or before this day re-anchors the plan
         if not workout.performed:
             self.restart(Restart.NOT_PERFORMED)
             return Guard.NOT_PERFORMED
