@@ -31,7 +31,7 @@ from rehab.domain.planning import (
 from rehab.domain.planning.loading_plan import ItemProgression, OneRm
 from rehab.domain.safety import ReadinessAnswers, screen_readiness
 from rehab.domain.strength import estimate_1rm
-from rehab.services.exercise_library import exercise_to_json, library_in
+from rehab.services.exercise_library import library_in
 from rehab.services.plans import (
     LoadedItem,
     SessionFacts,
@@ -45,6 +45,7 @@ from rehab.services.plans import (
 from rehab.store import assessments as assessment_store
 from rehab.store import bulk
 from rehab.store import plans as plan_store
+from rehab.store.plan_json import exercise_to_json
 from rehab.store.plan_tables import load_decisions, plans, session_sets, treatment_sessions
 from rehab.store.plans import ItemRecord
 from rehab.store.tables import patients as patient_table

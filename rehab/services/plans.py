@@ -26,7 +26,6 @@ from rehab.domain.planning import (
     DEFAULT_TEMPLATE,
     RULES,
     Baseline,
-    EvidenceLevel,
     Exercise,
     OneRmMethod,
     Phase,
@@ -37,14 +36,8 @@ from rehab.domain.planning import (
     prescription_for,
 )
 from rehab.domain.planning import create_plan as domain_create_plan
-from rehab.domain.planning.loading_plan import (
-    DEFAULT_PAUSE_DAYS,
-    ItemProgression,
-    OneRm,
-    Rule,
-    ceiling_percent,
-)
-from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, Settled, replay, workout
+from rehab.domain.planning.loading_plan import DEFAULT_PAUSE_DAYS, Decision, ItemProgression, OneRm
+from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
 from rehab.domain.planning.progression import Action, LoadDecision
 from rehab.domain.planning.record_baseline import retests
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
@@ -53,7 +46,7 @@ from rehab.services import audit, commands
 from rehab.services import settings as clinic_settings
 from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
-from rehab.services.exercise_library import exercise_from_json, exercise_to_json, library_in
+from rehab.services.exercise_library import library_in
 from rehab.services.patients import check_access
 from rehab.services.record_baselines import recorded_one_rm
 from rehab.store import Database
@@ -61,7 +54,8 @@ from rehab.store import assessments as assessment_store
 from rehab.store import patients as patient_store
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, SetRecord
+from rehab.store.plan_json import exercise_from_json, exercise_to_json, template_from_json, template_to_json
+from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, units
 
 RULE_LABELS: dict[str, str] = {
     "two_for_two": "2-for-2 rule (NSCA): increase after two sessions with 2 or more reps over target",
@@ -96,32 +90,6 @@ _FIELD_LABELS = {
 
 
 # --- the phase template -------------------------------------------------------------------------------
-
-
-def template_to_json(template: PhaseTemplate) -> str:
-    data = dataclasses.asdict(template)
-    for phase in data["phases"]:
-        phase["evidence"] = str(phase["evidence"])
-    return json.dumps(data, sort_keys=True)
-
-
-def template_from_json(text: str) -> PhaseTemplate:
-    data = json.loads(text)
-    phases = []
-    for p in data["phases"]:
-        values = dict(p)
-        for pair in ("percent_1rm", "sets", "reps_start", "reps_end"):
-            values[pair] = tuple(values[pair])
-        values["sources"] = tuple(values["sources"])
-        values["evidence"] = EvidenceLevel(values["evidence"])
-        phases.append(Phase(**values))
-    return PhaseTemplate(
-        phases=tuple(phases),
-        sessions_per_week=tuple(data["sessions_per_week"]),
-        deload_every_weeks=data["deload_every_weeks"],
-        reassessment_every_weeks=data["reassessment_every_weeks"],
-        above_guideline_reason=data["above_guideline_reason"],
-    )
 
 
 def _labelled(field: str, exc: ValidationError, prefix: str = "") -> ValidationError:
@@ -314,14 +282,7 @@ def describe_load(exercise: Exercise, load_kg: float | None, band_level: int | N
 
 def in_force(decision: DecisionRecord) -> tuple[float | None, int | None]:
     """The load to use now: an increase awaiting confirmation is not used until a clinician confirms it."""
-    if decision.needs_confirmation and decision.confirmed_at is None:
-        return decision.previous_load_kg, decision.previous_band_level
-    return decision.load_kg, decision.band_level
-
-
-def units(exercise: Exercise, kg: float | None, level: int | None) -> float:
-    """A stored load in the engine's units: kg, or the band level for a band exercise."""
-    return float(level or 0) if exercise.uses_bands else float(kg or 0.0)
+    return decision.in_force()
 
 
 def item_progression(
@@ -331,17 +292,36 @@ def item_progression(
     retests: Sequence[OneRm] = (),
     pause_days: int = DEFAULT_PAUSE_DAYS,
 ) -> ItemProgression:
-    """A plan item's progression before any stored decision: the baseline 1RM, the template's ceiling."""
+    """A plan item's progression before any stored decision (``plan_record.new_item``)."""
     record = item.record
-    return ItemProgression(
-        exercise=item.exercise,
-        rule=Rule(rule),
-        load=0.0,
-        one_rm=None if item.exercise.uses_bands else OneRm(record.one_rm_kg, None, _baseline_how(record)),
-        ceiling_percent=ceiling_percent(template),
+    return new_item(
+        item.exercise,
+        rule,
+        baseline_kg=record.one_rm_kg,
+        method=record.one_rm_method,
+        template=template,
+        retests=retests,
         pause_days=pause_days,
-        retests=list(retests),
     )
+
+
+def decision_row(item: LoadedItem, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
+    """The aggregate's decision as a ``load_decisions`` row (no ids), after a load in force of ``kg``/``level``."""
+    bands = item.exercise.uses_bands
+    return {
+        "load_kg": None if bands else decision.load,
+        "band_level": int(decision.load) if bands else None,
+        "previous_load_kg": kg,
+        "previous_band_level": level,
+        "action": decision.action.value,
+        "rule": str(decision.rule),
+        "reason": decision.reason,
+        "sources": json.dumps(list(decision.sources)),
+        "needs_confirmation": decision.needs_confirmation,
+        "clinician_override": False,
+        "override_reason": "",
+        "retest_due": decision.retest_due,
+    }
 
 
 def decide(
@@ -353,76 +333,15 @@ def decide(
     current_kg: float | None,
     current_level: int | None,
 ) -> dict[str, Any]:
-    """The aggregate's decision for the next session after this one, as a ``load_decisions`` row (no ids)."""
-    progression.stored(units(item.exercise, current_kg, current_level))
+    """Log a session on an item's progression, at the load in force now; its decision as a row."""
+    progression.stored(units(item.exercise.uses_bands, current_kg, current_level))
     decision = progression.log(workout(item.exercise, facts, sets))
-    bands = item.exercise.uses_bands
-    return {
-        "load_kg": None if bands else decision.load,
-        "band_level": int(decision.load) if bands else None,
-        "previous_load_kg": current_kg,
-        "previous_band_level": current_level,
-        "action": decision.action.value,
-        "rule": progression.rule.value,
-        "reason": decision.reason,
-        "sources": json.dumps(list(decision.sources)),
-        "needs_confirmation": decision.needs_confirmation,
-        "clinician_override": False,
-        "override_reason": "",
-        "retest_due": decision.retest_due,
-    }
-
-
-def replayed(
-    ctx: PlanContext,
-    item: LoadedItem,
-    sessions: Sequence[SessionRecord],
-    sets_by: Mapping[tuple[int, int], Sequence[LoggedSet]],
-    decisions: Sequence[DecisionRecord],
-    retests: Sequence[OneRm] = (),
-) -> ItemProgression:
-    """An item's progression after the plan's earlier sessions, each followed by the load its decisions left
-    in force (``plan_record.replay``). ``decisions`` are the plan's stored rows, oldest first; an override
-    among a session's rows restarts the count even when it kept the same load."""
-    progression = item_progression(item, ctx.plan.rule, ctx.template, retests, ctx.pause_days)
-    after: dict[int | None, list[DecisionRecord]] = {}
-    for d in decisions:
-        if d.plan_item_id == item.id:
-            after.setdefault(d.session_id, []).append(d)
-
-    def settled(session_id: int | None) -> Settled | None:
-        rows = after.get(session_id)
-        if not rows:
-            return None
-        return Settled(units(item.exercise, *in_force(rows[-1])), any(r.clinician_override for r in rows))
-
-    past = [
-        (workout(item.exercise, session_facts(ctx.template, s), sets_by.get((s.id, item.id), [])), settled(s.id))
-        for s in sessions
-    ]
-    replay(progression, settled(None), past)
-    return progression
-
-
-def _baseline_how(record: ItemRecord) -> str:
-    text = METHOD_TEXT.get(record.one_rm_method, "Baseline")
-    return text[:1].lower() + text[1:] + " at the start of the plan"  # "tested 1RM …", keeping "1RM"
+    return decision_row(item, decision, current_kg, current_level)
 
 
 def week_of(start: date, day: date) -> int:
     """Plan week of a date: days 0–6 after the start are week 1."""
     return max(1, (day - start).days // 7 + 1)
-
-
-def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFacts:
-    return SessionFacts(
-        session_date=session.session_date,
-        week=session.week,
-        performed=session.status == "completed",
-        screen_outcome=session.screen_outcome,
-        deload=deload_week(template, session.week).is_deload,
-        not_performed_reason=session.not_performed_reason,
-    )
 
 
 def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
@@ -843,13 +762,11 @@ def override_load(
 
 
 def current_progression(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemProgression:
-    """The item's progression after every session the plan has recorded."""
-    done = [s for s in plan_store.plan_sessions(conn, ctx.plan.id) if s.status != "in_progress"]
-    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
-    for s in plan_store.plan_sets(conn, ctx.plan.id):
-        sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
-    history = plan_store.decision_history(conn, ctx.plan.id)
-    return replayed(ctx, item, done, sets_by, history, plan_retests(conn, ctx).get(item.id, ()))
+    """The item's progression after every session the plan has recorded (the store's aggregate)."""
+    plan = plan_store.get(conn, ctx.plan.id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
+    if plan is None:
+        raise NotFound("No such plan.")
+    return plan.items[item.id]
 
 
 def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:

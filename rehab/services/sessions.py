@@ -37,14 +37,12 @@ from rehab.services.plans import (
     next_session_day,
     plan_retests,
     prescriptions_in,
-    replayed,
-    session_facts,
     week_of,
 )
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import SessionRecord, SetRecord
+from rehab.store.plans import SessionRecord, session_facts
 
 # Columns of the logging table, as the clinician sees them; validation messages name them. The editable
 # ones are the fields of the typed command ``commands.SetEntry``.
@@ -449,26 +447,22 @@ def _session_for(conn: Connection, actor: Actor, session_id: int) -> tuple[Sessi
 def _decide_after(
     conn: Connection, ctx: PlanContext, session: SessionRecord, logged: Sequence[LoggedRow]
 ) -> list[dict[str, Any]]:
-    """Replay the plan's earlier sessions through the engine, then decide each item's next load."""
-    position = (session.session_date, session.id)
-    earlier = [
-        s
-        for s in plan_store.plan_sessions(conn, ctx.plan.id)
-        if s.status != "in_progress" and (s.session_date, s.id) < position
-    ]
-    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
-    for s in plan_store.plan_sets(conn, ctx.plan.id):
-        sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
+    """The plan's aggregate as the earlier sessions left it (``plan_store.get``); each item's next load."""
+    plan = plan_store.get(
+        conn,
+        ctx.plan.id,
+        pause_days=ctx.pause_days,
+        retests=plan_retests(conn, ctx),
+        before=(session.session_date, session.id),
+    )
+    assert plan is not None
     current = plan_store.current_decisions(conn, ctx.plan.id)
-    history = plan_store.decision_history(conn, ctx.plan.id)
-    retests = plan_retests(conn, ctx)
     facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
     rows = []
     for item in ctx.items:
-        progression = replayed(ctx, item, earlier, sets_by, history, retests.get(item.id, ()))
         kg, level = in_force(current[item.id])
         mine = [r for r in logged if r.item_id == item.id]
-        row = decide(item, progression, facts_now, mine, current_kg=kg, current_level=level)
+        row = decide(item, plan.items[item.id], facts_now, mine, current_kg=kg, current_level=level)
         rows.append(dict(row, plan_item_id=item.id))
     return rows
 

@@ -6,7 +6,7 @@ large sessions cost a handful of statements, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
 
+from rehab.domain.planning.loading_plan import DEFAULT_PAUSE_DAYS, ItemProgression, LoadingPlan, OneRm, PlanStatus
+from rehab.domain.planning.plan_record import SessionFacts, Settled, facts, new_item, replay, workout
+from rehab.domain.planning.template import PhaseTemplate
+from rehab.store.plan_json import exercise_from_json, template_from_json
 from rehab.store.plan_tables import (
     clinic_settings,
     custom_exercises,
@@ -89,6 +93,12 @@ class DecisionRecord:
     retest_due: bool = False
     created_by_name: str = ""
     confirmed_by_name: str = ""
+
+    def in_force(self) -> tuple[float | None, int | None]:
+        """The load to use now: an increase awaiting confirmation is not used until a clinician confirms it."""
+        if self.needs_confirmation and self.confirmed_at is None:
+            return self.previous_load_kg, self.previous_band_level
+        return self.load_kg, self.band_level
 
 
 @dataclass(frozen=True)
@@ -398,3 +408,81 @@ def plan_sets(conn: Connection, plan_id: int) -> list[SetRecord]:
         )
     )
     return records(conn.execute(query), SetRecord)
+
+
+# --- the loading plan aggregate -----------------------------------------------------------------------
+
+
+def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFacts:
+    """A stored session as the engine reads it."""
+    return facts(
+        template,
+        on=session.session_date,
+        week=session.week,
+        status=session.status,
+        screen_outcome=session.screen_outcome,
+        not_performed_reason=session.not_performed_reason,
+    )
+
+
+def units(uses_bands: bool, kg: float | None, level: int | None) -> float:
+    """A stored load in the engine's units: kg, or the band level for a band exercise."""
+    return float(level or 0) if uses_bands else float(kg or 0.0)
+
+
+def get(
+    conn: Connection,
+    plan_id: int,
+    *,
+    pause_days: int = DEFAULT_PAUSE_DAYS,
+    retests: Mapping[int, Sequence[OneRm]] | None = None,
+    before: tuple[date, int] | None = None,
+) -> LoadingPlan | None:
+    """The plan as its aggregate: each item rebuilt from the record (``plan_record.replay``) with its version.
+
+    ``retests`` are 1RMs recorded on the assessment page since the plan started, per item; ``before`` (a
+    session's date and id) leaves out sessions logged after that one. Sessions still open are left out.
+    """
+    plan = get_plan(conn, plan_id)
+    if plan is None:
+        return None
+    template = template_from_json(plan.template)
+    sessions = [
+        s
+        for s in plan_sessions(conn, plan_id)
+        if s.status != "in_progress" and (before is None or (s.session_date, s.id) < before)
+    ]
+    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
+    for logged in plan_sets(conn, plan_id):
+        sets_by.setdefault((logged.session_id, logged.plan_item_id), []).append(logged)
+    after: dict[tuple[int, int | None], list[DecisionRecord]] = {}
+    for d in decision_history(conn, plan_id):
+        after.setdefault((d.plan_item_id, d.session_id), []).append(d)
+    found: dict[int, ItemProgression] = {}
+    for record in items(conn, plan_id):
+        exercise = exercise_from_json(record.exercise)
+        progression = new_item(
+            exercise,
+            plan.rule,
+            baseline_kg=record.one_rm_kg,
+            method=record.one_rm_method,
+            template=template,
+            retests=(retests or {}).get(record.id, ()),
+            pause_days=pause_days,
+        )
+
+        def settled(
+            session_id: int | None, item_id: int = record.id, bands: bool = exercise.uses_bands
+        ) -> Settled | None:
+            rows = after.get((item_id, session_id))
+            if not rows:
+                return None
+            return Settled(units(bands, *rows[-1].in_force()), any(r.clinician_override for r in rows))
+
+        past = [
+            (workout(exercise, session_facts(template, s), sets_by.get((s.id, record.id), [])), settled(s.id))
+            for s in sessions
+        ]
+        replay(progression, settled(None), past)
+        found[record.id] = progression
+    return LoadingPlan(found, PlanStatus(plan.status), plan.version)

@@ -172,3 +172,23 @@ def test_the_pause_length_is_refused_outside_1_to_365_days_and_only_admins_set_i
     with pytest.raises(AccessDenied):
         settings.save_pause_days(db, cara, 10, expected_version=0)
     assert settings.progression_settings(db).version == 0  # nothing was saved
+
+
+def test_the_store_reads_the_plan_back_as_its_aggregate(db: Database) -> None:
+    # Two sessions of 12 reps at 40 kg earn 42.5 kg (2-for-2, NSCA [R11]); the aggregate read back from the
+    # record holds 42.5 kg in force with an empty count (the new load needs its own two sessions).
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START)
+    _loads_after_each(db, admin, pid, [0, 2])
+    with db.engine.connect() as conn:
+        plan = plan_store.get(conn, plan_id)
+        record = plan_store.get_plan(conn, plan_id)
+    assert plan is not None and record is not None
+    [item] = plan.items.values()
+    assert (item.load, item.counted, plan.version, plan.status) == (42.5, [], record.version, "active")
+    assert item.one_rm is not None and item.one_rm.kg == 100.0  # the baseline: no set near failure was logged
+    plans.end_plan(db, admin, plan_id, expected_version=record.version)
+    with db.engine.connect() as conn:
+        assert plan_store.get(conn, plan_id).status == "ended"  # type: ignore[union-attr]
+        assert plan_store.get(conn, plan_id + 1000) is None

@@ -15,8 +15,16 @@ from datetime import date
 from typing import Protocol
 
 from rehab.domain.planning.exercises import Exercise
-from rehab.domain.planning.loading_plan import ItemProgression, Workout
+from rehab.domain.planning.loading_plan import (
+    DEFAULT_PAUSE_DAYS,
+    ItemProgression,
+    OneRm,
+    Rule,
+    Workout,
+    ceiling_percent,
+)
 from rehab.domain.planning.progression import ExerciseSession, SetResult
+from rehab.domain.planning.template import DEFAULT_TEMPLATE, OneRmMethod, PhaseTemplate, deload_week
 from rehab.domain.safety import Outcome, ScreenResult
 
 _OUTCOMES: dict[str | None, Outcome] = {"go": "go", "caution": "caution", "stop": "stop"}  # a stored outcome, typed
@@ -67,6 +75,49 @@ class Settled:
 
     load: float
     override: bool = False
+
+
+_BASELINE_HOW = {
+    OneRmMethod.TESTED.value: "tested 1RM at the start of the plan",
+    OneRmMethod.ESTIMATED.value: "estimated from a submaximal set at the start of the plan",
+}
+
+
+def new_item(
+    exercise: Exercise,
+    rule: str,
+    *,
+    baseline_kg: float,
+    method: str,
+    template: PhaseTemplate = DEFAULT_TEMPLATE,
+    retests: Sequence[OneRm] = (),
+    pause_days: int = DEFAULT_PAUSE_DAYS,
+) -> ItemProgression:
+    """A plan item before any stored decision: anchored to its baseline 1RM, capped by the template's ceiling."""
+    how = _BASELINE_HOW.get(method, "baseline at the start of the plan")
+    return ItemProgression(
+        exercise=exercise,
+        rule=Rule(rule),
+        load=0.0,
+        one_rm=None if exercise.uses_bands else OneRm(baseline_kg, None, how),
+        ceiling_percent=ceiling_percent(template),
+        pause_days=pause_days,
+        retests=list(retests),
+    )
+
+
+def facts(
+    template: PhaseTemplate, *, on: date, week: int, status: str, screen_outcome: str | None, not_performed_reason: str
+) -> SessionFacts:
+    """A stored session as the engine reads it: performed only when completed; lighter by the template's week."""
+    return SessionFacts(
+        session_date=on,
+        week=week,
+        performed=status == "completed",
+        screen_outcome=screen_outcome,
+        deload=deload_week(template, week).is_deload,
+        not_performed_reason=not_performed_reason,
+    )
 
 
 def _set_load(exercise: Exercise, logged: LoggedSet) -> float:
