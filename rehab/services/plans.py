@@ -36,7 +36,14 @@ from rehab.domain.planning import (
     prescription_for,
 )
 from rehab.domain.planning import create_plan as domain_create_plan
-from rehab.domain.planning.loading_plan import DEFAULT_PAUSE_DAYS, Decision, ItemProgression, OneRm
+from rehab.domain.planning.loading_plan import (
+    DEFAULT_PAUSE_DAYS,
+    Decision,
+    ItemProgression,
+    OneRm,
+    PlanStatus,
+)
+from rehab.domain.planning.loading_plan import Action as DecisionAction
 from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
 from rehab.domain.planning.progression import Action, LoadDecision
 from rehab.domain.planning.record_baseline import retests
@@ -307,21 +314,8 @@ def item_progression(
 
 def decision_row(item: LoadedItem, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
     """The aggregate's decision as a ``load_decisions`` row (no ids), after a load in force of ``kg``/``level``."""
-    bands = item.exercise.uses_bands
-    return {
-        "load_kg": None if bands else decision.load,
-        "band_level": int(decision.load) if bands else None,
-        "previous_load_kg": kg,
-        "previous_band_level": level,
-        "action": decision.action.value,
-        "rule": str(decision.rule),
-        "reason": decision.reason,
-        "sources": json.dumps(list(decision.sources)),
-        "needs_confirmation": decision.needs_confirmation,
-        "clinician_override": False,
-        "override_reason": "",
-        "retest_due": decision.retest_due,
-    }
+    values = plan_store.decision_values(decision, uses_bands=item.exercise.uses_bands)
+    return dict(values, previous_load_kg=kg, previous_band_level=level)
 
 
 def decide(
@@ -674,16 +668,13 @@ def end_plan(db: Database, actor: Actor, plan_id: int, *, expected_version: int)
     """End a plan (it stays readable); refused if someone changed it since it was opened."""
 
     def work(conn: Connection) -> None:
-        plan, patient = plan_for(conn, actor, plan_id)
+        record, patient = plan_for(conn, actor, plan_id)
+        plan = plan_store.get(conn, plan_id)
         now = now_utc()
-        if plan.status != "active" or not plan_store.bump_plan(
-            conn,
-            plan_id,
-            user_id=actor.user_id,
-            now=now,
-            expected_version=expected_version,
-            values={"status": "ended", "ended_at": now},
-        ):
+        if plan is None or plan.status is not PlanStatus.ACTIVE:
+            raise ConflictError(conflict_message(record))
+        plan.end()
+        if not plan_store.save(conn, plan_id, plan, expected_version=expected_version, user_id=actor.user_id, now=now):
             raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
         audit.record(conn, actor, "update", "plan", plan_id, patient_id=patient.id, detail="ended", at=now)
 
@@ -881,20 +872,23 @@ def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int,
     """A clinician confirms an increase above 10 %; it is used from the next session. Returns the plan version."""
 
     def work(conn: Connection) -> int:
-        plan, patient = plan_for(conn, actor, plan_id)
-        if plan.version != expected_version:
-            raise ConflictError(conflict_message(plan))
+        record, patient = plan_for(conn, actor, plan_id)
+        if record.version != expected_version:
+            raise ConflictError(conflict_message(record))
         current = {d.id: d for d in plan_store.current_decisions(conn, plan_id).values()}
         decision = current.get(decision_id)
         if decision is None or not decision.needs_confirmation:
             raise ConflictError("This suggestion is no longer the current one; the page now shows the latest loads.")
         if decision.confirmed_at is not None:
             raise ConflictError(f"{decision.confirmed_by_name} already confirmed this increase.")
+        ctx = load_plan(conn, record)
+        plan = plan_store.get(conn, plan_id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
+        assert plan is not None
+        item = ctx.item(decision.plan_item_id)
+        plan.confirm(item.id, _suggested(item, decision), decision_id=decision.id)
         now = now_utc()
-        plan_store.confirm_decision(conn, decision_id, user_id=actor.user_id, now=now)
-        if not plan_store.bump_plan(conn, plan_id, user_id=actor.user_id, now=now, expected_version=expected_version):
+        if not plan_store.save(conn, plan_id, plan, expected_version=expected_version, user_id=actor.user_id, now=now):
             raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
-        item = load_plan(conn, plan).item(decision.plan_item_id)
         was = describe_load(item.exercise, decision.previous_load_kg, decision.previous_band_level)
         to = describe_load(item.exercise, decision.load_kg, decision.band_level)
         audit.record(
@@ -910,3 +904,16 @@ def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int,
         return expected_version + 1
 
     return db.run(work)
+
+
+def _suggested(item: LoadedItem, decision: DecisionRecord) -> Decision:
+    """A stored increase awaiting confirmation, as the aggregate's decision."""
+    bands = item.exercise.uses_bands
+    return Decision(
+        action=DecisionAction(decision.action),
+        load=units(bands, decision.load_kg, decision.band_level),
+        previous=units(bands, decision.previous_load_kg, decision.previous_band_level),
+        rule=decision.rule,
+        reason=decision.reason,
+        needs_confirmation=True,
+    )

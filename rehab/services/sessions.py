@@ -19,6 +19,8 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.planning.loading_plan import PlanStatus
+from rehab.domain.planning.plan_record import workout
 from rehab.domain.safety import ReadinessAnswers, ScreenResult, screen_readiness
 from rehab.domain.text import free_text
 from rehab.services import audit, commands
@@ -30,9 +32,6 @@ from rehab.services.plans import (
     RULE_LABELS,
     ItemPrescription,
     PlanContext,
-    decide,
-    in_force,
-    item_progression,
     load_plan,
     next_session_day,
     plan_retests,
@@ -203,30 +202,37 @@ def _active_context(conn: Connection, actor: Actor, patient_id: int) -> tuple[Pa
     return patient, load_plan(conn, plan)
 
 
-def _hold_all(
-    conn: Connection, ctx: PlanContext, session: SessionRecord, actor: Actor, *, now: Any
-) -> list[dict[str, Any]]:
-    """Every item keeps its load after a session that did not go ahead."""
-    current = plan_store.current_decisions(conn, ctx.plan.id)
+def _log_on_plan(
+    conn: Connection,
+    ctx: PlanContext,
+    session: SessionRecord,
+    actor: Actor,
+    *,
+    now: Any,
+    logged: Sequence[LoggedRow] = (),
+) -> list[str]:
+    """The plan's aggregate as the earlier sessions left it takes this session (its sets, or that it did not go
+    ahead) and decides each item's next load; the plan is saved with them. Returns the actions decided.
+
+    An ended plan's loads no longer change: its open session is recorded without new decisions.
+    """
+    plan = plan_store.get(
+        conn,
+        ctx.plan.id,
+        pause_days=ctx.pause_days,
+        retests=plan_retests(conn, ctx),
+        before=(session.session_date, session.id),
+    )
+    assert plan is not None
     facts = session_facts(ctx.template, session)
-    rows = []
-    for item in ctx.items:
-        kg, level = in_force(current[item.id])
-        progression = item_progression(item, ctx.plan.rule, ctx.template, (), ctx.pause_days)
-        row = decide(item, progression, facts, [], current_kg=kg, current_level=level)
-        rows.append(
-            dict(
-                row,
-                plan_id=ctx.plan.id,
-                plan_item_id=item.id,
-                session_id=session.id,
-                created_at=now,
-                created_by=actor.user_id,
-            )
-        )
-    plan_store.add_decisions(conn, rows)
-    plan_store.bump_plan(conn, ctx.plan.id, user_id=actor.user_id, now=now)
-    return rows
+    if logged:
+        facts = dataclasses.replace(facts, performed=True)
+    workouts = {
+        item.id: workout(item.exercise, facts, [r for r in logged if r.item_id == item.id]) for item in ctx.items
+    }
+    decided = plan.log_session(workouts, session=session.id) if plan.status is PlanStatus.ACTIVE else {}
+    plan_store.save(conn, ctx.plan.id, plan, expected_version=None, user_id=actor.user_id, now=now)
+    return sorted({d.action.value for d in decided.values()})
 
 
 def start_session(
@@ -297,7 +303,7 @@ def start_session(
         if stop:
             session = plan_store.get_session(conn, session_id)
             assert session is not None
-            _hold_all(conn, ctx, session, actor, now=now)
+            _log_on_plan(conn, ctx, session, actor, now=now)
         detail = f"readiness screen: {result.outcome}" + ("; not performed, loads held" if stop else "")
         audit.record(
             conn, actor, "create", "treatment_session", session_id, patient_id=patient.id, detail=detail, at=now
@@ -444,29 +450,6 @@ def _session_for(conn: Connection, actor: Actor, session_id: int) -> tuple[Sessi
     return session, check_access(conn, actor, session.patient_id)
 
 
-def _decide_after(
-    conn: Connection, ctx: PlanContext, session: SessionRecord, logged: Sequence[LoggedRow]
-) -> list[dict[str, Any]]:
-    """The plan's aggregate as the earlier sessions left it (``plan_store.get``); each item's next load."""
-    plan = plan_store.get(
-        conn,
-        ctx.plan.id,
-        pause_days=ctx.pause_days,
-        retests=plan_retests(conn, ctx),
-        before=(session.session_date, session.id),
-    )
-    assert plan is not None
-    current = plan_store.current_decisions(conn, ctx.plan.id)
-    facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
-    rows = []
-    for item in ctx.items:
-        kg, level = in_force(current[item.id])
-        mine = [r for r in logged if r.item_id == item.id]
-        row = decide(item, plan.items[item.id], facts_now, mine, current_kg=kg, current_level=level)
-        rows.append(dict(row, plan_item_id=item.id))
-    return rows
-
-
 def save_log(
     db: Database, actor: Actor, session_id: int, *, expected_version: int, rows: Sequence[Mapping[str, Any]]
 ) -> LogResult:
@@ -482,7 +465,6 @@ def save_log(
         prescriptions = prescriptions_in(conn, ctx, session.week)
         logged = check_rows(prescriptions, rows)
         now = now_utc()
-        decisions = _decide_after(conn, ctx, session, logged)
         if not plan_store.update_session_if_version(
             conn,
             session_id,
@@ -494,16 +476,8 @@ def save_log(
             latest = plan_store.get_session(conn, session_id)
             raise _session_conflict(latest or session)
         plan_store.add_sets(conn, [_set_row(r, session_id) for r in logged])
-        plan_store.add_decisions(
-            conn,
-            [
-                dict(d, plan_id=plan.id, session_id=session_id, created_at=now, created_by=actor.user_id)
-                for d in decisions
-            ],
-        )
-        plan_store.bump_plan(conn, plan.id, user_id=actor.user_id, now=now)
+        actions = ", ".join(_log_on_plan(conn, ctx, session, actor, now=now, logged=logged))
         done = sum(1 for r in logged if r.reps is not None)
-        actions = ", ".join(sorted({d["action"] for d in decisions}))
         audit.record(
             conn,
             actor,
@@ -548,7 +522,7 @@ def mark_not_performed(db: Database, actor: Actor, session_id: int, *, expected_
         assert plan is not None
         updated = plan_store.get_session(conn, session_id)
         assert updated is not None
-        _hold_all(conn, load_plan(conn, plan), updated, actor, now=now)
+        _log_on_plan(conn, load_plan(conn, plan), updated, actor, now=now)
         audit.record(
             conn,
             actor,

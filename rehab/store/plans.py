@@ -6,6 +6,7 @@ large sessions cost a handful of statements, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,7 +15,14 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
 
-from rehab.domain.planning.loading_plan import DEFAULT_PAUSE_DAYS, ItemProgression, LoadingPlan, OneRm, PlanStatus
+from rehab.domain.planning.loading_plan import (
+    DEFAULT_PAUSE_DAYS,
+    Decision,
+    ItemProgression,
+    LoadingPlan,
+    OneRm,
+    PlanStatus,
+)
 from rehab.domain.planning.plan_record import SessionFacts, Settled, facts, new_item, replay, workout
 from rehab.domain.planning.template import PhaseTemplate
 from rehab.store.plan_json import exercise_from_json, template_from_json
@@ -456,8 +464,10 @@ def get(
     for logged in plan_sets(conn, plan_id):
         sets_by.setdefault((logged.session_id, logged.plan_item_id), []).append(logged)
     after: dict[tuple[int, int | None], list[DecisionRecord]] = {}
+    after_all: dict[int, DecisionRecord] = {}
     for d in decision_history(conn, plan_id):
         after.setdefault((d.plan_item_id, d.session_id), []).append(d)
+        after_all[d.plan_item_id] = d
     found: dict[int, ItemProgression] = {}
     for record in items(conn, plan_id):
         exercise = exercise_from_json(record.exercise)
@@ -484,5 +494,63 @@ def get(
             for s in sessions
         ]
         replay(progression, settled(None), past)
+        newest = after_all.get(record.id)
+        if newest is not None:  # the load in force now, should a later session's decision be left out above
+            progression.stored(units(exercise.uses_bands, *newest.in_force()))
         found[record.id] = progression
     return LoadingPlan(found, PlanStatus(plan.status), plan.version)
+
+
+def decision_values(decision: Decision, *, uses_bands: bool) -> dict[str, Any]:
+    """A decision as a ``load_decisions`` row's values (kg, or a band level), without ids or who and when."""
+    return {
+        "load_kg": None if uses_bands else decision.load,
+        "band_level": int(decision.load) if uses_bands else None,
+        "previous_load_kg": None if uses_bands else decision.previous,
+        "previous_band_level": int(decision.previous) if uses_bands else None,
+        "action": decision.action.value,
+        "rule": str(decision.rule),
+        "reason": decision.reason,
+        "sources": json.dumps(list(decision.sources)),
+        "needs_confirmation": decision.needs_confirmation,
+        "clinician_override": False,
+        "override_reason": "",
+        "retest_due": decision.retest_due,
+    }
+
+
+def save(
+    conn: Connection,
+    plan_id: int,
+    plan: LoadingPlan,
+    *,
+    expected_version: int | None,
+    user_id: int,
+    now: datetime,
+) -> bool:
+    """Store what changed in the aggregate (its new decisions, confirmations and status) as one new version.
+
+    False, and nothing written, when someone saved the plan after ``expected_version`` (None: no check, for
+    a session whose own version is the guard).
+    """
+    values: dict[str, Any] = {"status": plan.status.value}
+    if plan.status is PlanStatus.ENDED:
+        values["ended_at"] = func.coalesce(plans.c.ended_at, now)
+    if not bump_plan(conn, plan_id, user_id=user_id, now=now, expected_version=expected_version, values=values):
+        return False
+    rows = [
+        dict(
+            decision_values(r.decision, uses_bands=plan.items[r.item_id].exercise.uses_bands),
+            plan_id=plan_id,
+            plan_item_id=r.item_id,
+            session_id=r.session,
+            created_at=now,
+            created_by=user_id,
+        )
+        for r in plan.recorded
+    ]
+    add_decisions(conn, rows)
+    for decision_id in plan.confirmed:
+        confirm_decision(conn, decision_id, user_id=user_id, now=now)
+    plan.recorded, plan.confirmed = [], []
+    return True

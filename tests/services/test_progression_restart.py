@@ -192,3 +192,19 @@ def test_the_store_reads_the_plan_back_as_its_aggregate(db: Database) -> None:
     with db.engine.connect() as conn:
         assert plan_store.get(conn, plan_id).status == "ended"  # type: ignore[union-attr]
         assert plan_store.get(conn, plan_id + 1000) is None
+
+
+def test_saving_the_aggregate_on_a_stale_version_writes_nothing(db: Database) -> None:
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = leg_press_plan(db, admin, pid, start=START)
+    with db.engine.begin() as conn:
+        plan = plan_store.get(conn, plan_id)
+        assert plan is not None
+        stale = plan.version - 1
+        plan.end()
+        now = datetime.now(UTC)
+        assert not plan_store.save(conn, plan_id, plan, expected_version=stale, user_id=admin.user_id, now=now)
+        assert plan_store.get_plan(conn, plan_id).status == "active"  # type: ignore[union-attr]
+        assert plan_store.save(conn, plan_id, plan, expected_version=stale + 1, user_id=admin.user_id, now=now)
+        assert plan_store.get_plan(conn, plan_id).status == "ended"  # type: ignore[union-attr]

@@ -447,21 +447,38 @@ class PlanStatus(StrEnum):
     ENDED = "ended"
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A decision the plan made since it was read, to be stored: which item, after which session."""
+
+    item_id: int
+    decision: Decision
+    session: int | None = None
+    """The record's id of the session it follows; None before the first session."""
+
+
 @dataclass
 class LoadingPlan:
-    """A patient's plan: its items' progressions, its status and its version (for optimistic saves)."""
+    """A patient's plan: its items' progressions, its status and its version (for optimistic saves).
+
+    What changed since the plan was read (``recorded`` decisions, ``confirmed`` decision ids, the status)
+    is kept for the repository to store in one save with the version it was read at.
+    """
 
     items: dict[int, ItemProgression]
     status: PlanStatus = PlanStatus.ACTIVE
     version: int = 1
+    recorded: list[Recorded] = field(default_factory=list)
+    confirmed: list[int] = field(default_factory=list)
 
-    def log_session(self, workouts: Mapping[int, Workout]) -> dict[int, Decision]:
+    def log_session(self, workouts: Mapping[int, Workout], *, session: int | None = None) -> dict[int, Decision]:
         """One session for every item: each item's decision for the next session."""
         self._check_active()
         unknown = set(workouts) - set(self.items)
         if unknown:
             raise ValidationError("items", "a logged exercise is not part of this plan")
         decisions = {key: item.log(workouts[key]) for key, item in self.items.items() if key in workouts}
+        self.recorded.extend(Recorded(key, decision, session) for key, decision in decisions.items())
         self.version += 1
         return decisions
 
@@ -471,9 +488,12 @@ class LoadingPlan:
         self.version += 1
         return decision
 
-    def confirm(self, item_id: int, decision: Decision) -> None:
+    def confirm(self, item_id: int, decision: Decision, *, decision_id: int | None = None) -> None:
+        """A clinician confirms an increase that needed it (``decision_id``: the stored decision's id)."""
         self._check_active()
         self._item(item_id).confirm(decision)
+        if decision_id is not None:
+            self.confirmed.append(decision_id)
         self.version += 1
 
     def end(self) -> None:
