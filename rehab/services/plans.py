@@ -31,7 +31,6 @@ from rehab.domain.planning import (
     Phase,
     PhaseTemplate,
     Side,
-    apply_override,
     deload_week,
     prescription_for,
 )
@@ -40,12 +39,14 @@ from rehab.domain.planning.loading_plan import (
     DEFAULT_PAUSE_DAYS,
     Decision,
     ItemProgression,
+    LoadingPlan,
     OneRm,
     PlanStatus,
+    Suggested,
 )
 from rehab.domain.planning.loading_plan import Action as DecisionAction
 from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
-from rehab.domain.planning.progression import Action, LoadDecision
+from rehab.domain.planning.progression import Action
 from rehab.domain.planning.record_baseline import retests
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
@@ -706,37 +707,28 @@ def override_load(
     )
 
     def work(conn: Connection) -> int:
-        plan, patient = plan_for(conn, actor, plan_id)
-        if plan.status != "active":
+        record, patient = plan_for(conn, actor, plan_id)
+        if record.status != "active":
             raise ValidationErrors([ValidationError("override", "This plan has ended; loads can no longer change.")])
-        ctx = load_plan(conn, plan)
+        ctx = load_plan(conn, record)
         item = ctx.item(item_id)
         current = plan_store.current_decisions(conn, plan_id).get(item_id)
         if current is None:
             raise NotFound("No load has been set for this exercise yet.")
-        if plan.version != expected_version:
-            raise ConflictError(conflict_message(plan))
-        row = _override_row(item, current, command)
-        _check_with_engine(row, current_progression(conn, ctx, item))
+        if record.version != expected_version:
+            raise ConflictError(conflict_message(record))
+        why = _typed(command.override_reason, "override_reason")
+        if not why:
+            raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
+        plan = plan_store.get(conn, plan_id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
+        assert plan is not None
+        decided = _override(plan, item, current, command, why)
         now = now_utc()
-        plan_store.add_decisions(
-            conn,
-            [
-                dict(
-                    row,
-                    plan_id=plan_id,
-                    plan_item_id=item_id,
-                    session_id=current.session_id,
-                    supersedes_id=current.id,
-                    created_at=now,
-                    created_by=actor.user_id,
-                )
-            ],
-        )
-        if not plan_store.bump_plan(conn, plan_id, user_id=actor.user_id, now=now, expected_version=expected_version):
+        if not plan_store.save(conn, plan_id, plan, expected_version=expected_version, user_id=actor.user_id, now=now):
             raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
+        bands = item.exercise.uses_bands
         was = describe_load(item.exercise, current.load_kg, current.band_level)
-        now_text = describe_load(item.exercise, row["load_kg"], row["band_level"])
+        to = describe_load(item.exercise, None if bands else decided.load, int(decided.load) if bands else None)
         audit.record(
             conn,
             actor,
@@ -744,12 +736,50 @@ def override_load(
             "plan_load",
             item_id,
             patient_id=patient.id,
-            detail=f"override {item.label}: {was} → {now_text}; reason: {row['override_reason']}",
+            detail=f"override {item.label}: {was} → {to}; reason: {why}",
             at=now,
         )
         return expected_version + 1
 
     return db.run(work)
+
+
+def _override(
+    plan: LoadingPlan, item: LoadedItem, current: DecisionRecord, command: commands.LoadOverride, why: str
+) -> Decision:
+    """The aggregate takes the clinician's load in place of the current suggestion; errors name the fields."""
+    exercise = item.exercise
+    if exercise.uses_bands:
+        level = command.band_level
+        if level is None or not 0 <= level < len(exercise.band_levels):
+            raise ValidationErrors([ValidationError("override_load", "Choose one of the bands.")])
+        load: float = level
+    elif command.override_load is None:
+        raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
+    else:
+        load = command.override_load
+    try:
+        return plan.override(
+            item.id, load, why, suggested=_replaced(item, current), session=current.session_id, supersedes=current.id
+        )
+    except ValidationError as exc:
+        field = "override_load" if exc.field == "override_kg" else "override_reason"
+        label = "Load" if field == "override_load" else "Reason"
+        raise ValidationErrors([ValidationError(field, f"{label} {exc.message}.")]) from None
+
+
+def _replaced(item: LoadedItem, current: DecisionRecord) -> Suggested:
+    """The current decision as the override replaces it: its load, the load before it, and what it said."""
+    bands = item.exercise.uses_bands
+    before_kg, before_level = (
+        (current.previous_load_kg, current.previous_band_level)
+        if current.previous_load_kg is not None or current.previous_band_level is not None
+        else (current.load_kg, current.band_level)
+    )
+    load = units(bands, current.load_kg, current.band_level)
+    previous = load if bands and before_level is None else units(bands, before_kg, before_level)
+    action = current.action if bands or current.action in _ACTIONS else "hold"
+    return Suggested(load, previous, action, current.reason, tuple(json.loads(current.sources or "[]")))
 
 
 def current_progression(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemProgression:
@@ -780,92 +810,11 @@ def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
     return out
 
 
-def _check_with_engine(row: dict[str, Any], progression: ItemProgression) -> None:
-    """The aggregate refuses a load above the latest 1RM and says whether the new load needs a re-test."""
-    if row["load_kg"] is None:
-        return
-    try:
-        progression.override(row["load_kg"], row["override_reason"])
-    except ValidationError as exc:
-        raise ValidationErrors([ValidationError("override_load", f"Load {exc.message}.")]) from None
-    row["retest_due"] = progression.retest_due()
-
-
 def _typed(raw: object, field: str) -> str:
     try:
         return free_text(raw, field)
     except ValidationError as exc:
         raise ValidationErrors([exc]) from None
-
-
-def _override_row(item: LoadedItem, current: DecisionRecord, command: commands.LoadOverride) -> dict[str, Any]:
-    exercise = item.exercise
-    band_level = command.band_level
-    why = _typed(command.override_reason, "override_reason")
-    if not why:
-        raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
-    previous_kg, previous_level = (
-        (current.previous_load_kg, current.previous_band_level)
-        if current.previous_load_kg is not None or current.previous_band_level is not None
-        else (current.load_kg, current.band_level)
-    )
-    if exercise.uses_bands:
-        if band_level is None or not 0 <= band_level < len(exercise.band_levels):
-            raise ValidationErrors([ValidationError("override_load", "Choose one of the bands.")])
-        level = band_level
-        suggested = describe_load(exercise, current.load_kg, current.band_level)
-        chosen = describe_load(exercise, None, level)
-        before = previous_level if previous_level is not None else level
-        action = "increase" if level > before else "decrease" if level < before else "hold"
-        text = (
-            f"Clinician override: {why.rstrip('.')}. Set to the {chosen} (the rule had suggested the "
-            f"{suggested}, {current.action}: {current.reason})"
-        )
-        return {
-            "load_kg": None,
-            "band_level": level,
-            "previous_load_kg": None,
-            "previous_band_level": previous_level,
-            "action": action,
-            "rule": current.rule,
-            "reason": text,
-            "sources": current.sources,
-            "needs_confirmation": False,
-            "clinician_override": True,
-            "override_reason": why,
-        }
-    value = command.override_load
-    if value is None:
-        raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
-    action = current.action
-    suggestion = LoadDecision(
-        load_kg=current.load_kg or 0.0,
-        action=action if action in _ACTIONS else "hold",
-        reason=current.reason,
-        needs_confirmation=current.needs_confirmation,
-        rule=current.rule,
-        previous_kg=previous_kg if previous_kg is not None else (current.load_kg or 0.0),
-        sources=tuple(json.loads(current.sources or "[]")),
-    )
-    try:
-        decided = apply_override(suggestion, value, why)
-    except ValidationError as exc:
-        field = "override_load" if exc.field == "override_kg" else "override_reason"
-        label = "Load" if field == "override_load" else "Reason"
-        raise ValidationErrors([ValidationError(field, f"{label} {exc.message}.")]) from None
-    return {
-        "load_kg": decided.load_kg,
-        "band_level": None,
-        "previous_load_kg": decided.previous_kg,
-        "previous_band_level": None,
-        "action": decided.action,
-        "rule": decided.rule,
-        "reason": decided.reason,
-        "sources": json.dumps(list(decided.sources)),
-        "needs_confirmation": False,
-        "clinician_override": True,
-        "override_reason": why,
-    }
 
 
 def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int, *, expected_version: int) -> int:

@@ -513,8 +513,8 @@ def decision_values(decision: Decision, *, uses_bands: bool) -> dict[str, Any]:
         "reason": decision.reason,
         "sources": json.dumps(list(decision.sources)),
         "needs_confirmation": decision.needs_confirmation,
-        "clinician_override": False,
-        "override_reason": "",
+        "clinician_override": bool(decision.override_reason),
+        "override_reason": decision.override_reason,
         "retest_due": decision.retest_due,
     }
 
@@ -544,6 +544,7 @@ def save(
             plan_id=plan_id,
             plan_item_id=r.item_id,
             session_id=r.session,
+            supersedes_id=r.supersedes,
             created_at=now,
             created_by=user_id,
         )

@@ -18,7 +18,7 @@ from rehab.services.context import AccessDenied
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from tests.helpers import make_admin, make_clinician
-from tests.plan_helpers import leg_press_plan, new_patient, run_session
+from tests.plan_helpers import leg_press_plan, measured_1rm, new_patient, run_session
 
 TODAY = date.today()
 START = TODAY - timedelta(days=13)  # weeks 1–2: familiarisation, target 10 reps; 1RM 100 kg → 40 kg
@@ -208,3 +208,29 @@ def test_saving_the_aggregate_on_a_stale_version_writes_nothing(db: Database) ->
         assert plan_store.get_plan(conn, plan_id).status == "active"  # type: ignore[union-attr]
         assert plan_store.save(conn, plan_id, plan, expected_version=stale + 1, user_id=admin.user_id, now=now)
         assert plan_store.get_plan(conn, plan_id).status == "ended"  # type: ignore[union-attr]
+
+
+def test_a_band_override_is_stored_as_the_band_chosen_with_what_the_rule_had_said(db: Database) -> None:
+    # Hip abduction with a band (tan, yellow, red, green, …): the plan starts at red; the clinician sets green,
+    # one band up from the load in force, so the action is an increase and the start is kept as superseded.
+    admin = make_admin(db)
+    pid = new_patient(db, admin)
+    plan_id = plans.create_plan(
+        db, admin, pid, baselines=[measured_1rm("hip_abduction", 5, "paretic")], start_date=START
+    )
+    view = plan_overview.overview(db, admin, pid, audit_view=False)
+    assert view.plan is not None and view.next_session[0].load_text.startswith("red band")
+    item_id = view.next_session[0].item_id
+    with pytest.raises(ValidationErrors) as refused:
+        plans.override_load(db, admin, plan_id, item_id, expected_version=view.plan.version, reason="x", band_level=8)
+    assert refused.value.by_field() == {"override_load": "Choose one of the bands."}
+    plans.override_load(
+        db, admin, plan_id, item_id, expected_version=view.plan.version, reason="Red is too easy", band_level=3
+    )
+    with db.engine.connect() as conn:
+        [start, override] = plan_store.decision_history(conn, plan_id)
+    assert (override.band_level, override.load_kg, override.previous_band_level) == (3, None, 2)
+    assert (override.action, override.clinician_override, override.supersedes_id) == ("increase", True, start.id)
+    assert override.reason.startswith("Clinician override: Red is too easy. Set to the green band (about ")
+    assert "(the rule had suggested the red band (about " in override.reason and ", start: " in override.reason
+    assert override.sources == start.sources

@@ -150,6 +150,20 @@ class Decision:
     needs_confirmation: bool = False
     retest_due: bool = False
     guard: Guard | None = None
+    override_reason: str = ""
+    """A clinician's reason, when a clinician set this load."""
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """The stored decision a clinician's override replaces, as the clinician saw it."""
+
+    load: float
+    previous: float
+    """The load in force before that suggestion: an override's action is judged against it."""
+    action: str
+    reason: str
+    sources: tuple[str, ...] = ()
 
 
 def supports_estimate(s: SetResult) -> bool:
@@ -303,8 +317,10 @@ class ItemProgression:
                 return decided  # the load in force changes only when a clinician confirms it
         return self._apply(decided)
 
-    def override(self, load: float, reason: str) -> Decision:
-        """A clinician's load, with a reason; never above the latest 1RM. The count starts again."""
+    def override(self, load: float, reason: str, *, suggested: Suggested | None = None) -> Decision:
+        """A clinician's load (kg, or a band level), with a reason; never above the latest 1RM. The count
+        starts again. With the ``suggested`` decision it replaces, the reason keeps what the rule had said
+        and the action is judged against the load before that suggestion."""
         value = _checks.number("override_kg", load, minimum=0.0, maximum=MAX_LOAD_KG, unit="kg")
         why = _checks.text("reason", reason)
         if not self.exercise.uses_bands and self.one_rm is not None and value > self.one_rm.kg:
@@ -312,16 +328,32 @@ class ItemProgression:
                 "override_kg",
                 f"must be at most the latest 1RM ({self._one_rm_text()}); re-test the 1RM before loading above it",
             )
-        previous = self.load
+        previous = self.load if suggested is None else suggested.previous
         action = Action.INCREASE if value > previous else Action.DECREASE if value < previous else Action.HOLD
         self.settle(value, override=True)
+        text = f"Clinician override: {why.rstrip('.')}. Set to {self._describe(value)}."
+        if suggested is not None:
+            text = (
+                f"Clinician override: {why.rstrip('.')}. Set to {self._plain(value)} (the rule had suggested "
+                f"{self._plain(suggested.load)}, {suggested.action}: {suggested.reason})"
+            )
         return Decision(
             action,
             value,
             previous,
             self.rule,
-            f"Clinician override: {why.rstrip('.')}. Set to {self._describe(value)}.",
+            text,
+            () if suggested is None else suggested.sources,
+            retest_due=self.retest_due(),
+            override_reason=why,
         )
+
+    def _plain(self, load: float) -> str:
+        """'11 kg', or 'the red band (about 1.7 kg)', as an override's reason names a load."""
+        if not self.exercise.uses_bands:
+            return _kg(load)
+        band = self.exercise.band_levels[int(load)]
+        return f"the {band.colour} band (about {band.nominal_kg:g} kg)"
 
     def confirm(self, decision: Decision) -> None:
         """A clinician confirms an increase that needed it: it becomes the load in force."""
@@ -455,6 +487,8 @@ class Recorded:
     decision: Decision
     session: int | None = None
     """The record's id of the session it follows; None before the first session."""
+    supersedes: int | None = None
+    """The record's id of the decision an override replaces."""
 
 
 @dataclass
@@ -482,9 +516,20 @@ class LoadingPlan:
         self.version += 1
         return decisions
 
-    def override(self, item_id: int, load: float, reason: str) -> Decision:
+    def override(
+        self,
+        item_id: int,
+        load: float,
+        reason: str,
+        *,
+        suggested: Suggested | None = None,
+        session: int | None = None,
+        supersedes: int | None = None,
+    ) -> Decision:
+        """A clinician's own load for one item (``ItemProgression.override``), kept for the next save."""
         self._check_active()
-        decision = self._item(item_id).override(load, reason)
+        decision = self._item(item_id).override(load, reason, suggested=suggested)
+        self.recorded.append(Recorded(item_id, decision, session, supersedes))
         self.version += 1
         return decision
 
