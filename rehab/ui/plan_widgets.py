@@ -16,7 +16,7 @@ from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
 from rehab.domain.safety import THRESHOLD_SOURCES
-from rehab.services import commands, exercise_library, plan_overview, plans, record_baselines, sessions
+from rehab.services import commands, exercise_library, plan_inputs, plan_overview, plans, record_baselines, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.store import Database
@@ -553,7 +553,7 @@ def _offer_note(offer: RecordBaseline, entry: dict[str, Any]) -> None:
         )
     if same:
         text = offer.caption
-        if not offer.tested and (r.formula or "epley") != plans.ESTIMATE_FORMULA:
+        if not offer.tested and (r.formula or "epley") != plan_inputs.ESTIMATE_FORMULA:
             text += "; the plan re-estimates it from the same set with Epley"
         st.caption(md_escape(text + ". Change it if it is no longer right."))
     else:
@@ -572,7 +572,7 @@ def _baseline_inputs(
     offer: RecordBaseline | None = None,
     patient_id: int = 0,
 ) -> dict[str, Any] | None:
-    prefix = plans.baseline_prefix(exercise.key, side)
+    prefix = plan_inputs.baseline_prefix(exercise.key, side)
     key = f"pb_{exercise.key}_{side or 'both'}"
     if side is not None:
         label = plans.SIDE_TEXT[side]
@@ -621,7 +621,7 @@ def _baseline_inputs(
     filled = entry.get("one_rm_kg") is not None or (entry.get("load_kg") is not None and entry.get("reps") is not None)
     if filled:
         try:
-            preview = plans.preview_baseline(
+            preview = plan_inputs.preview_baseline(
                 method, one_rm_kg=entry.get("one_rm_kg"), load_kg=entry.get("load_kg"), reps=entry.get("reps")
             )
         except ValidationErrors as exc:
@@ -656,7 +656,7 @@ def _range(
 
 
 def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, Any]:
-    values = plans.template_values(template)
+    values = plan_inputs.template_values(template)
     out: dict[str, Any] = {"phases": {}}
     cols = st.columns(3)
     with cols[0]:
