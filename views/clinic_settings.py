@@ -45,6 +45,7 @@ def _pause_days(db: Any, actor: Any) -> None:
             value=str(current.pause_days),
             key=f"pause_days_{current.version}_value",
             help=PAUSE_DAYS_WHY,
+            width=360,
         )
         errors = FieldErrors()
         errors.slot("pause_days")
