@@ -30,14 +30,13 @@ from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
 from rehab.services.plans import (
     RULE_LABELS,
-    ItemPrescription,
     PlanContext,
     load_plan,
     next_session_day,
     plan_retests,
-    prescriptions_in,
     week_of,
 )
+from rehab.services.prescriptions import ItemPrescription, prescriptions_in
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord

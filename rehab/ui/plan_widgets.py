@@ -19,6 +19,7 @@ from rehab.domain.safety import THRESHOLD_SOURCES
 from rehab.services import commands, exercise_library, plan_inputs, plan_overview, plans, record_baselines, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
+from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
 from rehab.ui.fmt import md_escape
 from rehab.ui.forms import FieldErrors
@@ -298,7 +299,7 @@ def thresholds_panel(db: Database, actor: Actor) -> None:
 
 
 def next_session(
-    db: Database, actor: Actor, plan_id: int, plan_version: int, items: list[plans.ItemPrescription], *, day: date
+    db: Database, actor: Actor, plan_id: int, plan_version: int, items: list[ItemPrescription], *, day: date
 ) -> None:
     """Each exercise's load for the next session with its reason; confirm large increases, override any load."""
     if not items:
@@ -337,7 +338,7 @@ def next_session(
 _BAND_START = " The plan starts with the lightest band"
 
 
-def card_reason(p: plans.ItemPrescription) -> str:
+def card_reason(p: ItemPrescription) -> str:
     """The reason for this load, without the template's description (shown once per page, on demand).
 
     A starting load's stored reason is week 1's whole template text (dose, rationale, sources); on a card
@@ -354,7 +355,7 @@ def card_reason(p: plans.ItemPrescription) -> str:
     return text
 
 
-def card_paragraph(p: plans.ItemPrescription) -> str:
+def card_paragraph(p: ItemPrescription) -> str:
     """One short paragraph: this week's phase, the dose (sets × reps at load, % of 1RM) and the reason."""
     reps = f"{p.target_reps} reps"
     if p.reps_range[0] != p.reps_range[1]:
@@ -373,7 +374,7 @@ def card_paragraph(p: plans.ItemPrescription) -> str:
     return f"Week {p.week}, {p.phase_name.lower()}: {dose}. {card_reason(p)}"
 
 
-def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
+def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: ItemPrescription) -> None:
     try:
         plans.confirm_increase(db, actor, plan_id, p.decision_id, expected_version=version)
     except (ConflictError, AccessDenied, NotFound) as exc:
@@ -383,7 +384,7 @@ def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: plans.It
     st.rerun()
 
 
-def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
+def _override(db: Database, actor: Actor, plan_id: int, version: int, p: ItemPrescription) -> None:
     with st.popover("Override", width="stretch"):
         errors = FieldErrors()
         prefix = f"override_{p.item_id}"

@@ -17,7 +17,7 @@ import streamlit as st
 from rehab.domain.errors import ValidationErrors
 from rehab.services import sessions
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
-from rehab.services.plans import ItemPrescription
+from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
 from rehab.ui import plan_widgets as widgets
 from rehab.ui.fmt import md_escape

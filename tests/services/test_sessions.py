@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, plan_overview, plans, sessions
+from rehab.services import audit, plan_overview, plans, prescriptions, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
@@ -21,7 +21,7 @@ HIGH_BP = {"systolic_mmhg": 186, "diastolic_mmhg": 96}  # at or above 180/110 â†
 RAISED_BP = {"systolic_mmhg": 166, "diastolic_mmhg": 92}  # above 160/100, below 180/110 â†’ caution
 
 
-def _next(db: Database, actor, patient_id: int) -> plans.ItemPrescription:  # type: ignore[no-untyped-def]
+def _next(db: Database, actor, patient_id: int) -> prescriptions.ItemPrescription:  # type: ignore[no-untyped-def]
     return sessions.treatment_view(db, actor, patient_id, audit_view=False).next_session[0]
 
 
