@@ -41,10 +41,9 @@ from rehab.services.plans import (
     PlanContext,
     describe_load,
     load_plan,
-    prescribe,
-    prescriptions_in,
     week_of,
 )
+from rehab.services.prescriptions import prescribe, prescriptions_in
 from rehab.services.sessions import screen_readings, stored_screen_lines
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
