@@ -10,7 +10,7 @@ from rehab.services.context import AccessDenied, Actor, NotFound
 from rehab.store import Database
 from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as buttons
-from rehab.ui import nav
+from rehab.ui import nav, report_status
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
 
@@ -73,10 +73,9 @@ def render() -> None:
         )
         if isinstance(picked, tuple | list) and len(picked) == 2:
             start, end = picked
-            buttons.download(db, actor, patient_id, patient.mrn, "progress-pdf", key="dl_progress",
-                             start=start, end=end, page_size=page)  # fmt: skip
+            report_status.progress_report(db, actor, patient_id, start=start, end=end, page_size=page)
             st.caption("Baseline versus latest for each measure, exercise loads, phase history and charts. "
-                       "Building the charts takes a few seconds; the button shows a spinner meanwhile.")  # fmt: skip
+                       "Building it takes a few seconds; each step is shown while it is made.")  # fmt: skip
         else:
             st.caption("Choose the first and the last day of the period.")
 

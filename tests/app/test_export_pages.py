@@ -43,7 +43,6 @@ def test_exports_page_offers_every_format_and_saves_a_note_without_exporting(app
     assert _labels(at) == [
         "Session summary, clinical (PDF)",
         "Session summary for the patient (PDF)",
-        "Progress report (PDF)",
         "Assessments (CSV)",
         "Session logs (CSV)",
         "FHIR R4 bundle (JSON)",
