@@ -3,13 +3,16 @@
     .venv/bin/python bench/bench.py                      # 1,000 patients, about a year of history each
     .venv/bin/python bench/bench.py --patients 1000 10000
     .venv/bin/python bench/bench.py --cache-dir /tmp/rehab-bench   # keep the generated databases for next time
+    .venv/bin/python bench/bench.py --patients 200 --only load     # clinicians at once only (bench/load.py)
 
 For each clinic size: the demo generator fills a temporary SQLite database; then, per page, the warm
 script time of AppTest reruns (median and 95th percentile) next to a floor measured in the same run:
 the same page drawing the same elements and charts from data already in memory (no database, no
 service). Also the caseload service alone, the other pages' warm script time, the database size, the rows
 each dashboard chart sends, and a real-browser measurement (Debian's chromium via Playwright): sign-in to
-the dashboard with every chart drawn, step by step. Benchmarks, not tests: nothing here fails on a slow
+the dashboard with every chart drawn, step by step. Then (bench/load.py, on the first clinic size) 1, 5, 10 and
+20 clinicians signing in at once over the websocket with one and two worker processes, and the progress report
+with other clinicians' pages while it builds. Benchmarks, not tests: nothing here fails on a slow
 figure (tests/bench only checks that every figure is measured and written).
 """
 
@@ -32,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench import load  # noqa: E402
 from rehab.charts import dashboard_section, payload_rows  # noqa: E402
 from rehab.domain.accounts import Role  # noqa: E402
 from rehab.services import accounts, caseload, dashboard, demo, recent  # noqa: E402
@@ -492,7 +496,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache-dir", type=Path, help="keep generated databases here and reuse them")
     parser.add_argument("--no-browser", action="store_true", help="skip the real-browser measurement")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--only",
+        choices=["pages", "load"],
+        help="pages: the single-user page and browser figures; load: clinicians at once and the progress report "
+        "(on the first clinic size; replaces only those sections of --out)",
+    )
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes for the load part")
     args = parser.parse_args(argv)
+    if args.only != "pages":
+        url, _ = _database(args.patients[0], args.cache_dir, args.seed)
+        lines = _load(url, args.patients[0], tuple(args.workers))
+        if args.only == "load":
+            old = args.out.read_text() if args.out.exists() else "# Benchmarks\n"
+            args.out.write_text(load.splice(old, lines))
+            print(f"wrote {args.out}")
+            return 0
     sizes = []
     reference = [_cpu_reference()]
     for patients in args.patients:
@@ -508,7 +527,17 @@ def main(argv: list[str] | None = None) -> int:
         sizes.append(size)
         reference.append(_cpu_reference())
     _report(sizes, args.runs, args.out, reference)
+    if args.only != "pages":
+        args.out.write_text(load.splice(args.out.read_text(), lines))
     return 0
+
+
+def _load(url: str, patients: int, workers: tuple[int, ...]) -> list[str]:
+    """Clinicians at once on a real server, and the progress report while others work (bench/load.py)."""
+    logs = Path(tempfile.mkdtemp(prefix="rehab-bench-load-"))
+    runs = load.load_runs(url, workers, logs)
+    reports = load.report_runs(url, logs)
+    return load.report_lines(patients, runs, reports)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,140 @@
+"""A small sticky proxy: every request of one browser goes to the same worker process.
+
+A Streamlit session lives in one process's memory, and so do its uploads (``/_stcore/upload_file``) and its
+downloads (``/media``): they must reach the process that holds the websocket. Like the shipped nginx config,
+the first response sets a random ``rehab_route`` cookie and the route picks the worker; if that worker does
+not answer, the next one is tried, so only that worker's browsers move (and stay signed in: the sign-in is the
+session cookie, checked against the database by whichever worker serves it).
+
+Each plain HTTP request is sent upstream with ``Connection: close`` and its connection closed after the
+answer, so a kept-alive connection can never carry a later request (with a route cookie it did not have) to
+another worker. A websocket upgrade is passed through both ways until either side closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+import zlib
+from collections.abc import Sequence
+
+log = logging.getLogger("rehab")
+
+ROUTE_COOKIE = "rehab_route"
+_HEAD_LIMIT = 64 * 1024
+_COOKIE = re.compile(rb"(?:^|;)\s*" + ROUTE_COOKIE.encode() + rb"=([A-Za-z0-9]{1,64})")
+_BAD_GATEWAY = (
+    b"HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: 44\r\n\r\n"
+    b"The app is starting or restarting; retry.\r\n\r\n"
+)
+
+
+def worker_order(route: str, workers: int) -> list[int]:
+    """The worker a route belongs to, then the others in turn (tried when it does not answer)."""
+    first = zlib.crc32(route.encode()) % workers
+    return [(first + step) % workers for step in range(workers)]
+
+
+def _split_head(head: bytes) -> tuple[bytes, list[bytes]]:
+    lines = head.split(b"\r\n")
+    return lines[0], [line for line in lines[1:] if line]
+
+
+def _header(lines: Sequence[bytes], name: bytes) -> bytes:
+    for line in lines:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip()
+    return b""
+
+
+def route_of(lines: Sequence[bytes]) -> str | None:
+    for line in lines:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == b"cookie":
+            match = _COOKIE.search(value)
+            if match:
+                return match.group(1).decode()
+    return None
+
+
+def upstream_head(request_line: bytes, lines: Sequence[bytes], *, websocket: bool) -> bytes:
+    """The request head as sent to the worker: one request per connection unless it is a websocket."""
+    kept = list(lines)
+    if not websocket:
+        kept = [line for line in kept if line.partition(b":")[0].strip().lower() not in (b"connection", b"keep-alive")]
+        kept.append(b"Connection: close")
+    return b"\r\n".join([request_line, *kept]) + b"\r\n\r\n"
+
+
+def with_cookie(response_head: bytes, route: str) -> bytes:
+    status, _, rest = response_head.partition(b"\r\n")
+    cookie = f"Set-Cookie: {ROUTE_COOKIE}={route}; Path=/; HttpOnly; SameSite=Lax".encode()
+    return status + b"\r\n" + cookie + b"\r\n" + rest
+
+
+async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while chunk := await reader.read(65536):
+            writer.write(chunk)
+            await writer.drain()
+        if writer.can_write_eof():
+            writer.write_eof()
+    except (ConnectionError, OSError):
+        pass
+
+
+class StickyProxy:
+    def __init__(self, workers: Sequence[tuple[str, int]]) -> None:
+        self.workers = list(workers)
+
+    async def _connect(self, route: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        for index in worker_order(route, len(self.workers)):
+            host, port = self.workers[index]
+            try:
+                return await asyncio.open_connection(host, port)
+            except OSError:
+                continue
+        return None
+
+    async def handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
+        upstream_w: asyncio.StreamWriter | None = None
+        try:
+            try:
+                head = await client_r.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                return
+            request_line, lines = _split_head(head[:-4])
+            websocket = _header(lines, b"upgrade").lower() == b"websocket"
+            route = route_of(lines)
+            new_route = route is None
+            route = route or secrets.token_hex(8)
+            upstream = await self._connect(route)
+            if upstream is None:
+                client_w.write(_BAD_GATEWAY)
+                await client_w.drain()
+                return
+            upstream_r, upstream_w = upstream
+            upstream_w.write(upstream_head(request_line, lines, websocket=websocket))
+            await upstream_w.drain()
+            to_upstream = asyncio.create_task(_pump(client_r, upstream_w))
+            if new_route:
+                try:
+                    response_head = await upstream_r.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                    to_upstream.cancel()
+                    return
+                client_w.write(with_cookie(response_head, route))
+            await _pump(upstream_r, client_w)
+            to_upstream.cancel()
+        finally:
+            for writer in (client_w, upstream_w):
+                if writer is not None:
+                    writer.close()
+
+
+async def serve(address: str, port: int, workers: Sequence[tuple[str, int]]) -> asyncio.Server:
+    proxy = StickyProxy(workers)
+    return await asyncio.start_server(proxy.handle, address, port, limit=_HEAD_LIMIT, reuse_address=True)
