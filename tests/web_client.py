@@ -48,17 +48,26 @@ class Client:
     server: HasUrl
     jar: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, html: bool = True) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        html: bool = True,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         host = urlsplit(self.server.url)
         conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=30)
-        headers = {"Accept": "text/html" if html else "*/*"}
+        headers = {"Accept": "text/html" if html else "*/*", **(headers or {})}
         if self.jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
-        body = None
+        sent: str | bytes | None = body
         if form is not None:
-            body = urlencode(form)
+            sent = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
+        conn.request(method, path, body=sent, headers=headers)
         resp = conn.getresponse()
         reply = Reply(resp.status, resp.getheaders(), resp.read().decode("utf-8", "replace"))
         conn.close()

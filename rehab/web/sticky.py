@@ -2,9 +2,10 @@
 
 A Streamlit session lives in one process's memory, and so do its uploads (``/_stcore/upload_file``) and its
 downloads (``/media``): they must reach the process that holds the websocket. Like the shipped nginx config,
-the first response sets a random ``rehab_route`` cookie and the route picks the worker; if that worker does
-not answer, the next one is tried, so only that worker's browsers move (and stay signed in: the sign-in is the
-session cookie, checked against the database by whichever worker serves it).
+the first response sets a random ``rehab_worker`` cookie (a name of its own, so nginx's ``rehab_route`` can sit
+in front) and the cookie picks the worker; if that worker does not answer, the next one is tried, so only that
+worker's browsers move (and stay signed in: the sign-in is the session cookie, checked against the database by
+whichever worker serves it).
 
 Each plain HTTP request is sent upstream with ``Connection: close`` and its connection closed after the
 answer, so a kept-alive connection can never carry a later request (with a route cookie it did not have) to
@@ -14,15 +15,12 @@ another worker. A websocket upgrade is passed through both ways until either sid
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 import secrets
 import zlib
 from collections.abc import Sequence
 
-log = logging.getLogger("rehab")
-
-ROUTE_COOKIE = "rehab_route"
+ROUTE_COOKIE = "rehab_worker"
 _HEAD_LIMIT = 64 * 1024
 _COOKIE = re.compile(rb"(?:^|;)\s*" + ROUTE_COOKIE.encode() + rb"=([A-Za-z0-9]{1,64})")
 _BAD_GATEWAY = (
