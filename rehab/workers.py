@@ -4,7 +4,8 @@ A year's progress report costs over a second of CPU (drawing its charts with vl-
 with fpdf2). Inside the server's interpreter that second holds the GIL, and every other clinician's page run
 waits for it. A server calls ``enable()`` once at start-up; from then on ``submit`` sends the renderer and its
 plain data (the report's dataclasses, never a database handle) to a process pool and the page waits for the
-bytes without holding the interpreter. The pool's processes are started on first use (so a server that
+bytes without holding the interpreter. The workers run at a lower priority (``NICENESS``), so when the
+cores are busy the processes serving pages go first. The pool's processes are started on first use (so a server that
 makes no PDF carries none) and stopped after ``IDLE_SECONDS`` without work, giving their memory back.
 Without ``enable()`` (command line, tests, AppTest) the work runs in the calling process, as before.
 """
@@ -12,6 +13,7 @@ Without ``enable()`` (command line, tests, AppTest) the work runs in the calling
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -22,6 +24,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 IDLE_SECONDS = 600.0
+# Reports are batch work: when the cores are busy, the processes serving pages go first (CFS weights a nice-10
+# process at about a tenth of a nice-0 one), so a report slows other clinicians' pages as little as possible.
+NICENESS = 10
 
 _lock = threading.Lock()
 _enabled = False
@@ -57,9 +62,14 @@ def _done(_: Future[Any]) -> None:
             _idle_timer.start()
 
 
+def _lower_priority() -> None:
+    os.nice(NICENESS)
+
+
 def _new_pool() -> ProcessPoolExecutor:
     # spawn, not fork: the server has threads (a forked copy could inherit a held lock)
-    return ProcessPoolExecutor(_processes, mp_context=multiprocessing.get_context("spawn"))
+    spawn = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(_processes, mp_context=spawn, initializer=_lower_priority)
 
 
 def submit(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R]:

@@ -28,9 +28,10 @@ def pool() -> Iterator[None]:
         workers.shutdown()
 
 
-def test_work_runs_in_another_process_and_a_killed_worker_is_replaced(pool: None) -> None:
+def test_work_runs_in_another_process_at_a_lower_priority_and_a_killed_worker_is_replaced(pool: None) -> None:
     first = workers.run(os.getpid)
     assert first != os.getpid()
+    assert workers.run(os.nice, 0) == os.nice(0) + workers.NICENESS  # pages go first when the cores are busy
     os.kill(first, signal.SIGKILL)
     # The pool notices the dead worker; the next piece of work is done by a new one.
     for _ in range(3):
