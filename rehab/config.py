@@ -65,5 +65,5 @@ def settings() -> Settings:
         # The session cookie is sent over HTTPS only; browsers also accept it on http://localhost.
         cookie_secure=_flag_env("REHAB_COOKIE_SECURE", True),
         # PDFs and chart images are made in up to this many worker processes per server (0: in the server itself).
-        report_processes=_int_env("REHAB_REPORT_PROCESSES", 2, least=0),
+        report_processes=_int_env("REHAB_REPORT_PROCESSES", 1, least=0),
     )

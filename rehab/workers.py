@@ -30,13 +30,13 @@ NICENESS = 10
 
 _lock = threading.Lock()
 _enabled = False
-_processes = 2  # two clinicians' reports at once; a third waits for one of them
+_processes = 1  # one report at a time per app process (one app process per core); the next waits its turn
 _pool: ProcessPoolExecutor | None = None
 _busy = 0
 _idle_timer: threading.Timer | None = None
 
 
-def enable(processes: int = 2) -> None:
+def enable(processes: int = 1) -> None:
     """Render PDFs in up to ``processes`` worker processes from now on (called once by the server; 0: here)."""
     global _enabled, _processes
     _enabled = processes > 0
