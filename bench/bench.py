@@ -216,7 +216,13 @@ def _counts(url: str) -> dict[str, int]:
 
 def _open_page(admin_id: int, patient_id: int, page: str):  # type: ignore[no-untyped-def]
     """A signed-in administrator's session on ``page`` with the measured patient chosen."""
+    from rehab.ui import auth as ui_auth
+    from tests.app import cookies
     from tests.app.conftest import goto, signed_in_app
+
+    # AppTest sends no cookies: the app reads the test browser's jar, as in tests/conftest.py (else every page
+    # measured here would be the sign-in page)
+    ui_auth.browser_token = lambda: cookies.JAR.get("token")  # type: ignore[assignment]
 
     at = signed_in_app(admin_id)
     at.session_state["_rehab_patient_id"] = patient_id
@@ -512,6 +518,7 @@ def main(argv: list[str] | None = None) -> int:
             args.out.write_text(load.splice(old, lines))
             print(f"wrote {args.out}")
             return 0
+    kept = load.sections(args.out.read_text()) if args.only == "pages" and args.out.exists() else None
     sizes = []
     reference = [_cpu_reference()]
     for patients in args.patients:
@@ -528,7 +535,9 @@ def main(argv: list[str] | None = None) -> int:
         reference.append(_cpu_reference())
     _report(sizes, args.runs, args.out, reference)
     if args.only != "pages":
-        args.out.write_text(load.splice(args.out.read_text(), lines))
+        kept = lines
+    if kept:
+        args.out.write_text(load.splice(args.out.read_text(), kept))
     return 0
 
 

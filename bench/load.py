@@ -580,16 +580,30 @@ def report_lines(patients: int, runs: list[LoadRun], reports: list[ReportRun]) -
     return lines
 
 
-def splice(report: str, lines: list[str]) -> str:
-    """``report`` with its load sections replaced by ``lines`` (appended if it has none)."""
+def _span(report: str) -> tuple[int, int] | None:
+    """Where the load sections are in ``report`` (start, end), if it has them."""
     start = report.find(HEADING)
     if start < 0:
-        return report.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+        return None
     end, pos = len(report), start
     while (found := report.find("\n## ", pos + 1)) >= 0:
         if not report.startswith(REPORTS_HEADING, found + 1):
             end = found + 1
             break
         pos = found
-    rest = report[end:]
-    return report[:start] + "\n".join(lines) + "\n" + ("\n" + rest if rest else "")
+    return start, end
+
+
+def sections(report: str) -> list[str] | None:
+    """The load sections of ``report`` as lines (kept when only the page figures are measured again)."""
+    span = _span(report)
+    return None if span is None else report[span[0] : span[1]].rstrip("\n").split("\n")
+
+
+def splice(report: str, lines: list[str]) -> str:
+    """``report`` with its load sections replaced by ``lines`` (appended if it has none)."""
+    span = _span(report)
+    if span is None:
+        return report.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    rest = report[span[1] :]
+    return report[: span[0]] + "\n".join(lines) + "\n" + ("\n" + rest if rest else "")
