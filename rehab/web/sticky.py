@@ -9,7 +9,9 @@ whichever worker serves it).
 
 Each plain HTTP request is sent upstream with ``Connection: close`` and its connection closed after the
 answer, so a kept-alive connection can never carry a later request (with a route cookie it did not have) to
-another worker. A websocket upgrade is passed through both ways until either side closes.
+another worker. A websocket upgrade is passed through both ways until either side closes. A request without a
+body (a page, a websocket's upgrade) that a worker drops unanswered, as one that is dying or starting does, is
+sent to the next worker; one with a body (an upload, the sign-in form) is never sent twice.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 
 ROUTE_COOKIE = "rehab_worker"
 _HEAD_LIMIT = 64 * 1024
+HEAD_TIMEOUT_S = 30.0
 _COOKIE = re.compile(rb"(?:^|;)\s*" + ROUTE_COOKIE.encode() + rb"=([A-Za-z0-9]{1,64})")
 _BAD_GATEWAY = (
     b"HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: 44\r\n\r\n"
@@ -84,47 +87,70 @@ async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         pass
 
 
+Stream = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+_READ_ERRORS = (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError)
+
+
+def retryable(request_line: bytes, lines: Sequence[bytes]) -> bool:
+    """A request without a body may be sent again to the next worker if one closes without answering."""
+    method = request_line.split(b" ", 1)[0].upper()
+    has_body = _header(lines, b"content-length") not in (b"", b"0") or bool(_header(lines, b"transfer-encoding"))
+    return method in (b"GET", b"HEAD", b"OPTIONS") and not has_body
+
+
 class StickyProxy:
     def __init__(self, workers: Sequence[tuple[str, int]]) -> None:
         self.workers = list(workers)
 
-    async def _connect(self, route: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    async def _ask(self, route: str, head: bytes, *, retry: bool) -> tuple[Stream, bytes] | None:
+        """A worker's connection with ``head`` sent, and its response head if ``retry`` (else b"").
+
+        With ``retry``, a worker that refuses the connection or closes it before answering (one that is dying
+        or still starting) is passed over for the next; otherwise the first worker that accepts is used.
+        """
         for index in worker_order(route, len(self.workers)):
             host, port = self.workers[index]
             try:
-                return await asyncio.open_connection(host, port)
+                reader, writer = await asyncio.open_connection(host, port)
             except OSError:
                 continue
+            try:
+                writer.write(head)
+                await writer.drain()
+                return (reader, writer), (await reader.readuntil(b"\r\n\r\n") if retry else b"")
+            except (*_READ_ERRORS, OSError):
+                writer.close()
+                if not retry:
+                    return None
         return None
 
     async def handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         upstream_w: asyncio.StreamWriter | None = None
         try:
-            try:
-                head = await client_r.readuntil(b"\r\n\r\n")
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+            try:  # a client that never finishes its request head is not waited for
+                head = await asyncio.wait_for(client_r.readuntil(b"\r\n\r\n"), HEAD_TIMEOUT_S)
+            except (*_READ_ERRORS, TimeoutError):
                 return
             request_line, lines = _split_head(head[:-4])
             websocket = _header(lines, b"upgrade").lower() == b"websocket"
             route = route_of(lines)
             new_route = route is None
             route = route or secrets.token_hex(8)
-            upstream = await self._connect(route)
-            if upstream is None:
+            retry = retryable(request_line, lines)
+            asked = await self._ask(route, upstream_head(request_line, lines, websocket=websocket), retry=retry)
+            if asked is None:
                 client_w.write(_BAD_GATEWAY)
                 await client_w.drain()
                 return
-            upstream_r, upstream_w = upstream
-            upstream_w.write(upstream_head(request_line, lines, websocket=websocket))
-            await upstream_w.drain()
+            (upstream_r, upstream_w), response_head = asked
             to_upstream = asyncio.create_task(_pump(client_r, upstream_w))
-            if new_route:
+            if not response_head:
                 try:
                     response_head = await upstream_r.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
+                except _READ_ERRORS:
                     to_upstream.cancel()
                     return
-                client_w.write(with_cookie(response_head, route))
+            client_w.write(with_cookie(response_head, route) if new_route else response_head)
             await _pump(upstream_r, client_w)
             to_upstream.cancel()
         finally:

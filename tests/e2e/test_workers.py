@@ -42,6 +42,19 @@ def _worker_pid(supervisor: int, port: int) -> int:
     raise AssertionError(f"no worker on port {port}")
 
 
+def _wait_until_dead(pid: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return
+        if state == "Z":  # exited, not yet reaped by the supervisor: its sockets are closed
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} did not die")
+
+
 def _upload(client: Client, session_id: str) -> int:
     boundary = uuid.uuid4().hex
     body = (
@@ -91,6 +104,7 @@ def test_a_browser_stays_on_its_worker_and_a_reconnect_on_another_keeps_the_clin
         victim = _worker_pid(server.process.pid, home)
         os.kill(victim, signal.SIGKILL)
         tab.close()
+        _wait_until_dead(victim)  # as the browser's own retry would (a connection to a dying process just fails)
         again = Tab(server.url, cookies=browser.jar, resume=first_session)
         seen = again.run("dashboard", f"patient={pid}")
         assert again.session_id != first_session  # another process: the old session is not there

@@ -44,3 +44,11 @@ def test_a_new_browser_gets_its_route_cookie_after_the_status_line() -> None:
     assert answer == (
         b"HTTP/1.1 200 OK\r\nSet-Cookie: rehab_worker=00ff; Path=/; HttpOnly; SameSite=Lax\r\ncontent-length: 2\r\n\r\n"
     )
+
+
+def test_only_requests_without_a_body_are_sent_again_to_another_worker() -> None:
+    assert sticky.retryable(b"GET /dashboard?patient=3 HTTP/1.1", [b"Host: x"])
+    assert sticky.retryable(b"GET /_stcore/stream HTTP/1.1", [b"Upgrade: websocket", b"Content-Length: 0"])
+    assert not sticky.retryable(b"POST /auth/signin HTTP/1.1", [b"Content-Length: 40"])
+    assert not sticky.retryable(b"PUT /_stcore/upload_file/s/f HTTP/1.1", [b"Transfer-Encoding: chunked"])
+    assert not sticky.retryable(b"GET /odd HTTP/1.1", [b"Content-Length: 12"])
