@@ -372,7 +372,10 @@ def load_runs(url: str, workers: tuple[int, ...], log_dir: Path, levels: tuple[i
 
 # --- other clinicians' pages while a progress report builds ------------------------------------------------------
 
-BUILD = "Build progress report (PDF)"
+# The button and the status box's "done" label (this branch's Reports & export page, or main's make-then-download
+# buttons for every export).
+BUILD = ("Build progress report (PDF)", "Progress report (PDF)")
+READY = ("Progress report ready", "Progress report (PDF) made")
 
 
 @dataclass
@@ -401,13 +404,13 @@ def _signed_in_tab(base_url: str, username: str) -> Tab:
 
 def _build_report(tab: Tab, patient_id: int) -> float:
     page = tab.run("exports", f"patient={patient_id}")
-    button = page.buttons.get(BUILD)
+    button = next((page.buttons[label] for label in BUILD if label in page.buttons), "")
     if not button:
         raise RuntimeError(f"no {BUILD!r} button on the exports page: {page.headings} {page.texts[:3]}")
     started = time.perf_counter()
     built = tab.run("exports", f"patient={patient_id}", click=button, timeout=120)
     took = time.perf_counter() - started
-    if not any(label.startswith("Progress report ready") for label in built.statuses):
+    if not any(label.startswith(READY) for label in built.statuses):
         raise RuntimeError(f"the report was not built: {built.statuses} {built.texts[-3:]}")
     return took
 
