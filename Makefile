@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8501
+# Worker processes for `make run`: one per core (auto), each a full app server, behind a sticky proxy on PORT.
+WORKERS ?= auto
 # Two workers: the suite (SQLite, PostgreSQL and browser tests) takes about half as long on a 2-core machine.
 PYTEST_ARGS ?= -n 2
 
@@ -41,7 +43,7 @@ lock: | $(PY)
 
 run: $(STAMP)
 	$(PY) -m rehab init-db
-	$(PY) -m streamlit run serve.py --server.port $(PORT)
+	$(PY) -m rehab serve --workers $(WORKERS) --port $(PORT)
 
 init-db: $(STAMP)
 	$(PY) -m rehab init-db
@@ -79,6 +81,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts $(AXE_DIR)/node_modules
 
 # --- benchmarks (not part of `make test`): make bench, or make bench PATIENTS="1000 10000" -------------------
+# Only the load part, on a smaller clinic: make bench PATIENTS=200 BENCH_ARGS="--only load"
 PATIENTS ?= 1000
 BENCH_ARGS ?=
 bench: $(TEST_STAMP)

@@ -3,13 +3,16 @@
     .venv/bin/python bench/bench.py                      # 1,000 patients, about a year of history each
     .venv/bin/python bench/bench.py --patients 1000 10000
     .venv/bin/python bench/bench.py --cache-dir /tmp/rehab-bench   # keep the generated databases for next time
+    .venv/bin/python bench/bench.py --patients 200 --only load     # clinicians at once only (bench/load.py)
 
 For each clinic size: the demo generator fills a temporary SQLite database; then, per page, the warm
 script time of AppTest reruns (median and 95th percentile) next to a floor measured in the same run:
 the same page drawing the same elements and charts from data already in memory (no database, no
 service). Also the caseload service alone, the other pages' warm script time, the database size, the rows
 each dashboard chart sends, and a real-browser measurement (Debian's chromium via Playwright): sign-in to
-the dashboard with every chart drawn, step by step. Benchmarks, not tests: nothing here fails on a slow
+the dashboard with every chart drawn, step by step. Then (bench/load.py, on the first clinic size) 1, 5, 10 and
+20 clinicians signing in at once over the websocket with one and two worker processes, and the progress report
+with other clinicians' pages while it builds. Benchmarks, not tests: nothing here fails on a slow
 figure (tests/bench only checks that every figure is measured and written).
 """
 
@@ -34,6 +37,7 @@ sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != R
 from sqlalchemy import text  # noqa: E402
 
 from bench import imports as import_bench  # noqa: E402
+from bench import load  # noqa: E402
 from rehab.charts import dashboard_section, payload_rows  # noqa: E402
 from rehab.domain.accounts import Role  # noqa: E402
 from rehab.services import accounts, caseload, dashboard, demo, recent  # noqa: E402
@@ -214,7 +218,13 @@ def _counts(url: str) -> dict[str, int]:
 
 def _open_page(admin_id: int, patient_id: int, page: str):  # type: ignore[no-untyped-def]
     """A signed-in administrator's session on ``page`` with the measured patient chosen."""
+    from rehab.ui import auth as ui_auth
+    from tests.app import cookies
     from tests.app.conftest import goto, signed_in_app
+
+    # AppTest sends no cookies: the app reads the test browser's jar, as in tests/conftest.py (else every page
+    # measured here would be the sign-in page)
+    ui_auth.browser_token = lambda: cookies.JAR.get("token")  # type: ignore[assignment]
 
     at = signed_in_app(admin_id)
     at.session_state["_rehab_patient_id"] = patient_id
@@ -500,7 +510,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the large import (0: skip)")
     parser.add_argument("--import-stored", type=int, default=10_000, help="stored values behind the 1,000-row preview")
+    parser.add_argument(
+        "--only",
+        choices=["pages", "load"],
+        help="pages: the single-user page and browser figures; load: clinicians at once and the progress report "
+        "(on the first clinic size; replaces only those sections of --out)",
+    )
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes for the load part")
     args = parser.parse_args(argv)
+    if args.only != "pages":
+        url, _ = _database(args.patients[0], args.cache_dir, args.seed)
+        lines = _load(url, args.patients[0], tuple(args.workers))
+        if args.only == "load":
+            old = args.out.read_text() if args.out.exists() else "# Benchmarks\n"
+            args.out.write_text(load.splice(old, lines))
+            print(f"wrote {args.out}")
+            return 0
+    kept = load.sections(args.out.read_text()) if args.only == "pages" and args.out.exists() else None
     sizes = []
     reference = [_cpu_reference()]
     for patients in args.patients:
@@ -521,7 +547,19 @@ def main(argv: list[str] | None = None) -> int:
         else None
     )
     _report(sizes, args.runs, args.out, reference, imported)
+    if args.only != "pages":
+        kept = lines
+    if kept:
+        args.out.write_text(load.splice(args.out.read_text(), kept))
     return 0
+
+
+def _load(url: str, patients: int, workers: tuple[int, ...]) -> list[str]:
+    """Clinicians at once on a real server, and the progress report while others work (bench/load.py)."""
+    logs = Path(tempfile.mkdtemp(prefix="rehab-bench-load-"))
+    runs = load.load_runs(url, workers, logs)
+    reports = load.report_runs(url, logs)
+    return load.report_lines(patients, runs, reports)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """Command line: `python -m rehab init-db | grant-app-role | create-user | demo | backup | restore | export |
-import`."""
+import`; `python -m rehab serve` is the server's supervisor (rehab.replicas)."""
 
 from __future__ import annotations
 
@@ -336,7 +336,9 @@ def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
 def build_parser() -> argparse.ArgumentParser:
     from rehab.services.demo import BENCH_HISTORY_DAYS, PLAN_HISTORY_DAYS
 
-    parser = argparse.ArgumentParser(prog="python -m rehab", description="Rehab dashboard administration.")
+    parser = argparse.ArgumentParser(
+        prog="python -m rehab", description="Rehab dashboard administration. The server: python -m rehab serve --help."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     init = sub.add_parser(
@@ -399,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["serve"]:  # the `rehab` console script; `python -m rehab serve` goes there directly
+        from rehab import replicas
+
+        return replicas.main(given[1:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -10,7 +10,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'rehab.db'}"
 
 
-def _int_env(name: str, default: int) -> int:
+def _int_env(name: str, default: int, *, least: int = 1) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -18,8 +18,8 @@ def _int_env(name: str, default: int) -> int:
         value = int(raw)
     except ValueError as exc:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
-    if value <= 0:
-        raise SystemExit(f"{name} must be greater than zero, got {value}")
+    if value < least:
+        raise SystemExit(f"{name} must be {least} or more, got {value}")
     return value
 
 
@@ -46,6 +46,7 @@ class Settings:
     session_hours: int
     cookie_secure: bool
     sso_config: Path
+    report_processes: int
 
 
 def settings() -> Settings:
@@ -66,4 +67,6 @@ def settings() -> Settings:
         cookie_secure=_flag_env("REHAB_COOKIE_SECURE", True),
         # Single sign-on: the [auth] table of this TOML file (Streamlit's secrets file by default).
         sso_config=Path(os.environ.get("REHAB_SSO_CONFIG", "").strip() or PROJECT_ROOT / ".streamlit" / "secrets.toml"),
+        # PDFs and chart images are made in up to this many worker processes per server (0: in the server itself).
+        report_processes=_int_env("REHAB_REPORT_PROCESSES", 1, least=0),
     )

@@ -48,17 +48,26 @@ class Client:
     server: HasUrl
     jar: dict[str, str] = field(default_factory=dict)
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None, *, html: bool = True) -> Reply:
+    def request(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        html: bool = True,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         host = urlsplit(self.server.url)
         conn = http.client.HTTPConnection(host.hostname or "127.0.0.1", host.port, timeout=30)
-        headers = {"Accept": "text/html" if html else "*/*"}
+        headers = {"Accept": "text/html" if html else "*/*", **(headers or {})}
         if self.jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
-        body = None
+        sent: str | bytes | None = body
         if form is not None:
-            body = urlencode(form)
+            sent = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
+        conn.request(method, path, body=sent, headers=headers)
         resp = conn.getresponse()
         reply = Reply(resp.status, resp.getheaders(), resp.read().decode("utf-8", "replace"))
         conn.close()
@@ -90,6 +99,8 @@ class Drawn:
     session_id: str = ""
     headings: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    buttons: dict[str, str] = field(default_factory=dict)  # label -> widget id, for ``Tab.click``
+    statuses: list[str] = field(default_factory=list)  # st.status labels, as last drawn
     finished: bool = False
 
     def says(self, words: str) -> bool:
@@ -97,7 +108,14 @@ class Drawn:
 
 
 def _texts(msg: ForwardMsg, drawn: Drawn) -> None:
-    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+    if msg.WhichOneof("type") != "delta":
+        return
+    if msg.delta.WhichOneof("type") == "add_block" and msg.delta.add_block.WhichOneof("type") == "expandable":
+        block = msg.delta.add_block.expandable
+        if block.state:  # st.status (an expander has no state)
+            drawn.statuses.append(block.label)
+        return
+    if msg.delta.WhichOneof("type") != "new_element":
         return
     element = msg.delta.new_element
     kind = element.WhichOneof("type")
@@ -109,6 +127,8 @@ def _texts(msg: ForwardMsg, drawn: Drawn) -> None:
         drawn.texts.append(element.alert.body)
     elif kind == "html":
         drawn.texts.append(element.html.body)
+    elif kind == "button":
+        drawn.buttons[element.button.label] = element.button.id
 
 
 class Tab:
@@ -135,10 +155,17 @@ class Tab:
         )
         self.session_id = ""
 
-    def run(self, page: str = "", query: str = "", *, timeout: float = 60.0) -> Drawn:
-        """Ask for a script run of ``page`` (its url path) and collect what it draws until it finishes."""
+    def run(self, page: str = "", query: str = "", *, timeout: float = 60.0, click: str = "") -> Drawn:
+        """Ask for a script run of ``page`` (its url path) and collect what it draws until it finishes.
+
+        ``click``: the widget id of a button (``Drawn.buttons``) pressed for this run, as a browser sends it.
+        """
         msg = BackMsg()
         state = msg.rerun_script
+        if click:
+            pressed = state.widget_states.widgets.add()
+            pressed.id = click
+            pressed.trigger_value = True
         state.query_string = query
         state.page_name = page
         state.context_info.url = f"{self.base_url}/{page}" + (f"?{query}" if query else "")

@@ -10,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
+from rehab.domain.planning.loading_plan import PAUSE_DAYS_WHY
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.ui import auth as ui_auth
 from rehab.ui import plan_widgets, prognosis_settings
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape, md_text, when
+from rehab.ui.forms import FieldErrors
 from rehab.ui.tables import fitted
 
 _EDITOR = "_rehab_measure_thresholds"
@@ -25,8 +27,8 @@ def render() -> None:
     actor = ui_auth.require(admin=True)
     db = get_db()
     st.title("Clinic settings")
-    measures_tab, screen_tab, prognosis_tab, exchange_tab = st.tabs(
-        ["Measure thresholds", "Readiness screen", "Prognosis", "Data exchange"]
+    measures_tab, screen_tab, plans_tab, prognosis_tab, exchange_tab = st.tabs(
+        ["Measure thresholds", "Readiness screen", "Loading plans", "Prognosis", "Data exchange"]
     )
     with measures_tab:
         _measure_thresholds(db, actor)
@@ -36,6 +38,39 @@ def render() -> None:
         prognosis_settings.panel(db, actor)
     with exchange_tab:
         _mrn_system(db, actor)
+    with plans_tab:
+        _pause_days(db, actor)
+
+
+def _pause_days(db: Any, actor: Any) -> None:
+    """The pause after which a plan's count of workouts at the load in force starts again."""
+    current = clinic_settings.progression_settings(db)
+    origin = f"Version {current.version}, set by {current.updated_by_name} on {when(current.updated_at)}."
+    st.caption(md_escape("Product default (14 days)." if current.version == 0 else origin))
+    with st.form(f"pause_days_{current.version}"):
+        typed = st.text_input(
+            "Restart progression after a pause of more than (days)",
+            value=str(current.pause_days),
+            key=f"pause_days_{current.version}_value",
+            help=PAUSE_DAYS_WHY,
+            width=360,
+        )
+        errors = FieldErrors()
+        errors.slot("pause_days")
+        submitted = st.form_submit_button("Save pause length", type="primary")
+    st.caption(md_escape(PAUSE_DAYS_WHY))
+    if not submitted:
+        return
+    try:
+        clinic_settings.save_pause_days(db, actor, typed, expected_version=current.version)
+    except ValidationErrors as exc:
+        errors.show(exc)
+        return
+    except ConflictError as exc:
+        st.error(md_text(str(exc)))
+        return
+    st.toast("Pause length saved; it applies from the next decision of every plan.")
+    st.rerun()
 
 
 def _measure_thresholds(db: Any, actor: Any) -> None:

@@ -1,4 +1,4 @@
-"""A treatment session: readiness screen, then the sets logged in one table, then the next session's loads."""
+"""A treatment session: readiness screen, then the sets logged one exercise at a time, then the next session's loads."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rehab.services import sessions
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as export_buttons
-from rehab.ui import nav
+from rehab.ui import nav, sets_grid
 from rehab.ui import plan_widgets as widgets
 from rehab.ui import readiness_widgets as readiness
 from rehab.ui.db import get_db
@@ -55,7 +55,7 @@ def render() -> None:
         with st.expander("Repeat the readiness screen after rest", expanded=True):
             readiness.repeat_form(db, actor, view.repeat_offer, tz)
     if view.open_session is not None:
-        widgets.log_table(db, actor, view.open_session)
+        sets_grid.log_session(db, actor, view.open_session)
     else:
         saved = widgets.just_logged()
         if saved:  # the session summary, one click after saving (built and audited on click)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from rehab.domain.prognosis.common import NOT_A_GUARANTEE
+from rehab.exports.render import PAGE_SIZES, PageSize
 from rehab.exports.summary import (
     PAIN_LIMIT,
     PAIN_SOURCE,
@@ -29,8 +30,6 @@ from rehab.exports.summary import (
     patient_text,
 )
 
-PageSize = Literal["A4", "Letter"]
-PAGE_SIZES: tuple[PageSize, ...] = ("A4", "Letter")
 FONT = "DejaVu"
 _OUTCOME = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
 _GREY = (90, 90, 90)

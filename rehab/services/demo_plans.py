@@ -28,22 +28,24 @@ from rehab.domain.planning import (
     deload_week,
     prescription_for,
 )
-from rehab.domain.planning.loading_plan import OneRm
+from rehab.domain.planning.loading_plan import ItemProgression, OneRm
 from rehab.domain.safety import ReadinessAnswers, screen_readiness
 from rehab.domain.strength import estimate_1rm
-from rehab.services.exercise_library import exercise_to_json, library_in
+from rehab.services.exercise_library import library_in
 from rehab.services.plans import (
-    ItemEngine,
     LoadedItem,
     SessionFacts,
+    decide,
     describe_load,
     initial_decision,
+    item_progression,
     template_to_json,
     week_of,
 )
 from rehab.store import assessments as assessment_store
 from rehab.store import bulk
 from rehab.store import plans as plan_store
+from rehab.store.plan_json import exercise_to_json
 from rehab.store.plan_tables import load_decisions, plans, session_sets, treatment_sessions
 from rehab.store.plans import ItemRecord
 from rehab.store.tables import patients as patient_table
@@ -68,7 +70,7 @@ _RULES = (("two_for_two", 7), ("rpe", 2), ("dapre", 1))
 @dataclass
 class _Item:
     loaded: LoadedItem
-    engine: ItemEngine
+    progression: ItemProgression
     true_1rm: float
     growth: float
     decision: dict[str, Any]
@@ -268,7 +270,7 @@ def _chunk(
         first.update(session_id=None, created_at=_at(patient.start, 9), created_by=clinician_id)
         decisions.append(first)
         patient.items.append(
-            _Item(loaded, ItemEngine(loaded, patient.rule, template), true, growth, first, len(decisions) - 1)
+            _Item(loaded, item_progression(loaded, patient.rule, template), true, growth, first, len(decisions) - 1)
         )
     sessions: list[dict[str, Any]] = []
     sets: list[tuple[int, tuple[Any, ...]]] = []
@@ -437,7 +439,7 @@ def _retest(
             "assessor_id": clinician_id, "created_at": taken, "version": 1,
         }
     )  # fmt: skip
-    item.engine.progression.one_rm = OneRm(tested, day, "tested 1RM recorded on the assessment page")
+    item.progression.one_rm = OneRm(tested, day, "tested 1RM recorded on the assessment page")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -527,7 +529,7 @@ def _decide(
     overrides: list[tuple[int, int]],
 ) -> None:
     kg, level = _in_force(item.decision)
-    row = item.engine.decide(facts, logged, current_kg=kg, current_level=level)
+    row = decide(item.loaded, item.progression, facts, logged, current_kg=kg, current_level=level)
     row.update(
         plan_id=item.loaded.record.plan_id,
         plan_item_id=item.loaded.id,
@@ -580,4 +582,4 @@ def _override(
     session_of_decision[index] = session_index
     overrides.append((index, item.decision_index))
     item.decision, item.decision_index = row, index
-    item.engine.settle(keep, None, override=True)
+    item.progression.stored(float(keep or 0.0), override=True)

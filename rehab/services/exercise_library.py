@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -12,7 +11,6 @@ from sqlalchemy import Connection
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import (
     DEFAULT_BAND_LEVELS,
-    BandLevel,
     BodyRegion,
     Equipment,
     Exercise,
@@ -23,36 +21,9 @@ from rehab.services import audit
 from rehab.services.context import Actor, now_utc
 from rehab.store import Database
 from rehab.store import plans as plan_store
+from rehab.store.plan_json import exercise_columns
 
 # --- exercises ----------------------------------------------------------------------------------------
-
-
-def exercise_to_json(exercise: Exercise) -> str:
-    return json.dumps(
-        {
-            "key": exercise.key,
-            "name": exercise.name,
-            "body_region": exercise.body_region.value,
-            "unilateral": exercise.unilateral,
-            "equipment": exercise.equipment.value,
-            "load_step_kg": exercise.load_step_kg,
-            "band_levels": [[b.colour, b.nominal_kg] for b in exercise.band_levels],
-        },
-        sort_keys=True,
-    )
-
-
-def exercise_from_json(text: str) -> Exercise:
-    data = json.loads(text)
-    return Exercise(
-        data["key"],
-        data["name"],
-        BodyRegion(data["body_region"]),
-        bool(data["unilateral"]),
-        Equipment(data["equipment"]),
-        data["load_step_kg"],
-        tuple(BandLevel(c, float(kg)) for c, kg in data.get("band_levels") or ()),
-    )
 
 
 def _custom(row: Mapping[str, Any]) -> Exercise:
@@ -112,16 +83,7 @@ def add_custom_exercise(db: Database, actor: Actor, data: Mapping[str, Any]) -> 
         now = now_utc()
         plan_store.add_custom_exercise(
             conn,
-            {
-                "key": exercise.key,
-                "name": exercise.name,
-                "body_region": exercise.body_region.value,
-                "unilateral": exercise.unilateral,
-                "equipment": exercise.equipment.value,
-                "load_step_kg": exercise.load_step_kg,
-                "created_at": now,
-                "created_by": actor.user_id,
-            },
+            {**exercise_columns(exercise), "created_at": now, "created_by": actor.user_id},
         )
         audit.record(conn, actor, "create", "exercise", exercise.key, detail=exercise.name, at=now)
         return exercise.key

@@ -11,7 +11,7 @@ import hashlib
 import json
 import typing
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 import pandas as pd
 from sqlalchemy import Connection
 
+from rehab import workers
 from rehab.charts import as_json_spec, load_chart, measure_print_chart
 from rehab.domain import measures
 from rehab.domain.assessment import clean_note
@@ -28,7 +29,7 @@ from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
 from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
-from rehab.exports import csv_out, fhir, pdf
+from rehab.exports import csv_out, fhir, render
 from rehab.exports import summary as model
 from rehab.services import audit, falls, prognosis
 from rehab.services import settings as clinic_settings
@@ -41,10 +42,9 @@ from rehab.services.plans import (
     PlanContext,
     describe_load,
     load_plan,
-    prescribe,
-    prescriptions_in,
     week_of,
 )
+from rehab.services.prescriptions import prescribe, prescriptions_in
 from rehab.services.sessions import screen_readings, stored_screen_lines
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
@@ -857,11 +857,15 @@ def export(
     start: date | None = None,
     end: date | None = None,
     page_size: str = "A4",
+    progress: Callable[[str], None] | None = None,
 ) -> ExportFile:
-    """Build one export and record it in the audit log with the SHA-256 of its bytes."""
+    """Build one export and record it in the audit log with the SHA-256 of its bytes.
+
+    ``progress`` is told each step of a long build (the exports page shows it in a status box).
+    """
     if kind not in KINDS:
         raise ValidationErrors([ValidationError("format", f"Choose one of: {', '.join(KINDS)}.")])
-    if page_size not in pdf.PAGE_SIZES:
+    if page_size not in render.PAGE_SIZES:
         raise ValidationErrors([ValidationError("page_size", "Choose A4 or Letter.")])
     if kind == "progress-pdf":
         start, end = _check_range(start, end)
@@ -885,15 +889,18 @@ def export(
             return patient, falls.csv_rows_in(conn, patient.mrn, patient.id)
         return patient, _fhir_bundle(conn, actor, patient, kind, session_id)
 
+    if progress is not None:
+        progress("Reading the records")
     patient, content = db.run(read, write=False)
     what: int = patient_id
     day: date | None = None
-    if isinstance(content, model.SessionSummary):
-        what, day = content.session_id, content.session_date
-        render = pdf.session_pdf if kind == "pdf" else pdf.session_pdf_patient
-        data = render(content, page_size=page_size)
-    elif isinstance(content, model.ProgressReport):
-        data = pdf.progress_pdf(content, page_size=page_size)
+    if isinstance(content, model.SessionSummary | model.ProgressReport):
+        if isinstance(content, model.SessionSummary):
+            what, day = content.session_id, content.session_date
+        if progress is not None and isinstance(content, model.ProgressReport):
+            progress(f"Drawing {len(content.charts)} chart(s) and writing the PDF")
+        # in a worker process on a server (rehab.workers): other clinicians' pages keep their interpreter
+        data = workers.run(render.pdf_bytes, kind, content, page_size)
     elif isinstance(content, list):  # csv or csv-sessions: rows
         data = csv_out.write(_CSV_COLUMNS[kind], content)
     else:

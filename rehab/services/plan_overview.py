@@ -30,15 +30,14 @@ from rehab.services.plans import (
     METHOD_TEXT,
     RULE_LABELS,
     SIDE_TEXT,
-    ItemPrescription,
     LoadedItem,
     PlanContext,
     describe_load,
     load_plan,
     next_session_day,
-    prescriptions_in,
     week_of,
 )
+from rehab.services.prescriptions import ItemPrescription, prescriptions_in
 from rehab.services.sessions import history_screen
 from rehab.store import Database
 from rehab.store import plans as plan_store

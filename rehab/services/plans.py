@@ -1,8 +1,8 @@
 """Progressive loading plans: building a plan, replaying its sessions, overrides and confirmations.
 
-The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, progression engine)
-and ``rehab.domain.strength`` (1RM estimates). This module stores them, replays a plan's logged sessions
-through the engine (``ItemEngine``, shared with session logging and the demo data) and says why.
+The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, the ``ItemProgression``
+aggregate and ``plan_record.replay``, which rebuilds it from the record) and ``rehab.domain.strength``
+(1RM estimates). This module maps the stored rows to those domain types, stores the decisions and says why.
 
 How the two halves of the plan fit together: the phase template sets each week's sets and target reps
 (and lighter deload weeks); the load itself starts at week 1's prescription and then moves session by
@@ -11,60 +11,55 @@ session with the progression rule, so the reason for every load is the engine's.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import (
-    AHA_ASA_MAX_PERCENT_1RM,
     DEFAULT_TEMPLATE,
     RULES,
     Baseline,
-    EvidenceLevel,
     Exercise,
-    ExerciseSession,
     OneRmMethod,
-    Phase,
     PhaseTemplate,
-    SetResult,
     Side,
-    apply_override,
-    deload_week,
     prescription_for,
 )
 from rehab.domain.planning import create_plan as domain_create_plan
 from rehab.domain.planning.loading_plan import (
+    DEFAULT_PAUSE_DAYS,
     Decision,
     ItemProgression,
+    LoadingPlan,
     OneRm,
-    Restart,
-    Rule,
-    Workout,
-    ceiling_percent,
+    PlanStatus,
+    Suggested,
 )
-from rehab.domain.planning.progression import Action, LoadDecision
+from rehab.domain.planning.loading_plan import Action as DecisionAction
+from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
+from rehab.domain.planning.progression import Action
 from rehab.domain.planning.record_baseline import retests
-from rehab.domain.safety import Outcome, ScreenResult
-from rehab.domain.strength import estimate_1rm, is_low_accuracy
 from rehab.domain.text import free_text
-from rehab.services import audit
+from rehab.services import audit, commands
+from rehab.services import settings as clinic_settings
 from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
-from rehab.services.exercise_library import exercise_from_json, exercise_to_json, library_in
+from rehab.services.exercise_library import library_in
 from rehab.services.patients import check_access
+from rehab.services.plan_inputs import BaselinePreview, baseline_prefix, build_template, preview_baseline
 from rehab.services.record_baselines import recorded_one_rm
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import patients as patient_store
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, SetRecord
+from rehab.store.plan_json import exercise_from_json, exercise_to_json, template_from_json, template_to_json
+from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, units
 
 RULE_LABELS: dict[str, str] = {
     "two_for_two": "2-for-2 rule (NSCA): increase after two sessions with 2 or more reps over target",
@@ -83,244 +78,12 @@ METHOD_TEXT: dict[str, str] = {
 }
 MAX_START_AHEAD_DAYS = 28
 ANY_PLAN = object()  # create_plan without a check of which plan the caller saw
-ESTIMATE_FORMULA = "epley"
-_FIELD_LABELS = {
-    "percent_1rm": "%1RM",
-    "sets": "Sets",
-    "reps_start": "Reps (early weeks of the phase)",
-    "reps_end": "Reps (later weeks of the phase)",
-    "last_week": "Last week",
-    "sessions_per_week": "Sessions per week",
-    "deload_every_weeks": "Lighter week every",
-    "reassessment_every_weeks": "Re-test every",
-    "above_guideline_reason": "Reason",
-    "phases": "Phases",
-}
-
-
-# --- the phase template -------------------------------------------------------------------------------
-
-
-def template_to_json(template: PhaseTemplate) -> str:
-    data = dataclasses.asdict(template)
-    for phase in data["phases"]:
-        phase["evidence"] = str(phase["evidence"])
-    return json.dumps(data, sort_keys=True)
-
-
-def template_from_json(text: str) -> PhaseTemplate:
-    data = json.loads(text)
-    phases = []
-    for p in data["phases"]:
-        values = dict(p)
-        for pair in ("percent_1rm", "sets", "reps_start", "reps_end"):
-            values[pair] = tuple(values[pair])
-        values["sources"] = tuple(values["sources"])
-        values["evidence"] = EvidenceLevel(values["evidence"])
-        phases.append(Phase(**values))
-    return PhaseTemplate(
-        phases=tuple(phases),
-        sessions_per_week=tuple(data["sessions_per_week"]),
-        deload_every_weeks=data["deload_every_weeks"],
-        reassessment_every_weeks=data["reassessment_every_weeks"],
-        above_guideline_reason=data["above_guideline_reason"],
-    )
-
-
-def _labelled(field: str, exc: ValidationError, prefix: str = "") -> ValidationError:
-    label = _FIELD_LABELS.get(exc.field, exc.field.replace("_", " ").capitalize())
-    return ValidationError(field, f"{prefix}{label} {exc.message}")
-
-
-def _pair(value: Any) -> Any:
-    """A (from, to) pair from a list or tuple; anything else is passed on for the domain to refuse by name."""
-    return tuple(value) if isinstance(value, list | tuple) else value
-
-
-def build_template(values: Mapping[str, Any] | None, base: PhaseTemplate = DEFAULT_TEMPLATE) -> PhaseTemplate:
-    """The default template with the clinician's edits for this plan; errors name ``template.<phase>.<field>``.
-
-    Phases keep their order and rationale; a changed last week moves the next phase's first week with it.
-    """
-    if not values:
-        return base
-    errors: list[ValidationError] = []
-    phase_values: Mapping[str, Mapping[str, Any]] = values.get("phases") or {}
-    phases: list[Phase] = []
-    first = 1
-    for phase in base.phases:
-        edits = phase_values.get(phase.key, {})
-        last = None if phase.last_week is None else edits.get("last_week", phase.last_week)
-        try:
-            edited = dataclasses.replace(
-                phase,
-                first_week=first,
-                last_week=last,
-                percent_1rm=_pair(edits.get("percent_1rm", phase.percent_1rm)),
-                sets=_pair(edits.get("sets", phase.sets)),
-                reps_start=_pair(edits.get("reps_start", phase.reps_start)),
-                reps_end=_pair(edits.get("reps_end", phase.reps_end)),
-            )
-        except ValidationError as exc:
-            errors.append(_labelled(f"template.{phase.key}.{exc.field}", exc, f"{phase.name}: "))
-            edited = phase
-        phases.append(edited)
-        first = (last if isinstance(last, int) else edited.last_week or first) + 1
-    if errors:
-        raise ValidationErrors(errors)
-    deload = values.get("deload_every_weeks", base.deload_every_weeks)
-    reason = values.get("above_guideline_reason", base.above_guideline_reason)
-    try:
-        return PhaseTemplate(
-            phases=tuple(phases),
-            sessions_per_week=_pair(values.get("sessions_per_week", base.sessions_per_week)),
-            deload_every_weeks=None if deload in (None, 0) else deload,
-            reassessment_every_weeks=values.get("reassessment_every_weeks", base.reassessment_every_weeks),
-            above_guideline_reason=(reason.strip() or None) if isinstance(reason, str) else reason,
-        )
-    except ValidationError as exc:
-        field = "above_guideline_reason" if exc.field == "percent_1rm" else exc.field
-        message = exc.message if exc.field == "percent_1rm" else None
-        if message is not None:
-            raise ValidationErrors([ValidationError(f"template.{field}", message + ".")]) from None
-        raise ValidationErrors([_labelled(f"template.{field}", exc)]) from None
-
-
-def template_values(template: PhaseTemplate) -> dict[str, Any]:
-    """The editable numbers of a template, in the shape ``build_template`` reads."""
-    return {
-        "sessions_per_week": template.sessions_per_week,
-        "deload_every_weeks": template.deload_every_weeks or 0,
-        "reassessment_every_weeks": template.reassessment_every_weeks,
-        "above_guideline_reason": template.above_guideline_reason or "",
-        "phases": {
-            p.key: {
-                "last_week": p.last_week,
-                "percent_1rm": p.percent_1rm,
-                "sets": p.sets,
-                "reps_start": p.reps_start,
-                "reps_end": p.reps_end,
-            }
-            for p in template.phases
-        },
-    }
-
-
-# --- baselines ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BaselinePreview:
-    """A baseline 1RM as it will be stored, with how it was found."""
-
-    one_rm_kg: float
-    method: OneRmMethod
-    low_accuracy: bool
-    detail: str
-    test_load_kg: float | None = None
-    test_reps: int | None = None
-
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number  # NaN from an empty table cell counts as empty
-
-
-def preview_baseline(
-    method: str, *, one_rm_kg: Any = None, load_kg: Any = None, reps: Any = None, prefix: str = ""
-) -> BaselinePreview:
-    """A tested 1RM as entered, or one estimated from load × reps (Epley; 11–12 reps flagged low accuracy)."""
-    if method == OneRmMethod.TESTED.value:
-        value = _number(one_rm_kg)
-        if value is None:
-            raise ValidationError(f"{prefix}one_rm_kg", "Enter the tested 1RM in kg.")
-        if value <= 0 or value > 1000:
-            raise ValidationError(f"{prefix}one_rm_kg", "1RM must be above 0 and at most 1000 kg.")
-        return BaselinePreview(value, OneRmMethod.TESTED, False, f"Tested 1RM {value:g} kg")
-    if method != OneRmMethod.ESTIMATED.value:
-        raise ValidationError(f"{prefix}method", "Choose tested 1RM or estimate from a set.")
-    load = _number(load_kg)
-    count = _number(reps)
-    errors = []
-    if load is None:
-        errors.append(ValidationError(f"{prefix}load_kg", "Enter the load lifted in kg."))
-    if count is None:
-        errors.append(ValidationError(f"{prefix}reps", "Enter the repetitions completed (1–12)."))
-    elif not count.is_integer():
-        errors.append(ValidationError(f"{prefix}reps", "Repetitions must be a whole number."))
-    if errors:
-        raise ValidationErrors(errors)
-    assert load is not None and count is not None
-    try:
-        estimated = estimate_1rm(load, int(count), ESTIMATE_FORMULA)
-        low = is_low_accuracy(int(count))
-    except ValidationError as exc:
-        field = "load_kg" if exc.field == "load_kg" else "reps"
-        label = "Load" if field == "load_kg" else "Repetitions"
-        raise ValidationError(f"{prefix}{field}", f"{label} {exc.message}.") from None
-    if int(count) == 1:
-        detail = f"1 repetition at {load:g} kg is the 1RM itself"
-    else:
-        detail = f"Epley: {load:g} kg × (1 + {int(count)}/30) = {estimated:.1f} kg"
-    if low:
-        detail += "; from 11–12 reps, so less accurate (prefer 10 or fewer; Reynolds 2006)"
-    return BaselinePreview(estimated, OneRmMethod.ESTIMATED, low, detail, load, int(count))
-
-
-def baseline_prefix(exercise_key: str, side: str | None) -> str:
-    return f"baseline.{exercise_key}.{side or 'both'}."
 
 
 # --- the engine, replayed over a plan's sessions --------------------------------------------------------
 
 
-_OUTCOMES: tuple[Outcome, ...] = ("go", "caution", "stop")  # a stored screen outcome, read back as typed
 _ACTIONS: tuple[Action, ...] = ("increase", "hold", "decrease")
-
-
-class LoggedSet(Protocol):
-    """What the engine reads of a logged set (the store's SetRecord, or demo data in memory).
-
-    Read-only members, so the frozen dataclasses that carry sets satisfy it.
-    """
-
-    @property
-    def target_reps(self) -> int: ...
-    @property
-    def load_kg(self) -> float | None: ...
-    @property
-    def band_level(self) -> int | None: ...
-    @property
-    def reps(self) -> int | None: ...
-    @property
-    def effort(self) -> float | None: ...
-    @property
-    def pain_during(self) -> int | None: ...
-    @property
-    def pain_after(self) -> int | None: ...
-
-
-@dataclass(frozen=True)
-class SessionFacts:
-    """What the engine needs to know about a session besides its sets."""
-
-    session_date: date
-    week: int
-    performed: bool
-    screen_outcome: str | None
-    deload: bool
-    not_performed_reason: str = ""
-
-    @property
-    def screen_ok(self) -> bool:
-        """Only a clear 'go' lets a load rise: ScreenResult.permits_load_increase, passed to the engine."""
-        outcome = self.screen_outcome
-        return outcome in _OUTCOMES and ScreenResult(outcome).permits_load_increase
 
 
 @dataclass(frozen=True)
@@ -358,162 +121,53 @@ def describe_load(exercise: Exercise, load_kg: float | None, band_level: int | N
 
 def in_force(decision: DecisionRecord) -> tuple[float | None, int | None]:
     """The load to use now: an increase awaiting confirmation is not used until a clinician confirms it."""
-    if decision.needs_confirmation and decision.confirmed_at is None:
-        return decision.previous_load_kg, decision.previous_band_level
-    return decision.load_kg, decision.band_level
+    return decision.in_force()
 
 
-def _set_load(exercise: Exercise, logged: LoggedSet) -> float:
-    if exercise.uses_bands:
-        level = logged.band_level
-        return exercise.band_levels[level].nominal_kg if level is not None else 0.0
-    return float(logged.load_kg or 0.0)
-
-
-def exercise_session(exercise: Exercise, sets: Sequence[LoggedSet], *, screen_ok: bool) -> ExerciseSession | None:
-    """One exercise in one session for the engine; None when none of its sets was done.
-
-    Pain is the highest pain during or after any set of the exercise.
-    """
-    done = [s for s in sets if s.reps is not None]
-    if not done:
-        return None
-    pains = [p for s in done for p in (s.pain_during, s.pain_after) if p is not None]
-    return ExerciseSession(
-        target_reps=done[-1].target_reps,
-        sets=[SetResult(load_kg=_set_load(exercise, s), reps=int(s.reps or 0), rpe=s.effort) for s in done],
-        pain=max(pains) if pains else None,
-        screen_ok=screen_ok,
+def item_progression(
+    item: LoadedItem,
+    rule: str,
+    template: PhaseTemplate = DEFAULT_TEMPLATE,
+    retests: Sequence[OneRm] = (),
+    pause_days: int = DEFAULT_PAUSE_DAYS,
+) -> ItemProgression:
+    """A plan item's progression before any stored decision (``plan_record.new_item``)."""
+    record = item.record
+    return new_item(
+        item.exercise,
+        rule,
+        baseline_kg=record.one_rm_kg,
+        method=record.one_rm_method,
+        template=template,
+        retests=retests,
+        pause_days=pause_days,
     )
 
 
-class ItemEngine:
-    """One plan item's progression (``rehab.domain.planning.loading_plan.ItemProgression``), fed the record.
-
-    The service replays a plan's sessions in order: ``observe`` each past session, then ``settle`` on the
-    load its stored decision left in force (a change, a confirmation or an override restarts the count),
-    and ``decide`` for the session being saved. The rules about which workouts count live in the domain.
-    """
-
-    def __init__(
-        self, item: LoadedItem, rule: str, template: PhaseTemplate = DEFAULT_TEMPLATE, retests: Sequence[OneRm] = ()
-    ) -> None:
-        self.item = item
-        self._retests = sorted(retests, key=lambda r: r.on or date.min)
-        self.rule = rule
-        record = item.record
-        self.progression = ItemProgression(
-            exercise=item.exercise,
-            rule=Rule(rule),
-            load=0.0,
-            one_rm=None if item.exercise.uses_bands else OneRm(record.one_rm_kg, None, _baseline_how(record)),
-            ceiling_percent=ceiling_percent(template),
-        )
-        self._started = False
-
-    def settle(self, kg: float | None, level: int | None, *, override: bool = False) -> None:
-        """The load a stored decision left in force; the first one starts the plan."""
-        units = float(level or 0) if self.item.exercise.uses_bands else float(kg or 0.0)
-        if not self._started:
-            self.progression.load, self._started = units, True
-            if override:
-                self.progression.restart(Restart.OVERRIDE)
-            return
-        self.progression.settle(units, override=override)
-
-    def observe(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> None:
-        self.progression.observe(self._workout(facts, sets))
-
-    def decide(
-        self, facts: SessionFacts, sets: Sequence[LoggedSet], *, current_kg: float | None, current_level: int | None
-    ) -> dict[str, Any]:
-        """Decide the load for the next session as a ``load_decisions`` row (without ids)."""
-        self.settle(current_kg, current_level)
-        decision = self.progression.log(self._workout(facts, sets))
-        return self._row(decision, current_kg, current_level)
-
-    def _workout(self, facts: SessionFacts, sets: Sequence[LoggedSet]) -> Workout:
-        while self._retests and (self._retests[0].on or date.min) <= facts.session_date:
-            self.progression.one_rm = self._retests.pop(0)  # a 1RM re-tested on the assessment page re-anchors
-        session = exercise_session(self.item.exercise, sets, screen_ok=facts.screen_ok) if facts.performed else None
-        return Workout(
-            on=facts.session_date,
-            performed=facts.performed,
-            screen_ok=facts.screen_ok,
-            lighter_week=facts.deload,
-            session=session,
-            not_performed_reason=facts.not_performed_reason,
-        )
-
-    def _row(self, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
-        bands = self.item.exercise.uses_bands
-        return {
-            "load_kg": None if bands else decision.load,
-            "band_level": int(decision.load) if bands else None,
-            "previous_load_kg": kg,
-            "previous_band_level": level,
-            "action": decision.action.value,
-            "rule": self.rule,
-            "reason": decision.reason,
-            "sources": json.dumps(list(decision.sources)),
-            "needs_confirmation": decision.needs_confirmation,
-            "clinician_override": False,
-            "override_reason": "",
-            "retest_due": decision.retest_due,
-        }
+def decision_row(item: LoadedItem, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
+    """The aggregate's decision as a ``load_decisions`` row (no ids), after a load in force of ``kg``/``level``."""
+    values = plan_store.decision_values(decision, uses_bands=item.exercise.uses_bands)
+    return dict(values, previous_load_kg=kg, previous_band_level=level)
 
 
-def replayed_engine(
-    ctx: PlanContext,
+def decide(
     item: LoadedItem,
-    sessions: Sequence[SessionRecord],
-    sets_by: Mapping[tuple[int, int], Sequence[LoggedSet]],
-    decisions: Sequence[DecisionRecord],
-    retests: Sequence[OneRm] = (),
-) -> ItemEngine:
-    """An item's engine after the plan's earlier sessions, each followed by the load its decisions left in force.
-
-    ``decisions`` are the plan's stored rows, oldest first; an override among a session's rows restarts the
-    count even when it kept the same load. ``retests`` are 1RMs recorded since the plan started.
-    """
-    engine = ItemEngine(item, ctx.plan.rule, ctx.template, retests)
-    after: dict[int | None, list[DecisionRecord]] = {}
-    for d in decisions:
-        if d.plan_item_id == item.id:
-            after.setdefault(d.session_id, []).append(d)
-
-    def settle(session_id: int | None) -> None:
-        rows = after.get(session_id)
-        if rows:
-            kg, level = in_force(rows[-1])
-            engine.settle(kg, level, override=any(r.clinician_override for r in rows))
-
-    settle(None)
-    for past in sessions:
-        engine.observe(session_facts(ctx.template, past), sets_by.get((past.id, item.id), []))
-        settle(past.id)
-    return engine
-
-
-def _baseline_how(record: ItemRecord) -> str:
-    text = METHOD_TEXT.get(record.one_rm_method, "Baseline")
-    return text[:1].lower() + text[1:] + " at the start of the plan"  # "tested 1RM …", keeping "1RM"
+    progression: ItemProgression,
+    facts: SessionFacts,
+    sets: Sequence[LoggedSet],
+    *,
+    current_kg: float | None,
+    current_level: int | None,
+) -> dict[str, Any]:
+    """Log a session on an item's progression, at the load in force now; its decision as a row."""
+    progression.stored(units(item.exercise.uses_bands, current_kg, current_level))
+    decision = progression.log(workout(item.exercise, facts, sets))
+    return decision_row(item, decision, current_kg, current_level)
 
 
 def week_of(start: date, day: date) -> int:
     """Plan week of a date: days 0–6 after the start are week 1."""
     return max(1, (day - start).days // 7 + 1)
-
-
-def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFacts:
-    return SessionFacts(
-        session_date=session.session_date,
-        week=session.week,
-        performed=session.status == "completed",
-        screen_outcome=session.screen_outcome,
-        deload=deload_week(template, session.week).is_deload,
-        not_performed_reason=session.not_performed_reason,
-    )
 
 
 def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
@@ -543,103 +197,6 @@ def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> di
     }
 
 
-# --- prescriptions for a session -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemPrescription:
-    """What one plan item asks for in a given week: the template's sets and reps, the engine's load, and why."""
-
-    item_id: int
-    label: str
-    exercise_name: str
-    side: str | None
-    uses_bands: bool
-    band_colours: tuple[str, ...]
-    week: int
-    phase_name: str
-    sets: int
-    target_reps: int
-    reps_range: tuple[int, int]
-    load_kg: float | None
-    band_level: int | None
-    load_text: str
-    deload: bool
-    retest_due: bool
-    action: str
-    reason: str
-    decision_id: int
-    pending_confirmation: bool
-    proposed_text: str
-    clinician_override: bool
-    decided_at: str
-    decided_by: str
-    confirmed_by: str
-    percent_of_baseline: float | None
-    phase_percent_1rm: tuple[float, float] = (0.0, 0.0)
-    phase_load_text: str | None = None  # the template's load for this week, when the load in force is below it
-
-    @property
-    def above_baseline_guideline(self) -> bool:
-        """Above 80 % of the baseline 1RM (the AHA/ASA bound): the 1RM has grown, so re-test to re-anchor."""
-        return self.percent_of_baseline is not None and self.percent_of_baseline > AHA_ASA_MAX_PERCENT_1RM
-
-
-def prescribe(template: PhaseTemplate, item: LoadedItem, decision: DecisionRecord, week: int) -> ItemPrescription:
-    exercise = item.exercise
-    p = prescription_for(template, week, item.record.one_rm_kg, exercise, side=item.side)
-    load_kg, level = in_force(decision)
-    pending = decision.needs_confirmation and decision.confirmed_at is None
-    reason = decision.reason
-    if pending:
-        reason = (
-            f"Awaiting a clinician's confirmation: {reason} Until it is confirmed the load stays at "
-            f"{describe_load(exercise, load_kg, level)}."
-        )
-    if p.deload:
-        if exercise.uses_bands and level is not None and p.band_level is not None and p.band_level < level:
-            level = p.band_level
-        if not exercise.uses_bands and load_kg is not None and p.load_kg is not None and p.load_kg < load_kg:
-            load_kg = p.load_kg
-        reason += " " + deload_week(template, week).changes + f" This week: {describe_load(exercise, load_kg, level)}."
-    percent = None
-    if not exercise.uses_bands and load_kg is not None:
-        percent = load_kg / item.record.one_rm_kg * 100
-    # The load follows the patient's performance, so it can lag the phase's %1RM band; say so, so the
-    # clinician can override or re-test rather than read the phase label as the dose given.
-    lagging = not p.deload and load_kg is not None and p.load_kg is not None and load_kg < p.load_kg
-    return ItemPrescription(
-        item_id=item.id,
-        label=item.label,
-        exercise_name=exercise.name,
-        side=item.side,
-        uses_bands=exercise.uses_bands,
-        band_colours=tuple(b.colour for b in exercise.band_levels),
-        week=week,
-        phase_name=p.phase_name,
-        sets=p.sets,
-        target_reps=p.target_reps,
-        reps_range=p.reps_range,
-        load_kg=load_kg,
-        band_level=level,
-        load_text=describe_load(exercise, load_kg, level),
-        deload=p.deload,
-        retest_due=p.reassessment_due,
-        action="override" if decision.clinician_override else decision.action,
-        reason=reason,
-        decision_id=decision.id,
-        pending_confirmation=pending,
-        proposed_text=describe_load(exercise, decision.load_kg, decision.band_level),
-        clinician_override=decision.clinician_override,
-        decided_at=decision.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-        decided_by=decision.created_by_name,
-        confirmed_by=decision.confirmed_by_name,
-        percent_of_baseline=percent,
-        phase_percent_1rm=template.phase_for(week).percent_1rm,
-        phase_load_text=describe_load(exercise, p.load_kg, None) if lagging else None,
-    )
-
-
 # --- loading a plan -------------------------------------------------------------------------------------
 
 
@@ -648,6 +205,7 @@ class PlanContext:
     plan: PlanRecord
     template: PhaseTemplate
     items: list[LoadedItem]
+    pause_days: int = DEFAULT_PAUSE_DAYS
 
     def item(self, item_id: int) -> LoadedItem:
         for item in self.items:
@@ -658,12 +216,8 @@ class PlanContext:
 
 def load_plan(conn: Connection, plan: PlanRecord) -> PlanContext:
     loaded = [LoadedItem(r, exercise_from_json(r.exercise)) for r in plan_store.items(conn, plan.id)]
-    return PlanContext(plan, template_from_json(plan.template), loaded)
-
-
-def prescriptions_in(conn: Connection, ctx: PlanContext, week: int) -> list[ItemPrescription]:
-    current = plan_store.current_decisions(conn, ctx.plan.id)
-    return [prescribe(ctx.template, item, current[item.id], week) for item in ctx.items if item.id in current]
+    pause = clinic_settings.progression_in(conn).pause_days  # the clinic's setting, read in this transaction
+    return PlanContext(plan, template_from_json(plan.template), loaded, pause)
 
 
 def plan_for(conn: Connection, actor: Actor, plan_id: int) -> tuple[PlanRecord, PatientRecord]:
@@ -844,16 +398,13 @@ def end_plan(db: Database, actor: Actor, plan_id: int, *, expected_version: int)
     """End a plan (it stays readable); refused if someone changed it since it was opened."""
 
     def work(conn: Connection) -> None:
-        plan, patient = plan_for(conn, actor, plan_id)
+        record, patient = plan_for(conn, actor, plan_id)
+        plan = plan_store.get(conn, plan_id)
         now = now_utc()
-        if plan.status != "active" or not plan_store.bump_plan(
-            conn,
-            plan_id,
-            user_id=actor.user_id,
-            now=now,
-            expected_version=expected_version,
-            values={"status": "ended", "ended_at": now},
-        ):
+        if plan is None or plan.status is not PlanStatus.ACTIVE:
+            raise ConflictError(conflict_message(record))
+        plan.end()
+        if not plan_store.save(conn, plan_id, plan, expected_version=expected_version, user_id=actor.user_id, now=now):
             raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
         audit.record(conn, actor, "update", "plan", plan_id, patient_id=patient.id, detail="ended", at=now)
 
@@ -871,45 +422,42 @@ def override_load(
     *,
     expected_version: int,
     reason: str,
-    load_kg: float | None = None,
+    load_kg: float | str | None = None,
     band_level: int | None = None,
 ) -> int:
     """A clinician's own next load (kg, or band level for band exercises) with a reason; the engine then
     continues from it. Stored as a new decision that points at the one it replaces. Returns the plan version.
+
+    The load may come as typed text; it is read once (``commands.LoadOverride``) and refused at its field,
+    with what is allowed, if it is not a number of kg from 0 to 1000.
     """
+    command = commands.parse(
+        commands.LoadOverride, {"override_load": load_kg, "band_level": band_level, "override_reason": reason}
+    )
 
     def work(conn: Connection) -> int:
-        plan, patient = plan_for(conn, actor, plan_id)
-        if plan.status != "active":
+        record, patient = plan_for(conn, actor, plan_id)
+        if record.status != "active":
             raise ValidationErrors([ValidationError("override", "This plan has ended; loads can no longer change.")])
-        ctx = load_plan(conn, plan)
+        ctx = load_plan(conn, record)
         item = ctx.item(item_id)
         current = plan_store.current_decisions(conn, plan_id).get(item_id)
         if current is None:
             raise NotFound("No load has been set for this exercise yet.")
-        if plan.version != expected_version:
-            raise ConflictError(conflict_message(plan))
-        row = _override_row(item, current, reason=reason, load_kg=load_kg, band_level=band_level)
-        _check_with_engine(row, current_engine(conn, ctx, item))
+        if record.version != expected_version:
+            raise ConflictError(conflict_message(record))
+        why = _typed(command.override_reason, "override_reason")
+        if not why:
+            raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
+        plan = plan_store.get(conn, plan_id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
+        assert plan is not None
+        decided = _override(plan, item, current, command, why)
         now = now_utc()
-        plan_store.add_decisions(
-            conn,
-            [
-                dict(
-                    row,
-                    plan_id=plan_id,
-                    plan_item_id=item_id,
-                    session_id=current.session_id,
-                    supersedes_id=current.id,
-                    created_at=now,
-                    created_by=actor.user_id,
-                )
-            ],
-        )
-        if not plan_store.bump_plan(conn, plan_id, user_id=actor.user_id, now=now, expected_version=expected_version):
+        if not plan_store.save(conn, plan_id, plan, expected_version=expected_version, user_id=actor.user_id, now=now):
             raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
+        bands = item.exercise.uses_bands
         was = describe_load(item.exercise, current.load_kg, current.band_level)
-        now_text = describe_load(item.exercise, row["load_kg"], row["band_level"])
+        to = describe_load(item.exercise, None if bands else decided.load, int(decided.load) if bands else None)
         audit.record(
             conn,
             actor,
@@ -917,7 +465,7 @@ def override_load(
             "plan_load",
             item_id,
             patient_id=patient.id,
-            detail=f"override {item.label}: {was} → {now_text}; reason: {row['override_reason']}",
+            detail=f"override {item.label}: {was} → {to}; reason: {why}",
             at=now,
         )
         return expected_version + 1
@@ -925,14 +473,50 @@ def override_load(
     return db.run(work)
 
 
-def current_engine(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemEngine:
-    """The item's engine after every session the plan has recorded."""
-    done = [s for s in plan_store.plan_sessions(conn, ctx.plan.id) if s.status != "in_progress"]
-    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
-    for s in plan_store.plan_sets(conn, ctx.plan.id):
-        sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
-    history = plan_store.decision_history(conn, ctx.plan.id)
-    return replayed_engine(ctx, item, done, sets_by, history, plan_retests(conn, ctx).get(item.id, ()))
+def _override(
+    plan: LoadingPlan, item: LoadedItem, current: DecisionRecord, command: commands.LoadOverride, why: str
+) -> Decision:
+    """The aggregate takes the clinician's load in place of the current suggestion; errors name the fields."""
+    exercise = item.exercise
+    if exercise.uses_bands:
+        level = command.band_level
+        if level is None or not 0 <= level < len(exercise.band_levels):
+            raise ValidationErrors([ValidationError("override_load", "Choose one of the bands.")])
+        load: float = level
+    elif command.override_load is None:
+        raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
+    else:
+        load = command.override_load
+    try:
+        return plan.override(
+            item.id, load, why, suggested=_replaced(item, current), session=current.session_id, supersedes=current.id
+        )
+    except ValidationError as exc:
+        field = "override_load" if exc.field == "override_kg" else "override_reason"
+        label = "Load" if field == "override_load" else "Reason"
+        raise ValidationErrors([ValidationError(field, f"{label} {exc.message}.")]) from None
+
+
+def _replaced(item: LoadedItem, current: DecisionRecord) -> Suggested:
+    """The current decision as the override replaces it: its load, the load before it, and what it said."""
+    bands = item.exercise.uses_bands
+    before_kg, before_level = (
+        (current.previous_load_kg, current.previous_band_level)
+        if current.previous_load_kg is not None or current.previous_band_level is not None
+        else (current.load_kg, current.band_level)
+    )
+    load = units(bands, current.load_kg, current.band_level)
+    previous = load if bands and before_level is None else units(bands, before_kg, before_level)
+    action = current.action if bands or current.action in _ACTIONS else "hold"
+    return Suggested(load, previous, action, current.reason, tuple(json.loads(current.sources or "[]")))
+
+
+def current_progression(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemProgression:
+    """The item's progression after every session the plan has recorded (the store's aggregate)."""
+    plan = plan_store.get(conn, ctx.plan.id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
+    if plan is None:
+        raise NotFound("No such plan.")
+    return plan.items[item.id]
 
 
 def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
@@ -955,17 +539,6 @@ def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
     return out
 
 
-def _check_with_engine(row: dict[str, Any], engine: ItemEngine) -> None:
-    """The aggregate refuses a load above the latest 1RM and says whether the new load needs a re-test."""
-    if row["load_kg"] is None:
-        return
-    try:
-        engine.progression.override(row["load_kg"], row["override_reason"])
-    except ValidationError as exc:
-        raise ValidationErrors([ValidationError("override_load", f"Load {exc.message}.")]) from None
-    row["retest_due"] = engine.progression.retest_due()
-
-
 def _typed(raw: object, field: str) -> str:
     try:
         return free_text(raw, field)
@@ -973,95 +546,27 @@ def _typed(raw: object, field: str) -> str:
         raise ValidationErrors([exc]) from None
 
 
-def _override_row(
-    item: LoadedItem, current: DecisionRecord, *, reason: str, load_kg: float | None, band_level: int | None
-) -> dict[str, Any]:
-    exercise = item.exercise
-    why = _typed(reason, "override_reason")
-    if not why:
-        raise ValidationErrors([ValidationError("override_reason", "Give a reason for the override.")])
-    previous_kg, previous_level = (
-        (current.previous_load_kg, current.previous_band_level)
-        if current.previous_load_kg is not None or current.previous_band_level is not None
-        else (current.load_kg, current.band_level)
-    )
-    if exercise.uses_bands:
-        if band_level is None or not 0 <= int(band_level) < len(exercise.band_levels):
-            raise ValidationErrors([ValidationError("override_load", "Choose one of the bands.")])
-        level = int(band_level)
-        suggested = describe_load(exercise, current.load_kg, current.band_level)
-        chosen = describe_load(exercise, None, level)
-        before = previous_level if previous_level is not None else level
-        action = "increase" if level > before else "decrease" if level < before else "hold"
-        text = (
-            f"Clinician override: {why.rstrip('.')}. Set to the {chosen} (the rule had suggested the "
-            f"{suggested}, {current.action}: {current.reason})"
-        )
-        return {
-            "load_kg": None,
-            "band_level": level,
-            "previous_load_kg": None,
-            "previous_band_level": previous_level,
-            "action": action,
-            "rule": current.rule,
-            "reason": text,
-            "sources": current.sources,
-            "needs_confirmation": False,
-            "clinician_override": True,
-            "override_reason": why,
-        }
-    value = _number(load_kg)
-    if value is None:
-        raise ValidationErrors([ValidationError("override_load", "Enter the load in kg.")])
-    action = current.action
-    suggestion = LoadDecision(
-        load_kg=current.load_kg or 0.0,
-        action=action if action in _ACTIONS else "hold",
-        reason=current.reason,
-        needs_confirmation=current.needs_confirmation,
-        rule=current.rule,
-        previous_kg=previous_kg if previous_kg is not None else (current.load_kg or 0.0),
-        sources=tuple(json.loads(current.sources or "[]")),
-    )
-    try:
-        decided = apply_override(suggestion, value, why)
-    except ValidationError as exc:
-        field = "override_load" if exc.field == "override_kg" else "override_reason"
-        label = "Load" if field == "override_load" else "Reason"
-        raise ValidationErrors([ValidationError(field, f"{label} {exc.message}.")]) from None
-    return {
-        "load_kg": decided.load_kg,
-        "band_level": None,
-        "previous_load_kg": decided.previous_kg,
-        "previous_band_level": None,
-        "action": decided.action,
-        "rule": decided.rule,
-        "reason": decided.reason,
-        "sources": json.dumps(list(decided.sources)),
-        "needs_confirmation": False,
-        "clinician_override": True,
-        "override_reason": why,
-    }
-
-
 def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int, *, expected_version: int) -> int:
     """A clinician confirms an increase above 10 %; it is used from the next session. Returns the plan version."""
 
     def work(conn: Connection) -> int:
-        plan, patient = plan_for(conn, actor, plan_id)
-        if plan.version != expected_version:
-            raise ConflictError(conflict_message(plan))
+        record, patient = plan_for(conn, actor, plan_id)
+        if record.version != expected_version:
+            raise ConflictError(conflict_message(record))
         current = {d.id: d for d in plan_store.current_decisions(conn, plan_id).values()}
         decision = current.get(decision_id)
         if decision is None or not decision.needs_confirmation:
             raise ConflictError("This suggestion is no longer the current one; the page now shows the latest loads.")
         if decision.confirmed_at is not None:
             raise ConflictError(f"{decision.confirmed_by_name} already confirmed this increase.")
+        ctx = load_plan(conn, record)
+        plan = plan_store.get(conn, plan_id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
+        assert plan is not None
+        item = ctx.item(decision.plan_item_id)
+        plan.confirm(item.id, _suggested(item, decision), decision_id=decision.id)
         now = now_utc()
-        plan_store.confirm_decision(conn, decision_id, user_id=actor.user_id, now=now)
-        if not plan_store.bump_plan(conn, plan_id, user_id=actor.user_id, now=now, expected_version=expected_version):
+        if not plan_store.save(conn, plan_id, plan, expected_version=expected_version, user_id=actor.user_id, now=now):
             raise ConflictError(conflict_message(plan_store.get_plan(conn, plan_id)))
-        item = load_plan(conn, plan).item(decision.plan_item_id)
         was = describe_load(item.exercise, decision.previous_load_kg, decision.previous_band_level)
         to = describe_load(item.exercise, decision.load_kg, decision.band_level)
         audit.record(
@@ -1077,3 +582,16 @@ def confirm_increase(db: Database, actor: Actor, plan_id: int, decision_id: int,
         return expected_version + 1
 
     return db.run(work)
+
+
+def _suggested(item: LoadedItem, decision: DecisionRecord) -> Decision:
+    """A stored increase awaiting confirmation, as the aggregate's decision."""
+    bands = item.exercise.uses_bands
+    return Decision(
+        action=DecisionAction(decision.action),
+        load=units(bands, decision.load_kg, decision.band_level),
+        previous=units(bands, decision.previous_load_kg, decision.previous_band_level),
+        rule=decision.rule,
+        reason=decision.reason,
+        needs_confirmation=True,
+    )

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, TypeGuard
 
 import pandas as pd
 from sqlalchemy import Connection
 
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.planning.loading_plan import PlanStatus
+from rehab.domain.planning.plan_record import workout
 from rehab.domain.safety import (
     REMEASURED_FIELDS,
     ReadinessAnswers,
@@ -30,46 +31,35 @@ from rehab.domain.safety import (
     screen_readiness,
 )
 from rehab.domain.text import free_text
-from rehab.services import audit
+from rehab.services import audit, commands
 from rehab.services import settings as clinic_settings
+from rehab.services.commands import BAND, EFFORT, LOAD, PAIN_AFTER, PAIN_DURING, REPS
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
 from rehab.services.plans import (
     RULE_LABELS,
-    ItemEngine,
-    ItemPrescription,
     PlanContext,
-    in_force,
     load_plan,
     next_session_day,
     plan_retests,
-    prescriptions_in,
-    replayed_engine,
-    session_facts,
     week_of,
 )
+from rehab.services.prescriptions import ItemPrescription, prescriptions_in
 from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plans import ScreenRepeatRecord, SessionRecord, SetRecord
+from rehab.store.plans import ScreenRepeatRecord, SessionRecord, session_facts
 
-# Columns of the logging table, as the clinician sees them; validation messages name them.
+# Columns of the logging table, as the clinician sees them; validation messages name them. The editable
+# ones are the fields of the typed command ``commands.SetEntry``.
 ITEM = "item_id"
 EXERCISE = "Exercise"
 SET = "Set"
-LOAD = "Load (kg)"
-BAND = "Band"
 TARGET = "Target"
-REPS = "Reps done"
-EFFORT = "Effort"
-PAIN_DURING = "Pain during"
-PAIN_AFTER = "Pain after"
 LOG_COLUMNS = (ITEM, EXERCISE, SET, LOAD, BAND, TARGET, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
 EDITABLE_COLUMNS = (LOAD, BAND, REPS, EFFORT, PAIN_DURING, PAIN_AFTER)
 
-MAX_REPS_ENTRY = 100  # data-entry plausibility limit, not a clinical threshold
-MAX_SET_ENTRY = 50  # likewise: templates prescribe at most 10 sets, and extra sets can be added by hand
-MAX_LOAD_ENTRY_KG = 1000.0
+MAX_SET_ENTRY = 50  # data-entry limit: templates prescribe at most 10 sets
 ANSWER_FIELDS = (
     "systolic_mmhg",
     "diastolic_mmhg",
@@ -254,29 +244,37 @@ def _active_context(conn: Connection, actor: Actor, patient_id: int) -> tuple[Pa
     return patient, load_plan(conn, plan)
 
 
-def _hold_all(
-    conn: Connection, ctx: PlanContext, session: SessionRecord, actor: Actor, *, now: Any
-) -> list[dict[str, Any]]:
-    """Every item keeps its load after a session that did not go ahead."""
-    current = plan_store.current_decisions(conn, ctx.plan.id)
+def _log_on_plan(
+    conn: Connection,
+    ctx: PlanContext,
+    session: SessionRecord,
+    actor: Actor,
+    *,
+    now: Any,
+    logged: Sequence[LoggedRow] = (),
+) -> list[str]:
+    """The plan's aggregate as the earlier sessions left it takes this session (its sets, or that it did not go
+    ahead) and decides each item's next load; the plan is saved with them. Returns the actions decided.
+
+    An ended plan's loads no longer change: its open session is recorded without new decisions.
+    """
+    plan = plan_store.get(
+        conn,
+        ctx.plan.id,
+        pause_days=ctx.pause_days,
+        retests=plan_retests(conn, ctx),
+        before=(session.session_date, session.id),
+    )
+    assert plan is not None
     facts = session_facts(ctx.template, session)
-    rows = []
-    for item in ctx.items:
-        kg, level = in_force(current[item.id])
-        row = ItemEngine(item, ctx.plan.rule, ctx.template).decide(facts, [], current_kg=kg, current_level=level)
-        rows.append(
-            dict(
-                row,
-                plan_id=ctx.plan.id,
-                plan_item_id=item.id,
-                session_id=session.id,
-                created_at=now,
-                created_by=actor.user_id,
-            )
-        )
-    plan_store.add_decisions(conn, rows)
-    plan_store.bump_plan(conn, ctx.plan.id, user_id=actor.user_id, now=now)
-    return rows
+    if logged:
+        facts = dataclasses.replace(facts, performed=True)
+    workouts = {
+        item.id: workout(item.exercise, facts, [r for r in logged if r.item_id == item.id]) for item in ctx.items
+    }
+    decided = plan.log_session(workouts, session=session.id) if plan.status is PlanStatus.ACTIVE else {}
+    plan_store.save(conn, ctx.plan.id, plan, expected_version=None, user_id=actor.user_id, now=now)
+    return sorted({d.action.value for d in decided.values()})
 
 
 def _hold_after(conn: Connection, session: SessionRecord, actor: Actor, *, now: datetime) -> None:
@@ -284,7 +282,7 @@ def _hold_after(conn: Connection, session: SessionRecord, actor: Actor, *, now: 
     plan = plan_store.get_plan(conn, session.plan_id)
     updated = plan_store.get_session(conn, session.id)
     assert plan is not None and updated is not None
-    _hold_all(conn, load_plan(conn, plan), updated, actor, now=now)
+    _log_on_plan(conn, load_plan(conn, plan), updated, actor, now=now)
 
 
 def start_session(
@@ -355,7 +353,7 @@ def start_session(
         if stop:
             session = plan_store.get_session(conn, session_id)
             assert session is not None
-            _hold_all(conn, ctx, session, actor, now=now)
+            _log_on_plan(conn, ctx, session, actor, now=now)
         detail = f"readiness screen: {result.outcome}" + ("; not performed, loads held" if stop else "")
         audit.record(
             conn, actor, "create", "treatment_session", session_id, patient_id=patient.id, detail=detail, at=now
@@ -551,104 +549,51 @@ def prefill_rows(prescriptions: Sequence[ItemPrescription]) -> list[dict[str, An
     return rows
 
 
-def _cell(value: Any) -> Any:
-    """A table cell as plain Python: empty cells (None, NaN, NA, blank text) become None."""
-    if value is None:
-        return None
+def _check_row(
+    where: str, index: int, cells: Mapping[str, Any], presc: ItemPrescription, set_number: int
+) -> tuple[LoggedRow | None, list[ValidationError]]:
+    """One row as a typed command (``commands.SetEntry``), then what the prescription requires of it."""
     try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, str):
-        stripped = value.strip()
-        return stripped or None
-    return value
+        entry = commands.set_entry(cells, prefix=f"row{index}.")
+    except ValidationErrors as exc:
+        return None, [
+            ValidationError(e.field, f"{where}, {e.field.split('.', 1)[1]}: {e.message}.") for e in exc.errors
+        ]
+    errors: list[ValidationError] = []
 
+    def problem(column: str, text: str) -> None:
+        errors.append(ValidationError(f"row{index}.{column}", f"{where}, {column}: {text}"))
 
-def _as_number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        number = float(str(value).replace(",", "."))
-    if not math.isfinite(number):
-        raise ValueError
-    return number
-
-
-class _RowCheck:
-    """Reads one table row's cells, collecting a message per bad cell that names the row and the column."""
-
-    def __init__(self, index: int, where: str, row: Mapping[str, Any]) -> None:
-        self.index = index
-        self.where = where
-        self.row = row
-        self.errors: list[ValidationError] = []
-
-    def problem(self, column: str, text: str) -> None:
-        self.errors.append(ValidationError(f"row{self.index}.{column}", f"{self.where}, {column}: {text}"))
-
-    def number(self, column: str, low: float, high: float, *, whole: bool, text: str) -> float | None:
-        value = self.row[column]
-        if value is None:
-            return None
-        try:
-            number = _as_number(value)
-        except (TypeError, ValueError):
-            number = None
-        if number is None or not low <= number <= high or (whole and not number.is_integer()):
-            self.problem(column, text)
-            return None
-        return number
-
-    def whole(self, column: str, low: int, high: int) -> int | None:
-        number = self.number(column, low, high, whole=True, text=f"must be a whole number from {low} to {high}.")
-        return None if number is None else int(number)
-
-
-def _check_row(check: _RowCheck, presc: ItemPrescription, set_number: int) -> LoggedRow | None:
-    row = check.row
-    reps = check.whole(REPS, 0, MAX_REPS_ENTRY)
-    pain_during = check.whole(PAIN_DURING, 0, 10)
-    pain_after = check.whole(PAIN_AFTER, 0, 10)
-    effort = check.number(
-        EFFORT, 0, 10, whole=False, text="must be a number from 0 to 10 (10 = no reps left in reserve)."
-    )
-    load_kg: float | None = None
     band_level: int | None = None
-    done = row[REPS] is not None
+    done = entry.reps is not None
     if presc.uses_bands:
-        colour = row[BAND]
-        if colour is not None and str(colour) in presc.band_colours:
-            band_level = presc.band_colours.index(str(colour))
-        elif colour is not None or done:
-            check.problem(BAND, f"choose one of the bands: {', '.join(presc.band_colours)}.")
-    elif row[LOAD] is None:
-        if done:
-            check.problem(LOAD, "enter the load lifted in kg (0 for no added load).")
-    else:
-        load_kg = check.number(
-            LOAD, 0, MAX_LOAD_ENTRY_KG, whole=False, text=f"must be a number of kg from 0 to {MAX_LOAD_ENTRY_KG:g}."
-        )
-    if check.errors:
-        return None
-    return LoggedRow(
+        if entry.band is not None and entry.band in presc.band_colours:
+            band_level = presc.band_colours.index(entry.band)
+        elif entry.band is not None or done:
+            problem(BAND, f"choose one of the bands: {', '.join(presc.band_colours)}.")
+    elif entry.load_kg is None and done:
+        problem(LOAD, "enter the load lifted in kg (0 for no added load).")
+    if errors:
+        return None, errors
+    row = LoggedRow(
         item_id=presc.item_id,
         set_number=set_number,
         target_reps=presc.target_reps,
         prescribed_load_kg=None if presc.uses_bands else presc.load_kg,
         prescribed_band_level=presc.band_level if presc.uses_bands else None,
-        load_kg=load_kg,
+        load_kg=None if presc.uses_bands else entry.load_kg,
         band_level=band_level,
-        reps=reps,
-        effort=effort,
-        pain_during=pain_during,
-        pain_after=pain_after,
+        reps=entry.reps,
+        effort=entry.effort,
+        pain_during=entry.pain_during,
+        pain_after=entry.pain_after,
     )
+    return row, []
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    """An id or set number the page itself filled in: a whole number, never a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping[str, Any]]) -> list[LoggedRow]:
@@ -661,17 +606,13 @@ def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping
     out: list[LoggedRow] = []
     seen: set[tuple[int, int]] = set()
     for index, raw in enumerate(rows, start=1):
-        row = {k: _cell(raw.get(k)) for k in LOG_COLUMNS}
-        presc = by_item.get(row[ITEM]) if isinstance(row[ITEM], int) else None
+        row: dict[str, Any] = {k: raw.get(k) for k in LOG_COLUMNS}
+        presc = by_item.get(row[ITEM]) if _whole(row[ITEM]) else None
         if presc is None:
             errors.append(ValidationError(f"row{index}.{EXERCISE}", f"Row {index}: this exercise is not in the plan."))
             continue
         set_number = row[SET]
-        if (
-            not isinstance(set_number, int)
-            or not 1 <= set_number <= MAX_SET_ENTRY
-            or (presc.item_id, set_number) in seen
-        ):
+        if not _whole(set_number) or not 1 <= set_number <= MAX_SET_ENTRY or (presc.item_id, set_number) in seen:
             errors.append(
                 ValidationError(
                     f"row{index}.{SET}", f"Row {index}, {SET}: must be a new set number from 1 to {MAX_SET_ENTRY}."
@@ -679,9 +620,8 @@ def check_rows(prescriptions: Sequence[ItemPrescription], rows: Sequence[Mapping
             )
             continue
         seen.add((presc.item_id, set_number))
-        check = _RowCheck(index, f"Row {index} ({presc.label}, set {set_number})", row)
-        logged = _check_row(check, presc, set_number)
-        errors.extend(check.errors)
+        logged, problems = _check_row(f"Row {index} ({presc.label}, set {set_number})", index, row, presc, set_number)
+        errors.extend(problems)
         if logged is not None:
             out.append(logged)
     if not errors and not any(r.reps is not None for r in out):
@@ -719,32 +659,6 @@ def _session_for(conn: Connection, actor: Actor, session_id: int) -> tuple[Sessi
     return session, check_access(conn, actor, session.patient_id)
 
 
-def _decide_after(
-    conn: Connection, ctx: PlanContext, session: SessionRecord, logged: Sequence[LoggedRow]
-) -> list[dict[str, Any]]:
-    """Replay the plan's earlier sessions through the engine, then decide each item's next load."""
-    position = (session.session_date, session.id)
-    earlier = [
-        s
-        for s in plan_store.plan_sessions(conn, ctx.plan.id)
-        if s.status != "in_progress" and (s.session_date, s.id) < position
-    ]
-    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
-    for s in plan_store.plan_sets(conn, ctx.plan.id):
-        sets_by.setdefault((s.session_id, s.plan_item_id), []).append(s)
-    current = plan_store.current_decisions(conn, ctx.plan.id)
-    history = plan_store.decision_history(conn, ctx.plan.id)
-    retests = plan_retests(conn, ctx)
-    facts_now = dataclasses.replace(session_facts(ctx.template, session), performed=True)
-    rows = []
-    for item in ctx.items:
-        engine = replayed_engine(ctx, item, earlier, sets_by, history, retests.get(item.id, ()))
-        kg, level = in_force(current[item.id])
-        mine = [r for r in logged if r.item_id == item.id]
-        rows.append(dict(engine.decide(facts_now, mine, current_kg=kg, current_level=level), plan_item_id=item.id))
-    return rows
-
-
 def save_log(
     db: Database, actor: Actor, session_id: int, *, expected_version: int, rows: Sequence[Mapping[str, Any]]
 ) -> LogResult:
@@ -760,7 +674,6 @@ def save_log(
         prescriptions = prescriptions_in(conn, ctx, session.week)
         logged = check_rows(prescriptions, rows)
         now = now_utc()
-        decisions = _decide_after(conn, ctx, session, logged)
         if not plan_store.update_session_if_version(
             conn,
             session_id,
@@ -772,16 +685,8 @@ def save_log(
             latest = plan_store.get_session(conn, session_id)
             raise _session_conflict(latest or session)
         plan_store.add_sets(conn, [_set_row(r, session_id) for r in logged])
-        plan_store.add_decisions(
-            conn,
-            [
-                dict(d, plan_id=plan.id, session_id=session_id, created_at=now, created_by=actor.user_id)
-                for d in decisions
-            ],
-        )
-        plan_store.bump_plan(conn, plan.id, user_id=actor.user_id, now=now)
+        actions = ", ".join(_log_on_plan(conn, ctx, session, actor, now=now, logged=logged))
         done = sum(1 for r in logged if r.reps is not None)
-        actions = ", ".join(sorted({d["action"] for d in decisions}))
         audit.record(
             conn,
             actor,

@@ -1,5 +1,6 @@
-"""Clinic-wide settings: the readiness-screen thresholds, the measure thresholds the clinic has adopted and
-the MRN identifier system its FHIR exports carry.
+"""Clinic-wide settings: the readiness-screen thresholds, the measure thresholds the clinic has adopted, the
+pause after which a loading plan's progression starts again, and the MRN identifier system its FHIR exports
+carry.
 
 Each save adds a new version (the old ones stay readable); a save made on an old version is refused,
 so two administrators cannot silently overwrite each other.
@@ -19,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from rehab.domain import interop, measures
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.planning.loading_plan import DEFAULT_PAUSE_DAYS, checked_pause_days
 from rehab.domain.safety import DEFAULT_THRESHOLDS, ScreenThresholds
 from rehab.exports.fhir_codes import DEFAULT_MRN_SYSTEM
-from rehab.services import audit
+from rehab.services import audit, commands
 from rehab.services.context import AccessDenied, Actor, ConflictError, now_utc
 from rehab.store import Database
 from rehab.store import plans as plan_store
@@ -29,6 +31,7 @@ from rehab.store.plans import SettingRecord
 
 SCREEN_THRESHOLDS = "screen_thresholds"
 MEASURE_THRESHOLDS = "measure_thresholds"
+PROGRESSION = "progression"
 THRESHOLD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ScreenThresholds))
 _WHOLE = {"stop_pain_above", "caution_pain_above", "repeat_min_rest_minutes"}
 
@@ -138,6 +141,52 @@ def save_screen_thresholds(db: Database, actor: Actor, values: dict[str, Any], *
         value=json.dumps(dataclasses.asdict(thresholds), sort_keys=True),
         expected_version=expected_version,
         detail=changes,
+    )
+
+
+@dataclass(frozen=True)
+class ProgressionSettings:
+    """How many days without a workout restart a plan's count (version 0 = the product default)."""
+
+    pause_days: int
+    version: int
+    updated_at: datetime | None
+    updated_by_name: str
+
+
+def progression_in(conn: Connection) -> ProgressionSettings:
+    """Read inside the caller's transaction, so a decision uses the pause in force when it is made."""
+    record = plan_store.latest_setting(conn, PROGRESSION)
+    if record is None:
+        return ProgressionSettings(DEFAULT_PAUSE_DAYS, 0, None, "")
+    days = checked_pause_days(json.loads(record.value)["pause_days"])
+    return ProgressionSettings(days, record.version, record.created_at, record.created_by_name)
+
+
+def progression_settings(db: Database) -> ProgressionSettings:
+    return db.run(progression_in, write=False)
+
+
+def save_pause_days(db: Database, actor: Actor, pause_days: int | str | None, *, expected_version: int) -> int:
+    """Adopt the clinic's pause length (administrators only), as typed; returns the new version."""
+    if not actor.is_admin:
+        raise AccessDenied("Only administrators can change the clinic's progression settings.")
+    typed = commands.parse(commands.PauseDays, {"pause_days": pause_days}).pause_days
+    if typed is None:
+        raise ValidationErrors([ValidationError("pause_days", "Enter the pause in days (1–365).")])
+    days = checked_pause_days(typed)
+
+    def change(conn: Connection) -> str:
+        return f"pause_days: {progression_in(conn).pause_days} → {days}"
+
+    return save_version(
+        db,
+        actor,
+        name=PROGRESSION,
+        name_of="progression settings",
+        value=json.dumps({"pause_days": days}),
+        expected_version=expected_version,
+        detail=change,
     )
 
 

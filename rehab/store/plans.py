@@ -6,7 +6,8 @@ large sessions cost a handful of statements, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -15,6 +16,17 @@ from sqlalchemy import Connection, Select, and_, func, insert, select, update
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import coalesce
 
+from rehab.domain.planning.loading_plan import (
+    DEFAULT_PAUSE_DAYS,
+    Decision,
+    ItemProgression,
+    LoadingPlan,
+    OneRm,
+    PlanStatus,
+)
+from rehab.domain.planning.plan_record import SessionFacts, Settled, facts, new_item, replay, workout
+from rehab.domain.planning.template import PhaseTemplate
+from rehab.store.plan_json import exercise_from_json, template_from_json
 from rehab.store.plan_tables import (
     clinic_settings,
     custom_exercises,
@@ -91,6 +103,12 @@ class DecisionRecord:
     retest_due: bool = False
     created_by_name: str = ""
     confirmed_by_name: str = ""
+
+    def in_force(self) -> tuple[float | None, int | None]:
+        """The load to use now: an increase awaiting confirmation is not used until a clinician confirms it."""
+        if self.needs_confirmation and self.confirmed_at is None:
+            return self.previous_load_kg, self.previous_band_level
+        return self.load_kg, self.band_level
 
 
 @dataclass(frozen=True)
@@ -460,3 +478,142 @@ def plan_sets(conn: Connection, plan_id: int) -> list[SetRecord]:
         )
     )
     return records(conn.execute(query), SetRecord)
+
+
+# --- the loading plan aggregate -----------------------------------------------------------------------
+
+
+def session_facts(template: PhaseTemplate, session: SessionRecord) -> SessionFacts:
+    """A stored session as the engine reads it."""
+    return facts(
+        template,
+        on=session.session_date,
+        week=session.week,
+        status=session.status,
+        screen_outcome=session.screen_outcome,
+        not_performed_reason=session.not_performed_reason,
+    )
+
+
+def units(uses_bands: bool, kg: float | None, level: int | None) -> float:
+    """A stored load in the engine's units: kg, or the band level for a band exercise."""
+    return float(level or 0) if uses_bands else float(kg or 0.0)
+
+
+def get(
+    conn: Connection,
+    plan_id: int,
+    *,
+    pause_days: int = DEFAULT_PAUSE_DAYS,
+    retests: Mapping[int, Sequence[OneRm]] | None = None,
+    before: tuple[date, int] | None = None,
+) -> LoadingPlan | None:
+    """The plan as its aggregate: each item rebuilt from the record (``plan_record.replay``) with its version.
+
+    ``retests`` are 1RMs recorded on the assessment page since the plan started, per item; ``before`` (a
+    session's date and id) leaves out sessions logged after that one. Sessions still open are left out.
+    """
+    plan = get_plan(conn, plan_id)
+    if plan is None:
+        return None
+    template = template_from_json(plan.template)
+    sessions = [
+        s
+        for s in plan_sessions(conn, plan_id)
+        if s.status != "in_progress" and (before is None or (s.session_date, s.id) < before)
+    ]
+    sets_by: dict[tuple[int, int], list[SetRecord]] = {}
+    for logged in plan_sets(conn, plan_id):
+        sets_by.setdefault((logged.session_id, logged.plan_item_id), []).append(logged)
+    after: dict[tuple[int, int | None], list[DecisionRecord]] = {}
+    after_all: dict[int, DecisionRecord] = {}
+    for d in decision_history(conn, plan_id):
+        after.setdefault((d.plan_item_id, d.session_id), []).append(d)
+        after_all[d.plan_item_id] = d
+    found: dict[int, ItemProgression] = {}
+    for record in items(conn, plan_id):
+        exercise = exercise_from_json(record.exercise)
+        progression = new_item(
+            exercise,
+            plan.rule,
+            baseline_kg=record.one_rm_kg,
+            method=record.one_rm_method,
+            template=template,
+            retests=(retests or {}).get(record.id, ()),
+            pause_days=pause_days,
+        )
+
+        def settled(
+            session_id: int | None, item_id: int = record.id, bands: bool = exercise.uses_bands
+        ) -> Settled | None:
+            rows = after.get((item_id, session_id))
+            if not rows:
+                return None
+            return Settled(units(bands, *rows[-1].in_force()), any(r.clinician_override for r in rows))
+
+        past = [
+            (workout(exercise, session_facts(template, s), sets_by.get((s.id, record.id), [])), settled(s.id))
+            for s in sessions
+        ]
+        replay(progression, settled(None), past)
+        newest = after_all.get(record.id)
+        if newest is not None:  # the load in force now, should a later session's decision be left out above
+            progression.stored(units(exercise.uses_bands, *newest.in_force()))
+        found[record.id] = progression
+    return LoadingPlan(found, PlanStatus(plan.status), plan.version)
+
+
+def decision_values(decision: Decision, *, uses_bands: bool) -> dict[str, Any]:
+    """A decision as a ``load_decisions`` row's values (kg, or a band level), without ids or who and when."""
+    return {
+        "load_kg": None if uses_bands else decision.load,
+        "band_level": int(decision.load) if uses_bands else None,
+        "previous_load_kg": None if uses_bands else decision.previous,
+        "previous_band_level": int(decision.previous) if uses_bands else None,
+        "action": decision.action.value,
+        "rule": str(decision.rule),
+        "reason": decision.reason,
+        "sources": json.dumps(list(decision.sources)),
+        "needs_confirmation": decision.needs_confirmation,
+        "clinician_override": bool(decision.override_reason),
+        "override_reason": decision.override_reason,
+        "retest_due": decision.retest_due,
+    }
+
+
+def save(
+    conn: Connection,
+    plan_id: int,
+    plan: LoadingPlan,
+    *,
+    expected_version: int | None,
+    user_id: int,
+    now: datetime,
+) -> bool:
+    """Store what changed in the aggregate (its new decisions, confirmations and status) as one new version.
+
+    False, and nothing written, when someone saved the plan after ``expected_version`` (None: no check, for
+    a session whose own version is the guard).
+    """
+    values: dict[str, Any] = {"status": plan.status.value}
+    if plan.status is PlanStatus.ENDED:
+        values["ended_at"] = func.coalesce(plans.c.ended_at, now)
+    if not bump_plan(conn, plan_id, user_id=user_id, now=now, expected_version=expected_version, values=values):
+        return False
+    rows = [
+        dict(
+            decision_values(r.decision, uses_bands=plan.items[r.item_id].exercise.uses_bands),
+            plan_id=plan_id,
+            plan_item_id=r.item_id,
+            session_id=r.session,
+            supersedes_id=r.supersedes,
+            created_at=now,
+            created_by=user_id,
+        )
+        for r in plan.recorded
+    ]
+    add_decisions(conn, rows)
+    for decision_id in plan.confirmed:
+        confirm_decision(conn, decision_id, user_id=user_id, now=now)
+    plan.recorded, plan.confirmed = [], []
+    return True

@@ -16,9 +16,10 @@ from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
 from rehab.domain.safety import THRESHOLD_SOURCES
-from rehab.services import commands, exercise_library, plan_overview, plans, record_baselines, sessions
+from rehab.services import commands, exercise_library, plan_inputs, plan_overview, plans, record_baselines, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
+from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
 from rehab.ui import chart_view
 from rehab.ui.fmt import md_escape
@@ -302,7 +303,7 @@ def thresholds_panel(db: Database, actor: Actor) -> None:
 
 
 def next_session(
-    db: Database, actor: Actor, plan_id: int, plan_version: int, items: list[plans.ItemPrescription], *, day: date
+    db: Database, actor: Actor, plan_id: int, plan_version: int, items: list[ItemPrescription], *, day: date
 ) -> None:
     """Each exercise's load for the next session with its reason; confirm large increases, override any load."""
     if not items:
@@ -341,7 +342,7 @@ def next_session(
 _BAND_START = " The plan starts with the lightest band"
 
 
-def card_reason(p: plans.ItemPrescription) -> str:
+def card_reason(p: ItemPrescription) -> str:
     """The reason for this load, without the template's description (shown once per page, on demand).
 
     A starting load's stored reason is week 1's whole template text (dose, rationale, sources); on a card
@@ -358,7 +359,7 @@ def card_reason(p: plans.ItemPrescription) -> str:
     return text
 
 
-def card_paragraph(p: plans.ItemPrescription) -> str:
+def card_paragraph(p: ItemPrescription) -> str:
     """One short paragraph: this week's phase, the dose (sets × reps at load, % of 1RM) and the reason."""
     reps = f"{p.target_reps} reps"
     if p.reps_range[0] != p.reps_range[1]:
@@ -377,7 +378,7 @@ def card_paragraph(p: plans.ItemPrescription) -> str:
     return f"Week {p.week}, {p.phase_name.lower()}: {dose}. {card_reason(p)}"
 
 
-def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
+def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: ItemPrescription) -> None:
     try:
         plans.confirm_increase(db, actor, plan_id, p.decision_id, expected_version=version)
     except (ConflictError, AccessDenied, NotFound) as exc:
@@ -387,7 +388,7 @@ def _confirm(db: Database, actor: Actor, plan_id: int, version: int, p: plans.It
     st.rerun()
 
 
-def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.ItemPrescription) -> None:
+def _override(db: Database, actor: Actor, plan_id: int, version: int, p: ItemPrescription) -> None:
     with st.popover("Override", width="stretch"):
         errors = FieldErrors()
         prefix = f"override_{p.item_id}"
@@ -401,13 +402,11 @@ def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.I
             )
             load = None
         else:
-            load = st.number_input(
+            load = st.text_input(  # text, read by the typed command: nothing typed is clamped or dropped
                 "Load for the next session (kg)",
-                min_value=0.0,
-                max_value=1000.0,
-                value=float(p.load_kg or 0.0),
-                step=0.5,
+                value="" if p.load_kg is None else f"{p.load_kg:g}",
                 key=f"{prefix}_load",
+                help="0–1000 kg, and never above the latest 1RM.",
             )
             level = None
         errors.slot("override_load")
@@ -439,62 +438,12 @@ def _override(db: Database, actor: Actor, plan_id: int, version: int, p: plans.I
 # --- logging a session ---------------------------------------------------------------------------------------
 
 
-def log_table(db: Database, actor: Actor, open_session: sessions.OpenSession) -> None:
-    """The session's prescription as an editable table; saving stores every set or none."""
-    record = open_session.record
-    screen_result(record.screen_outcome or "go", open_session.lines)
-    st.header(f"Log the session of {record.session_date.isoformat()} · plan week {record.week}")
-    st.caption(
-        "Loads and reps are filled in from the prescription: change what differs. Clear “Reps done” for a set "
-        "that was not done. Effort 0–10 from reps in reserve (10 = no rep left); pain during and after 0–10."
-    )
-    has_bands = any(p.uses_bands for p in open_session.prescriptions)
-    has_kg = any(not p.uses_bands for p in open_session.prescriptions)
-    colours = sorted({c for p in open_session.prescriptions for c in p.band_colours})
-    frame = pd.DataFrame(open_session.rows, columns=list(sessions.LOG_COLUMNS))
-    hidden = (
-        [sessions.ITEM, sessions.SET] + ([] if has_bands else [sessions.BAND]) + ([] if has_kg else [sessions.LOAD])
-    )
-    config: dict[str, Any] = {name: None for name in hidden}
-    number = st.column_config.NumberColumn
-    config.update(
-        {
-            sessions.EXERCISE: st.column_config.TextColumn(width="medium", pinned=True),
-            sessions.LOAD: number(min_value=0.0, max_value=1000.0, step=0.5, format="%.1f", width="small"),
-            sessions.BAND: st.column_config.SelectboxColumn(
-                options=colours, width="small", help="Band exercises only."
-            ),
-            sessions.TARGET: number(width="small", help="Target reps for this week."),
-            sessions.REPS: number(
-                min_value=0, max_value=100, step=1, width="small", help="Clear if the set was not done."
-            ),
-            sessions.EFFORT: number(min_value=0.0, max_value=10.0, step=0.5, width="small", help=EFFORT_HELP),
-            sessions.PAIN_DURING: number(min_value=0, max_value=10, step=1, width="small", help="Pain 0–10 during."),
-            sessions.PAIN_AFTER: number(min_value=0, max_value=10, step=1, width="small", help="Pain 0–10 after."),
-        }
-    )
-    edited = st.data_editor(
-        frame,
-        key=f"log_{record.id}_{record.version}",
-        hide_index=True,
-        num_rows="fixed",
-        disabled=[sessions.EXERCISE, sessions.SET, sessions.TARGET],
-        column_config=config,
-        row_height=44,
-        placeholder="",
-    )
-    if st.button("Save session (all sets)", key="save_log", type="primary"):
-        try:
-            result = sessions.save_log(db, actor, record.id, expected_version=record.version, rows=_records(edited))
-        except ValidationErrors as exc:
-            _error_list(exc, "Nothing was saved. Please correct these cells:")
-            return
-        except (ConflictError, AccessDenied, NotFound) as exc:
-            flash("error", str(exc))
-            st.rerun()
-        flash("success", f"Session saved: {result.sets_saved} set(s). The next session's loads are below.")
-        st.session_state[_JUST_LOGGED] = True
-        st.rerun()
+def mark_just_logged() -> None:
+    st.session_state[_JUST_LOGGED] = True
+
+
+def not_performed(db: Database, actor: Actor, record: Any) -> None:
+    """Record an open session as not performed after all, with why; every load stays as it is."""
     with st.expander("The session did not go ahead"):
         reason = st.text_input("Why not?", key=f"not_performed_{record.id}", max_chars=500)
         if st.button("Record as not performed", key="not_performed_save"):
@@ -610,7 +559,7 @@ def _offer_note(offer: RecordBaseline, entry: dict[str, Any]) -> None:
         )
     if same:
         text = offer.caption
-        if not offer.tested and (r.formula or "epley") != plans.ESTIMATE_FORMULA:
+        if not offer.tested and (r.formula or "epley") != plan_inputs.ESTIMATE_FORMULA:
             text += "; the plan re-estimates it from the same set with Epley"
         st.caption(md_escape(text + ". Change it if it is no longer right."))
     else:
@@ -629,7 +578,7 @@ def _baseline_inputs(
     offer: RecordBaseline | None = None,
     patient_id: int = 0,
 ) -> dict[str, Any] | None:
-    prefix = plans.baseline_prefix(exercise.key, side)
+    prefix = plan_inputs.baseline_prefix(exercise.key, side)
     key = f"pb_{exercise.key}_{side or 'both'}"
     if side is not None:
         label = plans.SIDE_TEXT[side]
@@ -678,7 +627,7 @@ def _baseline_inputs(
     filled = entry.get("one_rm_kg") is not None or (entry.get("load_kg") is not None and entry.get("reps") is not None)
     if filled:
         try:
-            preview = plans.preview_baseline(
+            preview = plan_inputs.preview_baseline(
                 method, one_rm_kg=entry.get("one_rm_kg"), load_kg=entry.get("load_kg"), reps=entry.get("reps")
             )
         except ValidationErrors as exc:
@@ -713,7 +662,7 @@ def _range(
 
 
 def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, Any]:
-    values = plans.template_values(template)
+    values = plan_inputs.template_values(template)
     out: dict[str, Any] = {"phases": {}}
     cols = st.columns(3)
     with cols[0]:

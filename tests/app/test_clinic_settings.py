@@ -80,3 +80,28 @@ def test_an_administrator_names_the_mrn_system_and_a_bad_one_is_explained(app_db
     at = at.run()
     assert_no_crash(at)
     assert clinic_settings.fhir_settings(app_db).mrn_system == "https://hospital.example.org/mrn"
+
+
+def _pause(at: AppTest, typed: str, version: int = 0) -> AppTest:
+    at.text_input(key=f"pause_days_{version}_value").input(typed)
+    at.button(key=f"FormSubmitter:pause_days_{version}-Save pause length").click()
+    return at.run()
+
+
+def test_the_pause_that_restarts_progression_is_a_clinic_setting_with_its_reason(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    at = _open(admin.user_id)
+    field = at.text_input(key="pause_days_0_value")
+    assert field.value == "14"  # the product default
+    assert "consecutive workouts at the load in force" in (field.help or "")
+    assert "No source fixes how long a break that is" in (field.help or "")
+    for bad, message in (("15.5", "15.5 is not a whole number"), ("0", "0 is outside the range"), ("two", "“two”")):
+        at = _pause(at, bad)
+        assert_no_crash(at)
+        shown = " ".join(e.value for e in at.error).replace("\\", "")
+        assert message in shown and "from 1 to 365" in shown, shown
+        assert clinic_settings.progression_settings(app_db).version == 0  # nothing saved
+    at = _pause(at, "21")
+    assert_no_crash(at)
+    saved = clinic_settings.progression_settings(app_db)
+    assert (saved.pause_days, saved.version) == (21, 1)

@@ -49,14 +49,20 @@ def _screen(at: AppTest, **answers: Any) -> AppTest:
     return at.run()
 
 
-def _edit(at: AppTest, edits: dict[int, dict[str, Any]]) -> None:
-    """Apply cell edits the way the browser sends them (AppTest cannot type into st.data_editor)."""
-    editor = at.data_editor[0]
-    at.session_state[editor.key] = {
-        "edited_rows": {str(row): cells for row, cells in edits.items()},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+_SLUG = {sessions.REPS: "reps_done", sessions.LOAD: "load_kg", sessions.EFFORT: "effort",
+         sessions.PAIN_DURING: "pain_during", sessions.PAIN_AFTER: "pain_after"}  # fmt: skip
+
+
+def _cell(at: AppTest, column: str, set_number: int = 1) -> Any:
+    """The sets grid's text field for one set's column (plans here have one exercise)."""
+    [cell] = [w for w in at.text_input if w.key.startswith("log_") and w.key.endswith(f"_{set_number}_{_SLUG[column]}")]
+    return cell
+
+
+def _edit(at: AppTest, edits: dict[str, str]) -> None:
+    """Type into the first set's cells, as a clinician would."""
+    for column, typed in edits.items():
+        _cell(at, column).input(typed)
 
 
 def test_without_a_patient_the_pages_say_what_to_do(app_db: Database) -> None:
@@ -117,12 +123,11 @@ def test_log_a_session_then_see_the_next_loads_with_reasons(app_db: Database) ->
     assert titles(at) == ["Treatment session · LOVELACE, Ada"]
     at = _screen(at)
     assert "Readiness screen: go." in _texts(at)
-    table = at.data_editor[0].value
-    assert list(table[sessions.EXERCISE]) == ["Leg press · set 1"]
-    assert list(table[sessions.LOAD]) == [40.0]
-    assert list(table[sessions.TARGET]) == [10] and list(table[sessions.REPS]) == [10]  # pre-filled with the target
-    _edit(at, {0: {sessions.REPS: 12, sessions.EFFORT: 8}})
-    at.run()
+    assert [t.label for t in at.tabs] == ["Leg press"]  # one tab per exercise
+    assert "**Set 1** · target 10 reps" in _texts(at)
+    assert _cell(at, sessions.LOAD).value == "40"
+    assert _cell(at, sessions.REPS).value == "10"  # pre-filled with the target
+    _edit(at, {sessions.REPS: "12", sessions.EFFORT: "8"})
     at.button(key="save_log").click().run()
     assert errors(at) == []
     text = _texts(at)
@@ -156,7 +161,7 @@ def test_a_stop_on_the_screen_blocks_progression(app_db: Database) -> None:
     assert "Chest pain now: no exercise; seek medical review." in text
     assert "Source: Angina or angina-like symptoms" in text
     assert "Escalate now: arrange a medical review before any further exercise." in errors(at)
-    assert not at.data_editor  # nothing to log
+    assert not [w for w in at.text_input if w.key.startswith("log_")]  # nothing to log
     assert "**40 kg** · Keep" in text and "nothing progresses" in text
     view = sessions.treatment_view(app_db, admin, pid, audit_view=False)
     assert list(view.recent["Status"]) == ["Not performed", "Performed"]
@@ -168,15 +173,15 @@ def test_an_invalid_cell_saves_nothing(app_db: Database) -> None:
     pid = new_patient(app_db, admin)
     leg_press_plan(app_db, admin, pid, start=START)
     at = _screen(_open(app_db, "treatment", user_id=admin.user_id, patient_id=pid))
-    _edit(at, {0: {sessions.PAIN_DURING: 14}})
-    at.run()
+    _edit(at, {sessions.PAIN_DURING: "14"})
     at.button(key="save_log").click().run()
     message = "\n".join(errors(at)).replace("\\", "")
     assert message.startswith("Nothing was saved. Please correct these cells:")
-    assert "Row 1 (Leg press, set 1), Pain during: must be a whole number from 0 to 10." in message
+    assert "Row 1 (Leg press, set 1), Pain during: 14 is outside the range; pain is 0–10, a whole number." in message
     view = sessions.treatment_view(app_db, admin, pid, audit_view=False)
     assert view.open_session is not None  # still open, nothing stored
-    assert at.data_editor  # the table stays for correction
+    assert _cell(at, sessions.PAIN_DURING).value == "14"  # the grid stays as typed, for correction
+    assert [t.label for t in at.tabs] == ["Leg press ⚠"]
 
 
 def test_override_and_confirm_from_the_page(app_db: Database) -> None:
@@ -198,7 +203,7 @@ def test_override_and_confirm_from_the_page(app_db: Database) -> None:
     at.button(key=f"confirm_{decision_id}").click().run()
     assert "Increase to 12.5 kg confirmed for Knee extension (paretic side)." in _texts(at)
     item_id = plan_overview.overview(app_db, admin, pid, audit_view=False).next_session[0].item_id
-    at.number_input(key=f"override_{item_id}_load").set_value(11.0)
+    at.text_input(key=f"override_{item_id}_load").input("11")
     at.text_input(key=f"override_{item_id}_reason").input("Knee pain on the stairs")
     at.button(key=f"override_{item_id}_save").click().run()
     assert errors(at) == []

@@ -9,7 +9,7 @@ import pytest
 
 from rehab.charts import load_chart
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, exercise_library, plan_overview, plans, sessions
+from rehab.services import audit, exercise_library, plan_inputs, plan_overview, plans, sessions
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
 from tests.helpers import make_admin, make_clinician
@@ -58,10 +58,10 @@ def test_plan_from_estimated_and_tested_baselines_starts_at_week_one_loads(db: D
 def test_eleven_or_twelve_reps_are_marked_low_accuracy_and_thirteen_refused(db: Database) -> None:
     admin = make_admin(db)
     pid = new_patient(db, admin)
-    preview = plans.preview_baseline("estimated_submaximal", load_kg=30, reps=11)
+    preview = plan_inputs.preview_baseline("estimated_submaximal", load_kg=30, reps=11)
     # Epley: 30 × (1 + 11/30) = 41 kg
     assert round(preview.one_rm_kg, 2) == 41.0 and preview.low_accuracy
-    assert not plans.preview_baseline("estimated_submaximal", load_kg=30, reps=10).low_accuracy
+    assert not plan_inputs.preview_baseline("estimated_submaximal", load_kg=30, reps=10).low_accuracy
     with pytest.raises(ValidationErrors) as refused:
         plans.create_plan(db, admin, pid, baselines=[estimated_1rm("leg_press", 30, 13)])
     assert list(refused.value.by_field()) == ["baseline.leg_press.both.reps"]

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, plan_overview, plans, sessions
+from rehab.services import audit, plan_overview, plans, prescriptions, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
@@ -21,7 +21,7 @@ HIGH_BP = {"systolic_mmhg": 186, "diastolic_mmhg": 96}  # at or above 180/110 �
 RAISED_BP = {"systolic_mmhg": 166, "diastolic_mmhg": 92}  # above 160/100, below 180/110 → caution
 
 
-def _next(db: Database, actor, patient_id: int) -> plans.ItemPrescription:  # type: ignore[no-untyped-def]
+def _next(db: Database, actor, patient_id: int) -> prescriptions.ItemPrescription:  # type: ignore[no-untyped-def]
     return sessions.treatment_view(db, actor, patient_id, audit_view=False).next_session[0]
 
 
@@ -113,8 +113,8 @@ def test_invalid_cells_save_nothing_and_name_row_and_column(db: Database) -> Non
     with pytest.raises(ValidationErrors) as refused:
         sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
     assert list(refused.value.by_field().values()) == [
-        "Row 1 (Leg press, set 1), Pain after: must be a whole number from 0 to 10.",
-        "Row 1 (Leg press, set 1), Effort: must be a number from 0 to 10 (10 = no reps left in reserve).",
+        "Row 1 (Leg press, set 1), Effort: “hard” is not a number; effort is 0–10 (10 = no reps left in reserve).",
+        "Row 1 (Leg press, set 1), Pain after: 11 is outside the range; pain is 0–10, a whole number.",
         "Row 2 (Standing hip abduction (paretic side), set 1), Band: choose one of the bands: tan, yellow, red, "
         "green, blue, black, silver, gold.",
     ]

@@ -262,3 +262,13 @@ def test_a_year_of_fixed_strength_gives_a_flat_estimate_and_a_load_capped_at_80_
     assert max(loads) <= 40.0, "never above 80 % of the latest 1RM"
     # The rule the review found: estimates from sets far from failure climbed with the plan (26.7 kg in week 1).
     assert min(old) < 30.0
+
+
+def test_the_plan_keeps_what_changed_for_one_save() -> None:
+    # Two sessions of 12 reps at 10 kg earn 12.5 kg (+25 %, above ACSM's 10 % [R10]): it waits for a clinician.
+    plan = LoadingPlan({7: _item(load=10.0)})
+    plan.log_session({7: _at_load(plan.items[7], 12, 0)}, session=101)
+    decided = plan.log_session({7: _at_load(plan.items[7], 12, 2)}, session=102)[7]
+    assert [(r.item_id, r.session, r.decision.load) for r in plan.recorded] == [(7, 101, 10.0), (7, 102, 12.5)]
+    plan.confirm(7, decided, decision_id=55)
+    assert plan.confirmed == [55] and plan.items[7].load == 12.5 and plan.version == 4

@@ -44,14 +44,33 @@ from rehab.domain.strength import estimate_1rm
 
 SOURCE_COUNT_AT_LOAD = "NSCA 2-for-2: two consecutive workouts at the current load, Baechle & Earle [R11] (2°)"
 SOURCE_CEILING = "AHA/ASA statement, Billinger 2014 [R9]: 50–80 % 1RM for stroke survivors"
-SOURCE_PAUSE = "Restart after a pause of more than 14 days: this product's choice (configurable)"
 SOURCE_ESTIMATE = (
     "Epley 1985 estimate, only from sets near failure (RIR ≤ 2 or RPE ≥ 8) of 10 reps or fewer "
     "(clinical reference §1.4; Reynolds 2006: accuracy falls beyond 10 reps)"
 )
 ESTIMATE_MAX_REPS = 10
 ESTIMATE_MIN_RPE = 8.0  # RPE 8 = 2 reps in reserve (Zourdos 2016 [R13])
-DEFAULT_PAUSE_DAYS = 14
+DEFAULT_PAUSE_DAYS = 14  # this product's choice: no source fixes how long a break ends a run of workouts
+MAX_PAUSE_DAYS = 365
+PAUSE_DAYS_WHY = (
+    "The 2-for-2 rule counts two consecutive workouts at the load in force (NSCA; Baechle & Earle [R11]). "
+    "After a long break the workouts before it no longer show that the patient is ready for more, so the count "
+    "starts again. No source fixes how long a break that is: 14 days is this product's default, and the clinic "
+    "may set its own."
+)
+
+
+def pause_source(pause_days: int) -> str:
+    """The source line a decision cites when a pause restarted its count."""
+    return (
+        f"Restart after a pause of more than {pause_days} days: the clinic's setting "
+        f"(default {DEFAULT_PAUSE_DAYS}, this product's choice)"
+    )
+
+
+def checked_pause_days(value: object) -> int:
+    """The clinic's pause length: a whole number of days from 1 to 365."""
+    return _checks.whole_number("pause_days", value, minimum=1, maximum=MAX_PAUSE_DAYS)
 
 
 class Action(StrEnum):
@@ -131,6 +150,20 @@ class Decision:
     needs_confirmation: bool = False
     retest_due: bool = False
     guard: Guard | None = None
+    override_reason: str = ""
+    """A clinician's reason, when a clinician set this load."""
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """The stored decision a clinician's override replaces, as the clinician saw it."""
+
+    load: float
+    previous: float
+    """The load in force before that suggestion: an override's action is judged against it."""
+    action: str
+    reason: str
+    sources: tuple[str, ...] = ()
 
 
 def supports_estimate(s: SetResult) -> bool:
@@ -171,10 +204,15 @@ class ItemProgression:
     counted: list[ExerciseSession] = field(default_factory=list)
     last_performed: date | None = None
     restarted: Restart | None = None
+    retests: list[OneRm] = field(default_factory=list)
+    """1RMs re-tested since the plan started (oldest first): each re-anchors the plan from its date."""
+    started: bool = False
+    """Whether a stored decision has set the load yet (``stored``)."""
 
     def __post_init__(self) -> None:
         self.rule = Rule(checked_rule(self.rule))
-        _checks.whole_number("pause_days", self.pause_days, minimum=1, maximum=365)
+        self.retests = sorted(self.retests, key=lambda r: r.on or date.min)
+        checked_pause_days(self.pause_days)
         _checks.number("ceiling_percent", self.ceiling_percent, minimum=1.0, maximum=100.0)
 
     # --- what the record says happened -----------------------------------------------------------------
@@ -182,6 +220,15 @@ class ItemProgression:
     def restart(self, why: Restart) -> None:
         self.counted = []
         self.restarted = why
+
+    def stored(self, load: float, *, override: bool = False) -> None:
+        """The load a stored decision left in force; the first one starts the plan at that load."""
+        if not self.started:
+            self.load, self.started = float(load), True
+            if override:
+                self.restart(Restart.OVERRIDE)
+            return
+        self.settle(load, override=override)
 
     def settle(self, load: float, *, override: bool = False) -> None:
         """The load in force after a stored decision; a change or an override restarts the count."""
@@ -193,6 +240,8 @@ class ItemProgression:
 
     def observe(self, workout: Workout) -> Guard | None:
         """Take a workout into the count (or restart it); returns why it does not count, if it does not."""
+        while self.retests and (self.retests[0].on or date.min) <= workout.on:
+            self.one_rm = self.retests.pop(0)  # a 1RM re-tested on or before this day re-anchors the plan
         if not workout.performed:
             self.restart(Restart.NOT_PERFORMED)
             return Guard.NOT_PERFORMED
@@ -256,7 +305,9 @@ class ItemProgression:
         decided = replace(decided, reason=f"{counted}. {decided.reason}")
         if pause_note:
             decided = replace(
-                decided, reason=f"{pause_note} {decided.reason}", sources=(*decided.sources, SOURCE_PAUSE)
+                decided,
+                reason=f"{pause_note} {decided.reason}",
+                sources=(*decided.sources, pause_source(self.pause_days)),
             )
         if decided.action is Action.INCREASE:
             blocked = self._ceiling_block(decided)
@@ -266,8 +317,10 @@ class ItemProgression:
                 return decided  # the load in force changes only when a clinician confirms it
         return self._apply(decided)
 
-    def override(self, load: float, reason: str) -> Decision:
-        """A clinician's load, with a reason; never above the latest 1RM. The count starts again."""
+    def override(self, load: float, reason: str, *, suggested: Suggested | None = None) -> Decision:
+        """A clinician's load (kg, or a band level), with a reason; never above the latest 1RM. The count
+        starts again. With the ``suggested`` decision it replaces, the reason keeps what the rule had said
+        and the action is judged against the load before that suggestion."""
         value = _checks.number("override_kg", load, minimum=0.0, maximum=MAX_LOAD_KG, unit="kg")
         why = _checks.text("reason", reason)
         if not self.exercise.uses_bands and self.one_rm is not None and value > self.one_rm.kg:
@@ -275,16 +328,32 @@ class ItemProgression:
                 "override_kg",
                 f"must be at most the latest 1RM ({self._one_rm_text()}); re-test the 1RM before loading above it",
             )
-        previous = self.load
+        previous = self.load if suggested is None else suggested.previous
         action = Action.INCREASE if value > previous else Action.DECREASE if value < previous else Action.HOLD
         self.settle(value, override=True)
+        text = f"Clinician override: {why.rstrip('.')}. Set to {self._describe(value)}."
+        if suggested is not None:
+            text = (
+                f"Clinician override: {why.rstrip('.')}. Set to {self._plain(value)} (the rule had suggested "
+                f"{self._plain(suggested.load)}, {suggested.action}: {suggested.reason})"
+            )
         return Decision(
             action,
             value,
             previous,
             self.rule,
-            f"Clinician override: {why.rstrip('.')}. Set to {self._describe(value)}.",
+            text,
+            () if suggested is None else suggested.sources,
+            retest_due=self.retest_due(),
+            override_reason=why,
         )
+
+    def _plain(self, load: float) -> str:
+        """'11 kg', or 'the red band (about 1.7 kg)', as an override's reason names a load."""
+        if not self.exercise.uses_bands:
+            return _kg(load)
+        band = self.exercise.band_levels[int(load)]
+        return f"the {band.colour} band (about {band.nominal_kg:g} kg)"
 
     def confirm(self, decision: Decision) -> None:
         """A clinician confirms an increase that needed it: it becomes the load in force."""
@@ -410,33 +479,66 @@ class PlanStatus(StrEnum):
     ENDED = "ended"
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A decision the plan made since it was read, to be stored: which item, after which session."""
+
+    item_id: int
+    decision: Decision
+    session: int | None = None
+    """The record's id of the session it follows; None before the first session."""
+    supersedes: int | None = None
+    """The record's id of the decision an override replaces."""
+
+
 @dataclass
 class LoadingPlan:
-    """A patient's plan: its items' progressions, its status and its version (for optimistic saves)."""
+    """A patient's plan: its items' progressions, its status and its version (for optimistic saves).
+
+    What changed since the plan was read (``recorded`` decisions, ``confirmed`` decision ids, the status)
+    is kept for the repository to store in one save with the version it was read at.
+    """
 
     items: dict[int, ItemProgression]
     status: PlanStatus = PlanStatus.ACTIVE
     version: int = 1
+    recorded: list[Recorded] = field(default_factory=list)
+    confirmed: list[int] = field(default_factory=list)
 
-    def log_session(self, workouts: Mapping[int, Workout]) -> dict[int, Decision]:
+    def log_session(self, workouts: Mapping[int, Workout], *, session: int | None = None) -> dict[int, Decision]:
         """One session for every item: each item's decision for the next session."""
         self._check_active()
         unknown = set(workouts) - set(self.items)
         if unknown:
             raise ValidationError("items", "a logged exercise is not part of this plan")
         decisions = {key: item.log(workouts[key]) for key, item in self.items.items() if key in workouts}
+        self.recorded.extend(Recorded(key, decision, session) for key, decision in decisions.items())
         self.version += 1
         return decisions
 
-    def override(self, item_id: int, load: float, reason: str) -> Decision:
+    def override(
+        self,
+        item_id: int,
+        load: float,
+        reason: str,
+        *,
+        suggested: Suggested | None = None,
+        session: int | None = None,
+        supersedes: int | None = None,
+    ) -> Decision:
+        """A clinician's own load for one item (``ItemProgression.override``), kept for the next save."""
         self._check_active()
-        decision = self._item(item_id).override(load, reason)
+        decision = self._item(item_id).override(load, reason, suggested=suggested)
+        self.recorded.append(Recorded(item_id, decision, session, supersedes))
         self.version += 1
         return decision
 
-    def confirm(self, item_id: int, decision: Decision) -> None:
+    def confirm(self, item_id: int, decision: Decision, *, decision_id: int | None = None) -> None:
+        """A clinician confirms an increase that needed it (``decision_id``: the stored decision's id)."""
         self._check_active()
         self._item(item_id).confirm(decision)
+        if decision_id is not None:
+            self.confirmed.append(decision_id)
         self.version += 1
 
     def end(self) -> None:

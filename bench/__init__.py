@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): bench.py writes BENCHMARKS.md; load.py drives clinicians at once."""
