@@ -553,16 +553,20 @@ def _check_row(
     where: str, index: int, cells: Mapping[str, Any], presc: ItemPrescription, set_number: int
 ) -> tuple[LoggedRow | None, list[ValidationError]]:
     """One row as a typed command (``commands.SetEntry``), then what the prescription requires of it."""
-    try:
-        entry = commands.set_entry(cells, prefix=f"row{index}.")
-    except ValidationErrors as exc:
-        return None, [
-            ValidationError(e.field, f"{where}, {e.field.split('.', 1)[1]}: {e.message}.") for e in exc.errors
-        ]
     errors: list[ValidationError] = []
 
     def problem(column: str, text: str) -> None:
         errors.append(ValidationError(f"row{index}.{column}", f"{where}, {column}: {text}"))
+
+    try:
+        entry = commands.set_entry(cells, prefix=f"row{index}.")
+    except ValidationErrors as exc:
+        errors = [ValidationError(e.field, f"{where}, {e.field.split('.', 1)[1]}: {e.message}.") for e in exc.errors]
+        # Every problem of the row at once: a missing load is said beside a cell that could not be read.
+        typed = {column: str(cells.get(column) or "").strip() for column in (REPS, LOAD)}
+        if not presc.uses_bands and typed[REPS] and not typed[LOAD]:
+            problem(LOAD, "enter the load lifted in kg (0 for no added load).")
+        return None, errors
 
     band_level: int | None = None
     done = entry.reps is not None

@@ -93,6 +93,8 @@ def _cell(at: AppTest, slug: str) -> Any:
                 sessions.PAIN_AFTER: ""})  # fmt: skip
 @example(typed={sessions.REPS: "11", sessions.LOAD: "42,5", sessions.EFFORT: "7.5", sessions.PAIN_DURING: "3",
                 sessions.PAIN_AFTER: "0"})  # fmt: skip
+@example(typed={sessions.REPS: "0", sessions.LOAD: "", sessions.EFFORT: "0", sessions.PAIN_DURING: "0",
+                sessions.PAIN_AFTER: "-1"})  # fmt: skip  # both problems said at once, not only the unreadable cell
 def test_the_sets_grid_saves_exactly_what_was_typed_or_nothing(app_db: Database, typed: dict[str, str]) -> None:
     at, pid, plan_id = _treatment(app_db)
     for column, text in typed.items():

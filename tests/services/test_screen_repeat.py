@@ -19,9 +19,9 @@ from rehab.domain.planning import DEFAULT_TEMPLATE
 from rehab.services import sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
-from rehab.services.plans import session_facts
 from rehab.store import Database
 from rehab.store import plans as plan_store
+from rehab.store.plans import session_facts
 from tests.plan_helpers import go_answers
 from tests.services.test_screen_lower_limits import _patient, _stored
 
