@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import streamlit as st
 
@@ -15,15 +15,13 @@ from rehab.ui import auth as ui_auth
 from rehab.ui.assessment_entry import chosen_measures, refusal_of, show_refusal
 from rehab.ui.assessment_form import entry_fields, measure_help
 from rehab.ui.db import get_db
-from rehab.ui.forms import confirmations
+from rehab.ui.forms import LATEST, OLDEST, confirmations
 from rehab.ui.patient_context import current_patient, header
 from rehab.ui.timezones import clinic_timezone, to_utc
 
 _LAST = "_rehab_last_assessment"
 _NONCE = "_rehab_assess_entry"
 _REFUSED = "_rehab_assess_refused"
-OLDEST = date(1900, 1, 1)
-LATEST = date(9999, 12, 31)
 
 
 def render() -> None:

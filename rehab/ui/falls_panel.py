@@ -6,8 +6,6 @@ usually reported between sessions (diary, interview, incident report), not a res
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -19,7 +17,7 @@ from rehab.store import Database
 from rehab.store.patients import PatientRecord
 from rehab.ui import export_widgets
 from rehab.ui.fmt import md_text, when
-from rehab.ui.forms import FieldErrors
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors
 
 
 def show(db: Database, actor: Actor, patient: PatientRecord) -> None:
@@ -64,7 +62,11 @@ def _table(rows: list[falls.FallRecord], *, versions: bool = False) -> pd.DataFr
 
 def _fields(prefix: str, errors: FieldErrors, current: falls.FallRecord | None = None) -> dict[str, object]:
     fell_on = st.date_input(
-        "Date of the fall", value=current.fell_on if current else None, max_value=date.today(), key=f"{prefix}_date"
+        "Date of the fall",
+        value=current.fell_on if current else None,
+        min_value=OLDEST,
+        max_value=LATEST,
+        key=f"{prefix}_date",
     )
     errors.slot("fell_on")
     place = st.radio(

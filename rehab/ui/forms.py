@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -11,6 +12,11 @@ from streamlit.delta_generator import DeltaGenerator
 
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.ui.fmt import md_text
+
+# Wide date-picker limits: a date typed outside what the record allows (in the future, before the event) is refused
+# by the service with a message at its field, never held back or replaced by the browser's date picker.
+OLDEST = date(1900, 1, 1)
+LATEST = date(9999, 12, 31)
 
 _WHOLE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL = re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+)")

@@ -4,8 +4,6 @@ findings PREP2 needs that are not measures (NIHSS, MEP status)."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
@@ -15,7 +13,7 @@ from rehab.services import prognosis
 from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
 from rehab.ui.fmt import md_escape, md_text, when
-from rehab.ui.forms import FieldErrors
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors
 
 
 def show(db: Database, actor: Actor, patient_id: int) -> None:
@@ -132,7 +130,7 @@ def _findings(db: Database, actor: Actor, patient_id: int, view: prognosis.Outlo
                 horizontal=True,
             )
             errors.slot("kind")
-            found_on = st.date_input("Day found", value=None, min_value=view.event_date, max_value=date.today())
+            found_on = st.date_input("Day found", value=None, min_value=OLDEST, max_value=LATEST)
             errors.slot("found_on")
             nihss = st.number_input("NIHSS total (for NIHSS)", min_value=0, step=1, value=None)
             mep = st.radio(

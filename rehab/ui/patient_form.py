@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -17,12 +16,7 @@ from rehab.domain.patients import (
     Side,
 )
 from rehab.store.patients import PatientRecord
-from rehab.ui.forms import FieldErrors
-
-OLDEST = date(1900, 1, 1)
-LATEST = date(9999, 12, 31)
-"""Wide widget limits: a date typed outside what the record allows is refused by the service with a message
-(future birth date, event before birth), never held back or replaced by the browser's date picker."""
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors
 
 
 def _index(options: list[Any], value: Any) -> int | None:

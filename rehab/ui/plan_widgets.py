@@ -23,7 +23,7 @@ from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
 from rehab.ui import chart_view
 from rehab.ui.fmt import md_escape
-from rehab.ui.forms import FieldErrors
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors
 from rehab.ui.timezones import clinic_timezone
 
 _FLASH = "_rehab_plan_flash"
@@ -122,7 +122,7 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
     key = f"screen_{gen}"
     with st.form("readiness"):
         day = st.date_input(
-            "Session date", value=today, min_value=earliest, max_value=today, key=f"{key}_date", format="YYYY-MM-DD"
+            "Session date", value=today, min_value=OLDEST, max_value=LATEST, key=f"{key}_date", format="YYYY-MM-DD"
         )
         errors.slot("session_date")
         left, middle, right = st.columns(3)

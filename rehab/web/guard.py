@@ -17,6 +17,7 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 
 from rehab.services import browser_sessions
+from rehab.ui.nav import CASELOAD
 from rehab.web import bindings
 from rehab.web.routes import SIGN_IN, database
 
@@ -29,6 +30,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 # Streamlit's own routes and this app's sign-in routes; everything else that asks for HTML is a page.
 _NOT_PAGES = ("/_stcore/", "/static/", "/media/", "/component/", "/auth/", "/app/static/")
 _UPLOAD = "/_stcore/upload_file/"
+DEFAULT_PAGE = f"/{CASELOAD}"
 
 
 def _cookie(scope: Scope, name: str) -> str | None:
@@ -77,6 +79,13 @@ class SessionGuard:
             if not await self._upload_allowed(scope, path):
                 await _respond(send, 403, [(b"content-type", b"text/plain")], b"Sign in again to upload files.")
                 return
+        elif is_page_load(scope) and path.rstrip("/") == DEFAULT_PAGE:
+            # Streamlit serves the default page (the caseload) at "/" only; its own address, from a bookmark or a
+            # link, would open a "Page not found" dialog. The same page at "/", with the query kept.
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = "/" + (f"?{query}" if query else "")
+            await _respond(send, 308, [(b"location", target.encode("latin-1")), (b"cache-control", b"no-store")])
+            return
         elif is_page_load(scope) and not await self._signed_in(scope):
             query = scope.get("query_string", b"").decode("latin-1")
             target = path + (f"?{query}" if query else "")

@@ -166,3 +166,15 @@ def test_pain_not_settled_by_the_next_morning_is_asked_and_holds_the_load(app_db
     assert "pain not settled by the next morning" in " ".join(
         sessions.treatment_view(app_db, admin, pid, audit_view=False).recent["Readings"]
     )
+
+
+def test_a_typed_future_session_date_is_refused_at_its_field_not_replaced_by_today(app_db: Database) -> None:
+    # Issue 15: a typed session date of two days ahead was replaced by today and the session saved on today.
+    at, admin, pid = _treatment(app_db)
+    ahead = date.today() + timedelta(days=2)
+    at.date_input(key="screen_0_date").set_value(ahead)
+    at = _screen(at)
+    assert_no_crash(at)
+    assert any("cannot be in the future" in e for e in errors(at)), errors(at)
+    assert at.date_input(key="screen_0_date").value == ahead  # kept as typed, to correct
+    assert sessions.treatment_view(app_db, admin, pid, audit_view=False).recent.empty  # nothing saved

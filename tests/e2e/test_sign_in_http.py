@@ -177,3 +177,14 @@ def test_a_stolen_session_id_resumes_nothing(tmp_path, server_factory) -> None: 
     assert other.session_id == stolen
     assert not seen.says("HOPPER"), seen.headings + seen.texts
     other.close()
+
+
+def test_the_caseloads_own_address_is_the_app_root(tmp_path, server_factory) -> None:  # type: ignore[no-untyped-def]
+    """A bookmark of /caseload opened Streamlit's "Page not found" dialog: the default page lives at "/"."""
+    server = _server(tmp_path, server_factory)
+    browser = Client(server)
+    moved = browser.request("GET", "/caseload?x=1")
+    assert moved.status == 308 and moved.header("location") == "/?x=1"
+    assert browser.sign_in("admin", PASSWORD, "/caseload").header("location") == "/caseload"
+    assert browser.request("GET", "/caseload").header("location") == "/"
+    assert browser.request("GET", "/").status == 200
