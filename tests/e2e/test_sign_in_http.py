@@ -37,8 +37,8 @@ def test_first_administrator_is_created_on_the_form_with_field_messages_and_csrf
     server = _server(tmp_path, server_factory, seed=False)
     browser = Client(server)
     # Any page of a new installation leads to the set-up form.
-    first = browser.request("GET", "/caseload")
-    assert first.status == 303 and first.header("location") == "/auth/signin?next=%2Fcaseload"
+    first = browser.request("GET", "/patients")
+    assert first.status == 303 and first.header("location") == "/auth/signin?next=%2Fpatients"
     assert "Create the administrator account" in browser.request("GET", "/auth/signin").body
     # A post from another site carries no CSRF cookie: refused, nothing created.
     stranger = Client(server)
@@ -84,7 +84,7 @@ def test_first_administrator_is_created_on_the_form_with_field_messages_and_csrf
     assert token_value not in raw
     db.dispose()
     # The cookie opens pages; the set-up form is gone for good.
-    assert browser.request("GET", "/caseload").status == 200
+    assert browser.request("GET", "/patients").status == 200
     assert "Create the administrator account" not in Client(server).request("GET", "/auth/signin").body
 
 
@@ -133,7 +133,7 @@ def test_an_ended_session_cookie_opens_nothing(tmp_path, server_factory) -> None
     db = open_database(server.database_url)
     assert browser_sessions.sign_out(db, token)
     db.dispose()
-    assert browser.request("GET", "/caseload").status == 303
+    assert browser.request("GET", "/patients").status == 303
     page = browser.request("GET", "/auth/signin")
     assert "You have signed out." in page.body
     assert browser_sessions.COOKIE not in browser.jar  # the stale cookie is cleared
