@@ -31,6 +31,7 @@ from rehab.domain.goals import (
     t_score,
     target_trend,
 )
+from rehab.domain.measures import plausibility
 from rehab.services import audit
 from rehab.services import settings as clinic_settings
 from rehab.services.commands import GasGoal, MeasureGoal, parse
@@ -96,6 +97,9 @@ def set_measure_goal(db: Database, actor: Actor, patient_id: int, values: Mappin
         lambda: _check_date(command.target_date, on),
         lambda: measures.validate_value(command.measure_key, command.target_value, field="target_value"),
     )
+    outside = plausibility.question(command.measure_key, found[0].name, command.target_value) if found else None
+    if outside is not None:  # a goal is agreed to be reached: a target no result could plausibly show is refused
+        errors.append(ValidationError("target_value", f"{outside.text} Set a target a patient could reach."))
     if found and found[0].higher_is_better is None:
         errors.append(ValidationError("measure_key", f"{found[0].name} has no better direction to aim for."))
     if errors:
@@ -213,7 +217,7 @@ def patient_goals(db: Database, actor: Actor, patient_id: int) -> Goals:
 
     def work(conn: Connection) -> Goals:
         patient = check_access(conn, actor, patient_id)
-        weights_on = gas_weights_on_in(conn)
+        weights_on, _ = gas_weights_in(conn)
         records = store.for_patient(conn, patient_id)
         reviews = store.reviews_for(conn, [g.id for g in records])
         by_goal: dict[int, list[ReviewRecord]] = {}
@@ -272,15 +276,15 @@ def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[
 GAS_WEIGHTS = "gas_weights"
 
 
-def gas_weights_on_in(conn: Connection) -> bool:
-    """Whether the clinic has signed off importance × difficulty weights (UNVERIFIED in the reference: off)."""
+def gas_weights_in(conn: Connection) -> tuple[bool, int]:
+    """Whether the clinic has signed off importance × difficulty weights (UNVERIFIED in the reference: off by
+    default), and the setting's version (0: never set)."""
     record = setting_store.latest_setting(conn, GAS_WEIGHTS)
-    return record is not None and json.loads(record.value) is True
-
-
-def gas_weights_version(db: Database) -> tuple[bool, int]:
-    record = db.run(lambda conn: setting_store.latest_setting(conn, GAS_WEIGHTS), write=False)
     return (record is not None and json.loads(record.value) is True), (record.version if record else 0)
+
+
+def gas_weights(db: Database) -> tuple[bool, int]:
+    return db.run(gas_weights_in, write=False)
 
 
 def save_gas_weights(db: Database, actor: Actor, on: bool, *, expected_version: int) -> int:

@@ -225,3 +225,26 @@ def _gas_form(db: Database, actor: Actor, patient_id: int) -> None:
     if send:
         values = {"statement": statement, "levels": levels, "baseline": baseline, "target_date": by}
         _apply(errors, lambda: goals.set_gas_goal(db, actor, patient_id, values), "Goal set.")
+
+
+def weights_setting(db: Database, actor: Actor) -> None:
+    """Clinic settings: GAS importance × difficulty weights, off until the clinic signs the rule off."""
+    on, version = goals.gas_weights(db)
+    st.caption(
+        md_text(
+            f"{SOURCE_GAS}. The weight = importance × difficulty rule is marked UNVERIFIED in the clinical reference "
+            "(believed from Turner-Stokes 2009, not in the excerpts found), so the T-score is unweighted unless the "
+            "clinic signs the rule off here."
+        )
+    )
+    with st.form(f"gas_weights_{version}"):
+        chosen = st.checkbox("Weight GAS goals by importance × difficulty (signed off by this clinic)", value=on)
+        saved = st.form_submit_button("Save")
+    if saved:
+        try:
+            goals.save_gas_weights(db, actor, chosen, expected_version=version)
+        except ConflictError as exc:
+            st.error(md_escape(str(exc)))
+            return
+        st.toast("Saved; the next T-score uses it.")
+        st.rerun()

@@ -70,3 +70,15 @@ def test_a_gas_goal_needs_every_level_and_is_rated_at_review(app_db: Database) -
     # One goal rated +1: 50 + 10·1/√(0.7 + 0.3) = 60.0
     assert scored.t_score.value == 60.0
     assert any(m.value == "60.0" for m in at.metric)
+
+
+def test_gas_weights_are_off_until_an_administrator_signs_them_off(app_db: Database) -> None:
+    # §13.9: weight = importance × difficulty is UNVERIFIED, so the T-score is unweighted by default.
+    admin = make_admin(app_db)
+    at = goto(signed_in_app(admin.user_id).run(), "settings")
+    [box] = [c for c in at.checkbox if c.label.startswith("Weight GAS goals")]
+    assert box.value is False and goals.gas_weights(app_db) == (False, 0)
+    box.check()
+    at.button(key="FormSubmitter:gas_weights_0-Save").click().run()
+    assert_no_crash(at)
+    assert goals.gas_weights(app_db) == (True, 1)

@@ -21,8 +21,8 @@ import pytest
 from rehab.services import patients, sso
 from rehab.services.auth import current_actor
 from rehab.store import open_database
-from tests.e2e.conftest import ROOT, _free_port, wait_for_app
-from tests.helpers import make_admin, patient_data
+from tests.e2e.conftest import ROOT, _free_port, sign_in_as, wait_for_app
+from tests.helpers import PASSWORD, make_admin, patient_data
 
 pytestmark = pytest.mark.browser
 
@@ -115,13 +115,29 @@ def test_single_sign_on_against_a_real_provider(clinic, browser, artifacts) -> N
     page = context.new_page()
     page.goto(f"{base}/dashboard?patient={pid}")
     page.get_by_role("link", name="Sign in with Test Hospital").wait_for()
-    page.screenshot(path=str(artifacts / "sign-in-with-sso.png"))
+    for width in (1440, 1024, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(artifacts / f"sign-in-with-sso-{width}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), width
+    page.set_viewport_size({"width": 1024, "height": 900})
 
     # Grace's first sign-in: verified by the provider, but nobody has let her in yet.
     _through_provider(page, "grace")
     page.get_by_text(sso.AWAITING).wait_for(timeout=30_000)
     page.screenshot(path=str(artifacts / "sso-awaiting-approval.png"))
     assert "rehab_session" not in {c["name"] for c in context.cookies()}
+
+    # The administrator sees her waiting on Accounts → Single sign-on.
+    office = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    sign_in_as(office, base, "admin", PASSWORD)
+    office.goto(f"{base}/accounts")
+    wait_for_app(office)
+    office.get_by_role("tab", name="Single sign-on").click()
+    office.get_by_text("Grace Hopper: waiting since").wait_for(timeout=30_000)
+    for width in (1440, 1024, 390):
+        office.set_viewport_size({"width": width, "height": 1000})
+        wait_for_app(office)
+        office.screenshot(path=str(artifacts / f"accounts-sso-{width}.png"), full_page=True)
 
     db = open_database(url)
     admin = current_actor(db, 1)

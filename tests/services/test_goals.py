@@ -147,3 +147,15 @@ def test_only_the_care_team_sees_or_sets_goals(db: Database) -> None:
             pid,
             {"statement": "x", "measure_key": "tug", "target_value": 10.0, "target_date": date.today() + timedelta(7)},
         )
+
+
+def test_a_target_outside_the_measures_plausible_range_is_refused_not_saved(db: Database) -> None:
+    # TUG's plausible range ends at 120 s (4 × Podsiadlo's > 30 s for ADL-dependent adults [R31]): a goal of
+    # 10⁹ s is a typing slip, refused at its field with the range named.
+    admin = make_admin(db)
+    pid = patients.register(db, admin, patient_data(mrn="G-HUGE"))
+    values = {"statement": "x", "measure_key": "tug", "target_value": 1e9, "target_date": date.today() + timedelta(30)}
+    with pytest.raises(ValidationErrors) as refused:
+        goals.set_measure_goal(db, admin, pid, values)
+    assert "plausible range" in refused.value.by_field()["target_value"]
+    assert goals.patient_goals(db, admin, pid).goals == []
