@@ -19,7 +19,7 @@ from rehab.services.context import Actor, ConflictError
 from rehab.services.goals import GoalView
 from rehab.store import Database
 from rehab.ui.fmt import day, md_escape, md_text, when
-from rehab.ui.forms import FieldErrors
+from rehab.ui.forms import FieldErrors, typed_number
 
 _FLASH = "_rehab_goal_flash"
 STATUS_LABELS = {
@@ -45,13 +45,16 @@ def _done(message: str) -> None:
 
 
 def read_number(field: str, typed: str) -> float:
-    """The number exactly as typed (a decimal point or comma), or a message at the field."""
-    text = typed.strip().replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValidationError(field, f"Type a number (“{typed[:20]}” is not one).") from None
-    return value
+    """The number exactly as typed (plain digits, a decimal point or comma), or a message at the field.
+
+    The same reading as the other number fields (``forms.typed_number``): "1e3", "inf" or letters are refused.
+    """
+    if not typed.strip():
+        raise ValidationError(field, "Enter the target value.")
+    value = typed_number(typed.replace(",", "."))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValidationError(field, f"Type a number (“{typed[:20]}” is not one).")
 
 
 def summary(found: goals.Goals) -> None:
