@@ -11,15 +11,17 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from rehab.domain import measures
 from rehab.domain.assessment import Measured, clean_note, prepare
 from rehab.domain.errors import ValidationError
+from rehab.domain.units import fmt
 from rehab.exports.csv_out import unneutralise, write
+from rehab.exports.import_dates import DateOrderNeeded, ReadOptions, read_datetime
 
 MAX_BYTES = 50_000_000
 """The largest file read (the shipped `server.maxUploadSize` is 50 MiB, a little above it): 100,000 rows of our
@@ -29,24 +31,36 @@ REQUIRED = ("mrn", "measure", "taken_at")
 COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note")
 INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")
 """Columns our own export adds for people reading the file; the importer ignores them."""
-_PER_SIDE_SITE = ("mmt", "hhd", "one_rm")
 _SOURCE = "CSV import"
+ENTRY_UNITS: dict[str, tuple[str, ...]] = {
+    "grip": ("kg", "lb"),
+    "hhd": ("N", "kgf", "lbf"),
+    "one_rm": ("kg", "lb"),
+    "frt": ("cm", "in"),
+    "six_mwt": ("m", "ft"),
+}
+"""The units the Assess page offers for each measure; a value in one of them is converted to SI on import,
+and the preview shows it as typed beside the stored value."""
 
 COLUMN_HELP: dict[str, str] = {
     "mrn": "The patient's medical record number, as registered (the patient must exist and be on your care team).",
     "measure": "The measure's code: " + ", ".join(m.key for m in measures.all_measures()) + ".",
-    "taken_at": "Date and time of the assessment, ISO 8601: 2026-10-01 09:30 (read as UTC) or "
-    "2026-10-01T09:30:00+01:00 with the offset.",
-    "side": "left or right, for measures recorded per side (grip, MMT, HHD, single-leg stance; optional for 1RM); "
-    "otherwise leave empty.",
-    "site": "The muscle group or movement tested, for MMT, HHD and 1RM (e.g. knee extension).",
-    "value": "The result in the measure's unit (see the unit column); an MRC grade such as 4+ for MMT; for item "
-    "scales leave empty or give the total, which must match the items.",
-    "unit": "Optional; if given it must be the measure's unit: "
+    "taken_at": "Date and time of the assessment: 2026-10-01 09:30 (ISO 8601), or 01/10/2026 09:30 once the file's "
+    "date order (day or month first) is chosen on the import page. A time without an offset is read in the clinic's "
+    "time zone, shown on the page; 2026-10-01T09:30:00+01:00 carries its own.",
+    "side": "left or right, for measures recorded per side (grip, MMT, HHD, Modified Ashworth, single-leg stance; "
+    "optional for 1RM); otherwise leave empty.",
+    "site": "The muscle group or movement tested, for MMT, HHD, Modified Ashworth and 1RM (e.g. knee extension).",
+    "value": "The result in the unit of the unit column; an MRC grade such as 4+ for MMT; a Modified Ashworth grade "
+    "(0, 1, 1+, 2, 3 or 4) per muscle and side; the FAC category 0 to 5; for item scales leave empty or give "
+    "the total, which must match the items.",
+    "unit": "Optional; empty means the measure's unit: "
     + ", ".join(f"{m.key} {m.unit}" for m in measures.all_measures())
+    + ". Also accepted, as on the Assess page, and converted: "
+    + "; ".join(f"{k} {', '.join(u)}" for k, u in ENTRY_UNITS.items())
     + ".",
-    "items": "Item scales only (Berg, FGA, Mini-BESTest, ABC, PASS, TIS): every item score in order, separated by "
-    "semicolons, e.g. 4;4;3;4;...",
+    "items": "Item scales only (" + ", ".join(m.name for m in measures.all_measures() if m.is_item_scale)
+    + "): every item score in order, separated by semicolons, e.g. 4;4;3;4;...",
     "note": "Optional free text (up to 2000 characters).",
 }
 
@@ -70,6 +84,8 @@ class ImportRow:
     taken_at: datetime
     values: list[Measured]
     note: str
+    typed: str = ""
+    """The value and unit as the file wrote them."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,11 @@ class ParsedFile:
     rows: list[ImportRow]
     problems: list[RowProblem]
     ignored_columns: list[str]
+    label: str = "Row"
+    """What a problem's number counts: a spreadsheet "Row" or a FHIR Bundle's "Entry"."""
+    zone: str = "UTC"
+    """The time zone times without an offset were read in."""
+    tz: tzinfo = UTC
 
 
 def template_csv() -> bytes:
@@ -195,17 +216,6 @@ def _unreadable(
     return f"{where()}: this row cannot be read ({error})."
 
 
-def _taken_at(raw: str) -> datetime:
-    text = raw.strip().replace("Z", "+00:00")
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValidationError("taken_at", "must be a date and time such as 2026-10-01 09:30") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
 def _number(raw: str, column: str) -> float:
     text = raw.strip()
     if text.count(",") == 1 and "." not in text:
@@ -214,6 +224,19 @@ def _number(raw: str, column: str) -> float:
         return float(text)
     except ValueError:
         raise ValidationError(column, f"“{raw.strip()}” is not a number") from None
+
+
+def _unit(key: str, cells: dict[str, str]) -> str:
+    """The unit the row's value is in: the measure's own when the cell is empty, else one the Assess page offers."""
+    measure = measures.get(key)
+    typed = cells["unit"].strip()
+    if not typed or typed in (measure.unit, measure.unit_label):
+        return ENTRY_UNITS.get(key, (measure.unit,))[0]
+    for unit in ENTRY_UNITS.get(key, ()):
+        if typed.lower() == unit.lower():
+            return unit
+    accepted = ", ".join(dict.fromkeys((measure.unit, *ENTRY_UNITS.get(key, ()))))
+    raise ValidationError("unit", f"{measure.name} is entered in {accepted}, not “{typed}”")
 
 
 def _entry(key: str, cells: dict[str, str]) -> dict[str, Any]:
@@ -236,26 +259,38 @@ def _entry(key: str, cells: dict[str, str]) -> dict[str, Any]:
         raise ValidationError("side", f"{measure.name} is recorded per side: enter left or right")
     if not measure.per_side and key != "one_rm" and side is not None:
         raise ValidationError("side", f"{measure.name} is not recorded per side: leave side empty")
-    if key == "mmt":
+    unit = _unit(key, cells)
+    if key in ("mmt", "mas"):  # a grade as written ("4+", "1+"), never a number
         return {"site": site, "sides": {side: value}}
+    if measure.is_ordinal:
+        return {"value": value}
     number = _number(value, "value")
     if key == "hhd":
-        return {"site": site, "sides": {side: [number]}, "unit": "N"}
+        return {"site": site, "sides": {side: [number]}, "unit": unit}
     if key == "grip":
-        return {"sides": {side: [number]}, "unit": "kg", "rule": "max"}
+        return {"sides": {side: [number]}, "unit": unit, "rule": "max"}
     if key == "sls":
         return {"sides": {side: [number]}, "rule": "max"}
     if key == "one_rm":
-        return {"site": site, "method": "tested", "tested_kg": number, "unit": "kg", "side": side}
+        return {"site": site, "method": "tested", "tested_kg": number, "unit": unit, "side": side}
     if key == "frt":
-        return {"trials": [number], "unit": "cm"}
+        return {"trials": [number], "unit": unit}
     if key == "ten_mwt":
         if number <= 0:
             raise ValidationError("value", "gait speed must be above 0 m/s")
-        return {"trials": [10.0 / number], "distance_m": 10.0}
+        pace = cells.get("pace", "").strip()
+        return {"trials": [10.0 / number], "distance_m": 10.0, **({"pace": pace} if pace else {})}
     if key == "six_mwt":
-        return {"value": number, "unit": "m"}
+        return {"value": number, "unit": unit}
     return {"value": number}
+
+
+def _typed(key: str, cells: dict[str, str]) -> str:
+    """The value as the file wrote it, for the preview beside the stored SI value."""
+    if measures.get(key).is_item_scale:
+        return f"items {cells['items'].strip()}"
+    unit = cells["unit"].strip()
+    return " ".join(x for x in (cells["value"].strip(), unit) if x)
 
 
 def _column_of(field: str) -> str:
@@ -265,7 +300,10 @@ def _column_of(field: str) -> str:
     return "side" if field == "sides" else "value"
 
 
-def _check_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, list[RowProblem]]:
+def check_row(
+    number: int, cells: dict[str, str], options: ReadOptions, source: str = _SOURCE
+) -> tuple[ImportRow | None, list[RowProblem]]:
+    """One row's cells (the template's columns) checked; raises ``DateOrderNeeded`` for the whole file."""
     problems = [RowProblem(number, c, "required; this cell is empty.") for c in REQUIRED if not cells[c].strip()]
     if problems:
         return None, problems
@@ -278,12 +316,11 @@ def _check_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, li
     found: list[RowProblem] = []
     when: datetime | None = None
     try:
-        when = _taken_at(cells["taken_at"])
+        when = read_datetime(cells["taken_at"], options)
+    except DateOrderNeeded:
+        raise
     except ValidationError as exc:
-        found.append(RowProblem(number, "taken_at", exc.message + "."))
-    unit = cells["unit"].strip()
-    if unit and unit not in (measure.unit, measure.unit_label):
-        found.append(RowProblem(number, "unit", f"{measure.name} is recorded in {measure.unit}, not “{unit}”."))
+        found.append(RowProblem(number, "taken_at", _sentence(exc.message)))
     note = ""
     try:
         note = clean_note(cells["note"])
@@ -302,12 +339,12 @@ def _check_row(number: int, cells: dict[str, str]) -> tuple[ImportRow | None, li
         else:
             if abs(given - values[0].value) > 1e-6:
                 found.append(
-                    RowProblem(number, "value", f"{given:g} does not match the item total {values[0].value:g}.")
+                    RowProblem(number, "value", f"{given:g} does not match the item total {fmt(values[0].value)}.")
                 )
     if found or when is None:
         return None, found
-    tagged = [dataclasses.replace(v, context={**v.context, "source": _SOURCE}) for v in values]
-    return ImportRow(number, cells["mrn"].strip(), key, when, tagged, note), []
+    tagged = [dataclasses.replace(v, context={**v.context, "source": source}) for v in values]
+    return ImportRow(number, cells["mrn"].strip(), key, when, tagged, note, _typed(key, cells)), []
 
 
 def _sentence(message: str) -> str:
@@ -315,8 +352,9 @@ def _sentence(message: str) -> str:
     return (text[0].upper() + text[1:] if text else text) + ("" if text.endswith(".") else ".")
 
 
-def parse(data: bytes) -> ParsedFile:
-    """Check every row; the caller saves nothing unless ``problems`` is empty."""
+def read_table(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header (trimmed, as written) and the numbered records of a CSV file (the header is row 1); a record
+    the reader cannot read refuses the whole file, naming its row and column."""
     if len(data) > MAX_BYTES:
         raise ValidationError("file", f"The file is larger than {MAX_BYTES // 1_000_000} MB; split it.")
     text = _decode(data)
@@ -346,7 +384,54 @@ def parse(data: bytes) -> ParsedFile:
     first = next(numbered, None)
     if first is None:
         raise ValidationError("file", "The file is empty.")
-    header = [h.strip().lower() for h in first[1]]
+    header.extend(h.strip() for h in first[1])
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        for index, raw in numbered:
+            if not any(c.strip() for c in raw):
+                continue
+            if index - 1 > MAX_ROWS:
+                raise ValidationError("file", f"The file has more than {MAX_ROWS} rows; split it.")
+            yield index, raw
+
+    return list(header), body()
+
+
+def cells_of(header: list[str], columns: Iterable[str], index: int, raw: list[str]) -> dict[str, str] | RowProblem:
+    """One record's cells by column name (our export's apostrophe undone), or why the record has too many."""
+    if len(raw) > len(header):
+        return RowProblem(index, "", f"{len(raw)} cells, but the header has {len(header)} columns.")
+    cells = {c: "" for c in columns}
+    for name, value in zip(header, raw, strict=False):
+        if name in cells:
+            cells[name] = unneutralise(value)
+    return cells
+
+
+def check_all(
+    records: Iterable[tuple[int, dict[str, str] | RowProblem]], options: ReadOptions, source: str = _SOURCE
+) -> tuple[list[ImportRow], list[RowProblem]]:
+    """Every record checked; the caller saves nothing unless the problems are none."""
+    rows: list[ImportRow] = []
+    problems: list[RowProblem] = []
+    for index, cells in records:
+        if isinstance(cells, RowProblem):
+            problems.append(cells)
+            continue
+        row, found = check_row(index, cells, options, source)
+        problems += found
+        if row is not None:
+            rows.append(row)
+    if not rows and not problems:
+        raise ValidationError("file", "The file has a header but no rows to import.")
+    return rows, problems
+
+
+def parse(data: bytes, options: ReadOptions | None = None) -> ParsedFile:
+    """Check every row; the caller saves nothing unless ``problems`` is empty."""
+    chosen = options or ReadOptions()
+    written, records = read_table(data)
+    header = [h.lower() for h in written]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ValidationError(
@@ -354,24 +439,5 @@ def parse(data: bytes) -> ParsedFile:
             "The header row lacks the column(s) " + ", ".join(missing) + ". Start from the template.",
         )
     ignored = [h for h in header if h not in COLUMNS]
-    rows: list[ImportRow] = []
-    problems: list[RowProblem] = []
-    for index, raw in numbered:
-        if not any(c.strip() for c in raw):
-            continue
-        if index - 1 > MAX_ROWS:
-            raise ValidationError("file", f"The file has more than {MAX_ROWS} rows; split it.")
-        if len(raw) > len(header):
-            problems.append(RowProblem(index, "", f"{len(raw)} cells, but the header has {len(header)} columns."))
-            continue
-        cells = {c: "" for c in COLUMNS}
-        for name, value in zip(header, raw, strict=False):
-            if name in cells:
-                cells[name] = unneutralise(value)
-        row, found = _check_row(index, cells)
-        problems += found
-        if row is not None:
-            rows.append(row)
-    if not rows and not problems:
-        raise ValidationError("file", "The file has a header but no rows to import.")
-    return ParsedFile(rows, problems, ignored)
+    rows, problems = check_all(((i, cells_of(header, COLUMNS, i, raw)) for i, raw in records), chosen)
+    return ParsedFile(rows, problems, ignored, zone=chosen.zone_name, tz=chosen.tz)

@@ -1,11 +1,14 @@
 """Importing assessments from a CSV file: preview with a row-by-row report, then all rows or none.
 
-Every row is checked before anything is written: the file's own checks (``rehab.exports.import_csv``),
+The file is a CSV (the template or our export), a device export read through a column layout
+(``rehab.exports.import_devices``) or a FHIR R4 Bundle (``rehab.exports.import_fhir``); all three become the same
+checked rows. Every row is checked before anything is written: the file's own checks (``rehab.exports.import_csv``),
 then the patient (the MRN must exist and be on the importer's care team), the date (not in the future,
 not before birth or the event) and duplicates. A value already stored for the same patient, measure,
 time, side and site is skipped rather than written twice, so importing the same file again changes
 nothing. One bad row means nothing is written. Each patient touched gets one audit entry naming the file's
-SHA-256.
+SHA-256. A value outside its measure's plausible range is written only when the clinician has confirmed it on
+the preview, and the confirmation is stored with it, as on the Assess page.
 
 Large files (up to ``import_csv.MAX_ROWS`` rows) are written in batches of ``BATCH_VALUES`` inside the one
 transaction, so a failure in any batch, the last included, leaves nothing written; ``progress`` is told after
@@ -16,18 +19,22 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection
 
+from rehab.domain import measures
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.measures import Question
 from rehab.domain.text import identifier_problem, storable
-from rehab.exports import import_csv
+from rehab.domain.units import fmt
+from rehab.exports import import_csv, import_devices, import_fhir
 from rehab.exports.import_csv import ImportRow, RowProblem
-from rehab.services import audit
+from rehab.exports.import_dates import ReadOptions
+from rehab.services import audit, settings
 from rehab.services.assessments import VISIBLE, assessment_row, check_taken_at
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
 from rehab.services.patients import check_access
@@ -37,6 +44,7 @@ from rehab.store import exports as export_store
 from rehab.store.patients import PatientRecord
 
 _SAME_VALUE = 1e-6
+_KIND_WORDS = {"csv": "CSV", "device": "Device export", "fhir": "FHIR bundle"}
 BATCH_VALUES = 5_000
 """Values inserted per statement: large enough that a 100,000-row file is 20 statements, small enough that a
 batch's rows are a few megabytes."""
@@ -55,6 +63,21 @@ class PreviewRow:
     side: str
     value: str
     status: str  # "new" or "already recorded"
+    as_typed: str = ""
+    check: str = ""
+    """The plausibility question about a new value outside its measure's plausible range, else empty."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """What kind of file it is and how to read it (chosen on the import page)."""
+
+    kind: Literal["csv", "device", "fhir"] = "csv"
+    options: ReadOptions = field(default_factory=ReadOptions)
+    layout: import_devices.Layout | None = None
+    """For a device export: which of its columns hold what (a checked-in layout or one mapped by hand)."""
+    mrn: str = ""
+    """For a device export, which carries no MRN: the patient the readings are of."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +88,10 @@ class ImportPreview:
     new_values: int
     duplicates: int
     sha256: str
+    questions: list[tuple[int, Question]] = field(default_factory=list)
+    """New values outside their plausible range, with their row: written only once confirmed."""
+    label: str = "Row"
+    zone: str = "UTC"
 
     @property
     def ok(self) -> bool:
@@ -133,6 +160,11 @@ def _duplicate(index: dict[_Key, list[float]], row: ImportRow, value_index: int)
     return any(abs(v - m.value) <= _SAME_VALUE for v in same_place)
 
 
+def _question(row: ImportRow) -> Question | None:
+    m = row.values[0]
+    return measures.question(m.measure_key, measures.get(m.measure_key).name, m.value, side=m.side, site=m.site)
+
+
 def _check(
     conn: Connection, actor: Actor, parsed: import_csv.ParsedFile, progress: Progress | None = None
 ) -> tuple[list[PreviewRow], list[RowProblem], list[tuple[PatientRecord, ImportRow, bool]]]:
@@ -181,36 +213,90 @@ def _check(
             ident = (patient.id, m.measure_key, row.taken_at, m.side, (m.site or "").lower(), round(m.value, 6))
             is_new = not _duplicate(stored[patient.id], row, index) and ident not in seen
             seen.add(ident)
-            planned.append((patient, row if len(row.values) == 1 else replace(row, values=[m]), is_new))
+            one = row if len(row.values) == 1 else replace(row, values=[m])
+            planned.append((patient, one, is_new))
+            asked = _question(one) if is_new else None
             preview.append(
                 PreviewRow(
                     row=row.row,
                     mrn=patient.mrn,
                     patient=patient.display_name,
                     measure=m.measure_key,
-                    taken_at=row.taken_at.strftime("%Y-%m-%d %H:%M UTC"),
+                    taken_at=row.taken_at.astimezone(parsed.tz).strftime("%Y-%m-%d %H:%M %Z"),
                     side=m.side or "",
-                    value=m.value_text or f"{m.value:g} {m.unit}",
+                    value=m.value_text or f"{fmt(m.value)} {measures.get(m.measure_key).unit_label}",
                     status="new" if is_new else "already recorded",
+                    as_typed=row.typed,
+                    check=asked.text if asked else "",
                 )
             )
     problems.sort(key=lambda p: (p.row, p.column))
     return preview, problems, planned
 
 
-def _parse(data: bytes) -> import_csv.ParsedFile:
+def _parse(db: Database, data: bytes, source: Source) -> import_csv.ParsedFile:
     try:
-        return import_csv.parse(data)
+        if source.kind == "fhir":
+            return import_fhir.parse(data, settings.fhir_settings(db).mrn_system, source.options)
+        if source.kind == "device":
+            if source.layout is None:
+                raise ValidationError("file", "Choose the device's layout, or map its columns, first.")
+            return import_devices.parse(data, source.layout, source.mrn, source.options)
+        return import_csv.parse(data, source.options)
     except ValidationError as exc:
         raise ValidationErrors([ValidationError("file", exc.message)]) from None
 
 
-def preview(db: Database, actor: Actor, data: bytes, *, progress: Progress | None = None) -> ImportPreview:
+def _questions(planned: list[tuple[PatientRecord, ImportRow, bool]]) -> list[tuple[int, Question]]:
+    out = []
+    for _, row, is_new in planned:
+        asked = _question(row) if is_new else None
+        if asked is not None:
+            out.append((row.row, asked))
+    return out
+
+
+def preview(
+    db: Database, actor: Actor, data: bytes, *, source: Source | None = None, progress: Progress | None = None
+) -> ImportPreview:
     """What an import would do, without writing anything; ``progress`` is told (rows checked, rows)."""
-    parsed = _parse(data)
+    parsed = _parse(db, data, source or Source())
     rows, problems, planned = db.run(lambda conn: _check(conn, actor, parsed, progress), write=False)
     new = sum(1 for _, _, is_new in planned if is_new)
-    return ImportPreview(rows, problems, parsed.ignored_columns, new, len(planned) - new, _digest(data))
+    return ImportPreview(
+        rows,
+        problems,
+        parsed.ignored_columns,
+        new,
+        len(planned) - new,
+        _digest(data),
+        _questions(planned),
+        parsed.label,
+        parsed.zone,
+    )
+
+
+def _confirmed(
+    planned: list[tuple[PatientRecord, ImportRow, bool]], confirmed: Collection[str], label: str
+) -> tuple[list[tuple[PatientRecord, ImportRow, bool]], list[ValidationError]]:
+    """Each implausible new value with the confirmation it was given stored beside it, or an error for it."""
+    out: list[tuple[PatientRecord, ImportRow, bool]] = []
+    errors: list[ValidationError] = []
+    for patient, row, is_new in planned:
+        asked = _question(row) if is_new else None
+        if asked is None:
+            out.append((patient, row, is_new))
+        elif asked.id in confirmed:
+            m = replace(row.values[0], plausibility_confirmed=f"{asked.text} Confirmed as typed at import.")
+            out.append((patient, replace(row, values=[m]), is_new))
+        else:
+            errors.append(
+                ValidationError(
+                    f"row{row.row}.value",
+                    f"{label} {row.row}, value: {asked.text} Confirm it on the preview, or correct the file.",
+                )
+            )
+    return out, errors
 
 
 def _digest(data: bytes) -> str:
@@ -218,26 +304,39 @@ def _digest(data: bytes) -> str:
 
 
 def import_assessments(
-    db: Database, actor: Actor, data: bytes, *, filename: str = "", progress: Progress | None = None
+    db: Database,
+    actor: Actor,
+    data: bytes,
+    *,
+    source: Source | None = None,
+    confirmed: Collection[str] = (),
+    filename: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Write every new value of the file in one transaction, or nothing if any row has a problem.
 
     The rows are checked again inside the transaction (the preview may be minutes old), then written in
     batches of ``BATCH_VALUES``; ``progress`` is told (values written, new values) after each batch.
+    ``confirmed`` holds the ids of the plausibility questions the clinician answered "yes, these are right".
     Raises ``ValidationErrors`` with one error per problem (field ``row<N>.<column>``).
     """
-    parsed = _parse(data)
+    chosen = source or Source()
+    parsed = _parse(db, data, chosen)
     digest = _digest(data)
+    label = parsed.label
 
     def work(conn: Connection) -> ImportResult:
-        _, problems, planned = _check(conn, actor, parsed)
+        _, problems, checked = _check(conn, actor, parsed)
         if problems:
             raise ValidationErrors(
                 [
-                    ValidationError(f"row{p.row}.{p.column}", f"Row {p.row}, {p.column or 'row'}: {p.message}")
+                    ValidationError(f"row{p.row}.{p.column}", f"{label} {p.row}, {p.column or 'row'}: {p.message}")
                     for p in problems
                 ]
             )
+        planned, unconfirmed = _confirmed(checked, confirmed, label)
+        if unconfirmed:
+            raise ValidationErrors(unconfirmed)
         now = now_utc()
         written, skipped = _write(conn, actor, planned, progress, now)
         name = storable(filename).strip()[:80]
@@ -249,8 +348,9 @@ def import_assessments(
                 "assessment_import",
                 digest[:16],
                 patient_id=patient_id,
-                detail=f"CSV import{f' {name}' if name else ''}: {written.get(patient_id, 0)} value(s) written, "
-                f"{skipped.get(patient_id, 0)} already recorded; sha256 {digest}",
+                detail=f"{_KIND_WORDS[chosen.kind]} import{f' {name}' if name else ''}: "
+                f"{written.get(patient_id, 0)} value(s) written, {skipped.get(patient_id, 0)} already recorded; "
+                f"sha256 {digest}",
                 at=now,
             )
         return ImportResult(sum(written.values()), sum(skipped.values()), len(set(written) | set(skipped)), digest)
