@@ -98,6 +98,11 @@ class ParsedFile:
     zone: str = "UTC"
     """The time zone times without an offset were read in."""
     tz: tzinfo = UTC
+    names: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Where a template column comes from in this kind of file (a FHIR element, a device's column)."""
+
+    def column(self, name: str) -> str:
+        return self.names.get(name, name)
 
 
 def template_csv() -> bytes:

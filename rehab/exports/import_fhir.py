@@ -260,4 +260,6 @@ def parse(data: bytes, mrn_system: str, options: ReadOptions | None = None) -> i
     problems += [RowProblem(p.row, ELEMENTS.get(p.column, p.column), p.message) for p in found]
     problems.sort(key=lambda p: p.row)
     words = [f"{kind} ×{count}" for kind, count in sorted(ignored.items())]
-    return import_csv.ParsedFile(rows, problems, words, label="Entry", zone=chosen.zone_name, tz=chosen.tz)
+    return import_csv.ParsedFile(
+        rows, problems, words, label="Entry", zone=chosen.zone_name, tz=chosen.tz, names=ELEMENTS
+    )

@@ -43,7 +43,9 @@ from rehab.store import assessments as assessment_store
 from rehab.store import exports as export_store
 from rehab.store.patients import PatientRecord
 
-_SAME_VALUE = 1e-6
+_SAME_VALUE = 5e-5
+"""Values this close are the same value: half the last decimal the FHIR export writes (four; the CSV writes six),
+so our own export imported back is recognised as already recorded."""
 _KIND_WORDS = {"csv": "CSV", "device": "Device export", "fhir": "FHIR bundle"}
 BATCH_VALUES = 5_000
 """Values inserted per statement: large enough that a 100,000-row file is 20 statements, small enough that a
@@ -185,7 +187,7 @@ def _check(
         look_alike = look_alikes[row.mrn]
         if look_alike:
             # refused as typed (never stripped), so a file cannot reach a patient whose MRN merely looks the same
-            problems.append(RowProblem(row.row, "mrn", look_alike))
+            problems.append(RowProblem(row.row, parsed.column("mrn"), look_alike))
             continue
         key = row.mrn.lower()
         if key not in patients:
@@ -200,12 +202,14 @@ def _check(
         patient = patients[key]
         if patient is None:
             # the same message whether the MRN is unknown or belongs to someone else's patient
-            problems.append(RowProblem(row.row, "mrn", f"No patient with MRN {row.mrn} on your care team."))
+            problems.append(
+                RowProblem(row.row, parsed.column("mrn"), f"No patient with MRN {row.mrn} on your care team.")
+            )
             continue
         try:
             check_taken_at(patient, row.taken_at)
         except ValidationError as exc:
-            problems.append(RowProblem(row.row, "taken_at", exc.message))
+            problems.append(RowProblem(row.row, parsed.column("taken_at"), exc.message))
             continue
         if patient.id not in stored:
             stored[patient.id] = _stored(conn, patient.id, spans[key])
@@ -277,7 +281,7 @@ def preview(
 
 
 def _confirmed(
-    planned: list[tuple[PatientRecord, ImportRow, bool]], confirmed: Collection[str], label: str
+    planned: list[tuple[PatientRecord, ImportRow, bool]], confirmed: Collection[str], parsed: import_csv.ParsedFile
 ) -> tuple[list[tuple[PatientRecord, ImportRow, bool]], list[ValidationError]]:
     """Each implausible new value with the confirmation it was given stored beside it, or an error for it."""
     out: list[tuple[PatientRecord, ImportRow, bool]] = []
@@ -293,7 +297,8 @@ def _confirmed(
             errors.append(
                 ValidationError(
                     f"row{row.row}.value",
-                    f"{label} {row.row}, value: {asked.text} Confirm it on the preview, or correct the file.",
+                    f"{parsed.label} {row.row}, {parsed.column('value')}: {asked.text} "
+                    "Confirm it on the preview, or correct the file.",
                 )
             )
     return out, errors
@@ -334,7 +339,7 @@ def import_assessments(
                     for p in problems
                 ]
             )
-        planned, unconfirmed = _confirmed(checked, confirmed, label)
+        planned, unconfirmed = _confirmed(checked, confirmed, parsed)
         if unconfirmed:
             raise ValidationErrors(unconfirmed)
         now = now_utc()
