@@ -114,10 +114,10 @@ def parse(data: bytes, layout: Layout, mrn: str, options: ReadOptions) -> import
             yield index, cells
 
     rows, problems = import_csv.check_all(mapped(), options, f"{_SOURCE}: {layout.name}")
-    problems = [RowProblem(p.row, layout.columns.get(p.column, p.column), p.message) for p in problems]
-    names = {f: layout.columns[f] for f in layout.columns}
-    names.update(mrn="MRN (chosen on the page)", measure="measure (of the layout)", unit="unit (of the layout)")
-    return import_csv.ParsedFile(rows, problems, ignored, zone=options.zone_name, tz=options.tz, names=names)
+    where = {f: layout.columns[f] for f in layout.columns}
+    where.update(mrn="MRN (chosen on the page)", measure="measure (of the layout)", unit="unit (of the layout)")
+    problems = [RowProblem(p.row, where.get(p.column, p.column), p.message) for p in problems]
+    return import_csv.ParsedFile(rows, problems, ignored, zone=options.zone_name, tz=options.tz, names=where)
 
 
 def measure_name(key: str) -> str:
