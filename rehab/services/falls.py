@@ -67,7 +67,8 @@ def _record(row: RowMapping) -> FallRecord:
     return FallRecord(**{name: row[name] for name in FallRecord.__dataclass_fields__})
 
 
-def _values(details: domain.FallDetails, actor: Actor, patient_id: int) -> dict[str, Any]:
+def new_fall_values(details: domain.FallDetails, actor: Actor, patient_id: int) -> dict[str, Any]:
+    """A fall's row as stored (the form and the falls import write the same)."""
     return {
         "patient_id": patient_id,
         "fell_on": details.fell_on,
@@ -105,7 +106,7 @@ def record(db: Database, actor: Actor, patient_id: int, raw: Mapping[str, object
     def work(conn: Connection) -> int:
         patient = check_access(conn, actor, patient_id)
         details = domain.parse_fall(raw, today=today(), earliest=patient.birth_date)
-        fall_id = versioned.add(conn, falls_table, _values(details, actor, patient_id), replaces=None)
+        fall_id = versioned.add(conn, falls_table, new_fall_values(details, actor, patient_id), replaces=None)
         audit.record(
             conn,
             actor,
@@ -130,7 +131,7 @@ def correct(
         old = versions.opened(conn, actor, falls_table, fall_id, expected_version)
         patient = check_access(conn, actor, old["patient_id"])
         details = domain.parse_fall(raw, today=today(), earliest=patient.birth_date)
-        values = {**_values(details, actor, old["patient_id"]), "status_reason": why}
+        values = {**new_fall_values(details, actor, old["patient_id"]), "status_reason": why}
         new_id = versions.supersede(conn, falls_table, values, old)
         audit.record(
             conn, actor, "update", "fall", new_id, patient_id=old["patient_id"], detail=f"corrects #{fall_id}: {why}"

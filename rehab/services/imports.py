@@ -162,6 +162,33 @@ def _duplicate(index: dict[_Key, list[float]], row: ImportRow, value_index: int)
     return any(abs(v - m.value) <= _SAME_VALUE for v in same_place)
 
 
+class Patients:
+    """The patients a file names, each MRN looked up once: the patient, or why the file cannot reach them."""
+
+    def __init__(self, conn: Connection, actor: Actor) -> None:
+        self.conn, self.actor = conn, actor
+        self._found: dict[str, PatientRecord | str] = {}
+
+    def find(self, mrn: str) -> PatientRecord | str:
+        if mrn not in self._found:
+            self._found[mrn] = self._look_up(mrn)
+        return self._found[mrn]
+
+    def _look_up(self, mrn: str) -> PatientRecord | str:
+        look_alike = identifier_problem(mrn, "MRN", single_script=True, allow_joiners=False)
+        if look_alike:
+            # refused as typed (never stripped), so a file cannot reach a patient whose MRN merely looks the same
+            return look_alike
+        found = export_store.patient_id_by_mrn(self.conn, mrn)
+        if found is not None:
+            try:
+                return check_access(self.conn, self.actor, found)
+            except (AccessDenied, NotFound):
+                pass
+        # the same message whether the MRN is unknown or belongs to someone else's patient
+        return f"No patient with MRN {mrn} on your care team."
+
+
 def _question(row: ImportRow) -> Question | None:
     m = row.values[0]
     return measures.question(m.measure_key, measures.get(m.measure_key).name, m.value, side=m.side, site=m.site)
@@ -172,40 +199,20 @@ def _check(
 ) -> tuple[list[PreviewRow], list[RowProblem], list[tuple[PatientRecord, ImportRow, bool]]]:
     """Resolve patients and look for duplicates; returns preview rows, problems, and (patient, row, is_new)."""
     problems = list(parsed.problems)
-    patients: dict[str, PatientRecord | None] = {}
+    patients = Patients(conn, actor)
     stored: dict[int, dict[_Key, list[float]]] = {}
     planned: list[tuple[PatientRecord, ImportRow, bool]] = []
     preview: list[PreviewRow] = []
     seen: set[tuple[int, str, object, str | None, str, float]] = set()
     spans = _spans(parsed)
-    look_alikes: dict[str, str | None] = {}  # a file repeats few MRNs many times: each is checked once
     for number, row in enumerate(parsed.rows, start=1):
         if progress is not None and number % BATCH_VALUES == 0:
             progress(number, len(parsed.rows))
-        if row.mrn not in look_alikes:
-            look_alikes[row.mrn] = identifier_problem(row.mrn, "MRN", single_script=True, allow_joiners=False)
-        look_alike = look_alikes[row.mrn]
-        if look_alike:
-            # refused as typed (never stripped), so a file cannot reach a patient whose MRN merely looks the same
-            problems.append(RowProblem(row.row, parsed.column("mrn"), look_alike))
+        patient = patients.find(row.mrn)
+        if isinstance(patient, str):
+            problems.append(RowProblem(row.row, parsed.column("mrn"), patient))
             continue
         key = row.mrn.lower()
-        if key not in patients:
-            found = export_store.patient_id_by_mrn(conn, row.mrn)
-            record = None
-            if found is not None:
-                try:
-                    record = check_access(conn, actor, found)
-                except (AccessDenied, NotFound):
-                    record = None
-            patients[key] = record
-        patient = patients[key]
-        if patient is None:
-            # the same message whether the MRN is unknown or belongs to someone else's patient
-            problems.append(
-                RowProblem(row.row, parsed.column("mrn"), f"No patient with MRN {row.mrn} on your care team.")
-            )
-            continue
         try:
             check_taken_at(patient, row.taken_at)
         except ValidationError as exc:
