@@ -59,7 +59,8 @@ COLUMN_HELP: dict[str, str] = {
     + ". Also accepted, as on the Assess page, and converted: "
     + "; ".join(f"{k} {', '.join(u)}" for k, u in ENTRY_UNITS.items())
     + ".",
-    "items": "Item scales only (" + ", ".join(m.name for m in measures.all_measures() if m.is_item_scale)
+    "items": "Item scales only ("
+    + ", ".join(m.name for m in measures.all_measures() if m.is_item_scale)
     + "): every item score in order, separated by semicolons, e.g. 4;4;3;4;...",
     "note": "Optional free text (up to 2000 characters).",
 }

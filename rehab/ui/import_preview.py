@@ -1,8 +1,9 @@
 """The import page's preview, checked once per uploaded file and kept in the clinician's own session.
 
 Checking 100,000 rows takes seconds, and Streamlit reruns the page on every click, so the preview (or the
-file's refusal) is kept in ``st.session_state`` under the signed-in user's id and the file's SHA-256: a rerun
-with the same file reuses it, another file or another user checks again. Session state belongs to one browser
+file's refusal) is kept in ``st.session_state`` under the signed-in user's id, the file's SHA-256 and how it is
+read (kind of file, date order, time zone, layout): a rerun with the same file and choices reuses it, another
+file, another choice or another user checks again. Session state belongs to one browser
 session, so a preview (patient names and values) is never shared with another user, as a process-wide
 ``st.cache_data`` entry could be. Only the newest file's preview is kept, to bound the session's memory.
 """
@@ -10,13 +11,15 @@ session, so a preview (patient names and values) is never shared with another us
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import imports
+from rehab.services import falls_import, imports
 from rehab.services.context import Actor
 from rehab.store import Database
 
@@ -27,15 +30,38 @@ _KEPT = "_rehab_import_preview"
 class Checked:
     """One file's preview and its table, or why the file was refused as a whole."""
 
-    key: tuple[int, str]
-    preview: imports.ImportPreview | None
+    key: tuple[int, str, str]
+    preview: Any
+    """An ``imports.ImportPreview``, or a ``falls_import.FallsPreview`` for a falls file; None when refused."""
     table: pd.DataFrame | None
     refused: list[str]
 
 
-def checked(db: Database, actor: Actor, data: bytes, name: str) -> Checked:
+def checked(db: Database, actor: Actor, data: bytes, name: str, source: imports.Source | None = None) -> Checked:
     """The file's preview, computed on the first run that sees it and reused on every rerun after."""
-    key = (actor.user_id, hashlib.sha256(data).hexdigest())
+    chosen = source or imports.Source()
+
+    def run(told: Callable[[int, int], None]) -> tuple[Any, pd.DataFrame]:
+        seen = imports.preview(db, actor, data, source=chosen, progress=told)
+        return seen, _table(seen)
+
+    return _kept(actor, data, name, repr(chosen), run)
+
+
+def checked_falls(db: Database, actor: Actor, data: bytes, name: str, source: imports.Source) -> Checked:
+    """A falls file's preview, kept like an assessments file's."""
+
+    def run(told: Callable[[int, int], None]) -> tuple[Any, pd.DataFrame]:
+        seen = falls_import.preview(db, actor, data, options=source.options)
+        return seen, _falls_table(seen)
+
+    return _kept(actor, data, name, "falls " + repr(source.options), run)
+
+
+def _kept(
+    actor: Actor, data: bytes, name: str, recipe: str, run: Callable[[Callable[[int, int], None]], tuple[Any, Any]]
+) -> Checked:
+    key = (actor.user_id, hashlib.sha256(data).hexdigest(), recipe)
     kept = st.session_state.get(_KEPT)
     if isinstance(kept, Checked) and kept.key == key:
         return kept
@@ -47,13 +73,13 @@ def checked(db: Database, actor: Actor, data: bytes, name: str) -> Checked:
             bar.progress(done / total if total else 1.0, text=f"{done:,} of {total:,} rows checked")
 
         try:
-            seen = imports.preview(db, actor, data, progress=told)
+            seen, table = run(told)
         except ValidationErrors as exc:
             result = Checked(key, None, None, exc.messages())
             box.update(label=f"{name} cannot be imported", state="error", expanded=False)
         else:
-            result = Checked(key, seen, _table(seen), [])
-            box.update(label=f"{name} checked: {len(seen.rows):,} value(s)", state="complete", expanded=False)
+            result = Checked(key, seen, table, [])
+            box.update(label=f"{name} checked: {len(seen.rows):,} row(s)", state="complete", expanded=False)
     st.session_state[_KEPT] = result
     return result
 
@@ -65,6 +91,20 @@ def forget() -> None:
 
 def _table(seen: imports.ImportPreview) -> pd.DataFrame:
     return pd.DataFrame(
-        [(r.row, r.status, r.mrn, r.patient, r.measure, r.taken_at, r.side, r.value) for r in seen.rows],
-        columns=["Row", "Status", "MRN", "Patient", "Measure", "Taken at", "Side", "Value"],
+        [
+            (r.row, r.status, r.mrn, r.patient, r.measure, r.taken_at, r.side, r.value, r.as_typed, _check(r))
+            for r in seen.rows
+        ],
+        columns=[seen.label, "Status", "MRN", "Patient", "Measure", "Taken at", "Side", "Value", "As typed", "Check"],
     )
+
+
+def _falls_table(seen: falls_import.FallsPreview) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(r.row, r.status, r.mrn, r.patient, r.fell_on, r.place, r.injury, r.reported_by) for r in seen.rows],
+        columns=["Row", "Status", "MRN", "Patient", "Fell on", "Place", "Injury", "Reported by"],
+    )
+
+
+def _check(row: imports.PreviewRow) -> str:
+    return "confirm" if row.check else ""

@@ -39,7 +39,7 @@ def test_our_falls_export_re_imports_with_only_each_falls_current_version(db: Da
     admin = make_admin(db)
     pid = new_patient(db, admin, "F-1")
     first = falls.record(db, admin, pid, _fall(10))
-    falls.record(db, admin, pid, _fall(40, place="outdoor", circumstances="Kerb, \"tripped\"; =odd"))
+    falls.record(db, admin, pid, _fall(40, place="outdoor", circumstances='Kerb, "tripped"; =odd'))
     falls.correct(db, admin, first, _fall(9, injury="minor"), expected_version=1, reason="date misheard")
     withdrawn = falls.record(db, admin, pid, _fall(3))
     falls.mark_entered_in_error(db, admin, withdrawn, expected_version=1, reason="another patient")

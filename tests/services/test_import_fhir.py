@@ -68,9 +68,7 @@ def _shape(db: Database, pid: int) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.parametrize("kind", ["fhir", "fhir-transaction"])
-def test_our_own_bundle_round_trips_into_an_empty_database(
-    db: Database, empty_db: Database, kind: str
-) -> None:
+def test_our_own_bundle_round_trips_into_an_empty_database(db: Database, empty_db: Database, kind: str) -> None:
     data, owner, pid = _exported(db, kind)
     admin = make_admin(empty_db)
     other = patients.register(empty_db, admin, patient_data())  # the same patient, registered at the other site
