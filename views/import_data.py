@@ -18,19 +18,19 @@ from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
 
 _DONE = "_rehab_import_done"
-# the status first and columns sized to their contents: what matters is in view on a tablet (1,024 px)
+# the status and the value first, columns sized to their contents: what matters is in view on a tablet (1,024 px)
 _PREVIEW_COLUMNS = {
-    "Row": st.column_config.NumberColumn(width=50),
-    "Entry": st.column_config.NumberColumn(width=50),
-    "Status": st.column_config.TextColumn(width=110),
+    "Row": st.column_config.NumberColumn(width=45),
+    "Entry": st.column_config.NumberColumn(width=45),
+    "Status": st.column_config.TextColumn(width=105),
+    "Check": st.column_config.TextColumn(width=60),
+    "Measure": st.column_config.TextColumn(width=70),
+    "Side": st.column_config.TextColumn(width=45),
+    "Value": st.column_config.TextColumn(width=75),
+    "As typed": st.column_config.TextColumn(width=75),
+    "Taken at": st.column_config.TextColumn(width=140),
     "MRN": st.column_config.TextColumn(width=80),
     "Patient": st.column_config.TextColumn(width=130),
-    "Measure": st.column_config.TextColumn(width=70),
-    "Taken at": st.column_config.TextColumn(width=140),
-    "Side": st.column_config.TextColumn(width=50),
-    "Value": st.column_config.TextColumn(width=80),
-    "As typed": st.column_config.TextColumn(width=80),
-    "Check": st.column_config.TextColumn(width=60),
 }
 
 

@@ -92,10 +92,10 @@ def forget() -> None:
 def _table(seen: imports.ImportPreview) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            (r.row, r.status, r.mrn, r.patient, r.measure, r.taken_at, r.side, r.value, r.as_typed, _check(r))
+            (r.row, r.status, _check(r), r.measure, r.side, r.value, r.as_typed, r.taken_at, r.mrn, r.patient)
             for r in seen.rows
         ],
-        columns=[seen.label, "Status", "MRN", "Patient", "Measure", "Taken at", "Side", "Value", "As typed", "Check"],
+        columns=[seen.label, "Status", "Check", "Measure", "Side", "Value", "As typed", "Taken at", "MRN", "Patient"],
     )
 
 
@@ -107,4 +107,4 @@ def _falls_table(seen: falls_import.FallsPreview) -> pd.DataFrame:
 
 
 def _check(row: imports.PreviewRow) -> str:
-    return "confirm" if row.check else ""
+    return "confirm" if row.check else ""  # the question itself is listed below the table

@@ -26,6 +26,8 @@ KINDS: dict[Kind, str] = {
 _ISO_ONLY = "iso"
 _ORDER_CHOICES = {_ISO_ONLY: "Only 2026-10-01 (ISO)", **DATE_ORDERS}
 BY_HAND = "by_hand"
+_LISTED = 30
+"""Up to this many implausible values are listed in full (each question wraps); more go in a table."""
 
 
 def kind() -> Kind:
@@ -154,18 +156,29 @@ def _by_hand(data: bytes, mrn: str) -> imports.Source | None:
 
 def confirm_implausible(seen: imports.ImportPreview) -> tuple[bool, list[str]]:
     """The values outside their plausible range, and the clinician's "yes, these are right" (False until ticked)."""
-    if not seen.questions:
+    count = len(seen.questions)
+    if not count:
         return True, []
+    one = count == 1
     st.warning(
-        f"{len(seen.questions)} value(s) outside their measure's plausible range. Check them against the source; "
-        "they are imported only if you confirm they are right, and the confirmation is stored with each value."
+        "1 value is outside its measure's plausible range. Check it against the source: it is imported only if "
+        "you confirm it is right, and the confirmation is stored with it."
+        if one
+        else f"{count} values are outside their measure's plausible range. Check them against the source: they "
+        "are imported only if you confirm they are right, and the confirmation is stored with each value."
     )
-    st.dataframe(
-        pd.DataFrame([(row, q.text) for row, q in seen.questions], columns=[seen.label, "Question"]),
-        hide_index=True,
-        width="stretch",
-    )
+    if count <= _LISTED:
+        st.markdown("\n".join(md_escape(f"- {seen.label} {row}: {q.text}") for row, q in seen.questions))
+    else:  # a long list reads better as a table the clinician can scroll and sort
+        st.dataframe(
+            pd.DataFrame([(row, q.text) for row, q in seen.questions], columns=[seen.label, "Question"]),
+            hide_index=True,
+            width="stretch",
+        )
     yes = st.checkbox(
-        f"Yes, these {len(seen.questions)} value(s) are right: import them as typed", key="import_confirm"
+        "Yes, this value is right: import it as typed"
+        if one
+        else f"Yes, these {count} values are right: import them as typed",
+        key="import_confirm",
     )
     return yes, [q.id for _, q in seen.questions] if yes else []

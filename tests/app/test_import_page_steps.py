@@ -56,7 +56,8 @@ def test_implausible_values_are_imported_only_once_confirmed_and_keep_the_confir
     # 900 s TUG: beyond the 120 s the catalogue questions (four times the 30 s of Podsiadlo 1991's slowest group)
     at = _upload(at, "tug.csv", b"mrn,measure,taken_at,value\nPAGE-9,tug,2026-10-01 09:30,900\n")
     assert_no_crash(at)
-    assert "outside their measure's plausible range" in at.warning[0].value
+    assert "1 value is outside its measure's plausible range" in at.warning[0].value
+    assert "Timed Up and Go 900 s is outside the plausible range" in at.markdown[-1].value
     assert at.button(key="import_go").disabled
     at.checkbox(key="import_confirm").check()
     at = at.run()

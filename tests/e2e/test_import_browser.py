@@ -1,0 +1,97 @@
+"""The import page in a real browser at 1,440, 1,024 and 390 px: a file with a unit converted and a value outside
+its plausible range previews with what was typed beside the stored value, Import waits for the confirmation, and
+then imports; the page never scrolls sideways. Screenshots are kept in the test artifacts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rehab.services import patients
+from rehab.store import open_database
+from tests.e2e.conftest import sign_in_as, wait_for_app
+from tests.helpers import PASSWORD, make_admin, patient_data
+
+pytestmark = pytest.mark.browser
+
+FILE = (
+    b"mrn,measure,taken_at,side,site,value,unit\n"
+    b"WEB-1,grip,2026-10-01 09:30,left,,40,lb\n"
+    b"WEB-1,tug,2026-10-01 09:40,,,900,s\n"
+    b"WEB-1,mas,2026-10-01 09:45,left,elbow flexors,1+,\n"
+)
+PAGE_WIDTH = "() => document.documentElement.scrollWidth"
+
+
+@pytest.mark.parametrize("width", [1440, 1024, 390])
+def test_the_import_preview_confirm_and_import_at_three_widths(
+    tmp_path: Path,
+    browser,
+    server_factory,
+    artifacts: Path,
+    width: int,  # type: ignore[no-untyped-def]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'import.db'}"
+    db = open_database(url)
+    admin = make_admin(db)
+    patients.register(db, admin, patient_data(mrn="WEB-1"))
+    db.dispose()
+    server = server_factory(url)
+    context = browser.new_context(viewport={"width": width, "height": 1000}, timezone_id="Europe/London")
+    page = context.new_page()
+    sign_in_as(page, server.url, "admin", PASSWORD)
+    page.goto(f"{server.url}/import")
+    wait_for_app(page)
+    page.screenshot(path=str(artifacts / f"import-start-{width}.png"), full_page=True)
+    page.locator('input[type="file"]').first.set_input_files(
+        files=[{"name": "visit.csv", "mimeType": "text/csv", "buffer": FILE}]
+    )
+    wait_for_app(page)
+    page.get_by_text("Times are shown in Europe/London").wait_for(timeout=15_000)
+    page.get_by_text("1 value is outside its measure's plausible range").wait_for()
+    go = page.get_by_role("button", name="Import 3 value(s)")
+    assert go.is_disabled()
+    assert page.evaluate(PAGE_WIDTH) <= width, "the page scrolls sideways"
+    page.set_viewport_size({"width": width, "height": 2400})  # the app scrolls inside its own container
+    page.screenshot(path=str(artifacts / f"import-preview-{width}.png"), full_page=True)
+    page.get_by_text("Yes, this value is right").click()
+    wait_for_app(page)
+    go.click()
+    wait_for_app(page)
+    page.get_by_text("Imported 3 value(s) for 1 patient(s)").wait_for(timeout=15_000)
+    page.screenshot(path=str(artifacts / f"import-done-{width}.png"), full_page=True)
+    context.close()
+
+
+def test_mapping_a_device_export_by_hand(tmp_path: Path, browser, server_factory, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'device.db'}"
+    db = open_database(url)
+    make_admin(db)
+    db.dispose()
+    server = server_factory(url)
+    context = browser.new_context(viewport={"width": 1024, "height": 1000})
+    page = context.new_page()
+    sign_in_as(page, server.url, "admin", PASSWORD)
+    page.goto(f"{server.url}/import")
+    wait_for_app(page)
+    page.get_by_text("Device export (CSV)").click()
+    wait_for_app(page)
+    page.get_by_label("Device layout").click()
+    page.get_by_role("option", name="Map the columns by hand").click()
+    wait_for_app(page)
+    page.locator('input[type="file"]').first.set_input_files(
+        files=[
+            {
+                "name": "own.csv",
+                "mimeType": "text/csv",
+                "buffer": b"When;Limb;Test;Peak (kgf)\n2026-10-01 09:30;left;hip;10\n",
+            }
+        ]
+    )
+    wait_for_app(page)
+    page.get_by_text("Choose the column for").wait_for(timeout=15_000)
+    assert page.evaluate(PAGE_WIDTH) <= 1024
+    page.set_viewport_size({"width": 1024, "height": 1600})
+    page.screenshot(path=str(artifacts / "import-device-by-hand-1024.png"), full_page=True)
+    context.close()
