@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
+from rehab.exports.import_dates import ReadOptions
 from rehab.services import falls_import, imports, settings
 from rehab.services.context import Actor
 from rehab.store import Database
@@ -54,21 +55,22 @@ def render() -> None:
     elif kind == "falls":
         import_widgets.falls_help()
     options = import_widgets.reading_options(kind)
+    layout, mrn = import_widgets.device_layout() if kind == "device" else (import_widgets.BY_HAND, "")
     upload = st.file_uploader(
         "JSON file" if kind == "fhir" else "CSV file", type=["json"] if kind == "fhir" else ["csv"], key="import_file"
     )
-    data = upload.getvalue() if upload is not None else None
-    source: imports.Source | None = imports.Source(kind=kind, options=options) if kind in ("csv", "fhir") else None
-    if kind == "device":
-        source, _ = import_widgets.device_layout(data)
-        if source is not None:
-            source = imports.Source(kind="device", options=options, layout=source.layout, mrn=source.mrn)
-    if upload is None or data is None or (source is None and kind != "falls"):
+    if upload is None:
         return
+    data = upload.getvalue()
     if kind == "falls":
-        _falls(db, actor, data, upload.name, imports.Source(options=options))
+        _falls(db, actor, data, upload.name, options)
         return
-    assert source is not None
+    if kind == "device":
+        source = import_widgets.device_source(layout, mrn, data, options)
+        if source is None:
+            return
+    else:
+        source = imports.Source(kind=kind, options=options)
     _assessments(db, actor, data, upload.name, source)
 
 
@@ -120,8 +122,8 @@ def _assessments(db: Database, actor: Actor, data: bytes, name: str, source: imp
         )
 
 
-def _falls(db: Database, actor: Actor, data: bytes, name: str, source: imports.Source) -> None:
-    checked = import_preview.checked_falls(db, actor, data, name, source)
+def _falls(db: Database, actor: Actor, data: bytes, name: str, options: ReadOptions) -> None:
+    checked = import_preview.checked_falls(db, actor, data, name, options)
     if _refused(checked):
         return
     seen: falls_import.FallsPreview = checked.preview
@@ -134,7 +136,7 @@ def _falls(db: Database, actor: Actor, data: bytes, name: str, source: imports.S
     if st.button(f"Import {seen.new_falls:,} fall(s)", type="primary", disabled=seen.new_falls == 0, key="import_go"):
         _run(
             "fall(s)",
-            lambda told: falls_import.import_falls_file(db, actor, data, options=source.options, filename=name),
+            lambda told: falls_import.import_falls_file(db, actor, data, options=options, filename=name),
         )
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
+from rehab.exports.import_dates import ReadOptions
 from rehab.services import falls_import, imports
 from rehab.services.context import Actor
 from rehab.store import Database
@@ -48,14 +49,14 @@ def checked(db: Database, actor: Actor, data: bytes, name: str, source: imports.
     return _kept(actor, data, name, repr(chosen), run)
 
 
-def checked_falls(db: Database, actor: Actor, data: bytes, name: str, source: imports.Source) -> Checked:
+def checked_falls(db: Database, actor: Actor, data: bytes, name: str, options: ReadOptions) -> Checked:
     """A falls file's preview, kept like an assessments file's."""
 
     def run(told: Callable[[int, int], None]) -> tuple[Any, pd.DataFrame]:
-        seen = falls_import.preview(db, actor, data, options=source.options)
+        seen = falls_import.preview(db, actor, data, options=options)
         return seen, _falls_table(seen)
 
-    return _kept(actor, data, name, "falls " + repr(source.options), run)
+    return _kept(actor, data, name, "falls " + repr(options), run)
 
 
 def _kept(

@@ -101,8 +101,9 @@ def falls_help() -> None:
     )
 
 
-def device_layout(data: bytes | None) -> tuple[imports.Source | None, str]:
-    """The chosen layout (or the columns mapped by hand) and the patient's MRN; None until complete."""
+def device_layout() -> tuple[str, str]:
+    """The layout chosen (a key of the checked-in layouts, or ``BY_HAND``) and the patient's MRN, asked before
+    the file."""
     layouts = import_devices.layouts()
     choice = st.selectbox(
         "Device layout",
@@ -115,43 +116,50 @@ def device_layout(data: bytes | None) -> tuple[imports.Source | None, str]:
         layout = layouts[choice]
         status = "Confirmed layout" if layout.confirmed else "Unconfirmed layout"
         st.caption(md_escape(f"{status}: {layout.source}"))
-        return imports.Source(kind="device", layout=layout, mrn=mrn), mrn
-    if data is None:
-        st.caption("Upload the file to choose its columns.")
-        return None, mrn
-    return _by_hand(data, mrn), mrn
+    else:
+        st.caption("Upload the file, then choose which of its columns holds each field.")
+    return choice or BY_HAND, mrn
 
 
-def _by_hand(data: bytes, mrn: str) -> imports.Source | None:
+def device_source(choice: str, mrn: str, data: bytes, options: ReadOptions) -> imports.Source | None:
+    """The device file's source: its checked-in layout, or the columns mapped by hand (None until complete)."""
+    layouts = import_devices.layouts()
+    layout = layouts[choice] if choice in layouts else _by_hand(data)
+    if layout is None:
+        return None
+    return imports.Source(kind="device", options=options, layout=layout, mrn=mrn)
+
+
+def _by_hand(data: bytes) -> import_devices.Layout | None:
     try:
         header = import_devices.header(data)
     except ValidationError as exc:
         st.error(md_escape(exc.message))
         return None
     columns: dict[str, str] = {}
-    cols = st.columns(len(import_devices.FIELDS))
-    for (field, label), col in zip(import_devices.FIELDS.items(), cols, strict=True):
-        optional = field in import_devices.OPTIONAL
-        picked = col.selectbox(
-            label + (" (optional)" if optional else ""),
-            header,
-            index=None,
-            key=f"import_map_{field}",
-            placeholder="Choose a column",
-        )
-        if picked:
-            columns[field] = picked
+    fields = list(import_devices.FIELDS.items())
+    for pair in (fields[:2], fields[2:]):  # two by two: a column's name stays readable on a tablet
+        for (field, label), col in zip(pair, st.columns(2), strict=False):
+            optional = field in import_devices.OPTIONAL
+            picked = col.selectbox(
+                label + (" (optional)" if optional else ""),
+                header,
+                index=None,
+                key=f"import_map_{field}",
+                placeholder="Choose a column",
+            )
+            if picked:
+                columns[field] = picked
     left, right = st.columns(2)
     measure = left.selectbox(
         "Measure", import_devices.MEASURES, format_func=import_devices.measure_name, key="import_map_measure"
     )
     unit = right.selectbox("Unit of the readings", import_csv.ENTRY_UNITS[measure], key="import_map_unit")
     try:
-        layout = import_devices.by_hand(columns, measure, unit)
+        return import_devices.by_hand(columns, measure, unit)
     except ValidationError as exc:
         st.info(md_escape(exc.message[:1].upper() + exc.message[1:] + "."))
         return None
-    return imports.Source(kind="device", layout=layout, mrn=mrn)
 
 
 def confirm_implausible(seen: imports.ImportPreview) -> tuple[bool, list[str]]:
@@ -168,7 +176,7 @@ def confirm_implausible(seen: imports.ImportPreview) -> tuple[bool, list[str]]:
         "are imported only if you confirm they are right, and the confirmation is stored with each value."
     )
     if count <= _LISTED:
-        st.markdown("\n".join(md_escape(f"- {seen.label} {row}: {q.text}") for row, q in seen.questions))
+        st.markdown("\n".join("- " + md_escape(f"{seen.label} {row}: {q.text}") for row, q in seen.questions))
     else:  # a long list reads better as a table the clinician can scroll and sort
         st.dataframe(
             pd.DataFrame([(row, q.text) for row, q in seen.questions], columns=[seen.label, "Question"]),
