@@ -23,7 +23,7 @@ from rehab.exports.import_csv import RowProblem
 from rehab.exports.import_dates import ReadOptions
 from rehab.services import audit, falls
 from rehab.services.context import Actor, now_utc
-from rehab.services.imports import Patients
+from rehab.services.imports import Patients, refusal
 from rehab.services.patients import today
 from rehab.store import Database, versioned
 from rehab.store.patients import PatientRecord
@@ -147,12 +147,7 @@ def import_falls_file(
     def work(conn: Connection) -> FallsResult:
         _, problems, planned = _check(conn, actor, parsed)
         if problems:
-            raise ValidationErrors(
-                [
-                    ValidationError(f"row{p.row}.{p.column}", f"Row {p.row}, {p.column or 'row'}: {p.message}")
-                    for p in problems
-                ]
-            )
+            raise refusal(problems)
         written: dict[int, int] = {}
         skipped: dict[int, int] = {}
         for patient, details, is_new in planned:

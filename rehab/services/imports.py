@@ -287,6 +287,16 @@ def preview(
     )
 
 
+def refusal(problems: list[RowProblem], label: str = "Row") -> ValidationErrors:
+    """The file's problems as one error each, field ``row<N>.<column>``, message naming the row and column."""
+    return ValidationErrors(
+        [
+            ValidationError(f"row{p.row}.{p.column}", f"{label} {p.row}, {p.column or 'row'}: {p.message}")
+            for p in problems
+        ]
+    )
+
+
 def _confirmed(
     planned: list[tuple[PatientRecord, ImportRow, bool]], confirmed: Collection[str], parsed: import_csv.ParsedFile
 ) -> tuple[list[tuple[PatientRecord, ImportRow, bool]], list[ValidationError]]:
@@ -335,17 +345,11 @@ def import_assessments(
     chosen = source or Source()
     parsed = _parse(db, data, chosen)
     digest = _digest(data)
-    label = parsed.label
 
     def work(conn: Connection) -> ImportResult:
         _, problems, checked = _check(conn, actor, parsed)
         if problems:
-            raise ValidationErrors(
-                [
-                    ValidationError(f"row{p.row}.{p.column}", f"{label} {p.row}, {p.column or 'row'}: {p.message}")
-                    for p in problems
-                ]
-            )
+            raise refusal(problems, parsed.label)
         planned, unconfirmed = _confirmed(checked, confirmed, parsed)
         if unconfirmed:
             raise ValidationErrors(unconfirmed)

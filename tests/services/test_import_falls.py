@@ -3,7 +3,7 @@ means nothing is written, a second import adds nothing, and every patient touche
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,20 +14,7 @@ from rehab.store import Database
 from rehab.store import audit as audit_store
 from tests.helpers import make_admin, make_clinician
 from tests.plan_helpers import new_patient
-
-TODAY = datetime.now(UTC).date()
-
-
-def _fall(days_ago: int, **more: object) -> dict[str, object]:
-    return {
-        "fell_on": TODAY - timedelta(days=days_ago),
-        "place": "indoor",
-        "circumstances": "Reaching for a cup, lost balance backwards",
-        "injury": "none",
-        "injury_note": "",
-        "reported_by": "interview",
-        **more,
-    }
+from tests.services.test_falls import TODAY, _fall
 
 
 def _current(db: Database, actor, pid: int) -> list[tuple[object, ...]]:  # type: ignore[no-untyped-def]
