@@ -34,7 +34,7 @@ INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")
 _SOURCE = "CSV import"
 ENTRY_UNITS: dict[str, tuple[str, ...]] = {
     "grip": ("kg", "lb"),
-    "hhd": ("N", "kgf", "lbf"),
+    "hhd": ("N", "kgf", "lbf", "N.m"),
     "one_rm": ("kg", "lb"),
     "frt": ("cm", "in"),
     "six_mwt": ("m", "ft"),
@@ -235,7 +235,7 @@ def _number(raw: str, column: str) -> float:
 def _unit(key: str, cells: dict[str, str]) -> str:
     """The unit the row's value is in: the measure's own when the cell is empty, else one the Assess page offers."""
     measure = measures.get(key)
-    typed = cells["unit"].strip()
+    typed = cells["unit"].strip().replace("·", ".")  # "N·m" as typed is "N.m"
     if not typed or typed in (measure.unit, measure.unit_label):
         return ENTRY_UNITS.get(key, (measure.unit,))[0]
     for unit in ENTRY_UNITS.get(key, ()):

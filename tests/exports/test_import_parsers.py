@@ -71,6 +71,7 @@ def test_a_time_the_clocks_skip_or_repeat_is_refused_not_moved() -> None:
         ("M1,grip,2026-10-01 09:30,left,,40,lb,", 18.1436948, "kg"),
         ("M1,hhd,2026-10-01 09:30,right,knee extension,20,kgf,", 196.133, "N"),
         ("M1,hhd,2026-10-01 09:30,right,knee extension,10,lbf,", 44.482216152605, "N"),
+        ("M1,hhd,2026-10-01 09:30,right,knee extension,95,N·m,", 95, "N.m"),  # a torque the device worked out
         ("M1,one_rm,2026-10-01 09:30,,leg press,100,lb,", 45.359237, "kg"),
         ("M1,frt,2026-10-01 09:30,,,10,in,", 25.4, "cm"),
         ("M1,six_mwt,2026-10-01 09:30,,,1000,ft,", 304.8, "m"),

@@ -54,6 +54,8 @@ def _exported(db: Database, kind: str = "fhir") -> tuple[bytes, Any, int]:
     admin = make_admin(db)
     pid = patients.register(db, admin, patient_data())
     assessments.record(db, admin, pid, taken_at=T0, entries=ENTRIES)
+    torque = {"site": "elbow flexion", "sides": {"left": [150.0]}, "unit": "N", "lever_arm_m": 0.25}  # 37.5 N·m
+    assessments.record(db, admin, pid, taken_at=T0 + timedelta(hours=1), entries={"hhd": torque})
     return exports.export(db, admin, pid, kind).data, admin, pid
 
 
@@ -74,18 +76,18 @@ def test_our_own_bundle_round_trips_into_an_empty_database(db: Database, empty_d
     other = patients.register(empty_db, admin, patient_data())  # the same patient, registered at the other site
     seen = imports.preview(empty_db, admin, data, source=FHIR)
     assert seen.problems == [] and seen.label == "Entry"
-    assert seen.new_values == 13  # grip 1, hhd 1, mmt 2, mas 2, fac, tct, arat, bbs, tug, 10MWT, 6MWT
+    assert seen.new_values == 14  # grip 1, hhd 2 (one a torque), mmt 2, mas 2, fac, tct, arat, bbs, tug, 10MWT, 6MWT
     assert any("Condition" in w for w in seen.ignored_columns)
     result = imports.import_assessments(empty_db, admin, data, source=FHIR, filename="export.json")
-    assert (result.values_written, result.duplicates_skipped) == (13, 0)
+    assert (result.values_written, result.duplicates_skipped) == (14, 0)
     assert _shape(empty_db, other) == _shape(db, pid)
     again = imports.import_assessments(empty_db, admin, data, source=FHIR)
-    assert (again.values_written, again.duplicates_skipped) == (0, 13)
+    assert (again.values_written, again.duplicates_skipped) == (0, 14)
     entries = empty_db.run(lambda c: audit_store.search(c, patient_id=other, action="create"), write=False)
     assert any(e.entity == "assessment_import" and "FHIR bundle import" in e.detail for e in entries)
     # and back into the database it came from: every value is already there
     home = imports.preview(db, owner, data, source=FHIR)
-    assert (home.new_values, home.duplicates, home.problems) == (0, 13, [])
+    assert (home.new_values, home.duplicates, home.problems) == (0, 14, [])
 
 
 def test_grip_typed_in_pounds_keeps_its_kilograms(db: Database, empty_db: Database) -> None:
@@ -186,3 +188,14 @@ def test_a_file_that_is_not_an_importable_bundle_is_refused_whole(db: Database, 
     with pytest.raises(ValidationErrors) as caught:
         imports.preview(db, admin, data, source=FHIR)
     assert words in caught.value.messages()[0]
+
+
+def test_our_own_csv_export_of_the_newer_measures_round_trips_too(db: Database, empty_db: Database) -> None:
+    """Modified Ashworth, FAC, TCT, ARAT (with Lyle's shortcut completed) and the converted units, via the CSV."""
+    data, _, pid = _exported(db, "csv")
+    admin = make_admin(empty_db)
+    other = patients.register(empty_db, admin, patient_data())
+    result = imports.import_assessments(empty_db, admin, data)
+    assert (result.values_written, result.duplicates_skipped) == (14, 0)
+    # the CSV has no pace column: the 10-metre walk's pace is compared through the FHIR bundle above
+    assert [r[:-1] for r in _shape(empty_db, other)] == [r[:-1] for r in _shape(db, pid)]
