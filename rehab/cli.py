@@ -278,20 +278,33 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from rehab.exports.import_dates import ReadOptions
     from rehab.services import imports
 
     data = args.file.read_bytes()
+    source = imports.Source(
+        kind=args.format, options=ReadOptions(args.date_order, ZoneInfo(args.time_zone), args.time_zone)
+    )
     db = open_database(settings().database_url)
     try:
         actor = _cli_actor(db, args.user)
+        confirmed: list[str] = []
+        if args.dry_run or args.confirm_implausible:  # a preview costs a second check of every row: only if asked
+            seen = imports.preview(db, actor, data, source=source)
+            for row, asked in seen.questions:
+                print(f"{seen.label.lower()} {row}: {asked.text}", file=sys.stderr)
+            confirmed = [q.id for _, q in seen.questions]
         if args.dry_run:
-            seen = imports.preview(db, actor, data)
             for p in seen.problems:
-                print(f"row {p.row}, {p.column or 'row'}: {p.message}", file=sys.stderr)
+                print(f"{seen.label.lower()} {p.row}, {p.column or 'row'}: {p.message}", file=sys.stderr)
             print(f"{seen.new_values} new value(s), {seen.duplicates} already recorded; nothing written (--dry-run).")
             return 0 if seen.ok else 2
         with _progress_bar("Importing", " values") as told:
-            done = imports.import_assessments(db, actor, data, filename=args.file.name, progress=told)
+            done = imports.import_assessments(
+                db, actor, data, source=source, confirmed=confirmed, filename=args.file.name, progress=told
+            )
     finally:
         db.dispose()
     print(
@@ -325,11 +338,19 @@ def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     out.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     out.set_defaults(func=_export)
 
-    imp = sub.add_parser("import", help="import assessments from a CSV file (all rows or none; audited)")
+    imp = sub.add_parser("import", help="import assessments from a CSV or FHIR file (all rows or none; audited)")
     imp.add_argument("what", choices=["assessments"])
-    imp.add_argument("file", type=Path, help="CSV in the template's columns (see the Import page)")
+    imp.add_argument("file", type=Path, help="CSV in the template's columns (see the Import page), or a FHIR Bundle")
     imp.add_argument("--user", required=True, help="the account the import is made and audited as")
     imp.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
+    imp.add_argument("--format", choices=["csv", "fhir"], default="csv", help="CSV template or FHIR R4 Bundle (JSON)")
+    imp.add_argument("--date-order", choices=["dmy", "mdy"], help="the file writes dates DD/MM/YYYY or MM/DD/YYYY")
+    imp.add_argument("--time-zone", default="UTC", help="IANA zone times without an offset are read in (default UTC)")
+    imp.add_argument(
+        "--confirm-implausible",
+        action="store_true",
+        help="the values outside their plausible range (listed by --dry-run) are right: import them as typed",
+    )
     imp.set_defaults(func=_import)
 
 

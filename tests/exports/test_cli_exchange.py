@@ -60,8 +60,17 @@ def test_export_and_import_from_the_command_line(tmp_path: Path, monkeypatch: py
     csv_file.write_text("mrn,measure,taken_at,value\nCLI-1,tug,2026-10-01 09:30,soon\n", encoding="utf-8")
     assert main(["import", "assessments", str(csv_file), "--user", "ana"]) == 2
     assert "Row 2, value" in capsys.readouterr().err
+    # a day-first date, a time in the clinic's zone, and a TUG beyond the 120 s the catalogue questions
+    csv_file.write_text("mrn,measure,taken_at,value\nCLI-1,tug,02/10/2026 09:30,900\n", encoding="utf-8")
+    assert main(["import", "assessments", str(csv_file), "--user", "ana"]) == 2  # no date order chosen
+    order = ["--date-order", "dmy", "--time-zone", "Europe/London"]
+    assert main(["import", "assessments", str(csv_file), "--user", "ana", *order]) == 2  # not confirmed
+    assert "Confirm it on the preview" in capsys.readouterr().err
+    assert main(["import", "assessments", str(csv_file), "--user", "ana", *order, "--confirm-implausible"]) == 0
     values = db.run(lambda c: assessment_store.for_patient(c, pid), write=False)
-    assert [(v.measure_key, v.value) for v in values] == [("tug", 14.2)]
+    assert [(v.measure_key, v.value) for v in values] == [("tug", 14.2), ("tug", 900)]
+    assert values[1].taken_at.isoformat() == "2026-10-02T08:30:00+00:00"  # 09:30 BST on 2 October
+    assert values[1].plausibility_confirmed
     exported = db.run(lambda c: audit_store.search(c, action="export"), write=False)
     assert [e.username for e in exported] == ["ana", "ana", "ana"]
     db.dispose()
