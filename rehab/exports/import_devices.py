@@ -55,6 +55,10 @@ class Layout:
         missing = [FIELDS[f] for f in FIELDS if f not in OPTIONAL and not self.columns.get(f)]
         if missing:
             raise ValidationError("columns", "choose the column for: " + ", ".join(missing))
+        chosen = [c.lower() for c in self.columns.values()]
+        twice = sorted({c for c in self.columns.values() if chosen.count(c.lower()) > 1})
+        if twice:
+            raise ValidationError("columns", f"each column holds one field; {', '.join(twice)} is chosen twice")
         return self
 
 

@@ -39,6 +39,19 @@ def test_day_first_and_month_first_read_the_same_text_differently_and_only_when_
     assert read_date("25.12.2026", ReadOptions("dmy"), "fell_on") == date(2026, 12, 25)
 
 
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+    order=st.sampled_from(["dmy", "mdy"]),
+    sep=st.sampled_from(["/", ".", "-"]),
+)
+def test_a_date_written_in_the_order_chosen_reads_back_exactly(day: date, order: str, sep: str) -> None:
+    first, second = (day.day, day.month) if order == "dmy" else (day.month, day.day)
+    text = f"{first:02d}{sep}{second:02d}{sep}{day.year}"
+    assert read_date(text, ReadOptions(order), "fell_on") == day  # type: ignore[arg-type]
+    if first != second and first <= 12 and second <= 12:  # the other order reads another, real date
+        assert read_date(text, ReadOptions("mdy" if order == "dmy" else "dmy"), "fell_on") != day
+
+
 def test_a_whole_file_with_day_first_dates_and_no_order_is_refused() -> None:
     with pytest.raises(ValidationError, match="Choose the file's date order"):
         _one("M1,tug,01/02/2026 09:30,,,14.2,s,")
@@ -183,6 +196,8 @@ def test_a_layout_mapped_by_hand_needs_every_required_column() -> None:
         import_devices.by_hand({"taken_at": "When", "side": "Limb"}, "hhd", "N")
     with pytest.raises(ValidationError):
         import_devices.by_hand({"taken_at": "a", "side": "b", "value": "c"}, "hhd", "lb")  # lb is a mass
+    with pytest.raises(ValidationError, match="Limb is chosen twice"):
+        import_devices.by_hand({"taken_at": "When", "side": "Limb", "site": "Limb", "value": "Peak"}, "hhd", "N")
 
 
 # --- FHIR, without a database -----------------------------------------------------------------------------------
