@@ -80,7 +80,8 @@ def _kept(
             box.update(label=f"{name} cannot be imported", state="error", expanded=False)
         else:
             result = Checked(key, seen, table, [])
-            box.update(label=f"{name} checked: {len(seen.rows):,} row(s)", state="complete", expanded=False)
+            found = f"{len(seen.problems):,} problem(s)" if seen.problems else f"{len(seen.rows):,} row(s) to preview"
+            box.update(label=f"{name} checked: {found}", state="complete", expanded=False)
     st.session_state[_KEPT] = result
     return result
 

@@ -4,11 +4,13 @@ then imports; the page never scrolls sideways. Screenshots are kept in the test 
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from rehab.services import patients
+from rehab.services import assessments, exports, patients
 from rehab.store import open_database
 from tests.e2e.conftest import sign_in_as, wait_for_app
 from tests.helpers import PASSWORD, make_admin, patient_data
@@ -94,4 +96,34 @@ def test_mapping_a_device_export_by_hand(tmp_path: Path, browser, server_factory
     assert page.evaluate(PAGE_WIDTH) <= 1024
     page.set_viewport_size({"width": 1024, "height": 1600})
     page.screenshot(path=str(artifacts / "import-device-by-hand-1024.png"), full_page=True)
+    context.close()
+
+
+def test_a_fhir_bundle_with_a_bad_entry_lists_it_by_entry_and_element(  # type: ignore[no-untyped-def]
+    tmp_path: Path, browser, server_factory, artifacts: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'fhir.db'}"
+    db = open_database(url)
+    admin = make_admin(db)
+    pid = patients.register(db, admin, patient_data(mrn="WEB-1"))
+    assessments.record(db, admin, pid, taken_at=datetime(2026, 9, 10, 10, tzinfo=UTC), entries={"tug": {"value": 14}})
+    bundle = json.loads(exports.export(db, admin, pid, "fhir").data)
+    db.dispose()
+    (tug,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    tug["valueQuantity"]["code"] = "min"
+    server = server_factory(url)
+    context = browser.new_context(viewport={"width": 1024, "height": 1400})
+    page = context.new_page()
+    sign_in_as(page, server.url, "admin", PASSWORD)
+    page.goto(f"{server.url}/import")
+    wait_for_app(page)
+    page.get_by_text("FHIR R4 bundle (JSON)").click()
+    wait_for_app(page)
+    page.locator('input[type="file"]').first.set_input_files(
+        files=[{"name": "bundle.json", "mimeType": "application/json", "buffer": json.dumps(bundle).encode()}]
+    )
+    wait_for_app(page)
+    page.get_by_text("Nothing can be imported: 1 problem(s)").wait_for(timeout=15_000)
+    assert page.evaluate(PAGE_WIDTH) <= 1024
+    page.screenshot(path=str(artifacts / "import-fhir-problem-1024.png"), full_page=True)
     context.close()
