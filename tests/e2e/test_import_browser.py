@@ -26,6 +26,24 @@ FILE = (
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
 
+def _import_page(browser, server, width: int, kind: str, **context: object):  # type: ignore[no-untyped-def]
+    """A signed-in administrator on the import page, the kind of file chosen."""
+    opened = browser.new_context(viewport={"width": width, "height": 1000}, **context)
+    page = opened.new_page()
+    sign_in_as(page, server.url, "admin", PASSWORD)
+    page.goto(f"{server.url}/import")
+    wait_for_app(page)
+    if kind != "Assessments (CSV)":
+        page.get_by_text(kind).click()
+        wait_for_app(page)
+    return opened, page
+
+
+def _upload(page, name: str, mime: str, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    page.locator('input[type="file"]').first.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": data}])
+    wait_for_app(page)
+
+
 @pytest.mark.parametrize("width", [1440, 1024, 390])
 def test_the_import_preview_confirm_and_import_at_three_widths(
     tmp_path: Path,
@@ -40,16 +58,9 @@ def test_the_import_preview_confirm_and_import_at_three_widths(
     patients.register(db, admin, patient_data(mrn="WEB-1"))
     db.dispose()
     server = server_factory(url)
-    context = browser.new_context(viewport={"width": width, "height": 1000}, timezone_id="Europe/London")
-    page = context.new_page()
-    sign_in_as(page, server.url, "admin", PASSWORD)
-    page.goto(f"{server.url}/import")
-    wait_for_app(page)
+    context, page = _import_page(browser, server, width, "Assessments (CSV)", timezone_id="Europe/London")
     page.screenshot(path=str(artifacts / f"import-start-{width}.png"), full_page=True)
-    page.locator('input[type="file"]').first.set_input_files(
-        files=[{"name": "visit.csv", "mimeType": "text/csv", "buffer": FILE}]
-    )
-    wait_for_app(page)
+    _upload(page, "visit.csv", "text/csv", FILE)
     page.get_by_text("Times are shown in Europe/London").wait_for(timeout=15_000)
     page.get_by_text("1 value is outside its measure's plausible range").wait_for()
     go = page.get_by_role("button", name="Import 3 value(s)")
@@ -72,26 +83,11 @@ def test_mapping_a_device_export_by_hand(tmp_path: Path, browser, server_factory
     make_admin(db)
     db.dispose()
     server = server_factory(url)
-    context = browser.new_context(viewport={"width": 1024, "height": 1000})
-    page = context.new_page()
-    sign_in_as(page, server.url, "admin", PASSWORD)
-    page.goto(f"{server.url}/import")
-    wait_for_app(page)
-    page.get_by_text("Device export (CSV)").click()
-    wait_for_app(page)
+    context, page = _import_page(browser, server, 1024, "Device export (CSV)")
     page.get_by_label("Device layout").click()
     page.get_by_role("option", name="Map the columns by hand").click()
     wait_for_app(page)
-    page.locator('input[type="file"]').first.set_input_files(
-        files=[
-            {
-                "name": "own.csv",
-                "mimeType": "text/csv",
-                "buffer": b"When;Limb;Test;Peak (kgf)\n2026-10-01 09:30;left;hip;10\n",
-            }
-        ]
-    )
-    wait_for_app(page)
+    _upload(page, "own.csv", "text/csv", b"When;Limb;Test;Peak (kgf)\n2026-10-01 09:30;left;hip;10\n")
     page.get_by_text("Choose the column for").wait_for(timeout=15_000)
     assert page.evaluate(PAGE_WIDTH) <= 1024
     page.set_viewport_size({"width": 1024, "height": 1600})
@@ -112,17 +108,8 @@ def test_a_fhir_bundle_with_a_bad_entry_lists_it_by_entry_and_element(  # type: 
     (tug,) = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
     tug["valueQuantity"]["code"] = "min"
     server = server_factory(url)
-    context = browser.new_context(viewport={"width": 1024, "height": 1400})
-    page = context.new_page()
-    sign_in_as(page, server.url, "admin", PASSWORD)
-    page.goto(f"{server.url}/import")
-    wait_for_app(page)
-    page.get_by_text("FHIR R4 bundle (JSON)").click()
-    wait_for_app(page)
-    page.locator('input[type="file"]').first.set_input_files(
-        files=[{"name": "bundle.json", "mimeType": "application/json", "buffer": json.dumps(bundle).encode()}]
-    )
-    wait_for_app(page)
+    context, page = _import_page(browser, server, 1024, "FHIR R4 bundle (JSON)")
+    _upload(page, "bundle.json", "application/json", json.dumps(bundle).encode())
     page.get_by_text("Nothing can be imported: 1 problem(s)").wait_for(timeout=15_000)
     assert page.evaluate(PAGE_WIDTH) <= 1024
     page.screenshot(path=str(artifacts / "import-fhir-problem-1024.png"), full_page=True)
