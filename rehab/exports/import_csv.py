@@ -32,6 +32,8 @@ COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items
 INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")
 """Columns our own export adds for people reading the file; the importer ignores them."""
 _SOURCE = "CSV import"
+CONTEXT = ("assistive_device", "assistance", "protocol_variant")
+"""Context a FHIR Observation carries (its context components), checked by ``prepare`` like the Assess page's."""
 ENTRY_UNITS: dict[str, tuple[str, ...]] = {
     "grip": ("kg", "lb"),
     "hhd": ("N", "kgf", "lbf", "N.m"),
@@ -334,7 +336,7 @@ def check_row(
         found.append(RowProblem(number, "note", exc.message + "."))
     values: list[Measured] = []
     try:
-        values = prepare(key, _entry(key, cells))
+        values = prepare(key, {**_entry(key, cells), **{k: cells[k] for k in CONTEXT if cells.get(k)}})
     except ValidationError as exc:
         found.append(RowProblem(number, _column_of(exc.field), _sentence(exc.message)))
     if values and measure.is_item_scale and cells["value"].strip():

@@ -209,6 +209,7 @@ def _cells(obs: Mapping[str, Any], mrn: str) -> dict[str, str]:
         "items": _items(obs),
         "note": "\n".join(n for n in notes if n),
         "pace": _context(obs, "pace"),
+        **{name: _context(obs, name) for name in import_csv.CONTEXT},
     }
 
 
