@@ -39,13 +39,12 @@ from rehab.services.plans import (
     describe_load,
     initial_decision,
     item_progression,
-    template_to_json,
     week_of,
 )
 from rehab.store import assessments as assessment_store
 from rehab.store import bulk
 from rehab.store import plans as plan_store
-from rehab.store.plan_json import exercise_to_json
+from rehab.store.plan_json import exercise_to_json, template_to_json
 from rehab.store.plan_tables import load_decisions, plans, session_sets, treatment_sessions
 from rehab.store.plans import ItemRecord
 from rehab.store.tables import patients as patient_table

@@ -22,15 +22,13 @@ from sqlalchemy import Connection
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import (
     DEFAULT_TEMPLATE,
-    RULES,
     Baseline,
     Exercise,
     OneRmMethod,
     PhaseTemplate,
+    PlanItem,
     Side,
-    prescription_for,
 )
-from rehab.domain.planning import create_plan as domain_create_plan
 from rehab.domain.planning.loading_plan import (
     DEFAULT_PAUSE_DAYS,
     Decision,
@@ -38,9 +36,11 @@ from rehab.domain.planning.loading_plan import (
     LoadingPlan,
     OneRm,
     PlanStatus,
+    Rule,
     Suggested,
 )
 from rehab.domain.planning.loading_plan import Action as DecisionAction
+from rehab.domain.planning.new_plan import first_load, plan_terms, start_plan
 from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
 from rehab.domain.planning.progression import Action
 from rehab.domain.planning.record_baseline import retests
@@ -51,14 +51,14 @@ from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.exercise_library import library_in
 from rehab.services.patients import check_access
-from rehab.services.plan_inputs import BaselinePreview, baseline_prefix, build_template, preview_baseline
+from rehab.services.plan_inputs import baseline_prefix, build_template, preview_baseline
 from rehab.services.record_baselines import recorded_one_rm
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import patients as patient_store
 from rehab.store import plans as plan_store
 from rehab.store.patients import PatientRecord
-from rehab.store.plan_json import exercise_from_json, exercise_to_json, template_from_json, template_to_json
+from rehab.store.plan_json import exercise_from_json, template_from_json
 from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, units
 
 RULE_LABELS: dict[str, str] = {
@@ -76,7 +76,6 @@ METHOD_TEXT: dict[str, str] = {
     OneRmMethod.TESTED.value: "Tested 1RM",
     OneRmMethod.ESTIMATED.value: "Estimated from a submaximal set",
 }
-MAX_START_AHEAD_DAYS = 28
 ANY_PLAN = object()  # create_plan without a check of which plan the caller saw
 
 
@@ -171,30 +170,12 @@ def week_of(start: date, day: date) -> int:
 
 
 def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
-    """The first load: week 1's prescription from the baseline 1RM, with the template's reason."""
-    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)
-    reason = p.reason
-    level = p.band_level
-    if item.exercise.uses_bands and level is None:
-        level = 0
-        reason += (
-            f" The plan starts with the lightest band ({item.exercise.band_levels[0].colour}) because band "
-            "progression needs a band; if it is too heavy, use an assisted version and override the load."
-        )
-    return {
-        "load_kg": None if item.exercise.uses_bands else p.load_kg,
-        "band_level": level if item.exercise.uses_bands else None,
-        "previous_load_kg": None,
-        "previous_band_level": None,
-        "action": "start",
-        "rule": rule,
-        "reason": reason,
-        "sources": json.dumps(list(p.sources)),
-        "needs_confirmation": False,
-        "clinician_override": False,
-        "override_reason": "",
-        "retest_due": False,
-    }
+    """A stored item's first load (``new_plan.first_load``) as a ``load_decisions`` row (no ids)."""
+    record = item.record
+    side = Side(record.side) if record.side else None
+    baseline = Baseline(record.exercise_key, record.one_rm_kg, OneRmMethod(record.one_rm_method), side)
+    decision = first_load(template, PlanItem(item.exercise, baseline), Rule(rule))
+    return plan_store.first_load_values(decision, uses_bands=item.exercise.uses_bands)
 
 
 # --- loading a plan -------------------------------------------------------------------------------------
@@ -270,128 +251,91 @@ def create_plan(
 
     def work(conn: Connection) -> int:
         patient = check_access(conn, actor, patient_id)
+        exercises = library_in(conn)
         errors: list[ValidationError] = []
         if patient.status != "active":
             errors.append(ValidationError("plan", "This patient's record is archived; restore it first."))
-        if rule not in RULES:
-            errors.append(ValidationError("rule", "Choose a progression rule."))
-        start = start_date or today
-        if not isinstance(start, date) or isinstance(start, datetime):
-            errors.append(ValidationError("start_date", "Enter the start date as a date."))
-            start = today
-        plan_notes = ""
+        terms = None
         try:
-            plan_notes = free_text(notes, "notes")
-        except ValidationError as exc:
-            errors.append(exc)
-        if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
-            errors.append(
-                ValidationError("start_date", f"The start date can be at most {MAX_START_AHEAD_DAYS} days ahead.")
-            )
-        chosen: PhaseTemplate = DEFAULT_TEMPLATE
-        try:
-            chosen = template if isinstance(template, PhaseTemplate) else build_template(template)
+            start = today if start_date is None else start_date
+            terms = plan_terms(rule=rule, start_date=start, notes=notes, today=today)
         except ValidationErrors as exc:
             errors.extend(exc.errors)
-        exercises = library_in(conn)
-        domain_baselines: list[Baseline] = []
-        previews: list[BaselinePreview] = []
+        chosen = _template(template, errors)
         if not baselines:
             errors.append(ValidationError("baselines", "Choose at least one exercise and enter its baseline."))
-        for entry in baselines:
-            if not isinstance(entry, BaselineEntry):
-                errors.append(ValidationError("baselines", "Each baseline must come from the plan builder's form."))
-                continue
-            key, side = entry.exercise_key, entry.side
-            prefix = baseline_prefix(key, side)
-            if key not in exercises:
-                errors.append(ValidationError("baselines", f"Unknown exercise '{key}'."))
-                continue
-            try:
-                preview = preview_baseline(
-                    entry.method, one_rm_kg=entry.one_rm_kg, load_kg=entry.load_kg, reps=entry.reps, prefix=prefix
-                )
-            except ValidationErrors as exc:
-                errors.extend(exc.errors)
-                continue
-            previews.append(preview)
-            chosen_side = None if side is None else Side(side)
-            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, chosen_side, preview.detail))
-        if errors:
+        found = _baselines(baselines, exercises, errors)
+        if errors or terms is None:
             raise ValidationErrors(errors)
-        try:
-            plan = domain_create_plan(domain_baselines, exercises=exercises, template=chosen)
-        except ValidationError as exc:
-            raise ValidationErrors([ValidationError("baselines", exc.message)]) from None
+        new = start_plan(found, exercises=exercises, template=chosen, terms=terms)
         now = now_utc()
-        replaced = plan_store.active_plan(conn, patient_id)
-        if replaces_plan_id is not ANY_PLAN and (replaced.id if replaced else None) != replaces_plan_id:
-            raise ConflictError(
-                "The active plan changed after you opened this page"
-                + (f": {replaced.created_by_name} created plan {replaced.id}." if replaced else ".")
-                + " Nothing was saved; the page now shows the current plan."
-            )
+        replaced = _end_replaced(conn, actor, patient_id, replaces_plan_id, now=now)
+        plan_id = plan_store.add(conn, patient_id, new, user_id=actor.user_id, now=now)
+        detail = f"{len(new.items)} exercise(s), rule {new.rule.value}, start {new.start_date.isoformat()}"
         if replaced is not None:
-            plan_store.bump_plan(
-                conn, replaced.id, user_id=actor.user_id, now=now, values={"status": "ended", "ended_at": now}
-            )
-        (plan_id,) = plan_store.add_plans(
-            conn,
-            [
-                {
-                    "patient_id": patient_id,
-                    "status": "active",
-                    "start_date": start,
-                    "rule": rule,
-                    "template": template_to_json(chosen),
-                    "notes": plan_notes,
-                    "ended_at": None,
-                    "version": 1,
-                    "created_at": now,
-                    "created_by": actor.user_id,
-                    "updated_at": now,
-                    "updated_by": actor.user_id,
-                }
-            ],
-        )
-        item_rows: list[dict[str, Any]] = [  # the store's row type; ItemRecord(**row) reads them back
-            {
-                "plan_id": plan_id,
-                "position": position,
-                "exercise_key": it.exercise.key,
-                "exercise": exercise_to_json(it.exercise),
-                "side": it.side.value if it.side else None,
-                "one_rm_kg": pv.one_rm_kg,
-                "one_rm_method": pv.method.value,
-                "test_load_kg": pv.test_load_kg,
-                "test_reps": pv.test_reps,
-                "low_accuracy": pv.low_accuracy,
-                "method_detail": pv.detail,
-            }
-            for position, (it, pv) in enumerate(zip(plan.items, previews, strict=True), start=1)
-        ]
-        item_ids = plan_store.add_items(conn, item_rows)
-        decisions = []
-        for item_id, row in zip(item_ids, item_rows, strict=True):
-            loaded = LoadedItem(ItemRecord(id=item_id, **row), exercise_from_json(row["exercise"]))
-            decisions.append(
-                dict(
-                    initial_decision(chosen, loaded, rule),
-                    plan_id=plan_id,
-                    plan_item_id=item_id,
-                    session_id=None,
-                    created_at=now,
-                    created_by=actor.user_id,
-                )
-            )
-        plan_store.add_decisions(conn, decisions)
-        detail = f"{len(item_rows)} exercise(s), rule {rule}, start {start.isoformat()}"
-        if replaced is not None:
-            detail += f"; ends plan {replaced.id}"
+            detail += f"; ends plan {replaced}"
         audit.record(conn, actor, "create", "plan", plan_id, patient_id=patient_id, detail=detail, at=now)
         return plan_id
 
     return db.run(work)
+
+
+def _template(given: Mapping[str, Any] | PhaseTemplate | None, errors: list[ValidationError]) -> PhaseTemplate:
+    """The builder's template (the default with the clinician's edits); its errors added to ``errors``."""
+    try:
+        return given if isinstance(given, PhaseTemplate) else build_template(given)
+    except ValidationErrors as exc:
+        errors.extend(exc.errors)
+        return DEFAULT_TEMPLATE
+
+
+def _baselines(
+    entries: Sequence[BaselineEntry], exercises: Mapping[str, Exercise], errors: list[ValidationError]
+) -> list[Baseline]:
+    """Each entry's 1RM (tested, or estimated from its set) as the plan's baseline; errors name its fields."""
+    found: list[Baseline] = []
+    for entry in entries:
+        if not isinstance(entry, BaselineEntry):
+            errors.append(ValidationError("baselines", "Each baseline must come from the plan builder's form."))
+            continue
+        if entry.exercise_key not in exercises:
+            errors.append(ValidationError("baselines", f"Unknown exercise '{entry.exercise_key}'."))
+            continue
+        try:
+            preview = preview_baseline(
+                entry.method,
+                one_rm_kg=entry.one_rm_kg,
+                load_kg=entry.load_kg,
+                reps=entry.reps,
+                prefix=baseline_prefix(entry.exercise_key, entry.side),
+            )
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        found.append(preview.baseline(entry.exercise_key, entry.side))
+    return found
+
+
+def _end_replaced(
+    conn: Connection, actor: Actor, patient_id: int, seen: int | object | None, *, now: datetime
+) -> int | None:
+    """End the patient's active plan (its aggregate, saved as a new version); refused if it is not the one
+    the page showed. Returns the ended plan's id."""
+    active = plan_store.active_plan(conn, patient_id)
+    if seen is not ANY_PLAN and (active.id if active else None) != seen:
+        raise ConflictError(
+            "The active plan changed after you opened this page"
+            + (f": {active.created_by_name} created plan {active.id}." if active else ".")
+            + " Nothing was saved; the page now shows the current plan."
+        )
+    if active is None:
+        return None
+    plan = plan_store.get(conn, active.id)
+    assert plan is not None
+    plan.end()
+    if not plan_store.save(conn, active.id, plan, expected_version=active.version, user_id=actor.user_id, now=now):
+        raise ConflictError(conflict_message(plan_store.get_plan(conn, active.id)))
+    return active.id
 
 
 def end_plan(db: Database, actor: Actor, plan_id: int, *, expected_version: int) -> None:
