@@ -30,7 +30,7 @@ from rehab.services import audit, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, now_utc
 from rehab.services.patients import check_access
-from rehab.services.plans import week_of
+from rehab.services.plan_context import week_of
 from rehab.store import Database
 from rehab.store import caseload as store
 from rehab.store.caseload import CaseloadRow

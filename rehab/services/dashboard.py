@@ -31,8 +31,8 @@ from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, side_label
 from rehab.services.context import Actor, now_utc
 from rehab.services.patients import check_access
+from rehab.services.plan_context import load_plan, week_of
 from rehab.services.plan_overview import bands_frame, chart_points
-from rehab.services.plans import load_plan, week_of
 from rehab.store import Database, stamps
 from rehab.store import assessments as assessment_store
 from rehab.store import plans as plan_store

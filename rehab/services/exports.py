@@ -36,14 +36,14 @@ from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
 from rehab.services.patients import check_access
-from rehab.services.plan_overview import bands_frame, chart_points
-from rehab.services.plans import (
+from rehab.services.plan_context import (
     RULE_LABELS,
     PlanContext,
     describe_load,
     load_plan,
     week_of,
 )
+from rehab.services.plan_overview import bands_frame, chart_points
 from rehab.services.prescriptions import prescribe, prescriptions_in
 from rehab.services.sessions import screen_readings, stored_screen_lines
 from rehab.store import Database

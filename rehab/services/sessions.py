@@ -36,7 +36,7 @@ from rehab.services import settings as clinic_settings
 from rehab.services.commands import BAND, EFFORT, LOAD, PAIN_AFTER, PAIN_DURING, REPS
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
-from rehab.services.plans import (
+from rehab.services.plan_context import (
     RULE_LABELS,
     PlanContext,
     load_plan,
