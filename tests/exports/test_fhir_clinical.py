@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from rehab.exports import fhir
+from rehab.exports.fhir_goals import gas_achievement
 from tests.exports import fhir_r4, medplum_validator
 from tests.exports.test_fhir import MRN_SYSTEM, _record
 
@@ -292,3 +293,11 @@ def test_neuro_measures_carry_grades_subscales_and_their_working() -> None:
     for code in ("fma-ue-total", "fma-le-total", "mas-grade", "fac", "tct-total", "mi-arm", "arat-total"):
         for obs in _coded(bundle, code):
             assert obs["code"]["coding"][0]["system"] == fhir.codes.MEASURES_SYSTEM  # no LOINC in §13.14
+
+
+def test_gas_achievement_reads_the_rating_against_the_goal_and_the_baseline() -> None:
+    """0 is "expected level of outcome (the goal)" (§13.9): at or above it the goal is achieved; below it, the
+    rating is compared with the baseline agreed when the goal was set (docs/fhir.md gives the mapping)."""
+    cases = {(0, -1): "achieved", (2, -2): "achieved", (-1, -2): "improving", (-1, -1): "no-change",
+             (-2, -2): "no-change", (-2, -1): "worsening"}  # fmt: skip
+    assert {case: gas_achievement(*case) for case in cases} == cases
