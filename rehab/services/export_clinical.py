@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from rehab.domain import measures
 from rehab.domain.goals import CURRENT, GAS_LEVELS
-from rehab.domain.prognosis import Tool
+from rehab.domain.prognosis import Prediction, Prep2Category, Tool, TwistCategory
 from rehab.domain.prognosis.common import TOOL_LABELS, day_after
 from rehab.domain.prognosis.findings import MEP, NIHSS
 from rehab.domain.prognosis.prep2 import MEP_DAYS, NIHSS_DAY, SAFE_DAYS
@@ -114,23 +114,36 @@ def _within(day: date, event: date, first: int, last: int) -> bool:
 Basis = list[tuple[str, int, date]]
 
 
-def _basis(conn: Connection, tool: Tool, patient: PatientRecord, findings: Sequence[fhir.FhirFinding]) -> Basis:
-    """The results the tool reads inside its windows (PREP2: SAFE grades days 0–3, MEP days 3–7, NIHSS day 3;
-    TWIST: Trunk Control Test and hip extension days 7–14), as ("assessment"|"finding", id, day)."""
+def _basis(conn: Connection, p: Prediction, patient: PatientRecord, findings: Sequence[fhir.FhirFinding]) -> Basis:
+    """The results in the tool's windows on the steps its category went through, as ("assessment"|"finding", id,
+    day). PREP2: SAFE grades days 0–3; the MEP of days 3–7 unless the category is Excellent (step one only); the
+    NIHSS of day 3 for Limited and Poor. TWIST: the Trunk Control Test of days 7–14, and hip extension of days
+    7–14 unless walking by 6 weeks (decided by the trunk alone)."""
     event = patient.event_date
     if event is None:
         return []
     side = str(patient.paretic_side)
     rows = assessment_store.for_patient(conn, patient.id, measure_keys=["mmt", "tct"], statuses=("final",))
-    if tool is Tool.PREP2:
+    if p.tool is Tool.PREP2:
         sites = {prognosis.SHOULDER_ABDUCTION, prognosis.FINGER_EXTENSION}
-        grades = [r for r in rows if _grade_site(r) in sites and r.side == side]
+        used = [r for r in rows if _grade_site(r) in sites and r.side == side]
         windows = {MEP: MEP_DAYS, NIHSS: (NIHSS_DAY, NIHSS_DAY)}
-        found = [("finding", f.id, f.found_on) for f in findings if _within(f.found_on, event, *windows[f.kind])]
+        steps = {MEP: p.category is not Prep2Category.EXCELLENT,
+                 NIHSS: p.category in (Prep2Category.LIMITED, Prep2Category.POOR)}  # fmt: skip
+        found = [
+            ("finding", f.id, f.found_on)
+            for f in findings
+            if steps[f.kind] and _within(f.found_on, event, *windows[f.kind])
+        ]
         return [
-            ("assessment", r.id, r.taken_at.date()) for r in grades if _within(r.taken_at.date(), event, *SAFE_DAYS)
+            ("assessment", r.id, r.taken_at.date()) for r in used if _within(r.taken_at.date(), event, *SAFE_DAYS)
         ] + found
-    used = [r for r in rows if r.measure_key == "tct" or (_grade_site(r) == prognosis.HIP_EXTENSION and r.side == side)]
+    hip = p.category is not TwistCategory.BY_6_WEEKS
+    used = [
+        r
+        for r in rows
+        if r.measure_key == "tct" or (hip and _grade_site(r) == prognosis.HIP_EXTENSION and r.side == side)
+    ]
     return [("assessment", r.id, r.taken_at.date()) for r in used if _within(r.taken_at.date(), event, *WINDOW_DAYS)]
 
 
@@ -146,7 +159,7 @@ def _predictions(conn: Connection, patient: PatientRecord) -> tuple[list[fhir.Fh
         p = t.prediction
         if p.category is None:  # refused: an input missing or out of window
             continue
-        basis = _basis(conn, p.tool, patient, findings)
+        basis = _basis(conn, p, patient, findings)
         d = t.disagreement
         out.append(
             fhir.FhirPrediction(

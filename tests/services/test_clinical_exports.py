@@ -44,6 +44,11 @@ def seeded(db: Database, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-un
         assessments.record(db, admin, pid, taken_at=_at(EVENT + timedelta(days=1)),
                            entries={"mmt": {"site": site, "sides": {"left": grade}}})  # fmt: skip
     prognosis.disagree(db, admin, pid, "prep2", reason="Severe sensory loss " + HOSTILE)
+    # findings of PREP2's second step, in their windows: Excellent is decided at step one, so they are not its basis
+    prognosis.record_finding(db, admin, pid, {"kind": "nihss", "found_on": EVENT + timedelta(days=3), "value": 9})
+    prognosis.record_finding(
+        db, admin, pid, {"kind": "mep", "found_on": EVENT + timedelta(days=4), "value": "positive"}
+    )
     assessments.record(db, admin, pid, taken_at=_at(SET_ON + timedelta(days=1)), entries={
         "tug": {"value": 14},
         "fma_ue": {"items": FMA_UE_46},
@@ -201,3 +206,40 @@ def test_falls_csv_is_complete(seeded) -> None:  # type: ignore[no-untyped-def]
         str(EVENT + timedelta(days=20)), "minor", "Grazed knee", "interview")  # fmt: skip
     assert table.iloc[0]["circumstances"] == "Tripped on the " + HOSTILE
     assert last["recorded_by"] == "Ada Admin" and last["status_reason"] == "was in the porch"
+
+
+def test_a_prediction_rests_on_the_results_of_the_steps_it_went_through(db: Database) -> None:
+    """SAFE 2 + 1 = 3 on day 3 (under 5), MEP− on day 4, NIHSS 9 on day 3 (7 or more) → PREP2 Poor [R88]: the
+    grades, the MEP and the day-3 NIHSS are its basis, not an NIHSS of day 5 (out of window). Trunk Control Test
+    36 on day 8 (40 or under) and hip extension 2 on day 8 (under 3) → TWIST not walking by 12 weeks [R93]."""
+    admin = make_admin(db)
+    pid = patients.register(db, admin, patient_data(mrn="CX-2", event_date=EVENT, paretic_side="left"))
+    day3, day8 = EVENT + timedelta(days=3), EVENT + timedelta(days=8)
+    for site, grade in (("shoulder abduction", "2"), ("finger extension", "1")):
+        assessments.record(
+            db, admin, pid, taken_at=_at(day3), entries={"mmt": {"site": site, "sides": {"left": grade}}}
+        )
+    assessments.record(db, admin, pid, taken_at=_at(day8), entries={
+        "tct": {"items": [12, 12, 12, 0]}, "mmt": {"site": "hip extension", "sides": {"left": "2"}}})  # fmt: skip
+    prognosis.record_finding(db, admin, pid, {"kind": "nihss", "found_on": day3, "value": 9})
+    prognosis.record_finding(db, admin, pid, {"kind": "nihss", "found_on": EVENT + timedelta(days=5), "value": 4})
+    prognosis.record_finding(
+        db, admin, pid, {"kind": "mep", "found_on": EVENT + timedelta(days=4), "value": "negative"}
+    )
+    bundle = _fhir(db, admin, pid)
+
+    def find(words: str) -> str:
+        """The one entry whose narrative holds these words."""
+        (found,) = [e["fullUrl"] for e in bundle["entry"] if words in e["resource"]["text"]["div"]]
+        return found
+
+    prep2, twist = _kind(bundle, "RiskAssessment")
+    assert prep2["prediction"][0]["outcome"]["coding"][0]["code"] == "poor"
+    assert twist["prediction"][0]["outcome"]["coding"][0]["code"] == "not_by_12_weeks"
+    basis = [b["reference"] for b in prep2["basis"]]
+    assert basis[:2] == [find("shoulder abduction"), find("finger extension")]
+    assert basis[2:] == [find(f"NIHSS total: 9 on {day3.isoformat()}"), find("Upper-limb MEP by TMS: MEP− (absent)")]
+    assert [b["reference"] for b in twist["basis"]] == [
+        find("Trunk Control Test: 36"),
+        find("MRC grade 2 (left hip extension)"),
+    ]
