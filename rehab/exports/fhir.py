@@ -195,7 +195,7 @@ class _Entries:
             self.add(url, goal_resource(goal, refs, url=url, results=goal_results(goal, record.assessments)))
 
     def prediction(self, p: FhirPrediction) -> str:
-        url = self.urls.of("risk-assessment", f"{p.tool}/{p.category}")
+        url = self.urls.of("risk-assessment", f"{self.record.patient.id}/{p.tool}/{p.category}")
         kinds = {"assessment": "observation", "finding": "finding"}
         basis = [self.urls.of(kinds[kind], ident) for kind, ident in p.basis]
         known = {u for u, _ in self.items}

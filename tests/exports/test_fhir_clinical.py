@@ -10,6 +10,7 @@ grades 0, 1, 1+, 2, 3, 4 per muscle and side, §13.2; no LOINC for FMA, MAS, FAC
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -301,3 +302,16 @@ def test_gas_achievement_reads_the_rating_against_the_goal_and_the_baseline() ->
     cases = {(0, -1): "achieved", (2, -2): "achieved", (-1, -2): "improving", (-1, -1): "no-change",
              (-2, -2): "no-change", (-2, -1): "worsening"}  # fmt: skip
     assert {case: gas_achievement(*case) for case in cases} == cases
+
+
+def test_the_same_prediction_for_two_patients_is_two_records() -> None:
+    """Identifiers are stable per record: a second patient's PREP2 Poor must not match the first one's on a server
+    (the transaction creates each only if no resource has its identifier)."""
+    first = _full()
+    second = replace(first, patient=replace(first.patient, id=2, mrn="MRN 78"))
+    urls = [
+        {r["method"]["coding"][0]["code"]: u for u, r in _of(fhir.bundle(rec, timestamp=WHEN, bundle_id="b"),
+                                                             "RiskAssessment")}
+        for rec in (first, second)
+    ]  # fmt: skip
+    assert urls[0]["prep2"] != urls[1]["prep2"] and urls[0]["twist"] != urls[1]["twist"]
