@@ -85,15 +85,17 @@ def render() -> None:
             st.caption("Choose the first and the last day of the period.")
 
     st.header("Data for other systems")
-    for pair in (("csv", "csv-sessions"), ("fhir", "fhir-transaction")):  # two a row: labels stay whole at 1,024 px
+    rows = (("csv", "csv-sessions"), ("csv-goals", "csv-falls"), ("fhir", "fhir-transaction"))
+    for pair in rows:  # two a row: labels stay whole at 1,024 px
         for col, kind in zip(st.columns(2), pair, strict=True):
             with col:
                 buttons.download(db, actor, patient_id, patient.mrn, kind, key=f"dl_{kind}")
     st.caption(
         "CSV files open in spreadsheets (UTF-8); cells that a spreadsheet would run as a formula are prefixed "
         "with an apostrophe. The assessments CSV uses the Import page's columns, so it can be imported "
-        "elsewhere. FHIR R4: the bundle holds the whole record to read or archive; the transaction holds the same, "
-        "to post to the hospital's FHIR server, which creates each patient and record only once."
+        "elsewhere. The goals CSV has a row per goal and a row per review. FHIR R4: the bundle holds the whole "
+        "record (assessments, goals, falls and predictions included) to read or archive; the transaction holds "
+        "the same, to post to the hospital's FHIR server, which creates each patient and record only once."
     )
     if st.button("Import assessments from a file", key="to_import"):
         nav.go(nav.IMPORT)

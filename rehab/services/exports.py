@@ -26,12 +26,13 @@ from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.context import judge_change, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.measures.neuro import subtotals
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
 from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, render
 from rehab.exports import summary as model
-from rehab.services import audit, falls, prognosis
+from rehab.services import audit, export_clinical, falls, prognosis
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
@@ -62,6 +63,7 @@ Kind = Literal[
     "csv",
     "csv-sessions",
     "csv-falls",
+    "csv-goals",
     "fhir",
     "fhir-transaction",
     "fhir-document",
@@ -75,6 +77,7 @@ KIND_TEXT: dict[str, str] = {
     "csv": "assessments CSV",
     "csv-sessions": "session logs CSV",
     "csv-falls": "falls CSV",
+    "csv-goals": "goals CSV",
     "fhir": "FHIR R4 bundle",
     "fhir-transaction": "FHIR R4 transaction bundle",
     "fhir-document": "FHIR R4 session document",
@@ -83,7 +86,7 @@ MAX_CHARTS = 8
 NOTE_MAX = 2000
 ASSESSMENT_COLUMNS = (
     "mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note", "patient", "recorded_by",
-    "confirmed_outside_plausible_range",
+    "confirmed_outside_plausible_range", "total", "subscales",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "mrn", "session_date", "plan_week", "status", "screen", "exercise", "set", "prescribed_load_kg",
@@ -583,6 +586,9 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str,
                 "patient": f"{patient.given_name} {patient.family_name}",
                 "recorded_by": names.get(r.assessor_id, ""),
                 "confirmed_outside_plausible_range": r.plausibility_confirmed or "",
+                "total": r.value if measure.is_item_scale and r.items else None,
+                "subscales": "; ".join(f"{k} {fmt(v)}" for k, v in subtotals(r.measure_key, r.items or []).items())
+                or None,
             }
         )
     return rows
@@ -726,7 +732,10 @@ def _fhir_record(conn: Connection, patient: PatientRecord, *, day: date | None =
     ]
     plans = plan_store.patient_plans(conn, patient.id)
     sessions = [s for plan in plans for s in _fhir_sessions(conn, plan)]
+    # goals, falls and predictions belong to the whole record, not to one session's document
+    parts = export_clinical.fhir_parts(conn, patient) if day is None else None
     wanted = {r.assessor_id for r in records} | {p.created_by for p in plans} | {s.performer_id for s in sessions}
+    wanted |= parts.people if parts else set()
     practitioners = []
     for uid in sorted(wanted):
         user = user_store.by_id(conn, uid)
@@ -769,7 +778,20 @@ def _fhir_record(conn: Connection, patient: PatientRecord, *, day: date | None =
         [_fhir_plan(conn, p) for p in plans],
         [s for s in sessions if s.performer_id in known],
         mrn_system=clinic_settings.fhir_settings_in(conn).mrn_system,
+        **(_clinical_parts(parts, known) if parts else {}),
     )
+
+
+def _clinical_parts(parts: export_clinical.ClinicalParts, known: set[int]) -> dict[str, Any]:
+    """Goals whose author and reviewers are known colleagues (as for assessments), and the rest as read."""
+    goals = [g for g in parts.goals if g.set_by in known and all(r.reviewer_id in known for r in g.reviews)]
+    return {
+        "goals": goals,
+        "t_score": parts.t_score,
+        "falls": parts.falls,
+        "findings": parts.findings,
+        "predictions": parts.predictions,
+    }
 
 
 @dataclass(frozen=True)
@@ -811,6 +833,7 @@ MIME: dict[str, str] = {
     "csv": "text/csv",
     "csv-sessions": "text/csv",
     "csv-falls": "text/csv",
+    "csv-goals": "text/csv",
     "fhir": "application/fhir+json",
     "fhir-transaction": "application/fhir+json",
     "fhir-document": "application/fhir+json",
@@ -834,6 +857,7 @@ def filename(
         "csv": f"{stem}-assessments.csv",
         "csv-sessions": f"{stem}-sessions.csv",
         "csv-falls": f"{stem}-falls.csv",
+        "csv-goals": f"{stem}-goals.csv",
         "fhir": f"{stem}-fhir-r4.json",
         "fhir-transaction": f"{stem}-fhir-r4-transaction.json",
         "fhir-document": f"{stem}-session{when}-fhir-r4-document.json",
@@ -841,7 +865,12 @@ def filename(
     return names[kind]
 
 
-_CSV_COLUMNS = {"csv": ASSESSMENT_COLUMNS, "csv-sessions": SESSION_COLUMNS, "csv-falls": falls.CSV_COLUMNS}
+_CSV_COLUMNS = {
+    "csv": ASSESSMENT_COLUMNS,
+    "csv-sessions": SESSION_COLUMNS,
+    "csv-falls": falls.CSV_COLUMNS,
+    "csv-goals": export_clinical.GOAL_COLUMNS,
+}
 
 # What an export is built from: a PDF's content, CSV rows, or a FHIR bundle.
 _Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | _FhirContent
@@ -887,6 +916,8 @@ def export(
             return patient, _session_rows(conn, patient)
         if kind == "csv-falls":
             return patient, falls.csv_rows_in(conn, patient.mrn, patient.id)
+        if kind == "csv-goals":
+            return patient, export_clinical.goal_csv_rows(conn, patient)
         return patient, _fhir_bundle(conn, actor, patient, kind, session_id)
 
     if progress is not None:

@@ -230,14 +230,20 @@ def patient_goals(db: Database, actor: Actor, patient_id: int) -> Goals:
             trend, basis = _trend(conn, patient, goal, on) if goal.kind == GoalKind.MEASURE else (None, "")
             views.append(GoalView(goal, mine, trend, rated[-1] if rated else None, basis))
         views.sort(key=lambda v: (v.goal.status not in CURRENT, v.goal.status != GoalStatus.ACTIVE))
-        scales = [
-            (_scale(v.goal), v.latest_rating)
-            for v in views
-            if v.goal.kind == GoalKind.GAS and v.goal.status in CURRENT and v.goal.status != GoalStatus.DISCONTINUED
-        ]
-        return Goals(patient_id, patient.display_name, views, t_score(scales, weights_on=weights_on))
+        score = t_score_of([(v.goal, v.latest_rating) for v in views], weights_on=weights_on)
+        return Goals(patient_id, patient.display_name, views, score)
 
     return db.run(work, write=False)
+
+
+def counts_in_t_score(goal: GoalRecord) -> bool:
+    """A current scale that was not discontinued (the Goals page's T-score and the exports use the same set)."""
+    return goal.kind == GoalKind.GAS and goal.status in CURRENT and goal.status != GoalStatus.DISCONTINUED
+
+
+def t_score_of(rated: list[tuple[GoalRecord, int | None]], *, weights_on: bool) -> TScore:
+    """The T-score over the goals that count, each with its latest rating (None: not rated yet)."""
+    return t_score([(_scale(g), r) for g, r in rated if counts_in_t_score(g)], weights_on=weights_on)
 
 
 def _scale(goal: GoalRecord) -> GasScale:
