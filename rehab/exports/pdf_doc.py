@@ -238,13 +238,15 @@ class ReportDocument(FPDF):
         self.ln(2)
 
     def chart_image(self, png: bytes, alt: str) -> None:
-        """A chart as an image with its alternative text, kept whole on one page."""
+        """A chart as an image with its alternative text, kept whole on one page with its summary printed under
+        it (what the grey band and the dashed lines mean, for a reader who cannot hover over them)."""
         width = self.width
-        height = width * png_ratio(png)
+        height = width * png_ratio(png) + self.text_height(alt, size=7.5)
         if self.will_page_break(height + 4):
             self.add_page()
         self.image(io.BytesIO(png), x=self.l_margin, w=width, alt_text=plain(alt))
-        self.ln(3)
+        self.para(alt, size=7.5, grey=True)
+        self.ln(2)
 
     def sign_off(self, signer: SignOff | None, signed_at: datetime) -> None:
         """Who signs, their registration and role, the time in the clinic's zone, and a line to sign on."""
