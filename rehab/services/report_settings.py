@@ -26,9 +26,10 @@ from rehab.store import plans as setting_store
 REPORTS = "reports"
 NAME_MAX = 120
 ADDRESS_MAX = 400
-LOGO_MAX_BYTES = 512 * 1024
+LOGO_MAX_BYTES = 1024 * 1024  # the uploader's own limit is set to the same 1 MB
 LOGO_MAX_PIXELS = 4000
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+LOGO_MODES = frozenset({"RGB", "RGBA", "L", "LA", "P", "1"})
 DEFAULT_ZONE = "UTC"
 
 
@@ -83,12 +84,14 @@ def check_logo(data: object) -> bytes:
         raise ValidationError("logo", f"The logo is {len(data) // 1024} KB; keep it to {LOGO_MAX_BYTES // 1024} KB.")
     try:
         with Image.open(io.BytesIO(bytes(data))) as image:
-            kind, size = image.format, image.size
+            kind, size, mode = image.format, image.size, image.mode
             image.load()  # a truncated or corrupt file fails here, not in the middle of a report
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise ValidationError("logo", "This file is not a readable PNG or JPEG image.") from None
     if kind not in LOGO_FORMATS:
         raise ValidationError("logo", f"The logo is a {kind} file; use PNG or JPEG.")
+    if mode not in LOGO_MODES:  # a CMYK image would break the reports' sRGB (PDF/A) colour space
+        raise ValidationError("logo", f"The logo is in {mode} colour; save it as an RGB or greyscale PNG or JPEG.")
     if max(size) > LOGO_MAX_PIXELS:
         raise ValidationError("logo", f"The logo is {size[0]} × {size[1]} pixels; keep each side to {LOGO_MAX_PIXELS}.")
     return bytes(data)

@@ -41,7 +41,9 @@ def letterhead_panel(db: Any, actor: Any) -> None:
         if head.logo:
             st.image(head.logo, caption="Current logo", width=160)
         upload = st.file_uploader(
-            f"Logo (PNG or JPEG, up to {reports.LOGO_MAX_BYTES // 1024} KB)", type=["png", "jpg", "jpeg"]
+            "Logo (PNG or JPEG, RGB or greyscale, up to 1 MB)",
+            type=["png", "jpg", "jpeg"],
+            max_upload_size=reports.LOGO_MAX_BYTES // (1024 * 1024),
         )
         errors.slot("logo")
         remove = st.checkbox("Remove the logo", value=False, disabled=not head.logo)

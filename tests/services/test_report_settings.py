@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import accounts, assessments, exports
+from rehab.services import accounts, assessments, exports, goals
 from rehab.services import report_settings as reports
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
@@ -56,6 +56,10 @@ def test_a_logo_must_be_a_small_readable_png_or_jpeg(db: Database) -> None:
         assert _fields(exc) == {"logo"}
     with pytest.raises(ValidationErrors):
         _save(db, admin, logo=_image("PNG", (reports.LOGO_MAX_PIXELS + 1, 10)))
+    cmyk = io.BytesIO()
+    Image.new("CMYK", (40, 40)).save(cmyk, "JPEG")
+    with pytest.raises(ValidationErrors, match="CMYK"):
+        _save(db, admin, logo=cmyk.getvalue())
     assert reports.report_settings(db).version == 0
     jpeg = _image("JPEG")
     _save(db, admin, logo=jpeg)
@@ -118,3 +122,26 @@ def test_the_exported_report_carries_the_letterhead_registration_and_clinic_time
         assert "AHPRA PHY0001234567" in text and "Senior physiotherapist" in text
         assert "(Australia/Sydney)" in text and " UTC" not in text
         assert "Confidential — contains patient information" in text
+
+
+def test_goals_reach_the_progress_report_and_the_patient_version(db: Database) -> None:
+    admin = make_admin(db)
+    ana = make_clinician(db, admin, "ana")
+    pid = new_patient(db, ana, "REP-2", event_date=START - timedelta(days=400))
+    leg_press_plan(db, ana, pid, start=START)
+    run_session(db, ana, pid, START)
+    levels = {2: "alone, carrying a tray", 1: "alone", 0: "with supervision", -1: "with one helper", -2: "cannot"}
+    target = date.today() + timedelta(days=60)
+    gas = goals.set_gas_goal(db, ana, pid, {"statement": "Make a hot drink", "levels": levels, "baseline": -1,
+                                            "target_date": target})  # fmt: skip
+    goals.review(db, ana, gas, rating=1, note="Used a kettle tipper; carer present.")
+    clinical = _pdf_text(exports.export(db, ana, pid, "progress-pdf", start=START, end=date.today()).data)
+    assert "Make a hot drink (active)" in clinical
+    assert "rated +1 (somewhat more than expected)" in clinical and "Used a kettle tipper" in clinical
+    # one goal rated +1, unweighted, rho 0.3 (Kiresuk & Sherman; Turner-Stokes 2009 erratum [R96]):
+    # T = 50 + 10 x 1 / sqrt(0.7 x 1 + 0.3 x 1) = 60.0
+    assert "T = 60.0, unweighted" in clinical
+    words = _pdf_text(exports.export(db, ana, pid, "pdf-patient").data)
+    assert "Your goals" in words
+    assert "Make a hot drink (by " in words and "At the last review you did a little better than we aimed for." in words
+    assert "kettle tipper" not in words and "T = " not in words
