@@ -245,8 +245,15 @@ def test_a_heading_is_never_the_last_line_of_a_page() -> None:
 def test_patient_version_never_prints_clinician_only_text() -> None:
     reason = "Clinician override: kept at 40 kg because of a knee flare-up; reviewed by physio lead."
     override = m.NextLine("Leg press 1", "3 × 10 at 40 kg", "40 kg", "override", reason)
-    s = _summary(note="Private: patient low mood, discuss with GP.", next_session=[override])
+    finding = m.OutlookLine(
+        tool="TWIST", category="Walking by 6 weeks", given=True, path=["TCT > 40 on day 7"], accuracy=[], caveats=[],
+        refusals=[], disagreement="Dr B disagrees with this prediction (2026-11-20): MEP absent, expect longer.",
+        patient_text="Walking (TWIST): you are likely to walk on your own within 6 weeks.",
+    )  # fmt: skip
+    s = _summary(note="Private: patient low mood, discuss with GP.", next_session=[override], outlook=[finding])
     flat = _flat(_reader(pdf.session_pdf_patient(s)))
+    assert "you are likely to walk on your own within 6 weeks" in flat
+    assert "MEP absent" not in flat
     assert "Private: patient low mood" not in flat
     assert "knee flare-up" not in flat
     assert "All checks within limits" not in flat  # a screen finding is the clinician's
