@@ -461,7 +461,7 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
                 change=change,
             )
         )
-        if len(values) > 1 and len(charts) < MAX_CHARTS // 2:
+        if len(values) > 1 and len(charts) < MAX_CHARTS // 2 and report_parts.chartable(first.measure_key):
             charts.append(report_parts.measure_chart(patient, values, start, end, panels))
 
     exercises: list[model.ExerciseProgress] = []

@@ -102,6 +102,11 @@ def goal_lines_in(conn: Connection, patient: PatientRecord) -> tuple[list[model.
     return lines, score
 
 
+def chartable(key: str) -> bool:
+    """MRC grades are ordinal: like the dashboard, the reports give them as figures, never as a line."""
+    return key != "mmt" and not measures.get(key).grades
+
+
 def measure_chart(
     patient: PatientRecord,
     records: Sequence[AssessmentRecord],
