@@ -77,10 +77,18 @@ def registration_form(db: Any, actor: Any, user_id: int, registration: str, job_
     errors = FieldErrors()
     with st.form(f"registration_{key}"):
         typed = st.text_input(
-            "Professional registration", value=registration, help="As a reader can check it, e.g. HCPC PH123456."
+            "Professional registration",
+            value=registration,
+            help="As a reader can check it, e.g. HCPC PH123456.",
+            key=f"registration_{key}_value",
         )
         errors.slot("registration")
-        title = st.text_input("Job title", value=job_title, help="e.g. Specialist neurological physiotherapist.")
+        title = st.text_input(
+            "Job title",
+            value=job_title,
+            help="e.g. Specialist neurological physiotherapist.",
+            key=f"registration_{key}_title",
+        )
         errors.slot("job_title")
         submitted = st.form_submit_button("Save registration")
     if not submitted:
