@@ -10,7 +10,7 @@ from rehab.services.context import AccessDenied, Actor, NotFound
 from rehab.store import Database
 from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as buttons
-from rehab.ui import nav
+from rehab.ui import nav, report_widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
 
@@ -44,6 +44,7 @@ def render() -> None:
         "is exported."
     )
     page = st.radio("PDF page size", ["A4", "Letter"], horizontal=True, key="export_page_size")
+    report_widgets.own_registration(db, actor)
 
     st.header("Session summary")
     if not options.sessions:

@@ -17,11 +17,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
-import pandas as pd
 from sqlalchemy import Connection
 
-from rehab import workers
-from rehab.charts import as_json_spec, load_chart, measure_print_chart
+from rehab import report_charts, workers
 from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.context import judge_change, patient_context
@@ -32,10 +30,11 @@ from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, render
 from rehab.exports import summary as model
-from rehab.services import audit, export_clinical, falls, prognosis
+from rehab.services import audit, export_clinical, falls, prognosis, report_parts
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
+from rehab.services.dashboard import _measure_panels as dashboard_panels
 from rehab.services.patients import check_access
 from rehab.services.plan_context import (
     RULE_LABELS,
@@ -373,6 +372,9 @@ def _session_summary(
         generated_at=now_utc(),
         generated_by=actor.display_name,
         outlook=prognosis.outlook_lines(conn, patient),
+        letterhead=report_parts.letterhead_in(conn),
+        sign_off=report_parts.sign_off_in(conn, actor),
+        goals=report_parts.goal_lines_in(conn, patient)[0],
     )
 
 
@@ -416,6 +418,9 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         series.setdefault(_series_key(h), []).append(h)
     progress: list[model.MeasureProgress] = []
     charts: list[model.ChartSpec] = []
+    # the dashboard's own panels (its MDC band and cut-offs) for the measures charted without a side
+    panels = {p.key: p for p in dashboard_panels(patient, sorted({k for k, _, _ in series}), series, start, end,
+                                                 overrides)}  # fmt: skip
     for values in series.values():
         first, last = values[0], values[-1]
         measure = measures.get(first.measure_key)
@@ -459,10 +464,8 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
                 change=change,
             )
         )
-        if len(values) > 1 and len(charts) < MAX_CHARTS // 2:
-            frame = pd.DataFrame({"date": [v.taken_at for v in values], "value": [v.value for v in values]})
-            title = measure.name + (f" ({side})" if side else "") + (f", {first.site}" if first.site else "")
-            charts.append(model.ChartSpec(title, measure_print_chart(frame, title=title, unit=measure.unit_label)))
+        if len(values) > 1 and len(charts) < MAX_CHARTS // 2 and report_parts.chartable(first.measure_key):
+            charts.append(report_parts.measure_chart(patient, values, start, end, panels))
 
     exercises: list[model.ExerciseProgress] = []
     phases: list[model.PhaseLine] = []
@@ -501,11 +504,8 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
             )
             if len(charts) < MAX_CHARTS and n_sessions > 1:
                 bands = bands_frame(ctx.template, plan.start_date, last_week)
-                chart = load_chart(
-                    frame, bands, title=item.label, bands_are_nominal=ex.uses_bands, width=560, height=220
-                )
-                spec = as_json_spec(chart)
-                charts.append(model.ChartSpec(item.label, spec))
+                spec, alt = report_charts.load_chart(frame, bands, title=item.label, nominal=ex.uses_bands)
+                charts.append(model.ChartSpec(item.label, spec, alt))
         for band in phase_bands(ctx.template, last_week):
             first_day = plan.start_date + timedelta(days=7 * (band.first_week - 1))
             last_day = plan.start_date + timedelta(days=7 * band.last_week - 1)
@@ -522,6 +522,7 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
                     patient_text=band.patient_text,
                 )
             )
+    goals, goal_score = report_parts.goal_lines_in(conn, patient)
     return model.ProgressReport(
         patient=patient_line(patient),
         start=start,
@@ -536,6 +537,10 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         generated_by=actor.display_name,
         charts=charts,
         outlook=prognosis.outlook_lines(conn, patient),
+        letterhead=report_parts.letterhead_in(conn),
+        sign_off=report_parts.sign_off_in(conn, actor),
+        goals=goals,
+        goal_score=goal_score,
     )
 
 
