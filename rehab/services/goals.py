@@ -9,7 +9,7 @@ entered in error), reviews are append-only, and every write is audited in the sa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -250,23 +250,50 @@ def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[
         return None, ""
     rows = assessment_store.for_patient(conn, patient.id, measure_keys=[goal.measure_key], statuses=("final",))
     results = [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
-    measure = measures.get(goal.measure_key)
+    return target_verdict(
+        patient.condition,
+        patient.birth_date,
+        patient.event_date,
+        measure_key=goal.measure_key,
+        target=goal.target_value,
+        target_date=goal.target_date,
+        set_on=goal.set_on,
+        results=results,
+        on=on,
+    )
+
+
+def target_verdict(
+    condition: str,
+    birth_date: date,
+    event_date: date | None,
+    *,
+    measure_key: str,
+    target: float,
+    target_date: date,
+    set_on: date,
+    results: Sequence[tuple[date, float]],
+    on: date,
+) -> tuple[Trend, str]:
+    """A measure target judged by the domain's trend rule with the MDC of the patient's own population (on the
+    day of the newest result), and the rule with that MDC and population in words. ``results``: every final
+    result of the measure (and side), oldest first; the rule reads those since the goal was set."""
     mdc: float | None = None
     population = ""
     if len(results) >= 2:
         newest = max(d for d, _ in results)
-        ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, newest)
-        judged = judge_change(ctx, goal.measure_key, results[0][1], results[-1][1])
+        ctx = patient_context(condition, birth_date, event_date, newest)
+        judged = judge_change(ctx, measure_key, results[0][1], results[-1][1])
         mdc = judged.mdc.value if judged.mdc is not None else None
         population = f" Population: {ctx.describe()}; " + (
             f"{judged.mdc.describe()}." if judged.mdc is not None else "no MDC in the catalogue fits."
         )
     verdict = target_trend(
         results,
-        target=goal.target_value,
-        target_date=goal.target_date,
-        set_on=goal.set_on,
-        higher_is_better=bool(measure.higher_is_better),
+        target=target,
+        target_date=target_date,
+        set_on=set_on,
+        higher_is_better=bool(measures.get(measure_key).higher_is_better),
         mdc=mdc,
         today=on,
     )
