@@ -240,6 +240,16 @@ def patient_goals(db: Database, actor: Actor, patient_id: int) -> Goals:
     return db.run(work, write=False)
 
 
+def open_measure_goals(conn: Connection, patient: Any, on: date) -> list[GoalView]:
+    """The patient's active measure targets, each with its verdict for today (for the dashboard's charts)."""
+    out = []
+    for goal in store.for_patient(conn, patient.id):
+        if goal.kind == GoalKind.MEASURE and goal.status == GoalStatus.ACTIVE:
+            trend, basis = _trend(conn, patient, goal, on)
+            out.append(GoalView(goal, [], trend, None, basis))
+    return out
+
+
 def _scale(goal: GoalRecord) -> GasScale:
     return GasScale(goal.gas_levels or {}, goal.baseline or -1, goal.importance, goal.difficulty)
 
