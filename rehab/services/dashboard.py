@@ -434,8 +434,14 @@ def _strength_panels(
             for p in _points(rows, name, start, end):
                 by_day.setdefault(p["date"], {})[name] = p["value"]
         panels.append(
-            Panel(key=f"{key}:{site}", title=title, unit=measure.unit_label, points=_frame(points), neural=neural,
-                  goals=goal_marks(open_goals, key, patient, per_side=True) if not site else [])
+            Panel(
+                key=f"{key}:{site}",
+                title=title,
+                unit=measure.unit_label,
+                points=_frame(points),
+                neural=neural,
+                goals=goal_marks(open_goals, key, patient, per_side=True) if not site else [],
+            )
         )
         short = "Grip" if key == "grip" else (sides[0][1][-1].site or measure.name)
         for day, values in sorted(by_day.items()):
