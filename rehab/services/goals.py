@@ -21,6 +21,8 @@ from rehab.domain.context import judge_change, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.goals import (
     CURRENT,
+    GAS_LEVELS,
+    SOURCE_GAS,
     TREND_RULE,
     GasScale,
     GoalKind,
@@ -240,6 +242,75 @@ def patient_goals(db: Database, actor: Actor, patient_id: int) -> Goals:
     return db.run(work, write=False)
 
 
+@dataclass(frozen=True)
+class GoalStory:
+    """One active goal as the Outlook panel tells it: what was set, what has happened, and how it stands."""
+
+    goal_id: int
+    statement: str
+    target: str
+    """What was set: the measure and value by the date (or the GAS goal level), and when it was set."""
+    happened: str
+    """The latest result since the goal was set (or the latest GAS rating), or that there is none yet."""
+    standing: str
+    """"At risk", "On track", "Reached", "Not judged" or, for GAS, the latest rating's level."""
+    reason: str
+    basis: str
+
+
+def goal_stories(db: Database, actor: Actor, patient_id: int) -> list[GoalStory]:
+    """The patient's active goals, each told as set → happened → standing, with the rule and MDC it used."""
+    on = today()
+
+    def work(conn: Connection) -> list[GoalStory]:
+        patient = check_access(conn, actor, patient_id)
+        records = [g for g in store.for_patient(conn, patient_id) if g.status == GoalStatus.ACTIVE]
+        reviews = store.reviews_for(conn, [g.id for g in records])
+        return [_story(conn, patient, g, [r for r in reviews if r.goal_id == g.id], on) for g in records]
+
+    return db.run(work, write=False)
+
+
+def _story(conn: Connection, patient: Any, goal: GoalRecord, reviews: list[ReviewRecord], on: date) -> GoalStory:
+    set_on = f"set {goal.set_on.isoformat()}"
+    if goal.kind != GoalKind.MEASURE or goal.measure_key is None or goal.target_value is None:
+        rated = [r for r in reviews if r.rating is not None]
+        level = (goal.gas_levels or {}).get(0, "")
+        target = f"Goal Attainment Scale, expected level (0): {level}; by {goal.target_date.isoformat()}, {set_on}"
+        if not rated:
+            why = "A Goal Attainment Scale is rated at review, not projected from results."
+            return GoalStory(goal.id, goal.statement, target, "Not rated yet.", "Not judged", why, SOURCE_GAS)
+        last = rated[-1]
+        assert last.rating is not None
+        happened = f"Rated {last.rating:+d} ({GAS_LEVELS[last.rating]}) on {last.reviewed_at.date().isoformat()}."
+        why = "The latest rating at review; 0 is the goal as agreed."
+        return GoalStory(goal.id, goal.statement, target, happened, f"Rated {last.rating:+d}", why, SOURCE_GAS)
+    measure = measures.get(goal.measure_key)
+    side = f" ({goal.side})" if goal.side else ""
+    target = (
+        f"{measure.name}{side}: {goal.target_value:g} {measure.unit_label} by {goal.target_date.isoformat()}, {set_on}"
+    )
+    since = [(d, v) for d, v in _results(conn, patient, goal) if d >= goal.set_on]
+    happened = (
+        f"Latest {since[-1][1]:g} {measure.unit_label} on {since[-1][0].isoformat()} ({len(since)} since the goal "
+        "was set)."
+        if since
+        else "No result since the goal was set."
+    )
+    trend, basis = _trend(conn, patient, goal, on)
+    assert trend is not None  # an active measure target is always judged (or says why not)
+    return GoalStory(goal.id, goal.statement, target, happened, standing(trend), trend.reason, basis)
+
+
+def standing(trend: Trend) -> str:
+    """The verdict in a word or two, as the Outlook panel and the Goals page say it."""
+    if trend.at_risk is None:
+        return "Not judged"
+    if trend.at_risk:
+        return "At risk"
+    return "Reached" if trend.reason.startswith("Reached") else "On track"
+
+
 def open_measure_goals(conn: Connection, patient: Any, on: date) -> list[GoalView]:
     """The patient's active measure targets, each with its verdict for today (for the dashboard's charts)."""
     out = []
@@ -258,8 +329,7 @@ def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[
     """The verdict, and the rule with the MDC (and population) it used."""
     if goal.status != GoalStatus.ACTIVE or goal.measure_key is None or goal.target_value is None:
         return None, ""
-    rows = assessment_store.for_patient(conn, patient.id, measure_keys=[goal.measure_key], statuses=("final",))
-    results = [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
+    results = _results(conn, patient, goal)
     return target_verdict(
         patient.condition,
         patient.birth_date,
@@ -271,6 +341,13 @@ def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[
         results=results,
         on=on,
     )
+
+
+def _results(conn: Connection, patient: Any, goal: GoalRecord) -> list[tuple[date, float]]:
+    """Every final result of the goal's measure (and side), oldest first."""
+    keys = [goal.measure_key] if goal.measure_key else []
+    rows = assessment_store.for_patient(conn, patient.id, measure_keys=keys, statuses=("final",))
+    return [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
 
 
 def target_verdict(
