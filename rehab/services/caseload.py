@@ -197,20 +197,9 @@ def _goal_verdicts(row: CaseloadRow, today: date) -> list[tuple[OpenGoal, Trend]
     """Each active measure target with the domain's verdict for this patient's population, and its basis."""
     out = []
     for goal in row.goals:
-        if goal.kind != "measure" or goal.measure_key is None or goal.target_value is None:
-            continue
-        trend, basis = goals.target_verdict(
-            row.condition,
-            row.birth_date,
-            row.event_date,
-            measure_key=goal.measure_key,
-            target=goal.target_value,
-            target_date=goal.target_date,
-            set_on=goal.set_on,
-            results=[(day, value) for day, value, _ in goal.results],
-            on=today,
-        )
-        out.append((goal, Trend(trend.at_risk, f"{trend.reason} {basis}", trend.projected)))
+        trend, basis = goals.target_verdict(row, goal, [(day, value) for day, value, _ in goal.results], today)
+        if trend is not None:
+            out.append((goal, Trend(trend.at_risk, f"{trend.reason} {basis}", trend.projected)))
     return out
 
 

@@ -8,11 +8,10 @@ entered in error), reviews are append-only, and every write is audited in the sa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -42,7 +41,6 @@ from rehab.services.patients import check_access, today
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import goals as store
-from rehab.store import plans as setting_store
 from rehab.store.goals import GoalRecord, ReviewRecord
 
 CLOSING = {GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DISCONTINUED, GoalStatus.ENTERED_IN_ERROR}
@@ -329,18 +327,7 @@ def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[
     """The verdict, and the rule with the MDC (and population) it used."""
     if goal.status != GoalStatus.ACTIVE or goal.measure_key is None or goal.target_value is None:
         return None, ""
-    results = _results(conn, patient, goal)
-    return target_verdict(
-        patient.condition,
-        patient.birth_date,
-        patient.event_date,
-        measure_key=goal.measure_key,
-        target=goal.target_value,
-        target_date=goal.target_date,
-        set_on=goal.set_on,
-        results=results,
-        on=on,
-    )
+    return target_verdict(patient, goal, _results(conn, patient, goal), on)
 
 
 def _results(conn: Connection, patient: Any, goal: GoalRecord) -> list[tuple[date, float]]:
@@ -350,26 +337,45 @@ def _results(conn: Connection, patient: Any, goal: GoalRecord) -> list[tuple[dat
     return [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
 
 
+class Person(Protocol):
+    """What a verdict needs of the patient: their population on a day (a patient record or a caseload row)."""
+
+    @property
+    def condition(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def event_date(self) -> date | None: ...
+
+
+class Target(Protocol):
+    """What a verdict needs of a measure goal (a goal record or a caseload's open goal)."""
+
+    @property
+    def measure_key(self) -> str | None: ...
+    @property
+    def target_value(self) -> float | None: ...
+    @property
+    def target_date(self) -> date: ...
+    @property
+    def set_on(self) -> date: ...
+
+
 def target_verdict(
-    condition: str,
-    birth_date: date,
-    event_date: date | None,
-    *,
-    measure_key: str,
-    target: float,
-    target_date: date,
-    set_on: date,
-    results: Sequence[tuple[date, float]],
-    on: date,
-) -> tuple[Trend, str]:
+    patient: Person, goal: Target, results: Sequence[tuple[date, float]], on: date
+) -> tuple[Trend | None, str]:
     """A measure target judged by the domain's trend rule with the MDC of the patient's own population (on the
-    day of the newest result), and the rule with that MDC and population in words. ``results``: every final
-    result of the measure (and side), oldest first; the rule reads those since the goal was set."""
+    day of the newest result), and the rule with that MDC and population in words; (None, "") for a goal that
+    is not a measure target. ``results``: every final result of the measure (and side), oldest first; the rule
+    reads those since the goal was set."""
+    measure_key, target = goal.measure_key, goal.target_value
+    if measure_key is None or target is None:
+        return None, ""
     mdc: float | None = None
     population = ""
     if len(results) >= 2:
         newest = max(d for d, _ in results)
-        ctx = patient_context(condition, birth_date, event_date, newest)
+        ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, newest)
         judged = judge_change(ctx, measure_key, results[0][1], results[-1][1])
         mdc = judged.mdc.value if judged.mdc is not None else None
         population = f" Population: {ctx.describe()}; " + (
@@ -378,8 +384,8 @@ def target_verdict(
     verdict = target_trend(
         results,
         target=target,
-        target_date=target_date,
-        set_on=set_on,
+        target_date=goal.target_date,
+        set_on=goal.set_on,
         higher_is_better=bool(measures.get(measure_key).higher_is_better),
         mdc=mdc,
         today=on,
@@ -393,8 +399,7 @@ GAS_WEIGHTS = "gas_weights"
 def gas_weights_in(conn: Connection) -> tuple[bool, int]:
     """Whether the clinic has signed off importance × difficulty weights (UNVERIFIED in the reference: off by
     default), and the setting's version (0: never set)."""
-    record = setting_store.latest_setting(conn, GAS_WEIGHTS)
-    return (record is not None and json.loads(record.value) is True), (record.version if record else 0)
+    return clinic_settings.switch_in(conn, GAS_WEIGHTS)
 
 
 def gas_weights(db: Database) -> tuple[bool, int]:
@@ -403,12 +408,6 @@ def gas_weights(db: Database) -> tuple[bool, int]:
 
 def save_gas_weights(db: Database, actor: Actor, on: bool, *, expected_version: int) -> int:
     """Turn GAS weights on or off for the clinic (administrators), as a new version of the setting."""
-    return clinic_settings.save_version(
-        db,
-        actor,
-        name=GAS_WEIGHTS,
-        name_of="goal attainment scaling weights",
-        value=json.dumps(bool(on)),
-        expected_version=expected_version,
-        detail=lambda conn: f"GAS weights {'on' if on else 'off'}",
+    return clinic_settings.save_switch(
+        db, actor, name=GAS_WEIGHTS, name_of="goal attainment scaling weights", on=on, expected_version=expected_version
     )

@@ -8,15 +8,12 @@ with every result either way.
 
 from __future__ import annotations
 
-import json
-
 from sqlalchemy import Connection
 
 from rehab.domain.measures.neuro import MI_ZERO_SETTING
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor
 from rehab.store import Database
-from rehab.store import plans as setting_store
 
 HELP = (
     "Motricity Index arm and leg scores are the sum of the three items + 1, so a full 99 is reported as 100 "
@@ -28,8 +25,7 @@ HELP = (
 
 def zero_plus_one_in(conn: Connection) -> tuple[bool, int]:
     """Whether a raw sum of 0 is reported as 1 (off by default), and the setting's version (0: never set)."""
-    record = setting_store.latest_setting(conn, MI_ZERO_SETTING)
-    return (record is not None and json.loads(record.value) is True), (record.version if record else 0)
+    return clinic_settings.switch_in(conn, MI_ZERO_SETTING)
 
 
 def zero_plus_one(db: Database) -> tuple[bool, int]:
@@ -38,12 +34,11 @@ def zero_plus_one(db: Database) -> tuple[bool, int]:
 
 def save_zero_plus_one(db: Database, actor: Actor, on: bool, *, expected_version: int) -> int:
     """Sign the zero-sum convention on or off for the clinic (administrators), as a new version of the setting."""
-    return clinic_settings.save_version(
+    return clinic_settings.save_switch(
         db,
         actor,
         name=MI_ZERO_SETTING,
-        name_of="Motricity Index zero-sum convention",
-        value=json.dumps(bool(on)),
+        name_of="Motricity Index zero sum reported as 1",
+        on=on,
         expected_version=expected_version,
-        detail=lambda conn: f"Motricity Index zero sum reported as {'1' if on else '0'}",
     )
