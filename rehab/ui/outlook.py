@@ -63,9 +63,12 @@ def _goals(db: Database, actor: Actor, patient_id: int) -> None:
                 st.markdown(md_text(story.happened))
             with verdict:
                 st.caption("Standing")
-                icon = STANDING_ICONS.get(story.standing)
-                st.markdown(f"{icon} **{md_escape(story.standing)}**" if icon else f"**{md_escape(story.standing)}**")
-                st.markdown(md_text(story.reason))
+                icon = STANDING_ICONS.get(story.standing, "")
+                said = story.reason.startswith(story.standing)  # "At risk: the trend reaches …" names it once
+                rest = story.reason[len(story.standing) :].lstrip(": ") if said else story.reason
+                st.markdown(f"{icon} **{md_escape(story.standing)}**".strip() + (f": {md_text(rest)}" if said else ""))
+                if not said:
+                    st.markdown(md_text(rest))
             st.caption(md_text(story.basis))
 
 
