@@ -333,7 +333,7 @@ def caseload(
                 recent_at={k: m[f"recent_at__{k}"] for k in compared},
             )
         )
-    return _with_goals(conn, _with_retests(conn, _with_falls(conn, rows, today)))
+    return _with_goals(conn, _with_retests(conn, _with_falls(conn, rows, today)), only)
 
 
 def _with_falls(conn: Connection, rows: list[CaseloadRow], today: date) -> list[CaseloadRow]:
@@ -344,13 +344,15 @@ def _with_falls(conn: Connection, rows: list[CaseloadRow], today: date) -> list[
     return [replace(r, fall_dates=tuple(sorted(found[r.patient_id]))) if r.patient_id in found else r for r in rows]
 
 
-def _with_goals(conn: Connection, rows: list[CaseloadRow]) -> list[CaseloadRow]:
+def _with_goals(conn: Connection, rows: list[CaseloadRow], only: Sequence[int] | None) -> list[CaseloadRow]:
     """Each row with its active goals: one statement for the goals (few per patient), one for their reviews'
-    newest dates and one for the results of each target's measure."""
-    ids = [r.patient_id for r in rows]
-    if not ids:
+    newest dates and one for the results of each target's measure. The whole listing reads the clinic's active
+    goals (no id list, however large the caseload); ``only`` those patients'."""
+    if not rows:
         return rows
-    active = and_(goals.c.status == "active", goals.c.patient_id.in_(ids))
+    active = goals.c.status == "active"
+    if only is not None:
+        active = and_(active, goals.c.patient_id.in_(list(only)))
     found = conn.execute(
         select(goals.c.id, goals.c.patient_id, goals.c.kind, goals.c.measure_key, goals.c.side,
                goals.c.target_value, goals.c.target_date, goals.c.set_on)
