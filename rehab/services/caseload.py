@@ -45,12 +45,12 @@ FALLING_ATTENDANCE = "falling_attendance"
 GOAL_AT_RISK = "goal_at_risk"
 FLAGS = (FALL_RISK, RETEST_OVERDUE, PLATEAU, SAFETY_STOP, FALLING_ATTENDANCE, GOAL_AT_RISK)
 FLAG_LABELS = {
-    GOAL_AT_RISK: "Goal at risk",
     FALL_RISK: "Fall risk",
     RETEST_OVERDUE: "Re-test overdue",
     PLATEAU: "Plateau",
     SAFETY_STOP: "Safety stop",
     FALLING_ATTENDANCE: "Falling attendance",
+    GOAL_AT_RISK: "Goal at risk",
 }
 FLAG_HELP = {
     FALL_RISK: "Newest Berg or TUG on the wrong side of the catalogue's fall-risk cut-off: for stroke, Berg < 50.5 "
@@ -61,7 +61,8 @@ FLAG_HELP = {
     RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
     "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
     "start; without a plan, 4 weeks. Also when a load at the newest session has reached 80 % of the latest 1RM "
-    "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested.",
+    "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested; a 1RM "
+    "re-test recorded after that session (a later day, or the same day after the hold) clears it.",
     PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
     f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago, judged with the "
     "MDCs derived in the patient's own population on the day of the newer result (stroke by phase after the "
@@ -87,21 +88,21 @@ LATEST = ("bbs", "tug")
 # The most pressing first: the order a patient's flags are listed and the next action is chosen in.
 SEVERITY = (SAFETY_STOP, FALL_RISK, RETEST_OVERDUE, FALLING_ATTENDANCE, GOAL_AT_RISK, PLATEAU)
 NEXT_ACTION = {  # short, to fit beside the name and flags on a tablet
-    GOAL_AT_RISK: "Review goals",
     SAFETY_STOP: "Check readiness",
     FALL_RISK: "Fall-risk review",
     RETEST_OVERDUE: "Re-test",
     FALLING_ATTENDANCE: "Attendance call",
     PLATEAU: "Review the plan",
+    GOAL_AT_RISK: "Review goals",
 }
 # a flag's label as a badge: short, since several share a narrow column (the full label is in "Why")
 BADGE_LABELS = {
-    GOAL_AT_RISK: "Goal at risk",
     FALL_RISK: "Fall risk",
     RETEST_OVERDUE: "Re-test",
     PLATEAU: "Plateau",
     SAFETY_STOP: "Safety stop",
     FALLING_ATTENDANCE: "Attendance",
+    GOAL_AT_RISK: "Goal at risk",
 }
 STATUS_HELP = (
     f"NEW: raised in the last {triage.NEW_FLAG_DAYS} days, or since the patient was last reviewed (the newest "
