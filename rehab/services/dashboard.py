@@ -11,7 +11,7 @@ prepare the whole history again; access and the audit entry are still checked on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -370,6 +370,16 @@ def _measure_panels(
     return panels
 
 
+GOAL_NOTE = "Star: an open goal, at its target on its target date; hover it for how it stands."
+
+
+def with_goal_note(section: Section) -> Section:
+    """The section's words, saying what the star is where one of its charts has a goal."""
+    if any(p.goals for p in section.panels):
+        return replace(section, text=f"{section.text} {GOAL_NOTE}")
+    return section
+
+
 def goal_marks(
     views: Sequence[GoalView], key: str, patient: PatientRecord, *, per_side: bool = False
 ) -> list[dict[str, object]]:
@@ -553,6 +563,7 @@ def _prepare(conn: Connection, patient: PatientRecord, day: date, start: date | 
                 _measure_panels(patient, GAIT_CHARTED, series, start, end, overrides, open_goals)),
         Section("load", "Load plan", SECTION_TEXT["load"], load_panels),
     ]  # fmt: skip
+    sections = [with_goal_note(s) for s in sections]
     days = [r.taken_at.date() for r in records]
     if plan_start is not None:
         days.append(plan_start)

@@ -17,10 +17,14 @@ from tests.services.test_goals import TARGET_DATE, _goal, _patient_with_bergs
 ON = date(2026, 12, 1)
 
 
-def _berg_panel(db: Database, actor, pid: int):  # type: ignore[no-untyped-def]
+def _balance(db: Database, actor, pid: int) -> dashboard.Section:  # type: ignore[no-untyped-def]
     view = dashboard.dashboard(db, actor, pid, today=ON, audit_view=False)
     [balance] = [s for s in view.sections if s.key == "balance"]
-    return next(p for p in balance.panels if p.key == "bbs")
+    return balance
+
+
+def _berg_panel(db: Database, actor, pid: int):  # type: ignore[no-untyped-def]
+    return next(p for p in _balance(db, actor, pid).panels if p.key == "bbs")
 
 
 def test_an_open_goal_is_marked_on_its_chart_and_a_closed_one_is_not(db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -33,7 +37,9 @@ def test_an_open_goal_is_marked_on_its_chart_and_a_closed_one_is_not(db: Databas
     assert (mark["date"], mark["value"], mark["unit"]) == (TARGET_DATE, 46, "points")
     assert mark["label"] == "Walk to the shop" and mark["set_on"] == "2026-11-01"
     assert "reaches 42.0 by 2026-12-27, 4.0 short of the target, more than the MDC (2.7)" in mark["verdict"]
+    assert dashboard.GOAL_NOTE in _balance(db, admin, pid).text  # the section says what the star is
 
     version = goals.patient_goals(db, admin, pid).goals[0].goal.version
     goals.close(db, admin, goal_id, version, "achieved", "")
     assert _berg_panel(db, admin, pid).goals == []  # closed goals are history, read on the Goals page
+    assert dashboard.GOAL_NOTE not in _balance(db, admin, pid).text
