@@ -14,7 +14,7 @@ from rehab.domain.planning.loading_plan import PAUSE_DAYS_WHY
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.ui import auth as ui_auth
-from rehab.ui import goal_widgets, plan_widgets, prognosis_settings, report_widgets
+from rehab.ui import goal_widgets, motricity_setting, plan_widgets, prognosis_settings, report_widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape, md_text, when
 from rehab.ui.forms import FieldErrors
@@ -32,6 +32,7 @@ def render() -> None:
     )
     with measures_tab:
         _measure_thresholds(db, actor)
+        motricity_setting.panel(db, actor)
     with screen_tab:
         plan_widgets.thresholds_panel(db, actor)
     with prognosis_tab:

@@ -149,6 +149,31 @@ FMA_LE_PARTS: dict[str, tuple[int, ...]] = {
     "E (lower extremity, 0–28)": tuple(range(1, 15)),
     "F (coordination/speed, 0–6)": (15, 16, 17),
 }
+FMA_INCOMPLETE_RULE = (
+    "The total is not computed while an item is not tested: no official rule for untestable items (pain, cast, "
+    "contracture, refusal) was found (clinical reference §13.1), so 0 is never put in its place."
+)
+
+
+def fma_incomplete(key: str, items: Sequence[object]) -> str | None:
+    """Why a Fugl-Meyer total cannot be computed ("Incomplete: item 12 not tested ..."), naming each item not
+    tested (None) and giving the subtotal of each part whose items are all scored; None when nothing is missing."""
+    catalogued = FMA_UE_ITEMS if key == "fma_ue" else FMA_LE_ITEMS
+    missing = [item for item, v in zip(catalogued, items, strict=False) if v is None]
+    if not missing:
+        return None
+    numbers = [str(i.number) for i in missing]
+    which = f"item {numbers[0]}" if len(numbers) == 1 else "items " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    named = "; ".join(f"{i.number}: {i.domain}, {i.name}" for i in missing)
+    done = []
+    for part, members in (FMA_UE_PARTS if key == "fma_ue" else FMA_LE_PARTS).items():
+        values = [items[n - 1] for n in members]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            done.append(f"{part} {fmt(math.fsum(float(v) for v in values))}")  # type: ignore[arg-type]
+    parts = f" Parts fully scored: {'; '.join(done)}." if done else ""
+    return f"Incomplete: {which} not tested ({named}). {FMA_INCOMPLETE_RULE}{parts}"
+
+
 FMA_UE_EARLY = "moderate–severe, baseline within 2 weeks of stroke, retest 6 weeks later, n = 51"
 
 FMA_UE = Measure(
