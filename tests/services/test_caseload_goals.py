@@ -1,6 +1,6 @@
 """The caseload's goals on SQLite and PostgreSQL: "goal at risk" judged for the patient's own population,
 "no goals set", and a kept (cached) caseload that changes when a goal is set, reviewed or closed, because
-goals and goal reviews move the patient's data generation (migration 0021).
+goals and goal reviews move the patient's data generation (migration 0022).
 
 Worked example (as in tests/services/test_goals.py): Berg 30, 33, 36 on days 0, 14 and 28 after the goal was
 set; the least-squares line rises 3 points a fortnight and reaches 30 + 12 = 42 on day 56, the target date.
