@@ -162,6 +162,9 @@ class Panel:
     y_domain: tuple[float, float] | None = None
     bands: pd.DataFrame | None = None
     nominal: bool = False
+    goals: list[dict[str, Any]] = field(default_factory=list)
+    """Open goals on this measure (``goal_marks``): [{date, value, label, unit, set_on, verdict}], each drawn as
+    a hollow star at its target value on its target date."""
 
 
 def thin(
@@ -347,7 +350,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
     legend = {"title": None, "orient": "bottom"} if len(present) > 1 else None
     results = spec.data("results", data)
     encoding = {
-        "x": _x_dates(data["date"], MONTH_AXIS, alone=panel.neural is None),
+        "x": _x_dates(data["date"], MONTH_AXIS, alone=panel.neural is None and not panel.goals),
         "y": {"field": "value", "title": panel.unit, **y_ref},
         "color": {"field": "series", "type": "nominal", "scale": colour, "legend": legend},
         "tooltip": [
@@ -377,7 +380,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
             "encoding": {**encoding, "shape": {"field": "series", "type": "nominal", "scale": shape, "legend": legend}},
         }
     )
-    return layers
+    return layers + goal_layers(spec, panel, y_ref)
 
 
 def _load_layers(
@@ -733,7 +736,10 @@ def panel_text(panel: Panel) -> ChartText:
         return load_text(panel.points, title=panel.title)
     points = panel.points
     if points.empty:
-        return ChartText(f"{panel.title}: no results in this period.", _table(points, "value", panel.unit))
+        empty = f"{panel.title}: no results in this period."
+        return ChartText(
+            " ".join([empty, *goal_sentences(panel)]), goal_table(panel, _table(points, "value", panel.unit))
+        )
     order = list(dict.fromkeys(points["series"].astype(str)))
     sentences = [*_opening(panel.title, order), *_series_sentences(points, "value", panel.unit, order)]
     if panel.mdc_band:
@@ -741,7 +747,8 @@ def panel_text(panel: Panel) -> ChartText:
     for cut in panel.cutoffs:
         value = _number(cut["value"])
         sentences.append(f"Cut-off line: {cut['label']}" + ("." if value in str(cut["label"]) else f" ({value})."))
-    return ChartText(" ".join(s for s in sentences if s), _table(points, "value", panel.unit))
+    sentences += goal_sentences(panel)
+    return ChartText(" ".join(s for s in sentences if s), goal_table(panel, _table(points, "value", panel.unit)))
 
 
 def load_text(points: pd.DataFrame, *, title: str) -> ChartText:
@@ -759,3 +766,77 @@ def load_text(points: pd.DataFrame, *, title: str) -> ChartText:
         elif same:
             sentences.append(f"The load lifted equalled the load prescribed in {same} of {len(both)} sessions.")
     return ChartText(" ".join(sentences), _table(points, "value_kg", "kg"))
+
+
+# --- goals on the dashboard charts -------------------------------------------------------------------------
+# An open measure goal is drawn on its measure's panel as a hollow star at the target value on the target date,
+# labelled "Goal" beside it (to its left, so a target at the chart's right edge keeps its label on a phone), with
+# the goal's statement and verdict in the tooltip, a sentence in the chart's summary and a row in its data
+# table. Only open goals are drawn: an achieved, not achieved or discontinued goal is history, read on the
+# Goals page, and a star for it would be read as a target still to reach.
+
+# a five-pointed star, as a Vega symbol path (unit size): no series uses it, so it never reads as a result
+GOAL_SHAPE = (
+    "M0,-1L0.2245,-0.309L0.951,-0.309L0.363,0.118L0.588,0.809L0,0.382L-0.588,0.809L-0.363,0.118L-0.951,-0.309"
+    "L-0.2245,-0.309Z"
+)
+GOAL_COLOUR = "#5E5E5E"  # dark neutral grey: reads on light and dark themes, never one of the series' colours
+GOAL_SERIES = "Goal (target)"
+
+
+def goal_layers(spec: _Spec, panel: Panel, y_ref: dict[str, Any]) -> list[dict[str, Any]]:
+    """The panel's open goals as hollow stars at (target date, target value), each labelled "Goal"."""
+    if not panel.goals:
+        return []
+    frame = pd.DataFrame(panel.goals)
+    frame["date"] = pd.to_datetime(frame["date"])
+    marks = spec.data("goals", frame)
+    x = {"field": "date", "type": "temporal"}
+    y = {"field": "value", **y_ref}
+    tooltip = [
+        _tip("label", "Goal"),
+        _tip("value", "Target", "quantitative"),
+        _tip("unit", "Unit"),
+        _tip("date", "Target date", "temporal", format="%Y-%m-%d"),
+        _tip("set_on", "Set on"),
+        _tip("verdict", "So far"),
+    ]
+    return [
+        {
+            "name": f"{_safe(panel.key)}_goals",
+            "data": marks,
+            "mark": {"type": "point", "shape": GOAL_SHAPE, "size": 260, "filled": False, "strokeWidth": 2,
+                     "color": GOAL_COLOUR},
+            "encoding": {"x": x, "y": y, "tooltip": tooltip},
+        },
+        {
+            "data": marks,
+            "mark": {"type": "text", "align": "right", "baseline": "middle", "dx": -12, "fontSize": 11,
+                     "fontWeight": "bold", "color": LABEL_COLOUR},
+            "encoding": {"x": x, "y": y, "text": {"value": "Goal"}, "tooltip": tooltip},
+        },
+    ]  # fmt: skip
+
+
+def goal_sentences(panel: Panel) -> list[str]:
+    """Each open goal of the panel in words: target, date, when it was set and how it stands."""
+    return [
+        f"Goal (star): {_number(g['value'])} {g['unit']} by {_day(g['date'])}, set {g['set_on']}. {g['verdict']}"
+        for g in panel.goals
+    ]
+
+
+def goal_table(panel: Panel, table: pd.DataFrame) -> pd.DataFrame:
+    """The panel's data table with a row per open goal (series "Goal (target)"), in date order."""
+    if not panel.goals:
+        return table
+    rows = pd.DataFrame(
+        {
+            "Date": [_day(g["date"]) for g in panel.goals],
+            "Series": [GOAL_SERIES] * len(panel.goals),
+            "Value": [_number(g["value"]) for g in panel.goals],
+            "Unit": [str(g["unit"]) for g in panel.goals],
+        }
+    )
+    both = rows if table.empty else pd.concat([table, rows], ignore_index=True)
+    return both.sort_values(["Date", "Series"], kind="stable").reset_index(drop=True)

@@ -327,7 +327,17 @@ def _add_exchange_commands(sub: argparse._SubParsersAction[argparse.ArgumentPars
     out.add_argument(
         "--format",
         required=True,
-        choices=["pdf", "pdf-patient", "csv", "csv-sessions", "csv-falls", "fhir", "fhir-transaction", "fhir-document"],
+        choices=[
+            "pdf",
+            "pdf-patient",
+            "csv",
+            "csv-sessions",
+            "csv-falls",
+            "csv-goals",
+            "fhir",
+            "fhir-transaction",
+            "fhir-document",
+        ],
     )
     out.add_argument("--session", type=int, help="session id for pdf/pdf-patient (default: the latest session)")
     out.add_argument("--from", dest="date_from", help="with --to and --format pdf: progress report from this day")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rehab.services import patients, plans, sessions
+from rehab.services import patients, plans, sessions, set_rows
 from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor
 from rehab.store import Database
@@ -78,9 +78,9 @@ def run_session(
     session_id, version, rows = prefilled(db, actor, patient_id, today=day)
     for row in rows:
         if reps is not None:
-            row[sessions.REPS] = reps
+            row[set_rows.REPS] = reps
         if pain is not None:
-            row[sessions.PAIN_AFTER] = pain
+            row[set_rows.PAIN_AFTER] = pain
         if effort is not None:
-            row[sessions.EFFORT] = effort
+            row[set_rows.EFFORT] = effort
     return sessions.save_log(db, actor, session_id, expected_version=version, rows=rows)

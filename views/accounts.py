@@ -15,6 +15,7 @@ from rehab.store import Database
 from rehab.store.identities import IdentityRecord
 from rehab.store.users import UserRecord
 from rehab.ui import auth as ui_auth
+from rehab.ui import report_widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import when
 from rehab.ui.forms import FieldErrors
@@ -125,6 +126,8 @@ def _manage(db: Database, actor: Actor, users: list[UserRecord]) -> None:
             reset = st.form_submit_button("Reset password and unlock")
         if reset:
             _apply(errors, lambda: accounts.reset_password(db, actor, user.id, password, confirm), "Password reset.")
+    st.caption("Printed in the sign-off of the reports this clinician makes.")
+    report_widgets.registration_form(db, actor, user.id, user.registration, user.job_title, key=str(user.id))
 
 
 def _apply(errors: FieldErrors, action: Callable[[], object], success: str) -> None:

@@ -25,6 +25,7 @@ SHOWN = [
     "Plan week",
     "Berg",
     "TUG (s)",
+    "Goals",
     "Days since event",
     "Age",
     "MRN",
@@ -78,9 +79,14 @@ def _find_and_open(data: caseload.Caseload) -> None:
         sort = st.selectbox(
             "Sort", list(caseload.SORT_LABELS), format_func=caseload.SORT_LABELS.__getitem__, key="caseload_sort"
         )
-    shown = caseload.filtered(table, text=text, flags=chosen, sort=sort)
+    no_goals = st.toggle(
+        f"Only patients with no goals set ({int((table['Goals'] == caseload.NO_GOALS).sum())})",
+        key="caseload_no_goals",
+        help="No active goal: none set yet, or every goal achieved, not achieved or discontinued.",
+    )
+    shown = caseload.filtered(table, text=text, flags=chosen, sort=sort, no_goals=no_goals)
     if shown.empty:
-        st.info("No patients match." if (text or chosen) else "No active patients yet.")
+        st.info("No patients match." if (text or chosen or no_goals) else "No active patients yet.")
         return
     with st.expander("What the flags mean"):
         st.markdown(f"**NEW, standing, Ack'd**: {caseload.STATUS_HELP}")
@@ -101,6 +107,7 @@ def _find_and_open(data: caseload.Caseload) -> None:
             ),
             "Next action": st.column_config.TextColumn(width=140, help="What the most pressing flag asks for"),
             "Last session": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "Goals": st.column_config.TextColumn(help="Active goals, or none set (see the Goals page)"),
             "Why": st.column_config.TextColumn(
                 width="large", help="Each raised flag with its status, figures and source"
             ),

@@ -14,7 +14,7 @@ from rehab.domain.planning.loading_plan import PAUSE_DAYS_WHY
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.ui import auth as ui_auth
-from rehab.ui import goal_widgets, plan_widgets, prognosis_settings
+from rehab.ui import goal_widgets, motricity_setting, plan_widgets, prognosis_settings, report_widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape, md_text, when
 from rehab.ui.forms import FieldErrors
@@ -27,11 +27,12 @@ def render() -> None:
     actor = ui_auth.require(admin=True)
     db = get_db()
     st.title("Clinic settings")
-    measures_tab, screen_tab, plans_tab, prognosis_tab, goals_tab, exchange_tab = st.tabs(
-        ["Measure thresholds", "Readiness screen", "Loading plans", "Prognosis", "Goals", "Data exchange"]
+    measures_tab, screen_tab, plans_tab, prognosis_tab, goals_tab, exchange_tab, reports_tab = st.tabs(
+        ["Measure thresholds", "Readiness screen", "Loading plans", "Prognosis", "Goals", "Data exchange", "Reports"]
     )
     with measures_tab:
         _measure_thresholds(db, actor)
+        motricity_setting.panel(db, actor)
     with screen_tab:
         plan_widgets.thresholds_panel(db, actor)
     with prognosis_tab:
@@ -42,6 +43,8 @@ def render() -> None:
         _mrn_system(db, actor)
     with plans_tab:
         _pause_days(db, actor)
+    with reports_tab:
+        report_widgets.letterhead_panel(db, actor)
 
 
 def _pause_days(db: Any, actor: Any) -> None:

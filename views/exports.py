@@ -10,7 +10,7 @@ from rehab.services.context import AccessDenied, Actor, NotFound
 from rehab.store import Database
 from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as buttons
-from rehab.ui import nav
+from rehab.ui import nav, report_widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
 
@@ -44,6 +44,7 @@ def render() -> None:
         "is exported."
     )
     page = st.radio("PDF page size", ["A4", "Letter"], horizontal=True, key="export_page_size")
+    report_widgets.own_registration(db, actor)
 
     st.header("Session summary")
     if not options.sessions:
@@ -85,15 +86,17 @@ def render() -> None:
             st.caption("Choose the first and the last day of the period.")
 
     st.header("Data for other systems")
-    for pair in (("csv", "csv-sessions"), ("fhir", "fhir-transaction")):  # two a row: labels stay whole at 1,024 px
+    rows = (("csv", "csv-sessions"), ("csv-goals", "csv-falls"), ("fhir", "fhir-transaction"))
+    for pair in rows:  # two a row: labels stay whole at 1,024 px
         for col, kind in zip(st.columns(2), pair, strict=True):
             with col:
                 buttons.download(db, actor, patient_id, patient.mrn, kind, key=f"dl_{kind}")
     st.caption(
         "CSV files open in spreadsheets (UTF-8); cells that a spreadsheet would run as a formula are prefixed "
         "with an apostrophe. The assessments CSV uses the Import page's columns, so it can be imported "
-        "elsewhere. FHIR R4: the bundle holds the whole record to read or archive; the transaction holds the same, "
-        "to post to the hospital's FHIR server, which creates each patient and record only once."
+        "elsewhere. The goals CSV has a row per goal and a row per review. FHIR R4: the bundle holds the whole "
+        "record (assessments, goals, falls and predictions included) to read or archive; the transaction holds "
+        "the same, to post to the hospital's FHIR server, which creates each patient and record only once."
     )
     if st.button("Import assessments from a file", key="to_import"):
         nav.go(nav.IMPORT)

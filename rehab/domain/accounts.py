@@ -49,6 +49,25 @@ def clean_display_name(raw: object) -> str:
     return name
 
 
+REGISTRATION_MAX = 64
+JOB_TITLE_MAX = 80
+
+
+def clean_registration(raw: object, field: str = "registration", limit: int = REGISTRATION_MAX) -> str:
+    """A professional registration (e.g. "HCPC PH123456") or job title as printed on reports; blank is allowed
+    (the report then says it is not recorded)."""
+    if raw is None:
+        return ""
+    if not isinstance(raw, str):
+        raise ValidationError(field, "Enter text.")
+    value = " ".join(raw.split())
+    if len(value) > limit:
+        raise ValidationError(field, f"Keep it to {limit} characters or fewer.")
+    if unstorable(value) or any(ord(ch) < 32 for ch in value):
+        raise ValidationError(field, "It contains characters that cannot be stored.")
+    return value
+
+
 def clean_role(raw: object) -> Role:
     try:
         return Role(str(raw))

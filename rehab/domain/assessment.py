@@ -120,15 +120,16 @@ def _site(raw: Mapping[str, Any], *, required: bool) -> str | None:
     return site or None
 
 
-def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
-    """Validate one measure's entry and convert it to SI; raises ValidationError naming the field."""
+def prepare(key: object, raw: Mapping[str, Any], *, mi_zero_plus_one: bool = False) -> list[Measured]:
+    """Validate one measure's entry and convert it to SI; raises ValidationError naming the field.
+    ``mi_zero_plus_one``: the clinic has signed off reporting a Motricity Index zero sum as 1."""
     measure = measures.get(key)
     if not isinstance(raw, Mapping):
         raise ValidationError("entry", "must be a set of fields")
     context = _context(raw)
     k = measure.key
     if measure.is_item_scale:
-        return [_item_scale(measure, raw.get("items"), context)]
+        return [_item_scale(measure, raw.get("items"), context, mi_zero_plus_one=mi_zero_plus_one)]
     if measure.is_ordinal:
         return _ordinal(measure, raw, context)
     if k == "mmt":
@@ -294,11 +295,13 @@ def prepare(key: object, raw: Mapping[str, Any]) -> list[Measured]:
     return [Measured(k, value, measure.unit, context=context, working=f"{fmt(value)} {measure.unit_label}")]
 
 
-def _item_scale(measure: measures.Measure, items: object, context: dict[str, Any]) -> Measured:
+def _item_scale(
+    measure: measures.Measure, items: object, context: dict[str, Any], *, mi_zero_plus_one: bool = False
+) -> Measured:
     """An item-level scale's total with its working; ARAT items credited by Lyle's shortcut are noted, and
     the Motricity Index keeps its raw sum beside the reported score."""
     k = measure.key
-    total = measures.score(k, items)
+    total = measures.score(k, items, mi_zero_plus_one=mi_zero_plus_one)
     how = "mean" if measure.aggregate == "mean" else "total"
     ctx = dict(context)
     if k == "arat":
@@ -312,7 +315,7 @@ def _item_scale(measure: measures.Measure, items: object, context: dict[str, Any
         values = tuple(float(v) for v in items)
     working = f"{how} of {len(values)} items = {fmt(total)} {measure.unit_label}"
     if k in ("mi_arm", "mi_leg"):
-        mi = neuro.motricity_score(math.fsum(values))
+        mi = neuro.motricity_score(math.fsum(values), zero_plus_one=mi_zero_plus_one)
         ctx["raw_sum"] = mi.raw_sum
         working = f"Motricity Index: {mi.reason} {measure.unit_label}"
     parts = neuro.subtotals(k, values)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from rehab.domain.context import Group, PatientContext
 from rehab.domain.measures import Band, Cutoff, get
@@ -364,6 +364,20 @@ LOAD_CEILING_TEXT = (
     "A load has reached the ceiling relative to the latest 1RM (80 % unless the clinician wrote a reason; "
     "AHA/ASA, Billinger 2014), so the plan holds it until the 1RM is re-tested."
 )
+
+
+def retested_after(session_day: date | None, held_at: datetime | None, retest_at: datetime | None) -> bool:
+    """Whether a 1RM re-test answers a load held at its ceiling: taken on a later day than the held session,
+    or on that day at or after the hold was decided (a re-test taken before the session was already read by it)."""
+    if session_day is None or retest_at is None:
+        return False
+    if retest_at.date() > session_day:
+        return True
+    if retest_at.date() < session_day or held_at is None:
+        return False
+    if (held_at.tzinfo is None) != (retest_at.tzinfo is None):  # stored times are UTC, some engines drop the zone
+        held_at = held_at.replace(tzinfo=retest_at.tzinfo)
+    return retest_at >= held_at
 
 
 def retest_flag(overdue: Judgement, *, load_at_ceiling: bool) -> Judgement:

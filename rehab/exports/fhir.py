@@ -22,6 +22,25 @@ from typing import Any, Literal
 
 from rehab.exports import fhir_codes as codes
 from rehab.exports.fhir_codes import DEFAULT_MRN_SYSTEM, concept
+from rehab.exports.fhir_events import (
+    FhirDisagreement,
+    FhirFall,
+    FhirFinding,
+    FhirPrediction,
+    fall_resource,
+    finding_resource,
+    risk_assessment_resource,
+)
+from rehab.exports.fhir_goals import (
+    FhirGoal,
+    FhirGoalReview,
+    FhirTScore,
+    GoalRefs,
+    goal_resource,
+    goal_results,
+    rating_resource,
+    t_score_resource,
+)
 from rehab.exports.fhir_resources import (
     FhirActivity,
     FhirAssessment,
@@ -45,11 +64,18 @@ __all__ = [
     "FHIR_VERSION",
     "FhirActivity",
     "FhirAssessment",
+    "FhirDisagreement",
+    "FhirFall",
+    "FhirFinding",
+    "FhirGoal",
+    "FhirGoalReview",
     "FhirPatient",
     "FhirPlan",
     "FhirPractitioner",
+    "FhirPrediction",
     "FhirSession",
     "FhirSet",
+    "FhirTScore",
     "Record",
     "bundle",
     "session_document",
@@ -70,6 +96,11 @@ class Record:
     plans: Sequence[FhirPlan] = ()
     sessions: Sequence[FhirSession] = ()
     mrn_system: str = DEFAULT_MRN_SYSTEM
+    goals: Sequence[FhirGoal] = ()
+    t_score: FhirTScore | None = None
+    falls: Sequence[FhirFall] = ()
+    findings: Sequence[FhirFinding] = ()
+    predictions: Sequence[FhirPrediction] = ()
 
 
 @dataclass
@@ -125,6 +156,58 @@ class _Entries:
         )
         return self.add(url, obs)
 
+    def fall(self, fall: FhirFall) -> str:
+        url = self.urls.of("fall", fall.id)
+        return self.add(url, fall_resource(fall, patient_ref=self.patient_ref, url=url))
+
+    def finding(self, finding: FhirFinding) -> str:
+        url = self.urls.of("finding", finding.id)
+        return self.add(url, finding_resource(finding, patient_ref=self.patient_ref, url=url))
+
+    def goals(self) -> None:
+        """Each goal after its ratings' Observations, the T-score after the ratings it is derived from."""
+        record = self.record
+        people = {p.id: (self.urls.of("practitioner", p.id), p.display_name) for p in record.practitioners}
+        condition = self.urls.of("condition", record.patient.id)
+        score = record.t_score
+        score_url = self.urls.of("gas-t-score", record.patient.id)
+        latest: list[str] = []
+        outcomes: dict[int, list[str]] = {}
+        for goal in record.goals:
+            goal_url = self.urls.of("goal", goal.id)
+            refs = GoalRefs(self.patient_ref, condition, people)
+            mine = outcomes.setdefault(goal.id, [])
+            for review in goal.ratings:
+                url = self.urls.of("goal-rating", review.id)
+                mine.append(self.add(url, rating_resource(goal, review, refs, url=url, goal_url=goal_url)))
+            if score is not None and goal.id in score.goal_ids and mine:
+                latest.append(mine[-1])
+            mine += [self.urls.of("observation", a.id) for a in goal_results(goal, record.assessments)]
+        if score is not None and latest:
+            when = max(r.reviewed_at for g in record.goals if g.id in score.goal_ids for r in g.ratings)
+            self.add(score_url, t_score_resource(score, url=score_url, patient=self.patient_ref, when=when,
+                                                 ratings=latest))  # fmt: skip
+        for goal in record.goals:
+            refs = GoalRefs(self.patient_ref, condition, people, outcomes[goal.id])
+            if score is not None and latest and goal.id in score.goal_ids:
+                refs = GoalRefs(self.patient_ref, condition, people, [*outcomes[goal.id], score_url])
+            url = self.urls.of("goal", goal.id)
+            self.add(url, goal_resource(goal, refs, url=url, results=goal_results(goal, record.assessments)))
+
+    def prediction(self, p: FhirPrediction) -> str:
+        url = self.urls.of("risk-assessment", f"{self.record.patient.id}/{p.tool}/{p.category}")
+        kinds = {"assessment": "observation", "finding": "finding"}
+        basis = [self.urls.of(kinds[kind], ident) for kind, ident in p.basis]
+        known = {u for u, _ in self.items}
+        resource = risk_assessment_resource(
+            p,
+            patient_ref=self.patient_ref,
+            condition_ref=self.urls.of("condition", self.record.patient.id),
+            basis=[b for b in basis if b in known],
+            url=url,
+        )
+        return self.add(url, resource)
+
     def plan(self, plan: FhirPlan) -> str:
         url = self.urls.of("careplan", plan.id)
         author, _ = self.ref(plan.author_id)
@@ -157,12 +240,20 @@ def _request(resource: dict[str, Any], mrn_system: str) -> dict[str, Any]:
 
 
 def bundle(record: Record, *, timestamp: datetime, bundle_id: str, kind: BundleType = "collection") -> dict[str, Any]:
-    """The patient's whole record: Patient, Condition, Practitioners, Devices, Observations, CarePlans,
+    """The patient's whole record: Patient, Condition, Practitioners, Devices, Observations (assessments,
+    prognostic findings, falls), Goals with their GAS ratings and T-score, RiskAssessments, CarePlans,
     Procedures and their vitals."""
     entries = _Entries(record, Urls(record.mrn_system))
     entries.people()
     for a in record.assessments:
         entries.assessment(a)
+    for finding in record.findings:
+        entries.finding(finding)
+    for fall in record.falls:
+        entries.fall(fall)
+    entries.goals()
+    for prediction in record.predictions:
+        entries.prediction(prediction)
     for plan in record.plans:
         entries.plan(plan)
     for s in record.sessions:

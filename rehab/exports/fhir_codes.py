@@ -18,6 +18,7 @@ IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
+GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 URI_IDENTIFIER = "urn:ietf:rfc:3986"
 """An identifier whose value is itself a URI (our stable ``urn:uuid``), so a re-post finds the same record."""
 
@@ -34,6 +35,20 @@ CONDITION_SYSTEM = "urn:rehab-dashboard:fhir:condition"
 PROCEDURE_SYSTEM = "urn:rehab-dashboard:fhir:procedure"
 DOCUMENT_SYSTEM = "urn:rehab-dashboard:fhir:document"
 SIDE_ROLE_SYSTEM = "urn:rehab-dashboard:fhir:side-role"
+GOAL_SYSTEM = "urn:rehab-dashboard:fhir:goal"
+"""Goal attainment scaling: the attainment level as a target measure, a follow-up rating, the T-score."""
+GAS_LEVEL_SYSTEM = "urn:rehab-dashboard:fhir:gas-level"
+FALL_SYSTEM = "urn:rehab-dashboard:fhir:fall"
+"""The parts of a recorded fall (place, injury, injury details, circumstances) as Observation components."""
+FALL_PLACE_SYSTEM = "urn:rehab-dashboard:fhir:fall-place"
+FALL_INJURY_SYSTEM = "urn:rehab-dashboard:fhir:fall-injury"
+FALL_REPORT_SYSTEM = "urn:rehab-dashboard:fhir:fall-report"
+FINDING_SYSTEM = "urn:rehab-dashboard:fhir:prognostic-finding"
+MEP_SYSTEM = "urn:rehab-dashboard:fhir:mep-status"
+PREDICTION_TOOL_SYSTEM = "urn:rehab-dashboard:fhir:prediction-tool"
+PREDICTION_CATEGORY_SYSTEM = "urn:rehab-dashboard:fhir:prediction-category:"
+"""Prefix: ``…:prediction-category:prep2`` holds PREP2's categories, ``…:twist`` TWIST's."""
+SUBSCALE_SYSTEM = "urn:rehab-dashboard:fhir:measure-subscales"
 PRACTITIONER_SYSTEM = "urn:rehab-dashboard:practitioner-id"
 """A colleague is identified by their account's number, never their login name (a sign-in secret's other half)."""
 DEFAULT_MRN_SYSTEM = "urn:rehab-dashboard:mrn"
@@ -43,6 +58,7 @@ DEFAULT_MRN_SYSTEM = "urn:rehab-dashboard:mrn"
 EXT_LATERALITY = "urn:rehab-dashboard:fhir:extension:laterality"
 EXT_SIDE_ROLE = "urn:rehab-dashboard:fhir:extension:affected-side"
 EXT_SET = "urn:rehab-dashboard:fhir:extension:exercise-set"
+EXT_GAS_SCALE = "urn:rehab-dashboard:fhir:extension:goal-attainment-scale"
 
 # --- codes from cited sources ------------------------------------------------------------------------------------
 MR_TYPE = {"coding": [{"system": IDENTIFIER_TYPE, "code": "MR", "display": "Medical record number"}], "text": "MRN"}
@@ -73,6 +89,21 @@ SPO2_PULSE_OXIMETRY = (LOINC, "59408-5", "Oxygen saturation in Arterial blood by
 """Vital-signs codes of the FHIR R4 vital signs profiles (http://hl7.org/fhir/R4/observation-vitalsigns.html,
 ValueSet observation-vitalsignresult; the oxygen saturation profile fixes 2708-6 and allows 59408-5)."""
 
+FALL = (SNOMED, "1912002", "Fall")
+"""SNOMED CT 1912002 'Fall': the one concept FHIR's own ValueSet adverse-event-type names explicitly
+(http://hl7.org/fhir/ValueSet/adverse-event-type, R5 and the HL7 AE research backport IG for R4), and a member of
+NHS Digital's primary-care FALLS_COD reference set (opencodelists.org, nhsd-primary-care-domain-refsets/falls_cod)."""
+
+GOAL_ACHIEVEMENT_DISPLAY = {
+    "in-progress": "In Progress",
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no-change": "No Change",
+    "achieved": "Achieved",
+    "not-achieved": "Not Achieved",
+}
+"""Codes of the R4 CodeSystem goal-achievement (http://hl7.org/fhir/R4/codesystem-goal-achievement.html)."""
+
 # --- the product's codes, with what they mean -------------------------------------------------------------------
 CONDITIONS: dict[str, str] = {
     "ischaemic_stroke": "Ischaemic stroke",
@@ -98,6 +129,20 @@ DEVICES = {
 HHD); the make and model of a clinic's own unit is not recorded."""
 PRT_SESSION = ("prt-session", "Progressive resistance training session")
 SESSION_SUMMARY = ("session-summary", "Rehabilitation treatment session summary")
+GAS_ATTAINMENT = ("gas-attainment", "Goal attainment scale level")
+GAS_RATING = ("gas-rating", "Goal attainment scale follow-up rating (practitioner)")
+GAS_T_SCORE = ("gas-t-score", "Goal attainment scaling T-score")
+"""The reference saw LOINC 112296-9 (baseline) and 107333-7 (practitioner follow-up rating) only in the HL7 PCO
+IG's value set and lists them among the codes not verified (§13.9, §13.15 item 19); no LOINC exists for the
+T-score. All three use the product's goal code system."""
+FALL_PARTS = {
+    "place": "Place",
+    "injury": "Injury",
+    "injury-details": "Injury details",
+    "circumstances": "Circumstances",
+}
+NIHSS_TOTAL = ("nihss-total", "NIHSS total")
+MEP_STATUS = ("mep-status", "Upper-limb MEP by TMS")
 
 
 def coding(system: str, code: str, display: str | None = None) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rehab.domain import measures
+from rehab.domain.measures.neuro import subtotals
 from rehab.exports import fhir_codes as codes
 from rehab.exports.fhir_codes import coding, concept
 
@@ -33,6 +34,8 @@ _CONTEXT_LABELS = {
     "pace": "Pace",
     "distance_m": "Walk distance (m)",
     "formula": "1RM formula",
+    "raw_sum": "Raw sum of the item scores",
+    "inferred_items": "Items credited by Lyle's shortcut, not observed",
 }
 
 
@@ -245,8 +248,27 @@ def _method(a: FhirAssessment) -> dict[str, Any] | None:
     return None
 
 
+def _context_text(value: object) -> str:
+    return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+def _subscales(a: FhirAssessment, code: measures.Code) -> list[dict[str, Any]]:
+    """Subscale totals (Fugl-Meyer parts, ARAT subscales) from the item scores, in the published order."""
+    parts = subtotals(a.measure_key, a.items) if a.items else {}
+    return [
+        {
+            "code": {
+                "coding": [{"system": codes.SUBSCALE_SYSTEM, "code": f"{code.code}-subscale-{n}", "display": name}],
+                "text": f"Subscale: {name}",
+            },
+            "valueQuantity": quantity(total, "{score}"),
+        }
+        for n, (name, total) in enumerate(parts.items(), start=1)
+    ]
+
+
 def _components(a: FhirAssessment, measure: measures.Measure, code: measures.Code) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = _subscales(a, code)
     for number_, score in enumerate(a.items or [], start=1):
         item = measure.items[number_ - 1] if number_ <= len(measure.items) else None
         out.append(
@@ -265,22 +287,34 @@ def _components(a: FhirAssessment, measure: measures.Measure, code: measures.Cod
         out.append(
             {
                 "code": {"coding": [{"system": codes.CONTEXT_SYSTEM, "code": key}], "text": label},
-                "valueString": str(value),
+                "valueString": _context_text(value),
             }
         )
     return out
 
 
+def measure_code(measure_key: str, side: str | None) -> dict[str, Any]:
+    """The measure's code: LOINC where the reference verified one, else the product's measure code."""
+    measure = measures.get(measure_key)
+    code = measure.code_for(side)
+    system = codes.MEASURES_SYSTEM if code.system == measures.LOCAL_SYSTEM else code.system
+    return {"coding": [coding(system, code.code, code.display)], "text": measure.name}
+
+
+def measure_value(measure_key: str, side: str | None, value: float, label: str | None, unit: str) -> tuple[str, Any]:
+    """A measure's value as FHIR: an ordinal grade as its own code, anything else a UCUM quantity."""
+    measure = measures.get(measure_key)
+    if label and (measure.is_ordinal or measure.key == "mmt"):
+        return "valueCodeableConcept", _grade_value(measure.code_for(side), label, measure)
+    ucum = "kgf" if measure_key in _FORCE_IN_KG and unit == "kg" else unit
+    return "valueQuantity", quantity(value, ucum)
+
+
 def observation_value(a: FhirAssessment) -> tuple[str, dict[str, Any], str]:
     """The value element's name, its content and its words for the narrative."""
-    measure = measures.get(a.measure_key)
-    code = measure.code_for(a.side)
-    if a.value_text and (measure.is_ordinal or measure.key == "mmt"):
-        value = _grade_value(code, a.value_text, measure)
-        return "valueCodeableConcept", value, value["text"]
-    ucum = "kgf" if a.measure_key in _FORCE_IN_KG and a.unit == "kg" else a.unit
-    q = quantity(a.value, ucum)
-    return "valueQuantity", q, f"{q['value']} {q['unit']}"
+    key, value = measure_value(a.measure_key, a.side, a.value, a.value_text, a.unit)
+    words = value["text"] if key == "valueCodeableConcept" else f"{value['value']} {value['unit']}"
+    return key, value, words
 
 
 def observation_resource(
@@ -295,7 +329,6 @@ def observation_resource(
 ) -> dict[str, Any]:
     measure = measures.get(a.measure_key)
     code = measure.code_for(a.side)
-    system = codes.MEASURES_SYSTEM if code.system == measures.LOCAL_SYSTEM else code.system
     value_key, value, value_words = observation_value(a)
     body_site = _body_site(a, paretic_side)
     method = _method(a)
@@ -316,7 +349,7 @@ def observation_resource(
                 ]
             }
         ],
-        "code": {"coding": [coding(system, code.code, code.display)], "text": measure.name},
+        "code": measure_code(a.measure_key, a.side),
         "subject": {"reference": patient_ref},
         "effectiveDateTime": instant(a.taken_at),
         "performer": [{"reference": performer_ref, "display": performer_name}],

@@ -26,6 +26,37 @@ WHY_STRENGTH_FIRST_CLINICAL = NEURAL_PERIOD_CLINICIAN_TEXT
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """Who the document is from (Clinic settings → Reports). An empty name is printed as "not set", never
+    guessed; ``logo`` is a PNG or JPEG checked when it was uploaded; every time is printed in ``time_zone``."""
+
+    clinic_name: str = ""
+    address: str = ""
+    logo: bytes | None = None
+    time_zone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """The clinician who signs the document: name, professional registration (e.g. HCPC PH123456) and role."""
+
+    name: str
+    registration: str
+    role: str
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    """One of the patient's goals as the reports print it: the clinician's lines and the patient's words."""
+
+    statement: str
+    status: str
+    target: str
+    progress: list[str]
+    patient_words: str
+
+
+@dataclass(frozen=True)
 class PatientLine:
     """Who the document is about; every field is as stored (user text, escaped by each renderer)."""
 
@@ -148,6 +179,9 @@ class SessionSummary:
     generated_at: datetime
     generated_by: str
     outlook: list[OutlookLine] = field(default_factory=list)
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    sign_off: SignOff | None = None
+    goals: list[GoalLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -193,6 +227,8 @@ class ChartSpec:
 
     title: str
     spec: dict[str, Any]
+    alt: str = ""
+    """What the chart shows in a sentence (its text summary): the image's alternative text in the PDF."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +246,10 @@ class ProgressReport:
     generated_by: str
     charts: list[ChartSpec] = field(default_factory=list)
     outlook: list[OutlookLine] = field(default_factory=list)
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    sign_off: SignOff | None = None
+    goals: list[GoalLine] = field(default_factory=list)
+    goal_score: str = ""
 
 
 # --- plain language for the patient -------------------------------------------------------------------------
@@ -235,17 +275,16 @@ class PatientText:
 
 
 def patient_text(summary: SessionSummary) -> PatientText:
+    """The session in the patient's words: "your weaker side", never "paretic"; no clinician-only text (notes,
+    override reasons, screen findings, the reason a session was not performed)."""
     if summary.performed:
         did = [
-            f"{e.label}: {e.sets_done} set{'s' if e.sets_done != 1 else ''} ({e.performed})."
+            f"{_words(e.label)}: {e.sets_done} set{'s' if e.sets_done != 1 else ''} ({e.performed})."
             for e in summary.exercises
             if e.sets_done
         ] or ["You started the session but no exercise sets were recorded."]
     else:
-        did = [
-            "We did not exercise today, to keep you safe. Your weights stay the same until next time."
-            + (f" Reason: {summary.not_performed_reason}" if summary.not_performed_reason else "")
-        ]
+        did = ["We did not exercise today, to keep you safe. Your weights stay the same until next time."]
     improved = [
         f"{a.measure}{_side_words(a.side)}: {a.value_text}, better than at the start."
         for a in summary.assessments
@@ -258,18 +297,52 @@ def patient_text(summary: SessionSummary) -> PatientText:
         and a.since_previous.improved
         and not (a.since_baseline is not None and a.since_baseline.improved)
     ]
-    improved += [f"{n.label}: the weight goes up next time, because you managed it well." for n in summary.next_session
-                 if n.action == "increase"]  # fmt: skip
-    steps = [f"{n.label}: {n.dose}. The weight {_ACTION_WORDS.get(n.action, 'is set')}." for n in summary.next_session]
+    improved += [f"{_words(n.label)}: the weight goes up next time, because you managed it well."
+                 for n in summary.next_session if n.action == "increase"]  # fmt: skip
+    steps = [f"{_words(n.label)}: {n.dose}. The weight {_ACTION_WORDS.get(n.action, 'is set')}."
+             for n in summary.next_session]  # fmt: skip
     care = [
         "Tell your therapist if exercise pain goes above 5 out of 10, or if pain is worse the next morning.",
         "Stop and get help straight away if you have chest pain, new weakness, numbness, trouble speaking or "
         "feel very unwell.",
     ]
-    if any(e.max_pain is not None and e.max_pain > PAIN_LIMIT for e in summary.exercises):
-        care.insert(0, "Today some exercises hurt more than 5 out of 10, so those weights come down a little.")
-    return PatientText(did, improved, steps, care, WHY_STRENGTH_FIRST)
+    return PatientText(did, improved, steps, _pain_words(summary) + care, WHY_STRENGTH_FIRST)
+
+
+def _pain_words(summary: SessionSummary) -> list[str]:
+    """What happens to each exercise that hurt above the limit: what next session's decision says, not what
+    the rule would have done (a clinician may have kept the load)."""
+    next_by_label = {n.label: n for n in summary.next_session}
+    out = []
+    for e in summary.exercises:
+        if e.max_pain is None or e.max_pain <= PAIN_LIMIT:
+            continue
+        decision = next_by_label.get(e.label)
+        said = f"{_words(e.label)} hurt more than {PAIN_LIMIT} out of 10 today"
+        if decision is None:
+            out.append(f"{said}. Your therapist will decide the weight for next time with you.")
+        elif decision.action == "decrease":
+            out.append(f"{said}, so the weight comes down a little next time ({decision.load_text}).")
+        elif decision.action == "override":
+            out.append(f"{said}. Your therapist has chosen the weight for next time: {decision.load_text}. "
+                       "Tell them if it hurts again.")  # fmt: skip
+        else:
+            out.append(f"{said}. The weight for next time is {decision.load_text}. Tell your therapist if it "
+                       "hurts again.")  # fmt: skip
+    return out
+
+
+_SIDE_WORDS = {"paretic": "your weaker side", "non-paretic": "your stronger side"}
 
 
 def _side_words(side: str | None) -> str:
-    return f" ({side} side)" if side else ""
+    if not side:
+        return ""
+    return f" ({_SIDE_WORDS.get(side.lower(), f'{side} side')})"
+
+
+def _words(label: str) -> str:
+    """An exercise label in the patient's words ("(paretic side)" → "(your weaker side)")."""
+    from rehab.exports.pdf_text import patient_words
+
+    return patient_words(label)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from rehab.domain.accounts import Role, check_new_password, clean_role
-from rehab.domain.errors import ValidationError
+from rehab.domain.accounts import JOB_TITLE_MAX, Role, check_new_password, clean_registration, clean_role
+from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.services import audit, browser_sessions, passwords
 from rehab.services.auth import validate_new_account
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
@@ -102,6 +102,40 @@ def set_role(db: Database, actor: Actor, user_id: int, role: str) -> None:
             raise ValidationError("role", "This is the last active administrator; add another one first.")
         user_store.set_fields(conn, user_id, now=now_utc(), role=chosen.value)
         audit.record(conn, actor, "update", "user", user_id, detail=f"role={chosen.value}")
+
+    db.run(work)
+
+
+def own_account(db: Database, actor: Actor) -> UserRecord:
+    """The signed-in clinician's own account (for the registration printed on reports)."""
+    return db.run(lambda conn: _load(conn, actor.user_id), write=False)
+
+
+def set_registration(db: Database, actor: Actor, user_id: int, registration: object, job_title: object) -> None:
+    """The professional registration and job title printed in a report's sign-off: the clinician's own, or
+    anyone's by an administrator. Both are checked before anything is saved."""
+    if not actor.is_admin and actor.user_id != user_id:
+        raise AccessDenied("Only administrators can change another clinician's registration.")
+    errors: list[ValidationError] = []
+    values: dict[str, str] = {}
+    for name, raw, limit in (("registration", registration, 64), ("job_title", job_title, JOB_TITLE_MAX)):
+        try:
+            values[name] = clean_registration(raw, name, limit)
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationErrors(errors)
+
+    def work(conn: Connection) -> None:
+        user = _load(conn, user_id)
+        if (user.registration, user.job_title) == (values["registration"], values["job_title"]):
+            return
+        user_store.set_fields(
+            conn, user_id, now=now_utc(), registration=values["registration"], job_title=values["job_title"]
+        )
+        audit.record(conn, actor, "update", "user", user_id,
+                     detail=f"registration: {user.registration or '—'} → {values['registration'] or '—'}; "
+                     f"job title: {user.job_title or '—'} → {values['job_title'] or '—'}")  # fmt: skip
 
     db.run(work)
 

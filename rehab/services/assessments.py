@@ -15,7 +15,7 @@ from rehab.domain.assessment import Interpretation, Measured, clean_note, interp
 from rehab.domain.context import PatientContext, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.patients import age_on
-from rehab.services import audit
+from rehab.services import audit, motricity
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.patients import check_access
@@ -73,15 +73,18 @@ def check_taken_at(patient: PatientRecord, taken_at: object) -> datetime:
     return taken_at
 
 
-def validate_entries(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, list[Measured]]:
-    """Every measure's entry checked together; errors are keyed "<measure>.<field>"."""
+def validate_entries(
+    entries: Mapping[str, Mapping[str, Any]], *, mi_zero_plus_one: bool = False
+) -> dict[str, list[Measured]]:
+    """Every measure's entry checked together; errors are keyed "<measure>.<field>". ``mi_zero_plus_one``: the
+    clinic's Motricity Index zero-sum convention (``rehab.services.motricity``)."""
     if not entries:
         raise ValidationErrors([ValidationError("measure", "Choose at least one measure to record.")])
     prepared: dict[str, list[Measured]] = {}
     errors: list[ValidationError] = []
     for key, raw in entries.items():
         try:
-            prepared[key] = prepare(key, raw)
+            prepared[key] = prepare(key, raw, mi_zero_plus_one=mi_zero_plus_one)
         except ValidationError as err:
             errors.append(ValidationError(f"{key}.{err.field}", err.message))
     if errors:
@@ -196,6 +199,14 @@ def interpret_record(
     return Result(record, str(record.context.get("working", "")), meaning, side_label(patient, record.side))
 
 
+MOTRICITY = ("mi_arm", "mi_leg")
+
+
+def _mi_convention(db: Database, entries: Mapping[str, object]) -> bool:
+    """The clinic's Motricity Index zero-sum convention, read only when a Motricity Index is entered."""
+    return motricity.zero_plus_one(db)[0] if any(k in MOTRICITY for k in entries) else False
+
+
 def record(
     db: Database,
     actor: Actor,
@@ -211,7 +222,7 @@ def record(
     A value outside its measure's plausible range is saved only when its question's id is in ``confirmed``
     (the clinician's "yes, this is right"), and the confirmation is stored with it.
     """
-    prepared = confirm_plausible(validate_entries(entries), confirmed)
+    prepared = confirm_plausible(validate_entries(entries, mi_zero_plus_one=_mi_convention(db, entries)), confirmed)
     clean = clean_note(note)
 
     def work(conn: Connection) -> list[Result]:
@@ -308,7 +319,10 @@ def amend(
         current = _load_final(conn, actor, assessment_id, expected_version)
         patient = check_access(conn, actor, current.patient_id)
         when = _check_taken_at(patient, taken_at or current.taken_at)
-        prepared = confirm_plausible(validate_entries({current.measure_key: entry}), confirmed)[current.measure_key]
+        mi = motricity.zero_plus_one_in(conn)[0] if current.measure_key in MOTRICITY else False
+        prepared = confirm_plausible(validate_entries({current.measure_key: entry}, mi_zero_plus_one=mi), confirmed)[
+            current.measure_key
+        ]
         matching = [m for m in prepared if m.side == current.side] or prepared[:1]
         if len(prepared) > 1 and current.side is None:
             raise ValidationErrors([ValidationError(f"{current.measure_key}.sides", "Amend one value at a time.")])

@@ -21,32 +21,36 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Connection
 
-from rehab.domain import falls, trends, triage
+from rehab.domain import falls, measures, trends, triage
 from rehab.domain.context import PatientContext, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.goals import TREND_RULE, Trend
 from rehab.domain.patients import age_on
 from rehab.domain.planning import DEFAULT_TEMPLATE
-from rehab.services import audit, recent
+from rehab.domain.units import fmt
+from rehab.services import audit, goals, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.context import Actor, now_utc
 from rehab.services.patients import check_access
-from rehab.services.plans import week_of
+from rehab.services.plan_context import week_of
 from rehab.store import Database
 from rehab.store import caseload as store
-from rehab.store.caseload import CaseloadRow
+from rehab.store.caseload import CaseloadRow, OpenGoal
 
 FALL_RISK = "fall_risk"
 RETEST_OVERDUE = "retest_overdue"
 PLATEAU = "plateau"
 SAFETY_STOP = "safety_stop"
 FALLING_ATTENDANCE = "falling_attendance"
-FLAGS = (FALL_RISK, RETEST_OVERDUE, PLATEAU, SAFETY_STOP, FALLING_ATTENDANCE)
+GOAL_AT_RISK = "goal_at_risk"
+FLAGS = (FALL_RISK, RETEST_OVERDUE, PLATEAU, SAFETY_STOP, FALLING_ATTENDANCE, GOAL_AT_RISK)
 FLAG_LABELS = {
     FALL_RISK: "Fall risk",
     RETEST_OVERDUE: "Re-test overdue",
     PLATEAU: "Plateau",
     SAFETY_STOP: "Safety stop",
     FALLING_ATTENDANCE: "Falling attendance",
+    GOAL_AT_RISK: "Goal at risk",
 }
 FLAG_HELP = {
     FALL_RISK: "Newest Berg or TUG on the wrong side of the catalogue's fall-risk cut-off: for stroke, Berg < 50.5 "
@@ -57,7 +61,8 @@ FLAG_HELP = {
     RETEST_OVERDUE: "The main measures were last tested more than the plan's re-test interval ago (default every "
     "4 weeks; clinical reference §7.5: every 4–6 weeks), counted from the later of the last test and the plan "
     "start; without a plan, 4 weeks. Also when a load at the newest session has reached 80 % of the latest 1RM "
-    "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested.",
+    "(the AHA/ASA upper bound, Billinger 2014), where the plan holds the load until the 1RM is re-tested; a 1RM "
+    "re-test recorded after that session (a later day, or the same day after the hold) clears it.",
     PLATEAU: f"No change reaching the MDC in any main measure (Berg, TUG, 10MWT, FGA; 6MWT has no verified MDC) "
     f"between the newest result and the newest one from {trends.PLATEAU_WEEKS} or more weeks ago, judged with the "
     "MDCs derived in the patient's own population on the day of the newer result (stroke by phase after the "
@@ -72,18 +77,23 @@ FLAG_HELP = {
     f"{trends.ATTENDANCE_WINDOW_WEEKS} weeks than in the {trends.ATTENDANCE_WINDOW_WEEKS} weeks before, and below "
     "the plan's minimum a week. "
     f"{trends.ATTENDANCE_SOURCE}. Judged once a plan is {2 * trends.ATTENDANCE_WINDOW_WEEKS} weeks old.",
+    GOAL_AT_RISK: f"An active measure target is at risk: {TREND_RULE} The MDC is the one the catalogue has for "
+    "the patient's own population on the day of the newest result, and the reason names it; a target whose "
+    "date has passed unreached is at risk too. Goal Attainment Scales are reviewed on the Goals page, not "
+    "flagged here.",
 }
 # Fall history (issue 18) joins the balance cut-offs: said here, apart from the text above, which it extends.
 FLAG_HELP[FALL_RISK] += " " + falls.FLAG_HELP
 LATEST = ("bbs", "tug")
 # The most pressing first: the order a patient's flags are listed and the next action is chosen in.
-SEVERITY = (SAFETY_STOP, FALL_RISK, RETEST_OVERDUE, FALLING_ATTENDANCE, PLATEAU)
+SEVERITY = (SAFETY_STOP, FALL_RISK, RETEST_OVERDUE, FALLING_ATTENDANCE, GOAL_AT_RISK, PLATEAU)
 NEXT_ACTION = {  # short, to fit beside the name and flags on a tablet
     SAFETY_STOP: "Check readiness",
     FALL_RISK: "Fall-risk review",
     RETEST_OVERDUE: "Re-test",
     FALLING_ATTENDANCE: "Attendance call",
     PLATEAU: "Review the plan",
+    GOAL_AT_RISK: "Review goals",
 }
 # a flag's label as a badge: short, since several share a narrow column (the full label is in "Why")
 BADGE_LABELS = {
@@ -92,6 +102,7 @@ BADGE_LABELS = {
     PLATEAU: "Plateau",
     SAFETY_STOP: "Safety stop",
     FALLING_ATTENDANCE: "Attendance",
+    GOAL_AT_RISK: "Goal at risk",
 }
 STATUS_HELP = (
     f"NEW: raised in the last {triage.NEW_FLAG_DAYS} days, or since the patient was last reviewed (the newest "
@@ -99,7 +110,8 @@ STATUS_HELP = (
     "acknowledged it with a note and the patient's data have not changed since; any new result, session, plan "
     "or edit of the record brings it back. A flag is dated by the figures it judges: the newest Berg or TUG "
     "(fall risk), the newest main-measure result (plateau), the day after the re-test fell due (or after "
-    "the last session whose load was not yet held at the ceiling), the last session (safety stop); falling "
+    "the last session whose load was not yet held at the ceiling), the last session (safety stop), the newest "
+    "result of the goal's measure (goal at risk; the day after its target date once that has passed); falling "
     "attendance is new when it was not raised a week ago."
 )
 BADGE = {triage.NEW: "NEW · {}", triage.STANDING: "{}", triage.ACKNOWLEDGED: "Ack'd · {}"}
@@ -116,6 +128,7 @@ COLUMNS = [
     "Sessions/week (4 wk)",
     "Berg",
     "TUG (s)",
+    "Goals",
     *[FLAG_LABELS[f] for f in FLAGS],
     "New",
     "Standing",
@@ -159,7 +172,8 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
     return {
         FALL_RISK: _fall_risk(row, today, overrides, ages),
         RETEST_OVERDUE: trends.retest_flag(
-            trends.retest_overdue(due, today, every), load_at_ceiling=row.load_at_ceiling
+            trends.retest_overdue(due, today, every),
+            load_at_ceiling=row.load_at_ceiling and not row.retest_after_hold,
         ),
         PLATEAU: trends.plateau_in_treatment(
             {k: (_dated(row.earlier, row.earlier_at, k), _dated(row.recent, row.recent_at, k)) for k in row.earlier},
@@ -176,7 +190,45 @@ def judge(row: CaseloadRow, today: date, overrides: trends.Overrides | None = No
             else "",
         ),
         FALLING_ATTENDANCE: _attendance(row, today, minimum),
+        GOAL_AT_RISK: _goal_at_risk(row, today),
     }
+
+
+def _goal_verdicts(row: CaseloadRow, today: date) -> list[tuple[OpenGoal, Trend]]:
+    """Each active measure target with the domain's verdict for this patient's population, and its basis."""
+    out = []
+    for goal in row.goals:
+        trend, basis = goals.target_verdict(row, goal, [(day, value) for day, value, _ in goal.results], today)
+        if trend is not None:
+            out.append((goal, Trend(trend.at_risk, f"{trend.reason} {basis}", trend.projected)))
+    return out
+
+
+def _goal_at_risk(row: CaseloadRow, today: date) -> trends.Judgement:
+    """Raised when any active measure target is at risk; the reason names each, the rule and the MDC used."""
+    risky = [(g, t) for g, t in _goal_verdicts(row, today) if t.at_risk]
+    if not risky:
+        return trends.Judgement(False, "")
+    parts = []
+    for goal, trend in risky:
+        measure = measures.get(str(goal.measure_key))
+        reviewed = f"last reviewed {goal.last_review.date().isoformat()}" if goal.last_review else "not reviewed yet"
+        target = fmt(goal.target_value) if goal.target_value is not None else "?"
+        parts.append(
+            f"{measure.name} target {target} {measure.unit_label} by {goal.target_date.isoformat()} "
+            f"({reviewed}): {trend.reason}"
+        )
+    return trends.Judgement(True, " ".join(parts))
+
+
+def _goal_raised(row: CaseloadRow, today: date) -> date | None:
+    """Dated by the newest result of an at-risk goal's measure, or the day after a passed target date."""
+    days = []
+    for goal, trend in _goal_verdicts(row, today):
+        if trend.at_risk:
+            days.append(goal.target_date + timedelta(days=1) if today > goal.target_date else None)
+            days.append(max((d for d, _, _ in goal.results), default=goal.set_on))
+    return max((d for d in days if d is not None), default=None)
 
 
 def _fall_risk(
@@ -246,6 +298,8 @@ def raised_on(row: CaseloadRow, today: date, flag: str) -> date | None:
         if row.last_unheld_session is not None:
             return row.last_unheld_session + timedelta(days=1)
         return row.plan_start
+    if flag == GOAL_AT_RISK:
+        return _goal_raised(row, today)
     if flag == FALLING_ATTENDANCE:
         # the windows slide day by day: new when it was not raised a week ago, else at least a week old
         _, minimum = _template_numbers(row.retest_every_weeks, row.minimum_per_week)
@@ -253,6 +307,16 @@ def raised_on(row: CaseloadRow, today: date, flag: str) -> date | None:
             return today - timedelta(weeks=1)
         return today
     return row.last_session_date or row.plan_start
+
+
+NO_GOALS = "none set"
+
+
+def _goals_cell(row: CaseloadRow) -> str:
+    """The patient's active goals in a few words: how many, or "none set"."""
+    if not row.goals:
+        return NO_GOALS
+    return f"{len(row.goals)} active"
 
 
 @dataclass(frozen=True)
@@ -278,6 +342,7 @@ def _judged(r: CaseloadRow, today: date, overrides: trends.Overrides) -> _Judged
         round(r.sessions_recent / weeks, 1) if r.plan_start else None,
         r.latest.get("bbs"),
         r.latest.get("tug"),
+        _goals_cell(r),
     ]
     raised = {f: (raised_on(r, today, f), flags[f].reason) for f in SEVERITY if flags[f].flagged}
     return _Judged(figures, raised)
@@ -452,10 +517,18 @@ def prepare(db: Database, *, today: date | None = None) -> int:
 
 
 def filtered(
-    table: pd.DataFrame, *, text: str = "", flags: list[str] | None = None, sort: str = "flags"
+    table: pd.DataFrame,
+    *,
+    text: str = "",
+    flags: list[str] | None = None,
+    sort: str = "flags",
+    no_goals: bool = False,
 ) -> pd.DataFrame:
-    """Rows matching the search text (name or MRN) and any of ``flags``, in the chosen order."""
+    """Rows matching the search text (name or MRN) and any of ``flags`` (and, with ``no_goals``, only patients
+    with no active goal), in the chosen order."""
     out = table
+    if no_goals:
+        out = out[out["Goals"] == NO_GOALS]
     words = text.lower().split()
     if words:
         haystack = (out["Patient"] + " " + out["MRN"]).str.lower()

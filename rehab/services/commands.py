@@ -195,9 +195,9 @@ class BaselineEntry(Command):
     exercise_key: str
     side: Literal["paretic", "non_paretic"] | None = None
     method: Literal["tested_1rm", "estimated_submaximal"]
-    one_rm_kg: float | None = None
-    load_kg: float | None = None
-    reps: int | None = None
+    one_rm_kg: Kg = None
+    load_kg: Kg = None
+    reps: Reps = None
 
 
 def baseline_entries(rows: Sequence[Mapping[str, Any]]) -> list[BaselineEntry]:

@@ -11,7 +11,7 @@ prepare the whole history again; access and the audit entry are still checked on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
@@ -26,13 +26,14 @@ from rehab.domain.measures.overrides import effective
 from rehab.domain.patients import age_on
 from rehab.domain.planning import PhaseTemplate, neural_period
 from rehab.domain.units import fmt
-from rehab.services import audit, recent
+from rehab.services import audit, goals, recent
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, side_label
 from rehab.services.context import Actor, now_utc
+from rehab.services.goals import GoalView
 from rehab.services.patients import check_access
+from rehab.services.plan_context import load_plan, week_of
 from rehab.services.plan_overview import bands_frame, chart_points
-from rehab.services.plans import load_plan, week_of
 from rehab.store import Database, stamps
 from rehab.store import assessments as assessment_store
 from rehab.store import plans as plan_store
@@ -328,6 +329,7 @@ def _measure_panels(
     start: date | None,
     end: date | None,
     overrides: trends.Overrides,
+    open_goals: Sequence[GoalView] = (),
 ) -> list[Panel]:
     panels = []
     for key in keys:
@@ -338,7 +340,10 @@ def _measure_panels(
         points = _frame(_points(rows, None, start, end))
         panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
         context = _context(patient, rows[-1].taken_at.date())  # on the day of the newest result
-        extras: dict[str, object] = {"mdc_band": _mdc_band(key, rows, overrides, context)}
+        extras: dict[str, object] = {
+            "mdc_band": _mdc_band(key, rows, overrides, context),
+            "goals": goal_marks(open_goals, key, patient),
+        }
         if key in BALANCE_CHARTED:
             age = age_on(patient.birth_date, rows[-1].taken_at.date())  # age on the day of the newest result
             cutoffs = _fall_cutoffs(key, patient.condition, age, overrides)
@@ -365,6 +370,41 @@ def _measure_panels(
     return panels
 
 
+GOAL_NOTE = "Star: an open goal, at its target on its target date; hover it for how it stands."
+
+
+def with_goal_note(section: Section) -> Section:
+    """The section's words, saying what the star is where one of its charts has a goal."""
+    if any(p.goals for p in section.panels):
+        return replace(section, text=f"{section.text} {GOAL_NOTE}")
+    return section
+
+
+def goal_marks(
+    views: Sequence[GoalView], key: str, patient: PatientRecord, *, per_side: bool = False
+) -> list[dict[str, object]]:
+    """The open goals on measure ``key`` as ``Panel.goals`` marks (side-less ones, or each side's with
+    ``per_side``), with each goal's verdict and the rule and MDC it used."""
+    out: list[dict[str, object]] = []
+    for view in views:
+        goal = view.goal
+        if goal.measure_key != key or goal.target_value is None or (goal.side is not None) != per_side:
+            continue
+        side = side_label(patient, goal.side)
+        verdict = view.trend.reason if view.trend is not None else "Not judged."
+        out.append(
+            {
+                "date": goal.target_date,
+                "value": goal.target_value,
+                "unit": measures.get(key).unit_label,
+                "label": (f"{side.capitalize()}: " if side else "") + goal.statement,
+                "set_on": goal.set_on.isoformat(),
+                "verdict": verdict,
+            }
+        )
+    return out
+
+
 def _neural_marks(plan_start: date | None, template: PhaseTemplate | None) -> dict[str, object] | None:
     if plan_start is None or template is None:
         return None
@@ -385,6 +425,7 @@ def _strength_panels(
     neural: dict[str, object] | None,
     start: date | None,
     end: date | None,
+    open_goals: Sequence[GoalView] = (),
 ) -> list[Panel]:
     panels: list[Panel] = []
     symmetry: list[dict] = []
@@ -403,7 +444,14 @@ def _strength_panels(
             for p in _points(rows, name, start, end):
                 by_day.setdefault(p["date"], {})[name] = p["value"]
         panels.append(
-            Panel(key=f"{key}:{site}", title=title, unit=measure.unit_label, points=_frame(points), neural=neural)
+            Panel(
+                key=f"{key}:{site}",
+                title=title,
+                unit=measure.unit_label,
+                points=_frame(points),
+                neural=neural,
+                goals=goal_marks(open_goals, key, patient, per_side=True) if not site else [],
+            )
         )
         short = "Grip" if key == "grip" else (sides[0][1][-1].site or measure.name)
         for day, values in sorted(by_day.items()):
@@ -490,6 +538,7 @@ def _prepare(conn: Connection, patient: PatientRecord, day: date, start: date | 
     for r in records:
         series.setdefault(_series_key(r), []).append(r)
     plan_line, load_panels, one_rm, neural, plan_start, template = _plan_parts(conn, patient, day, start, end)
+    open_goals = goals.open_measure_goals(conn, patient, day)
     main = [r.taken_at.date() for r in records if r.measure_key in trends.PLATEAU_MEASURES]
     every = template.reassessment_every_weeks if template is not None else 4
     due = trends.retest_due(
@@ -503,17 +552,18 @@ def _prepare(conn: Connection, patient: PatientRecord, day: date, start: date | 
         facts.append(f"{(day - patient.event_date).days} days since the event ({patient.event_date.isoformat()})")
     sections = [
         Section("strength", "Strength", SECTION_TEXT["strength"],
-                _strength_panels(patient, series, one_rm, neural, start, end)),
+                _strength_panels(patient, series, one_rm, neural, start, end, open_goals)),
         Section("motor", "Motor impairment and arm activity", SECTION_TEXT["motor"],
-                _measure_panels(patient, MOTOR_CHARTED, series, start, end, overrides)),
+                _measure_panels(patient, MOTOR_CHARTED, series, start, end, overrides, open_goals)),
         Section("balance", "Balance", SECTION_TEXT["balance"],
-                _measure_panels(patient, BALANCE_CHARTED, series, start, end, overrides)),
+                _measure_panels(patient, BALANCE_CHARTED, series, start, end, overrides, open_goals)),
         Section("posture", "Posture and trunk", SECTION_TEXT["posture"],
-                _measure_panels(patient, POSTURE_CHARTED, series, start, end, overrides)),
+                _measure_panels(patient, POSTURE_CHARTED, series, start, end, overrides, open_goals)),
         Section("gait", "Walking", SECTION_TEXT["gait"],
-                _measure_panels(patient, GAIT_CHARTED, series, start, end, overrides)),
+                _measure_panels(patient, GAIT_CHARTED, series, start, end, overrides, open_goals)),
         Section("load", "Load plan", SECTION_TEXT["load"], load_panels),
     ]  # fmt: skip
+    sections = [with_goal_note(s) for s in sections]
     days = [r.taken_at.date() for r in records]
     if plan_start is not None:
         days.append(plan_start)

@@ -23,31 +23,28 @@ from sqlalchemy import Connection, bindparam, select, update
 from rehab.domain.planning import (
     DEFAULT_EXERCISES,
     DEFAULT_TEMPLATE,
+    Baseline,
     Exercise,
+    OneRmMethod,
     PhaseTemplate,
+    PlanItem,
+    Side,
     deload_week,
     prescription_for,
 )
-from rehab.domain.planning.loading_plan import ItemProgression, OneRm
+from rehab.domain.planning.loading_plan import DEFAULT_PAUSE_DAYS, Decision, ItemProgression, OneRm, Rule
+from rehab.domain.planning.new_plan import first_load
+from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
 from rehab.domain.safety import ReadinessAnswers, screen_readiness
 from rehab.domain.strength import estimate_1rm
 from rehab.services.exercise_library import library_in
-from rehab.services.plans import (
-    LoadedItem,
-    SessionFacts,
-    decide,
-    describe_load,
-    initial_decision,
-    item_progression,
-    template_to_json,
-    week_of,
-)
+from rehab.services.plan_context import LoadedItem, describe_load, week_of
 from rehab.store import assessments as assessment_store
 from rehab.store import bulk
 from rehab.store import plans as plan_store
-from rehab.store.plan_json import exercise_to_json
+from rehab.store.plan_json import exercise_to_json, template_to_json
 from rehab.store.plan_tables import load_decisions, plans, session_sets, treatment_sessions
-from rehab.store.plans import ItemRecord
+from rehab.store.plans import ItemRecord, units
 from rehab.store.tables import patients as patient_table
 
 CHUNK = 100  # patients simulated and inserted together, to bound memory
@@ -583,3 +580,56 @@ def _override(
     overrides.append((index, item.decision_index))
     item.decision, item.decision_index = row, index
     item.progression.stored(float(keep or 0.0), override=True)
+
+
+# --- the engine on an item held in memory (the demo writes its rows in bulk) ---------------------------
+
+
+def item_progression(
+    item: LoadedItem,
+    rule: str,
+    template: PhaseTemplate = DEFAULT_TEMPLATE,
+    retests: Sequence[OneRm] = (),
+    pause_days: int = DEFAULT_PAUSE_DAYS,
+) -> ItemProgression:
+    """A plan item's progression before any stored decision (``plan_record.new_item``)."""
+    record = item.record
+    return new_item(
+        item.exercise,
+        rule,
+        baseline_kg=record.one_rm_kg,
+        method=record.one_rm_method,
+        template=template,
+        retests=retests,
+        pause_days=pause_days,
+    )
+
+
+def decision_row(item: LoadedItem, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
+    """The aggregate's decision as a ``load_decisions`` row (no ids), after a load in force of ``kg``/``level``."""
+    values = plan_store.decision_values(decision, uses_bands=item.exercise.uses_bands)
+    return dict(values, previous_load_kg=kg, previous_band_level=level)
+
+
+def decide(
+    item: LoadedItem,
+    progression: ItemProgression,
+    facts: SessionFacts,
+    sets: Sequence[LoggedSet],
+    *,
+    current_kg: float | None,
+    current_level: int | None,
+) -> dict[str, Any]:
+    """Log a session on an item's progression, at the load in force now; its decision as a row."""
+    progression.stored(units(item.exercise.uses_bands, current_kg, current_level))
+    decision = progression.log(workout(item.exercise, facts, sets))
+    return decision_row(item, decision, current_kg, current_level)
+
+
+def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
+    """A stored item's first load (``new_plan.first_load``) as a ``load_decisions`` row (no ids)."""
+    record = item.record
+    side = Side(record.side) if record.side else None
+    baseline = Baseline(record.exercise_key, record.one_rm_kg, OneRmMethod(record.one_rm_method), side)
+    decision = first_load(template, PlanItem(item.exercise, baseline), Rule(rule))
+    return plan_store.first_load_values(decision, uses_bands=item.exercise.uses_bands)

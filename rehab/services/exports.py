@@ -17,33 +17,33 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
-import pandas as pd
 from sqlalchemy import Connection
 
-from rehab import workers
-from rehab.charts import as_json_spec, load_chart, measure_print_chart
+from rehab import report_charts, workers
 from rehab.domain import measures
 from rehab.domain.assessment import clean_note
 from rehab.domain.context import judge_change, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.measures.neuro import subtotals
 from rehab.domain.patients import CONDITION_LABELS, SEX_LABELS, SIDE_LABELS, Condition, Sex, Side
 from rehab.domain.planning import BandLevel, Exercise, phase_bands
 from rehab.domain.units import fmt
 from rehab.exports import csv_out, fhir, render
 from rehab.exports import summary as model
-from rehab.services import audit, falls, prognosis
+from rehab.services import audit, export_clinical, falls, prognosis, report_parts
 from rehab.services import settings as clinic_settings
 from rehab.services.assessments import VISIBLE, interpret_record, side_label
 from rehab.services.context import AccessDenied, Actor, NotFound, now_utc
+from rehab.services.dashboard import _measure_panels as dashboard_panels
 from rehab.services.patients import check_access
-from rehab.services.plan_overview import bands_frame, chart_points
-from rehab.services.plans import (
+from rehab.services.plan_context import (
     RULE_LABELS,
     PlanContext,
     describe_load,
     load_plan,
     week_of,
 )
+from rehab.services.plan_overview import bands_frame, chart_points
 from rehab.services.prescriptions import prescribe, prescriptions_in
 from rehab.services.sessions import screen_readings, stored_screen_lines
 from rehab.store import Database
@@ -62,6 +62,7 @@ Kind = Literal[
     "csv",
     "csv-sessions",
     "csv-falls",
+    "csv-goals",
     "fhir",
     "fhir-transaction",
     "fhir-document",
@@ -75,6 +76,7 @@ KIND_TEXT: dict[str, str] = {
     "csv": "assessments CSV",
     "csv-sessions": "session logs CSV",
     "csv-falls": "falls CSV",
+    "csv-goals": "goals CSV",
     "fhir": "FHIR R4 bundle",
     "fhir-transaction": "FHIR R4 transaction bundle",
     "fhir-document": "FHIR R4 session document",
@@ -83,7 +85,7 @@ MAX_CHARTS = 8
 NOTE_MAX = 2000
 ASSESSMENT_COLUMNS = (
     "mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note", "patient", "recorded_by",
-    "confirmed_outside_plausible_range",
+    "confirmed_outside_plausible_range", "total", "subscales",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "mrn", "session_date", "plan_week", "status", "screen", "exercise", "set", "prescribed_load_kg",
@@ -370,6 +372,9 @@ def _session_summary(
         generated_at=now_utc(),
         generated_by=actor.display_name,
         outlook=prognosis.outlook_lines(conn, patient),
+        letterhead=report_parts.letterhead_in(conn),
+        sign_off=report_parts.sign_off_in(conn, actor),
+        goals=report_parts.goal_lines_in(conn, patient)[0],
     )
 
 
@@ -413,6 +418,9 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         series.setdefault(_series_key(h), []).append(h)
     progress: list[model.MeasureProgress] = []
     charts: list[model.ChartSpec] = []
+    # the dashboard's own panels (its MDC band and cut-offs) for the measures charted without a side
+    panels = {p.key: p for p in dashboard_panels(patient, sorted({k for k, _, _ in series}), series, start, end,
+                                                 overrides)}  # fmt: skip
     for values in series.values():
         first, last = values[0], values[-1]
         measure = measures.get(first.measure_key)
@@ -456,10 +464,8 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
                 change=change,
             )
         )
-        if len(values) > 1 and len(charts) < MAX_CHARTS // 2:
-            frame = pd.DataFrame({"date": [v.taken_at for v in values], "value": [v.value for v in values]})
-            title = measure.name + (f" ({side})" if side else "") + (f", {first.site}" if first.site else "")
-            charts.append(model.ChartSpec(title, measure_print_chart(frame, title=title, unit=measure.unit_label)))
+        if len(values) > 1 and len(charts) < MAX_CHARTS // 2 and report_parts.chartable(first.measure_key):
+            charts.append(report_parts.measure_chart(patient, values, start, end, panels))
 
     exercises: list[model.ExerciseProgress] = []
     phases: list[model.PhaseLine] = []
@@ -498,11 +504,8 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
             )
             if len(charts) < MAX_CHARTS and n_sessions > 1:
                 bands = bands_frame(ctx.template, plan.start_date, last_week)
-                chart = load_chart(
-                    frame, bands, title=item.label, bands_are_nominal=ex.uses_bands, width=560, height=220
-                )
-                spec = as_json_spec(chart)
-                charts.append(model.ChartSpec(item.label, spec))
+                spec, alt = report_charts.load_chart(frame, bands, title=item.label, nominal=ex.uses_bands)
+                charts.append(model.ChartSpec(item.label, spec, alt))
         for band in phase_bands(ctx.template, last_week):
             first_day = plan.start_date + timedelta(days=7 * (band.first_week - 1))
             last_day = plan.start_date + timedelta(days=7 * band.last_week - 1)
@@ -519,6 +522,7 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
                     patient_text=band.patient_text,
                 )
             )
+    goals, goal_score = report_parts.goal_lines_in(conn, patient)
     return model.ProgressReport(
         patient=patient_line(patient),
         start=start,
@@ -533,6 +537,10 @@ def _progress(conn: Connection, actor: Actor, patient: PatientRecord, start: dat
         generated_by=actor.display_name,
         charts=charts,
         outlook=prognosis.outlook_lines(conn, patient),
+        letterhead=report_parts.letterhead_in(conn),
+        sign_off=report_parts.sign_off_in(conn, actor),
+        goals=goals,
+        goal_score=goal_score,
     )
 
 
@@ -583,6 +591,9 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str,
                 "patient": f"{patient.given_name} {patient.family_name}",
                 "recorded_by": names.get(r.assessor_id, ""),
                 "confirmed_outside_plausible_range": r.plausibility_confirmed or "",
+                "total": r.value if measure.is_item_scale and r.items else None,
+                "subscales": "; ".join(f"{k} {fmt(v)}" for k, v in subtotals(r.measure_key, r.items or []).items())
+                or None,
             }
         )
     return rows
@@ -726,7 +737,10 @@ def _fhir_record(conn: Connection, patient: PatientRecord, *, day: date | None =
     ]
     plans = plan_store.patient_plans(conn, patient.id)
     sessions = [s for plan in plans for s in _fhir_sessions(conn, plan)]
+    # goals, falls and predictions belong to the whole record, not to one session's document
+    parts = export_clinical.fhir_parts(conn, patient) if day is None else None
     wanted = {r.assessor_id for r in records} | {p.created_by for p in plans} | {s.performer_id for s in sessions}
+    wanted |= parts.people if parts else set()
     practitioners = []
     for uid in sorted(wanted):
         user = user_store.by_id(conn, uid)
@@ -769,7 +783,20 @@ def _fhir_record(conn: Connection, patient: PatientRecord, *, day: date | None =
         [_fhir_plan(conn, p) for p in plans],
         [s for s in sessions if s.performer_id in known],
         mrn_system=clinic_settings.fhir_settings_in(conn).mrn_system,
+        **(_clinical_parts(parts, known) if parts else {}),
     )
+
+
+def _clinical_parts(parts: export_clinical.ClinicalParts, known: set[int]) -> dict[str, Any]:
+    """Goals whose author and reviewers are known colleagues (as for assessments), and the rest as read."""
+    goals = [g for g in parts.goals if g.set_by in known and all(r.reviewer_id in known for r in g.reviews)]
+    return {
+        "goals": goals,
+        "t_score": parts.t_score,
+        "falls": parts.falls,
+        "findings": parts.findings,
+        "predictions": parts.predictions,
+    }
 
 
 @dataclass(frozen=True)
@@ -811,6 +838,7 @@ MIME: dict[str, str] = {
     "csv": "text/csv",
     "csv-sessions": "text/csv",
     "csv-falls": "text/csv",
+    "csv-goals": "text/csv",
     "fhir": "application/fhir+json",
     "fhir-transaction": "application/fhir+json",
     "fhir-document": "application/fhir+json",
@@ -834,6 +862,7 @@ def filename(
         "csv": f"{stem}-assessments.csv",
         "csv-sessions": f"{stem}-sessions.csv",
         "csv-falls": f"{stem}-falls.csv",
+        "csv-goals": f"{stem}-goals.csv",
         "fhir": f"{stem}-fhir-r4.json",
         "fhir-transaction": f"{stem}-fhir-r4-transaction.json",
         "fhir-document": f"{stem}-session{when}-fhir-r4-document.json",
@@ -841,7 +870,12 @@ def filename(
     return names[kind]
 
 
-_CSV_COLUMNS = {"csv": ASSESSMENT_COLUMNS, "csv-sessions": SESSION_COLUMNS, "csv-falls": falls.CSV_COLUMNS}
+_CSV_COLUMNS = {
+    "csv": ASSESSMENT_COLUMNS,
+    "csv-sessions": SESSION_COLUMNS,
+    "csv-falls": falls.CSV_COLUMNS,
+    "csv-goals": export_clinical.GOAL_COLUMNS,
+}
 
 # What an export is built from: a PDF's content, CSV rows, or a FHIR bundle.
 _Content = model.SessionSummary | model.ProgressReport | list[dict[str, object]] | _FhirContent
@@ -887,6 +921,8 @@ def export(
             return patient, _session_rows(conn, patient)
         if kind == "csv-falls":
             return patient, falls.csv_rows_in(conn, patient.mrn, patient.id)
+        if kind == "csv-goals":
+            return patient, export_clinical.goal_csv_rows(conn, patient)
         return patient, _fhir_bundle(conn, actor, patient, kind, session_id)
 
     if progress is not None:

@@ -86,14 +86,18 @@ def history_in(conn: Connection, patient_id: int, on: date) -> domain.FallHistor
     return domain.fall_history((r["fell_on"] for r in rows), on)
 
 
+def current_in(conn: Connection, patient_id: int) -> list[FallRecord]:
+    """The patient's current falls (withdrawn ones and superseded versions left out), newest first."""
+    rows = versioned.current(conn, falls_table, patient_id, order=[falls_table.c.fell_on.desc()])
+    return sorted(map(_record, rows), key=lambda f: (f.fell_on, f.id), reverse=True)
+
+
 def view(db: Database, actor: Actor, patient_id: int, *, on: date | None = None) -> FallsView:
     day = on or today()
 
     def work(conn: Connection) -> FallsView:
         check_access(conn, actor, patient_id)
-        rows = versioned.current(conn, falls_table, patient_id, order=[falls_table.c.fell_on.desc()])
-        current = [_record(r) for r in rows]
-        current.sort(key=lambda f: (f.fell_on, f.id), reverse=True)
+        current = current_in(conn, patient_id)
         every = [_record(r) for r in versioned.history(conn, falls_table, patient_id)]
         return FallsView(current, every, domain.fall_history((f.fell_on for f in current), day))
 

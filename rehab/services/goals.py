@@ -8,11 +8,10 @@ entered in error), reviews are append-only, and every write is audited in the sa
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -21,6 +20,8 @@ from rehab.domain.context import judge_change, patient_context
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.goals import (
     CURRENT,
+    GAS_LEVELS,
+    SOURCE_GAS,
     TREND_RULE,
     GasScale,
     GoalKind,
@@ -40,7 +41,6 @@ from rehab.services.patients import check_access, today
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from rehab.store import goals as store
-from rehab.store import plans as setting_store
 from rehab.store.goals import GoalRecord, ReviewRecord
 
 CLOSING = {GoalStatus.ACHIEVED, GoalStatus.NOT_ACHIEVED, GoalStatus.DISCONTINUED, GoalStatus.ENTERED_IN_ERROR}
@@ -230,14 +230,99 @@ def patient_goals(db: Database, actor: Actor, patient_id: int) -> Goals:
             trend, basis = _trend(conn, patient, goal, on) if goal.kind == GoalKind.MEASURE else (None, "")
             views.append(GoalView(goal, mine, trend, rated[-1] if rated else None, basis))
         views.sort(key=lambda v: (v.goal.status not in CURRENT, v.goal.status != GoalStatus.ACTIVE))
-        scales = [
-            (_scale(v.goal), v.latest_rating)
-            for v in views
-            if v.goal.kind == GoalKind.GAS and v.goal.status in CURRENT and v.goal.status != GoalStatus.DISCONTINUED
-        ]
-        return Goals(patient_id, patient.display_name, views, t_score(scales, weights_on=weights_on))
+        score = t_score_of([(v.goal, v.latest_rating) for v in views], weights_on=weights_on)
+        return Goals(patient_id, patient.display_name, views, score)
 
     return db.run(work, write=False)
+
+
+def counts_in_t_score(goal: GoalRecord) -> bool:
+    """A current scale that was not discontinued (the Goals page's T-score and the exports use the same set)."""
+    return goal.kind == GoalKind.GAS and goal.status in CURRENT and goal.status != GoalStatus.DISCONTINUED
+
+
+def t_score_of(rated: list[tuple[GoalRecord, int | None]], *, weights_on: bool) -> TScore:
+    """The T-score over the goals that count, each with its latest rating (None: not rated yet)."""
+    return t_score([(_scale(g), r) for g, r in rated if counts_in_t_score(g)], weights_on=weights_on)
+
+
+@dataclass(frozen=True)
+class GoalStory:
+    """One active goal as the Outlook panel tells it: what was set, what has happened, and how it stands."""
+
+    goal_id: int
+    statement: str
+    target: str
+    """What was set: the measure and value by the date (or the GAS goal level), and when it was set."""
+    happened: str
+    """The latest result since the goal was set (or the latest GAS rating), or that there is none yet."""
+    standing: str
+    """"At risk", "On track", "Reached", "Not judged" or, for GAS, the latest rating's level."""
+    reason: str
+    basis: str
+
+
+def goal_stories(db: Database, actor: Actor, patient_id: int) -> list[GoalStory]:
+    """The patient's active goals, each told as set → happened → standing, with the rule and MDC it used."""
+    on = today()
+
+    def work(conn: Connection) -> list[GoalStory]:
+        patient = check_access(conn, actor, patient_id)
+        records = [g for g in store.for_patient(conn, patient_id) if g.status == GoalStatus.ACTIVE]
+        reviews = store.reviews_for(conn, [g.id for g in records])
+        return [_story(conn, patient, g, [r for r in reviews if r.goal_id == g.id], on) for g in records]
+
+    return db.run(work, write=False)
+
+
+def _story(conn: Connection, patient: Any, goal: GoalRecord, reviews: list[ReviewRecord], on: date) -> GoalStory:
+    set_on = f"set {goal.set_on.isoformat()}"
+    if goal.kind != GoalKind.MEASURE or goal.measure_key is None or goal.target_value is None:
+        rated = [r for r in reviews if r.rating is not None]
+        level = (goal.gas_levels or {}).get(0, "")
+        target = f"Goal Attainment Scale, expected level (0): {level}; by {goal.target_date.isoformat()}, {set_on}"
+        if not rated:
+            why = "A Goal Attainment Scale is rated at review, not projected from results."
+            return GoalStory(goal.id, goal.statement, target, "Not rated yet.", "Not judged", why, SOURCE_GAS)
+        last = rated[-1]
+        assert last.rating is not None
+        happened = f"Rated {last.rating:+d} ({GAS_LEVELS[last.rating]}) on {last.reviewed_at.date().isoformat()}."
+        why = "The latest rating at review; 0 is the goal as agreed."
+        return GoalStory(goal.id, goal.statement, target, happened, f"Rated {last.rating:+d}", why, SOURCE_GAS)
+    measure = measures.get(goal.measure_key)
+    side = f" ({goal.side})" if goal.side else ""
+    target = (
+        f"{measure.name}{side}: {goal.target_value:g} {measure.unit_label} by {goal.target_date.isoformat()}, {set_on}"
+    )
+    since = [(d, v) for d, v in _results(conn, patient, goal) if d >= goal.set_on]
+    happened = (
+        f"Latest {since[-1][1]:g} {measure.unit_label} on {since[-1][0].isoformat()} ({len(since)} since the goal "
+        "was set)."
+        if since
+        else "No result since the goal was set."
+    )
+    trend, basis = _trend(conn, patient, goal, on)
+    assert trend is not None  # an active measure target is always judged (or says why not)
+    return GoalStory(goal.id, goal.statement, target, happened, standing(trend), trend.reason, basis)
+
+
+def standing(trend: Trend) -> str:
+    """The verdict in a word or two, as the Outlook panel and the Goals page say it."""
+    if trend.at_risk is None:
+        return "Not judged"
+    if trend.at_risk:
+        return "At risk"
+    return "Reached" if trend.reason.startswith("Reached") else "On track"
+
+
+def open_measure_goals(conn: Connection, patient: Any, on: date) -> list[GoalView]:
+    """The patient's active measure targets, each with its verdict for today (for the dashboard's charts)."""
+    out = []
+    for goal in store.for_patient(conn, patient.id):
+        if goal.kind == GoalKind.MEASURE and goal.status == GoalStatus.ACTIVE:
+            trend, basis = _trend(conn, patient, goal, on)
+            out.append(GoalView(goal, [], trend, None, basis))
+    return out
 
 
 def _scale(goal: GoalRecord) -> GasScale:
@@ -248,25 +333,66 @@ def _trend(conn: Connection, patient: Any, goal: GoalRecord, on: date) -> tuple[
     """The verdict, and the rule with the MDC (and population) it used."""
     if goal.status != GoalStatus.ACTIVE or goal.measure_key is None or goal.target_value is None:
         return None, ""
-    rows = assessment_store.for_patient(conn, patient.id, measure_keys=[goal.measure_key], statuses=("final",))
-    results = [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
-    measure = measures.get(goal.measure_key)
+    return target_verdict(patient, goal, _results(conn, patient, goal), on)
+
+
+def _results(conn: Connection, patient: Any, goal: GoalRecord) -> list[tuple[date, float]]:
+    """Every final result of the goal's measure (and side), oldest first."""
+    keys = [goal.measure_key] if goal.measure_key else []
+    rows = assessment_store.for_patient(conn, patient.id, measure_keys=keys, statuses=("final",))
+    return [(r.taken_at.date(), r.value) for r in rows if goal.side is None or r.side == goal.side]
+
+
+class Person(Protocol):
+    """What a verdict needs of the patient: their population on a day (a patient record or a caseload row)."""
+
+    @property
+    def condition(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def event_date(self) -> date | None: ...
+
+
+class Target(Protocol):
+    """What a verdict needs of a measure goal (a goal record or a caseload's open goal)."""
+
+    @property
+    def measure_key(self) -> str | None: ...
+    @property
+    def target_value(self) -> float | None: ...
+    @property
+    def target_date(self) -> date: ...
+    @property
+    def set_on(self) -> date: ...
+
+
+def target_verdict(
+    patient: Person, goal: Target, results: Sequence[tuple[date, float]], on: date
+) -> tuple[Trend | None, str]:
+    """A measure target judged by the domain's trend rule with the MDC of the patient's own population (on the
+    day of the newest result), and the rule with that MDC and population in words; (None, "") for a goal that
+    is not a measure target. ``results``: every final result of the measure (and side), oldest first; the rule
+    reads those since the goal was set."""
+    measure_key, target = goal.measure_key, goal.target_value
+    if measure_key is None or target is None:
+        return None, ""
     mdc: float | None = None
     population = ""
     if len(results) >= 2:
         newest = max(d for d, _ in results)
         ctx = patient_context(patient.condition, patient.birth_date, patient.event_date, newest)
-        judged = judge_change(ctx, goal.measure_key, results[0][1], results[-1][1])
+        judged = judge_change(ctx, measure_key, results[0][1], results[-1][1])
         mdc = judged.mdc.value if judged.mdc is not None else None
         population = f" Population: {ctx.describe()}; " + (
             f"{judged.mdc.describe()}." if judged.mdc is not None else "no MDC in the catalogue fits."
         )
     verdict = target_trend(
         results,
-        target=goal.target_value,
+        target=target,
         target_date=goal.target_date,
         set_on=goal.set_on,
-        higher_is_better=bool(measure.higher_is_better),
+        higher_is_better=bool(measures.get(measure_key).higher_is_better),
         mdc=mdc,
         today=on,
     )
@@ -279,8 +405,7 @@ GAS_WEIGHTS = "gas_weights"
 def gas_weights_in(conn: Connection) -> tuple[bool, int]:
     """Whether the clinic has signed off importance × difficulty weights (UNVERIFIED in the reference: off by
     default), and the setting's version (0: never set)."""
-    record = setting_store.latest_setting(conn, GAS_WEIGHTS)
-    return (record is not None and json.loads(record.value) is True), (record.version if record else 0)
+    return clinic_settings.switch_in(conn, GAS_WEIGHTS)
 
 
 def gas_weights(db: Database) -> tuple[bool, int]:
@@ -289,12 +414,6 @@ def gas_weights(db: Database) -> tuple[bool, int]:
 
 def save_gas_weights(db: Database, actor: Actor, on: bool, *, expected_version: int) -> int:
     """Turn GAS weights on or off for the clinic (administrators), as a new version of the setting."""
-    return clinic_settings.save_version(
-        db,
-        actor,
-        name=GAS_WEIGHTS,
-        name_of="goal attainment scaling weights",
-        value=json.dumps(bool(on)),
-        expected_version=expected_version,
-        detail=lambda conn: f"GAS weights {'on' if on else 'off'}",
+    return clinic_settings.save_switch(
+        db, actor, name=GAS_WEIGHTS, name_of="goal attainment scaling weights", on=on, expected_version=expected_version
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rehab.domain.errors import ValidationError, ValidationErrors
-from rehab.domain.planning import DEFAULT_TEMPLATE, OneRmMethod, Phase, PhaseTemplate
+from rehab.domain.planning import DEFAULT_TEMPLATE, Baseline, OneRmMethod, Phase, PhaseTemplate, Side
 from rehab.domain.strength import estimate_1rm, is_low_accuracy
 
 ESTIMATE_FORMULA = "epley"
@@ -126,38 +126,48 @@ class BaselinePreview:
     test_load_kg: float | None = None
     test_reps: int | None = None
 
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number  # NaN from an empty table cell counts as empty
+    def baseline(self, exercise_key: str, side: str | None) -> Baseline:
+        """The plan's baseline for one exercise (and side) from this 1RM."""
+        chosen = None if side is None else Side(side)
+        return Baseline(
+            exercise_key,
+            self.one_rm_kg,
+            self.method,
+            chosen,
+            self.detail,
+            self.test_load_kg,
+            self.test_reps,
+            self.low_accuracy,
+        )
 
 
 def preview_baseline(
-    method: str, *, one_rm_kg: Any = None, load_kg: Any = None, reps: Any = None, prefix: str = ""
+    method: str,
+    *,
+    one_rm_kg: float | None = None,
+    load_kg: float | None = None,
+    reps: int | None = None,
+    prefix: str = "",
 ) -> BaselinePreview:
-    """A tested 1RM as entered, or one estimated from load × reps (Epley; 11–12 reps flagged low accuracy)."""
+    """A tested 1RM as entered, or one estimated from load × reps (Epley; 11–12 reps flagged low accuracy).
+
+    The numbers come already read (``commands.BaselineEntry``, or a number widget): None is a blank field.
+    """
     if method == OneRmMethod.TESTED.value:
-        value = _number(one_rm_kg)
-        if value is None:
+        if one_rm_kg is None:
             raise ValidationError(f"{prefix}one_rm_kg", "Enter the tested 1RM in kg.")
-        if value <= 0 or value > 1000:
+        if not 0 < one_rm_kg <= 1000:
             raise ValidationError(f"{prefix}one_rm_kg", "1RM must be above 0 and at most 1000 kg.")
-        return BaselinePreview(value, OneRmMethod.TESTED, False, f"Tested 1RM {value:g} kg")
+        return BaselinePreview(one_rm_kg, OneRmMethod.TESTED, False, f"Tested 1RM {one_rm_kg:g} kg")
     if method != OneRmMethod.ESTIMATED.value:
         raise ValidationError(f"{prefix}method", "Choose tested 1RM or estimate from a set.")
-    load = _number(load_kg)
-    count = _number(reps)
+    load, count = load_kg, reps
     errors = []
     if load is None:
         errors.append(ValidationError(f"{prefix}load_kg", "Enter the load lifted in kg."))
     if count is None:
         errors.append(ValidationError(f"{prefix}reps", "Enter the repetitions completed (1–12)."))
-    elif not count.is_integer():
+    elif isinstance(count, bool) or not float(count).is_integer():
         errors.append(ValidationError(f"{prefix}reps", "Repetitions must be a whole number."))
     if errors:
         raise ValidationErrors(errors)

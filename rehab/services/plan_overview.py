@@ -26,7 +26,7 @@ from rehab.services import audit
 from rehab.services.context import Actor, now_utc
 from rehab.services.exercise_library import library_in
 from rehab.services.patients import check_access
-from rehab.services.plans import (
+from rehab.services.plan_context import (
     METHOD_TEXT,
     RULE_LABELS,
     SIDE_TEXT,

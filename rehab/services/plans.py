@@ -1,10 +1,8 @@
-"""Progressive loading plans: building a plan, replaying its sessions, overrides and confirmations.
+"""Progressive loading plans: the use cases that change one (create, end, override a load, confirm an
+increase). Each is load → call the ``LoadingPlan`` aggregate (``rehab.domain.planning``) → save with the
+version the clinician saw → audit.
 
-The clinical decisions come from ``rehab.domain.planning`` (template, prescriptions, the ``ItemProgression``
-aggregate and ``plan_record.replay``, which rebuilds it from the record) and ``rehab.domain.strength``
-(1RM estimates). This module maps the stored rows to those domain types, stores the decisions and says why.
-
-How the two halves of the plan fit together: the phase template sets each week's sets and target reps
+How the two halves of a plan fit together: the phase template sets each week's sets and target reps
 (and lighter deload weeks); the load itself starts at week 1's prescription and then moves session by
 session with the progression rule, so the reason for every load is the engine's.
 """
@@ -13,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -22,226 +19,42 @@ from sqlalchemy import Connection
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import (
     DEFAULT_TEMPLATE,
-    RULES,
     Baseline,
     Exercise,
-    OneRmMethod,
     PhaseTemplate,
-    Side,
-    prescription_for,
 )
-from rehab.domain.planning import create_plan as domain_create_plan
+from rehab.domain.planning.loading_plan import Action as DecisionAction
 from rehab.domain.planning.loading_plan import (
-    DEFAULT_PAUSE_DAYS,
     Decision,
-    ItemProgression,
     LoadingPlan,
-    OneRm,
     PlanStatus,
     Suggested,
 )
-from rehab.domain.planning.loading_plan import Action as DecisionAction
-from rehab.domain.planning.plan_record import LoggedSet, SessionFacts, new_item, workout
+from rehab.domain.planning.new_plan import plan_terms, start_plan
 from rehab.domain.planning.progression import Action
-from rehab.domain.planning.record_baseline import retests
 from rehab.domain.text import free_text
 from rehab.services import audit, commands
-from rehab.services import settings as clinic_settings
 from rehab.services.commands import BaselineEntry
 from rehab.services.context import Actor, ConflictError, NotFound, now_utc
 from rehab.services.exercise_library import library_in
 from rehab.services.patients import check_access
-from rehab.services.plan_inputs import BaselinePreview, baseline_prefix, build_template, preview_baseline
-from rehab.services.record_baselines import recorded_one_rm
+from rehab.services.plan_context import (
+    LoadedItem,
+    conflict_message,
+    describe_load,
+    load_plan,
+    plan_for,
+    plan_retests,
+)
+from rehab.services.plan_inputs import baseline_prefix, build_template, preview_baseline
 from rehab.store import Database
-from rehab.store import assessments as assessment_store
-from rehab.store import patients as patient_store
 from rehab.store import plans as plan_store
-from rehab.store.patients import PatientRecord
-from rehab.store.plan_json import exercise_from_json, exercise_to_json, template_from_json, template_to_json
-from rehab.store.plans import DecisionRecord, ItemRecord, PlanRecord, SessionRecord, units
+from rehab.store.plans import DecisionRecord, units
 
-RULE_LABELS: dict[str, str] = {
-    "two_for_two": "2-for-2 rule (NSCA): increase after two sessions with 2 or more reps over target",
-    "rpe": "Effort rule (reps in reserve): increase when target reps feel easy (effort 7/10 or less)",
-    "dapre": "DAPRE (Knight): the final set's reps set the next load",
-}
-RULE_NAMES: dict[str, str] = {
-    "two_for_two": "2-for-2 rule (NSCA)",
-    "rpe": "Effort rule (reps in reserve)",
-    "dapre": "DAPRE (Knight)",
-}
-SIDE_TEXT: dict[str | None, str] = {"paretic": "Paretic side", "non_paretic": "Non-paretic side", None: "Both sides"}
-METHOD_TEXT: dict[str, str] = {
-    OneRmMethod.TESTED.value: "Tested 1RM",
-    OneRmMethod.ESTIMATED.value: "Estimated from a submaximal set",
-}
-MAX_START_AHEAD_DAYS = 28
 ANY_PLAN = object()  # create_plan without a check of which plan the caller saw
 
 
-# --- the engine, replayed over a plan's sessions --------------------------------------------------------
-
-
 _ACTIONS: tuple[Action, ...] = ("increase", "hold", "decrease")
-
-
-@dataclass(frozen=True)
-class LoadedItem:
-    """A plan item with its exercise rebuilt from the stored snapshot."""
-
-    record: ItemRecord
-    exercise: Exercise
-
-    @property
-    def id(self) -> int:
-        return self.record.id
-
-    @property
-    def side(self) -> str | None:
-        return self.record.side
-
-    @property
-    def label(self) -> str:
-        side = SIDE_TEXT.get(self.side, "")
-        return self.exercise.name if self.side is None else f"{self.exercise.name} ({side.lower()})"
-
-
-def describe_load(exercise: Exercise, load_kg: float | None, band_level: int | None) -> str:
-    """'17.5 kg', 'no added load', 'red band (about 1.7 kg)'."""
-    if exercise.uses_bands:
-        if band_level is None or not 0 <= band_level < len(exercise.band_levels):
-            return "no band"
-        band = exercise.band_levels[band_level]
-        return f"{band.colour} band (about {band.nominal_kg:g} kg)"
-    if load_kg is None:
-        return "—"
-    return "no added load" if load_kg == 0 else f"{load_kg:g} kg"
-
-
-def in_force(decision: DecisionRecord) -> tuple[float | None, int | None]:
-    """The load to use now: an increase awaiting confirmation is not used until a clinician confirms it."""
-    return decision.in_force()
-
-
-def item_progression(
-    item: LoadedItem,
-    rule: str,
-    template: PhaseTemplate = DEFAULT_TEMPLATE,
-    retests: Sequence[OneRm] = (),
-    pause_days: int = DEFAULT_PAUSE_DAYS,
-) -> ItemProgression:
-    """A plan item's progression before any stored decision (``plan_record.new_item``)."""
-    record = item.record
-    return new_item(
-        item.exercise,
-        rule,
-        baseline_kg=record.one_rm_kg,
-        method=record.one_rm_method,
-        template=template,
-        retests=retests,
-        pause_days=pause_days,
-    )
-
-
-def decision_row(item: LoadedItem, decision: Decision, kg: float | None, level: int | None) -> dict[str, Any]:
-    """The aggregate's decision as a ``load_decisions`` row (no ids), after a load in force of ``kg``/``level``."""
-    values = plan_store.decision_values(decision, uses_bands=item.exercise.uses_bands)
-    return dict(values, previous_load_kg=kg, previous_band_level=level)
-
-
-def decide(
-    item: LoadedItem,
-    progression: ItemProgression,
-    facts: SessionFacts,
-    sets: Sequence[LoggedSet],
-    *,
-    current_kg: float | None,
-    current_level: int | None,
-) -> dict[str, Any]:
-    """Log a session on an item's progression, at the load in force now; its decision as a row."""
-    progression.stored(units(item.exercise.uses_bands, current_kg, current_level))
-    decision = progression.log(workout(item.exercise, facts, sets))
-    return decision_row(item, decision, current_kg, current_level)
-
-
-def week_of(start: date, day: date) -> int:
-    """Plan week of a date: days 0–6 after the start are week 1."""
-    return max(1, (day - start).days // 7 + 1)
-
-
-def initial_decision(template: PhaseTemplate, item: LoadedItem, rule: str) -> dict[str, Any]:
-    """The first load: week 1's prescription from the baseline 1RM, with the template's reason."""
-    p = prescription_for(template, 1, item.record.one_rm_kg, item.exercise, side=item.side)
-    reason = p.reason
-    level = p.band_level
-    if item.exercise.uses_bands and level is None:
-        level = 0
-        reason += (
-            f" The plan starts with the lightest band ({item.exercise.band_levels[0].colour}) because band "
-            "progression needs a band; if it is too heavy, use an assisted version and override the load."
-        )
-    return {
-        "load_kg": None if item.exercise.uses_bands else p.load_kg,
-        "band_level": level if item.exercise.uses_bands else None,
-        "previous_load_kg": None,
-        "previous_band_level": None,
-        "action": "start",
-        "rule": rule,
-        "reason": reason,
-        "sources": json.dumps(list(p.sources)),
-        "needs_confirmation": False,
-        "clinician_override": False,
-        "override_reason": "",
-        "retest_due": False,
-    }
-
-
-# --- loading a plan -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PlanContext:
-    plan: PlanRecord
-    template: PhaseTemplate
-    items: list[LoadedItem]
-    pause_days: int = DEFAULT_PAUSE_DAYS
-
-    def item(self, item_id: int) -> LoadedItem:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise NotFound("That exercise is not part of this plan.")
-
-
-def load_plan(conn: Connection, plan: PlanRecord) -> PlanContext:
-    loaded = [LoadedItem(r, exercise_from_json(r.exercise)) for r in plan_store.items(conn, plan.id)]
-    pause = clinic_settings.progression_in(conn).pause_days  # the clinic's setting, read in this transaction
-    return PlanContext(plan, template_from_json(plan.template), loaded, pause)
-
-
-def plan_for(conn: Connection, actor: Actor, plan_id: int) -> tuple[PlanRecord, PatientRecord]:
-    plan = plan_store.get_plan(conn, plan_id)
-    if plan is None:
-        raise NotFound("No such plan.")
-    return plan, check_access(conn, actor, plan.patient_id)
-
-
-def conflict_message(plan: PlanRecord | None) -> str:
-    if plan is None:
-        return "This plan no longer exists."
-    when = plan.updated_at.strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"{plan.updated_by_name} changed this plan at {when} after you opened it. "
-        "Nothing was saved; the page now shows the latest loads, so check them and try again."
-    )
-
-
-def next_session_day(today: date, sessions: Sequence[SessionRecord]) -> date:
-    """The earliest day the next session can be: today, or the day after the last recorded session."""
-    if not sessions:
-        return today
-    return max(today, max(s.session_date for s in sessions) + timedelta(days=1))
 
 
 # --- creating and ending plans ---------------------------------------------------------------------------
@@ -270,128 +83,91 @@ def create_plan(
 
     def work(conn: Connection) -> int:
         patient = check_access(conn, actor, patient_id)
+        exercises = library_in(conn)
         errors: list[ValidationError] = []
         if patient.status != "active":
             errors.append(ValidationError("plan", "This patient's record is archived; restore it first."))
-        if rule not in RULES:
-            errors.append(ValidationError("rule", "Choose a progression rule."))
-        start = start_date or today
-        if not isinstance(start, date) or isinstance(start, datetime):
-            errors.append(ValidationError("start_date", "Enter the start date as a date."))
-            start = today
-        plan_notes = ""
+        terms = None
         try:
-            plan_notes = free_text(notes, "notes")
-        except ValidationError as exc:
-            errors.append(exc)
-        if start > today + timedelta(days=MAX_START_AHEAD_DAYS):
-            errors.append(
-                ValidationError("start_date", f"The start date can be at most {MAX_START_AHEAD_DAYS} days ahead.")
-            )
-        chosen: PhaseTemplate = DEFAULT_TEMPLATE
-        try:
-            chosen = template if isinstance(template, PhaseTemplate) else build_template(template)
+            start = today if start_date is None else start_date
+            terms = plan_terms(rule=rule, start_date=start, notes=notes, today=today)
         except ValidationErrors as exc:
             errors.extend(exc.errors)
-        exercises = library_in(conn)
-        domain_baselines: list[Baseline] = []
-        previews: list[BaselinePreview] = []
+        chosen = _template(template, errors)
         if not baselines:
             errors.append(ValidationError("baselines", "Choose at least one exercise and enter its baseline."))
-        for entry in baselines:
-            if not isinstance(entry, BaselineEntry):
-                errors.append(ValidationError("baselines", "Each baseline must come from the plan builder's form."))
-                continue
-            key, side = entry.exercise_key, entry.side
-            prefix = baseline_prefix(key, side)
-            if key not in exercises:
-                errors.append(ValidationError("baselines", f"Unknown exercise '{key}'."))
-                continue
-            try:
-                preview = preview_baseline(
-                    entry.method, one_rm_kg=entry.one_rm_kg, load_kg=entry.load_kg, reps=entry.reps, prefix=prefix
-                )
-            except ValidationErrors as exc:
-                errors.extend(exc.errors)
-                continue
-            previews.append(preview)
-            chosen_side = None if side is None else Side(side)
-            domain_baselines.append(Baseline(key, preview.one_rm_kg, preview.method, chosen_side, preview.detail))
-        if errors:
+        found = _baselines(baselines, exercises, errors)
+        if errors or terms is None:
             raise ValidationErrors(errors)
-        try:
-            plan = domain_create_plan(domain_baselines, exercises=exercises, template=chosen)
-        except ValidationError as exc:
-            raise ValidationErrors([ValidationError("baselines", exc.message)]) from None
+        new = start_plan(found, exercises=exercises, template=chosen, terms=terms)
         now = now_utc()
-        replaced = plan_store.active_plan(conn, patient_id)
-        if replaces_plan_id is not ANY_PLAN and (replaced.id if replaced else None) != replaces_plan_id:
-            raise ConflictError(
-                "The active plan changed after you opened this page"
-                + (f": {replaced.created_by_name} created plan {replaced.id}." if replaced else ".")
-                + " Nothing was saved; the page now shows the current plan."
-            )
+        replaced = _end_replaced(conn, actor, patient_id, replaces_plan_id, now=now)
+        plan_id = plan_store.add(conn, patient_id, new, user_id=actor.user_id, now=now)
+        detail = f"{len(new.items)} exercise(s), rule {new.rule.value}, start {new.start_date.isoformat()}"
         if replaced is not None:
-            plan_store.bump_plan(
-                conn, replaced.id, user_id=actor.user_id, now=now, values={"status": "ended", "ended_at": now}
-            )
-        (plan_id,) = plan_store.add_plans(
-            conn,
-            [
-                {
-                    "patient_id": patient_id,
-                    "status": "active",
-                    "start_date": start,
-                    "rule": rule,
-                    "template": template_to_json(chosen),
-                    "notes": plan_notes,
-                    "ended_at": None,
-                    "version": 1,
-                    "created_at": now,
-                    "created_by": actor.user_id,
-                    "updated_at": now,
-                    "updated_by": actor.user_id,
-                }
-            ],
-        )
-        item_rows: list[dict[str, Any]] = [  # the store's row type; ItemRecord(**row) reads them back
-            {
-                "plan_id": plan_id,
-                "position": position,
-                "exercise_key": it.exercise.key,
-                "exercise": exercise_to_json(it.exercise),
-                "side": it.side.value if it.side else None,
-                "one_rm_kg": pv.one_rm_kg,
-                "one_rm_method": pv.method.value,
-                "test_load_kg": pv.test_load_kg,
-                "test_reps": pv.test_reps,
-                "low_accuracy": pv.low_accuracy,
-                "method_detail": pv.detail,
-            }
-            for position, (it, pv) in enumerate(zip(plan.items, previews, strict=True), start=1)
-        ]
-        item_ids = plan_store.add_items(conn, item_rows)
-        decisions = []
-        for item_id, row in zip(item_ids, item_rows, strict=True):
-            loaded = LoadedItem(ItemRecord(id=item_id, **row), exercise_from_json(row["exercise"]))
-            decisions.append(
-                dict(
-                    initial_decision(chosen, loaded, rule),
-                    plan_id=plan_id,
-                    plan_item_id=item_id,
-                    session_id=None,
-                    created_at=now,
-                    created_by=actor.user_id,
-                )
-            )
-        plan_store.add_decisions(conn, decisions)
-        detail = f"{len(item_rows)} exercise(s), rule {rule}, start {start.isoformat()}"
-        if replaced is not None:
-            detail += f"; ends plan {replaced.id}"
+            detail += f"; ends plan {replaced}"
         audit.record(conn, actor, "create", "plan", plan_id, patient_id=patient_id, detail=detail, at=now)
         return plan_id
 
     return db.run(work)
+
+
+def _template(given: Mapping[str, Any] | PhaseTemplate | None, errors: list[ValidationError]) -> PhaseTemplate:
+    """The builder's template (the default with the clinician's edits); its errors added to ``errors``."""
+    try:
+        return given if isinstance(given, PhaseTemplate) else build_template(given)
+    except ValidationErrors as exc:
+        errors.extend(exc.errors)
+        return DEFAULT_TEMPLATE
+
+
+def _baselines(
+    entries: Sequence[BaselineEntry], exercises: Mapping[str, Exercise], errors: list[ValidationError]
+) -> list[Baseline]:
+    """Each entry's 1RM (tested, or estimated from its set) as the plan's baseline; errors name its fields."""
+    found: list[Baseline] = []
+    for entry in entries:
+        if not isinstance(entry, BaselineEntry):
+            errors.append(ValidationError("baselines", "Each baseline must come from the plan builder's form."))
+            continue
+        if entry.exercise_key not in exercises:
+            errors.append(ValidationError("baselines", f"Unknown exercise '{entry.exercise_key}'."))
+            continue
+        try:
+            preview = preview_baseline(
+                entry.method,
+                one_rm_kg=entry.one_rm_kg,
+                load_kg=entry.load_kg,
+                reps=entry.reps,
+                prefix=baseline_prefix(entry.exercise_key, entry.side),
+            )
+        except ValidationErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        found.append(preview.baseline(entry.exercise_key, entry.side))
+    return found
+
+
+def _end_replaced(
+    conn: Connection, actor: Actor, patient_id: int, seen: int | object | None, *, now: datetime
+) -> int | None:
+    """End the patient's active plan (its aggregate, saved as a new version); refused if it is not the one
+    the page showed. Returns the ended plan's id."""
+    active = plan_store.active_plan(conn, patient_id)
+    if seen is not ANY_PLAN and (active.id if active else None) != seen:
+        raise ConflictError(
+            "The active plan changed after you opened this page"
+            + (f": {active.created_by_name} created plan {active.id}." if active else ".")
+            + " Nothing was saved; the page now shows the current plan."
+        )
+    if active is None:
+        return None
+    plan = plan_store.get(conn, active.id)
+    assert plan is not None
+    plan.end()
+    if not plan_store.save(conn, active.id, plan, expected_version=active.version, user_id=actor.user_id, now=now):
+        raise ConflictError(conflict_message(plan_store.get_plan(conn, active.id)))
+    return active.id
 
 
 def end_plan(db: Database, actor: Actor, plan_id: int, *, expected_version: int) -> None:
@@ -509,34 +285,6 @@ def _replaced(item: LoadedItem, current: DecisionRecord) -> Suggested:
     previous = load if bands and before_level is None else units(bands, before_kg, before_level)
     action = current.action if bands or current.action in _ACTIONS else "hold"
     return Suggested(load, previous, action, current.reason, tuple(json.loads(current.sources or "[]")))
-
-
-def current_progression(conn: Connection, ctx: PlanContext, item: LoadedItem) -> ItemProgression:
-    """The item's progression after every session the plan has recorded (the store's aggregate)."""
-    plan = plan_store.get(conn, ctx.plan.id, pause_days=ctx.pause_days, retests=plan_retests(conn, ctx))
-    if plan is None:
-        raise NotFound("No such plan.")
-    return plan.items[item.id]
-
-
-def plan_retests(conn: Connection, ctx: PlanContext) -> dict[int, list[OneRm]]:
-    """Per plan item, the 1RMs recorded on the assessment page since the plan started, oldest first."""
-    patient = patient_store.get(conn, ctx.plan.patient_id)
-    if patient is None:
-        return {}
-    rows = assessment_store.for_patient(conn, patient.id, measure_keys=["one_rm"], statuses=("final",))
-    found = retests(
-        [recorded_one_rm(r) for r in rows],
-        library_in(conn),
-        paretic_side=patient.paretic_side,
-        since=ctx.plan.start_date,
-    )
-    out: dict[int, list[OneRm]] = {}
-    for item in ctx.items:
-        for r in found.get((item.record.exercise_key, Side(item.side) if item.side else None), []):
-            how = f"{r.method} 1RM recorded on the assessment page by {r.assessor_name}"
-            out.setdefault(item.id, []).append(OneRm(r.one_rm_kg, r.taken_on, how))
-    return out
 
 
 def _typed(raw: object, field: str) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from rehab.domain.planning import AHA_ASA_MAX_PERCENT_1RM, PhaseTemplate, deload_week, prescription_for
-from rehab.services.plans import LoadedItem, PlanContext, describe_load, in_force
+from rehab.services.plan_context import LoadedItem, PlanContext, describe_load, in_force
 from rehab.store import plans as plan_store
 from rehab.store.plans import DecisionRecord
 

@@ -91,6 +91,26 @@ def _conflict(name_of: str, current: SettingRecord | None) -> ConflictError:
     )
 
 
+def switch_in(conn: Connection, name: str) -> tuple[bool, int]:
+    """A rule the clinic turns on by signing it off (off until then), and the setting's version (0: never set)."""
+    record = plan_store.latest_setting(conn, name)
+    return (record is not None and json.loads(record.value) is True), (record.version if record else 0)
+
+
+def save_switch(db: Database, actor: Actor, *, name: str, name_of: str, on: bool, expected_version: int) -> int:
+    """Turn a signed-off rule on or off for the clinic (administrators), as a new version of the setting."""
+    state = "on" if on else "off"
+    return save_version(
+        db,
+        actor,
+        name=name,
+        name_of=name_of,
+        value=json.dumps(bool(on)),
+        expected_version=expected_version,
+        detail=lambda conn: f"{name_of} {state}",
+    )
+
+
 def save_version(
     db: Database,
     actor: Actor,

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Integer, and_, case, cast, exists, func, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
+from rehab.domain import trends
 from rehab.domain.falls import months_before
 from rehab.store import versioned
 from rehab.store.plan_tables import load_decisions, plans, screen_repeats, treatment_sessions
@@ -27,6 +28,8 @@ from rehab.store.tables import (
     care_team,
     falls,
     flag_acknowledgements,
+    goal_reviews,
+    goals,
     patient_changes,
     patients,
     users,
@@ -74,6 +77,27 @@ class CaseloadRow:
     recent_at: dict[str, datetime | None]
     fall_dates: tuple[date, ...] = ()
     """Days of the patient's current recorded falls in the last 12 months (ProFaNE falls, migration 0017)."""
+    retest_after_hold: bool = False
+    """With ``load_at_ceiling``: a final 1RM re-test was taken after the held session (a later day, or the same
+    day after the hold was decided), so the plan is no longer waiting for one."""
+    goals: tuple[OpenGoal, ...] = ()
+    """The patient's active goals (migration 0016), each measure target with its results since it was set."""
+
+
+@dataclass(frozen=True)
+class OpenGoal:
+    """One active goal as the caseload judges it: a measure target's results of its measure and side (oldest
+    first, each (day, value, side); the rule reads those since the goal was set) and when it was last reviewed."""
+
+    id: int
+    kind: str
+    measure_key: str | None
+    side: str | None
+    target_value: float | None
+    target_date: date
+    set_on: date
+    results: tuple[tuple[date, float, str | None], ...]
+    last_review: datetime | None
 
 
 WEEK = timedelta(weeks=1)
@@ -309,7 +333,7 @@ def caseload(
                 recent_at={k: m[f"recent_at__{k}"] for k in compared},
             )
         )
-    return _with_falls(conn, rows, today)
+    return _with_goals(conn, _with_retests(conn, _with_falls(conn, rows, today)), only)
 
 
 def _with_falls(conn: Connection, rows: list[CaseloadRow], today: date) -> list[CaseloadRow]:
@@ -318,6 +342,94 @@ def _with_falls(conn: Connection, rows: list[CaseloadRow], today: date) -> list[
     for pid, day in versioned.current_dates(conn, falls, "fell_on", since=months_before(today, 12)):
         found.setdefault(pid, []).append(day)
     return [replace(r, fall_dates=tuple(sorted(found[r.patient_id]))) if r.patient_id in found else r for r in rows]
+
+
+def _with_goals(conn: Connection, rows: list[CaseloadRow], only: Sequence[int] | None) -> list[CaseloadRow]:
+    """Each row with its active goals: one statement for the goals (few per patient), one for their reviews'
+    newest dates and one for the results of each target's measure. The whole listing reads the clinic's active
+    goals (no id list, however large the caseload); ``only`` those patients'."""
+    if not rows:
+        return rows
+    active = goals.c.status == "active"
+    if only is not None:
+        active = and_(active, goals.c.patient_id.in_(list(only)))
+    found = conn.execute(
+        select(goals.c.id, goals.c.patient_id, goals.c.kind, goals.c.measure_key, goals.c.side,
+               goals.c.target_value, goals.c.target_date, goals.c.set_on)
+        .where(active)
+        .order_by(goals.c.target_date, goals.c.id)
+    ).all()  # fmt: skip
+    if not found:
+        return rows
+    reviewed = dict(
+        conn.execute(
+            select(goal_reviews.c.goal_id, func.max(goal_reviews.c.reviewed_at))
+            .join(goals, goals.c.id == goal_reviews.c.goal_id)
+            .where(active)
+            .group_by(goal_reviews.c.goal_id)
+        ).all()
+    )
+    results: dict[int, list[tuple[date, float, str | None]]] = {}
+    query = (
+        select(goals.c.id, assessments.c.taken_at, assessments.c.value, assessments.c.side)
+        .join(
+            assessments,
+            and_(
+                assessments.c.patient_id == goals.c.patient_id,
+                assessments.c.measure_key == goals.c.measure_key,
+                assessments.c.status == "final",
+            ),
+        )
+        .where(and_(active, goals.c.kind == "measure"))
+        .order_by(assessments.c.taken_at, assessments.c.id)
+    )
+    for goal_id, taken_at, value, side in conn.execute(query):
+        results.setdefault(goal_id, []).append((taken_at.date(), float(value), side))
+    by_patient: dict[int, list[OpenGoal]] = {}
+    for g in found:
+        mine = tuple(
+            (day, value, side) for day, value, side in results.get(g.id, []) if g.side is None or side == g.side
+        )
+        by_patient.setdefault(g.patient_id, []).append(
+            OpenGoal(g.id, g.kind, g.measure_key, g.side, g.target_value, g.target_date, g.set_on, mine,
+                     reviewed.get(g.id))
+        )  # fmt: skip
+    return [replace(r, goals=tuple(by_patient[r.patient_id])) if r.patient_id in by_patient else r for r in rows]
+
+
+def _with_retests(conn: Connection, rows: list[CaseloadRow]) -> list[CaseloadRow]:
+    """For rows whose newest session held a load at its ceiling: whether a final 1RM was re-tested after that
+    session (taken on a later day, or the same day after the hold was decided). One statement for those few."""
+    held = {r.patient_id: r for r in rows if r.load_at_ceiling and r.last_session_date is not None}
+    if not held:
+        return rows
+    decided = dict(
+        conn.execute(
+            select(treatment_sessions.c.patient_id, func.max(load_decisions.c.created_at))
+            .join(load_decisions, load_decisions.c.session_id == treatment_sessions.c.id)
+            .where(and_(treatment_sessions.c.patient_id.in_(list(held)), load_decisions.c.retest_due == true()))
+            .group_by(treatment_sessions.c.patient_id)
+        ).all()
+    )
+    newest = dict(
+        conn.execute(
+            select(assessments.c.patient_id, func.max(assessments.c.taken_at))
+            .where(
+                and_(
+                    assessments.c.patient_id.in_(list(held)),
+                    assessments.c.measure_key == "one_rm",
+                    assessments.c.status == "final",
+                )
+            )
+            .group_by(assessments.c.patient_id)
+        ).all()
+    )
+    cleared = {
+        pid
+        for pid, row in held.items()
+        if trends.retested_after(row.last_session_date, decided.get(pid), newest.get(pid))
+    }
+    return [replace(r, retest_after_hold=True) if r.patient_id in cleared else r for r in rows]
 
 
 @dataclass(frozen=True)

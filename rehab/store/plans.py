@@ -24,9 +24,10 @@ from rehab.domain.planning.loading_plan import (
     OneRm,
     PlanStatus,
 )
+from rehab.domain.planning.new_plan import NewPlan
 from rehab.domain.planning.plan_record import SessionFacts, Settled, facts, new_item, replay, workout
 from rehab.domain.planning.template import PhaseTemplate
-from rehab.store.plan_json import exercise_from_json, template_from_json
+from rehab.store.plan_json import exercise_from_json, exercise_to_json, template_from_json, template_to_json
 from rehab.store.plan_tables import (
     clinic_settings,
     custom_exercises,
@@ -579,6 +580,66 @@ def decision_values(decision: Decision, *, uses_bands: bool) -> dict[str, Any]:
         "override_reason": decision.override_reason,
         "retest_due": decision.retest_due,
     }
+
+
+def add(conn: Connection, patient_id: int, new: NewPlan, *, user_id: int, now: datetime) -> int:
+    """Store a new plan as version 1: its row, its items with their baselines, and each item's first load."""
+    (plan_id,) = add_plans(
+        conn,
+        [
+            {
+                "patient_id": patient_id,
+                "status": PlanStatus.ACTIVE.value,
+                "start_date": new.start_date,
+                "rule": new.rule.value,
+                "template": template_to_json(new.template),
+                "notes": new.notes,
+                "ended_at": None,
+                "version": 1,
+                "created_at": now,
+                "created_by": user_id,
+                "updated_at": now,
+                "updated_by": user_id,
+            }
+        ],
+    )
+    item_ids = add_items(
+        conn,
+        [
+            {
+                "plan_id": plan_id,
+                "position": position,
+                "exercise_key": item.exercise.key,
+                "exercise": exercise_to_json(item.exercise),
+                "side": item.side.value if item.side else None,
+                "one_rm_kg": item.baseline.one_rm_kg,
+                "one_rm_method": item.baseline.method.value,
+                "test_load_kg": item.baseline.test_load_kg,
+                "test_reps": item.baseline.test_reps,
+                "low_accuracy": item.baseline.low_accuracy,
+                "method_detail": item.baseline.method_detail,
+            }
+            for position, item in enumerate(new.items, start=1)
+        ],
+    )
+    first = [
+        dict(
+            first_load_values(decision, uses_bands=item.exercise.uses_bands),
+            plan_id=plan_id,
+            plan_item_id=item_id,
+            session_id=None,
+            created_at=now,
+            created_by=user_id,
+        )
+        for item_id, item, decision in zip(item_ids, new.items, new.first_loads, strict=True)
+    ]
+    add_decisions(conn, first)
+    return plan_id
+
+
+def first_load_values(decision: Decision, *, uses_bands: bool) -> dict[str, Any]:
+    """A plan's first load as a ``load_decisions`` row's values: nothing was in force before it."""
+    return dict(decision_values(decision, uses_bands=uses_bands), previous_load_kg=None, previous_band_level=None)
 
 
 def save(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from rehab.store.plan_tables import clinic_settings, plans, treatment_sessions
-from rehab.store.tables import assessments, patients, users
+from rehab.store.tables import assessments, goals, patients, users
 
 
 def _aggregates(table: Any, patient_id: int) -> list[Any]:
@@ -27,7 +27,7 @@ def _aggregates(table: Any, patient_id: int) -> list[Any]:
 
 
 def patient_stamp(conn: Connection, patient_id: int) -> tuple[Any, ...]:
-    """Changes when the patient's record, assessments, plans or sessions change (a session's sets are saved
+    """Changes when the patient's record, assessments, plans, sessions or goals change (a session's sets are saved
     with a version step of the session), when clinic settings gain a version, or when an account (whose
     name shows as assessor) is edited."""
     query = select(
@@ -35,6 +35,7 @@ def patient_stamp(conn: Connection, patient_id: int) -> tuple[Any, ...]:
         *_aggregates(assessments, patient_id),
         *_aggregates(plans, patient_id),
         *_aggregates(treatment_sessions, patient_id),
+        *_aggregates(goals, patient_id),  # goals are drawn on the charts (a status change steps the version)
         select(func.max(clinic_settings.c.id)).scalar_subquery(),
         select(func.max(users.c.updated_at)).scalar_subquery(),
     )

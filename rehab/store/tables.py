@@ -45,6 +45,9 @@ users = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # printed in the sign-off of reports (migration 0021)
+    Column("registration", String(64), nullable=False, server_default=""),
+    Column("job_title", String(80), nullable=False, server_default=""),
 )
 
 patients = Table(

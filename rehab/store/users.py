@@ -27,6 +27,8 @@ class UserRecord:
     created_at: datetime
     updated_at: datetime
     version: int
+    registration: str = ""
+    job_title: str = ""
 
 
 def _record(row: Row[Any]) -> UserRecord:

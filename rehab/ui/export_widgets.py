@@ -39,6 +39,7 @@ LABELS = {
     "csv": "Assessments (CSV)",
     "csv-sessions": "Session logs (CSV)",
     "csv-falls": "Falls (CSV)",
+    "csv-goals": "Goals and reviews (CSV)",
     "fhir": "FHIR R4 bundle (JSON)",
     "fhir-transaction": "FHIR R4 transaction, to post (JSON)",
     "fhir-document": "Session summary, FHIR R4 document (JSON)",

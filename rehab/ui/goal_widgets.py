@@ -18,6 +18,7 @@ from rehab.services import goals
 from rehab.services.context import Actor, ConflictError
 from rehab.services.goals import GoalView
 from rehab.store import Database
+from rehab.ui import sign_off
 from rehab.ui.fmt import day, md_escape, md_text, when
 from rehab.ui.forms import FieldErrors, typed_number
 
@@ -240,14 +241,10 @@ def weights_setting(db: Database, actor: Actor) -> None:
             "clinic signs the rule off here."
         )
     )
-    with st.form(f"gas_weights_{version}"):
-        chosen = st.checkbox("Weight GAS goals by importance × difficulty (signed off by this clinic)", value=on)
-        saved = st.form_submit_button("Save")
-    if saved:
-        try:
-            goals.save_gas_weights(db, actor, chosen, expected_version=version)
-        except ConflictError as exc:
-            st.error(md_escape(str(exc)))
-            return
-        st.toast("Saved; the next T-score uses it.")
-        st.rerun()
+    sign_off.switch(
+        "gas_weights",
+        "Weight GAS goals by importance × difficulty (signed off by this clinic)",
+        (on, version),
+        lambda chosen, expected: goals.save_gas_weights(db, actor, chosen, expected_version=expected),
+        "Saved; the next T-score uses it.",
+    )

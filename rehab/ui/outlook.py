@@ -9,7 +9,7 @@ import streamlit as st
 from rehab.domain.errors import ValidationErrors
 from rehab.domain.prognosis import Prediction
 from rehab.domain.prognosis.common import NOT_A_GUARANTEE, TOOL_LABELS
-from rehab.services import prognosis
+from rehab.services import goals, prognosis
 from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
 from rehab.ui.fmt import md_escape, md_text, when
@@ -25,6 +25,7 @@ def show(db: Database, actor: Actor, patient_id: int) -> None:
                 "PREP2 and TWIST were developed after stroke (Stinear 2017 [R89]; Smith 2017 [R93]), so no recovery "
                 "prediction is made for this patient's condition."
             )
+            _goals(db, actor, patient_id)
             return
         st.caption(
             md_text(
@@ -35,7 +36,40 @@ def show(db: Database, actor: Actor, patient_id: int) -> None:
         for tool, column in zip(view.tools, st.columns(len(view.tools)), strict=True):
             with column:
                 _tool(db, actor, patient_id, tool)
+        _goals(db, actor, patient_id)
         _findings(db, actor, patient_id, view)
+
+
+STANDING_ICONS = {"At risk": ":material/flag:", "On track": ":material/trending_up:", "Reached": ":material/check:"}
+
+
+def _goals(db: Database, actor: Actor, patient_id: int) -> None:
+    """Beside what the tools expected: what was set with the patient, what has happened since, and how each
+    goal stands (on track, at risk or not judged, and why)."""
+    stories = goals.goal_stories(db, actor, patient_id)
+    st.subheader("Goals: what was set and what has happened")
+    if not stories:
+        st.caption("No active goals. Set them with the patient on the Goals page.")
+        return
+    for story in stories:
+        with st.container(border=True):
+            st.markdown(f"**{md_escape(story.statement)}**")
+            aim, since, verdict = st.columns(3)
+            with aim:
+                st.caption("Set")
+                st.markdown(md_text(story.target))
+            with since:
+                st.caption("So far")
+                st.markdown(md_text(story.happened))
+            with verdict:
+                st.caption("Standing")
+                icon = STANDING_ICONS.get(story.standing, "")
+                said = story.reason.startswith(story.standing)  # "At risk: the trend reaches …" names it once
+                rest = story.reason[len(story.standing) :].lstrip(": ") if said else story.reason
+                st.markdown(f"{icon} **{md_escape(story.standing)}**".strip() + (f": {md_text(rest)}" if said else ""))
+                if not said:
+                    st.markdown(md_text(rest))
+            st.caption(md_text(story.basis))
 
 
 def _tool(db: Database, actor: Actor, patient_id: int, tool: prognosis.ToolOutlook) -> None:

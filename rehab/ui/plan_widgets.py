@@ -16,7 +16,16 @@ from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
 from rehab.domain.safety import THRESHOLD_SOURCES
-from rehab.services import commands, exercise_library, plan_inputs, plan_overview, plans, record_baselines, sessions
+from rehab.services import (
+    commands,
+    exercise_library,
+    plan_context,
+    plan_inputs,
+    plan_overview,
+    plans,
+    record_baselines,
+    sessions,
+)
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.services.prescriptions import ItemPrescription
@@ -581,7 +590,7 @@ def _baseline_inputs(
     prefix = plan_inputs.baseline_prefix(exercise.key, side)
     key = f"pb_{exercise.key}_{side or 'both'}"
     if side is not None:
-        label = plans.SIDE_TEXT[side]
+        label = plan_context.SIDE_TEXT[side]
         if not st.checkbox(f"Include the {label.lower()}", value=True, key=f"{key}_on"):
             return None
     _prefill(key, offer, patient_id)
@@ -589,7 +598,7 @@ def _baseline_inputs(
     method = st.radio(
         "Baseline",
         methods,
-        format_func=lambda m: plans.METHOD_TEXT[m],
+        format_func=lambda m: plan_context.METHOD_TEXT[m],
         horizontal=True,
         key=f"{key}_method",
         label_visibility="collapsed",
@@ -770,9 +779,12 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.
     left, right = st.columns(2)
     with left:
         rule = st.selectbox(
-            "Progression rule", list(plans.RULE_NAMES), format_func=plans.RULE_NAMES.__getitem__, key="pb_rule"
+            "Progression rule",
+            list(plan_context.RULE_NAMES),
+            format_func=plan_context.RULE_NAMES.__getitem__,
+            key="pb_rule",
         )
-        st.caption(plans.RULE_LABELS[rule])
+        st.caption(plan_context.RULE_LABELS[rule])
         errors.slot("rule")
     with right:
         start = st.date_input("Start date", value=today, key="pb_start", format="YYYY-MM-DD")

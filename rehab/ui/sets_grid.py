@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import sessions
+from rehab.services import sessions, set_rows
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
@@ -31,13 +31,13 @@ _CSS = f"""<style>
 .st-key-{GRID_KEY} [role="tablist"] {{ flex-wrap: wrap; }}
 </style>"""
 _HELP = {
-    sessions.REPS: "Reps done in this set: a whole number 0–100. Clear it if the set was not done.",
-    sessions.LOAD: "Load lifted in kg, 0–1000 (0 for no added load).",
-    sessions.EFFORT: widgets.EFFORT_HELP + " Blank if not asked.",
-    sessions.PAIN_DURING: "Pain during the set, 0–10 (whole numbers). Blank if not asked.",
-    sessions.PAIN_AFTER: "Pain after the set, 0–10 (whole numbers). Blank if not asked.",
+    set_rows.REPS: "Reps done in this set: a whole number 0–100. Clear it if the set was not done.",
+    set_rows.LOAD: "Load lifted in kg, 0–1000 (0 for no added load).",
+    set_rows.EFFORT: widgets.EFFORT_HELP + " Blank if not asked.",
+    set_rows.PAIN_DURING: "Pain during the set, 0–10 (whole numbers). Blank if not asked.",
+    set_rows.PAIN_AFTER: "Pain after the set, 0–10 (whole numbers). Blank if not asked.",
 }
-_SHORT = {sessions.REPS: "Reps", sessions.LOAD: "Load (kg)", sessions.EFFORT: "Effort 0–10"}
+_SHORT = {set_rows.REPS: "Reps", set_rows.LOAD: "Load (kg)", set_rows.EFFORT: "Effort 0–10"}
 
 
 def _errors_key(record_id: int, version: int) -> str:
@@ -46,7 +46,7 @@ def _errors_key(record_id: int, version: int) -> str:
 
 def _cell_key(prefix: str, row: Mapping[str, Any], column: str) -> str:
     slug = column.lower().replace(" ", "_").replace("(", "").replace(")", "")
-    return f"{prefix}_{row[sessions.ITEM]}_{row[sessions.SET]}_{slug}"
+    return f"{prefix}_{row[set_rows.ITEM]}_{row[set_rows.SET]}_{slug}"
 
 
 def _text(value: Any) -> str:
@@ -54,19 +54,19 @@ def _text(value: Any) -> str:
 
 
 def _columns(p: ItemPrescription) -> tuple[str, ...]:
-    load = sessions.BAND if p.uses_bands else sessions.LOAD
-    return (sessions.REPS, load, sessions.EFFORT, sessions.PAIN_DURING, sessions.PAIN_AFTER)
+    load = set_rows.BAND if p.uses_bands else set_rows.LOAD
+    return (set_rows.REPS, load, set_rows.EFFORT, set_rows.PAIN_DURING, set_rows.PAIN_AFTER)
 
 
 def _set_cells(prefix: str, p: ItemPrescription, row: Mapping[str, Any], messages: list[str]) -> None:
     """One set: its target, then its cells side by side, wrapping on a narrow screen, then its messages."""
-    st.markdown(f"**Set {row[sessions.SET]}** · target {p.target_reps} reps")
+    st.markdown(f"**Set {row[set_rows.SET]}** · target {p.target_reps} reps")
     with st.container(horizontal=True, gap="small"):
         for column in _columns(p):
             key = _cell_key(prefix, row, column)
-            if column == sessions.BAND:
+            if column == set_rows.BAND:
                 colours = list(p.band_colours)
-                chosen = row[sessions.BAND]
+                chosen = row[set_rows.BAND]
                 st.selectbox(
                     "Band", colours, index=colours.index(chosen) if chosen in colours else None, key=key, width=160
                 )
@@ -82,7 +82,7 @@ def _typed_rows(prefix: str, rows: Sequence[Mapping[str, Any]], by_item: Mapping
     out = []
     for row in rows:
         typed = dict(row)
-        for column in _columns(by_item[row[sessions.ITEM]]):
+        for column in _columns(by_item[row[set_rows.ITEM]]):
             typed[column] = st.session_state.get(_cell_key(prefix, row, column))
         out.append(typed)
     return out
@@ -118,13 +118,13 @@ def log_session(db: Database, actor: Actor, open_session: sessions.OpenSession) 
         listed = "\n".join(f"- {md_escape(m)}" for m in errors.values())
         st.error("Nothing was saved. Please correct these cells:\n\n" + listed)
     with st.container(key=GRID_KEY), st.form(prefix, border=False, enter_to_submit=False):
-        items = [p for p in open_session.prescriptions if any(r[sessions.ITEM] == p.item_id for r in rows)]
-        flagged = {rows[i - 1][sessions.ITEM] for i in per_row if 0 < i <= len(rows)}
+        items = [p for p in open_session.prescriptions if any(r[set_rows.ITEM] == p.item_id for r in rows)]
+        flagged = {rows[i - 1][set_rows.ITEM] for i in per_row if 0 < i <= len(rows)}
         labels = [f"{p.label} ⚠" if p.item_id in flagged else p.label for p in items]
         for tab, p in zip(st.tabs(labels), items, strict=True):
             with tab:
                 for index, row in enumerate(rows, start=1):
-                    if row[sessions.ITEM] == p.item_id:
+                    if row[set_rows.ITEM] == p.item_id:
                         _set_cells(prefix, p, row, per_row.get(index, []))
         submitted = st.form_submit_button("Save session (all sets)", key="save_log", type="primary")
     if submitted:

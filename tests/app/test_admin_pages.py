@@ -65,3 +65,23 @@ def test_admin_lets_a_waiting_single_sign_on_identity_in_as_a_new_clinician(app_
     user = app_db.run(lambda c: user_store.by_username(c, "rlevi"))
     assert user is not None and user.role == "clinician" and user.display_name == "Rita Levi"
     assert sso.complete_sign_in(app_db, CONFIG, _claims("u-9")).actor is not None
+
+
+def test_admin_records_a_clinicians_registration_and_a_too_long_one_is_refused(app_db: Database) -> None:
+    from rehab.services import accounts
+    from tests.helpers import make_clinician
+
+    admin = make_admin(app_db)
+    cara = make_clinician(app_db, admin, "cara")
+    at = goto(signed_in_app(admin.user_id).run(), "accounts")
+    at.selectbox(key="acct_manage_choice").set_value(cara.user_id).run()
+    at.text_input(key=f"registration_{cara.user_id}_value").input("X" * 65)
+    at.button(key=f"FormSubmitter:registration_{cara.user_id}-Save registration").click().run()
+    assert "Keep it to 64 characters or fewer." in errors(at)
+    assert accounts.own_account(app_db, cara).registration == ""
+    at.text_input(key=f"registration_{cara.user_id}_value").input("HCPC PH123456")
+    at.text_input(key=f"registration_{cara.user_id}_title").input("Physiotherapist")
+    at.button(key=f"FormSubmitter:registration_{cara.user_id}-Save registration").click().run()
+    assert errors(at) == []
+    saved = accounts.own_account(app_db, cara)
+    assert (saved.registration, saved.job_title) == ("HCPC PH123456", "Physiotherapist")

@@ -85,3 +85,31 @@ def test_an_acknowledgement_without_a_note_is_refused_at_the_field(app_db: Datab
     assert_no_crash(at)
     assert any("Write a note" in e.value for e in at.error)
     assert not at.success
+
+
+def test_goal_at_risk_and_no_goals_set_filter_the_caseload(app_db: Database) -> None:
+    """A chronic-stroke patient's Berg target of 46 is at risk (trend 42 by the target date, 4 short, beyond the
+    chronic MDC 2.7, Alghadir 2018); the seeded patients have no goals set."""
+    from datetime import date
+
+    import pytest
+
+    from tests.services.test_goals import _goal, _patient_with_bergs
+
+    clinic = seeded_clinic(app_db)
+    pid = _patient_with_bergs(app_db, clinic.clinician, date(2025, 1, 1), "CL-GOAL")
+    with pytest.MonkeyPatch.context() as patch:  # its own: _goal undoes every patch it was given
+        _goal(app_db, clinic.clinician, pid, 46, patch)
+    at = goto(signed_in_app(clinic.clinician.user_id).run(), "caseload")
+    assert_no_crash(at)
+    assert "Goal at risk: 1" in at.caption[0].value
+    at.multiselect(key="caseload_flags").set_value([caseload.GOAL_AT_RISK]).run()
+    table = at.dataframe[0].value
+    assert list(table["MRN"]) == ["CL-GOAL"] and "Alghadir 2018" in table["Why"].iloc[0]
+    assert any("Goal at risk" in badge for badge in table["Flags"].iloc[0])
+    at.multiselect(key="caseload_flags").set_value([]).run()
+    at.toggle(key="caseload_no_goals").set_value(True).run()
+    assert_no_crash(at)
+    table = at.dataframe[0].value
+    assert sorted(table["MRN"]) == ["CL-FALLRISK", "CL-FINE", "CL-OVERDUE", "CL-PLATEAU", "CL-STOP"]
+    assert set(table["Goals"]) == {caseload.NO_GOALS}

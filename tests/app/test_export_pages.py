@@ -50,6 +50,8 @@ def test_exports_page_offers_every_format_and_saves_a_note_without_exporting(app
         "Progress report (PDF)",
         "Assessments (CSV)",
         "Session logs (CSV)",
+        "Goals and reviews (CSV)",
+        "Falls (CSV)",
         "FHIR R4 bundle (JSON)",
         "FHIR R4 transaction, to post (JSON)",
     ]

@@ -112,3 +112,25 @@ def test_outlook_says_briefly_that_no_prediction_is_made_outside_stroke(app_db: 
     assert_no_crash(at)
     assert "no recovery prediction is made for this patient's condition" in _text(at)
     assert "Predicted:" not in _text(at)
+
+
+def test_outlook_tells_each_goal_beside_the_predictions(app_db: Database) -> None:
+    """What was set, what has happened and how it stands, beside PREP2 and TWIST (the goal worked in
+    tests/services/test_goals.py is at risk for a chronic-stroke patient: MDC 2.7, Alghadir 2018)."""
+    from datetime import date
+
+    import pytest
+
+    from tests.services.test_goals import _goal, _patient_with_bergs
+
+    admin = make_admin(app_db)
+    pid = _patient_with_bergs(app_db, admin, date(2025, 1, 1), "OUT-GOAL")
+    with pytest.MonkeyPatch.context() as patch:
+        _goal(app_db, admin, pid, 46, patch)
+    at = _open(admin.user_id, pid, "dashboard")
+    assert_no_crash(at)
+    assert "Goals: what was set and what has happened" in [h.value for h in at.subheader]
+    text = _text(at).replace("\\", "")  # as read: markdown escapes dropped
+    assert "Berg Balance Scale: 46 points by 2026-12-27, set 2026-11-01" in text
+    assert "Latest 36 points on 2026-11-29 (3 since the goal was set)." in text
+    assert "**At risk**" in text and "Alghadir 2018" in text

@@ -9,7 +9,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from rehab.services import assessments, audit, plan_overview, plans, sessions
+from rehab.services import assessments, audit, plan_overview, plans, sessions, set_rows
 from rehab.store import Database
 from tests.app.conftest import errors, goto, signed_in_app, titles
 from tests.helpers import make_admin, make_clinician
@@ -49,8 +49,8 @@ def _screen(at: AppTest, **answers: Any) -> AppTest:
     return at.run()
 
 
-_SLUG = {sessions.REPS: "reps_done", sessions.LOAD: "load_kg", sessions.EFFORT: "effort",
-         sessions.PAIN_DURING: "pain_during", sessions.PAIN_AFTER: "pain_after"}  # fmt: skip
+_SLUG = {set_rows.REPS: "reps_done", set_rows.LOAD: "load_kg", set_rows.EFFORT: "effort",
+         set_rows.PAIN_DURING: "pain_during", set_rows.PAIN_AFTER: "pain_after"}  # fmt: skip
 
 
 def _cell(at: AppTest, column: str, set_number: int = 1) -> Any:
@@ -125,9 +125,9 @@ def test_log_a_session_then_see_the_next_loads_with_reasons(app_db: Database) ->
     assert "Readiness screen: go." in _texts(at)
     assert [t.label for t in at.tabs] == ["Leg press"]  # one tab per exercise
     assert "**Set 1** · target 10 reps" in _texts(at)
-    assert _cell(at, sessions.LOAD).value == "40"
-    assert _cell(at, sessions.REPS).value == "10"  # pre-filled with the target
-    _edit(at, {sessions.REPS: "12", sessions.EFFORT: "8"})
+    assert _cell(at, set_rows.LOAD).value == "40"
+    assert _cell(at, set_rows.REPS).value == "10"  # pre-filled with the target
+    _edit(at, {set_rows.REPS: "12", set_rows.EFFORT: "8"})
     at.button(key="save_log").click().run()
     assert errors(at) == []
     text = _texts(at)
@@ -173,14 +173,14 @@ def test_an_invalid_cell_saves_nothing(app_db: Database) -> None:
     pid = new_patient(app_db, admin)
     leg_press_plan(app_db, admin, pid, start=START)
     at = _screen(_open(app_db, "treatment", user_id=admin.user_id, patient_id=pid))
-    _edit(at, {sessions.PAIN_DURING: "14"})
+    _edit(at, {set_rows.PAIN_DURING: "14"})
     at.button(key="save_log").click().run()
     message = "\n".join(errors(at)).replace("\\", "")
     assert message.startswith("Nothing was saved. Please correct these cells:")
     assert "Row 1 (Leg press, set 1), Pain during: 14 is outside the range; pain is 0–10, a whole number." in message
     view = sessions.treatment_view(app_db, admin, pid, audit_view=False)
     assert view.open_session is not None  # still open, nothing stored
-    assert _cell(at, sessions.PAIN_DURING).value == "14"  # the grid stays as typed, for correction
+    assert _cell(at, set_rows.PAIN_DURING).value == "14"  # the grid stays as typed, for correction
     assert [t.label for t in at.tabs] == ["Leg press ⚠"]
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from rehab.services import plan_overview, sessions
+from rehab.services import plan_overview, sessions, set_rows
 from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.store import plans as plan_store
@@ -28,11 +28,11 @@ from tests.plan_helpers import go_answers, leg_press_plan, new_patient
 TODAY = date.today()
 START = TODAY - timedelta(days=6)  # week 1: one set, target 10 reps; 1RM 100 kg → 40 kg
 COLUMNS = {  # column: (slug of its field, lowest, highest, whole numbers only, what the message must say)
-    sessions.REPS: ("reps_done", 0, 100, True, "reps are a whole number 0–100"),
-    sessions.LOAD: ("load_kg", 0, 1000, False, "load is 0–1000 kg"),
-    sessions.EFFORT: ("effort", 0, 10, False, "effort is 0–10"),
-    sessions.PAIN_DURING: ("pain_during", 0, 10, True, "pain is 0–10"),
-    sessions.PAIN_AFTER: ("pain_after", 0, 10, True, "pain is 0–10"),
+    set_rows.REPS: ("reps_done", 0, 100, True, "reps are a whole number 0–100"),
+    set_rows.LOAD: ("load_kg", 0, 1000, False, "load is 0–1000 kg"),
+    set_rows.EFFORT: ("effort", 0, 10, False, "effort is 0–10"),
+    set_rows.PAIN_DURING: ("pain_during", 0, 10, True, "pain is 0–10"),
+    set_rows.PAIN_AFTER: ("pain_after", 0, 10, True, "pain is 0–10"),
 }
 CELL = st.one_of(
     st.integers(-5, 120).map(str),
@@ -60,7 +60,7 @@ def _number(typed: str) -> Decimal | None:
 def _allowed(column: str, typed: str) -> bool:
     _, low, high, whole, _ = COLUMNS[column]
     if not typed.strip():
-        return column != sessions.LOAD  # blank effort or pain: not asked; blank reps: not done
+        return column != set_rows.LOAD  # blank effort or pain: not asked; blank reps: not done
     number = _number(typed)
     return number is not None and low <= number <= high and (not whole or number == number.to_integral_value())
 
@@ -89,12 +89,12 @@ def _cell(at: AppTest, slug: str) -> Any:
 
 @HYPOTHESIS
 @given(typed=st.fixed_dictionaries({column: CELL for column in COLUMNS}))
-@example(typed={sessions.REPS: "12", sessions.LOAD: "40", sessions.EFFORT: "8", sessions.PAIN_DURING: "15",
-                sessions.PAIN_AFTER: ""})  # fmt: skip
-@example(typed={sessions.REPS: "11", sessions.LOAD: "42,5", sessions.EFFORT: "7.5", sessions.PAIN_DURING: "3",
-                sessions.PAIN_AFTER: "0"})  # fmt: skip
-@example(typed={sessions.REPS: "0", sessions.LOAD: "", sessions.EFFORT: "0", sessions.PAIN_DURING: "0",
-                sessions.PAIN_AFTER: "-1"})  # fmt: skip  # both problems said at once, not only the unreadable cell
+@example(typed={set_rows.REPS: "12", set_rows.LOAD: "40", set_rows.EFFORT: "8", set_rows.PAIN_DURING: "15",
+                set_rows.PAIN_AFTER: ""})  # fmt: skip
+@example(typed={set_rows.REPS: "11", set_rows.LOAD: "42,5", set_rows.EFFORT: "7.5", set_rows.PAIN_DURING: "3",
+                set_rows.PAIN_AFTER: "0"})  # fmt: skip
+@example(typed={set_rows.REPS: "0", set_rows.LOAD: "", set_rows.EFFORT: "0", set_rows.PAIN_DURING: "0",
+                set_rows.PAIN_AFTER: "-1"})  # fmt: skip  # both problems said at once, not only the unreadable cell
 def test_the_sets_grid_saves_exactly_what_was_typed_or_nothing(app_db: Database, typed: dict[str, str]) -> None:
     at, pid, plan_id = _treatment(app_db)
     for column, text in typed.items():
@@ -103,17 +103,17 @@ def test_the_sets_grid_saves_exactly_what_was_typed_or_nothing(app_db: Database,
     assert_no_crash(at)
     with app_db.engine.connect() as conn:
         saved = plan_store.plan_sets(conn, plan_id)
-    reps_done = bool(typed[sessions.REPS].strip())
+    reps_done = bool(typed[set_rows.REPS].strip())
     should_save = reps_done and all(_allowed(column, text) for column, text in typed.items())
     if saved:
         assert should_save, f"saved although {typed} is not all allowed"
         [row] = saved
         stored = {
-            sessions.REPS: row.reps,
-            sessions.LOAD: row.load_kg,
-            sessions.EFFORT: row.effort,
-            sessions.PAIN_DURING: row.pain_during,
-            sessions.PAIN_AFTER: row.pain_after,
+            set_rows.REPS: row.reps,
+            set_rows.LOAD: row.load_kg,
+            set_rows.EFFORT: row.effort,
+            set_rows.PAIN_DURING: row.pain_during,
+            set_rows.PAIN_AFTER: row.pain_after,
         }
         for column, text in typed.items():
             meant = _number(text)
@@ -124,7 +124,7 @@ def test_the_sets_grid_saves_exactly_what_was_typed_or_nothing(app_db: Database,
     view = sessions.treatment_view(app_db, _admin(app_db), pid, audit_view=False)
     assert view.open_session is not None  # still open: nothing stored
     shown = "\n".join(e.value for e in at.error).replace("\\", "")
-    if not reps_done and all(_allowed(c, t) or (c == sessions.LOAD and not t.strip()) for c, t in typed.items()):
+    if not reps_done and all(_allowed(c, t) or (c == set_rows.LOAD and not t.strip()) for c, t in typed.items()):
         assert "No sets recorded" in shown
         return
     for column, text in typed.items():

@@ -33,7 +33,7 @@ def test_clinical_summary_prints_the_record_on_the_chosen_paper(size: str, point
     data = pdf.session_pdf(session_summary(), page_size=size)  # type: ignore[arg-type]
     text, reader = _text(data)
     assert data.startswith(b"%PDF-")
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == 2  # the record, then the sign-off and the methodology appendix
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx(points, abs=0.5)
     flat = _flat(text)
@@ -48,7 +48,7 @@ def test_clinical_summary_prints_the_record_on_the_chosen_paper(size: str, point
         "real improvement (no clinically important difference available)",
         "Leg press 1: pain 7/10, above 5/10.",
         "3 × 10 at 42.5 kg",
-        "Page 1 of 1",
+        "Page 1 of 2",
     ):
         assert expected in flat, expected
 

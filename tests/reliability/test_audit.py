@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from rehab.services import assessments, patients, plan_overview, plans, sessions
+from rehab.services import assessments, patients, plan_overview, plans, sessions, set_rows
 from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.store import audit as audit_store
@@ -114,7 +114,7 @@ def test_plan_and_session_changes_are_audited_once_each(clinic: tuple[Database, 
     )  # fmt: skip
     session_id, version, rows = prefilled(db, cara, pid, today=start + timedelta(days=1))
     for row in rows:
-        row[sessions.REPS] = 12
+        row[set_rows.REPS] = 12
     _one_entry(
         db, cara, pid, lambda: sessions.save_log(db, cara, session_id, expected_version=version, rows=rows),
         "update", "treatment_session",

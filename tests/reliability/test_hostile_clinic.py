@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from rehab.services import commands, exercise_library, exports, imports, plan_overview, plans, sessions
+from rehab.services import commands, exercise_library, exports, imports, plan_overview, plans, sessions, set_rows
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.store import Database
@@ -60,7 +60,7 @@ ANSWERS = st.fixed_dictionaries(
     }
 )
 CELL = st.one_of(NUMBER, TEXT, st.none(), st.booleans(), st.sampled_from(["12", " 7 ", "", "ten", "1e9"]))
-COLUMNS = [sessions.LOAD, sessions.REPS, sessions.EFFORT, sessions.PAIN_DURING, sessions.PAIN_AFTER, sessions.SET]
+COLUMNS = [set_rows.LOAD, set_rows.REPS, set_rows.EFFORT, set_rows.PAIN_DURING, set_rows.PAIN_AFTER, set_rows.SET]
 
 
 def _patient(db: Database) -> tuple[Any, int]:
@@ -115,10 +115,10 @@ def test_readiness_screen_records_a_session_or_nothing(db: Database, answers: An
 
 @HOSTILE
 @given(edits=st.lists(st.tuples(st.sampled_from(COLUMNS), CELL), max_size=4), extra=st.booleans())
-@example(edits=[(sessions.REPS, float("inf"))], extra=False)
-@example(edits=[(sessions.LOAD, -2.5)], extra=False)
-@example(edits=[(sessions.PAIN_AFTER, "\ud800")], extra=True)
-@example(edits=[(sessions.SET, 2_147_483_648)], extra=False)  # beyond a database integer: refused at the field
+@example(edits=[(set_rows.REPS, float("inf"))], extra=False)
+@example(edits=[(set_rows.LOAD, -2.5)], extra=False)
+@example(edits=[(set_rows.PAIN_AFTER, "\ud800")], extra=True)
+@example(edits=[(set_rows.SET, 2_147_483_648)], extra=False)  # beyond a database integer: refused at the field
 def test_logging_saves_the_whole_table_or_nothing(db: Database, edits: Any, extra: bool) -> None:
     cara, pid, _ = _plan(db)
     sessions.start_session(db, cara, pid, answers=go_answers(), session_date=TODAY)

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import assessments, audit, patients, plan_overview, plans, sessions
+from rehab.services import assessments, audit, patients, plan_overview, plans, sessions, set_rows
 from rehab.services.context import Actor, ConflictError, now_utc
 from rehab.store import Database
 from rehab.store import plans as plan_store
@@ -252,8 +252,8 @@ def test_same_open_session_logged_by_two_clinicians_at_once(db: Database, monkey
         day = PLAN_START + timedelta(days=2 * round_number)
         sessions.start_session(db, admin, pid, answers=go_answers(), session_date=day)
         session_id, version, rows = prefilled(db, admin, pid, today=day)
-        cara_rows = [dict(r, **{sessions.REPS: 11, sessions.PAIN_AFTER: 1}) for r in rows]
-        dev_rows = [dict(r, **{sessions.REPS: 9, sessions.PAIN_AFTER: 3}) for r in rows]
+        cara_rows = [dict(r, **{set_rows.REPS: 11, set_rows.PAIN_AFTER: 1}) for r in rows]
+        dev_rows = [dict(r, **{set_rows.REPS: 9, set_rows.PAIN_AFTER: 3}) for r in rows]
         outcomes = _race(
             [
                 lambda s=session_id, v=version, r=cara_rows: sessions.save_log(db, cara, s, expected_version=v, rows=r),

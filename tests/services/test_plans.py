@@ -9,7 +9,7 @@ import pytest
 
 from rehab.charts import load_chart
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, exercise_library, plan_inputs, plan_overview, plans, sessions
+from rehab.services import audit, commands, exercise_library, plan_inputs, plan_overview, plans, sessions
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
 from tests.helpers import make_admin, make_clinician
@@ -81,7 +81,7 @@ def test_every_bad_field_is_reported_and_nothing_is_stored(db: Database) -> None
             pid,
             baselines=[
                 estimated_1rm("leg_press", None, 8),  # type: ignore[arg-type]
-                measured_1rm("knee_extension", -5, "paretic"),
+                measured_1rm("knee_extension", 0, "paretic"),  # read as typed, refused: a 1RM is above 0
             ],
             rule="fastest",
             template={"deload_every_weeks": 1},
@@ -94,6 +94,19 @@ def test_every_bad_field_is_reported_and_nothing_is_stored(db: Database) -> None
         "baseline.knee_extension.paretic.one_rm_kg",
     }
     assert plan_overview.overview(db, admin, pid, audit_view=False).plan is None
+
+
+def test_a_negative_1rm_is_refused_where_it_is_typed_with_what_is_allowed() -> None:
+    with pytest.raises(ValidationErrors) as refused:
+        commands.baseline_entries(
+            [
+                {"exercise_key": "knee_extension", "side": "paretic", "method": "tested_1rm", "one_rm_kg": "-5"},
+                {"exercise_key": "leg_press", "method": "estimated_submaximal", "load_kg": "40", "reps": "8.5"},
+            ]
+        )
+    fields = refused.value.by_field()
+    assert "-5 is outside the range" in fields["baseline.knee_extension.paretic.one_rm_kg"]
+    assert "8.5 is not a whole number" in fields["baseline.leg_press.both.reps"]
 
 
 def test_one_sided_exercise_needs_a_side(db: Database) -> None:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import audit, plan_overview, plans, prescriptions, sessions
+from rehab.services import audit, plan_overview, plans, prescriptions, sessions, set_rows
 from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, ConflictError
 from rehab.store import Database
@@ -103,13 +103,13 @@ def test_invalid_cells_save_nothing_and_name_row_and_column(db: Database) -> Non
     )
     sessions.start_session(db, admin, pid, answers=go_answers(), session_date=START)
     session_id, version, rows = prefilled(db, admin, pid, today=START)
-    assert [(r[sessions.EXERCISE], r[sessions.LOAD], r[sessions.BAND], r[sessions.REPS]) for r in rows] == [
+    assert [(r[set_rows.EXERCISE], r[set_rows.LOAD], r[set_rows.BAND], r[set_rows.REPS]) for r in rows] == [
         ("Leg press · set 1", 40.0, None, 10),
         ("Standing hip abduction · paretic · set 1", None, "red", 10),
     ]
-    rows[0][sessions.PAIN_AFTER] = 11
-    rows[0][sessions.EFFORT] = "hard"
-    rows[1][sessions.BAND] = "purple"
+    rows[0][set_rows.PAIN_AFTER] = 11
+    rows[0][set_rows.EFFORT] = "hard"
+    rows[1][set_rows.BAND] = "purple"
     with pytest.raises(ValidationErrors) as refused:
         sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
     assert list(refused.value.by_field().values()) == [
@@ -153,11 +153,11 @@ def test_cleared_reps_mean_a_set_not_done_and_an_empty_table_is_refused(db: Data
     sessions.start_session(db, admin, pid, answers=go_answers(), session_date=START)
     session_id, version, rows = prefilled(db, admin, pid, today=START)
     for row in rows:
-        row[sessions.REPS] = None
+        row[set_rows.REPS] = None
     with pytest.raises(ValidationErrors) as empty:
         sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
     assert list(empty.value.by_field()) == ["rows"]
-    rows[0][sessions.REPS] = 11
+    rows[0][set_rows.REPS] = 11
     result = sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
     assert result.sets_saved == 1
     row_item = {p.label: p for p in result.next_session}["Seated row"]
@@ -256,7 +256,7 @@ def test_the_effort_rule_raises_the_load_when_target_reps_felt_easy(db: Database
     plans.create_plan(db, admin, pid, baselines=[measured_1rm("leg_press", 100)], rule="rpe", start_date=START)
     sessions.start_session(db, admin, pid, answers=go_answers(), session_date=START)
     session_id, version, rows = prefilled(db, admin, pid, today=START)
-    rows[0][sessions.EFFORT] = 6
+    rows[0][set_rows.EFFORT] = 6
     result = sessions.save_log(db, admin, session_id, expected_version=version, rows=rows)
     # target 10 reached at effort 6 (≤ 7) → +2.5 kg
     assert result.next_session[0].load_text == "42.5 kg"

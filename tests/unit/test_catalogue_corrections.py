@@ -217,3 +217,11 @@ def test_interpretation_of_a_paretic_grip_carries_the_note() -> None:
     assert meaning.flags == [] and meaning.notes and "neurological" in meaning.notes[0]
     other = interpret("grip", 11, sex="male", side="non_paretic", trials=[10, 11, 12], rule="mean")
     assert [f.code for f in other.flags] == ["grip_below_ewgsop2"]
+
+
+# Functional reach MCID "3–5 cm" is quoted only by a calculator site: the reference marks it "(2°, unverified)"
+# (§2.3) and lists it among the facts not verified (§11 item 11). So it is off until a clinic signs it off.
+def test_functional_reach_mcid_is_unverified_and_off_by_default() -> None:
+    frt = measures.get("frt")
+    (mcid,) = frt.mcid
+    assert mcid.value == 5 and mcid.evidence == "unverified" and not mcid.active

@@ -116,7 +116,42 @@ def test_fma_ue_subtotals_by_part() -> None:
 
 def test_fma_untested_item_is_refused_not_zeroed() -> None:
     err = _refused("fma_le", [2] * 16 + [None])
-    assert err.field == "items" and "item 17 is not scored yet" in err.message
+    assert err.field == "items" and err.message.startswith("Incomplete: item 17 not tested")
+
+
+def test_fma_item_not_tested_leaves_the_total_incomplete_and_names_the_item() -> None:
+    # §13.1: no official rule for untestable items; "compute a subtotal only when all its items are scored;
+    # otherwise show 'incomplete' and never substitute 0". FMA-LE with item 12 (E.IV knee flexion to 90°
+    # without hip flexion) not tested and every other item 2: part E (items 1–14) is incomplete; part F
+    # (items 15–17: tremor, dysmetria, time) is complete, 2 + 2 + 2 = 6.
+    items: list[int | None] = [2] * 17
+    items[11] = None
+    err = _refused("fma_le", items)
+    assert err.field == "items"
+    assert err.message.startswith("Incomplete: item 12 not tested (12: E.IV Little or no synergy (standing, hip 0°), ")
+    assert "Knee flexion to 90° without simultaneous hip flexion" in err.message
+    assert "0 is never put in its place" in err.message
+    assert "Parts fully scored: F (coordination/speed, 0–6) 6." in err.message
+    assert "E (lower extremity" not in err.message
+    # two items not tested, in two parts: both named, no part complete
+    items[15] = None
+    err = _refused("fma_le", items)
+    assert err.message.startswith("Incomplete: items 12 and 16 not tested") and "Parts fully scored" not in err.message
+
+
+@settings(max_examples=60)
+@given(st.lists(st.sampled_from([0, 1, 2, None]), min_size=33, max_size=33).filter(lambda v: None in v))
+def test_fma_ue_with_any_item_not_tested_never_gets_a_total(items: list[int | None]) -> None:
+    items[0] = items[0] if items[0] != 1 else 2  # reflex items score 0 or 2 (§13.1); item 1 is a reflex item
+    items[1] = items[1] if items[1] != 1 else 2
+    if None not in items:
+        items[32] = None
+    with pytest.raises(ValidationError) as err:
+        measures.score("fma_ue", items)
+    missing = [n for n, v in enumerate(items, start=1) if v is None]
+    assert err.value.message.startswith("Incomplete: item")
+    for n in missing:
+        assert f"{n}: " in err.value.message
 
 
 def test_fma_figures_and_which_are_off() -> None:

@@ -485,7 +485,7 @@ FRT = Measure(
             "cm",
             "general",
             "calculator site [R41]",
-            "secondary",
+            "unverified",  # reference §2.3 "(2°, unverified)" and §11 item 11: off until a clinic signs it off
             note="quoted as 3–5 cm; the upper end is used",
         ),
     ),

@@ -20,7 +20,7 @@ from typing import Literal
 
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures._build import local, mcid, mdc
-from rehab.domain.measures.model import Anchor, Band, Category, Item, Measure
+from rehab.domain.measures.model import Anchor, Band, Category, Evidence, Item, Measure
 from rehab.domain.units import fmt, require_number
 
 _A = Anchor
@@ -33,7 +33,15 @@ FMA_REFLEX_ANCHORS = (_A(0, "no reflex activity"), _A(2, "reflex can be elicited
 REFLEX = (0.0, 2.0)
 
 
-def _fma(number: int, name: str, domain: str, *, reflex: bool = False, anchors=None, evidence="primary") -> Item:  # type: ignore[no-untyped-def]
+def _fma(
+    number: int,
+    name: str,
+    domain: str,
+    *,
+    reflex: bool = False,
+    anchors: tuple[Anchor, ...] | None = None,
+    evidence: Evidence = "primary",
+) -> Item:
     return Item(
         number,
         name,
@@ -54,39 +62,37 @@ _UE_V = "A.V Normal reflex activity"
 _UE_B = "B. Wrist"
 _UE_C = "C. Hand"
 _UE_D = "D. Coordination / speed"
+_UE_ROWS: tuple[tuple[str, str, bool, Evidence], ...] = (
+    ("Flexors: biceps and/or finger flexors", _UE_I, True, "primary"),
+    ("Extensors: triceps", _UE_I, True, "primary"),
+    ("Flexor synergy: shoulder retraction", _UE_II, False, "primary"),
+    ("Flexor synergy: shoulder elevation", _UE_II, False, "primary"),
+    ("Flexor synergy: shoulder abduction 90°", _UE_II, False, "primary"),
+    ("Flexor synergy: shoulder external rotation", _UE_II, False, "primary"),
+    ("Flexor synergy: elbow flexion", _UE_II, False, "primary"),
+    ("Flexor synergy: forearm supination", _UE_II, False, "primary"),
+    ("Extensor synergy: shoulder adduction / internal rotation", _UE_II, False, "primary"),
+    ("Extensor synergy: elbow extension", _UE_II, False, "primary"),
+    ("Extensor synergy: forearm pronation", _UE_II, False, "primary"),
+    ("Hand to lumbar spine", _UE_III, False, "primary"),
+    ("Shoulder flexion 0–90° (elbow at 0°)", _UE_III, False, "primary"),
+    ("Pronation–supination (elbow 90°, shoulder 0°)", _UE_III, False, "primary"),
+    # Part IV wording is UNVERIFIED in the reference (§13.15 item 1): the believed wording, marked.
+    ("Shoulder abduction 0–90° (wording unverified)", _UE_IV, False, "unverified"),
+    ("Shoulder flexion 90–180° (wording unverified)", _UE_IV, False, "unverified"),
+    ("Pronation–supination, elbow at 0° (wording unverified)", _UE_IV, False, "unverified"),
+    ("Normal reflex activity", _UE_V, False, "primary"),
+    # The reference gives the item count of parts B and C ("items 7a–e", "8a–g"), not their wording:
+    # score them from the official Gothenburg protocol form.
+    *((f"Wrist item 7{c} (Gothenburg protocol)", _UE_B, False, "primary") for c in "abcde"),
+    *((f"Hand item 8{c} (Gothenburg protocol)", _UE_C, False, "primary") for c in "abcdefg"),
+    ("Tremor", _UE_D, False, "primary"),
+    ("Dysmetria", _UE_D, False, "primary"),
+    ("Time (compared with the unaffected side)", _UE_D, False, "primary"),
+)
 FMA_UE_ITEMS = tuple(
     _fma(n, name, domain, reflex=reflex, evidence=evidence)
-    for n, (name, domain, reflex, evidence) in enumerate(
-        (
-            ("Flexors: biceps and/or finger flexors", _UE_I, True, "primary"),
-            ("Extensors: triceps", _UE_I, True, "primary"),
-            ("Flexor synergy: shoulder retraction", _UE_II, False, "primary"),
-            ("Flexor synergy: shoulder elevation", _UE_II, False, "primary"),
-            ("Flexor synergy: shoulder abduction 90°", _UE_II, False, "primary"),
-            ("Flexor synergy: shoulder external rotation", _UE_II, False, "primary"),
-            ("Flexor synergy: elbow flexion", _UE_II, False, "primary"),
-            ("Flexor synergy: forearm supination", _UE_II, False, "primary"),
-            ("Extensor synergy: shoulder adduction / internal rotation", _UE_II, False, "primary"),
-            ("Extensor synergy: elbow extension", _UE_II, False, "primary"),
-            ("Extensor synergy: forearm pronation", _UE_II, False, "primary"),
-            ("Hand to lumbar spine", _UE_III, False, "primary"),
-            ("Shoulder flexion 0–90° (elbow at 0°)", _UE_III, False, "primary"),
-            ("Pronation–supination (elbow 90°, shoulder 0°)", _UE_III, False, "primary"),
-            # Part IV wording is UNVERIFIED in the reference (§13.15 item 1): the believed wording, marked.
-            ("Shoulder abduction 0–90° (wording unverified)", _UE_IV, False, "unverified"),
-            ("Shoulder flexion 90–180° (wording unverified)", _UE_IV, False, "unverified"),
-            ("Pronation–supination, elbow at 0° (wording unverified)", _UE_IV, False, "unverified"),
-            ("Normal reflex activity", _UE_V, False, "primary"),
-            # The reference gives the item count of parts B and C ("items 7a–e", "8a–g"), not their wording:
-            # score them from the official Gothenburg protocol form.
-            *((f"Wrist item 7{c} (Gothenburg protocol)", _UE_B, False, "primary") for c in "abcde"),
-            *((f"Hand item 8{c} (Gothenburg protocol)", _UE_C, False, "primary") for c in "abcdefg"),
-            ("Tremor", _UE_D, False, "primary"),
-            ("Dysmetria", _UE_D, False, "primary"),
-            ("Time (compared with the unaffected side)", _UE_D, False, "primary"),
-        ),
-        start=1,
-    )
+    for n, (name, domain, reflex, evidence) in enumerate(_UE_ROWS, start=1)
 )
 
 _LE_I = "E.I Reflex activity (supine)"
@@ -149,6 +155,31 @@ FMA_LE_PARTS: dict[str, tuple[int, ...]] = {
     "E (lower extremity, 0–28)": tuple(range(1, 15)),
     "F (coordination/speed, 0–6)": (15, 16, 17),
 }
+FMA_INCOMPLETE_RULE = (
+    "The total is not computed while an item is not tested: no official rule for untestable items (pain, cast, "
+    "contracture, refusal) was found (clinical reference §13.1), so 0 is never put in its place."
+)
+
+
+def fma_incomplete(key: str, items: Sequence[object]) -> str | None:
+    """Why a Fugl-Meyer total cannot be computed ("Incomplete: item 12 not tested ..."), naming each item not
+    tested (None) and giving the subtotal of each part whose items are all scored; None when nothing is missing."""
+    catalogued = FMA_UE_ITEMS if key == "fma_ue" else FMA_LE_ITEMS
+    missing = [item for item, v in zip(catalogued, items, strict=False) if v is None]
+    if not missing:
+        return None
+    numbers = [str(i.number) for i in missing]
+    which = f"item {numbers[0]}" if len(numbers) == 1 else "items " + ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    named = "; ".join(f"{i.number}: {i.domain}, {i.name}" for i in missing)
+    done = []
+    for part, members in (FMA_UE_PARTS if key == "fma_ue" else FMA_LE_PARTS).items():
+        scored = [v for v in (items[n - 1] for n in members) if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(scored) == len(members):
+            done.append(f"{part} {fmt(math.fsum(float(v) for v in scored))}")
+    parts = f" Parts fully scored: {'; '.join(done)}." if done else ""
+    return f"Incomplete: {which} not tested ({named}). {FMA_INCOMPLETE_RULE}{parts}"
+
+
 FMA_UE_EARLY = "moderate–severe, baseline within 2 weeks of stroke, retest 6 weeks later, n = 51"
 
 FMA_UE = Measure(

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rehab.domain.errors import ValidationError
 from rehab.domain.measures.catalogue import get
 from rehab.domain.measures.model import Category, Measure
-from rehab.domain.measures.neuro import arat_items, check_item_rules, motricity_score
+from rehab.domain.measures.neuro import arat_items, check_item_rules, fma_incomplete, motricity_score
 from rehab.domain.strength import parse_mmt_grade
 from rehab.domain.units import fmt, require_number
 
@@ -108,6 +108,9 @@ def score(key: object, items: object, *, mi_zero_plus_one: bool = False) -> floa
     if len(items) != count:
         raise ValidationError("items", f"must have {count} item scores, not {len(items)}")
     missing = [item.number for item, v in zip(measure.items, items, strict=True) if v is None]
+    incomplete = fma_incomplete(measure.key, items) if measure.key in ("fma_ue", "fma_le") else None
+    if incomplete:
+        raise ValidationError("items", incomplete)
     if missing:
         raise ValidationError("items", _unscored(measure, missing))
     values = []

@@ -443,7 +443,8 @@ class Baseline:
     """The starting 1RM for one exercise (and side, for unilateral exercises).
 
     ``method`` records whether it was tested or estimated from a submaximal set; ``method_detail`` can
-    say how (e.g. "Epley, 8 reps at 30 kg"). Body-weight exercises use the added load.
+    say how (e.g. "Epley, 8 reps at 30 kg"). Body-weight exercises use the added load. An estimate keeps the
+    set it came from (``test_load_kg`` × ``test_reps``) and whether that many reps make it less accurate.
     """
 
     exercise_key: str
@@ -451,6 +452,9 @@ class Baseline:
     method: OneRmMethod
     side: Side | None = None
     method_detail: str = ""
+    test_load_kg: float | None = None
+    test_reps: int | None = None
+    low_accuracy: bool = False
 
     def __post_init__(self) -> None:
         _checks.text("exercise_key", self.exercise_key)
