@@ -5,8 +5,9 @@ export writes); each Observation coded with a LOINC code or the product's own me
 ``fhir_resources.observation_resource`` writes, read back from the catalogue and ``fhir_codes``) becomes one
 row of the CSV template and goes through the same checks (``import_csv.check_row``). A problem names the
 Bundle entry (1 = the first), the FHIR element and what is wrong. Resources the importer does not read
-(Condition, Practitioner, Device, CarePlan, Procedure, Composition and the readiness screen's vital signs,
-which belong to treatment sessions) are listed, never silently dropped.
+(Condition, Practitioner, Device, CarePlan, Procedure, Composition, Goal, RiskAssessment, and the Observations the
+export writes for the readiness screen's vital signs, falls, goal ratings and prognostic findings) are listed,
+never silently dropped.
 """
 
 from __future__ import annotations
@@ -115,9 +116,22 @@ def _measure(obs: Mapping[str, Any]) -> tuple[str, str | None]:
     raise _Skip("code", f"{words} is not a code of a measure this app records (LOINC or {codes.MEASURES_SYSTEM}).")
 
 
-def _is_vital(obs: Mapping[str, Any]) -> bool:
-    codings = (obs.get("code") or {}).get("coding") or []
-    return any(isinstance(c, dict) and c.get("system") == codes.LOINC and c.get("code") in _VITALS for c in codings)
+def _other_record(obs: Mapping[str, Any]) -> str | None:
+    """What an Observation the export writes for another kind of record is (a treatment session's vital signs, a
+    fall, a goal's rating, a prognostic finding), to list it as not imported; None for anything else."""
+    for c in (obs.get("code") or {}).get("coding") or []:
+        if not isinstance(c, dict):
+            continue
+        system, code = c.get("system"), c.get("code")
+        if system == codes.LOINC and code in _VITALS:
+            return "Observation (vital signs of a treatment session)"
+        if (system, code) == codes.FALL[:2]:
+            return "Observation (fall: import the falls CSV)"
+        if system == codes.GOAL_SYSTEM:
+            return "Observation (goal rating)"
+        if system == codes.FINDING_SYSTEM:
+            return "Observation (prognostic finding)"
+    return None
 
 
 def _side_site(obs: Mapping[str, Any], coded_side: str | None) -> tuple[str, str]:
@@ -239,9 +253,10 @@ def parse(data: bytes, mrn_system: str, options: ReadOptions | None = None) -> i
                 yield number, RowProblem(number, "resource", "The entry has no resource.")
                 continue
             kind = str(resource.get("resourceType"))
-            if kind != "Observation" or _is_vital(resource):
+            other = _other_record(resource) if kind == "Observation" else kind
+            if other is not None:
                 if kind != "Patient":
-                    ignored["Observation (vital signs of a treatment session)" if kind == "Observation" else kind] += 1
+                    ignored[other] += 1
                 continue
             subject = str((resource.get("subject") or {}).get("reference") or "")
             if subject not in patients:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rehab.domain.errors import ValidationErrors
-from rehab.services import assessments, exports, imports, patients, settings
+from rehab.services import assessments, exports, falls, goals, imports, patients, settings
 from rehab.services.imports import Source
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
@@ -56,6 +56,16 @@ def _exported(db: Database, kind: str = "fhir") -> tuple[bytes, Any, int]:
     assessments.record(db, admin, pid, taken_at=T0, entries=ENTRIES)
     torque = {"site": "elbow flexion", "sides": {"left": [150.0]}, "unit": "N", "lever_arm_m": 0.25}  # 37.5 N·m
     assessments.record(db, admin, pid, taken_at=T0 + timedelta(hours=1), entries={"hhd": torque})
+    # other records the bundle carries: listed as not imported, never a problem
+    fall = {"fell_on": date(2026, 9, 20), "place": "indoor", "circumstances": "Turning", "injury": "none",
+            "injury_note": "", "reported_by": "interview"}  # fmt: skip
+    falls.record(db, admin, pid, fall)
+    levels = {2: "a", 1: "b", 0: "walks 10 m with a stick", -1: "d", -2: "e"}
+    target = date.today() + timedelta(days=60)
+    goal = goals.set_gas_goal(
+        db, admin, pid, {"statement": "walk", "levels": levels, "baseline": -1, "target_date": target}
+    )
+    goals.review(db, admin, goal, rating=0, note="")
     return exports.export(db, admin, pid, kind).data, admin, pid
 
 
@@ -78,6 +88,9 @@ def test_our_own_bundle_round_trips_into_an_empty_database(db: Database, empty_d
     assert seen.problems == [] and seen.label == "Entry"
     assert seen.new_values == 14  # grip 1, hhd 2 (one a torque), mmt 2, mas 2, fac, tct, arat, bbs, tug, 10MWT, 6MWT
     assert any("Condition" in w for w in seen.ignored_columns)
+    listed = " ".join(seen.ignored_columns)
+    assert "Observation (fall: import the falls CSV) ×1" in listed and "Observation (goal rating)" in listed
+    assert "Goal ×1" in listed
     result = imports.import_assessments(empty_db, admin, data, source=FHIR, filename="export.json")
     assert (result.values_written, result.duplicates_skipped) == (14, 0)
     assert _shape(empty_db, other) == _shape(db, pid)
