@@ -10,7 +10,7 @@ import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
 from rehab.exports.import_dates import ReadOptions
-from rehab.services import falls_import, imports, settings
+from rehab.services import falls_import, imports, report_settings, settings
 from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.ui import auth as ui_auth
@@ -54,7 +54,7 @@ def render() -> None:
         import_widgets.fhir_help(settings.fhir_settings(db).mrn_system)
     elif kind == "falls":
         import_widgets.falls_help()
-    options = import_widgets.reading_options(kind)
+    options = import_widgets.reading_options(kind, report_settings.clinic_zone(db))
     layout, mrn = import_widgets.device_layout() if kind == "device" else (import_widgets.BY_HAND, "")
     upload = st.file_uploader(
         "JSON file" if kind == "fhir" else "CSV file", type=["json"] if kind == "fhir" else ["csv"], key="import_file"

@@ -59,6 +59,12 @@ def report_settings(db: Database) -> ReportSettings:
     return db.run(report_settings_in, write=False)
 
 
+def clinic_zone(db: Database) -> str | None:
+    """The clinic's IANA time zone when an administrator has set one, else None (pages then use the browser's)."""
+    found = report_settings(db)
+    return found.letterhead.time_zone if found.version > 0 else None
+
+
 def check_time_zone(raw: object) -> str:
     """An IANA time zone name exactly as zoneinfo knows it ("Europe/London"); anything else is refused."""
     if not isinstance(raw, str) or not raw.strip():

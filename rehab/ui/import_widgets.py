@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import tzinfo
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -41,14 +42,17 @@ def kind() -> Kind:
     return chosen or "csv"
 
 
-def _zone() -> tuple[tzinfo, str]:
+def _zone(clinic_zone: str | None) -> tuple[tzinfo, str, str]:
+    """The clinic's time zone from Clinic settings → Reports when one is set, else this browser's."""
+    if clinic_zone:
+        return ZoneInfo(clinic_zone), clinic_zone, "the clinic's time zone (Clinic settings → Reports)"
     tz = clinic_timezone()
-    return tz, str(getattr(tz, "key", "UTC"))
+    return tz, str(getattr(tz, "key", "UTC")), "this browser's time zone (no clinic time zone is set)"
 
 
-def reading_options(kind: Kind) -> ReadOptions:
+def reading_options(kind: Kind, clinic_zone: str | None = None) -> ReadOptions:
     """The file's date order, chosen explicitly (never guessed), and the zone its times are read in."""
-    tz, name = _zone()
+    tz, name, whose = _zone(clinic_zone)
     if kind == "fhir":
         st.caption(md_escape(f"FHIR times carry their offset; a date alone is read in {name}."))
         return ReadOptions(None, tz, name)
@@ -62,7 +66,7 @@ def reading_options(kind: Kind) -> ReadOptions:
         "such dates is refused until you choose.",
     )
     if kind != "falls":
-        st.caption(md_escape(f"Times written without an offset are read in {name}, this browser's time zone."))
+        st.caption(md_escape(f"Times written without an offset are read in {name}, {whose}."))
     date_order: DateOrder | None = None if order in (None, _ISO_ONLY) else order  # type: ignore[assignment]
     return ReadOptions(date_order, tz, name)
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from streamlit.testing.v1 import AppTest
 
-from rehab.services import assessments, exports, falls, patients
+from rehab.services import assessments, exports, falls, patients, report_settings
 from rehab.store import Database
 from rehab.store import assessments as assessment_store
 from tests.app.conftest import assert_no_crash, goto, signed_in_app
@@ -134,3 +134,23 @@ def test_a_falls_file_previews_and_imports(app_db: Database) -> None:
     at = at.run()
     assert_no_crash(at)
     assert [f.circumstances for f in falls.view(app_db, ana, pid).current] == ["Turned too fast"]  # type: ignore[arg-type]
+
+
+def test_times_are_read_in_the_clinics_time_zone_once_an_administrator_sets_one(app_db: Database) -> None:
+    admin = make_admin(app_db)
+    report_settings.save_report_settings(
+        app_db, admin, clinic_name="Riverside", address="", time_zone="Pacific/Auckland", expected_version=0
+    )
+    ana = make_clinician(app_db, admin, "ana")
+    pid = new_patient(app_db, ana, "PAGE-9")
+    at = _upload(goto(signed_in_app(ana.user_id).run(), "import"), "grip.csv", DAY_FIRST)
+    at.radio(key="import_date_order").set_value("dmy")
+    at = at.run()
+    assert_no_crash(at)
+    assert any("Pacific/Auckland, the clinic's time zone" in c.value for c in at.caption)
+    at.button(key="import_go").click()
+    at = at.run()
+    (grip,) = _stored(app_db, pid)
+    # 3 October 2026 09:30 in Auckland is daylight time (NZDT, UTC+13; it began on 27 September): 20:30 UTC the day
+    # before.
+    assert grip.taken_at == datetime(2026, 10, 2, 20, 30, tzinfo=UTC)
