@@ -193,3 +193,14 @@ def speed_m_per_s(time_s: object, distance_m: object = 10.0) -> float:
     if not math.isfinite(result):
         raise ValidationError("time_s", "is too small to give a walking speed")
     return result
+
+
+ENTRY_UNITS: dict[str, tuple[str, ...]] = {
+    "grip": ("kg", "lb"),
+    "hhd": ("N", "kgf", "lbf", "N.m"),
+    "one_rm": ("kg", "lb"),
+    "frt": ("cm", "in"),
+    "six_mwt": ("m", "ft"),
+}
+"""The units a result may be entered in, per measure (the Assess page offers these, and an import accepts them);
+the first is the one stored. Each converts to SI exactly (the conversions above)."""

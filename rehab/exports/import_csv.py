@@ -19,7 +19,7 @@ from typing import Any
 from rehab.domain import measures
 from rehab.domain.assessment import Measured, clean_note, prepare
 from rehab.domain.errors import ValidationError
-from rehab.domain.units import fmt
+from rehab.domain.units import ENTRY_UNITS, fmt
 from rehab.exports.csv_out import unneutralise, write
 from rehab.exports.import_dates import DateOrderNeeded, ReadOptions, read_datetime
 
@@ -34,16 +34,6 @@ INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")
 _SOURCE = "CSV import"
 CONTEXT = ("assistive_device", "assistance", "protocol_variant")
 """Context a FHIR Observation carries (its context components), checked by ``prepare`` like the Assess page's."""
-ENTRY_UNITS: dict[str, tuple[str, ...]] = {
-    "grip": ("kg", "lb"),
-    "hhd": ("N", "kgf", "lbf", "N.m"),
-    "one_rm": ("kg", "lb"),
-    "frt": ("cm", "in"),
-    "six_mwt": ("m", "ft"),
-}
-"""The units the Assess page offers for each measure; a value in one of them is converted to SI on import,
-and the preview shows it as typed beside the stored value."""
-
 COLUMN_HELP: dict[str, str] = {
     "mrn": "The patient's medical record number, as registered (the patient must exist and be on your care team).",
     "measure": "The measure's code: " + ", ".join(m.key for m in measures.all_measures()) + ".",

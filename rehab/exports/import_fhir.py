@@ -20,7 +20,7 @@ from typing import Any
 
 from rehab.domain import measures
 from rehab.domain.errors import ValidationError
-from rehab.domain.units import fmt
+from rehab.domain.units import ENTRY_UNITS, fmt
 from rehab.exports import fhir_codes as codes
 from rehab.exports import import_csv
 from rehab.exports.import_csv import RowProblem
@@ -172,8 +172,8 @@ def _value(obs: Mapping[str, Any], key: str) -> tuple[str, str]:
         unit = ""
     else:
         unit = _UCUM_TO_ENTRY.get(ucum, ucum)
-        if unit not in import_csv.ENTRY_UNITS.get(key, ()):
-            accepted = ", ".join(dict.fromkeys((measure.unit, *import_csv.ENTRY_UNITS.get(key, ()))))
+        if unit not in ENTRY_UNITS.get(key, ()):
+            accepted = ", ".join(dict.fromkeys((measure.unit, *ENTRY_UNITS.get(key, ()))))
             raise _Skip("valueQuantity.code", f"“{ucum}” cannot be converted to {measure.name}'s units ({accepted}).")
     return fmt(float(value)) if float(value).is_integer() else repr(float(value)), unit
 

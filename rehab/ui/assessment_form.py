@@ -12,11 +12,10 @@ from rehab.domain.measures import EVIDENCE_TEXT, Cutoff, Item, Measure, neuro, p
 from rehab.domain.patients import side_words
 from rehab.domain.strength import FORMULAS as ONE_RM_FORMULAS
 from rehab.domain.strength import MMT_GRADES
-from rehab.domain.units import fmt
+from rehab.domain.units import ENTRY_UNITS, fmt
 from rehab.store.patients import PatientRecord
 from rehab.ui.forms import number_field
 
-UNITS_FORCE = ["N", "kgf", "lbf", "N.m"]
 ASSISTANCE_LABELS = {
     "": "Not recorded",
     "none": "None",
@@ -272,7 +271,7 @@ def entry_fields(
                 "Muscle group or movement", key=f"{prefix}_site", placeholder="e.g. knee extension"
             )
             c1, c2, c3, c4 = st.columns(4)
-            raw["unit"] = c1.selectbox("Unit read", UNITS_FORCE, key=f"{prefix}_unit")
+            raw["unit"] = c1.selectbox("Unit read", ENTRY_UNITS["hhd"], key=f"{prefix}_unit")
             raw["lever_arm_m"] = number_field(
                 "Lever arm (m)",
                 f"{prefix}_arm",
@@ -283,7 +282,7 @@ def entry_fields(
             raw["rule"] = c4.radio("Result", ["max", "mean"], key=f"{prefix}_rule", horizontal=True)
         elif k == "grip":
             c1, c2 = st.columns(2)
-            raw["unit"] = c1.selectbox("Unit read", ["kg", "lb"], key=f"{prefix}_unit")
+            raw["unit"] = c1.selectbox("Unit read", ENTRY_UNITS["grip"], key=f"{prefix}_unit")
             raw["rule"] = c2.radio(
                 "Result",
                 ["mean", "max"],
@@ -310,7 +309,7 @@ def entry_fields(
             horizontal=True,
             format_func=lambda m: "Tested 1RM" if m == "tested" else "From a submaximal set",
         )
-        raw["unit"] = c2.selectbox("Unit", ["kg", "lb"], key=f"{prefix}_unit")
+        raw["unit"] = c2.selectbox("Unit", ENTRY_UNITS["one_rm"], key=f"{prefix}_unit")
         side = c3.selectbox(
             "Side",
             ["", "left", "right"],
@@ -337,7 +336,7 @@ def entry_fields(
         )
     elif k == "frt":
         raw = {
-            "unit": st.selectbox("Unit", ["cm", "in"], key=f"{prefix}_unit"),
+            "unit": st.selectbox("Unit", ENTRY_UNITS["frt"], key=f"{prefix}_unit"),
             "trials": _trials("Reach", f"{prefix}_t", 3),
         }
     elif k == "ten_mwt":
@@ -358,7 +357,7 @@ def entry_fields(
         c1, c2 = st.columns(2)
         raw = {
             "value": number_field("Distance walked", f"{prefix}_value", where=c1),
-            "unit": c2.selectbox("Unit", ["m", "ft"], key=f"{prefix}_unit"),
+            "unit": c2.selectbox("Unit", ENTRY_UNITS["six_mwt"], key=f"{prefix}_unit"),
         }
     else:
         raw = {"value": number_field(f"Result ({measure.unit_label})", f"{prefix}_value")}

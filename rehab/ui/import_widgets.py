@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from rehab.domain.errors import ValidationError
+from rehab.domain.units import ENTRY_UNITS
 from rehab.exports import import_csv, import_devices
 from rehab.exports.import_dates import DATE_ORDERS, DateOrder, ReadOptions
 from rehab.services import imports
@@ -158,7 +159,7 @@ def _by_hand(data: bytes) -> import_devices.Layout | None:
     measure = left.selectbox(
         "Measure", import_devices.MEASURES, format_func=import_devices.measure_name, key="import_map_measure"
     )
-    unit = right.selectbox("Unit of the readings", import_csv.ENTRY_UNITS[measure], key="import_map_unit")
+    unit = right.selectbox("Unit of the readings", ENTRY_UNITS[measure], key="import_map_unit")
     try:
         return import_devices.by_hand(columns, measure, unit)
     except ValidationError as exc:
