@@ -19,6 +19,7 @@ from rehab.domain.errors import ValidationErrors
 from rehab.services import (
     assessments,
     dashboard,
+    export_summaries,
     exports,
     patients,
     plan_overview,
@@ -42,6 +43,7 @@ MODULES: tuple[ModuleType, ...] = (
     record_baselines,
     sessions,
     dashboard,
+    export_summaries,
     exports,
 )
 
@@ -148,11 +150,16 @@ CALLS: dict[tuple[ModuleType, str], tuple[Callable[[Clinic, Actor], Any], type[E
     (dashboard, "dashboard"): (lambda c, a: dashboard.dashboard(c.db, a, c.patient_id), None),
     (exports, "export_options"): (lambda c, a: exports.export_options(c.db, a, c.patient_id), None),
     (exports, "export"): (lambda c, a: exports.export(c.db, a, c.patient_id, "csv"), None),
-    (exports, "progress_report"): (
-        lambda c, a: exports.progress_report(c.db, a, c.patient_id, date.today() - timedelta(days=30), date.today()),
+    (export_summaries, "progress_report"): (
+        lambda c, a: export_summaries.progress_report(
+            c.db, a, c.patient_id, date.today() - timedelta(days=30), date.today()
+        ),
         None,
     ),
-    (exports, "session_summary"): (lambda c, a: exports.session_summary(c.db, a, c.patient_id, _session_id(c)), None),
+    (export_summaries, "session_summary"): (
+        lambda c, a: export_summaries.session_summary(c.db, a, c.patient_id, _session_id(c)),
+        None,
+    ),
     (exports, "session_note"): (lambda c, a: exports.session_note(c.db, a, _session_id(c)), None),
     (exports, "save_session_note"): (
         lambda c, a: exports.save_session_note(c.db, a, _session_id(c), "Tolerated well."),

@@ -16,7 +16,7 @@ import pytest
 
 from rehab.domain.errors import ValidationErrors
 from rehab.domain.planning import DEFAULT_TEMPLATE
-from rehab.services import sessions
+from rehab.services import export_summaries, sessions
 from rehab.services import settings as clinic_settings
 from rehab.services.context import ConflictError
 from rehab.store import Database
@@ -170,14 +170,13 @@ def test_a_stale_version_is_refused(db: Database) -> None:
 
 
 def test_the_session_summary_shows_both_readings_with_times(db: Database) -> None:
-    from rehab.services import exports
 
     admin, pid = _patient(db)
     first = sessions.start_session(
         db, admin, pid, answers=go_answers(systolic_mmhg=165, diastolic_mmhg=95), session_date=START
     )
     _repeat(db, admin, first.session_id, RESTED)
-    summary = exports.session_summary(db, admin, pid, first.session_id)
+    summary = export_summaries.session_summary(db, admin, pid, first.session_id)
     record = _stored(db, first.session_id)
     assert summary.screen_outcome == "go"
     assert summary.screen_values.startswith(
