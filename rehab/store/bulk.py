@@ -6,7 +6,7 @@ write transaction already holds the database's write lock), so rows that point a
 built in memory and written with plain multi-row inserts.
 
 On PostgreSQL a batch is one ``INSERT ... SELECT FROM unnest(...)`` with one array per column: the statement
-triggers (the patient change counter, migration 0021) fire once per batch, and the statement stays a few
+triggers (the patient change counter, migration 0023) fire once per batch, and the statement stays a few
 hundred characters however many rows it carries (psycopg's executemany sends one statement per row, and a
 multi-row VALUES list is parsed again, placeholder by placeholder, for every batch).
 """

@@ -1,7 +1,7 @@
 """The per-patient change counter (``patient_changes``, migration 0008) kept by triggers on PostgreSQL.
 
 Each insert or update adds one to the ``generation`` of the row's patient per row written. On PostgreSQL the
-triggers are per statement (migration 0021) and read the statement's rows from a transition table: one
+triggers are per statement (migration 0023) and read the statement's rows from a transition table: one
 upsert per statement and patient, adding that patient's count of rows. Per-row triggers upserted the same
 counter row once for every row, so a 100,000-row import of one patient left 100,000 versions of that row
 inside one transaction, each found by walking the ones before it. SQLite has no statement triggers and
@@ -15,17 +15,24 @@ from collections.abc import Callable, Iterable
 Execute = Callable[[str], object]
 
 ROWS = "changed_rows"
+# the column of a written row that leads to its patient → the patient of each of the statement's rows
+PATIENT_OF = {
+    "id": f"SELECT id AS patient_id FROM {ROWS}",  # patients itself
+    "patient_id": f"SELECT patient_id FROM {ROWS}",
+    "goal_id": f"SELECT g.patient_id FROM {ROWS} r JOIN goals g ON g.id = r.goal_id",  # goal reviews
+}
 
 
 def function_name(column: str) -> str:
-    """The trigger function for tables whose ``column`` names the patient (``id`` on ``patients`` itself)."""
+    """The trigger function for tables whose ``column`` leads to the patient (``id`` on ``patients`` itself)."""
     return f"rehab_rows_changed_{column}"
 
 
 def function_body(column: str) -> str:
     return (
         "BEGIN INSERT INTO patient_changes (patient_id, generation) "
-        f"SELECT {column}, count(*) FROM {ROWS} GROUP BY {column} ORDER BY {column} "
+        f"SELECT patient_id, count(*) FROM ({PATIENT_OF[column]}) AS written GROUP BY patient_id "
+        "ORDER BY patient_id "
         "ON CONFLICT (patient_id) DO UPDATE SET generation = patient_changes.generation + EXCLUDED.generation; "
         "RETURN NULL; END;"
     )

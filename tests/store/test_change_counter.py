@@ -1,7 +1,7 @@
 """The patient change counter counts every row written, whether rows come one per statement or in bulk.
 
 Migration 0008 defined the counter as one per inserted or updated row of the patient's data; on PostgreSQL
-migration 0021 keeps it with statement triggers (``rehab.store.change_counter``). Both engines.
+migration 0023 keeps it with statement triggers (``rehab.store.change_counter``). Both engines.
 """
 
 from __future__ import annotations
@@ -82,8 +82,9 @@ def _counter_triggers(db: Database) -> list[tuple[str, str, int]]:
 def test_postgresql_counts_with_statement_triggers_that_the_schema_check_knows(postgres_database_url: str) -> None:
     db = _postgres(postgres_database_url)
     try:
-        writes = {table: ("insert", "update") for table in ("patients", "assessments", "plans", "treatment_sessions")}
-        writes |= {"falls": ("insert",), "prognostic_findings": ("insert",)}
+        updated = ("patients", "assessments", "plans", "treatment_sessions", "goals")
+        writes = {table: ("insert", "update") for table in updated}
+        writes |= {"falls": ("insert",), "prognostic_findings": ("insert",), "goal_reviews": ("insert",)}
         expected = [(table, f"{table}_changed_{event}", 0) for table, events in writes.items() for event in events]
         assert _counter_triggers(db) == sorted(expected)  # 0: TRIGGER_TYPE_ROW unset, once per statement
         assert db.run(integrity.problems, write=False) == []
@@ -92,15 +93,15 @@ def test_postgresql_counts_with_statement_triggers_that_the_schema_check_knows(p
 
 
 def test_postgresql_downgrade_and_upgrade_again_keep_the_same_counts(postgres_database_url: str) -> None:
-    """Revision 0020's row triggers count the same; upgrading converts them (also on the append-only tables)."""
+    """Revision 0022's row triggers count the same; upgrading converts them (also on the append-only tables)."""
     db = _postgres(postgres_database_url)
     try:
         cfg = migrate._config()
         with db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0020")
+            command.downgrade(cfg, "0022")
         assert {row_level for _, _, row_level in _counter_triggers(db)} == {1}
-        assert len(_counter_triggers(db)) == 6
+        assert len(_counter_triggers(db)) == 8
         _counts_every_row(db)
         upgrade(db.engine)
         assert {row_level for _, _, row_level in _counter_triggers(db)} == {0}

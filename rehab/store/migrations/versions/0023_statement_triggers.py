@@ -1,12 +1,13 @@
 """PostgreSQL: the patient change counter kept by statement triggers instead of row triggers.
 
-The counter's meaning is unchanged (migration 0008): every row inserted into or updated in a patient's record,
-assessments, plans, sessions, falls and prognostic findings adds one to that patient's ``generation``. Each
+The counter's meaning is unchanged (migrations 0008 and 0022): every row inserted into or updated in a
+patient's record, assessments, plans, sessions, goals, and every fall, prognostic finding and goal review
+added, adds one to that patient's ``generation``. Each
 statement now adds its rows' count per patient in one upsert (``rehab.store.change_counter``), so a large
 import of one patient no longer rewrites the counter row once per value. SQLite keeps its row triggers.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-07
 """
 
@@ -16,8 +17,8 @@ from alembic import op
 
 from rehab.store import change_counter
 
-revision = "0021"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
@@ -29,8 +30,16 @@ WATCHED = {
     "treatment_sessions": ("patient_id", ("INSERT", "UPDATE")),
     "falls": ("patient_id", ("INSERT",)),  # append-only (0017)
     "prognostic_findings": ("patient_id", ("INSERT",)),  # append-only (0018)
+    "goals": ("patient_id", ("INSERT", "UPDATE")),  # 0022
+    "goal_reviews": ("goal_id", ("INSERT",)),  # 0022: the review names the goal, the goal its patient
 }
-ROW_FUNCTIONS = ("id", "patient_id")  # rehab_patient_changed_<column>() of migration 0008
+# rehab_patient_changed_<column>() of migrations 0008 and 0022, with the patient of the row NEW
+ROW_PATIENT = {
+    "id": "NEW.id",
+    "patient_id": "NEW.patient_id",
+    "goal_id": "(SELECT patient_id FROM goals WHERE id = NEW.goal_id)",
+}
+ROW_FUNCTIONS = tuple(ROW_PATIENT)
 UPSERT = (
     "INSERT INTO patient_changes (patient_id, generation) VALUES ({row}, 1) "
     "ON CONFLICT (patient_id) DO UPDATE SET generation = patient_changes.generation + 1"
@@ -64,7 +73,7 @@ def downgrade() -> None:
     for column in ROW_FUNCTIONS:
         op.execute(
             f"CREATE OR REPLACE FUNCTION rehab_patient_changed_{column}() RETURNS trigger AS $$ "
-            f"BEGIN {UPSERT.format(row=f'NEW.{column}')}; RETURN NULL; END; $$ LANGUAGE plpgsql"
+            f"BEGIN {UPSERT.format(row=ROW_PATIENT[column])}; RETURN NULL; END; $$ LANGUAGE plpgsql"
         )
     for table, (column, events) in WATCHED.items():
         change_counter.drop_triggers(op.execute, table, events)
