@@ -107,13 +107,13 @@ def _postgres_template(_postgres_admin: Engine) -> Iterator[str]:
 
 
 @pytest.fixture
-def postgres_database_url(_postgres_admin: Engine) -> Iterator[str]:
+def postgres_database_url(_postgres_admin: Engine, _postgres_dropper: ThreadPoolExecutor) -> Iterator[str]:
     """A brand-new PostgreSQL database for one test, dropped afterwards."""
     name = _create_database(_postgres_admin)
     try:
         yield _database_url(name)
     finally:
-        _drop_database(_postgres_admin, name)
+        _postgres_dropper.submit(_drop_database, _postgres_admin, name)
 
 
 @pytest.fixture
