@@ -2,15 +2,21 @@
 100,000-row import (a clinic's history of 100 patients moving in), each in a fresh SQLite database.
 
     .venv/bin/python bench/imports.py            # prints the figures; bench/bench.py writes them to BENCHMARKS.md
+    .venv/bin/python bench/imports.py --single-patient [--postgres URL]
+        # one patient's 100,000 values imported at once, on SQLite or a fresh database on that PostgreSQL server
 
 Reported, never asserted: the figures depend on the machine and its load.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -87,6 +93,43 @@ def measure(
     return ImportFigures(stored, preview_rows, preview_s, rows, spread, import_s, import_preview_s)
 
 
+@contextmanager
+def _fresh_url(folder: Path, postgres: str | None) -> Iterator[str]:
+    """A new SQLite file in ``folder``, or a new database on the ``postgres`` server (dropped afterwards)."""
+    if not postgres:
+        yield f"sqlite:///{folder / 'single.db'}"
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    name = f"rehab_bench_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def single_patient_import(rows: int = 100_000, postgres: str | None = None) -> float:
+    """Seconds to import ``rows`` values of one patient in one file (every row touches the same patient)."""
+    with tempfile.TemporaryDirectory(prefix="rehab-bench-import-") as tmp, _fresh_url(Path(tmp), postgres) as url:
+        db = open_database(url)
+        admin = make_admin(db)
+        clinician = make_clinician(db, admin, "bench.importer")
+        patients.register(db, clinician, patient_data(mrn="IMP-000"))
+        data = _file(rows, 1)
+        started = time.perf_counter()
+        result = imports.import_assessments(db, clinician, data, filename="bench.csv")
+        took = time.perf_counter() - started
+        assert result.values_written == rows
+        db.dispose()
+    return took
+
+
 def lines(f: ImportFigures) -> list[str]:
     """The BENCHMARKS.md section."""
     return [
@@ -109,5 +152,19 @@ def lines(f: ImportFigures) -> list[str]:
     ]
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--single-patient", action="store_true", help="only one patient's large import")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", help="a PostgreSQL server URL (a fresh database is made on it)")
+    args = parser.parse_args(argv)
+    if not args.single_patient:
+        print("\n".join(lines(measure(rows=args.rows))))
+        return
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    took = single_patient_import(args.rows, args.postgres)
+    print(f"{args.rows:,} values of one patient imported on {engine} in {took:.1f} s")
+
+
 if __name__ == "__main__":
-    print("\n".join(lines(measure())))
+    main()

@@ -58,6 +58,7 @@ class Level:
     cpu_s: float = 0.0
     wall_s: float = 0.0
     peak_rss_mb: float = 0.0
+    peak_pss_mb: float = 0.0
     health_worst_s: float = 0.0
 
     def stats(self, attr: str) -> tuple[float, float]:
@@ -229,6 +230,17 @@ def peak_rss_mb(pids: list[int]) -> float:
     return sum(_status_kb(pid, "VmHWM") for pid in pids) / 1024
 
 
+def pss_mb(pids: list[int]) -> float:
+    """Proportional set size summed: each page shared by n of the processes counted 1/n in each."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+    return total / 1024
+
+
 def rss_mb(pids: list[int]) -> float:
     return sum(_status_kb(pid, "VmRSS") for pid in pids) / 1024
 
@@ -298,11 +310,14 @@ def _together(base_url: str, people: list[tuple[str, int]]) -> list[Visit]:
 
 
 class _HealthWatch:
-    """Polls the health endpoint every 0.2 s and keeps the slowest answer (5 s when it does not answer)."""
+    """Polls the health endpoint every 0.2 s and keeps the slowest answer (5 s when it does not answer), and
+    the largest summed PSS of ``pids``."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, pids: list[int] | None = None) -> None:
         self.base_url = base_url
         self.worst = 0.0
+        self.pids = pids or []
+        self.peak_pss = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -310,6 +325,7 @@ class _HealthWatch:
         while not self._stop.is_set():
             took = health(self.base_url, timeout=5)
             self.worst = max(self.worst, 5.0 if took is None else took)
+            self.peak_pss = max(self.peak_pss, pss_mb(self.pids))
             self._stop.wait(0.2)
 
     def __enter__(self) -> _HealthWatch:
@@ -340,13 +356,14 @@ def measure(
         reset_peaks(pids)
         cpu_before = cpu_seconds(pids)
         started = time.perf_counter()
-        with _HealthWatch(server.url) as watch:
+        with _HealthWatch(server.url, pids) as watch:
             for _ in range(rounds(n)):
                 level.visits += _together(server.url, people[:n])
         level.wall_s = time.perf_counter() - started
         pids = process_tree(server.process.pid)
         level.cpu_s = cpu_seconds(pids) - cpu_before
         level.peak_rss_mb = peak_rss_mb(pids)
+        level.peak_pss_mb = watch.peak_pss
         level.health_worst_s = watch.worst
         run.levels.append(level)
         median, p95 = level.stats("total_s")
@@ -507,6 +524,7 @@ def _load_table(run: LoadRun) -> list[str]:
         ("server CPU per visit", lambda lv: f"{lv.cpu_per_visit_s:.2f} s"),
         ("visits per second (wall)", lambda lv: f"{len(lv.visits) / lv.wall_s:.1f}"),
         ("peak memory, all server processes", lambda lv: f"{lv.peak_rss_mb:.0f} MB"),
+        ("… shared pages counted once (PSS)", lambda lv: f"{lv.peak_pss_mb:.0f} MB"),
         ("slowest health answer", lambda lv: f"{lv.health_worst_s:.2f} s"),
         ("failed visits", lambda lv: str(lv.failures)),
     )
@@ -548,7 +566,9 @@ def report_lines(patients: int, runs: list[LoadRun], reports: list[ReportRun]) -
         "percentile over every visit (1 at once: 10 visits one after another; 5 at once: twice). *Server CPU per "
         "visit*: user + system CPU of every server process (`/proc/<pid>/stat`: workers, proxy, report workers) "
         "over the level, ÷ visits; a visit is the sign-in form and post, the app page, the caseload and the "
-        "dashboard. *Peak memory*: `VmHWM` of each server process, reset before the level, summed. *Health*: "
+        "dashboard. *Peak memory*: `VmHWM` of each server process, reset before the level, summed; *PSS*: the "
+        "largest sum of their proportional set sizes, sampled every 0.2 s (a library page shared by the "
+        "processes counted once, not in each). *Health*: "
         "the slowest answer of `/_stcore/health`, asked every 0.2 s throughout. The load driver shares the "
         f"machine's cores with the server (load average at the end: {load_now}).",
         "",

@@ -80,15 +80,21 @@ class Workers:
                 process.kill()
 
 
-def process_env(base: dict[str, str]) -> dict[str, str]:
-    """Two malloc arenas per process (unless the environment says otherwise).
+# glibc's allocator settings for every app process (unless the environment sets them). Threads that allocate at
+# once get their own arenas (up to 8 per core), and Streamlit runs every page script on a thread of its own: with
+# 20 clinicians at once one process peaked at 494 MB, against 311 MB with two arenas. Blocks of 128 KiB or more
+# (pandas and Arrow buffers of a page's tables and charts) are mapped on their own and returned on free, instead
+# of glibc raising that threshold as they are freed and keeping them in the heap: two workers after their first
+# pages held 322-325 MB (PSS) against 362-381 MB, and 376-408 MB at the peak of 10 clinicians at once against
+# 426-460 MB (BENCHMARKS.md, bench/memory.py).
+MALLOC = {"MALLOC_ARENA_MAX": "2", "MALLOC_MMAP_THRESHOLD_": "131072", "MALLOC_TRIM_THRESHOLD_": "131072"}
 
-    glibc gives threads that allocate at once their own arenas (up to 8 per core), and Streamlit runs every page
-    script on a thread of its own: with 20 clinicians at once one process peaked at 494 MB, against 311 MB with
-    two arenas, for the same CPU per visit.
-    """
+
+def process_env(base: dict[str, str]) -> dict[str, str]:
+    """The environment with the allocator settings above, where it does not set them itself."""
     env = dict(base)
-    env.setdefault("MALLOC_ARENA_MAX", "2")
+    for key, value in MALLOC.items():
+        env.setdefault(key, value)
     return env
 
 

@@ -3,12 +3,14 @@
 A correction is a new row that supersedes the old one; nothing is updated or deleted. The guards refuse
 UPDATE, DELETE, REPLACE and TRUNCATE on both engines, as migration 0012 does for flag acknowledgements, and
 optionally add one to the patient's ``patient_changes`` generation on insert (migration 0008), so the
-caseload re-reads a patient whose record grew.
+caseload re-reads a patient whose record grew (on PostgreSQL a statement trigger, ``rehab.store.change_counter``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from rehab.store import change_counter
 
 Execute = Callable[[str], object]
 
@@ -20,7 +22,7 @@ def postgres_triggers(table: str, *, watched: bool) -> dict[tuple[str, str], str
         (table, f"{table}_no_truncate"): "rehab_append_only",
     }
     if watched:
-        out[(table, f"{table}_changed")] = "rehab_patient_changed_patient_id"
+        out.update(change_counter.postgres_triggers(table, "patient_id", ["INSERT"]))
     return out
 
 
@@ -43,7 +45,7 @@ def create_guards(execute: Execute, dialect: str, table: str, *, watched: bool) 
                 "ON CONFLICT (patient_id) DO UPDATE SET generation = patient_changes.generation + 1; END"
             )
         return
-    # rehab_append_only() exists since 0001 and rehab_patient_changed_patient_id() since 0008
+    # rehab_append_only() exists since 0001
     execute(
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION rehab_append_only()"
@@ -53,10 +55,7 @@ def create_guards(execute: Execute, dialect: str, table: str, *, watched: bool) 
         "FOR EACH STATEMENT EXECUTE FUNCTION rehab_append_only()"
     )
     if watched:
-        execute(
-            f"CREATE TRIGGER {table}_changed AFTER INSERT ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION rehab_patient_changed_patient_id()"
-        )
+        change_counter.create_triggers(execute, table, "patient_id", ["INSERT"])
 
 
 def drop_guards(execute: Execute, dialect: str, table: str) -> None:
@@ -64,5 +63,5 @@ def drop_guards(execute: Execute, dialect: str, table: str) -> None:
         for name in ("no_update", "no_delete", "no_replace", "changed_insert"):
             execute(f"DROP TRIGGER IF EXISTS {table}_{name}")
         return
-    for name in ("append_only", "no_truncate", "changed"):
+    for name in ("append_only", "no_truncate", "changed", "changed_insert"):
         execute(f"DROP TRIGGER IF EXISTS {table}_{name} ON {table}")

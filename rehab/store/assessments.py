@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, and_, insert, select, update
 
+from rehab.store import bulk
 from rehab.store.records import inserted_id, records
 from rehab.store.tables import assessments, users
 
@@ -158,4 +159,4 @@ def add_many(conn: Connection, rows: list[dict[str, Any]]) -> None:
             values[key] = json.dumps(values[key]) if values.get(key) is not None else None
         values["context"] = json.dumps(values.get("context") or {}, sort_keys=True)
         prepared.append(values)
-    conn.execute(insert(assessments), prepared)
+    bulk.insert_rows(conn, assessments, prepared)

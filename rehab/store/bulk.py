@@ -4,11 +4,16 @@ A year of logged sessions for a thousand patients is about a million set rows; I
 row would dominate the time. Ids are reserved first (a sequence on PostgreSQL; on SQLite the caller's
 write transaction already holds the database's write lock), so rows that point at each other can be
 built in memory and written with plain multi-row inserts.
+
+On PostgreSQL a batch is one ``INSERT ... SELECT FROM unnest(...)`` with one array per column: the statement
+triggers (the patient change counter, migration 0023) fire once per batch, and the statement stays a few
+hundred characters however many rows it carries (psycopg's executemany sends one statement per row, and a
+multi-row VALUES list is parsed again, placeholder by placeholder, for every batch).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, text
@@ -27,10 +32,37 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
     return list(range(int(highest) + 1, int(highest) + 1 + count))
 
 
-def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert with SQLAlchemy's executemany (column types applied), in batches."""
+def insert_rows(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert with the column types applied, in batches (each row with the same keys; a missing column takes
+    its scalar default, as with SQLAlchemy's executemany)."""
     for start in range(0, len(rows), BATCH):
-        conn.execute(table.insert(), list(rows[start : start + BATCH]))
+        batch = rows[start : start + BATCH]
+        if conn.dialect.name == "postgresql":
+            _insert_unnest(conn, table, batch)
+        else:
+            conn.execute(table.insert(), [dict(row) for row in batch])
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _insert_unnest(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """One statement: every column's values as a text array, cast to the column's type."""
+    if not rows:
+        return
+    given = set(rows[0])
+    columns = [c for c in table.columns if c.name in given or (c.default is not None and c.default.is_scalar)]
+    params: dict[str, list[str | None]] = {}
+    casts = []
+    for n, column in enumerate(columns):
+        process = column.type.bind_processor(conn.dialect)
+        default = getattr(column.default, "arg", None) if column.name not in given else None
+        values = [row[column.name] if column.name in given else default for row in rows]
+        params[f"c{n}"] = [_text(process(v) if process else v) for v in values]
+        casts.append(f"%(c{n})s::text[]::{column.type.compile(dialect=conn.dialect)}[]")
+    names = ", ".join(c.name for c in columns)
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT * FROM unnest({', '.join(casts)})", params)
 
 
 def insert_plain(conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:

@@ -195,8 +195,13 @@ def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, 
         triggers[(table, f"{table}_changed")] = f"rehab_patient_changed_{column}"
         functions[f"rehab_patient_changed_{column}"] = f"BEGIN {upsert.format(row=f'NEW.{column}')}; RETURN NULL; END;"
     # A later migration that creates PostgreSQL triggers declares them, so the check knows them:
-    #   POSTGRES_TRIGGERS = {("table", "trigger"): "function"}; POSTGRES_FUNCTIONS = {"function": "body"}
+    #   POSTGRES_TRIGGERS = {("table", "trigger"): "function"}; POSTGRES_FUNCTIONS = {"function": "body"};
+    #   and what it drops: POSTGRES_TRIGGERS_DROPPED = [("table", "trigger")]; POSTGRES_FUNCTIONS_DROPPED = ["function"]
     for module in _migration_modules():
+        for key in getattr(module, "POSTGRES_TRIGGERS_DROPPED", ()):
+            triggers.pop(key, None)
+        for name in getattr(module, "POSTGRES_FUNCTIONS_DROPPED", ()):
+            functions.pop(name, None)
         triggers.update(getattr(module, "POSTGRES_TRIGGERS", {}))
         functions.update(getattr(module, "POSTGRES_FUNCTIONS", {}))
     return triggers, {name: str(normalise_sql(src)) for name, src in functions.items()}

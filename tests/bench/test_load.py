@@ -29,10 +29,18 @@ def test_clinicians_at_once_on_two_workers_are_measured_and_reported(tmp_path: P
         assert level.failures == 0 and len(level.visits) == level.clinicians
         assert all(not math.isnan(v) and v > 0 for v in level.stats("total_s"))
         assert level.cpu_s > 0 and level.peak_rss_mb > 0 and level.health_worst_s > 0
+        assert 0 < level.peak_pss_mb <= level.peak_rss_mb  # shared pages counted once, never more than RSS
 
     lines = load.report_lines(3, [run], [])
     text = "\n".join(lines)
-    for row in ("time to caseload", "time to dashboard", "server CPU per visit", "peak memory", "slowest health"):
+    for row in (
+        "time to caseload",
+        "time to dashboard",
+        "server CPU per visit",
+        "peak memory",
+        "… shared pages",
+        "slowest health",
+    ):
         assert f"| {row}" in text, row
     # Only the load sections of an existing report are replaced.
     old = (

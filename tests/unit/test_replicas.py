@@ -10,9 +10,13 @@ from rehab import replicas
 def test_workers_share_one_cookie_secret_and_use_two_malloc_arenas() -> None:
     made = replicas.worker_env({"PATH": "/bin"})
     assert len(made["STREAMLIT_SERVER_COOKIE_SECRET"]) == 64 and made["MALLOC_ARENA_MAX"] == "2"
+    assert made["MALLOC_MMAP_THRESHOLD_"] == made["MALLOC_TRIM_THRESHOLD_"] == "131072"  # 128 KiB, fixed
     assert made["PATH"] == "/bin"
-    kept = replicas.worker_env({"STREAMLIT_SERVER_COOKIE_SECRET": "set-by-the-clinic", "MALLOC_ARENA_MAX": "4"})
+    kept = replicas.worker_env(
+        {"STREAMLIT_SERVER_COOKIE_SECRET": "set-by-the-clinic", "MALLOC_ARENA_MAX": "4", "MALLOC_MMAP_THRESHOLD_": "0"}
+    )
     assert kept["STREAMLIT_SERVER_COOKIE_SECRET"] == "set-by-the-clinic" and kept["MALLOC_ARENA_MAX"] == "4"
+    assert kept["MALLOC_MMAP_THRESHOLD_"] == "0"
 
 
 def test_each_worker_listens_on_loopback_on_its_own_port() -> None:
