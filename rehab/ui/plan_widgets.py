@@ -32,7 +32,7 @@ from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
 from rehab.ui import chart_view
 from rehab.ui.fmt import md_escape
-from rehab.ui.forms import LATEST, OLDEST, FieldErrors
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors, number_field
 from rehab.ui.timezones import clinic_timezone
 
 _FLASH = "_rehab_plan_flash"
@@ -116,10 +116,10 @@ def _yes_no(label: str, key: str) -> bool | None:
     return None if choice is None else choice == "Yes"
 
 
-def _reading(label: str, key: str, *, step: float = 1, fmt: str | None = None, help: str | None = None) -> Any:
-    """A reading with no widget limits: the screen itself refuses an implausible value with a field message,
-    so a typed value is never clamped to a limit without the clinician seeing it."""
-    return st.number_input(label, value=None, step=step, format=fmt, key=key, help=help)
+def _reading(label: str, key: str, *, help: str | None = None) -> object:
+    """A reading read exactly as typed (``number_field``): the screen itself refuses text or an implausible value
+    with a field message, so nothing typed is emptied, rounded or clamped by the browser."""
+    return number_field(label, key, help=help)
 
 
 def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, earliest: date) -> None:
@@ -160,8 +160,6 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
             glucose = _reading(
                 "Capillary glucose (mmol/L)",
                 f"{key}_glucose",
-                step=0.1,
-                fmt="%g",
                 help="For patients with diabetes. Judged only if the clinic has signed off glucose limits.",
             )
             errors.slot("glucose_mmol_l")

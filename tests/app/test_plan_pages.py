@@ -35,10 +35,10 @@ def _texts(at: AppTest) -> str:
 
 def _screen(at: AppTest, **answers: Any) -> AppTest:
     values = go_answers(**answers)
-    at.number_input(key="screen_0_sbp").set_value(values["systolic_mmhg"])
-    at.number_input(key="screen_0_dbp").set_value(values["diastolic_mmhg"])
-    at.number_input(key="screen_0_hr").set_value(values["resting_heart_rate_bpm"])
-    at.number_input(key="screen_0_pain").set_value(values["pain_now"])
+    at.text_input(key="screen_0_sbp").input(str(values["systolic_mmhg"]))
+    at.text_input(key="screen_0_dbp").input(str(values["diastolic_mmhg"]))
+    at.text_input(key="screen_0_hr").input(str(values["resting_heart_rate_bpm"]))
+    at.text_input(key="screen_0_pain").input(str(values["pain_now"]))
     for key, name in (
         ("screen_0_neuro", "new_neuro_symptoms"),
         ("screen_0_chest", "chest_pain"),

@@ -51,7 +51,7 @@ def _screen(at: AppTest, **answers: Any) -> AppTest:
     }
     for name, key in keys.items():
         if name in values:
-            at.number_input(key=f"screen_0_{key}").set_value(values[name])
+            at.text_input(key=f"screen_0_{key}").input(f"{values[name]:g}")
     for name, key in (
         ("new_neuro_symptoms", "neuro"),
         ("chest_pain", "chest"),
