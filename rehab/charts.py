@@ -404,7 +404,10 @@ def _load_layers(
     seen = set(data["series"].unique())
     present = [s for s in SERIES if s in seen] or list(SERIES[:2])
     index = [SERIES.index(s) for s in present]
-    legend = {"title": None, "orient": "bottom"}
+    # One legend, drawn by the performed points' layer (colour and shape), one entry a line under the chart: the
+    # dashboard's panels resolve each layer's scales apart, so every layer drew its own legend side by side and
+    # "Performed load" ran past a panel's edge at 1,024 px.
+    legend = {"title": None, "orient": "bottom", "direction": "vertical", "labelLimit": 0}
     layers: list[dict[str, Any]] = []
     bands = _from_first_point(points, bands)
     if not bands.empty:
@@ -418,7 +421,7 @@ def _load_layers(
             "field": "series",
             "type": "nominal",
             "scale": {"domain": present, "range": [SERIES_COLOURS[i] for i in index]},
-            "legend": legend,
+            "legend": None,
         },
         "tooltip": [
             _tip("date", "Date", "temporal", format="%Y-%m-%d"),
@@ -445,7 +448,7 @@ def _load_layers(
     )  # fmt: skip
     layers.append(
         {"data": results, "mark": {"type": "point", "size": 30, "filled": True}, "transform": not_prescribed,
-         "encoding": {**encoding, "shape": shape}}
+         "encoding": {**encoding, "color": {**encoding["color"], "legend": legend}, "shape": shape}}
     )  # fmt: skip
     if PRESCRIBED in seen:
         mine = [{"filter": {"field": "series", "equal": PRESCRIBED}}]
