@@ -414,15 +414,12 @@ def _load_layers(
         layers += _phase_layers(spec, bands, key=key, named=named)
     top = float(data["value_kg"].max()) if not data.empty else 1.0
     y_scale = {"domain": [0, top * 1.3], "nice": True} if named else {"zero": True, "nice": True}
+    colour: dict[str, Any] = {"field": "series", "type": "nominal", "legend": None,
+                              "scale": {"domain": present, "range": [SERIES_COLOURS[i] for i in index]}}  # fmt: skip
     encoding = {
         "x": _x_dates(data["date"], axis, alone=bands.empty),
         "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)", "scale": y_scale},
-        "color": {
-            "field": "series",
-            "type": "nominal",
-            "scale": {"domain": present, "range": [SERIES_COLOURS[i] for i in index]},
-            "legend": None,
-        },
+        "color": colour,
         "tooltip": [
             _tip("date", "Date", "temporal", format="%Y-%m-%d"),
             _tip("series", "Series"),
@@ -448,7 +445,7 @@ def _load_layers(
     )  # fmt: skip
     layers.append(
         {"data": results, "mark": {"type": "point", "size": 30, "filled": True}, "transform": not_prescribed,
-         "encoding": {**encoding, "color": {**encoding["color"], "legend": legend}, "shape": shape}}
+         "encoding": {**encoding, "color": {**colour, "legend": legend}, "shape": shape}}
     )  # fmt: skip
     if PRESCRIBED in seen:
         mine = [{"filter": {"field": "series", "equal": PRESCRIBED}}]
