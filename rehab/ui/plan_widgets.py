@@ -281,16 +281,8 @@ def thresholds_panel(db: Database, actor: Actor) -> None:
                 key = f"thr_{current.version}_{name}"
                 if isinstance(value, bool):
                     values[name] = st.checkbox(label, value=value, key=key, help=help_text)
-                else:
-                    whole = isinstance(value, int)
-                    values[name] = st.number_input(
-                        label,
-                        value=value,
-                        step=1 if whole else (0.1 if "glucose" in name else 1.0),
-                        format=None if whole else "%g",  # shows what was typed (39.5 stays 39.5)
-                        key=key,
-                        help=help_text,
-                    )
+                else:  # read as typed (39.5 stays 39.5; letters are refused at the field, never emptied)
+                    values[name] = number_field(label, key, value=f"{value:g}", help=help_text)
                 errors.slot(name)
         submitted = st.form_submit_button("Save thresholds")
     if submitted:

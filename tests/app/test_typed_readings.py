@@ -234,3 +234,27 @@ def test_a_repeat_reading_saves_as_typed_or_nothing_with_a_field_message(app_db:
         )
 
     entry()
+
+
+# --- the other number boxes: the screening thresholds and the audit log's patient filter -------------------------
+
+
+def test_a_threshold_typed_with_letters_is_refused_at_its_field_and_nothing_saved(app_db: Database) -> None:
+    from rehab.services import settings as clinic_settings
+
+    at = goto(signed_in_app(make_admin(app_db).user_id).run(), "settings")
+    at.text_input(key="thr_0_stop_systolic_below").input("9O")  # letter O: a number box would have emptied it
+    at.button(key="FormSubmitter:thresholds_0-Save thresholds").click()
+    at = at.run()
+    assert_no_crash(at)
+    assert clinic_settings.screen_thresholds(app_db).version == 0
+    assert any("must be a number" in m for m in _field_messages(at)), _messages(at)
+    assert at.text_input(key="thr_0_stop_systolic_below").value == "9O"
+
+
+def test_a_negative_patient_id_in_the_audit_filter_is_refused_not_read_as_any_patient(app_db: Database) -> None:
+    at = goto(signed_in_app(make_admin(app_db).user_id).run(), "audit")
+    at.text_input(key="audit_patient").input("-3").run()  # min_value=0 turned this into 0: "any patient"
+    assert_no_crash(at)
+    assert "Patient id: a whole number from 1, or empty for any patient." in _messages(at)
+    assert not at.dataframe  # no entries listed as if for every patient
