@@ -260,37 +260,32 @@ def test_a_negative_patient_id_in_the_audit_filter_is_refused_not_read_as_any_pa
     assert not at.dataframe  # no entries listed as if for every patient
 
 
-def _plan_builder(db: Database) -> tuple[Any, int, AppTest]:
+def _plan_from_a_set(db: Database, load: str, reps: str) -> tuple[bool, AppTest]:
+    """Type a leg-press baseline set into the plan builder and create the plan: whether a plan was saved."""
+    from rehab.services import plan_overview
+
     admin = make_admin(db)
     pid = new_patient(db, admin, mrn="PLAN-1")
     at = signed_in_app(admin.user_id)
     at.session_state["_rehab_patient_id"] = pid
     at = goto(at.run(), "plan")
     at.multiselect(key="pb_exercises").set_value(["leg_press"]).run()
-    return admin, pid, at
+    at.text_input(key="pb_leg_press_both_load").input(load)
+    at.text_input(key="pb_leg_press_both_reps").input(reps).run()
+    at = at.button(key="pb_create").click().run()
+    assert_no_crash(at)
+    return plan_overview.overview(db, admin, pid, audit_view=False).plan is not None, at
 
 
 def test_40_reps_in_a_baseline_set_are_refused_not_clamped_to_30(app_db: Database) -> None:
     """Epley is used for 1–12 reps (Reynolds 2006 [R61]): 40 was clamped to the box's maximum, 30, and shown so."""
-    from rehab.services import plan_overview
-
-    admin, pid, at = _plan_builder(app_db)
-    at.text_input(key="pb_leg_press_both_load").input("40")
-    at.text_input(key="pb_leg_press_both_reps").input("40").run()
-    at = at.button(key="pb_create").click().run()
-    assert_no_crash(at)
-    assert plan_overview.overview(app_db, admin, pid, audit_view=False).plan is None
+    saved, at = _plan_from_a_set(app_db, "40", "40")
+    assert not saved
     assert at.text_input(key="pb_leg_press_both_reps").value == "40"
     assert any(m.startswith("Repetitions must be at most 12") for m in _field_messages(at)), _messages(at)
 
 
 def test_letters_in_a_baseline_load_are_refused_at_the_field(app_db: Database) -> None:
-    from rehab.services import plan_overview
-
-    admin, pid, at = _plan_builder(app_db)
-    at.text_input(key="pb_leg_press_both_load").input("4O")
-    at.text_input(key="pb_leg_press_both_reps").input("8").run()
-    at = at.button(key="pb_create").click().run()
-    assert_no_crash(at)
-    assert plan_overview.overview(app_db, admin, pid, audit_view=False).plan is None
+    saved, at = _plan_from_a_set(app_db, "4O", "8")
+    assert not saved
     assert _field_messages(at), _messages(at)
