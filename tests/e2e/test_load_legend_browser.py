@@ -12,8 +12,7 @@ import pytest
 from rehab.charts import SERIES
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD
+from tests.e2e.page_checks import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -43,11 +42,7 @@ def test_the_load_chart_legend_is_whole_at_three_widths(
     server = server_factory(url)
     problems: list[str] = []
     for width, height in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        sign_in_as(page, server.url, "casey", PASSWORD)
-        page.goto(f"{server.url}/dashboard?patient={patient}")
-        wait_for_app(page)
+        page = open_page(browser, server.url, f"dashboard?patient={patient}", (width, height))
         heading = page.get_by_role("heading", name="Load plan")
         heading.scroll_into_view_if_needed()
         page.wait_for_function(f"() => ({LEGEND})({list(SERIES)}).length > 0", timeout=30_000)
@@ -60,5 +55,5 @@ def test_the_load_chart_legend_is_whole_at_three_widths(
             problems.append(f"{width} px: the legend reads {shown}, not every series whole")
         cut = {text for text, inside in labels if not inside}
         problems += [f"{width} px: {text!r} runs past the chart's edge" for text in sorted(cut)]
-        context.close()
+        page.context.close()
     assert not problems, "\n".join(problems)

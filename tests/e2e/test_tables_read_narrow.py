@@ -11,30 +11,11 @@ import pytest
 
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD
+from tests.e2e.page_checks import SIDEWAYS, TABLES_SCROLLING, full_shot, open_page
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = ((1440, 900), (1024, 768), (390, 844))
-# Each visible table's own scroller: wider inside than its box means the table scrolls sideways in itself
-TABLES_SCROLLING = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
-    .filter(t => t.offsetParent !== null)
-    .map(t => t.querySelector('.dvn-scroller'))
-    .filter(s => s !== null && s.scrollWidth > s.clientWidth + 1)
-    .map(s => `${s.scrollWidth} > ${s.clientWidth}`)"""
-SIDEWAYS = """() => [document.documentElement, document.querySelector('[data-testid="stMain"]')]
-    .some(e => e !== null && e.scrollWidth > e.clientWidth + 1)"""
-
-
-def _shot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The whole main area in one picture: the screen made as tall as the page for the shot."""
-    view = page.viewport_size
-    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
-    page.set_viewport_size({"width": view["width"], "height": max(view["height"], min(int(tall), 8000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(view)
 
 
 def _visible(page, text: str) -> bool:  # type: ignore[no-untyped-def]
@@ -65,34 +46,25 @@ def test_recent_sessions_and_accounts_tables_read_at_three_widths(
     db.dispose()
     server = server_factory(url)
     problems: list[str] = []
-    for width, height in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        sign_in_as(page, server.url, "casey", PASSWORD)
-        page.goto(f"{server.url}/treatment?patient={patient}")
-        wait_for_app(page)
+    for size in WIDTHS:
+        width = size[0]
+        page = open_page(browser, server.url, f"treatment?patient={patient}", size)
         page.get_by_role("heading", name="Recent sessions").scroll_into_view_if_needed()
-        _shot(page, artifacts / f"treatment-{width}.png")
+        full_shot(page, artifacts / f"treatment-{width}.png")
         problems += [f"treatment {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
-        if page.evaluate(SIDEWAYS):
-            problems.append(f"treatment {width} px: the page scrolls sideways")
+        problems += [f"treatment {width} px: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
         if width == 390 and not _visible(page, "BP 128/78 · HR 72"):
             problems.append("treatment 390 px: a session's readings are not on screen")
-        context.close()
-        context = browser.new_context(viewport={"width": width, "height": height})
-        page = context.new_page()
-        sign_in_as(page, server.url, "admin", PASSWORD)
-        page.goto(f"{server.url}/accounts")
-        wait_for_app(page)
+        page.context.close()
+        page = open_page(browser, server.url, "accounts", size, user="admin")
         page.get_by_role("tab", name="Single sign-on").click()
         page.wait_for_timeout(500)
-        _shot(page, artifacts / f"accounts-{width}.png")
+        full_shot(page, artifacts / f"accounts-{width}.png")
         problems += [f"accounts {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
-        if page.evaluate(SIDEWAYS):
-            problems.append(f"accounts {width} px: the page scrolls sideways")
+        problems += [f"accounts {width} px: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
         if width == 390:
             for text in ("Last sign-in", "Rita Levi-Montalcini", "First signed in"):
                 if not _visible(page, text):
                     problems.append(f"accounts 390 px: {text!r} is not on screen")
-        context.close()
+        page.context.close()
     assert not problems, "\n".join(problems)

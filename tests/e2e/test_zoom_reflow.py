@@ -14,7 +14,7 @@ import pytest
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
 from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.e2e.test_tables_read_narrow import TABLES_SCROLLING
+from tests.e2e.page_checks import SIDEWAYS, TABLES_SCROLLING, full_shot
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,9 +23,6 @@ VIEWS = (("200pc", 640, 400, 2), ("320", 320, 640, 1))  # (name, CSS px wide, CS
 # (name, address, tab to open); the caseload is served at "/"
 PAGES = (("caseload", "", ""), ("dashboard", "dashboard", ""), ("assess", "assess", ""), ("plan", "plan", "Progress"),
          ("treatment", "treatment", ""))  # fmt: skip
-SIDEWAYS = """() => [document.documentElement, document.body, document.querySelector('[data-testid="stMain"]')]
-    .filter(e => e !== null && e.scrollWidth > e.clientWidth + 1)
-    .map(e => e.tagName + ' ' + (e.dataset.testid || ''))"""
 # Every control on screen (not inside a table's or chart's own canvas): the ones whose box leaves the viewport
 CLIPPED = """() => { const bar = document.querySelector('[data-testid="stSidebar"]');
     const barShut = bar === null || bar.getBoundingClientRect().right <= 10;  // slid off screen: not there to use
@@ -39,21 +36,12 @@ CLIPPED = """() => { const bar = document.querySelector('[data-testid="stSidebar
         .replace(/\\s+/g, ' ').trim().slice(0, 40)}" ${Math.round(r.left)}–${Math.round(r.right)} px`) }"""
 
 
-def _shot(page, path: Path) -> None:  # type: ignore[no-untyped-def]
-    view = page.viewport_size
-    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
-    page.set_viewport_size({"width": view["width"], "height": max(view["height"], min(int(tall), 6000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(path))
-    page.set_viewport_size(view)
-
-
 def _check(page, name: str, artifacts: Path) -> list[str]:  # type: ignore[no-untyped-def]
-    found = [f"{name}: scrolls sideways ({', '.join(page.evaluate(SIDEWAYS))})"] if page.evaluate(SIDEWAYS) else []
+    found = [f"{name}: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
     found += [f"{name}: cut off: {c}" for c in page.evaluate(CLIPPED)]
     if name.startswith("treatment"):
         found += [f"{name}: a table scrolls sideways inside itself ({s})" for s in page.evaluate(TABLES_SCROLLING)]
-    _shot(page, artifacts / f"{name}.png")
+    full_shot(page, artifacts / f"{name}.png")
     return found
 
 
