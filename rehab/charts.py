@@ -404,22 +404,21 @@ def _load_layers(
     seen = set(data["series"].unique())
     present = [s for s in SERIES if s in seen] or list(SERIES[:2])
     index = [SERIES.index(s) for s in present]
-    legend = {"title": None, "orient": "bottom"}
+    # one legend (the layers share their scales), one entry a line under the chart: side by side, "Performed load"
+    # ran past a dashboard panel's edge at 1,024 px
+    legend = {"title": None, "orient": "bottom", "direction": "vertical", "labelLimit": 0, "symbolStrokeWidth": 0}
     layers: list[dict[str, Any]] = []
     bands = _from_first_point(points, bands)
     if not bands.empty:
         layers += _phase_layers(spec, bands, key=key, named=named)
     top = float(data["value_kg"].max()) if not data.empty else 1.0
     y_scale = {"domain": [0, top * 1.3], "nice": True} if named else {"zero": True, "nice": True}
+    colour: dict[str, Any] = {"field": "series", "type": "nominal", "legend": legend,
+                              "scale": {"domain": present, "range": [SERIES_COLOURS[i] for i in index]}}  # fmt: skip
     encoding = {
         "x": _x_dates(data["date"], axis, alone=bands.empty),
         "y": {"field": "value_kg", "type": "quantitative", "title": "Load (kg)", "scale": y_scale},
-        "color": {
-            "field": "series",
-            "type": "nominal",
-            "scale": {"domain": present, "range": [SERIES_COLOURS[i] for i in index]},
-            "legend": legend,
-        },
+        "color": colour,
         "tooltip": [
             _tip("date", "Date", "temporal", format="%Y-%m-%d"),
             _tip("series", "Series"),
@@ -603,6 +602,9 @@ def dashboard_section(panels: list[Panel], *, columns: int = 2, max_points: int 
     }
 
 
+INDEPENDENT = {"scale": {"color": "independent", "shape": "independent", "strokeDash": "independent"}}
+
+
 def dashboard_panel(panel: Panel, *, max_points: int = MAX_POINTS) -> dict[str, Any]:
     """One dashboard panel as its own chart, as wide as its container (a phone, a tablet column or a desktop).
 
@@ -624,7 +626,8 @@ def dashboard_panel(panel: Panel, *, max_points: int = MAX_POINTS) -> dict[str, 
         "width": "container",
         "height": PANEL_HEIGHT,
         "layer": layers,
-        "resolve": {"scale": {"color": "independent", "shape": "independent", "strokeDash": "independent"}},
+        # the load layers share one set of series, so one scale and one legend (apart, each layer drew its own)
+        **({} if panel.kind == "load" else {"resolve": INDEPENDENT}),
         "autosize": {"type": "fit-x", "contains": "padding"},
     }
 

@@ -15,7 +15,7 @@ from rehab.store import Database
 from rehab.store.identities import IdentityRecord
 from rehab.store.users import UserRecord
 from rehab.ui import auth as ui_auth
-from rehab.ui import report_widgets
+from rehab.ui import narrow_tables, report_widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import when
 from rehab.ui.forms import FieldErrors
@@ -26,7 +26,7 @@ def render() -> None:
     db = get_db()
     st.title("Accounts")
     users = accounts.list_users(db, actor)
-    st.dataframe(
+    narrow_tables.table(
         pd.DataFrame(
             {
                 "Username": [u.username for u in users],
@@ -37,8 +37,8 @@ def render() -> None:
                 "Last sign-in": [when(u.last_sign_in_at) for u in users],
             }
         ),
-        hide_index=True,
-        width="stretch",
+        key="accounts",
+        title=("Name", "Username"),
     )
     add, manage, sign_on = st.tabs(["Add an account", "Change an account", "Single sign-on"])
     with add:
@@ -147,7 +147,7 @@ def _sign_on(db: Database, actor: Actor, users: list[UserRecord]) -> None:
         st.write("No one has signed in with single sign-on yet.")
         return
     names = {u.id: f"{u.display_name} ({u.username})" for u in users}
-    st.dataframe(
+    narrow_tables.table(
         pd.DataFrame(
             {
                 "Name (from the provider)": [i.claimed_name for i in identities],
@@ -157,8 +157,8 @@ def _sign_on(db: Database, actor: Actor, users: list[UserRecord]) -> None:
                 "Decision": [i.decision or "" for i in identities],
             }
         ),
-        hide_index=True,
-        width="stretch",
+        key="identities",
+        title=("Name (from the provider)", "Status"),
     )
     waiting = [i for i in identities if i.status == sso.IdentityStatus.PENDING]
     for identity in waiting:

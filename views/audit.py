@@ -11,6 +11,7 @@ from rehab.services import audit
 from rehab.ui import auth as ui_auth
 from rehab.ui.db import get_db
 from rehab.ui.fmt import when
+from rehab.ui.forms import number_field
 
 
 def render() -> None:
@@ -25,9 +26,10 @@ def render() -> None:
     dates = cols[2].date_input(
         "Between", value=(today - timedelta(days=30), today), key="audit_dates", format="YYYY-MM-DD"
     )
-    patient = cols[3].number_input(
-        "Patient id", min_value=0, step=1, value=0, key="audit_patient", help="0 means any patient."
-    )
+    patient = number_field("Patient id", "audit_patient", where=cols[3], help="Leave empty for any patient.")
+    if patient is not None and (isinstance(patient, bool) or not isinstance(patient, int) or patient < 1):
+        cols[3].error("Patient id: a whole number from 1, or empty for any patient.")  # read as typed, never 0
+        return
     since = until = None
     if isinstance(dates, tuple) and len(dates) == 2:
         since = datetime.combine(dates[0], time.min, tzinfo=UTC)
@@ -37,7 +39,7 @@ def render() -> None:
         actor,
         username=username,
         action=None if action == "(any)" else action,
-        patient_id=int(patient) or None,
+        patient_id=patient,
         since=since,
         until=until,
         limit=1000,

@@ -10,7 +10,7 @@ from rehab.services import sessions
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
 from rehab.ui import export_widgets as export_buttons
-from rehab.ui import nav, sets_grid
+from rehab.ui import narrow_tables, nav, sets_grid
 from rehab.ui import plan_widgets as widgets
 from rehab.ui import readiness_widgets as readiness
 from rehab.ui.db import get_db
@@ -67,6 +67,6 @@ def render() -> None:
     if view.recent.empty:
         st.caption("None yet.")
     else:
-        st.dataframe(view.recent, hide_index=True, width="stretch")
+        narrow_tables.table(view.recent, key="recent_sessions", title=("Date", "Status"))
     with st.expander("Screening thresholds (clinic setting)"):
         widgets.thresholds_panel(db, actor)

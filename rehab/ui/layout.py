@@ -16,6 +16,18 @@ NARROW_PX = 900
 GRID_KEY = "grid"  # containers keyed grid_<name> get the one-column rule (class st-key-grid_<name>)
 PAIRS_KEY = "pairs"  # containers keyed pairs_<name>: two columns a row (key figures)
 
+# Keyboard focus in two tones, a dark ring inside a white one, so it stands out by at least 3:1 on any background
+# (light or dark theme, sidebar, a red button): Streamlit's own ring is its primary colour at half strength
+# (2.2:1 on white), and its sidebar links only tint their background (1.1:1). Text boxes keep Streamlit's own
+# border, drawn in the primary colour.
+FOCUS_RING = """
+:is(a, button, summary, [role="radio"], [role="tab"], [role="checkbox"], [role="switch"], [role="spinbutton"],
+    [role="slider"]):focus-visible {
+  outline: 2px solid #121110 !important; outline-offset: 1px !important; box-shadow: 0 0 0 5px #FFFFFF !important; }
+[data-testid="stMain"]:focus-visible {
+  outline: 2px solid #121110 !important; outline-offset: -2px; box-shadow: inset 0 0 0 5px #FFFFFF !important; }
+"""
+
 _STYLE = f"""<style>
 @media (max-width: {NARROW_PX - 0.02}px) {{
   [class*="st-key-{GRID_KEY}_"] [data-testid="stHorizontalBlock"] {{ flex-direction: column; }}
@@ -27,6 +39,7 @@ _STYLE = f"""<style>
   [class*="st-key-{PAIRS_KEY}_"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
     flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }}
 }}
+{FOCUS_RING}
 </style>"""
 
 # Runs once per tab (the flag), then on every click on a sidebar page link: on a narrow screen the sidebar is

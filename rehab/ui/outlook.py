@@ -13,7 +13,9 @@ from rehab.services import goals, prognosis
 from rehab.services.context import Actor, ConflictError
 from rehab.store import Database
 from rehab.ui.fmt import md_escape, md_text, when
-from rehab.ui.forms import LATEST, OLDEST, FieldErrors
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors, number_field
+
+_FINDING_FORM = "_rehab_finding_form"
 
 
 def show(db: Database, actor: Actor, patient_id: int) -> None:
@@ -156,22 +158,25 @@ def _findings(db: Database, actor: Actor, patient_id: int, view: prognosis.Outlo
         if view.findings:
             _withdraw_finding(db, actor, view.findings)
         errors = FieldErrors()
-        with st.form("prognostic_finding", clear_on_submit=True):
+        # A refused finding stays in the form as typed, to correct; a saved one starts a fresh form.
+        key = f"finding_{st.session_state.get(_FINDING_FORM, 0)}"
+        with st.form("prognostic_finding"):
             kind = st.radio(
                 "Finding",
                 list(prognosis.FINDING_LABELS),
                 format_func=prognosis.FINDING_LABELS.__getitem__,
                 horizontal=True,
+                key=f"{key}_kind",
             )
             errors.slot("kind")
-            found_on = st.date_input("Day found", value=None, min_value=OLDEST, max_value=LATEST)
+            found_on = st.date_input("Day found", value=None, min_value=OLDEST, max_value=LATEST, key=f"{key}_day")
             errors.slot("found_on")
-            nihss = st.number_input("NIHSS total (for NIHSS)", min_value=0, step=1, value=None)
+            nihss = number_field("NIHSS total (for NIHSS)", f"{key}_nihss", help="A whole number from 0 to 42.")
+            errors.slot("value")
             mep = st.radio(
                 "MEP status (for MEP)", list(prognosis.MEP_VALUES), format_func=prognosis.MEP_VALUES.__getitem__,
-                index=None, horizontal=True,
+                index=None, horizontal=True, key=f"{key}_mep",
             )  # fmt: skip
-            errors.slot("value")
             saved = st.form_submit_button("Save finding")
         if saved:
             raw = {"kind": kind, "found_on": found_on, "value": nihss if kind == prognosis.NIHSS else mep}
@@ -180,6 +185,7 @@ def _findings(db: Database, actor: Actor, patient_id: int, view: prognosis.Outlo
             except ValidationErrors as exc:
                 errors.show(exc)
                 return
+            st.session_state[_FINDING_FORM] = int(st.session_state.get(_FINDING_FORM, 0)) + 1
             st.rerun()
 
 

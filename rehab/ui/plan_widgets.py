@@ -32,7 +32,7 @@ from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
 from rehab.ui import chart_view
 from rehab.ui.fmt import md_escape
-from rehab.ui.forms import LATEST, OLDEST, FieldErrors
+from rehab.ui.forms import LATEST, OLDEST, FieldErrors, number_field, typed_number
 from rehab.ui.timezones import clinic_timezone
 
 _FLASH = "_rehab_plan_flash"
@@ -116,10 +116,10 @@ def _yes_no(label: str, key: str) -> bool | None:
     return None if choice is None else choice == "Yes"
 
 
-def _reading(label: str, key: str, *, step: float = 1, fmt: str | None = None, help: str | None = None) -> Any:
-    """A reading with no widget limits: the screen itself refuses an implausible value with a field message,
-    so a typed value is never clamped to a limit without the clinician seeing it."""
-    return st.number_input(label, value=None, step=step, format=fmt, key=key, help=help)
+def _reading(label: str, key: str, *, help: str | None = None) -> object:
+    """A reading read exactly as typed (``number_field``): the screen itself refuses text or an implausible value
+    with a field message, so nothing typed is emptied, rounded or clamped by the browser."""
+    return number_field(label, key, help=help)
 
 
 def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, earliest: date) -> None:
@@ -160,8 +160,6 @@ def readiness_form(db: Database, actor: Actor, patient_id: int, *, today: date, 
             glucose = _reading(
                 "Capillary glucose (mmol/L)",
                 f"{key}_glucose",
-                step=0.1,
-                fmt="%g",
                 help="For patients with diabetes. Judged only if the clinic has signed off glucose limits.",
             )
             errors.slot("glucose_mmol_l")
@@ -283,16 +281,8 @@ def thresholds_panel(db: Database, actor: Actor) -> None:
                 key = f"thr_{current.version}_{name}"
                 if isinstance(value, bool):
                     values[name] = st.checkbox(label, value=value, key=key, help=help_text)
-                else:
-                    whole = isinstance(value, int)
-                    values[name] = st.number_input(
-                        label,
-                        value=value,
-                        step=1 if whole else (0.1 if "glucose" in name else 1.0),
-                        format=None if whole else "%g",  # shows what was typed (39.5 stays 39.5)
-                        key=key,
-                        help=help_text,
-                    )
+                else:  # read as typed (39.5 stays 39.5; letters are refused at the field, never emptied)
+                    values[name] = number_field(label, key, value=f"{value:g}", help=help_text)
                 errors.slot(name)
         submitted = st.form_submit_button("Save thresholds")
     if submitted:
@@ -532,7 +522,7 @@ def _prefill(key: str, offer: RecordBaseline | None, patient_id: int) -> None:
         return
     done.add(mark)
     fields = [f"{key}_method", f"{key}_one_rm", f"{key}_load", f"{key}_reps"]
-    if any(st.session_state.get(f) is not None for f in fields[1:]):
+    if any(st.session_state.get(f) not in (None, "") for f in fields[1:]):
         return
     r = offer.record
     wanted = "tested_1rm" if offer.tested else "estimated_submaximal"
@@ -540,11 +530,11 @@ def _prefill(key: str, offer: RecordBaseline | None, patient_id: int) -> None:
         return  # the other method is already chosen on the form
     if offer.tested:
         st.session_state[fields[0]] = wanted
-        st.session_state[fields[1]] = float(r.one_rm_kg)
+        st.session_state[fields[1]] = f"{r.one_rm_kg:g}"  # the text boxes hold text
     elif r.load_kg is not None and r.reps is not None:
         st.session_state[fields[0]] = wanted
-        st.session_state[fields[2]] = float(r.load_kg)
-        st.session_state[fields[3]] = int(r.reps)
+        st.session_state[fields[2]] = f"{r.load_kg:g}"
+        st.session_state[fields[3]] = str(int(r.reps))
 
 
 def _offer_note(offer: RecordBaseline, entry: dict[str, Any]) -> None:
@@ -612,29 +602,21 @@ def _baseline_inputs(
     cols = st.columns(2)
     if method == "tested_1rm":
         with cols[0]:
-            entry["one_rm_kg"] = st.number_input(
-                "Tested 1RM (kg)", min_value=0.0, max_value=1000.0, value=None, step=0.5, key=f"{key}_one_rm"
-            )
+            entry["one_rm_kg"] = number_field("Tested 1RM (kg)", f"{key}_one_rm")
             errors.slot(prefix + "one_rm_kg")
     else:
         with cols[0]:
-            entry["load_kg"] = st.number_input(
-                "Load lifted (kg)", min_value=0.0, max_value=1000.0, value=None, step=0.5, key=f"{key}_load"
-            )
+            entry["load_kg"] = number_field("Load lifted (kg)", f"{key}_load")
             errors.slot(prefix + "load_kg")
         with cols[1]:
-            entry["reps"] = st.number_input(
+            entry["reps"] = number_field(
                 "Reps completed (1–12)",
-                min_value=1,
-                max_value=30,
-                value=None,
-                step=1,
-                key=f"{key}_reps",
+                f"{key}_reps",
                 help="Taken to (near) failure. 1–10 reps give the best estimate; 11–12 are marked low accuracy.",
             )
             errors.slot(prefix + "reps")
-    filled = entry.get("one_rm_kg") is not None or (entry.get("load_kg") is not None and entry.get("reps") is not None)
-    if filled:
+    typed = {k: isinstance(entry.get(k), int | float) for k in ("one_rm_kg", "load_kg", "reps")}
+    if typed["one_rm_kg"] or (typed["load_kg"] and typed["reps"]):  # text is refused at the field on saving
         try:
             preview = plan_inputs.preview_baseline(
                 method, one_rm_kg=entry.get("one_rm_kg"), load_kg=entry.get("load_kg"), reps=entry.get("reps")
@@ -680,19 +662,16 @@ def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, 
         )
         errors.slot("template.sessions_per_week")
     with cols[1]:
-        out["deload_every_weeks"] = st.number_input(
+        out["deload_every_weeks"] = number_field(
             "Lighter week every … weeks (0 = none)",
-            0,
-            52,
-            value=values["deload_every_weeks"],
-            step=1,
-            key="tpl_deload",
+            "tpl_deload",
+            value=str(values["deload_every_weeks"]),
             help="Coaches use a lighter week every 4–6 weeks (Bell 2022/2024; strength sport, not rehab).",
         )
         errors.slot("template.deload_every_weeks")
     with cols[2]:
-        out["reassessment_every_weeks"] = st.number_input(
-            "Re-test every … weeks", 1, 52, value=values["reassessment_every_weeks"], step=1, key="tpl_retest"
+        out["reassessment_every_weeks"] = number_field(
+            "Re-test every … weeks", "tpl_retest", value=str(values["reassessment_every_weeks"])
         )
         errors.slot("template.reassessment_every_weeks")
     for phase in template.phases:
@@ -719,9 +698,7 @@ def _template_editor(template: PhaseTemplate, errors: FieldErrors) -> dict[str, 
                 )
                 errors.slot(f"template.{phase.key}.reps_end")
             if phase.last_week is not None:
-                edits["last_week"] = st.number_input(
-                    "Last week of this phase", 1, 520, value=v["last_week"], step=1, key=f"{key}_last"
-                )
+                edits["last_week"] = number_field("Last week of this phase", f"{key}_last", value=str(v["last_week"]))
             errors.slot(f"template.{phase.key}.last_week")
             out["phases"][phase.key] = edits
     out["above_guideline_reason"] = st.text_input(
@@ -756,7 +733,8 @@ def plan_builder(db: Database, actor: Actor, patient_id: int, ov: plan_overview.
     errors.slot("baselines")
     base = ov.template if ov.plan is None else plans.DEFAULT_TEMPLATE
     # The re-test interval as set below in this builder (the previous run's value), else the template's.
-    retest_weeks = int(st.session_state.get("tpl_retest") or base.reassessment_every_weeks)
+    typed = typed_number(st.session_state.get("tpl_retest"))
+    retest_weeks = typed if isinstance(typed, int) and 1 <= typed <= 52 else base.reassessment_every_weeks
     recorded = record_baselines.offered(
         db, actor, patient_id, today=today, retest_every_weeks=retest_weeks, tz=clinic_timezone()
     )
@@ -836,13 +814,9 @@ def custom_exercise_form(db: Database, actor: Actor) -> None:
         with cols[1]:
             kit = st.selectbox("Equipment", kits, format_func=lambda v: v.replace("_", " "), key="cx_equipment")
             errors.slot("equipment")
-            step = st.number_input(
+            step = number_field(
                 "Smallest load step (kg)",
-                min_value=0.0,
-                max_value=50.0,
-                value=None,
-                step=0.5,
-                key="cx_step",
+                "cx_step",
                 help="Leave empty for the equipment's usual step (machine and cable 2.5 kg, free weight and "
                 "body weight 1 kg). Bands progress one band at a time.",
             )

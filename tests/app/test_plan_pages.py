@@ -35,10 +35,10 @@ def _texts(at: AppTest) -> str:
 
 def _screen(at: AppTest, **answers: Any) -> AppTest:
     values = go_answers(**answers)
-    at.number_input(key="screen_0_sbp").set_value(values["systolic_mmhg"])
-    at.number_input(key="screen_0_dbp").set_value(values["diastolic_mmhg"])
-    at.number_input(key="screen_0_hr").set_value(values["resting_heart_rate_bpm"])
-    at.number_input(key="screen_0_pain").set_value(values["pain_now"])
+    at.text_input(key="screen_0_sbp").input(str(values["systolic_mmhg"]))
+    at.text_input(key="screen_0_dbp").input(str(values["diastolic_mmhg"]))
+    at.text_input(key="screen_0_hr").input(str(values["resting_heart_rate_bpm"]))
+    at.text_input(key="screen_0_pain").input(str(values["pain_now"]))
     for key, name in (
         ("screen_0_neuro", "new_neuro_symptoms"),
         ("screen_0_chest", "chest_pain"),
@@ -79,18 +79,18 @@ def test_create_a_plan_from_an_estimated_1rm(app_db: Database) -> None:
     at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
     assert titles(at) == ["Loading plan · LOVELACE, Ada"]
     at.multiselect(key="pb_exercises").set_value(["knee_extension"]).run()
-    at.number_input(key="pb_knee_extension_paretic_load").set_value(20.0)
-    at.number_input(key="pb_knee_extension_paretic_reps").set_value(8)
+    at.text_input(key="pb_knee_extension_paretic_load").input("20")
+    at.text_input(key="pb_knee_extension_paretic_reps").input("8")
     at.checkbox(key="pb_knee_extension_non_paretic_on").uncheck()
     at.run()
     # Epley: 20 kg × (1 + 8/30) = 25.33 kg
     assert "1RM 25.3 kg · Epley: 20 kg × (1 + 8/30) = 25.3 kg" in _texts(at)
     assert not at.warning
-    at.number_input(key="pb_knee_extension_paretic_reps").set_value(11).run()
+    at.text_input(key="pb_knee_extension_paretic_reps").input("11").run()
     assert [w.value for w in at.warning] == [
         "Low-accuracy estimate (11–12 reps): prefer a heavier load for 10 reps or fewer."
     ]
-    at.number_input(key="pb_knee_extension_paretic_reps").set_value(8).run()
+    at.text_input(key="pb_knee_extension_paretic_reps").input("8").run()
     at.button(key="pb_create").click().run()
     assert errors(at) == [] and not any(CRASH in e for e in errors(at))
     text = _texts(at)
@@ -108,7 +108,7 @@ def test_a_missing_baseline_is_shown_next_to_its_field(app_db: Database) -> None
     pid = new_patient(app_db, admin)
     at = _open(app_db, "plan", user_id=admin.user_id, patient_id=pid)
     at.multiselect(key="pb_exercises").set_value(["leg_press"]).run()
-    at.number_input(key="pb_leg_press_both_load").set_value(40.0).run()
+    at.text_input(key="pb_leg_press_both_load").input("40").run()
     at.button(key="pb_create").click().run()
     assert "Enter the repetitions completed (1–12)." in errors(at)
     assert plan_overview.overview(app_db, admin, pid, audit_view=False).plan is None
@@ -256,15 +256,15 @@ def test_the_builder_fills_in_the_latest_1rm_from_the_record(app_db: Database) -
     text = _texts(at)
     assert f"From the assessment on {day} by Ada Admin: tested 1RM 52 kg" in text
     assert at.radio(key="pb_knee_extension_paretic_method").value == "tested_1rm"
-    assert at.number_input(key="pb_knee_extension_paretic_one_rm").value == 52.0
+    assert at.text_input(key="pb_knee_extension_paretic_one_rm").value == "52"
     # the non-paretic value is 90 days old: shown as stale, never filled in as if current
     stale = "\n".join(w.value for w in at.warning).replace("\\", "")
     assert "Not filled in: the assessment on" in stale and "tested 1RM 70 kg, 90 days ago" in stale
     assert "older than the plan's re-test interval of 4 week(s)" in stale
-    assert at.number_input(key="pb_knee_extension_non_paretic_load").value is None
+    assert at.text_input(key="pb_knee_extension_non_paretic_load").value == ""
     # what the clinician types is kept, and the caption no longer claims it came from the record
-    at.number_input(key="pb_knee_extension_paretic_one_rm").set_value(50.0).run()
-    assert at.number_input(key="pb_knee_extension_paretic_one_rm").value == 50.0
+    at.text_input(key="pb_knee_extension_paretic_one_rm").input("50").run()
+    assert at.text_input(key="pb_knee_extension_paretic_one_rm").value == "50"
     assert f"The assessment on {day} by Ada Admin recorded tested 1RM 52 kg; the value entered" in _texts(at)
     at.checkbox(key="pb_knee_extension_non_paretic_on").uncheck().run()
     at.button(key="pb_create").click().run()

@@ -51,7 +51,7 @@ def _screen(at: AppTest, **answers: Any) -> AppTest:
     }
     for name, key in keys.items():
         if name in values:
-            at.number_input(key=f"screen_0_{key}").set_value(values[name])
+            at.text_input(key=f"screen_0_{key}").input(f"{values[name]:g}")
     for name, key in (
         ("new_neuro_symptoms", "neuro"),
         ("chest_pain", "chest"),
@@ -136,7 +136,7 @@ def test_settings_page_shows_the_lower_limits_with_sources_and_glucose_off(app_d
 
 def test_a_lower_limit_at_the_caution_limit_is_refused_beside_its_field(app_db: Database) -> None:
     at, _ = _settings(app_db)
-    at.number_input(key="thr_0_stop_systolic_below").set_value(160.0)  # = caution above 160
+    at.text_input(key="thr_0_stop_systolic_below").input("160")  # = caution above 160
     at.button(key="FormSubmitter:thresholds_0-Save thresholds").click()
     at = at.run()
     assert_no_crash(at)
@@ -146,7 +146,7 @@ def test_a_lower_limit_at_the_caution_limit_is_refused_beside_its_field(app_db: 
 
 def test_an_administrator_signs_off_glucose_and_adopts_avert_110(app_db: Database) -> None:
     at, _ = _settings(app_db)
-    at.number_input(key="thr_0_stop_systolic_below").set_value(110.0)
+    at.text_input(key="thr_0_stop_systolic_below").input("110")
     at.checkbox(key="thr_0_glucose_check_on").check()
     at.button(key="FormSubmitter:thresholds_0-Save thresholds").click()
     at = at.run()

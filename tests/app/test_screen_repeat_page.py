@@ -17,9 +17,9 @@ from tests.app.test_readiness_lower_limits import _screen, _texts, _treatment
 
 def _repeat(at: AppTest, session_id: int, version: int, sbp: float, dbp: float, hr: float) -> AppTest:
     key = f"repeat_{session_id}_{version}"
-    at.number_input(key=f"{key}_sbp").set_value(sbp)
-    at.number_input(key=f"{key}_dbp").set_value(dbp)
-    at.number_input(key=f"{key}_hr").set_value(hr)
+    at.text_input(key=f"{key}_sbp").input(f"{sbp:g}")
+    at.text_input(key=f"{key}_dbp").input(f"{dbp:g}")
+    at.text_input(key=f"{key}_hr").input(f"{hr:g}")
     at.button(key=f"FormSubmitter:{key}-Record the repeat").click()
     return at.run()
 

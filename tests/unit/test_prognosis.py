@@ -308,7 +308,7 @@ def test_a_finding_is_stored_as_typed_or_refused_by_field(kind: object, found_on
         assert exc.errors and {e.field for e in exc.errors} <= {"kind", "found_on", "value"}
         return
     assert STROKE <= entry.found_on <= day(30)
-    if entry.kind == "nihss":  # a whole number of 0 or more, kept exactly as typed
-        assert isinstance(value, int) and not isinstance(value, bool) and entry.value == str(value) and value >= 0
+    if entry.kind == "nihss":  # a whole number from 0 to 42 (the sum of the items' highest scores), kept as typed
+        assert isinstance(value, int) and not isinstance(value, bool) and entry.value == str(value) and 0 <= value <= 42
     else:
         assert entry.value == value and value in ("positive", "negative")

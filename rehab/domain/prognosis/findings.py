@@ -1,8 +1,8 @@
 """Findings PREP2 needs that are not catalogue measures: the NIHSS total and the upper-limb MEP status by TMS.
 
 Each is entered with the day it was found, so PREP2 can refuse one outside its window (NIHSS on day 3, MEP on
-days 3–7 [R88]). The clinical reference gives no NIHSS range, so a whole number of 0 or more is accepted as
-typed; nothing is clamped.
+days 3–7 [R88]). The NIHSS total is a whole number from 0 to 42, the sum of its 15 items' highest scores
+(the NIH Stroke Scale form; Brott 1989); a value outside that is refused, never clamped.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from rehab.domain.errors import ValidationError, ValidationErrors
 NIHSS = "nihss"
 MEP = "mep"
 FINDING_LABELS = {NIHSS: "NIHSS total", MEP: "Upper-limb MEP (TMS)"}
+NIHSS_MAX = 42  # 1a 3 + 1b 2 + 1c 2 + gaze 2 + visual 3 + face 3 + arms 4 + 4 + legs 4 + 4 + ataxia 2 + sensory 2
+# + language 3 + dysarthria 2 + extinction 2 (the NIH Stroke Scale form)
 MEP_VALUES = {"positive": "MEP+ (present)", "negative": "MEP− (absent)"}
 
 
@@ -32,8 +34,8 @@ def _value(kind: object, value: object, errors: list[ValidationError]) -> str:
     if kind == NIHSS:
         if isinstance(value, bool) or not isinstance(value, int):
             errors.append(ValidationError("value", "NIHSS must be a whole number"))
-        elif value < 0:
-            errors.append(ValidationError("value", "NIHSS must be 0 or more"))
+        elif not 0 <= value <= NIHSS_MAX:
+            errors.append(ValidationError("value", f"NIHSS must be a whole number from 0 to {NIHSS_MAX}"))
         else:
             return str(value)
     elif kind == MEP:
