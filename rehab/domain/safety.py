@@ -238,6 +238,49 @@ THRESHOLD_SOURCES: dict[str, str] = {
 }
 
 
+_READINGS: dict[str, tuple[tuple[float, float], str]] = {
+    "systolic_mmhg": (SYSTOLIC_ENTRY_RANGE, "mmHg"),
+    "diastolic_mmhg": (DIASTOLIC_ENTRY_RANGE, "mmHg"),
+    "resting_heart_rate_bpm": (HEART_RATE_ENTRY_RANGE, "bpm"),
+    "spo2_percent": (SPO2_ENTRY_RANGE, "%"),
+    "standing_systolic_mmhg": (SYSTOLIC_ENTRY_RANGE, "mmHg"),
+    "standing_diastolic_mmhg": (DIASTOLIC_ENTRY_RANGE, "mmHg"),
+    "glucose_mmol_l": (GLUCOSE_ENTRY_RANGE, "mmol/L"),
+}
+_ANSWERS = (
+    "new_neuro_symptoms",
+    "chest_pain",
+    "unwell_or_fever",
+    "orthostatic_symptoms",
+    "pain_unsettled_next_morning",
+)
+
+
+def reading(field: str, value: object) -> float:
+    """One screen reading checked on its own: a number within the range an entry can plausibly hold."""
+    (low, high), unit = _READINGS[field]
+    return _checks.number(field, value, minimum=low, maximum=high, unit=unit)
+
+
+def reading_errors(values: Mapping[str, object]) -> list[ValidationError]:
+    """Every reading and answer given (None: not given) checked on its own, all problems at once, so a form can
+    show each beside its field before the checks across fields (diastolic below systolic) are made."""
+    errors: list[ValidationError] = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        try:
+            if name in _READINGS:
+                reading(name, value)
+            elif name == "pain_now":
+                _checks.whole_number(name, value, minimum=0, maximum=10)
+            elif name in _ANSWERS:
+                _checks.flag(name, value)
+        except ValidationError as exc:
+            errors.append(exc)
+    return errors
+
+
 @dataclass(frozen=True)
 class ReadinessAnswers:
     """What is checked before exercising: resting BP and heart rate, pain now (0–10) and three questions;
@@ -259,29 +302,11 @@ class ReadinessAnswers:
     """Pain that rose after the last session had not settled by the next morning (None: not asked)."""
 
     def __post_init__(self) -> None:
-        systolic = _checks.number(
-            "systolic_mmhg",
-            self.systolic_mmhg,
-            minimum=SYSTOLIC_ENTRY_RANGE[0],
-            maximum=SYSTOLIC_ENTRY_RANGE[1],
-            unit="mmHg",
-        )
-        diastolic = _checks.number(
-            "diastolic_mmhg",
-            self.diastolic_mmhg,
-            minimum=DIASTOLIC_ENTRY_RANGE[0],
-            maximum=DIASTOLIC_ENTRY_RANGE[1],
-            unit="mmHg",
-        )
+        systolic = reading("systolic_mmhg", self.systolic_mmhg)
+        diastolic = reading("diastolic_mmhg", self.diastolic_mmhg)
         if diastolic >= systolic:
             raise ValidationError("diastolic_mmhg", "must be below the systolic pressure; check the entry")
-        _checks.number(
-            "resting_heart_rate_bpm",
-            self.resting_heart_rate_bpm,
-            minimum=HEART_RATE_ENTRY_RANGE[0],
-            maximum=HEART_RATE_ENTRY_RANGE[1],
-            unit="bpm",
-        )
+        reading("resting_heart_rate_bpm", self.resting_heart_rate_bpm)
         _checks.whole_number("pain_now", self.pain_now, minimum=0, maximum=10)
         _checks.flag("new_neuro_symptoms", self.new_neuro_symptoms)
         _checks.flag("chest_pain", self.chest_pain)
@@ -289,29 +314,15 @@ class ReadinessAnswers:
         if self.pain_unsettled_next_morning is not None:
             _checks.flag("pain_unsettled_next_morning", self.pain_unsettled_next_morning)
         if self.spo2_percent is not None:
-            _checks.number(
-                "spo2_percent", self.spo2_percent, minimum=SPO2_ENTRY_RANGE[0], maximum=SPO2_ENTRY_RANGE[1], unit="%"
-            )
+            reading("spo2_percent", self.spo2_percent)
         standing = (self.standing_systolic_mmhg, self.standing_diastolic_mmhg)
         if standing[0] is None and standing[1] is not None:
             raise ValidationError("standing_systolic_mmhg", "is needed with the standing diastolic pressure")
         if standing[1] is None and standing[0] is not None:
             raise ValidationError("standing_diastolic_mmhg", "is needed with the standing systolic pressure")
         if standing[0] is not None:
-            up_sbp = _checks.number(
-                "standing_systolic_mmhg",
-                standing[0],
-                minimum=SYSTOLIC_ENTRY_RANGE[0],
-                maximum=SYSTOLIC_ENTRY_RANGE[1],
-                unit="mmHg",
-            )
-            up_dbp = _checks.number(
-                "standing_diastolic_mmhg",
-                standing[1],
-                minimum=DIASTOLIC_ENTRY_RANGE[0],
-                maximum=DIASTOLIC_ENTRY_RANGE[1],
-                unit="mmHg",
-            )
+            up_sbp = reading("standing_systolic_mmhg", standing[0])
+            up_dbp = reading("standing_diastolic_mmhg", standing[1])
             if up_dbp >= up_sbp:
                 raise ValidationError("standing_diastolic_mmhg", "must be below the standing systolic pressure")
             if self.orthostatic_symptoms is None:
@@ -319,13 +330,7 @@ class ReadinessAnswers:
         if self.orthostatic_symptoms is not None:
             _checks.flag("orthostatic_symptoms", self.orthostatic_symptoms)
         if self.glucose_mmol_l is not None:
-            _checks.number(
-                "glucose_mmol_l",
-                self.glucose_mmol_l,
-                minimum=GLUCOSE_ENTRY_RANGE[0],
-                maximum=GLUCOSE_ENTRY_RANGE[1],
-                unit="mmol/L",
-            )
+            reading("glucose_mmol_l", self.glucose_mmol_l)
 
 
 @dataclass(frozen=True)

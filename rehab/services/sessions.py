@@ -26,6 +26,7 @@ from rehab.domain.safety import (
     ReadinessAnswers,
     ScreenResult,
     ScreenThresholds,
+    reading_errors,
     repeat_after_rest,
     repeat_offered,
     screen_readiness,
@@ -192,8 +193,11 @@ def readiness_answers(values: Mapping[str, Any]) -> ReadinessAnswers:
         for name in ANSWER_FIELDS
         if values.get(name) is None
     ]
-    if missing:
-        raise ValidationErrors(missing)
+    given = {name: values.get(name) for name in (*ANSWER_FIELDS, *OPTIONAL_ANSWER_FIELDS)}
+    given["pain_now"] = _whole_if_integral(given["pain_now"])
+    wrong = [_labelled(exc).errors[0] for exc in reading_errors(given)]
+    if missing or wrong:
+        raise ValidationErrors(missing + wrong)  # every problem at once, each at its field
     clean = {name: values[name] for name in ANSWER_FIELDS}
     clean.update({name: values.get(name) for name in OPTIONAL_ANSWER_FIELDS})
     clean["pain_now"] = _whole_if_integral(clean["pain_now"])

@@ -283,3 +283,16 @@ def test_sessions_are_only_for_the_care_team(db: Database) -> None:
         sessions.start_session(db, cara, pid, answers=go_answers())
     with pytest.raises(AccessDenied):
         sessions.treatment_view(db, cara, pid)
+
+
+def test_the_readiness_screen_names_every_problem_at_once_missing_and_mistyped() -> None:
+    # A systolic typed "12o", an SpO2 of 150 % and no pain answered: all three are said together, each at its field,
+    # so the clinician is not sent back three times.
+    answers = go_answers(systolic_mmhg="12o", spo2_percent=150)
+    answers.pop("pain_now")
+    with pytest.raises(ValidationErrors) as refused:
+        sessions.readiness_answers(answers)
+    fields = refused.value.by_field()
+    assert set(fields) == {"systolic_mmhg", "spo2_percent", "pain_now"}
+    assert "answer this" in fields["pain_now"]
+    assert "number" in fields["systolic_mmhg"] and fields["spo2_percent"].startswith("SpO2")
