@@ -8,7 +8,9 @@ PORT ?= 8501
 # Worker processes for `make run`: one per core (auto), each a full app server, behind a sticky proxy on PORT.
 WORKERS ?= auto
 # Two workers: the suite (SQLite, PostgreSQL and browser tests) takes about half as long on a 2-core machine.
-PYTEST_ARGS ?= -n 2
+# Work stealing: a worker that runs out takes tests from the other, so the long browser tests do not leave one
+# worker finishing alone at the end.
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 .PHONY: run test lint fmt init-db demo bench clean lock axe
 
