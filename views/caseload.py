@@ -17,6 +17,7 @@ from rehab.ui.forms import FieldErrors
 _VIEWED = "_rehab_viewed_caseload"
 _ACKED = "_rehab_caseload_acknowledged"
 PAGE_ROWS = 500  # rows sent to the browser at once; search or filter to narrow larger caseloads
+CARD_ROWS = 50  # patients shown as cards on a narrow screen (new flags first), the rest by search or filter
 
 
 SHOWN = [
@@ -118,6 +119,7 @@ def _find_and_open(data: caseload.Caseload) -> None:
         fit=SHOWN[: SHOWN.index("TUG (s)") + 1],
         card_columns=CARD,
         card_footer=_open_link,
+        max_cards=CARD_ROWS,
     )
     if len(shown) > PAGE_ROWS:
         st.caption(f"Showing the first {PAGE_ROWS} of {len(shown)}; search or filter to narrow the list.")

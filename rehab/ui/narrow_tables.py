@@ -62,6 +62,7 @@ def table(
     fit: Sequence[str] | None = None,
     card_columns: Sequence[str] | None = None,
     card_footer: Callable[[Mapping[str, object]], None] | None = None,
+    max_cards: int | None = None,
     placeholder: str | None = None,
 ) -> None:
     """``frame`` as a table where it fits, else as cards headed by the ``title`` columns' values.
@@ -70,7 +71,9 @@ def table(
     is kept, any other column is sized to its text). ``fit``: the columns that must stand side by side for the
     table to be shown (default all shown): a long table may let its last columns scroll inside it on a wide
     screen, but below that width it is cards. ``card_columns``: what a card shows (default every shown column);
-    ``card_footer`` draws more inside each card (a link to open the row's patient), given the row.
+    ``card_footer`` draws more inside each card (a link to open the row's patient), given the row. ``max_cards``:
+    cards for the first rows only, with a line saying so (each card is a few page elements, and a page run pays
+    for every one of them, shown or hidden: 500 cost the caseload about 100 ms a run).
     """
     shown = [str(c) for c in (columns if columns is not None else frame.columns)]
     sized = _sized(frame[shown], config)
@@ -89,9 +92,12 @@ def table(
                 placeholder=placeholder,
             )  # fmt: skip
         with st.container(key=f"readable_{key}_cards", gap="small"):
-            for row in frame.to_dict("records"):
+            carded = frame if max_cards is None else frame.head(max_cards)
+            for row in carded.to_dict("records"):
                 record = {str(k): v for k, v in row.items()}
                 with st.container(border=True):
                     st.markdown(_card(record, title, on_card))
                     if card_footer is not None:
                         card_footer(record)
+            if len(carded) < len(frame):
+                st.caption(f"The first {len(carded)} of {len(frame)} as cards; search or filter to narrow the list.")
