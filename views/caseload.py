@@ -113,10 +113,10 @@ def _find_and_open(data: caseload.Caseload) -> None:
             "Goals": st.column_config.TextColumn(help="Active goals, or none set (see the Goals page)"),
             "Why": st.column_config.TextColumn(help="Each raised flag with its status, figures and source"),
         },
-        # a table while name, flags, next action and the figures a reviewer compares patients by stand side by
-        # side (the columns after them scroll inside it); narrower (a tablet beside the sidebar, a phone, 200 %
-        # zoom) one card a patient, with a link to the patient's dashboard
-        fit=SHOWN[: SHOWN.index("TUG (s)") + 1],
+        # a table while name, flags, next action, last session and plan week stand side by side (a laptop of
+        # 1,280 px beside the sidebar; the columns after them scroll inside it); narrower (a tablet beside the
+        # sidebar, a phone, 200 % zoom) one card a patient, with a link to the patient's dashboard
+        fit=SHOWN[: SHOWN.index("Plan week") + 1],
         card_columns=CARD,
         card_footer=_open_link,
         max_cards=CARD_ROWS,

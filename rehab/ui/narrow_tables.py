@@ -29,6 +29,8 @@ def _text(value: object) -> str:
         return "Yes" if value else "No"
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():  # 100.0 kg reads as the table shows it: 100
+        return str(int(value))
     if isinstance(value, list | tuple):  # a list column (the caseload's flags): its items, in order
         return ", ".join(_text(v) for v in value if _text(v))
     return str(value)
