@@ -1,5 +1,6 @@
 """Checks and pictures shared by the browser tests of widths, zoom and tables: a page that scrolls sideways, a
-table that scrolls sideways inside itself, a full-length screenshot, and a page opened signed in at a width."""
+table that scrolls sideways inside itself, chart text cut short, a full-length screenshot, and a page opened signed
+in at a width."""
 
 from __future__ import annotations
 
@@ -40,3 +41,13 @@ def open_page(browser: Any, base: str, address: str, size: tuple[int, int], user
     page.goto(f"{base}/{address}")
     wait_for_app(page)
     return page
+
+
+# Text in a visible chart cut short with "…" (Vega shortens a title wider than its chart) or running past the chart's
+# right edge, where the chart clips it (a label Vega hid to avoid overlap, at opacity 0, is not drawn): each as its text
+CHART_TEXT_CUT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')]
+    .filter(svg => svg.getBoundingClientRect().width > 0)
+    .flatMap(svg => { const right = svg.getBoundingClientRect().right;
+        return [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).opacity !== '0')
+        .filter(t => t.textContent.includes('…') || t.getBoundingClientRect().right > right + 1)
+        .map(t => t.textContent) })"""
