@@ -67,17 +67,25 @@ class Balance:
         self.workers = workers
         self.clock = clock
         self.streams = [0] * workers  # open websockets per worker
-        self.pending: dict[str, tuple[int, float]] = {}  # route → (its worker, when given), no websocket yet
+        # route → (its worker, when given), oldest first, while its websocket has not opened; counted per worker
+        self.pending: dict[str, tuple[int, float]] = {}
+        self.waiting = [0] * workers
         self.down_until = [0.0] * workers
         self.turn = 0
 
+    def _forget(self, route: str) -> None:
+        worker, _ = self.pending.pop(route)
+        self.waiting[worker] -= 1
+
     def browsers(self) -> list[int]:
+        """Each worker's browsers now: open websockets, and browsers given it whose websocket is still to come."""
         now = self.clock()
-        self.pending = {r: (w, at) for r, (w, at) in self.pending.items() if now - at < PENDING_S}
-        counts = list(self.streams)
-        for worker, _ in self.pending.values():
-            counts[worker] += 1
-        return counts
+        while self.pending:  # the oldest first: each is looked at once, however many browsers arrive
+            route, (_, given) = next(iter(self.pending.items()))
+            if now - given < PENDING_S:
+                break
+            self._forget(route)
+        return [open_ + due for open_, due in zip(self.streams, self.waiting, strict=True)]
 
     def choose(self) -> int:
         counts, now = self.browsers(), self.clock()
@@ -89,13 +97,16 @@ class Balance:
 
     def new_route(self, *, counted: bool = True) -> str:
         """A route for a new browser; ``counted`` (a page, not a probe of the health endpoint) holds its place."""
-        route = route_for(self.choose(), self.workers)
+        worker = self.choose()
+        route = route_for(worker, self.workers)
         if counted:
-            self.pending[route] = (worker_order(route, self.workers)[0], self.clock())
+            self.pending[route] = (worker, self.clock())
+            self.waiting[worker] += 1
         return route
 
     def opened(self, route: str, worker: int) -> None:
-        self.pending.pop(route, None)
+        if route in self.pending:
+            self._forget(route)
         self.streams[worker] += 1
 
     def closed(self, worker: int) -> None:
