@@ -20,6 +20,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, ParamSpec, TypeVar
 
+from rehab import turns
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -98,7 +100,12 @@ def submit(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R
 
 
 def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-    return submit(fn, *args, **kwargs).result()
+    """``fn``'s result; a page run waiting for a worker process gives its turn to other pages meanwhile."""
+    future = submit(fn, *args, **kwargs)
+    if not _enabled:
+        return future.result()  # done here, in this thread's turn
+    with turns.waiting():
+        return future.result()
 
 
 def shutdown() -> None:
