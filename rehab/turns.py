@@ -8,7 +8,11 @@ A run waits for a turn before the router (``app.py``) begins, and gives it back 
 ends: finished, ``st.rerun``/``st.stop``/``st.switch_page`` (Streamlit's own exceptions) or an error.
 
 A run that waits on something slow that is not this interpreter's work gives its turn back while it waits
-(``waiting()``): a report being made in a worker process (``rehab.workers``), a retry after a database lock.
+(``waiting()``): a report being made in a worker process (``rehab.workers``), SQLite's write lock held by another
+writer, a retry after a database lock. So does long work of its own that short pages should not queue behind
+(checking and writing an import of thousands of rows, making an export): it shares the interpreter with them
+as if unbounded. None of these waits for a turn while it holds a lock another run could be waiting for with a
+turn: the turn is taken again only after the block.
 A fragment's rerun (``st.fragment``) runs without the router and takes no turn. The health endpoint and the
 websockets are served by the server's event loop, never by a page's thread, and are not held up.
 
@@ -85,8 +89,8 @@ def page_run() -> Iterator[None]:
 
 @contextmanager
 def waiting() -> Iterator[None]:
-    """Give this thread's turn back while the block waits on something outside this interpreter, then queue
-    for a turn again; a thread without a turn just runs the block."""
+    """Give this thread's turn back while the block waits on something outside this interpreter (or is long
+    work others should not queue behind), then queue for a turn again; a thread without a turn just runs it."""
     held = _holding()
     if held is None:
         yield
