@@ -27,6 +27,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 # The family fpdf2 knows the bundled font by, and the one Vega is told to set every label in.
 CHART_FONT = "DejaVu Sans"
 _LINE = f"{{{SVG_NS}}}line"
+_GROUP = f"{{{SVG_NS}}}g"
+_PATH = f"{{{SVG_NS}}}path"
 _LINE_ENDS = ("x1", "y1", "x2", "y2")
 _UNUSED = ("class", "role", "aria-roledescription", "aria-label", "aria-hidden", "pointer-events")
 
@@ -61,26 +63,28 @@ def chart_svg(spec: dict[str, Any]) -> Drawing:
     import vl_convert
 
     _register_fonts()
-    config = {**spec.get("config", {}), "font": CHART_FONT}
+    # no ARIA attributes: Vega need not write a description of every mark that for_fpdf would drop
+    config = {**spec.get("config", {}), "font": CHART_FONT, "aria": False}
     return for_fpdf(vl_convert.vegalite_to_svg({**spec, "config": config}))
 
 
 def for_fpdf(svg: str) -> Drawing:
-    """Vega's SVG with what fpdf2 cannot read put right: hidden elements dropped (Vega hides only empty
-    paths, which fpdf2 refuses), a line's omitted ends written as the default 0, and the attributes only a
-    browser uses (classes, roles, ARIA; the PDF's figure carries the alternative text) left out."""
+    """Vega's SVG put right for fpdf2 (see the module's notes), and made lighter to draw: the attributes only a
+    browser uses (classes, roles, ARIA: the PDF's figure carries the alternative text) left out, groups that
+    only group unwrapped, and paths that paint nothing (no fill, no stroke) dropped."""
     root = ElementTree.fromstring(svg)
-    _clean(root)
+    _clean(root, fill=None, stroke=None)
     width, height = float(root.get("width", "0")), float(root.get("height", "0"))
     return Drawing(ElementTree.tostring(root, encoding="utf-8"), height / width if width else 0.5)
 
 
-def _clean(parent: ElementTree.Element, stroke: str | None = None) -> None:
-    """Put ``parent``'s children right for fpdf2; ``stroke`` is the stroke they inherit (None: not set)."""
-    for child in list(parent):
+def _clean(parent: ElementTree.Element, *, fill: str | None, stroke: str | None) -> None:
+    """Put ``parent``'s children right for fpdf2; ``fill`` and ``stroke`` are what they inherit (None: not set,
+    SVG's default: a black fill, no stroke)."""
+    kept: list[ElementTree.Element] = []
+    for child in parent:
         attrib = child.attrib
         if attrib.get("display") == "none":
-            parent.remove(child)
             continue
         for name in _UNUSED:
             attrib.pop(name, None)
@@ -89,10 +93,17 @@ def _clean(parent: ElementTree.Element, stroke: str | None = None) -> None:
         size = attrib.get("font-size")
         if size is not None and size.endswith("px"):
             attrib["font-size"] = size[:-2]
-        own = attrib.get("stroke", stroke)
-        if own is None and "stroke-width" in attrib:
-            attrib["stroke"] = "none"
+        own_fill, own_stroke = attrib.get("fill", fill), attrib.get("stroke", stroke)
+        if own_stroke is None and "stroke-width" in attrib:
+            attrib["stroke"] = own_stroke = "none"
         if child.tag == _LINE:
             for end in _LINE_ENDS:
                 attrib.setdefault(end, "0")
-        _clean(child, own)
+        _clean(child, fill=own_fill, stroke=own_stroke)
+        if child.tag == _GROUP and not attrib:
+            kept.extend(child)
+        elif child.tag == _PATH and own_fill == "none" and own_stroke in (None, "none"):
+            continue  # paints nothing (Vega's empty background behind each axis and legend)
+        else:
+            kept.append(child)
+    parent[:] = kept
