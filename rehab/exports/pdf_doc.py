@@ -19,6 +19,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from rehab.exports import pdf_layout
 from rehab.exports.pdf_charts import CHART_FONT, Drawing
 from rehab.exports.pdf_text import clinic_time
 from rehab.exports.render import PAGE_SIZES, PageSize
@@ -32,6 +33,8 @@ _GREY = (90, 90, 90)
 _RULE = (200, 200, 200)
 _LINE = 0.5  # line height per point of font size, in mm
 LOGO_MAX_MM = (40.0, 18.0)
+
+pdf_layout.install()  # the same lines as fpdf2 breaks them, measured in linear time
 
 
 def plain(text: object) -> str:
