@@ -13,13 +13,12 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from rehab.exports import pdf_layout
+from rehab.exports import pdf_fonts, pdf_layout
 from rehab.exports.pdf_charts import CHART_FONT, Drawing
 from rehab.exports.pdf_text import clinic_time
 from rehab.exports.render import PAGE_SIZES, PageSize
@@ -61,13 +60,7 @@ class ReportDocument(FPDF):
         if page_size not in PAGE_SIZES:
             raise ValueError(f"page size must be one of {PAGE_SIZES}")
         super().__init__(orientation="portrait", unit="mm", format=page_size, enforce_compliance="PDFA_2B")
-        fonts = resources.files("rehab.exports") / "fonts"
-        with (
-            resources.as_file(fonts / "DejaVuSans.ttf") as regular,
-            resources.as_file(fonts / "DejaVuSans-Bold.ttf") as bold,
-        ):
-            self.add_font(FONT, "", str(regular))
-            self.add_font(FONT, "B", str(bold))
+        pdf_fonts.add_bundled_fonts(self, FONT)
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=18)
         self.set_title(plain(title))

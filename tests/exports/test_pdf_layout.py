@@ -3,7 +3,6 @@ own measuring breaks it: the same lines, in the same widths, for any text, size,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 
 from rehab.exports import pdf, pdf_layout
 from rehab.exports.pdf_doc import FONT
-from tests.exports.builders import session_summary
+from tests.exports.builders import pdf_without_moment, session_summary
 
 # Words of the reports' own kind: letters, digits, punctuation, the symbols they print, and breaking spaces.
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÅØŁžéñ0123456789.,;:()–—→−≥±%/'·", min_size=1, max_size=24)
@@ -74,9 +73,4 @@ def test_a_whole_document_is_laid_out_as_fpdf2_lays_it_out(fpdf2_measuring: None
     own = pdf.session_pdf(summary)
     pdf_layout.install()
     linear = pdf.session_pdf(summary)
-    assert _without_moment(linear) == _without_moment(own)
-
-
-def _without_moment(data: bytes) -> bytes:
-    data = re.sub(rb'(ModifyDate|MetadataDate)="[^"]*"', b"", data)
-    return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
+    assert pdf_without_moment(linear) == pdf_without_moment(own)
