@@ -59,13 +59,18 @@ class Drawing(NamedTuple):
 
 
 def chart_svg(spec: dict[str, Any]) -> Drawing:
-    """A Vega-Lite spec drawn as SVG, its text in the report's font."""
+    """A Vega-Lite spec drawn as SVG that fpdf2 can draw, its text in the report's font."""
+    return for_fpdf(vega_svg(spec))
+
+
+def vega_svg(spec: dict[str, Any]) -> str:
+    """Vega's own SVG of a printed chart: labels set (and measured by Vega) in the report's font."""
     import vl_convert
 
     _register_fonts()
     # no ARIA attributes: Vega need not write a description of every mark that for_fpdf would drop
     config = {**spec.get("config", {}), "font": CHART_FONT, "aria": False}
-    return for_fpdf(vl_convert.vegalite_to_svg({**spec, "config": config}))
+    return str(vl_convert.vegalite_to_svg({**spec, "config": config}))
 
 
 def for_fpdf(svg: str) -> Drawing:
