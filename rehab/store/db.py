@@ -109,8 +109,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # A writer takes the write lock up front, so two writers queue on busy_timeout instead of
         # failing when a read lock cannot be upgraded.
         if conn.get_execution_options().get("rehab_write"):
-            with turns.waiting():  # queued behind another writer: other pages run meanwhile
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from rehab import turns
-from rehab.store import Database
-from rehab.store.db import make_engine
-from rehab.store.migrate import upgrade
-from tests.conftest import sqlite_url
 
 HANG = 30.0  # seconds before a wait that should end at once is called a hang
 
@@ -136,39 +131,3 @@ def test_nested_runs_share_the_turn_and_without_a_bound_nothing_waits() -> None:
     with turns.page_run(), turns.waiting():
         assert turns.running() == 0
     assert turns.bound() == 0
-
-
-def test_a_writer_queued_behind_another_on_sqlite_gives_its_turn_back_while_it_waits(tmp_path: Path) -> None:
-    """SQLite has one writer at a time: a page run whose write waits for the lock (BEGIN IMMEDIATE, up to the busy
-    timeout) must not hold the only turn meanwhile, or every other page of the process would wait with it."""
-    engine = make_engine(sqlite_url(tmp_path / "turns"))
-    upgrade(engine)
-    database = Database(engine)
-    turns.configure(1)
-    holder_has_lock, writer_began, writer_done, release = (threading.Event() for _ in range(4))
-
-    def holder() -> None:  # not a page run: the day's caseload preparation, an import giving its turn back
-        with database.transaction() as conn:
-            conn.exec_driver_sql("SELECT 1")
-            holder_has_lock.set()
-            release.wait(HANG)
-
-    def writer() -> None:
-        with turns.page_run():
-            writer_began.set()
-            with database.transaction():  # waits here for the holder's lock
-                pass
-        writer_done.set()
-
-    try:
-        _in_thread(holder)
-        assert holder_has_lock.wait(HANG)
-        _in_thread(writer)
-        assert writer_began.wait(HANG)
-        assert not writer_done.wait(0.5)  # still queued for the lock ...
-        assert _another_run_gets_a_turn()  # ... and another page ran meanwhile
-        release.set()
-        assert writer_done.wait(HANG)
-    finally:
-        release.set()
-        database.dispose()
