@@ -10,6 +10,7 @@ left out: Streamlit's data grid draws their focus in its own canvas, where the p
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,11 @@ _FOCUSED = f"""(n) => {{ const e = document.activeElement; if (!e || e === docum
     style: ({_STYLE})(e)}} }}"""
 _AGAIN = f"""(n) => {{ const e = document.querySelector(`[data-kb="${{n}}"]`);
   return e === document.activeElement ? 'focused' : e ? ({_STYLE})(e) : null }}"""
+# Streamlit eases its focus ring in (and out): every running transition or animation that ends, ended. Reading the
+# page's animations applies the pending style change first, so a ring that has only just begun easing is waited for.
+_EASED = """() => Promise.all(document.getAnimations()
+    .filter(a => a.playState === 'running' && Number.isFinite(a.effect?.getComputedTiming().endTime))
+    .map(a => a.finished.catch(() => null)))"""
 _RGBA = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
 
 
@@ -120,7 +126,8 @@ class Keyboard:
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
-        self.page.wait_for_timeout(250)  # Streamlit eases its focus ring in
+        with contextlib.suppress(PlaywrightError):  # the key sent the sign-in form: a new page, no ring to ease
+            self.page.evaluate(_EASED)
 
     def _judge_previous(self) -> None:
         if not self.stops or self.stops[-1].get("judged"):
