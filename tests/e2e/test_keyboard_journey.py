@@ -23,6 +23,7 @@ from rehab.services import assessments
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
 from tests.e2e.conftest import wait_for_app
+from tests.e2e.page_checks import SETTLED
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -58,11 +59,6 @@ _FOCUSED = f"""(n) => {{ const e = document.activeElement; if (!e || e === docum
     style: ({_STYLE})(e)}} }}"""
 _AGAIN = f"""(n) => {{ const e = document.querySelector(`[data-kb="${{n}}"]`);
   return e === document.activeElement ? 'focused' : e ? ({_STYLE})(e) : null }}"""
-# Streamlit eases its focus ring in (and out): every running transition or animation that ends, ended. Reading the
-# page's animations applies the pending style change first, so a ring that has only just begun easing is waited for.
-_EASED = """() => Promise.all(document.getAnimations()
-    .filter(a => a.playState === 'running' && Number.isFinite(a.effect?.getComputedTiming().endTime))
-    .map(a => a.finished.catch(() => null)))"""
 _RGBA = re.compile(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)")
 
 
@@ -127,7 +123,7 @@ class Keyboard:
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
         with contextlib.suppress(PlaywrightError):  # the key sent the sign-in form: a new page, no ring to ease
-            self.page.evaluate(_EASED)
+            self.page.evaluate(SETTLED)  # Streamlit eases its focus ring in and out
 
     def _judge_previous(self) -> None:
         if not self.stops or self.stops[-1].get("judged"):

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from rehab.store import open_database
-from tests.e2e.conftest import seeded_server, sign_in_as, wait_for_app
+from tests.e2e.conftest import SharedClinic, sign_in_as, wait_for_app
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -23,12 +23,11 @@ DOWNLOAD = re.compile(r"^Download progress report", re.IGNORECASE)
 
 
 def test_progress_report_is_built_with_its_steps_then_downloaded_at_every_width(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,  # type: ignore[no-untyped-def]
-    server_factory,  # type: ignore[no-untyped-def]
     artifacts: Path,
 ) -> None:
-    server = seeded_server(tmp_path, server_factory, "report.db")
+    server = shared_clinic.server  # making a report changes no record: it only adds its audit entry
     db = open_database(server.database_url)
     pid = db.run(lambda c: c.execute(text("SELECT id FROM patients WHERE mrn = 'CL-PLATEAU'")).scalar_one())
     db.dispose()

@@ -11,7 +11,7 @@ import pytest
 
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
-from tests.e2e.page_checks import SIDEWAYS, TABLES_SCROLLING, full_shot, open_page
+from tests.e2e.page_checks import SIDEWAYS, TABLES_SCROLLING, full_shot, open_page, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -57,8 +57,7 @@ def test_recent_sessions_and_accounts_tables_read_at_three_widths(
             problems.append("treatment 390 px: a session's readings are not on screen")
         page.context.close()
         page = open_page(browser, server.url, "accounts", size, user="admin")
-        page.get_by_role("tab", name="Single sign-on").click()
-        page.wait_for_timeout(500)
+        open_tab(page, "Single sign-on")
         full_shot(page, artifacts / f"accounts-{width}.png")
         problems += [f"accounts {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
         problems += [f"accounts {width} px: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
