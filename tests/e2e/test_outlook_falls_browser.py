@@ -3,12 +3,13 @@ a tablet and a phone width, kept as screenshots for a person to look at; neither
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import sign_in_as, wait_for_app
+from tests.e2e.conftest import Server, sign_in_as, start_server, stop_server, wait_for_app
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -54,16 +55,24 @@ def _seeded(path: Path) -> tuple[str, int]:
     return url, pid
 
 
+@pytest.fixture(scope="module")
+def outlook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    """One server for the three widths: they open the Outlook panel and the falls form, and save nothing."""
+    folder = tmp_path_factory.mktemp("outlook")
+    url, pid = _seeded(folder / "outlook.db")
+    server = start_server(url, folder / "streamlit.log")
+    yield server, pid
+    stop_server(server)
+
+
 @pytest.mark.parametrize("width", [1440, 1024, 390])
 def test_outlook_and_falls_entry_fit_every_width(
     width: int,
-    tmp_path: Path,
+    outlook: tuple[Server, int],
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url, pid = _seeded(tmp_path / "outlook.db")
-    server = server_factory(url)
+    server, pid = outlook
     context = browser.new_context(viewport={"width": width, "height": 1000})
     page = context.new_page()
     sign_in_as(page, server.url, "casey", PASSWORD)
