@@ -62,11 +62,14 @@ def resize(page: Any, width: int, height: int) -> None:
 _SIGNED_IN: dict[tuple[str, str], list[Any]] = {}
 
 
-def open_page(browser: Any, base: str, address: str, size: tuple[int, int], user: str = "casey", scale: int = 1) -> Any:
-    """A new browser context of this size, signed in as ``user``, on ``address`` once the page has run. The first
-    time (or once that sign-in has ended) the address leads to the sign-in form, which is filled and brings the
-    browser back to the address; after that the context starts with the sign-in cookie."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale)
+def open_page(
+    browser: Any, base: str, address: str, size: tuple[int, int], user: str = "casey", scale: int = 1, **options: Any
+) -> Any:
+    """A new browser context of this size (and Playwright's context ``options``), signed in as ``user``, on
+    ``address`` once the page has run. The first time (or once that sign-in has ended) the address leads to the
+    sign-in form, which is filled and brings the browser back to the address; after that the context starts with
+    the sign-in cookie."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]}, device_scale_factor=scale, **options)
     context.add_cookies(_SIGNED_IN.get((base, user), []))
     page = context.new_page()
     page.goto(f"{base}/{address}")

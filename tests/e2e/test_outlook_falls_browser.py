@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import Server, sign_in_as, start_server, stop_server, wait_for_app
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import Server, start_server, stop_server, wait_for_app
+from tests.e2e.page_checks import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -73,11 +73,7 @@ def test_outlook_and_falls_entry_fit_every_width(
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     server, pid = outlook
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    sign_in_as(page, server.url, "casey", PASSWORD)
-    page.goto(f"{server.url}/dashboard?patient={pid}")
-    wait_for_app(page)
+    page = open_page(browser, server.url, f"dashboard?patient={pid}", (width, 1000))
     page.get_by_role("heading", name="Outlook").wait_for()
     main = page.locator("[data-testid='stMain']")
     assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), "the dashboard scrolls sideways"
@@ -94,4 +90,4 @@ def test_outlook_and_falls_entry_fit_every_width(
     assert page.get_by_text("Falls: 1 in the last 6 months, 1 in the last 12 months").count() == 1
     page.screenshot(path=str(artifacts / f"falls-{width}.png"), full_page=True)
     assert page.get_by_test_id("stException").count() == 0
-    context.close()
+    page.context.close()
