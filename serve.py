@@ -11,11 +11,13 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from rehab import workers
+from rehab import turns, workers
 from rehab.config import settings
 from rehab.web.guard import SessionGuard
 from rehab.web.routes import routes
 
 # PDFs and chart images are made in worker processes, off the interpreter that serves pages.
 workers.enable(settings().report_processes)
+# At most this many page scripts run at once in this process; the others wait their turn (rehab.turns).
+turns.configure(settings().pages_at_once)
 app = st.App(Path(__file__).with_name("app.py"), routes=routes(), middleware=[Middleware(SessionGuard)])

@@ -477,6 +477,9 @@ def _from_first_point(points: pd.DataFrame, bands: pd.DataFrame | None) -> pd.Da
     return frame.reset_index(drop=True)
 
 
+NAME_CHAR_PX = 6  # a little over one character of an 11-px phase name, so the estimate errs towards fitting
+
+
 def _phase_layers(spec: _Spec, bands: pd.DataFrame, *, key: str, named: bool) -> list[dict[str, Any]]:
     """Phases as alternately lighter and darker grey bands, the neural weeks tinted on top.
 
@@ -518,7 +521,12 @@ def _phase_layers(spec: _Spec, bands: pd.DataFrame, *, key: str, named: bool) ->
     # when it spans at least an eighth of the chart (its shading and tooltip still say which it is).
     span = frame["end"].max() - frame["start"].min()
     wide = phases[(phases["end"] - phases["start"]) >= span / 8]
-    text = {"type": "text", "align": "left", "baseline": "top", "dx": 4, "fontSize": 11, "color": LABEL_COLOUR}
+    # A name that would run past the plot's right edge (a phase that begins late in the range, on a phone) is set
+    # right-aligned against that edge instead, so it stays whole and inside the plot.
+    fits = f"scale('x', datum.start) + 4 + {NAME_CHAR_PX} * length(datum.label) <= width"
+    text = {"type": "text", "align": {"expr": f"{fits} ? 'left' : 'right'"}, "baseline": "top",
+            "dx": {"expr": f"{fits} ? 4 : width - scale('x', datum.start) - 4"}, "fontSize": 11,
+            "color": LABEL_COLOUR}  # fmt: skip
     for name, rows, dy in (("phase_names", wide, 4), ("neural_name", neural, 20)):
         if not rows.empty:
             layers.append(
@@ -537,11 +545,13 @@ def load_chart(
     max_points: int = MAX_POINTS,
     width: int | str = "container",
     height: int = HEIGHT,
+    titled: bool = True,
 ) -> dict[str, Any]:
     """One exercise's load over its plan, full width with the phases named (the plan page and the reports).
 
     A Vega-Lite spec whose ``datasets`` are DataFrames: ``st.vega_lite_chart`` sends them as Arrow;
-    ``as_json_spec`` turns them into rows for printing.
+    ``as_json_spec`` turns them into rows for printing. ``titled=False`` leaves out the title and subtitle, for a
+    page that writes them as text above the chart (text wraps at any width; a chart's title does not).
     """
     spec = _Spec()
     long = False
@@ -551,20 +561,20 @@ def load_chart(
         long = (last - dates.min()).days > 120  # "01 Dec" would then come round twice
     axis = MONTH_AXIS if long else {"format": "%d %b"}
     layers = _load_layers(spec, points, bands, key="load", budget=max_points, axis=axis, named=True)
-    subtitle = LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
-    return {
-        "datasets": spec.datasets,
-        # in lines, so a phone shows all of it (Vega cuts a long one-line subtitle short)
-        "title": {
+    out: dict[str, Any] = {"datasets": spec.datasets, "width": width, "height": height, "layer": layers}
+    if titled:  # in lines, as wide as a printed chart (Vega cuts a line wider than the chart short with "…")
+        out["title"] = {
             "text": title,
-            "subtitle": subtitle_lines(subtitle),
+            "subtitle": subtitle_lines(load_chart_subtitle(bands_are_nominal)),
             "anchor": "start",
             "subtitleColor": LABEL_COLOUR,
-        },
-        "width": width,
-        "height": height,
-        "layer": layers,
-    }
+        }
+    return out
+
+
+def load_chart_subtitle(bands_are_nominal: bool = False) -> str:
+    """What the load chart shows, in a line (its subtitle in print; text above it on screen)."""
+    return LOAD_CHART_EXPLANATION + (" " + BAND_CHART_NOTE if bands_are_nominal else "")
 
 
 def _safe(key: str) -> str:

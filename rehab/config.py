@@ -8,6 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'data' / 'rehab.db'}"
+PAGES_AT_ONCE = 1  # page scripts run at once per server process (rehab.turns; docs/deploy.md)
 
 
 def _int_env(name: str, default: int, *, least: int = 1) -> int:
@@ -47,6 +48,7 @@ class Settings:
     cookie_secure: bool
     sso_config: Path
     report_processes: int
+    pages_at_once: int
 
 
 def settings() -> Settings:
@@ -69,4 +71,6 @@ def settings() -> Settings:
         sso_config=Path(os.environ.get("REHAB_SSO_CONFIG", "").strip() or PROJECT_ROOT / ".streamlit" / "secrets.toml"),
         # PDFs and chart images are made in up to this many worker processes per server (0: in the server itself).
         report_processes=_int_env("REHAB_REPORT_PROCESSES", 1, least=0),
+        # Page scripts that run at once in one server process; the others wait their turn (0: no bound).
+        pages_at_once=_int_env("REHAB_PAGES_AT_ONCE", PAGES_AT_ONCE, least=0),
     )

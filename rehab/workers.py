@@ -1,6 +1,6 @@
 """Long work off the interpreter that serves pages: PDFs and their chart images are made in worker processes.
 
-A year's progress report costs over a second of CPU (drawing its charts with vl-convert, laying out the PDF
+A year's progress report costs most of a second of CPU (drawing its charts with vl-convert, laying out the PDF
 with fpdf2). Inside the server's interpreter that second holds the GIL, and every other clinician's page run
 waits for it. A server calls ``enable()`` once at start-up; from then on ``submit`` sends the renderer and its
 plain data (the report's dataclasses, never a database handle) to a process pool and the page waits for the
@@ -15,15 +15,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, ParamSpec, TypeVar
 
+from rehab import turns
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 IDLE_SECONDS = 600.0
+WATCH_SECONDS = 1.0  # how often a worker looks whether its server process is still there
 # Reports are batch work: when the cores are busy, the processes serving pages go first (CFS weights a nice-10
 # process at about a tenth of a nice-0 one), so a report slows other clinicians' pages as little as possible.
 NICENESS = 10
@@ -62,14 +66,28 @@ def _done(_: Future[Any]) -> None:
             _idle_timer.start()
 
 
-def _lower_priority() -> None:
+def _start_worker(server_pid: int) -> None:
+    """In each worker process: a lower priority, and an end when the server process is gone.
+
+    A server stopped by a signal (or killed) does not always shut its pool down, and a worker left waiting for
+    work it will never get would keep its memory (about 200 MB) for good. The parent's death is noticed by
+    polling (a worker whose parent died is adopted by another process), not by the kernel's parent-death
+    signal, which fires when the *thread* that started the worker ends (a page run's thread)."""
     os.nice(NICENESS)
+    watcher = threading.Thread(target=_end_with, args=(server_pid,), name="server-watch", daemon=True)
+    watcher.start()
+
+
+def _end_with(server_pid: int) -> None:
+    while os.getppid() == server_pid:
+        time.sleep(WATCH_SECONDS)
+    os._exit(0)
 
 
 def _new_pool() -> ProcessPoolExecutor:
     # spawn, not fork: the server has threads (a forked copy could inherit a held lock)
     spawn = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(_processes, mp_context=spawn, initializer=_lower_priority)
+    return ProcessPoolExecutor(_processes, mp_context=spawn, initializer=_start_worker, initargs=(os.getpid(),))
 
 
 def submit(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R]:
@@ -98,7 +116,12 @@ def submit(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> Future[R
 
 
 def run(fn: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-    return submit(fn, *args, **kwargs).result()
+    """``fn``'s result; a page run waiting for a worker process gives its turn to other pages meanwhile."""
+    future = submit(fn, *args, **kwargs)
+    if not _enabled:
+        return future.result()  # done here, in this thread's turn
+    with turns.waiting():
+        return future.result()
 
 
 def shutdown() -> None:

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
 from rehab.services import caseload
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav
+from rehab.ui import narrow_tables, nav
 from rehab.ui.db import get_db
-from rehab.ui.fmt import md_text
+from rehab.ui.fmt import md_escape, md_text
 from rehab.ui.forms import FieldErrors
 
 _VIEWED = "_rehab_viewed_caseload"
 _ACKED = "_rehab_caseload_acknowledged"
 PAGE_ROWS = 500  # rows sent to the browser at once; search or filter to narrow larger caseloads
+CARD_ROWS = 50  # patients shown as cards on a narrow screen (new flags first), the rest by search or filter
 
 
 SHOWN = [
@@ -32,6 +35,7 @@ SHOWN = [
     "Sessions/week (4 wk)",
     "Why",
 ]
+CARD = ["Patient", "Flags", "Next action", "Last session"]  # a patient's card on a narrow screen
 
 
 def render() -> None:
@@ -92,15 +96,14 @@ def _find_and_open(data: caseload.Caseload) -> None:
         st.markdown(f"**NEW, standing, Ack'd**: {caseload.STATUS_HELP}")
         for flag in caseload.FLAGS:
             st.markdown(f"**{caseload.FLAG_LABELS[flag]}**: {caseload.FLAG_HELP[flag]}")
-    st.dataframe(
-        shown.head(PAGE_ROWS),
-        hide_index=True,
+    top = shown.head(PAGE_ROWS)
+    narrow_tables.table(
+        top,
+        key="caseload",
+        title=("Patient",),
+        columns=SHOWN,
         placeholder="—",  # no event date, no plan, no Berg yet: a dash, not "None"
-        width="stretch",
-        # name, flags and the next action first: what fits a tablet (1,024 px) without scrolling sideways;
-        # on a phone the pinned name and the flags
-        column_order=SHOWN,
-        column_config={
+        config={
             "Patient": st.column_config.TextColumn(width=150, pinned=True),
             "Flags": st.column_config.ListColumn(
                 width=250, help="Each raised flag as a label, new ones first. " + caseload.STATUS_HELP
@@ -108,14 +111,18 @@ def _find_and_open(data: caseload.Caseload) -> None:
             "Next action": st.column_config.TextColumn(width=140, help="What the most pressing flag asks for"),
             "Last session": st.column_config.DateColumn(format="YYYY-MM-DD"),
             "Goals": st.column_config.TextColumn(help="Active goals, or none set (see the Goals page)"),
-            "Why": st.column_config.TextColumn(
-                width="large", help="Each raised flag with its status, figures and source"
-            ),
+            "Why": st.column_config.TextColumn(help="Each raised flag with its status, figures and source"),
         },
+        # a table while name, flags, next action, last session and plan week stand side by side (a laptop of
+        # 1,280 px beside the sidebar; the columns after them scroll inside it); narrower (a tablet beside the
+        # sidebar, a phone, 200 % zoom) one card a patient, with a link to the patient's dashboard
+        fit=SHOWN[: SHOWN.index("Plan week") + 1],
+        card_columns=CARD,
+        card_footer=_open_link,
+        max_cards=CARD_ROWS,
     )
     if len(shown) > PAGE_ROWS:
         st.caption(f"Showing the first {PAGE_ROWS} of {len(shown)}; search or filter to narrow the list.")
-    top = shown.head(PAGE_ROWS)
     labels = dict(zip(top["patient_id"], top["Patient"] + " · MRN " + top["MRN"], strict=True))
     choice = st.selectbox("Patient", list(labels), format_func=labels.__getitem__, key="caseload_choice")
     one, two = st.columns(2)
@@ -127,6 +134,11 @@ def _find_and_open(data: caseload.Caseload) -> None:
             nav.open_patient(int(choice))
     if choice is not None:
         _acknowledge(data, top[top["patient_id"] == choice].iloc[0])
+
+
+def _open_link(row: Mapping[str, object]) -> None:
+    name = md_escape(str(row["Patient"]))
+    nav.patient_page_link(nav.DASHBOARD, int(row["patient_id"]), f"Open dashboard: {name}")  # type: ignore[call-overload]
 
 
 def _acknowledge(data: caseload.Caseload, row: object) -> None:

@@ -66,16 +66,10 @@ def _pause_days(db: Any, actor: Any) -> None:
     st.caption(md_escape(PAUSE_DAYS_WHY))
     if not submitted:
         return
-    try:
-        clinic_settings.save_pause_days(db, actor, typed, expected_version=current.version)
-    except ValidationErrors as exc:
-        errors.show(exc)
-        return
-    except ConflictError as exc:
-        st.error(md_text(str(exc)))
-        return
-    st.toast("Pause length saved; it applies from the next decision of every plan.")
-    st.rerun()
+    errors.save(
+        lambda: clinic_settings.save_pause_days(db, actor, typed, expected_version=current.version),
+        "Pause length saved; it applies from the next decision of every plan.",
+    )
 
 
 def _measure_thresholds(db: Any, actor: Any) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from rehab import turns
 from rehab.domain.errors import ValidationErrors
 from rehab.exports.import_dates import ReadOptions
 from rehab.services import falls_import, imports, report_settings, settings
@@ -152,7 +153,8 @@ def _run(what: str, work: Callable[[imports.Progress], imports.ImportResult | fa
             )
 
         try:
-            result = work(told)
+            with turns.waiting():  # a long write: other clinicians' pages are not queued behind it
+                result = work(told)
         except ValidationErrors as exc:
             box.update(label="Nothing was imported", state="error")
             st.error("Nothing was imported.\n\n" + "\n".join(f"- {md_escape(m)}" for m in exc.messages()))

@@ -9,7 +9,7 @@ import streamlit as st
 from rehab.services import plan_overview
 from rehab.services.context import AccessDenied, NotFound
 from rehab.ui import auth as ui_auth
-from rehab.ui import nav
+from rehab.ui import narrow_tables, nav
 from rehab.ui import plan_widgets as widgets
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
@@ -63,7 +63,7 @@ def render() -> None:
         if ov.sessions.empty:
             st.info("No sessions recorded yet.")
         else:
-            st.dataframe(ov.sessions, hide_index=True, width="stretch")
+            narrow_tables.table(ov.sessions, key="plan_sessions", title=("Date", "Status"))
     with new:
         widgets.plan_builder(db, actor, patient_id, ov, today=today)
         with st.expander("Add an exercise to the clinic's library"):

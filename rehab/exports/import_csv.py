@@ -17,7 +17,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from rehab.domain import measures
-from rehab.domain.assessment import Measured, clean_note, prepare
+from rehab.domain.assessment import ASSISTANCE, Measured, clean_note, prepare
 from rehab.domain.errors import ValidationError
 from rehab.domain.units import ENTRY_UNITS, fmt
 from rehab.exports.csv_out import unneutralise, write
@@ -28,12 +28,12 @@ MAX_BYTES = 50_000_000
 own export, notes included, take about 10 MB."""
 MAX_ROWS = 100_000
 REQUIRED = ("mrn", "measure", "taken_at")
-COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note")
+CONTEXT = ("assistive_device", "assistance", "protocol_variant")
+"""Context a FHIR Observation carries (its context components), checked by ``prepare`` like the Assess page's."""
+COLUMNS = ("mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note", "pace", *CONTEXT)
 INFORMATIONAL = ("patient", "recorded_by", "confirmed_outside_plausible_range")
 """Columns our own export adds for people reading the file; the importer ignores them."""
 _SOURCE = "CSV import"
-CONTEXT = ("assistive_device", "assistance", "protocol_variant")
-"""Context a FHIR Observation carries (its context components), checked by ``prepare`` like the Assess page's."""
 COLUMN_HELP: dict[str, str] = {
     "mrn": "The patient's medical record number, as registered (the patient must exist and be on your care team).",
     "measure": "The measure's code: " + ", ".join(m.key for m in measures.all_measures()) + ".",
@@ -55,6 +55,12 @@ COLUMN_HELP: dict[str, str] = {
     + ", ".join(m.name for m in measures.all_measures() if m.is_item_scale)
     + "): every item score in order, separated by semicolons, e.g. 4;4;3;4;...",
     "note": "Optional free text (up to 2000 characters).",
+    "pace": "10 m walk only: comfortable or fast (empty means comfortable); the change in speed is judged against "
+    "the MDC measured at that pace.",
+    "assistive_device": "Optional: the walking aid or device used, as on the Assess page (e.g. four-point stick; up "
+    "to 120 characters).",
+    "assistance": "Optional: the help given: " + ", ".join(ASSISTANCE) + ".",
+    "protocol_variant": "Optional: how the test departed from its standard protocol (up to 120 characters).",
 }
 
 
@@ -243,6 +249,8 @@ def _entry(key: str, cells: dict[str, str]) -> dict[str, Any]:
     side = cells["side"].strip().lower() or None
     site = cells["site"].strip() or None
     value = cells["value"].strip()
+    if key != "ten_mwt" and cells.get("pace", "").strip():
+        raise ValidationError("pace", "only the 10 m walk has a pace; leave this cell empty for " + measure.name)
     if measure.is_item_scale:
         if not cells["items"].strip():
             raise ValidationError(
@@ -292,7 +300,7 @@ def _typed(key: str, cells: dict[str, str]) -> str:
 
 
 def _column_of(field: str) -> str:
-    for name in ("items", "site", "side", "unit", "taken_at"):
+    for name in ("items", "site", "side", "unit", "taken_at", "pace", *CONTEXT):
         if name in field:
             return name
     return "side" if field == "sides" else "value"

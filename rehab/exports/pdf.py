@@ -4,8 +4,8 @@ The page itself (letterhead, confidentiality line, outline, PDF/A metadata, sign
 wording rules (no unverified figure as a source, the patient's words) are ``pdf_text``.
 
 - A bundled Unicode font (DejaVu Sans, ``fonts/``) so any patient name prints, not only Latin-1.
-- Charts are Vega-Lite specs rendered to PNG offline by vl-convert (fpdf2 cannot read Vega's SVG), each with
-  its text summary as the image's alternative text.
+- Charts are Vega-Lite specs drawn offline by vl-convert as SVG and embedded as vector drawings
+  (``pdf_charts``), each a tagged figure with its text summary as the alternative text.
 - How each change was judged (the MDC/MCID reasons with their sources) is in a methodology appendix.
 - A4 or US Letter; the patient's name, MRN and page number are in every page's footer.
 """
@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from rehab.domain.prognosis.common import NOT_A_GUARANTEE
-from rehab.exports.pdf_doc import ReportDocument, plain, png_ratio
+from rehab.exports.pdf_charts import chart_svg
+from rehab.exports.pdf_doc import ReportDocument, plain
 from rehab.exports.pdf_text import labelled, patient_words, verified_only
 from rehab.exports.render import PageSize
 from rehab.exports.summary import (
@@ -31,17 +32,10 @@ from rehab.exports.summary import (
     patient_text,
 )
 
-__all__ = ["chart_png", "plain", "progress_pdf", "session_pdf", "session_pdf_patient"]
+__all__ = ["chart_svg", "plain", "progress_pdf", "session_pdf", "session_pdf_patient"]
 
 _OUTCOME = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
 METHODOLOGY = "Appendix: methodology"
-
-
-def chart_png(spec: dict[str, Any], *, scale: float = 2.0) -> bytes:
-    """A Vega-Lite spec as PNG, rendered in-process without a browser or network."""
-    import vl_convert
-
-    return bytes(vl_convert.vegalite_to_png(spec, scale=scale))
 
 
 def _document(s: SessionSummary | ProgressReport, *, page_size: PageSize, title: str, subject: str,
@@ -306,11 +300,10 @@ def progress_pdf(report: ProgressReport, *, page_size: PageSize = "A4") -> bytes
 
 
 def _charts(doc: ReportDocument, charts: Sequence[ChartSpec]) -> None:
-    pngs = [chart_png(c.spec) for c in charts]
-    first = doc.width * png_ratio(pngs[0])
-    doc.heading("Charts", keep=first)
-    for chart, png in zip(charts, pngs, strict=True):
-        doc.chart_image(png, chart.alt or f"Chart: {chart.title}.")
+    drawings = [chart_svg(c.spec) for c in charts]
+    doc.heading("Charts", keep=doc.width * drawings[0].ratio)
+    for chart, drawing in zip(charts, drawings, strict=True):
+        doc.chart(drawing, chart.alt or f"Chart: {chart.title}.")
 
 
 def _goals_clinical(doc: ReportDocument, goals: Sequence[GoalLine], score: str) -> None:

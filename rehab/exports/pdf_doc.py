@@ -2,7 +2,7 @@
 
 - PDF/A-2b as fpdf2 writes it: fonts embedded, an sRGB output intent (fpdf2's bundled ICC profile) and XMP
   metadata carrying the title, author, subject, language and ``pdfaid`` part 2, conformance B.
-- Every heading is a bookmark (the outline); every chart image carries alternative text (a tagged /Figure).
+- Every heading is a bookmark (the outline); every chart and logo carries alternative text (a tagged /Figure).
 - A heading is never left at the foot of a page: it moves to the next page with the first lines of its block.
 - Text is always plain: fpdf2's markdown and HTML are never used, so a name or note typed as ``**x**`` or
   ``<b>`` prints exactly as typed. Control characters other than line breaks are dropped.
@@ -13,17 +13,18 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from rehab.exports import pdf_fonts, pdf_layout, pdf_serializable
+from rehab.exports.pdf_charts import CHART_FONT, Drawing
 from rehab.exports.pdf_text import clinic_time
 from rehab.exports.render import PAGE_SIZES, PageSize
 from rehab.exports.summary import Letterhead, SignOff
 
-FONT = "DejaVu"
+FONT = CHART_FONT  # the charts' labels are set in the same font
 LANGUAGE = "en-GB"
 CONFIDENTIAL = "Confidential — contains patient information"
 NO_CLINIC_NAME = "Clinic name not set (an administrator sets it under Clinic settings → Reports)"
@@ -31,6 +32,9 @@ _GREY = (90, 90, 90)
 _RULE = (200, 200, 200)
 _LINE = 0.5  # line height per point of font size, in mm
 LOGO_MAX_MM = (40.0, 18.0)
+
+pdf_layout.install()  # the same lines as fpdf2 breaks them, measured in linear time
+pdf_serializable.install()  # fpdf2's "has a serialize method" test, answered once per type
 
 
 def plain(text: object) -> str:
@@ -57,13 +61,7 @@ class ReportDocument(FPDF):
         if page_size not in PAGE_SIZES:
             raise ValueError(f"page size must be one of {PAGE_SIZES}")
         super().__init__(orientation="portrait", unit="mm", format=page_size, enforce_compliance="PDFA_2B")
-        fonts = resources.files("rehab.exports") / "fonts"
-        with (
-            resources.as_file(fonts / "DejaVuSans.ttf") as regular,
-            resources.as_file(fonts / "DejaVuSans-Bold.ttf") as bold,
-        ):
-            self.add_font(FONT, "", str(regular))
-            self.add_font(FONT, "B", str(bold))
+        pdf_fonts.add_bundled_fonts(self, FONT)
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=18)
         self.set_title(plain(title))
@@ -237,14 +235,14 @@ class ReportDocument(FPDF):
                     row.cell(plain(v))
         self.ln(2)
 
-    def chart_image(self, png: bytes, alt: str) -> None:
-        """A chart as an image with its alternative text, kept whole on one page with its summary printed under
-        it (what the grey band and the dashed lines mean, for a reader who cannot hover over them)."""
+    def chart(self, drawing: Drawing, alt: str) -> None:
+        """A chart as a vector drawing with its alternative text, kept whole on one page with its summary printed
+        under it (what the grey band and the dashed lines mean, for a reader who cannot hover over them)."""
         width = self.width
-        height = width * png_ratio(png) + self.text_height(alt, size=7.5)
+        height = width * drawing.ratio + self.text_height(alt, size=7.5)
         if self.will_page_break(height + 4):
             self.add_page()
-        self.image(io.BytesIO(png), x=self.l_margin, w=width, alt_text=plain(alt))
+        self.image(io.BytesIO(drawing.svg), x=self.l_margin, w=width, alt_text=plain(alt))
         self.para(alt, size=7.5, grey=True)
         self.ln(2)
 
@@ -281,13 +279,6 @@ def _headings_style() -> Any:
     from fpdf.fonts import FontFace
 
     return FontFace(family=FONT, emphasis="BOLD", fill_color=(238, 238, 238))
-
-
-def png_ratio(png: bytes) -> float:
-    # PNG IHDR: width and height are big-endian 32-bit integers at bytes 16-24.
-    width = int.from_bytes(png[16:20], "big")
-    height = int.from_bytes(png[20:24], "big")
-    return height / width if width else 0.5
 
 
 def _logo_height(logo: bytes) -> float:

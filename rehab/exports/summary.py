@@ -223,7 +223,7 @@ class PhaseLine:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A Vega-Lite chart (a dict), rendered to PNG offline by the PDF writer."""
+    """A Vega-Lite chart (a dict), drawn offline as a vector figure by the PDF writer."""
 
     title: str
     spec: dict[str, Any]

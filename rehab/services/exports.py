@@ -25,7 +25,7 @@ from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.measures.neuro import subtotals
 from rehab.domain.planning import BandLevel
 from rehab.domain.units import fmt
-from rehab.exports import csv_out, fhir, render
+from rehab.exports import csv_out, fhir, import_csv, render
 from rehab.exports import summary as model
 from rehab.services import audit, export_clinical, falls
 from rehab.services import settings as clinic_settings
@@ -81,8 +81,7 @@ KIND_TEXT: dict[str, str] = {
 }
 NOTE_MAX = 2000
 ASSESSMENT_COLUMNS = (
-    "mrn", "measure", "taken_at", "side", "site", "value", "unit", "items", "note", "patient", "recorded_by",
-    "confirmed_outside_plausible_range", "total", "subscales",
+    *import_csv.COLUMNS, "patient", "recorded_by", "confirmed_outside_plausible_range", "total", "subscales",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "mrn", "session_date", "plan_week", "status", "screen", "exercise", "set", "prescribed_load_kg",
@@ -134,6 +133,7 @@ def _assessment_rows(conn: Connection, patient: PatientRecord) -> list[dict[str,
                 "unit": r.unit,
                 "items": ";".join(fmt(v) for v in r.items) if r.items else None,
                 "note": r.note,
+                **{k: r.context.get(k) for k in ("pace", *import_csv.CONTEXT)},
                 "patient": f"{patient.given_name} {patient.family_name}",
                 "recorded_by": names.get(r.assessor_id, ""),
                 "confirmed_outside_plausible_range": r.plausibility_confirmed or "",

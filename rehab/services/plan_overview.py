@@ -29,7 +29,6 @@ from rehab.services.patients import check_access
 from rehab.services.plan_context import (
     METHOD_TEXT,
     RULE_LABELS,
-    SIDE_TEXT,
     LoadedItem,
     PlanContext,
     describe_load,
@@ -270,14 +269,16 @@ def _sessions_frame(
 
 
 def _items_frame(ctx: PlanContext) -> pd.DataFrame:
+    """The baselines, narrow enough to stand as a table beside the sidebar on a tablet (1,024 px): the side is in
+    the exercise's label, and "Low accuracy" is a column only when a baseline is of low accuracy."""
+    low = any(item.record.low_accuracy for item in ctx.items)
     rows = [
         {
-            "Exercise": item.exercise.name,
-            "Side": SIDE_TEXT.get(item.side, ""),
-            "Baseline 1RM (kg)": round(item.record.one_rm_kg, 1),
-            "Method": METHOD_TEXT.get(item.record.one_rm_method, item.record.one_rm_method),
-            "How": item.record.method_detail,
-            "Low accuracy": "yes (11–12 reps)" if item.record.low_accuracy else "",
+            "Exercise": item.label,
+            "1RM (kg)": round(item.record.one_rm_kg, 1),
+            "How measured": item.record.method_detail
+            or METHOD_TEXT.get(item.record.one_rm_method, item.record.one_rm_method),
+            **({"Low accuracy": "yes (11–12 reps)" if item.record.low_accuracy else ""} if low else {}),
             "Equipment": item.exercise.equipment.value.replace("_", " "),
             "Step": "one band" if item.exercise.uses_bands else f"{item.exercise.load_step_kg:g} kg",
         }

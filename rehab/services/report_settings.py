@@ -11,7 +11,7 @@ import base64
 import io
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Connection
@@ -19,9 +19,8 @@ from sqlalchemy import Connection
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.exports.summary import Letterhead
 from rehab.services.context import AccessDenied, Actor
-from rehab.services.settings import save_version
+from rehab.services.settings import Versioned, read_setting, save_version
 from rehab.store import Database
-from rehab.store import plans as setting_store
 
 REPORTS = "reports"
 NAME_MAX = 120
@@ -34,25 +33,21 @@ DEFAULT_ZONE = "UTC"
 
 
 @dataclass(frozen=True)
-class ReportSettings:
+class ReportSettings(Versioned):
     """The letterhead in force (version 0: nothing set; reports then say the clinic name is not set)."""
 
     letterhead: Letterhead
-    version: int
-    updated_at: datetime | None
-    updated_by_name: str
 
 
 def report_settings_in(conn: Connection) -> ReportSettings:
-    record = setting_store.latest_setting(conn, REPORTS)
-    if record is None:
-        return ReportSettings(Letterhead(), 0, None, "")
-    value = json.loads(record.value)
+    return read_setting(conn, REPORTS, ReportSettings, _stored_letterhead, Letterhead())
+
+
+def _stored_letterhead(value: dict[str, Any]) -> Letterhead:
     logo = base64.b64decode(value["logo"]) if value.get("logo") else None
-    head = Letterhead(
+    return Letterhead(
         value.get("clinic_name", ""), value.get("address", ""), logo, value.get("time_zone", DEFAULT_ZONE)
     )
-    return ReportSettings(head, record.version, record.created_at, record.created_by_name)
 
 
 def report_settings(db: Database) -> ReportSettings:

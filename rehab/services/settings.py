@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -29,6 +29,32 @@ from rehab.store import Database
 from rehab.store import plans as plan_store
 from rehab.store.plans import SettingRecord
 
+V = TypeVar("V")
+S = TypeVar("S", bound="Versioned")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Versioned:
+    """Which version of a clinic setting is in force (0: never set, the product default), when and by whom."""
+
+    version: int = 0
+    updated_at: datetime | None = None
+    updated_by_name: str = ""
+
+
+def read_setting(conn: Connection, name: str, build: Callable[[V], S], parse: Callable[[Any], V], default: V) -> S:
+    """The newest version of a setting (its stored JSON read by ``parse``), or ``default`` as version 0."""
+    record = plan_store.latest_setting(conn, name)
+    if record is None:
+        return build(default)
+    return dataclasses.replace(
+        build(parse(json.loads(record.value))),
+        version=record.version,
+        updated_at=record.created_at,
+        updated_by_name=record.created_by_name,
+    )
+
+
 SCREEN_THRESHOLDS = "screen_thresholds"
 MEASURE_THRESHOLDS = "measure_thresholds"
 PROGRESSION = "progression"
@@ -37,13 +63,10 @@ _WHOLE = {"stop_pain_above", "caution_pain_above", "repeat_min_rest_minutes"}
 
 
 @dataclass(frozen=True)
-class ThresholdSettings:
+class ThresholdSettings(Versioned):
     """The thresholds in force, their version (0 = the product defaults) and who set them."""
 
     thresholds: ScreenThresholds
-    version: int
-    updated_at: datetime | None
-    updated_by_name: str
 
     @property
     def is_default(self) -> bool:
@@ -52,12 +75,11 @@ class ThresholdSettings:
 
 def thresholds_in(conn: Connection) -> ThresholdSettings:
     """Read inside the caller's transaction (the screen uses the thresholds current at that moment)."""
-    record = plan_store.latest_setting(conn, SCREEN_THRESHOLDS)
-    if record is None:
-        return ThresholdSettings(DEFAULT_THRESHOLDS, 0, None, "")
-    values = json.loads(record.value)
-    known = {k: v for k, v in values.items() if k in THRESHOLD_FIELDS}
-    return ThresholdSettings(ScreenThresholds(**known), record.version, record.created_at, record.created_by_name)
+    return read_setting(conn, SCREEN_THRESHOLDS, ThresholdSettings, _stored_thresholds, DEFAULT_THRESHOLDS)
+
+
+def _stored_thresholds(values: dict[str, Any]) -> ScreenThresholds:
+    return ScreenThresholds(**{k: v for k, v in values.items() if k in THRESHOLD_FIELDS})
 
 
 def screen_thresholds(db: Database) -> ThresholdSettings:
@@ -165,22 +187,17 @@ def save_screen_thresholds(db: Database, actor: Actor, values: dict[str, Any], *
 
 
 @dataclass(frozen=True)
-class ProgressionSettings:
+class ProgressionSettings(Versioned):
     """How many days without a workout restart a plan's count (version 0 = the product default)."""
 
     pause_days: int
-    version: int
-    updated_at: datetime | None
-    updated_by_name: str
 
 
 def progression_in(conn: Connection) -> ProgressionSettings:
     """Read inside the caller's transaction, so a decision uses the pause in force when it is made."""
-    record = plan_store.latest_setting(conn, PROGRESSION)
-    if record is None:
-        return ProgressionSettings(DEFAULT_PAUSE_DAYS, 0, None, "")
-    days = checked_pause_days(json.loads(record.value)["pause_days"])
-    return ProgressionSettings(days, record.version, record.created_at, record.created_by_name)
+    return read_setting(
+        conn, PROGRESSION, ProgressionSettings, lambda v: checked_pause_days(v["pause_days"]), DEFAULT_PAUSE_DAYS
+    )
 
 
 def progression_settings(db: Database) -> ProgressionSettings:
@@ -211,31 +228,28 @@ def save_pause_days(db: Database, actor: Actor, pause_days: int | str | None, *,
 
 
 @dataclass(frozen=True)
-class MeasureSettings:
+class MeasureSettings(Versioned):
     """The clinic's values for secondary and unverified measure thresholds (id -> value), and their version."""
 
     overrides: dict[str, float]
-    version: int
-    updated_at: datetime | None
-    updated_by_name: str
 
 
 def measure_settings_in(conn: Connection) -> MeasureSettings:
     """Read inside the caller's transaction, so a result is interpreted with the values in force then."""
-    record = plan_store.latest_setting(conn, MEASURE_THRESHOLDS)
-    if record is None:
-        return MeasureSettings({}, 0, None, "")
-    stored = json.loads(record.value)
+    return read_setting(conn, MEASURE_THRESHOLDS, MeasureSettings, _stored_overrides, dict[str, float]())
+
+
+def _stored_overrides(stored: dict[str, Any]) -> dict[str, float]:
     try:
-        values = measures.check_overrides(stored)
+        return measures.check_overrides(stored)
     except ValidationError:  # a catalogue update retired an id: keep the rest rather than fail every page
-        values = {}
+        values: dict[str, float] = {}
         for ident, value in stored.items():
             try:
                 values.update(measures.check_overrides({ident: value}))
             except ValidationError:
                 continue
-    return MeasureSettings(values, record.version, record.created_at, record.created_by_name)
+        return values
 
 
 def measure_settings(db: Database) -> MeasureSettings:
@@ -337,18 +351,14 @@ PROGNOSIS_SIGN_OFFS = "prognosis_sign_offs"
 
 
 @dataclass(frozen=True)
-class SignOffs:
+class SignOffs(Versioned):
     """The unverified prognosis figures the clinic has signed off (ids such as ``prep2.arat_bands``)."""
 
     ids: frozenset[str]
-    version: int
 
 
 def prognosis_sign_offs_in(conn: Connection, known: frozenset[str]) -> SignOffs:
-    record = plan_store.latest_setting(conn, PROGNOSIS_SIGN_OFFS)
-    if record is None:
-        return SignOffs(frozenset(), 0)
-    return SignOffs(frozenset(json.loads(record.value)) & known, record.version)
+    return read_setting(conn, PROGNOSIS_SIGN_OFFS, SignOffs, lambda ids: frozenset(ids) & known, frozenset())
 
 
 def save_prognosis_sign_offs(
@@ -375,21 +385,14 @@ FHIR_IDENTIFIERS = "fhir_identifiers"
 
 
 @dataclass(frozen=True)
-class FhirSettings:
+class FhirSettings(Versioned):
     """The MRN identifier system in force for FHIR exports (version 0 = the product's own namespace)."""
 
     mrn_system: str
-    version: int
-    updated_at: datetime | None
-    updated_by_name: str
 
 
 def fhir_settings_in(conn: Connection) -> FhirSettings:
-    record = plan_store.latest_setting(conn, FHIR_IDENTIFIERS)
-    if record is None:
-        return FhirSettings(DEFAULT_MRN_SYSTEM, 0, None, "")
-    value = json.loads(record.value)
-    return FhirSettings(value["mrn_system"], record.version, record.created_at, record.created_by_name)
+    return read_setting(conn, FHIR_IDENTIFIERS, FhirSettings, lambda v: v["mrn_system"], DEFAULT_MRN_SYSTEM)
 
 
 def fhir_settings(db: Database) -> FhirSettings:

@@ -21,6 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from rehab import turns
+
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -215,7 +217,8 @@ class Database:
             except OperationalError as exc:
                 if not _is_lock_error(exc) or attempt == LOCK_RETRIES - 1:
                     raise
-                time.sleep(0.05 * (2**attempt))
+                with turns.waiting():  # other pages run while this one waits for the lock
+                    time.sleep(0.05 * (2**attempt))
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:

@@ -23,6 +23,7 @@ from typing import Literal, TypedDict, Unpack
 
 import streamlit as st
 
+from rehab import turns
 from rehab.domain.errors import ValidationErrors
 from rehab.services import exports
 from rehab.services.context import AccessDenied, Actor, NotFound
@@ -92,7 +93,8 @@ def _make(db: Database, actor: Actor, patient_id: int, kind: str, asked: tuple[o
     label = LABELS[kind]
     with st.status(f"Making the {label[0].lower()}{label[1:]}…", expanded=False) as status:
         try:
-            made = exports.export(db, actor, patient_id, kind, **options)
+            with turns.waiting():  # a whole history read and written: other pages are not queued behind it
+                made = exports.export(db, actor, patient_id, kind, **options)
         except ValidationErrors as exc:
             why = " ".join(exc.messages())
         except (AccessDenied, NotFound) as exc:

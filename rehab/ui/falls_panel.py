@@ -12,7 +12,7 @@ import streamlit as st
 from rehab.domain import falls as domain
 from rehab.domain.errors import ValidationErrors
 from rehab.services import falls
-from rehab.services.context import Actor, ConflictError
+from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.store.patients import PatientRecord
 from rehab.ui import export_widgets
@@ -150,16 +150,13 @@ def _correct(db: Database, actor: Actor, current: list[falls.FallRecord]) -> Non
             errors.slot("reason")
             correct = st.form_submit_button("Save correction")
             in_error = st.form_submit_button("Mark entered in error")
-        if correct or in_error:
-            try:
-                if in_error:
-                    falls.mark_entered_in_error(db, actor, chosen.id, expected_version=chosen.version, reason=reason)
-                else:
-                    falls.correct(db, actor, chosen.id, raw, expected_version=chosen.version, reason=reason)
-            except ValidationErrors as exc:
-                errors.show(exc)
-                return
-            except ConflictError as exc:
-                st.error(md_text(str(exc)))
-                return
-            st.rerun()
+        if in_error:
+            errors.save(
+                lambda: falls.mark_entered_in_error(
+                    db, actor, chosen.id, expected_version=chosen.version, reason=reason
+                )
+            )
+        elif correct:
+            errors.save(
+                lambda: falls.correct(db, actor, chosen.id, raw, expected_version=chosen.version, reason=reason)
+            )

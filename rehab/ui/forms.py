@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.services.context import ConflictError
 from rehab.ui.fmt import md_text
 
 # Wide date-picker limits: a date typed outside what the record allows (in the future, before the event) is refused
@@ -68,6 +70,25 @@ class FieldErrors:
             if unplaced
             else "Nothing was saved: please correct the fields marked above."
         )
+
+    def attempt(self, save: Callable[[], object]) -> bool:
+        """Run a save; a refusal is shown at its fields, a conflicting edit as the page's error. True if saved."""
+        try:
+            save()
+        except ValidationErrors as exc:
+            self.show(exc)
+            return False
+        except ConflictError as exc:
+            st.error(md_text(str(exc)))
+            return False
+        return True
+
+    def save(self, save: Callable[[], object], done: str = "") -> None:
+        """``attempt`` the save and, once saved, say ``done`` (if any) and run the page again."""
+        if self.attempt(save):
+            if done:
+                st.toast(done)
+            st.rerun()
 
 
 def confirmations(asked: dict[str, str], key: str) -> set[str]:

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 import streamlit as st
 
 from rehab.domain import measures
-from rehab.domain.errors import ValidationError, ValidationErrors
+from rehab.domain.errors import ValidationError
 from rehab.domain.goals import GAS_LEVELS, SOURCE_GAS, GoalKind, GoalStatus
 from rehab.services import goals
-from rehab.services.context import Actor, ConflictError
+from rehab.services.context import Actor
 from rehab.services.goals import GoalView
 from rehab.store import Database
 from rehab.ui import sign_off
@@ -105,15 +105,8 @@ def goal_card(db: Database, actor: Actor, view: GoalView) -> None:
 
 
 def _apply(errors: FieldErrors, action: Callable[[], object], message: str) -> None:
-    try:
-        action()
-    except ValidationErrors as exc:
-        errors.show(exc)
-        return
-    except ConflictError as exc:
-        st.error(md_escape(str(exc)))
-        return
-    _done(message)
+    if errors.attempt(action):
+        _done(message)
 
 
 def _review_form(db: Database, actor: Actor, view: GoalView) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from rehab import turns
 from rehab.domain.errors import ValidationErrors
 from rehab.exports.import_dates import ReadOptions
 from rehab.services import falls_import, imports
@@ -74,7 +75,8 @@ def _kept(
             bar.progress(done / total if total else 1.0, text=f"{done:,} of {total:,} rows checked")
 
         try:
-            seen, table = run(told)
+            with turns.waiting():  # a long check: other clinicians' pages are not queued behind it
+                seen, table = run(told)
         except ValidationErrors as exc:
             result = Checked(key, None, None, exc.messages())
             box.update(label=f"{name} cannot be imported", state="error", expanded=False)

@@ -58,6 +58,15 @@ def patient_link(url_path: str, patient_id: int) -> str:
     return f"/{url_path}?{PATIENT_PARAM}={int(patient_id)}"
 
 
+def patient_page_link(url_path: str, patient_id: int, label: str) -> None:
+    """A link to a patient page for this patient (``?patient=<id>``), opened in this tab like the menu's."""
+    st.page_link(
+        st.Page(_noop, url_path=url_path, title=url_path),
+        label=label,
+        query_params={PATIENT_PARAM: str(int(patient_id))},
+    )
+
+
 def _from_address() -> int | str | None:
     """The patient named in the address: an id, None when none is named, or the text when it is no id."""
     raw = st.query_params.get(PATIENT_PARAM)

@@ -10,7 +10,7 @@ from rehab.domain.errors import ValidationErrors
 from rehab.domain.prognosis import Prediction
 from rehab.domain.prognosis.common import NOT_A_GUARANTEE, TOOL_LABELS
 from rehab.services import goals, prognosis
-from rehab.services.context import Actor, ConflictError
+from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.ui.fmt import md_escape, md_text, when
 from rehab.ui.forms import LATEST, OLDEST, FieldErrors, number_field
@@ -130,21 +130,15 @@ def _disagree_form(db: Database, actor: Actor, patient_id: int, tool: prognosis.
             errors.slot("reason")
             save = st.form_submit_button("Record disagreement")
             withdraw = st.form_submit_button("Withdraw disagreement") if tool.disagreement else False
-        if save or withdraw:
-            try:
-                if withdraw and tool.disagreement is not None:
-                    prognosis.withdraw_disagreement(
-                        db, actor, tool.disagreement.id, expected_version=tool.disagreement.version, reason=reason
-                    )
-                else:
-                    prognosis.disagree(db, actor, patient_id, tool_key, reason=reason)
-            except ValidationErrors as exc:
-                errors.show(exc)
-                return
-            except ConflictError as exc:
-                st.error(md_text(str(exc)))
-                return
-            st.rerun()
+        if withdraw and tool.disagreement is not None:
+            held = tool.disagreement
+            errors.save(
+                lambda: prognosis.withdraw_disagreement(
+                    db, actor, held.id, expected_version=held.version, reason=reason
+                )
+            )
+        elif save:
+            errors.save(lambda: prognosis.disagree(db, actor, patient_id, tool_key, reason=reason))
 
 
 def _findings(db: Database, actor: Actor, patient_id: int, view: prognosis.Outlook) -> None:
@@ -198,12 +192,6 @@ def _withdraw_finding(db: Database, actor: Actor, findings: list[prognosis.Findi
         errors.slot("reason")
         submitted = st.form_submit_button("Mark entered in error")
     if submitted and chosen is not None:
-        try:
-            prognosis.withdraw_finding(db, actor, chosen.id, expected_version=chosen.version, reason=reason)
-        except ValidationErrors as exc:
-            errors.show(exc)
-            return
-        except ConflictError as exc:
-            st.error(md_text(str(exc)))
-            return
-        st.rerun()
+        errors.save(
+            lambda: prognosis.withdraw_finding(db, actor, chosen.id, expected_version=chosen.version, reason=reason)
+        )

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rehab.charts import LOAD_CHART_HELP, load_chart, load_text
+from rehab.charts import LOAD_CHART_HELP, load_chart, load_chart_subtitle, load_text
 from rehab.domain.errors import ValidationError, ValidationErrors
 from rehab.domain.planning import BodyRegion, Equipment, Exercise, PhaseTemplate
 from rehab.domain.planning.record_baseline import RecordBaseline
@@ -30,7 +30,7 @@ from rehab.services import settings as clinic_settings
 from rehab.services.context import AccessDenied, Actor, ConflictError, NotFound
 from rehab.services.prescriptions import ItemPrescription
 from rehab.store import Database
-from rehab.ui import chart_view
+from rehab.ui import chart_view, narrow_tables
 from rehab.ui.fmt import md_escape
 from rehab.ui.forms import LATEST, OLDEST, FieldErrors, number_field, typed_number
 from rehab.ui.timezones import clinic_timezone
@@ -482,14 +482,14 @@ def plan_summary(ov: plan_overview.PlanOverview) -> None:
         st.info(md_escape(ov.neural_text))
     if not ov.items.empty:
         st.header("Baselines")
-        st.dataframe(ov.items, hide_index=True, width="stretch")
+        narrow_tables.table(ov.items, key="plan_baselines", title=("Exercise",))
     if not ov.schedule.empty:
         with st.expander("The template's schedule by week (from the baseline 1RM)"):
             st.caption(
                 "What the phase template alone would prescribe. Session to session, the progression rule moves "
                 "the load from the starting load; sets and reps follow this schedule."
             )
-            st.dataframe(ov.schedule, hide_index=True, width="stretch")
+            narrow_tables.table(ov.schedule, key="plan_schedule", title=("Week", "Exercise"))
 
 
 def progress_charts(ov: plan_overview.PlanOverview) -> None:
@@ -502,9 +502,10 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
             st.caption(md_escape(f"{chart.label}: no sets logged yet."))
             continue
         chart_view.show(
-            load_chart(chart.points, chart.bands, title=chart.label, bands_are_nominal=chart.uses_bands),
+            load_chart(chart.points, chart.bands, title=chart.label, titled=False),
             load_text(chart.points, title=chart.label),
             title=chart.label,
+            subtitle=load_chart_subtitle(chart.uses_bands),
         )
 
 

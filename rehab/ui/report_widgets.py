@@ -9,8 +9,7 @@ import streamlit as st
 from rehab.domain.errors import ValidationErrors
 from rehab.services import accounts
 from rehab.services import report_settings as reports
-from rehab.services.context import ConflictError
-from rehab.ui.fmt import md_escape, md_text, when
+from rehab.ui.fmt import md_escape, when
 from rehab.ui.forms import FieldErrors
 
 WHY = (
@@ -50,8 +49,8 @@ def letterhead_panel(db: Any, actor: Any) -> None:
         submitted = st.form_submit_button("Save report settings", type="primary")
     if not submitted:
         return
-    try:
-        reports.save_report_settings(
+    errors.save(
+        lambda: reports.save_report_settings(
             db,
             actor,
             clinic_name=name,
@@ -60,15 +59,9 @@ def letterhead_panel(db: Any, actor: Any) -> None:
             logo=upload.getvalue() if upload is not None else None,
             remove_logo=remove,
             expected_version=current.version,
-        )
-    except ValidationErrors as exc:
-        errors.show(exc)
-        return
-    except ConflictError as exc:
-        st.error(md_text(str(exc)))
-        return
-    st.toast("Report settings saved; the next report uses them.")
-    st.rerun()
+        ),
+        "Report settings saved; the next report uses them.",
+    )
 
 
 def registration_form(db: Any, actor: Any, user_id: int, registration: str, job_title: str, *, key: str) -> None:

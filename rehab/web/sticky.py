@@ -2,10 +2,16 @@
 
 A Streamlit session lives in one process's memory, and so do its uploads (``/_stcore/upload_file``) and its
 downloads (``/media``): they must reach the process that holds the websocket. Like the shipped nginx config,
-the first response sets a random ``rehab_worker`` cookie (a name of its own, so nginx's ``rehab_route`` can sit
-in front) and the cookie picks the worker; if that worker does not answer, the next one is tried, so only that
+the first response sets a ``rehab_worker`` cookie (a name of its own, so nginx's ``rehab_route`` can sit in
+front) and the cookie picks the worker; if that worker does not answer, the next one is tried, so only that
 worker's browsers move (and stay signed in: the sign-in is the session cookie, checked against the database by
 whichever worker serves it).
+
+A new browser is given the worker with the fewest browsers on it (least connections: its open websockets, and
+the browsers given it in the last ``PENDING_S`` seconds that have not opened theirs yet; ties go round in turn),
+through a random route value that maps to that worker. Ten clinicians arriving together on two workers are split
+5/5, where random routes split them 6/4, 7/3 or worse; the cookie, its format and each route's failover order
+are what they were.
 
 Each plain HTTP request is sent upstream with ``Connection: close`` and its connection closed after the
 answer, so a kept-alive connection can never carry a later request (with a route cookie it did not have) to
@@ -19,12 +25,15 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
+import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 ROUTE_COOKIE = "rehab_worker"
 _HEAD_LIMIT = 64 * 1024
 HEAD_TIMEOUT_S = 30.0
+PENDING_S = 30.0  # a browser given a worker counts there until its websocket opens, or this long
+DOWN_S = 5.0  # a worker that refused a connection is given no new browsers for this long
 _COOKIE = re.compile(rb"(?:^|;)\s*" + ROUTE_COOKIE.encode() + rb"=([A-Za-z0-9]{1,64})")
 _BAD_GATEWAY = (
     b"HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: 44\r\n\r\n"
@@ -36,6 +45,75 @@ def worker_order(route: str, workers: int) -> list[int]:
     """The worker a route belongs to, then the others in turn (tried when it does not answer)."""
     first = zlib.crc32(route.encode()) % workers
     return [(first + step) % workers for step in range(workers)]
+
+
+def route_for(worker: int, workers: int) -> str:
+    """A new random route whose own worker is ``worker`` (about ``workers`` draws)."""
+    while True:
+        route = secrets.token_hex(8)
+        if worker_order(route, workers)[0] == worker:
+            return route
+
+
+class Balance:
+    """Which worker a new browser is given: the one with the fewest browsers now (least connections).
+
+    A browser counts on a worker while its websocket is open there, and from its first page until that websocket
+    opens (at most ``PENDING_S``): browsers that arrive together have none open yet. Ties go round in turn, and a
+    worker that refused a connection in the last ``DOWN_S`` seconds is passed over while another answers.
+    """
+
+    def __init__(self, workers: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.workers = workers
+        self.clock = clock
+        self.streams = [0] * workers  # open websockets per worker
+        # route → (its worker, when given), oldest first, while its websocket has not opened; counted per worker
+        self.pending: dict[str, tuple[int, float]] = {}
+        self.waiting = [0] * workers
+        self.down_until = [0.0] * workers
+        self.turn = 0
+
+    def _forget(self, route: str) -> None:
+        worker, _ = self.pending.pop(route)
+        self.waiting[worker] -= 1
+
+    def browsers(self) -> list[int]:
+        """Each worker's browsers now: open websockets, and browsers given it whose websocket is still to come."""
+        now = self.clock()
+        while self.pending:  # the oldest first: each is looked at once, however many browsers arrive
+            route, (_, given) = next(iter(self.pending.items()))
+            if now - given < PENDING_S:
+                break
+            self._forget(route)
+        return [open_ + due for open_, due in zip(self.streams, self.waiting, strict=True)]
+
+    def choose(self) -> int:
+        counts, now = self.browsers(), self.clock()
+        turns = [(self.turn + step) % self.workers for step in range(self.workers)]
+        up = [w for w in turns if self.down_until[w] <= now] or turns
+        chosen = min(up, key=lambda w: counts[w])  # the first of the least loaded, in turn
+        self.turn = (chosen + 1) % self.workers
+        return chosen
+
+    def new_route(self, *, counted: bool = True) -> str:
+        """A route for a new browser; ``counted`` (a page, not a probe of the health endpoint) holds its place."""
+        worker = self.choose()
+        route = route_for(worker, self.workers)
+        if counted:
+            self.pending[route] = (worker, self.clock())
+            self.waiting[worker] += 1
+        return route
+
+    def opened(self, route: str, worker: int) -> None:
+        if route in self.pending:
+            self._forget(route)
+        self.streams[worker] += 1
+
+    def closed(self, worker: int) -> None:
+        self.streams[worker] = max(0, self.streams[worker] - 1)
+
+    def refused(self, worker: int) -> None:
+        self.down_until[worker] = self.clock() + DOWN_S
 
 
 def _split_head(head: bytes) -> tuple[bytes, list[bytes]]:
@@ -101,9 +179,10 @@ def retryable(request_line: bytes, lines: Sequence[bytes]) -> bool:
 class StickyProxy:
     def __init__(self, workers: Sequence[tuple[str, int]]) -> None:
         self.workers = list(workers)
+        self.balance = Balance(len(self.workers))
 
-    async def _ask(self, route: str, head: bytes, *, retry: bool) -> tuple[Stream, bytes] | None:
-        """A worker's connection with ``head`` sent, and its response head if ``retry`` (else b"").
+    async def _ask(self, route: str, head: bytes, *, retry: bool) -> tuple[int, Stream, bytes] | None:
+        """The worker that took ``head``: its index, connection, and its response head if ``retry`` (else b"").
 
         With ``retry``, a worker that refuses the connection or closes it before answering (one that is dying
         or still starting) is passed over for the next; otherwise the first worker that accepts is used.
@@ -113,11 +192,12 @@ class StickyProxy:
             try:
                 reader, writer = await asyncio.open_connection(host, port)
             except OSError:
+                self.balance.refused(index)
                 continue
             try:
                 writer.write(head)
                 await writer.drain()
-                return (reader, writer), (await reader.readuntil(b"\r\n\r\n") if retry else b"")
+                return index, (reader, writer), (await reader.readuntil(b"\r\n\r\n") if retry else b"")
             except (*_READ_ERRORS, OSError):
                 writer.close()
                 if not retry:
@@ -126,6 +206,7 @@ class StickyProxy:
 
     async def handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         upstream_w: asyncio.StreamWriter | None = None
+        streaming: int | None = None  # the worker whose open websocket this is
         try:
             try:  # a client that never finishes its request head is not waited for
                 head = await asyncio.wait_for(client_r.readuntil(b"\r\n\r\n"), HEAD_TIMEOUT_S)
@@ -135,14 +216,19 @@ class StickyProxy:
             websocket = _header(lines, b"upgrade").lower() == b"websocket"
             route = route_of(lines)
             new_route = route is None
-            route = route or secrets.token_hex(8)
+            if route is None:
+                path = request_line.split(b" ")[1] if request_line.count(b" ") >= 2 else b""
+                route = self.balance.new_route(counted=websocket or not path.startswith(b"/_stcore/"))
             retry = retryable(request_line, lines)
             asked = await self._ask(route, upstream_head(request_line, lines, websocket=websocket), retry=retry)
             if asked is None:
                 client_w.write(_BAD_GATEWAY)
                 await client_w.drain()
                 return
-            (upstream_r, upstream_w), response_head = asked
+            index, (upstream_r, upstream_w), response_head = asked
+            if websocket:
+                self.balance.opened(route, index)
+                streaming = index
             to_upstream = asyncio.create_task(_pump(client_r, upstream_w))
             if not response_head:
                 try:
@@ -154,6 +240,8 @@ class StickyProxy:
             await _pump(upstream_r, client_w)
             to_upstream.cancel()
         finally:
+            if streaming is not None:
+                self.balance.closed(streaming)
             for writer in (client_w, upstream_w):
                 if writer is not None:
                     writer.close()

@@ -113,3 +113,20 @@ def test_goal_at_risk_and_no_goals_set_filter_the_caseload(app_db: Database) -> 
     table = at.dataframe[0].value
     assert sorted(table["MRN"]) == ["CL-FALLRISK", "CL-FINE", "CL-OVERDUE", "CL-PLATEAU", "CL-STOP"]
     assert set(table["Goals"]) == {caseload.NO_GOALS}
+
+
+def test_each_patient_is_also_a_card_with_flags_next_action_and_a_link_to_the_dashboard(app_db: Database) -> None:
+    """The cards a narrow screen shows instead of the table (tests/e2e/test_caseload_widths.py shows which one
+    the browser draws): one a patient, headed by the name, with the flags and next action, linking to the
+    patient's dashboard by address."""
+    clinic = seeded_clinic(app_db)
+    at = goto(signed_in_app(clinic.clinician.user_id).run(), "caseload")
+    assert_no_crash(at)
+    cards = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**") and "Flags:" in m.value]
+    falls = [c for c in cards if c.startswith("**FALLRISK, Ada**")]
+    assert len(cards) == 4 and len(falls) == 1  # FINE, Ada has no flag: a card without a Flags line
+    assert "Flags: Fall risk" in falls[0] and "Next action: Fall-risk review" in falls[0]
+    links = {link.proto.label: link.proto for link in at.get("page_link")}
+    opened = links["Open dashboard: FALLRISK, Ada"]
+    assert opened.page == "dashboard" and opened.query_string == f"patient={clinic.ids['fallrisk']}"
+    assert len([label for label in links if label.startswith("Open dashboard: ")]) == 5

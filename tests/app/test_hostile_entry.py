@@ -145,9 +145,15 @@ def test_berg_items_are_in_the_entry_form_so_a_click_does_not_rerun_the_page(app
     save = at.button(key="as_save")
     assert len(items) == 14
     assert save.form_id and {w.form_id for w in items} == {save.form_id}
-    # Anchors and their source on each item; item 8 has its own (NINDS CDE "reach forward" [R23]).
+    # Anchors and their source on each item: item 8's as the reference quotes them (NINDS CDE "reach forward"
+    # [R23]); items 11 and 14 from their NINDS CDE elements C14703 and C17394 (Berg et al. 1989), read by hand.
     assert "25 cm (10 in)" in (items[7].help or "") and "NINDS CDE" in (items[7].help or "")
-    assert "does not give this item's own published descriptions" in (items[0].help or "")
+    assert "4: able to turn 360 degrees safely in 4 seconds or less" in (items[10].help or "")
+    assert "C14703" in (items[10].help or "")
+    assert "2: able to lift leg independently and hold ≥ 3 seconds" in (items[13].help or "")
+    # Item 1 has no published anchors in either source: it says so and shows only the general ones.
+    assert "gives this item's own published descriptions" in (items[0].help or "")
+    assert "0: unable / needs help" in (items[0].help or "")
 
 
 def test_measure_help_lists_only_this_patients_population(app_db: Database) -> None:

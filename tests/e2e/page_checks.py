@@ -1,6 +1,6 @@
 """Checks and pictures shared by the browser tests of widths, zoom and tables: a page that scrolls sideways, a
-table that scrolls sideways inside itself, a full-length screenshot, a page opened signed in at a width, a tab
-opened, and one page read at the three widths."""
+table that scrolls sideways inside itself, chart text cut short, a full-length screenshot, a page opened signed in
+at a width, a tab opened, and one page read at the three widths."""
 
 from __future__ import annotations
 
@@ -105,3 +105,13 @@ def open_main_page(page: Any, base: str, address: str, tab: str, patient: int) -
     if tab:
         open_tab(page, tab)
     page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+
+
+# Text in a visible chart cut short with "…" (Vega shortens a title wider than its chart) or running past the chart's
+# right edge, where the chart clips it (a label Vega hid to avoid overlap, at opacity 0, is not drawn): each as its text
+CHART_TEXT_CUT = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"] svg')]
+    .filter(svg => svg.getBoundingClientRect().width > 0)
+    .flatMap(svg => { const right = svg.getBoundingClientRect().right;
+        return [...svg.querySelectorAll('text')].filter(t => getComputedStyle(t).opacity !== '0')
+        .filter(t => t.textContent.includes('…') || t.getBoundingClientRect().right > right + 1)
+        .map(t => t.textContent) })"""

@@ -1,7 +1,8 @@
-"""Tables that read at every width in a real browser: the treatment page's "Recent sessions" and the Accounts
-page's two tables (accounts; single sign-on identities) never scroll sideways inside themselves at 1,440, 1,024 or
-390 px. Where the columns do not fit, each row is a card with every value on screen. Screenshots are kept in the
-test artifacts."""
+"""Tables that read at every width in a real browser: the treatment page's "Recent sessions", the loading plan's
+baselines and sessions, and the Accounts page's two tables (accounts; single sign-on identities) never scroll
+sideways inside themselves at 1,440, 1,024 or 390 px; the baselines stand as a table beside the sidebar on a tablet.
+Where the columns do not fit, each row is a card with every value on screen. Screenshots are kept in the test
+artifacts."""
 
 from __future__ import annotations
 
@@ -55,6 +56,19 @@ def test_recent_sessions_and_accounts_tables_read_at_three_widths(
         problems += [f"treatment {width} px: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
         if width == 390 and not _visible(page, "BP 128/78 · HR 72"):
             problems.append("treatment 390 px: a session's readings are not on screen")
+        page.context.close()
+        page = open_page(browser, server.url, f"plan?patient={patient}", size)
+        page.get_by_role("heading", name="Baselines").scroll_into_view_if_needed()
+        full_shot(page, artifacts / f"plan-{width}.png")
+        problems += [f"plan {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
+        problems += [f"plan {width} px: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
+        if width == 1024 and page.locator(".st-key-readable_plan_baselines_table").is_hidden():
+            problems.append("plan 1,024 px: the baselines are not a table beside the sidebar on a tablet")
+        if width == 390 and not _visible(page, "How measured: Tested 1RM 100 kg"):
+            problems.append("plan 390 px: the baseline's method is not on screen")
+        open_tab(page, "Sessions")
+        full_shot(page, artifacts / f"plan-sessions-{width}.png")
+        problems += [f"plan sessions {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
         page.context.close()
         page = open_page(browser, server.url, "accounts", size, user="admin")
         open_tab(page, "Single sign-on")

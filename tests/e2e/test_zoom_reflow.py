@@ -2,8 +2,9 @@
 treatment pages at a 1,280-px window zoomed to 200 % (a 640-CSS-px viewport drawn at device scale 2, as Chromium
 zooms) and at 320 CSS px (1,280 px at 400 %). No page scrolls sideways, and no control (button, field, link, tab,
 choice) is cut off at either edge of the screen. A data table may scroll inside itself (1.4.10 excepts
-two-dimensional content), but the treatment page's "Recent sessions" does not: each session is a card there.
-Screenshots are kept in the test artifacts."""
+two-dimensional content), but the caseload and the treatment page's "Recent sessions" do not: each patient or
+session is a card there. The plan's load chart keeps its title, subtitle and phase names whole (nothing cut short
+with "…" or drawn past the chart's edge). Screenshots are kept in the test artifacts."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import SharedClinic, sign_in_as
-from tests.e2e.page_checks import MAIN_PAGES, SIDEWAYS, TABLES_SCROLLING, full_shot, open_main_page
+from tests.e2e.page_checks import CHART_TEXT_CUT, MAIN_PAGES, SIDEWAYS, TABLES_SCROLLING, full_shot, open_main_page
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -34,8 +35,11 @@ CLIPPED = """() => { const bar = document.querySelector('[data-testid="stSidebar
 def _check(page, name: str, artifacts: Path) -> list[str]:  # type: ignore[no-untyped-def]
     found = [f"{name}: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]
     found += [f"{name}: cut off: {c}" for c in page.evaluate(CLIPPED)]
-    if name.startswith("treatment"):
+    if name.startswith(("caseload", "treatment")):
         found += [f"{name}: a table scrolls sideways inside itself ({s})" for s in page.evaluate(TABLES_SCROLLING)]
+    if name.startswith("plan"):  # the Progress tab's load chart: its title and phase names whole
+        page.wait_for_selector('[data-testid="stVegaLiteChart"] svg text')
+        found += [f"{name}: chart text cut short: {t!r}" for t in page.evaluate(CHART_TEXT_CUT)]
     full_shot(page, artifacts / f"{name}.png")
     return found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from rehab.exports import summary as m
@@ -51,3 +52,9 @@ def session_summary(*, note: str = HOSTILE_NOTE, exercises: int = 2, performed: 
         rule_text="2-for-2 rule (NSCA)", note=note, note_by="Dr Ana Núñez",
         generated_at=datetime(2026, 11, 20, 12, tzinfo=UTC), generated_by="Dr Ana Núñez",
     )  # fmt: skip
+
+
+def pdf_without_moment(data: bytes) -> bytes:
+    """A PDF without what differs each time it is written: the XMP modify and metadata dates, the file /ID."""
+    data = re.sub(rb'(ModifyDate|MetadataDate)="[^"]*"', b"", data)
+    return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)

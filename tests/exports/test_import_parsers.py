@@ -105,6 +105,38 @@ def test_a_unit_the_form_does_not_offer_is_refused_at_its_cell() -> None:
     assert "kg, lb" in parsed.problems[0].message and "stone" in parsed.problems[0].message
 
 
+CONTEXT_HEADER = "mrn,measure,taken_at,value,pace,assistive_device,assistance,protocol_variant\n"
+
+
+def test_context_columns_are_kept_as_typed_and_checked_at_their_cells() -> None:
+    """The Assess page's context: a walking aid and the help given (any measure), the 10 m walk's pace."""
+    good = import_csv.parse(
+        (
+            CONTEXT_HEADER
+            + "M1,tug,2026-10-01 09:30,14.2,,four-point stick,supervision,chair without arms\n"
+            + "M1,ten_mwt,2026-10-01 09:40,0.8,fast,,,\n"
+        ).encode(),
+        LONDON,
+    )
+    assert good.problems == []
+    tug, walk = (row.values[0].context for row in good.rows)
+    assert (tug["assistive_device"], tug["assistance"], tug["protocol_variant"]) == (
+        "four-point stick", "supervision", "chair without arms"
+    )  # fmt: skip
+    assert walk["pace"] == "fast"
+    bad = import_csv.parse(
+        (
+            CONTEXT_HEADER
+            + "M1,tug,2026-10-01 09:30,14.2,fast,,,\n"  # a pace for the TUG would be dropped: refused
+            + "M1,tug,2026-10-01 09:35,14.2,,,a lot,\n"  # not one of the five levels of help
+            + "M1,ten_mwt,2026-10-01 09:40,0.8,brisk,,,\n"  # comfortable or fast only
+        ).encode(),
+        LONDON,
+    )
+    assert [(p.row, p.column) for p in bad.problems] == [(2, "pace"), (3, "assistance"), (4, "pace")]
+    assert bad.rows == []
+
+
 # --- the newer measures -----------------------------------------------------------------------------------------
 
 

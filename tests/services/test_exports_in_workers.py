@@ -9,7 +9,11 @@ from __future__ import annotations
 import io
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -52,3 +56,35 @@ def test_progress_report_made_in_a_worker_reads_the_same_and_reports_its_steps(c
     assert steps[0] == "Reading the records" and steps[1].startswith("Drawing ")
     summary = exports.export(db, ana, pid, "pdf", session_id=None)
     assert b"%PDF-" in summary.data[:8]
+
+
+SERVER_THEN_GONE = """
+import os, pathlib, sys
+from rehab import workers
+workers.enable()
+pathlib.Path(sys.argv[1]).write_text(str(workers.run(os.getpid)))
+os._exit(0)  # the server goes without shutting its pool down (a signal, a kill)
+"""
+
+
+def test_a_report_worker_ends_when_its_server_process_is_gone(tmp_path: Path) -> None:
+    """A worker left behind would keep about 200 MB for good; it notices its server has gone and ends."""
+    told = tmp_path / "worker-pid"
+    subprocess.run(
+        [sys.executable, "-c", SERVER_THEN_GONE, str(told)], stdout=subprocess.DEVNULL, timeout=120, check=True
+    )
+    worker = int(told.read_text())
+    for _ in range(600):  # a hang guard only: the worker looks every WATCH_SECONDS
+        if not _alive(worker):
+            break
+        time.sleep(0.05)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    """The process exists and is not a zombie waiting for its new parent to reap it."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

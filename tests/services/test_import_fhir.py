@@ -210,5 +210,9 @@ def test_our_own_csv_export_of_the_newer_measures_round_trips_too(db: Database, 
     other = patients.register(empty_db, admin, patient_data())
     result = imports.import_assessments(empty_db, admin, data)
     assert (result.values_written, result.duplicates_skipped) == (14, 0)
-    # the CSV has no context columns (assistive device, assistance, pace): those round-trip through FHIR, above
-    assert [r[:-3] for r in _shape(empty_db, other)] == [r[:-3] for r in _shape(db, pid)]
+    # the context columns carry the TUG's four-point stick and supervision and the 10 m walk's fast pace
+    assert _shape(empty_db, other) == _shape(db, pid)
+    tug = [r for r in _shape(empty_db, other) if r[0] == "tug"]
+    walk = [r for r in _shape(empty_db, other) if r[0] == "ten_mwt"]
+    assert [r[-3:] for r in tug] == [("four-point stick", "supervision", None)]
+    assert [r[-1] for r in walk] == ["fast"]

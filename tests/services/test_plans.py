@@ -49,9 +49,10 @@ def test_plan_from_estimated_and_tested_baselines_starts_at_week_one_loads(db: D
         "Standing hip abduction (paretic side)": "red band (about 1.7 kg)",
     }
     view = plan_overview.overview(db, admin, pid, audit_view=False)
-    baselines = view.items.set_index("Side")
-    assert round(float(view.items.iloc[0]["Baseline 1RM (kg)"]), 1) == 25.3
-    assert "Epley" in str(baselines.loc["Paretic side"].iloc[0]["How"])
+    baselines = view.items.set_index("Exercise")
+    assert round(float(view.items.iloc[0]["1RM (kg)"]), 1) == 25.3
+    assert "Epley" in str(baselines.loc["Knee extension (paretic side)", "How measured"])
+    assert "Low accuracy" not in view.items  # a column only when some baseline is of low accuracy
     assert [e.action for e in audit.entries(db, admin, patient_id=pid)] == ["create", "create"]  # patient, plan
 
 

@@ -295,3 +295,29 @@ def test_describe_mentions_population_source_and_evidence() -> None:
     assert "6 points" in text and "MDC90" in text and "Stevenson 2001" in text and "primary source" in text
     cut = measures.get("abc").cutoffs[0].describe()
     assert "67 %" in cut and "secondary source" in cut
+
+
+# Berg items whose own anchors are published as NINDS common data elements (NIH CDE repository; Berg et al.
+# 1989), with the element each comes from, read by hand from the repository's permissible values.
+BERG_CDE_ELEMENTS = {3: "C14695", 4: "C14696", 6: "C14698", 8: "C14700", 9: "C14701", 10: "C14702",
+                     11: "C14703", 12: "C14704", 14: "C17394"}  # fmt: skip
+
+
+def test_berg_items_with_published_anchors_give_every_score_once_and_name_their_element() -> None:
+    for item in measures.get("bbs").items:
+        scores = [a.score for a in item.anchors]
+        if item.number in BERG_CDE_ELEMENTS:
+            assert scores == [0, 1, 2, 3, 4], item.number
+            assert BERG_CDE_ELEMENTS[item.number] in item.anchor_source, item.number
+        else:  # items 1, 2, 5, 7, 13: the general anchors only, and the form says so
+            assert scores == [0, 4], item.number
+            assert "score it from the Berg scoring sheet" in item.anchor_source, item.number
+
+
+def test_berg_anchor_wording_matches_the_published_elements() -> None:
+    """Spot checks against NINDS CDE C14695 (sitting unsupported) and C14704 (alternate foot on step)."""
+    items = {item.number: {a.score: a.text for a in item.anchors} for item in measures.get("bbs").items}
+    assert items[3][4] == "able to sit safely and securely for 2 minutes"
+    assert items[3][0] == "unable to sit without support 10 seconds"
+    assert items[12][4] == "able to stand independently and safely and complete 8 steps in 20 seconds"
+    assert items[12][2] == "able to complete 4 steps without aid with supervision"

@@ -9,13 +9,13 @@ import itertools
 import re
 
 import pandas as pd
-import vl_convert
 
 from rehab import charts, report_charts
 from rehab.charts import Panel
+from rehab.exports import pdf_charts
 
 _TEXT = re.compile(r'<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*opacity="([\d.]+)"[^>]*>([^<]*)</text>')
-CHAR_PX = 6.0  # a generous width per character of a 10 px sans-serif label
+CHAR_PX = 6.4  # a generous width per character of a 10 px DejaVu Sans label (its digits are 6.36 px)
 
 
 def _berg(days: int = 365, step: int = 14) -> Panel:
@@ -31,7 +31,7 @@ def _berg(days: int = 365, step: int = 14) -> Panel:
 
 
 def _labels(spec: dict[str, object]) -> list[tuple[float, float, str]]:
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = pdf_charts.vega_svg(spec)  # as printed: in the report's font
     return [(float(x), float(y), t) for x, y, o, t in _TEXT.findall(svg) if float(o) > 0]
 
 

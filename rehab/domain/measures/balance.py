@@ -24,31 +24,103 @@ BBS_ITEM_NAMES = (
     "Standing unsupported, one foot in front (tandem)",
     "Standing on one leg",
 )
-# The reference gives the general anchors and the full anchors of item 8 only (NINDS CDE "reach forward").
+# Item anchors. The clinical reference quotes item 8's from the NIH Common Data Element (CDE) repository
+# (NLM; steward NINDS; "Berg Balance Scale (BBS)" CRF module, from Berg et al. 1989 [R23]). The same
+# repository publishes the anchors of items 3, 4, 6, 9, 10, 11, 12 and 14 as permissible values, used here
+# word for word (punctuation aside) except three evident typesetting faults in the published text: "able to
+# able to sit", "2=5 cm(1=2 inches)" (2–5 cm, 1–2 inches) and "hold L 3 seconds" / "unable to try of needs"
+# (≥ 3 s; or). The CDE anchors of items 1, 2, 5, 7 and 13 were not found in the copies of the repository
+# available when this was written: those items show the scale's general anchors and say so, rather than
+# text from an unvetted copy of the scoring sheet.
 BBS_GENERAL_ANCHORS = (Anchor(0, "unable / needs help"), Anchor(4, "independent / normal"))
-BBS_REACH_ANCHORS = (
-    Anchor(0, "loses balance / needs external support"),
-    Anchor(1, "needs supervision"),
-    Anchor(2, "reaches forward 5 cm (2 in)"),
-    Anchor(3, "reaches forward 12 cm (5 in)"),
-    Anchor(4, "reaches forward confidently 25 cm (10 in)"),
-)
-BBS_REACH_SOURCE = "NINDS CDE Berg item 8 'reach forward', as quoted in the clinical reference §2.1 [R23]"
+
+
+def _anchors(*texts: str) -> tuple[Anchor, ...]:
+    """Anchors listed from 4 (best) down to 0, as on the scoring sheet; kept from 0 up, as the form shows them."""
+    return tuple(Anchor(4 - i, text) for i, text in enumerate(texts))[::-1]
+
+
+BBS_CDE_ANCHORS: dict[int, tuple[str, tuple[Anchor, ...]]] = {
+    3: ("C14695 'unsupport sit'", _anchors(
+        "able to sit safely and securely for 2 minutes",
+        "able to sit 2 minutes under supervision",
+        "able to sit 30 seconds",
+        "able to sit 10 seconds",
+        "unable to sit without support 10 seconds",
+    )),
+    4: ("C14696 'stand sit'", _anchors(
+        "sits safely with minimal use of hands",
+        "controls descent by using hands",
+        "uses back of legs against chair to control descent",
+        "sits independently but has uncontrolled descent",
+        "needs assist to sit",
+    )),
+    6: ("C14698 'unsupport stand closed eyes'", _anchors(
+        "able to stand 10 seconds safely",
+        "able to stand 10 seconds with supervision",
+        "able to stand 3 seconds",
+        "unable to keep eyes closed 3 seconds but stays safely",
+        "needs help to keep from falling",
+    )),
+    8: ("C14700 'reach forward', as quoted in the clinical reference §2.1", _anchors(
+        "reaches forward confidently 25 cm (10 in)",
+        "reaches forward 12 cm (5 in)",
+        "reaches forward 5 cm (2 in)",
+        "needs supervision",
+        "loses balance / needs external support",
+    )),
+    9: ("C14701 'retrieve floor object'", _anchors(
+        "able to pick up slipper safely and easily",
+        "able to pick up slipper but needs supervision",
+        "unable to pick up but reaches 2–5 cm (1–2 inches) from slipper and keeps balance independently",
+        "unable to pick up and needs supervision while trying",
+        "unable to try / needs assist to keep from losing balance or falling",
+    )),
+    10: ("C14702 'turn head'", _anchors(
+        "looks behind from both sides and weight shifts well",
+        "looks behind one side only, other side shows less weight shift",
+        "turns sideways only but maintains balance",
+        "needs supervision when turning",
+        "needs assist to keep from losing balance or falling",
+    )),
+    11: ("C14703 'turn around'", _anchors(
+        "able to turn 360 degrees safely in 4 seconds or less",
+        "able to turn 360 degrees safely one side only in 4 seconds or less",
+        "able to turn 360 degrees safely but slowly",
+        "needs close supervision or verbal cuing",
+        "needs assistance while turning",
+    )),
+    12: ("C14704 'alternate foot step up'", _anchors(
+        "able to stand independently and safely and complete 8 steps in 20 seconds",
+        "able to stand independently and complete 8 steps in > 20 seconds",
+        "able to complete 4 steps without aid with supervision",
+        "able to complete > 2 steps, needs minimal assist",
+        "needs assistance to keep from falling / unable to try",
+    )),
+    14: ("C17394 'stand one leg'", _anchors(
+        "able to lift leg independently and hold > 10 seconds",
+        "able to lift leg independently and hold 5–10 seconds",
+        "able to lift leg independently and hold ≥ 3 seconds",
+        "tries to lift leg, unable to hold 3 seconds but remains standing independently",
+        "unable to try or needs assist to prevent fall",
+    )),
+}  # fmt: skip
+BBS_CDE_SOURCE = "NINDS CDE (NIH CDE repository), Berg Balance Scale element {element}; Berg et al. 1989 [R23]"
 BBS_GENERAL_SOURCE = (
-    "the scale's general anchors only (0 unable / needs help … 4 independent / normal [R23]); the clinical "
-    "reference does not give this item's own published descriptions, so score it from the Berg scoring sheet"
+    "the scale's general anchors only (0 unable / needs help … 4 independent / normal [R23]); neither the "
+    "clinical reference nor the NINDS CDE gives this item's own published descriptions, so score it from the "
+    "Berg scoring sheet"
 )
-BBS_ITEMS = tuple(
-    Item(
-        n,
-        name,
-        0,
-        4,
-        BBS_REACH_ANCHORS if n == 8 else BBS_GENERAL_ANCHORS,
-        anchor_source=BBS_REACH_SOURCE if n == 8 else BBS_GENERAL_SOURCE,
-    )
-    for n, name in enumerate(BBS_ITEM_NAMES, start=1)
-)
+
+
+def _bbs_item(n: int, name: str) -> Item:
+    if n in BBS_CDE_ANCHORS:
+        element, anchors = BBS_CDE_ANCHORS[n]
+        return Item(n, name, 0, 4, anchors, anchor_source=BBS_CDE_SOURCE.format(element=element))
+    return Item(n, name, 0, 4, BBS_GENERAL_ANCHORS, anchor_source=BBS_GENERAL_SOURCE)
+
+
+BBS_ITEMS = tuple(_bbs_item(n, name) for n, name in enumerate(BBS_ITEM_NAMES, start=1))
 
 # Berg MDC/MCID by population (reference §2.1). Defaults (first entries):
 # - MDC: Stevenson 2001, 6 points (MDC90, inpatient stroke rehabilitation): most patients re-tested in

@@ -1,0 +1,133 @@
+"""Page runs take turns (rehab/turns.py): a turn is given back however a run ends, and a bound of one means one
+run at a time. Every wait below is on an event; a timeout only keeps a broken gate from hanging the suite."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
+
+from rehab import turns
+
+HANG = 30.0  # seconds before a wait that should end at once is called a hang
+
+
+@pytest.fixture(autouse=True)
+def _no_bound_afterwards() -> Iterator[None]:
+    yield
+    turns.configure(0)
+
+
+def _in_thread(work: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    return thread
+
+
+def _another_run_gets_a_turn() -> bool:
+    entered = threading.Event()
+
+    def other() -> None:
+        with turns.page_run():
+            entered.set()
+
+    _in_thread(other).join(HANG)
+    return entered.is_set()
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [RerunException(None), StopException(), ValueError("a page's bug"), KeyboardInterrupt()],
+    ids=["st.rerun", "st.stop", "an error", "an interrupt"],
+)
+def test_a_run_gives_its_turn_back_however_it_ends(ending: BaseException) -> None:
+    turns.configure(1)
+    with pytest.raises(type(ending)), turns.page_run():
+        assert turns.running() == 1
+        raise ending
+    assert turns.running() == 0
+    assert _another_run_gets_a_turn()
+
+
+def test_with_a_bound_of_one_two_runs_never_overlap() -> None:
+    turns.configure(1)
+    first_in, first_may_end, second_tried, second_in = (threading.Event() for _ in range(4))
+    inside: list[str] = []
+    overlaps: list[list[str]] = []
+
+    def run(name: str, entered: threading.Event, may_end: threading.Event | None) -> None:
+        with turns.page_run():
+            overlaps.append(list(inside))  # who else was inside when this run began
+            inside.append(name)
+            entered.set()
+            if may_end is not None:
+                may_end.wait(HANG)
+            inside.remove(name)
+
+    first = _in_thread(lambda: run("first", first_in, first_may_end))
+    assert first_in.wait(HANG)
+
+    def second_run() -> None:
+        second_tried.set()
+        run("second", second_in, None)
+
+    second = _in_thread(second_run)
+    assert second_tried.wait(HANG)
+    assert not second_in.wait(1.0)  # the first still holds the only turn: the second has not begun
+    first_may_end.set()
+    assert second_in.wait(HANG)  # ... and begins once the first has ended
+    first.join(HANG)
+    second.join(HANG)
+    assert overlaps == [[], []]
+
+
+def test_a_bound_of_two_lets_two_runs_go_together() -> None:
+    turns.configure(2)
+    both = threading.Barrier(2, timeout=HANG)  # broken (an error) unless both runs are inside at once
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with turns.page_run():
+            try:
+                both.wait()
+            except threading.BrokenBarrierError as exc:
+                errors.append(exc)
+
+    threads = [_in_thread(run) for _ in range(2)]
+    for thread in threads:
+        thread.join(HANG)
+    assert not errors
+
+
+def test_a_run_waiting_on_work_elsewhere_lets_another_run_meanwhile() -> None:
+    turns.configure(1)
+    waiting, work_done = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def report_run() -> None:
+        with turns.page_run():
+            with turns.waiting():  # as a page does while a worker process makes its report
+                waiting.set()
+                work_done.wait(HANG)
+            order.append("report run has its turn again")
+
+    report = _in_thread(report_run)
+    assert waiting.wait(HANG)
+    assert _another_run_gets_a_turn()
+    order.append("another run done")
+    work_done.set()
+    report.join(HANG)
+    assert order == ["another run done", "report run has its turn again"]
+    assert turns.running() == 0
+
+
+def test_nested_runs_share_the_turn_and_without_a_bound_nothing_waits() -> None:
+    turns.configure(1)
+    with turns.page_run(), turns.page_run():  # nested in one thread: no deadlock on the only turn
+        assert turns.running() == 1
+    turns.configure(0)
+    with turns.page_run(), turns.waiting():
+        assert turns.running() == 0
+    assert turns.bound() == 0
