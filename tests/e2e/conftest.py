@@ -131,6 +131,29 @@ def server_factory(tmp_path: Path) -> Iterator:  # type: ignore[type-arg]
         stop_server(server)
 
 
+@dataclass
+class SharedClinic:
+    server: Server
+    ids: dict[str, int]  # the seeded patients by name (tests/caseload_helpers.py)
+
+
+@pytest.fixture(scope="session")
+def shared_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedClinic]:
+    """One server per test process on the seeded test clinic, for the tests that only sign in and look: they leave
+    its records as they found them. A test that saves, acknowledges or records anything starts its own server."""
+    from rehab.store import open_database
+    from tests.caseload_helpers import seeded_clinic
+
+    folder = tmp_path_factory.mktemp("shared-clinic")
+    url = f"sqlite:///{folder / 'clinic.db'}"
+    db = open_database(url)
+    ids = seeded_clinic(db).ids
+    db.dispose()
+    server = start_server(url, folder / "streamlit.log")
+    yield SharedClinic(server=server, ids=ids)
+    stop_server(server)
+
+
 def seeded_server(tmp_path: Path, server_factory, name: str = "clinic.db"):  # type: ignore[no-untyped-def]
     """A server on a new SQLite file holding the seeded test clinic (tests/caseload_helpers.py)."""
     from rehab.store import open_database

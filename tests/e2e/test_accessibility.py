@@ -9,24 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from rehab.store import open_database
-from tests.caseload_helpers import seeded_clinic
 from tests.e2e.axe_check import audit, failures
-from tests.e2e.conftest import sign_in_as, wait_for_app
+from tests.e2e.conftest import SharedClinic, sign_in_as
+from tests.e2e.page_checks import MAIN_PAGES, SIDEWAYS, full_shot, open_main_page
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = ((1440, 900), (1024, 768), (390, 844))
-# (name, address, tab to open); the caseload is the default page, served at "/"
-PAGES = (("caseload", "", ""), ("dashboard", "dashboard", ""), ("assess", "assess", ""), ("plan", "plan", "Progress"),
-         ("treatment", "treatment", ""))  # fmt: skip
-CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
-    .filter(c => c.offsetParent !== null).every(c => c.querySelector('svg.marks, canvas.marks'))"""
-
-
-SIDEWAYS = """() => [document.documentElement, document.querySelector('[data-testid="stMain"]')]
-    .some(e => e !== null && e.scrollWidth > e.clientWidth + 1)"""
 # Heading levels in reading order: h1 first, and never more than one level deeper than the heading before.
 HEADINGS = """() => [...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6,'
     + '[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')].filter(h => h.offsetParent !== null)
@@ -45,42 +35,22 @@ def _heading_skips(levels: list[int]) -> list[str]:
 
 def _check(page, name: str, artifacts: Path) -> str:  # type: ignore[no-untyped-def]
     """Screenshot, sideways check and axe for the page as it is now; the problems found, as text."""
-    view = page.viewport_size
-    # Streamlit scrolls inside its main area, so a "full page" shot is one screen: make the screen as tall as the
-    # page for the shot (at the same width), then put it back
-    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight ?? 0")
-    page.set_viewport_size({"width": view["width"], "height": max(view["height"], min(int(tall), 8000))})
-    page.wait_for_timeout(300)
-    page.screenshot(path=str(artifacts / f"{name}.png"))
-    page.set_viewport_size(view)
+    full_shot(page, artifacts / f"{name}.png")
     found = failures(audit(page, artifacts / f"axe-{name}.json"))
-    if page.evaluate(SIDEWAYS):
-        found += f"\n{name} scrolls sideways"
+    found += "".join(f"\n{name}: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS))
     skips = _heading_skips(page.evaluate(HEADINGS))
     if skips:
         found += f"\nheading levels skip: {', '.join(skips)}"
     return f"--- {name}\n{found}" if found else ""
 
 
-def _open(page, base: str, address: str, tab: str, patient: int) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/{address}?patient={patient}" if address else f"{base}/")
-    wait_for_app(page)
-    if tab:
-        page.get_by_role("tab", name=tab).click()
-    page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
-
-
 def test_pages_meet_wcag_aa_and_fit_three_widths(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'a11y.db'}"
-    db = open_database(url)
-    patient = seeded_clinic(db).ids["fine"]  # Berg 44 → 54, a leg-press plan with two sessions
-    db.dispose()
-    server = server_factory(url)
+    server = shared_clinic.server
+    patient = shared_clinic.ids["fine"]  # Berg 44 → 54, a leg-press plan with two sessions
     problems: list[str] = []
     for width, height in WIDTHS:
         context = browser.new_context(viewport={"width": width, "height": height})
@@ -89,15 +59,15 @@ def test_pages_meet_wcag_aa_and_fit_three_widths(
         page.wait_for_selector("form[action='/auth/signin']")
         problems.append(_check(page, f"signin-{width}", artifacts))
         sign_in_as(page, server.url, "casey", PASSWORD)
-        for name, address, tab in PAGES:
-            _open(page, server.url, address, tab, patient)
+        for name, address, tab in MAIN_PAGES:
+            open_main_page(page, server.url, address, tab, patient)
             problems.append(_check(page, f"{name}-{width}", artifacts))
         context.close()
     dark = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme="dark")
     page = dark.new_page()
     sign_in_as(page, server.url, "casey", PASSWORD)
-    for name, address, tab in PAGES[1:4:2]:  # dashboard and plan: captions and charts
-        _open(page, server.url, address, tab, patient)
+    for name, address, tab in MAIN_PAGES[1:4:2]:  # dashboard and plan: captions and charts
+        open_main_page(page, server.url, address, tab, patient)
         problems.append(_check(page, f"{name}-dark", artifacts))
     dark.close()
     report = "\n".join(p for p in problems if p)

@@ -12,6 +12,7 @@ import pytest
 from rehab.services import patients
 from rehab.store import open_database
 from tests.e2e.conftest import sign_in_as, wait_for_app
+from tests.e2e.page_checks import SETTLED
 from tests.helpers import PASSWORD, make_admin, patient_data
 
 pytestmark = pytest.mark.browser
@@ -70,13 +71,13 @@ def test_berg_grid_and_tug_question_at_three_widths(
     # The measure's help: this patient's population only; item 8's own anchors with their source.
     page.get_by_role("heading", name="Berg Balance Scale").get_by_test_id("stTooltipIcon").hover()
     page.get_by_text("Figures for this patient").wait_for()
-    page.wait_for_timeout(1000)
+    page.evaluate(SETTLED)  # the tooltip has finished fading in
     page.screenshot(path=str(artifacts / "assess-berg-help-1440.png"))
     page.mouse.move(0, 0)
     page.get_by_role("radiogroup", name=re.compile(r"^8\. ")).scroll_into_view_if_needed()
     page.get_by_test_id("stMain").get_by_test_id("stTooltipIcon").nth(8).hover()  # the heading, then items 1-14
     page.get_by_text("NINDS CDE").first.wait_for()
-    page.wait_for_timeout(1000)
+    page.evaluate(SETTLED)
     page.screenshot(path=str(artifacts / "assess-berg-item-8-anchors-1440.png"))
     page.mouse.move(0, 0)
     page.get_by_role("combobox", name="Measure").click()

@@ -6,19 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import seeded_server, sign_in_as, wait_for_app
+from tests.e2e.conftest import SharedClinic, sign_in_as, wait_for_app
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 def test_open_a_patient_from_the_caseload_and_the_dashboard_charts_render(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    server = seeded_server(tmp_path, server_factory, "dash.db")
+    server = shared_clinic.server
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     sign_in_as(page, server.url, "casey", PASSWORD)
@@ -50,14 +49,13 @@ def test_open_a_patient_from_the_caseload_and_the_dashboard_charts_render(
 @pytest.mark.parametrize("width", [1024, 390])
 def test_the_dashboard_charts_fit_a_tablet_and_a_phone(
     width: int,
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     """Each chart is drawn inside the screen's width: nothing is cut off, the page never scrolls sideways
     (at 390 px a two-panel section used to be 952 px wide, issue 15)."""
-    server = seeded_server(tmp_path, server_factory, "dash.db")
+    server = shared_clinic.server
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     sign_in_as(page, server.url, "casey", PASSWORD)

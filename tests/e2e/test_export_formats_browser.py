@@ -10,8 +10,9 @@ import pytest
 
 from rehab.services import goals, patients
 from rehab.store import open_database
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD, make_admin, patient_data
+from tests.e2e.conftest import wait_for_app
+from tests.e2e.page_checks import open_page, reads_at_three_widths
+from tests.helpers import make_admin, patient_data
 
 pytestmark = pytest.mark.browser
 
@@ -33,20 +34,11 @@ def test_data_exports_read_at_three_widths(tmp_path: Path, browser, server_facto
     db.dispose()
     server = server_factory(url)
 
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    sign_in_as(page, server.url, "admin", PASSWORD)
-    page.goto(f"{server.url}/exports?patient={pid}")
-    wait_for_app(page)
+    page = open_page(browser, server.url, f"exports?patient={pid}", (1440, 1000), user="admin")
     page.get_by_text("Data for other systems").first.wait_for(timeout=30_000)
-    for width in (1440, 1024, 390):
-        page.set_viewport_size({"width": width, "height": 1000})
-        wait_for_app(page)
-        page.screenshot(path=str(artifacts / f"exports-{width}.png"), full_page=True)
-        main = page.get_by_test_id("stMain")
-        assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), f"the page scrolls sideways at {width}"
+    reads_at_three_widths(page, artifacts, "exports")
     page.get_by_role("button", name="Goals and reviews (CSV)").click()
     wait_for_app(page)
     page.get_by_text("Download Goals and reviews (CSV)").first.wait_for(timeout=30_000)
     assert page.get_by_test_id("stException").count() == 0
-    context.close()
+    page.context.close()

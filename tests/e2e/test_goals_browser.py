@@ -9,8 +9,8 @@ import pytest
 
 from rehab.services import assessments, goals, patients
 from rehab.store import open_database
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD, make_admin, patient_data
+from tests.e2e.page_checks import open_page, reads_at_three_widths
+from tests.helpers import make_admin, patient_data
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +48,7 @@ def test_goals_page_reads_at_three_widths(tmp_path: Path, browser, server_factor
     db.dispose()
     server = server_factory(url)
 
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    sign_in_as(page, server.url, "admin", PASSWORD)
-    page.goto(f"{server.url}/goals?patient={pid}")
-    wait_for_app(page)
+    page = open_page(browser, server.url, f"goals?patient={pid}", (1440, 1000), user="admin")
     page.get_by_text("At risk: the trend reaches 48.0").first.wait_for(timeout=30_000)
-    for width in (1440, 1024, 390):
-        page.set_viewport_size({"width": width, "height": 1000})
-        wait_for_app(page)
-        page.screenshot(path=str(artifacts / f"goals-{width}.png"), full_page=True)
-        main = page.get_by_test_id("stMain")
-        assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), f"the goals page scrolls sideways at {width}"
-    assert page.get_by_test_id("stException").count() == 0
-    context.close()
+    reads_at_three_widths(page, artifacts, "goals")
+    page.context.close()

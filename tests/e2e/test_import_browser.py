@@ -12,8 +12,9 @@ import pytest
 
 from rehab.services import assessments, exports, patients
 from rehab.store import open_database
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD, make_admin, patient_data
+from tests.e2e.conftest import wait_for_app
+from tests.e2e.page_checks import open_page
+from tests.helpers import make_admin, patient_data
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +29,11 @@ PAGE_WIDTH = "() => document.documentElement.scrollWidth"
 
 def _import_page(browser, server, width: int, kind: str, **context: object):  # type: ignore[no-untyped-def]
     """A signed-in administrator on the import page, the kind of file chosen."""
-    opened = browser.new_context(viewport={"width": width, "height": 1000}, **context)
-    page = opened.new_page()
-    sign_in_as(page, server.url, "admin", PASSWORD)
-    page.goto(f"{server.url}/import")
-    wait_for_app(page)
+    page = open_page(browser, server.url, "import", (width, 1000), user="admin", **context)
     if kind != "Assessments (CSV)":
         page.get_by_text(kind).click()
         wait_for_app(page)
-    return opened, page
+    return page.context, page
 
 
 def _upload(page, name: str, mime: str, data: bytes) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ left out: Streamlit's data grid draws their focus in its own canvas, where the p
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from rehab.services import assessments
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
 from tests.e2e.conftest import wait_for_app
+from tests.e2e.page_checks import SETTLED
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -120,7 +122,8 @@ class Keyboard:
 
     def press(self, key: str) -> None:
         self.page.keyboard.press(key)
-        self.page.wait_for_timeout(250)  # Streamlit eases its focus ring in
+        with contextlib.suppress(PlaywrightError):  # the key sent the sign-in form: a new page, no ring to ease
+            self.page.evaluate(SETTLED)  # Streamlit eases its focus ring in and out
 
     def _judge_previous(self) -> None:
         if not self.stops or self.stops[-1].get("judged"):

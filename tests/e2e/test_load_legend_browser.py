@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from rehab.charts import SERIES
-from rehab.store import open_database
-from tests.caseload_helpers import seeded_clinic
+from tests.e2e.conftest import SharedClinic
 from tests.e2e.page_checks import open_page
 
 pytestmark = pytest.mark.browser
@@ -30,16 +29,12 @@ SHOW_LEGEND = """(names) => [...document.querySelectorAll('.role-legend-label te
 
 
 def test_the_load_chart_legend_is_whole_at_three_widths(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'legend.db'}"
-    db = open_database(url)
-    patient = seeded_clinic(db).ids["fine"]  # a leg-press plan: prescribed, performed and the baseline 1RM
-    db.dispose()
-    server = server_factory(url)
+    server = shared_clinic.server
+    patient = shared_clinic.ids["fine"]  # a leg-press plan: prescribed, performed and the baseline 1RM
     problems: list[str] = []
     for width, height in WIDTHS:
         page = open_page(browser, server.url, f"dashboard?patient={patient}", (width, height))

@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rehab.store import open_database
-from tests.caseload_helpers import seeded_clinic
-from tests.e2e.conftest import sign_in_as, wait_for_app
+from tests.e2e.conftest import SharedClinic, sign_in_as, wait_for_app
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,16 +26,12 @@ def _open_sidebar(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_narrow_screens_close_the_sidebar_and_stack_the_charts_and_a_patient_row_opens_the_record(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'narrow.db'}"
-    db = open_database(url)
-    patient = seeded_clinic(db).ids["fine"]
-    db.dispose()
-    server = server_factory(url)
+    server = shared_clinic.server
+    patient = shared_clinic.ids["fine"]
     for width in (390, 820):
         context = browser.new_context(viewport={"width": width, "height": 1000})
         page = context.new_page()

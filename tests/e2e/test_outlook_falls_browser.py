@@ -3,13 +3,14 @@ a tablet and a phone width, kept as screenshots for a person to look at; neither
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import Server, start_server, stop_server, wait_for_app
+from tests.e2e.page_checks import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -54,21 +55,25 @@ def _seeded(path: Path) -> tuple[str, int]:
     return url, pid
 
 
+@pytest.fixture(scope="module")
+def outlook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    """One server for the three widths: they open the Outlook panel and the falls form, and save nothing."""
+    folder = tmp_path_factory.mktemp("outlook")
+    url, pid = _seeded(folder / "outlook.db")
+    server = start_server(url, folder / "streamlit.log")
+    yield server, pid
+    stop_server(server)
+
+
 @pytest.mark.parametrize("width", [1440, 1024, 390])
 def test_outlook_and_falls_entry_fit_every_width(
     width: int,
-    tmp_path: Path,
+    outlook: tuple[Server, int],
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url, pid = _seeded(tmp_path / "outlook.db")
-    server = server_factory(url)
-    context = browser.new_context(viewport={"width": width, "height": 1000})
-    page = context.new_page()
-    sign_in_as(page, server.url, "casey", PASSWORD)
-    page.goto(f"{server.url}/dashboard?patient={pid}")
-    wait_for_app(page)
+    server, pid = outlook
+    page = open_page(browser, server.url, f"dashboard?patient={pid}", (width, 1000))
     page.get_by_role("heading", name="Outlook").wait_for()
     main = page.locator("[data-testid='stMain']")
     assert main.evaluate("m => m.scrollWidth <= m.clientWidth + 1"), "the dashboard scrolls sideways"
@@ -85,4 +90,4 @@ def test_outlook_and_falls_entry_fit_every_width(
     assert page.get_by_text("Falls: 1 in the last 6 months, 1 in the last 12 months").count() == 1
     page.screenshot(path=str(artifacts / f"falls-{width}.png"), full_page=True)
     assert page.get_by_test_id("stException").count() == 0
-    context.close()
+    page.context.close()

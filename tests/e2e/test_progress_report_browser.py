@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from rehab.store import open_database
-from tests.e2e.conftest import seeded_server, sign_in_as, wait_for_app
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import SharedClinic, wait_for_app
+from tests.e2e.page_checks import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,21 +23,16 @@ DOWNLOAD = re.compile(r"^Download progress report", re.IGNORECASE)
 
 
 def test_progress_report_is_built_with_its_steps_then_downloaded_at_every_width(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,  # type: ignore[no-untyped-def]
-    server_factory,  # type: ignore[no-untyped-def]
     artifacts: Path,
 ) -> None:
-    server = seeded_server(tmp_path, server_factory, "report.db")
+    server = shared_clinic.server  # making a report changes no record: it only adds its audit entry
     db = open_database(server.database_url)
     pid = db.run(lambda c: c.execute(text("SELECT id FROM patients WHERE mrn = 'CL-PLATEAU'")).scalar_one())
     db.dispose()
     for width in (1440, 1024, 390):
-        context = browser.new_context(viewport={"width": width, "height": 1000}, accept_downloads=True)
-        page = context.new_page()
-        sign_in_as(page, server.url, "casey", PASSWORD)
-        page.goto(f"{server.url}/exports?patient={pid}")
-        wait_for_app(page)
+        page = open_page(browser, server.url, f"exports?patient={pid}", (width, 1000), accept_downloads=True)
         page.get_by_role("button", name=BUILD).click()
         ready = page.get_by_text(READY)
         ready.wait_for(timeout=90_000)
@@ -52,4 +47,4 @@ def test_progress_report_is_built_with_its_steps_then_downloaded_at_every_width(
             saved = artifacts / "progress-report.pdf"
             download.value.save_as(saved)
             assert saved.read_bytes().startswith(b"%PDF-")
-        context.close()
+        page.context.close()

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.helpers import PASSWORD
+from tests.e2e.conftest import wait_for_app
+from tests.e2e.page_checks import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -59,11 +59,9 @@ def test_the_sets_grid_fits_each_width_one_exercise_at_a_time(
     url, pid = _open_session(tmp_path)
     server = server_factory(url)
     for width, height in WIDTHS:
-        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=width < 1440)
-        page = context.new_page()
-        sign_in_as(page, server.url, "admin", PASSWORD)
-        page.goto(f"{server.url}/treatment?patient={pid}")
-        wait_for_app(page)
+        page = open_page(
+            browser, server.url, f"treatment?patient={pid}", (width, height), "admin", has_touch=width < 1440
+        )
         collapse = page.locator("[data-testid='stSidebarCollapseButton'] button")
         if width < 1024 and collapse.count() and collapse.first.is_visible():
             collapse.first.click()
@@ -107,4 +105,4 @@ def test_the_sets_grid_fits_each_width_one_exercise_at_a_time(
             wait_for_app(page)
             page.get_by_text("Session saved: 6 set(s).").wait_for()
             page.screenshot(path=str(artifacts / "sets-grid-390-saved.png"))
-        context.close()
+        page.context.close()

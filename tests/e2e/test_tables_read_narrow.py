@@ -12,7 +12,7 @@ import pytest
 
 from rehab.store import open_database
 from tests.caseload_helpers import seeded_clinic
-from tests.e2e.page_checks import SIDEWAYS, TABLES_SCROLLING, full_shot, open_page
+from tests.e2e.page_checks import SIDEWAYS, TABLES_SCROLLING, full_shot, open_page, open_tab
 
 pytestmark = pytest.mark.browser
 
@@ -66,14 +66,12 @@ def test_recent_sessions_and_accounts_tables_read_at_three_widths(
             problems.append("plan 1,024 px: the baselines are not a table beside the sidebar on a tablet")
         if width == 390 and not _visible(page, "How measured: Tested 1RM 100 kg"):
             problems.append("plan 390 px: the baseline's method is not on screen")
-        page.get_by_role("tab", name="Sessions").click()
-        page.wait_for_timeout(500)
+        open_tab(page, "Sessions")
         full_shot(page, artifacts / f"plan-sessions-{width}.png")
         problems += [f"plan sessions {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
         page.context.close()
         page = open_page(browser, server.url, "accounts", size, user="admin")
-        page.get_by_role("tab", name="Single sign-on").click()
-        page.wait_for_timeout(500)
+        open_tab(page, "Single sign-on")
         full_shot(page, artifacts / f"accounts-{width}.png")
         problems += [f"accounts {width} px: table scrolls sideways {s}" for s in page.evaluate(TABLES_SCROLLING)]
         problems += [f"accounts {width} px: {e} scrolls sideways" for e in page.evaluate(SIDEWAYS)]

@@ -12,18 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from rehab.store import open_database
-from tests.caseload_helpers import seeded_clinic
-from tests.e2e.conftest import sign_in_as, wait_for_app
-from tests.e2e.page_checks import CHART_TEXT_CUT, SIDEWAYS, TABLES_SCROLLING, full_shot
+from tests.e2e.conftest import SharedClinic, sign_in_as
+from tests.e2e.page_checks import CHART_TEXT_CUT, MAIN_PAGES, SIDEWAYS, TABLES_SCROLLING, full_shot, open_main_page
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 VIEWS = (("200pc", 640, 400, 2), ("320", 320, 640, 1))  # (name, CSS px wide, CSS px high, device scale)
-# (name, address, tab to open); the caseload is served at "/"
-PAGES = (("caseload", "", ""), ("dashboard", "dashboard", ""), ("assess", "assess", ""), ("plan", "plan", "Progress"),
-         ("treatment", "treatment", ""))  # fmt: skip
 # Every control on screen (not inside a table's or chart's own canvas): the ones whose box leaves the viewport
 CLIPPED = """() => { const bar = document.querySelector('[data-testid="stSidebar"]');
     const barShut = bar === null || bar.getBoundingClientRect().right <= 10;  // slid off screen: not there to use
@@ -50,16 +45,12 @@ def _check(page, name: str, artifacts: Path) -> list[str]:  # type: ignore[no-un
 
 
 def test_main_pages_reflow_at_200_percent_zoom_and_320_px(
-    tmp_path: Path,
+    shared_clinic: SharedClinic,
     browser,
-    server_factory,
     artifacts: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'reflow.db'}"
-    db = open_database(url)
-    patient = seeded_clinic(db).ids["fine"]  # Berg 44 → 54, a leg-press plan with two sessions
-    db.dispose()
-    server = server_factory(url)
+    server = shared_clinic.server
+    patient = shared_clinic.ids["fine"]  # Berg 44 → 54, a leg-press plan with two sessions
     problems: list[str] = []
     for view, width, height, scale in VIEWS:
         context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
@@ -68,12 +59,8 @@ def test_main_pages_reflow_at_200_percent_zoom_and_320_px(
         page.wait_for_selector("form[action='/auth/signin']")
         problems += _check(page, f"signin-{view}", artifacts)
         sign_in_as(page, server.url, "casey", PASSWORD)
-        for name, address, tab in PAGES:
-            page.goto(f"{server.url}/{address}?patient={patient}" if address else f"{server.url}/")
-            wait_for_app(page)
-            if tab:
-                page.get_by_role("tab", name=tab).click()
-                page.wait_for_timeout(500)
+        for name, address, tab in MAIN_PAGES:
+            open_main_page(page, server.url, address, tab, patient)
             problems += _check(page, f"{name}-{view}", artifacts)
         context.close()
     assert not problems, "Reflow problems (WCAG 1.4.10):\n" + "\n".join(problems)
