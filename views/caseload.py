@@ -68,7 +68,7 @@ def _find_and_open(data: caseload.Caseload) -> None:
     reused, so typing a name does not query the whole caseload again."""
     ui_auth.require()  # a fragment rerun skips app.py; an expired session still stops here
     table = data.table
-    search, flags, order = st.columns([2, 2, 1])
+    search, flags, order = st.columns([5, 5, 4])  # the sort names ("New flags first") read whole on a tablet
     with search:
         text = st.text_input("Search by name or MRN", key="caseload_search")
     with flags:
