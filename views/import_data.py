@@ -15,7 +15,7 @@ from rehab.services import falls_import, imports, report_settings, settings
 from rehab.services.context import Actor
 from rehab.store import Database
 from rehab.ui import auth as ui_auth
-from rehab.ui import import_preview, import_widgets
+from rehab.ui import import_preview, import_widgets, narrow_tables
 from rehab.ui.db import get_db
 from rehab.ui.fmt import md_escape
 
@@ -87,14 +87,11 @@ def _refused(checked: import_preview.Checked) -> bool:
             f"Nothing can be imported: {len(seen.problems)} problem(s) in the file. Correct them and upload it again."
         )
         label = getattr(seen, "label", "Row")
-        st.dataframe(
-            pd.DataFrame(
-                [(p.row, p.column, p.message) for p in seen.problems],
-                columns=[label, "Field" if label == "Entry" else "Column", "What is wrong"],
-            ),
-            hide_index=True,
-            width="stretch",
+        where = "Field" if label == "Entry" else "Column"
+        problems = pd.DataFrame(
+            [(p.row, p.column, p.message) for p in seen.problems], columns=[label, where, "What is wrong"]
         )
+        narrow_tables.table(problems, key="import_problems", title=("What is wrong",), max_cards=100)  # cards: a phone
         return True
     return False
 

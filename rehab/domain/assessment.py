@@ -61,7 +61,7 @@ def clean_note(raw: object) -> str:
     return free_text(raw, "note", limit=NOTE_MAX)
 
 
-def _context(raw: Mapping[str, Any]) -> dict[str, Any]:
+def checked_context(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Context that changes interpretation (reference §6.2, §10): device, assistance, protocol."""
     out: dict[str, Any] = {}
     device = _text(raw.get("assistive_device"), "assistive_device")
@@ -126,7 +126,7 @@ def prepare(key: object, raw: Mapping[str, Any], *, mi_zero_plus_one: bool = Fal
     measure = measures.get(key)
     if not isinstance(raw, Mapping):
         raise ValidationError("entry", "must be a set of fields")
-    context = _context(raw)
+    context = checked_context(raw)
     k = measure.key
     if measure.is_item_scale:
         return [_item_scale(measure, raw.get("items"), context, mi_zero_plus_one=mi_zero_plus_one)]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from rehab.domain import measures
-from rehab.domain.assessment import ASSISTANCE, Measured, clean_note, prepare
+from rehab.domain.assessment import ASSISTANCE, Measured, checked_context, clean_note, prepare
 from rehab.domain.errors import ValidationError
 from rehab.domain.units import ENTRY_UNITS, fmt
 from rehab.exports.csv_out import unneutralise, write
@@ -332,9 +332,17 @@ def check_row(
         note = clean_note(cells["note"])
     except ValidationError as exc:
         found.append(RowProblem(number, "note", exc.message + "."))
+    context: dict[str, str] = {}
+    for column in CONTEXT:  # each context cell checked on its own, so its problem does not hide the value's
+        if cells.get(column):
+            try:
+                checked_context({column: cells[column]})
+                context[column] = cells[column]
+            except ValidationError as exc:
+                found.append(RowProblem(number, column, _sentence(exc.message)))
     values: list[Measured] = []
     try:
-        values = prepare(key, {**_entry(key, cells), **{k: cells[k] for k in CONTEXT if cells.get(k)}})
+        values = prepare(key, {**_entry(key, cells), **context})
     except ValidationError as exc:
         found.append(RowProblem(number, _column_of(exc.field), _sentence(exc.message)))
     if values and measure.is_item_scale and cells["value"].strip():

@@ -6,7 +6,6 @@ from typing import Any
 
 import streamlit as st
 
-from rehab.domain.errors import ValidationErrors
 from rehab.services import accounts
 from rehab.services import report_settings as reports
 from rehab.ui.fmt import md_escape, when
@@ -86,13 +85,10 @@ def registration_form(db: Any, actor: Any, user_id: int, registration: str, job_
         submitted = st.form_submit_button("Save registration")
     if not submitted:
         return
-    try:
-        accounts.set_registration(db, actor, user_id, typed, title)
-    except ValidationErrors as exc:
-        errors.show(exc)
-        return
-    st.toast("Registration saved; it is printed in the sign-off of your next report.")
-    st.rerun()
+    errors.save(
+        lambda: accounts.set_registration(db, actor, user_id, typed, title),
+        "Registration saved; it is printed in the sign-off of your next report.",
+    )
 
 
 def own_registration(db: Any, actor: Any) -> None:

@@ -130,10 +130,13 @@ def test_context_columns_are_kept_as_typed_and_checked_at_their_cells() -> None:
             + "M1,tug,2026-10-01 09:30,14.2,fast,,,\n"  # a pace for the TUG would be dropped: refused
             + "M1,tug,2026-10-01 09:35,14.2,,,a lot,\n"  # not one of the five levels of help
             + "M1,ten_mwt,2026-10-01 09:40,0.8,brisk,,,\n"  # comfortable or fast only
+            + "M1,tug,2026-10-01 09:45,-3,,,a lot,\n"  # both wrong: each named, neither hides the other
         ).encode(),
         LONDON,
     )
-    assert [(p.row, p.column) for p in bad.problems] == [(2, "pace"), (3, "assistance"), (4, "pace")]
+    assert [(p.row, p.column) for p in bad.problems] == [
+        (2, "pace"), (3, "assistance"), (4, "pace"), (5, "assistance"), (5, "value")
+    ]  # fmt: skip
     assert bad.rows == []
 
 
