@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -142,6 +143,26 @@ def _covering(domain: tuple[float, float], values: Iterable[float]) -> tuple[flo
     return (low, high) if high > low else (low, low + 1.0)
 
 
+def _chart(
+    title: str,
+    subtitle: str,
+    unit: str,
+    *,
+    floor: tuple[float, float],
+    values: list[float],
+    days: list[date],
+    height: float,
+    **marks: Any,
+) -> PrintedChart:
+    """A printed chart whose values run from ``floor`` (widened to every value drawn) and whose dates cover
+    ``days``, with round ticks on both axes."""
+    low, high = _covering(floor, values)
+    dates, date_ticks = date_axis(days)
+    return PrintedChart(title=title, subtitle=subtitle, unit=unit, label_colour=charts.LABEL_COLOUR,
+                        y_domain=(low, high), y_ticks=value_ticks(low, high), dates=dates, date_ticks=date_ticks,
+                        height=height, **marks)  # fmt: skip
+
+
 # --- measure charts -------------------------------------------------------------------------------------------
 
 
@@ -218,30 +239,16 @@ def measure_chart(panel: Panel) -> tuple[PrintedChart, str]:
     value_bands, rules, neural = _measure_marks(fixed)
     goals = tuple(Goal(_day(g["date"]), float(g["value"]), charts.GOAL_COLOUR) for g in fixed.goals)
     drawn = [v for s in series for _, v in s.points] + [r.value for r in rules] + [g.value for g in goals]
-    low, high = _covering(floor_domain(fixed), drawn)
     days = [d for s in series for d, _ in s.points] + [g.day for g in goals]
     days += [d for band in neural for d in (band.start, band.end)]
-    dates, date_ticks = date_axis(days)
-    chart = PrintedChart(
-        title=fixed.title,
-        subtitle=fixed.subtitle,
-        unit=fixed.unit,
-        label_colour=charts.LABEL_COLOUR,
-        y_domain=(low, high),
-        y_ticks=value_ticks(low, high),
-        dates=dates,
-        date_ticks=date_ticks,
-        height=MEASURE_HEIGHT,
-        date_bands=neural,
-        value_bands=value_bands,
-        rules=rules,
-        series=series,
-        goals=goals,
+    chart = _chart(
+        fixed.title, fixed.subtitle, fixed.unit, floor=floor_domain(fixed), values=drawn, days=days,
+        height=MEASURE_HEIGHT, date_bands=neural, value_bands=value_bands, rules=rules, series=series, goals=goals,
         # one series is the measure the title already names: a legend would only repeat it
         legend="row" if len(series) > 1 else "none",
         legend_names=tuple(s.name for s in series) if len(series) > 1 else (),
         note="" if series or goals else NO_RESULTS,
-    )
+    )  # fmt: skip
     return chart, charts.panel_text(fixed).summary
 
 
@@ -286,28 +293,17 @@ def load_chart(points: pd.DataFrame, bands: pd.DataFrame, *, title: str, nominal
     their phase; and its text summary."""
     series = _load_series(charts.downsample(points, charts.MAX_POINTS))
     shown = charts._from_first_point(points, bands)  # a report starting mid-plan shows its own range
-    days = [d for s in series for d, _ in s.points]
-    days += [_day(d) for d in (*shown["start"], *shown["end"])]
-    dates, date_ticks = date_axis(days)
-    top = max((v for s in series for _, v in s.points), default=0.0)
-    step = tick_step((top if top > 0 else 1.0) * LOAD_HEADROOM)
-    high = math.ceil((top if top > 0 else 1.0) * LOAD_HEADROOM / step) * step
-    low, high = _covering((0.0, high), [v for s in series for _, v in s.points])
+    days = [d for s in series for d, _ in s.points] + [_day(d) for d in (*shown["start"], *shown["end"])]
+    values = [v for s in series for _, v in s.points]
+    top = max(values, default=0.0)
+    top = top if top > 0 else 1.0  # nothing lifted yet: a scale of a kilogram or so
+    step = tick_step(top * LOAD_HEADROOM)
+    ceiling = math.ceil(top * LOAD_HEADROOM / step) * step  # the names' headroom, rounded up to a tick
     present = [name for name in charts.SERIES if any(s.name == name for s in series)]
-    chart = PrintedChart(
-        title=title,
-        subtitle=charts.load_chart_subtitle(nominal),
-        unit="Load (kg)",
-        label_colour=charts.LABEL_COLOUR,
-        y_domain=(low, high),
-        y_ticks=value_ticks(low, high),
-        dates=dates,
-        date_ticks=date_ticks,
-        height=LOAD_HEIGHT,
-        date_bands=_phase_bands(shown, (dates[1] - dates[0]).days),
-        series=series,
-        legend="column" if present else "none",
-        legend_names=tuple(present),
-        note="" if series else NO_SETS,
-    )
+    chart = _chart(
+        title, charts.load_chart_subtitle(nominal), "Load (kg)", floor=(0.0, ceiling),
+        values=values, days=days, height=LOAD_HEIGHT, series=series, legend="column" if present else "none",
+        legend_names=tuple(present), note="" if series else NO_SETS,
+    )  # fmt: skip
+    chart = replace(chart, date_bands=_phase_bands(shown, (chart.dates[1] - chart.dates[0]).days))
     return chart, charts.load_text(points, title=title).summary

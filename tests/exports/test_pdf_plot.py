@@ -299,3 +299,12 @@ def test_each_chart_is_kept_on_one_page_with_its_summary() -> None:
         for i in range(7):
             [with_title] = [n for n, text in enumerate(pages) if f"Chart {i} " in text + " "]
             assert f"Summary of chart {i}, in words." in pages[with_title], (page_size, i)
+
+
+def test_labels_are_measured_as_fpdf2_measures_them() -> None:
+    doc = pdf_plot.FPDF(unit="mm")
+    pdf_fonts.add_bundled_fonts(doc, pdf_plot.FONT)
+    for style, size in (("", 7.0), ("B", 9.5)):
+        doc.set_font(pdf_plot.FONT, style, size)
+        for text in ("Jan 2026", "Στάδιο δύναμης (Ελένη)", "Łukasz Żółć …", ""):
+            assert pdf_plot.width_of(doc, text) == pytest.approx(doc.get_string_width(text), abs=1e-9)
