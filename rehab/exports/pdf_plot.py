@@ -74,11 +74,9 @@ def width_of(doc: FPDF, text: str) -> float:
 
 def fit(doc: FPDF, text: str, width: float) -> str:
     """``text`` as it fits in ``width`` mm in the current font: whole, or cut at a character and ended with "…"
-    (nothing when not even "…" fits)."""
+    (nothing when not even its first character fits with "…": a lone "…" would say nothing)."""
     if width_of(doc, text) <= width:
         return text
-    if width_of(doc, ELLIPSIS) > width:
-        return ""
     low, high = 0, len(text)  # the longest prefix that fits with "…"
     while low < high:
         mid = (low + high + 1) // 2
@@ -86,7 +84,8 @@ def fit(doc: FPDF, text: str, width: float) -> str:
             low = mid
         else:
             high = mid - 1
-    return text[:low].rstrip() + ELLIPSIS
+    kept = text[:low].rstrip()
+    return kept + ELLIPSIS if kept else ""
 
 
 def wrap(doc: FPDF, text: str, width: float, max_lines: int) -> tuple[str, ...]:

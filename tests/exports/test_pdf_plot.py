@@ -308,3 +308,14 @@ def test_labels_are_measured_as_fpdf2_measures_them() -> None:
         doc.set_font(pdf_plot.FONT, style, size)
         for text in ("Jan 2026", "Στάδιο δύναμης (Ελένη)", "Łukasz Żółć …", ""):
             assert pdf_plot.width_of(doc, text) == pytest.approx(doc.get_string_width(text), abs=1e-9)
+
+
+def test_a_name_is_cut_with_an_ellipsis_or_left_out_never_a_lone_ellipsis() -> None:
+    doc = pdf_plot.FPDF(unit="mm")
+    pdf_fonts.add_bundled_fonts(doc, pdf_plot.FONT)
+    doc.set_font(pdf_plot.FONT, "", 7.0)
+    name = "Neural phase (weeks 1–6)"
+    assert pdf_plot.fit(doc, name, 100.0) == name
+    cut = pdf_plot.fit(doc, name, _width_mm("Neural ph…", 7.0, False) + 0.01)
+    assert cut == "Neural ph…"
+    assert pdf_plot.fit(doc, name, _width_mm("N…", 7.0, False) - 0.01) == ""

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import pickle
+import subprocess
+import sys
 from datetime import date, timedelta
 
 import pandas as pd
@@ -253,3 +255,10 @@ def test_a_load_chart_with_no_sets_says_so() -> None:
     points, bands = _load()
     chart, _ = report_charts.load_chart(points.iloc[:0], bands.iloc[:0], title="Leg press", nominal=False)
     assert chart.series == () and chart.note == "No sets logged yet."
+
+
+def test_the_report_and_its_charts_load_without_pandas_or_fpdf2() -> None:
+    """A report worker unpickles the report: its chart model needs neither the table library nor the PDF one."""
+    code = "import sys, rehab.exports.summary; print(sorted({'pandas', 'fpdf'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
