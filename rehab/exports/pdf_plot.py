@@ -21,7 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import StrokeJoinStyle
 
 from rehab.exports.pdf_text import plain
-from rehab.exports.printed_chart import PrintedChart, Series
+from rehab.exports.printed_chart import DateBand, PrintedChart, Series
 
 FONT = "DejaVu Sans"  # the report's bundled font (``pdf_fonts``), the charts' labels too
 PX = 0.28  # mm per dashboard pixel: a mark's size and a line's width on paper
@@ -39,10 +39,11 @@ GAP = 0.8  # mm between a tick mark and its label
 INSET = 3.0  # mm kept clear inside the plot's frame (left, right, top): a mark at the range's end is whole
 LABEL_GAP = 1.5  # mm at least between two date labels
 SAMPLE = 6.0  # mm: a legend entry's line sample
+SAMPLE_GAP = 1.5  # mm between a legend entry's sample and its name
+LEGEND_GAP = 1.5  # mm between the date labels and the legend
 ENTRY_GAP = 4.0  # mm between a row legend's entries
 ELLIPSIS = "…"
 TEXT_COLOUR = "#000000"
-TICK_COLOUR = "#333333"
 GRID_COLOUR = "#E3E3E3"
 FRAME_COLOUR = "#C8C8C8"
 AXIS_COLOUR = "#888888"
@@ -52,6 +53,11 @@ GOAL_SIZE = 260.0  # the goal star's size (the dashboard's: area in square pixel
 
 def _line(size_pt: float) -> float:
     return size_pt * PT * LEADING
+
+
+def _legend_row() -> float:
+    """A legend line: a little more than a line of its text, so the entries' symbols do not touch."""
+    return _line(AXIS_PT) * 1.15
 
 
 # --- text that fits -------------------------------------------------------------------------------------------
@@ -139,8 +145,8 @@ def _legend_rows(doc: FPDF, chart: PrintedChart, width: float) -> tuple[tuple[tu
     rows: list[list[tuple[Series, str, float]]] = []
     x = 0.0
     for series in entries:
-        name = fit(doc, one_line(series.name), width - SAMPLE - 1.5)
-        entry = SAMPLE + 1.5 + width_of(doc, name)
+        name = fit(doc, one_line(series.name), width - SAMPLE - SAMPLE_GAP)
+        entry = SAMPLE + SAMPLE_GAP + width_of(doc, name)
         if chart.legend == "column" or not rows or x + entry > width:
             rows.append([])
             x = 0.0
@@ -162,7 +168,7 @@ def lay_out(doc: FPDF, chart: PrintedChart, width: float) -> Layout:
     legend = _legend_rows(doc, chart, width) if chart.legend != "none" else ()
     height = top + chart.height + TICK + GAP + _line(AXIS_PT)
     if legend:
-        height += 1.5 + len(legend) * _line(AXIS_PT) * 1.15
+        height += LEGEND_GAP + len(legend) * _legend_row()
     plot_left = max(labels, default=0.0) + TICK + GAP
     return Layout(chart, width, title, subtitle, unit, plot_left, top, labels, legend, height + 1.0)
 
@@ -184,11 +190,18 @@ class _Plot:
     high: float
 
     def x(self, day: date) -> float:
-        span = self.last - self.first
+        span = max(self.last - self.first, 1)
         return self.left + INSET + (day.toordinal() - self.first) / span * (self.right - self.left - 2 * INSET)
 
+    def across(self, band: DateBand) -> tuple[float, float]:
+        """A band's left and right edge; a band reaching the end of the dates reaches the frame."""
+        left = self.left if band.start.toordinal() <= self.first else self.x(band.start)
+        right = self.right if band.end.toordinal() >= self.last else self.x(band.end)
+        return left, right
+
     def y(self, value: float) -> float:
-        return self.bottom - (value - self.low) / (self.high - self.low) * (self.bottom - self.top - INSET)
+        span = self.high - self.low if self.high > self.low else 1.0
+        return self.bottom - (value - self.low) / span * (self.bottom - self.top - INSET)
 
 
 def _text(
@@ -210,10 +223,10 @@ def _heading(doc: FPDF, lay: Layout, x: float, y: float) -> None:
 
 
 def _bands(doc: FPDF, chart: PrintedChart, p: _Plot) -> None:
-    """The shaded bands; a band reaching the end of a range reaches the frame."""
+    """The shaded bands; a band reaching the end of a range reaches the frame (the plot keeps a margin inside
+    it for the points)."""
     for band in chart.date_bands:
-        left = p.left if band.start.toordinal() <= p.first else p.x(band.start)
-        right = p.right if band.end.toordinal() >= p.last else p.x(band.end)
+        left, right = p.across(band)
         if right > left:
             with doc.local_context(fill_color=band.colour, fill_opacity=band.opacity):
                 doc.rect(left, p.top, right - left, p.bottom - p.top, style="F")
@@ -232,8 +245,7 @@ def _names(doc: FPDF, chart: PrintedChart, p: _Plot) -> None:
     for band in chart.date_bands:
         if not band.label:
             continue
-        left = p.left if band.start.toordinal() <= p.first else p.x(band.start)
-        right = p.right if band.end.toordinal() >= p.last else p.x(band.end)
+        left, right = p.across(band)
         name = fit(doc, one_line(band.label), right - left - 2 * pad)
         if name:
             _text(doc, left + pad, p.top + 0.8 + band.row * _line(NAME_PT), name, NAME_PT, colour=chart.label_colour)
@@ -402,7 +414,7 @@ def _note(doc: FPDF, chart: PrintedChart, p: _Plot) -> None:
 
 def _legend(doc: FPDF, lay: Layout, x: float, y: float) -> None:
     doc.set_font(FONT, "", AXIS_PT)
-    step = _line(AXIS_PT) * 1.15
+    step = _legend_row()
     for r, row in enumerate(lay.legend):
         mid = y + r * step + step / 2
         for series, name, offset in row:
@@ -415,7 +427,7 @@ def _legend(doc: FPDF, lay: Layout, x: float, y: float) -> None:
             _dash(doc, ())
             _markers(doc, series, [(left + SAMPLE / 2, mid)])
             doc.set_text_color(TEXT_COLOUR)
-            doc.text(left + SAMPLE + 1.5, mid + 0.36 * AXIS_PT * PT, name)
+            doc.text(left + SAMPLE + SAMPLE_GAP, mid + 0.36 * AXIS_PT * PT, name)
 
 
 def draw(doc: FPDF, lay: Layout, x: float, y: float, *, alt: str) -> None:
@@ -438,4 +450,4 @@ def draw(doc: FPDF, lay: Layout, x: float, y: float, *, alt: str) -> None:
         _note(doc, chart, p)
         _axis_labels(doc, lay, p, x)
         if lay.legend:
-            _legend(doc, lay, x, p.bottom + TICK + GAP + _line(AXIS_PT) + 1.5)
+            _legend(doc, lay, x, p.bottom + TICK + GAP + _line(AXIS_PT) + LEGEND_GAP)
