@@ -6,7 +6,8 @@ trigger of their own, or delete history, and the guards cannot stop that. This m
 
 - **Schema.** On SQLite the whole of ``sqlite_master`` (tables, indexes, triggers, views, with their SQL)
   must equal what the migrations create at the database's revision: the reference is built by migrating
-  an empty temporary database, once per revision and process. Nothing missing, nothing extra, nothing
+  an empty temporary database, once per revision and process, in a short-lived process of its own (so a
+  server never loads Alembic and the migrations, about 10 MB each). Nothing missing, nothing extra, nothing
   changed. On PostgreSQL the triggers in the app's schema must be exactly the migrations' triggers,
   enabled and calling the migrations' functions with the migrations' source; no rules may exist.
 - **History.** Every patient at version *n* has revisions 1 … *n*−1. On SQLite the audit log's ids run
@@ -22,8 +23,11 @@ would hide what was done. Restore the last good backup (which is checked the sam
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -68,8 +72,7 @@ def sqlite_objects(query: Query) -> SchemaObjects:
     return {str(name): (str(kind), str(table), normalise_sql(sql)) for kind, name, table, sql in rows}
 
 
-@functools.lru_cache(maxsize=16)
-def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], ...]:
+def _build_reference(revision: str) -> list[tuple[str, tuple[str, str, str | None]]]:
     from rehab.store.db import make_engine
     from rehab.store.migrate import upgrade
 
@@ -85,7 +88,18 @@ def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], 
             objects = sqlite_objects(lambda sql: conn.execute(sql).fetchall())
         finally:
             conn.close()
-    return tuple(sorted(objects.items()))
+    return sorted(objects.items())
+
+
+@functools.lru_cache(maxsize=16)
+def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], ...]:
+    """``_build_reference`` run by ``python -m rehab.store.integrity REVISION``, its answer read as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", "rehab.store.integrity", revision], capture_output=True, text=True, timeout=300
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"The reference schema for revision {revision} could not be built: {done.stderr[-2000:]}")
+    return tuple((name, (kind, table, sql)) for name, (kind, table, sql) in json.loads(done.stdout))
 
 
 def reference_sqlite_schema(revision: str) -> SchemaObjects:
@@ -256,11 +270,11 @@ def problems(conn: Connection, *, thorough: bool = False) -> list[str]:
         return sqlite_problems(query, thorough=thorough)
     if conn.dialect.name != "postgresql":
         return []
-    from rehab.store.migrate import head_revision
+    from rehab.store.db import newest_revision
 
     found = [str(row[0]) for row in query("SELECT version_num FROM alembic_version")]
-    if found != [head_revision()]:
-        return [f"the schema revision is {found or 'missing'}, not {head_revision()}"]
+    if found != [newest_revision()]:
+        return [f"the schema revision is {found or 'missing'}, not {newest_revision()}"]
     found_problems = postgres_problems(query)
 
     def in_savepoint(sql: str) -> Sequence[Sequence[Any]]:
@@ -269,3 +283,7 @@ def problems(conn: Connection, *, thorough: bool = False) -> list[str]:
             return query(sql)
 
     return found_problems + _history_or_why_not(in_savepoint, sqlite=False, known=found_problems)
+
+
+if __name__ == "__main__":  # the reference schema of one revision, as JSON (see ``_reference``)
+    print(json.dumps(_build_reference(sys.argv[1])))
