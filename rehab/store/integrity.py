@@ -91,15 +91,22 @@ def _build_reference(revision: str) -> list[tuple[str, tuple[str, str, str | Non
     return sorted(objects.items())
 
 
-@functools.lru_cache(maxsize=16)
-def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], ...]:
-    """``_build_reference`` run by ``python -m rehab.store.integrity REVISION``, its answer read as JSON."""
+def _answer(*question: str) -> Any:
+    """What ``python -m rehab.store.integrity QUESTION`` prints (JSON): the migrations' reference, worked out in
+    a process of its own so that this one never loads Alembic and the migrations."""
     done = subprocess.run(
-        [sys.executable, "-m", "rehab.store.integrity", revision], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "rehab.store.integrity", *question], capture_output=True, text=True, timeout=300
     )
     if done.returncode != 0:
-        raise RuntimeError(f"The reference schema for revision {revision} could not be built: {done.stderr[-2000:]}")
-    return tuple((name, (kind, table, sql)) for name, (kind, table, sql) in json.loads(done.stdout))
+        raise RuntimeError(
+            f"The migrations' reference ({' '.join(question)}) could not be built: {done.stderr[-2000:]}"
+        )
+    return json.loads(done.stdout)
+
+
+@functools.lru_cache(maxsize=16)
+def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], ...]:
+    return tuple((name, (kind, table, sql)) for name, (kind, table, sql) in _answer("sqlite", revision))
 
 
 def reference_sqlite_schema(revision: str) -> SchemaObjects:
@@ -196,8 +203,15 @@ def _migration_modules() -> list[Any]:
     return [script.module for script in reversed(list(ScriptDirectory.from_config(_config()).walk_revisions()))]
 
 
+@functools.lru_cache(maxsize=1)
 def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """(table, trigger) → function, and function → normalised source, as migrations 0001–0008 create them."""
+    """(table, trigger) → function, and function → normalised source, as the migrations create them (read by a
+    short-lived process, as the SQLite reference schema is)."""
+    triggers, functions = _answer("postgres")
+    return {(table, name): function for table, name, function in triggers}, functions
+
+
+def _build_postgres_triggers() -> tuple[list[tuple[str, str, str]], dict[str, str]]:
     watched: dict[str, str] = _migration_module("0008").WATCHED
     upsert: str = _migration_module("0008").UPSERT
     triggers = {
@@ -218,7 +232,10 @@ def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, 
             functions.pop(name, None)
         triggers.update(getattr(module, "POSTGRES_TRIGGERS", {}))
         functions.update(getattr(module, "POSTGRES_FUNCTIONS", {}))
-    return triggers, {name: str(normalise_sql(src)) for name, src in functions.items()}
+    return (
+        [(table, name, function) for (table, name), function in triggers.items()],
+        {name: str(normalise_sql(src)) for name, src in functions.items()},
+    )
 
 
 def postgres_problems(query: Query) -> list[str]:
@@ -285,5 +302,5 @@ def problems(conn: Connection, *, thorough: bool = False) -> list[str]:
     return found_problems + _history_or_why_not(in_savepoint, sqlite=False, known=found_problems)
 
 
-if __name__ == "__main__":  # the reference schema of one revision, as JSON (see ``_reference``)
-    print(json.dumps(_build_reference(sys.argv[1])))
+if __name__ == "__main__":  # `sqlite REVISION`: that revision's schema; `postgres`: the triggers (``_answer``)
+    print(json.dumps(_build_reference(sys.argv[2]) if sys.argv[1] == "sqlite" else _build_postgres_triggers()))

@@ -15,8 +15,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rehab.services import patients
-from rehab.store import Database
+from rehab.store import open_database
 from tests.helpers import make_admin, patient_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,9 +40,21 @@ print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_pages_load_no_migration_sign_on_orm_or_pdf_code(app_db: Database) -> None:
-    admin = make_admin(app_db)
-    pid = patients.register(app_db, admin, patient_data())
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_pages_load_no_migration_sign_on_orm_or_pdf_code(
+    engine: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine == "sqlite":
+        db = request.getfixturevalue("app_db")
+    else:
+        url = request.getfixturevalue("migrated_postgres_url")
+        monkeypatch.setenv("REHAB_DATABASE_URL", url)
+        db = open_database(url)
+    try:
+        admin = make_admin(db)
+        pid = patients.register(db, admin, patient_data())
+    finally:
+        db.dispose()
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(admin.user_id), str(pid)],
         cwd=ROOT,
