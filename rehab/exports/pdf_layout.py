@@ -18,12 +18,28 @@ Text shaping (HarfBuzz) is not a sum over characters: a shaped fragment is measu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from fpdf.line_break import CurrentLine, Fragment
+from fpdf.enums import Align, WrapMode
+from fpdf.errors import FPDFException
+from fpdf.fonts import TTFFont
+from fpdf.line_break import (
+    BREAKING_SPACE_SYMBOLS_STR,
+    FORM_FEED,
+    NBSP,
+    NEWLINE,
+    SOFT_HYPHEN,
+    CurrentLine,
+    Fragment,
+    MultiLineBreak,
+    TextLine,
+)
+from fpdf.util import FloatTolerance
 
 FPDF2_LINE_WIDTH: Any = CurrentLine.__dict__["width"]
 FPDF2_CHARACTER_WIDTH = Fragment.get_character_width
+FPDF2_GET_LINE = MultiLineBreak.get_line
 
 
 def _line_width(self: CurrentLine) -> float:
@@ -65,13 +81,174 @@ def _character_width(self: Fragment, character: str, print_sh: bool = False, ini
 LINE_WIDTH = property(_line_width)
 
 
+# --- plain paragraphs: the lines found from a width table --------------------------------------------------
+
+
+class _Paragraph:
+    """One plain fragment's characters with their widths, as fpdf2's ``get_line`` reads them."""
+
+    def __init__(self, fragment: Fragment) -> None:
+        font = fragment.font
+        assert isinstance(font, TTFFont)
+        self.fragment = fragment
+        self.size_pt = fragment.font_size_pt
+        self.height = fragment.font_size
+        self.k = fragment.k
+        self.spacing = fragment.char_spacing
+        self.stretching = fragment.font_stretching
+        self.indent: float = 0
+        chars = fragment.characters
+        cw = font.cw
+        # the width fpdf2 tests a character with (a no-break space as itself) ...
+        self.tested = [cw[ord(c)] for c in chars]
+        # ... and the width it then counts in the line (a no-break space as the space it becomes)
+        self.printed = [" " if c == NBSP else c for c in chars]
+        self.counted = [0]
+        total = 0
+        for c in self.printed:
+            total += cw[ord(c)]
+            self.counted.append(total)
+        if chars and self.size_pt > font.biggest_size_pt:
+            font.biggest_size_pt = self.size_pt
+
+    @staticmethod
+    def of(breaker: MultiLineBreak) -> _Paragraph | None:
+        """The paragraph when its lines can be found from widths alone, else None (fpdf2 breaks it)."""
+        if len(breaker.fragments) != 1 or breaker.wrapmode != WrapMode.WORD:
+            return None
+        if breaker.skip_leading_spaces or breaker.first_line_indent:
+            return None
+        fragment = breaker.fragments[0]
+        if type(fragment) is not Fragment or fragment.text_shaping_parameters:
+            return None
+        font = fragment.font
+        if not isinstance(font, TTFFont) or type(font).get_text_width is not TTFFont.get_text_width:
+            return None
+        if font.is_symbol or SOFT_HYPHEN in fragment.characters:
+            return None
+        return _Paragraph(fragment)
+
+    def width(self, units: int, count: int, initial_cs: bool) -> float:
+        """``Fragment.get_width`` of ``count`` characters measuring ``units`` (the same operations in order)."""
+        w = units * self.size_pt * 0.001
+        char_spacing = self.spacing
+        if self.stretching != 100:
+            w *= self.stretching * 0.01
+            char_spacing *= self.stretching * 0.01
+        if self.spacing != 0:
+            w += char_spacing * count if initial_cs else char_spacing * (count - 1)
+        return w / self.k
+
+    def line(self, breaker: MultiLineBreak) -> TextLine | None:
+        """The next line, and where the one after starts, as ``MultiLineBreak.get_line`` finds them."""
+        forced = breaker.idx_last_forced_break
+        breaker.idx_last_forced_break = None
+        if breaker.fragment_index == 1:
+            return None
+        line_max = breaker.get_width(0)
+        room = _less_margins(line_max, breaker.margins)
+        start = breaker.character_index
+        end = len(self.tested)
+        self.indent = breaker.first_line_indent if breaker._is_first_line else 0
+        if start >= end:
+            breaker.fragment_index, breaker.character_index = 1, 0
+            return None
+        font_height: float = 0
+        if FloatTolerance.greater_than(self.height, font_height):
+            font_height = self.height
+            line_max = breaker.get_width(font_height)
+            room = _less_margins(line_max, breaker.margins)
+        line_height = font_height * breaker.line_height
+        counted, tested, chars = self.counted, self.tested, self.fragment.characters
+        unstretched = self.spacing == 0 and self.stretching == 100
+        scale = self.size_pt
+        k = self.k
+        spaces = 0
+        hint: tuple[int, int] | None = None  # the last breaking space: its index, the spaces before it
+        height: float = 0
+        i = start
+        while i < end:
+            c = chars[i]
+            if i == start:
+                c_width = self.width(tested[i], 1, False)
+                line_width: float = 0
+            elif unstretched:
+                c_width = tested[i] * scale * 0.001 / k
+                line_width = (counted[i] - counted[start]) * scale * 0.001 / k
+            else:
+                c_width = self.width(tested[i], 1, True)
+                line_width = self.width(counted[i] - counted[start], i - start, False)
+            if c == NEWLINE or c == FORM_FEED:
+                breaker._is_first_line = False
+                breaker.character_index = i + 1
+                return self._text_line(breaker, start, i, i > start, spaces, _unjustified(breaker.align),
+                                       max(height, line_height), line_max, c)  # fmt: skip
+            if line_width + c_width - room > FloatTolerance.TOLERANCE:
+                breaker._is_first_line = False
+                if c in BREAKING_SPACE_SYMBOLS_STR:
+                    breaker.character_index = i + 1
+                    return self._text_line(breaker, start, i, i > start, spaces, breaker.align, height, line_max)
+                if hint is not None:
+                    breaker.character_index = hint[0] + 1
+                    return self._text_line(breaker, start, hint[0], True, hint[1], breaker.align, height, line_max)
+                if forced == (0, i):
+                    raise FPDFException("Not enough horizontal space to render a single character")
+                breaker.idx_last_forced_break = (0, i)
+                breaker.character_index = i
+                return self._text_line(breaker, start, i, i > start, spaces, _unjustified(breaker.align),
+                                       height, line_max)  # fmt: skip
+            height = line_height
+            if c in BREAKING_SPACE_SYMBOLS_STR:
+                hint = (i, spaces)
+                spaces += 1
+            elif c == NBSP:
+                spaces += 1
+            i += 1
+        breaker.fragment_index, breaker.character_index = 1, 0
+        if not self.width(counted[end] - counted[start], end - start, False):
+            return None
+        breaker._is_first_line = False
+        return self._text_line(breaker, start, end, True, spaces, _unjustified(breaker.align), height, line_max)
+
+    def _text_line(self, breaker: MultiLineBreak, start: int, stop: int, begun: bool, spaces: int, align: Align,
+                   height: float, line_max: float, ending: str = "") -> TextLine:  # fmt: skip
+        """``CurrentLine.manual_break``: the characters ``start:stop`` as one fragment (none before the first)."""
+        fragments = [self.fragment.clone(characters=self.printed[start:stop], link=self.fragment.link)] if begun else []
+        text_width = self.width(self.counted[stop] - self.counted[start], stop - start, False) if begun else 0
+        return TextLine(fragments=fragments, text_width=text_width, number_of_spaces=spaces, align=align,
+                        height=height, max_width=line_max - self.indent, trailing_nl=ending == NEWLINE,
+                        trailing_form_feed=ending == FORM_FEED, indent=self.indent)  # fmt: skip
+
+
+def _less_margins(width: float, margins: Sequence[float]) -> float:
+    for margin in margins:
+        width -= float(margin)
+    return width
+
+
+def _unjustified(align: Align) -> Align:
+    """fpdf2 never justifies a paragraph's last line, a line ended by a line break or a forced break."""
+    return Align.L if align == Align.J else align
+
+
+def _get_line(self: MultiLineBreak) -> TextLine | None:
+    paragraph = self.__dict__.get("_paragraph", self)
+    if paragraph is self:
+        paragraph = self.__dict__["_paragraph"] = _Paragraph.of(self)
+    if paragraph is None:
+        return FPDF2_GET_LINE(self)
+    return paragraph.line(self)
+
+
 def install() -> None:
     """Use the kept widths in every line fpdf2 breaks from now on (in this process)."""
     CurrentLine.width = LINE_WIDTH  # type: ignore[method-assign,assignment]
     Fragment.get_character_width = _character_width  # type: ignore[method-assign]
+    MultiLineBreak.get_line = _get_line  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     """fpdf2's own measuring again (tests compare the two)."""
     CurrentLine.width = FPDF2_LINE_WIDTH  # type: ignore[method-assign]
     Fragment.get_character_width = FPDF2_CHARACTER_WIDTH  # type: ignore[method-assign]
+    MultiLineBreak.get_line = FPDF2_GET_LINE  # type: ignore[method-assign]
