@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 import fpdf.output
 from fontTools import subset as ftsubset  # type: ignore[import-untyped]
-from fontTools import ttLib  # type: ignore[import-untyped]
+from fontTools import ttLib
 
 # Printable ASCII, and what the reports print beyond it: dashes, arrows, comparisons, bullets, quotes.
 BASE_TEXT = "".join(map(chr, range(0x20, 0x7F))) + "–—·•…→←↑↓−±×÷≤≥≈°§µ²³‘’“”€£"
@@ -32,7 +32,7 @@ _lock = threading.Lock()
 _kept: dict[tuple[str, frozenset[str], str], tuple[bytes, dict[str, int]]] = {}
 
 
-class BundledFontFile(ttLib.TTFont):  # type: ignore[misc]
+class BundledFontFile(ttLib.TTFont):
     """A bundled font's file, opened for one document; once subset, it answers from the kept subset."""
 
     def __init__(self, path: str, base_glyphs: frozenset[str]) -> None:
@@ -41,13 +41,13 @@ class BundledFontFile(ttLib.TTFont):  # type: ignore[misc]
         self.base_glyphs = base_glyphs
         self.kept: tuple[bytes, dict[str, int]] | None = None
 
-    def save(self, file: BinaryIO, reorderTables: bool | None = True) -> None:  # noqa: N803 (fontTools' name)
+    def save(self, file: BinaryIO, reorderTables: bool | None = True) -> None:
         if self.kept is None:
             super().save(file, reorderTables)
         else:
             file.write(self.kept[0])
 
-    def getGlyphID(self, glyphName: str) -> int:  # noqa: N802,N803 (fontTools' names)
+    def getGlyphID(self, glyphName: str) -> int:
         return super().getGlyphID(glyphName) if self.kept is None else self.kept[1][glyphName]
 
 
@@ -56,7 +56,7 @@ def base_glyphs(cmap: dict[int, str]) -> frozenset[str]:
     return frozenset(cmap[ord(c)] for c in BASE_TEXT if ord(c) in cmap)
 
 
-class KeptSubsetter(ftsubset.Subsetter):  # type: ignore[misc]
+class KeptSubsetter(ftsubset.Subsetter):
     """fontTools' subsetter, answering a bundled font from the kept subsets."""
 
     glyphs: frozenset[str] | None = None

@@ -103,8 +103,9 @@ class _Paragraph:
         self.tested = [cw[ord(c)] for c in chars]
         # ... and the width it then counts in the line (a no-break space as the space it becomes)
         self.printed = [" " if c == NBSP else c for c in chars]
-        self.counted = [0]
-        total = 0
+        # (fpdf2's character widths are whole font units, so these sums are exact, as fpdf2's own are)
+        self.counted: list[float] = [0]
+        total: float = 0
         for c in self.printed:
             total += cw[ord(c)]
             self.counted.append(total)
@@ -128,7 +129,7 @@ class _Paragraph:
             return None
         return _Paragraph(fragment)
 
-    def width(self, units: int, count: int, initial_cs: bool) -> float:
+    def width(self, units: float, count: int, initial_cs: bool) -> float:
         """``Fragment.get_width`` of ``count`` characters measuring ``units`` (the same operations in order)."""
         w = units * self.size_pt * 0.001
         char_spacing = self.spacing
@@ -178,7 +179,7 @@ class _Paragraph:
             else:
                 c_width = self.width(tested[i], 1, True)
                 line_width = self.width(counted[i] - counted[start], i - start, False)
-            if c == NEWLINE or c == FORM_FEED:
+            if c in (NEWLINE, FORM_FEED):
                 breaker._is_first_line = False
                 breaker.character_index = i + 1
                 return self._text_line(breaker, start, i, i > start, spaces, _unjustified(breaker.align),

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from fpdf.enums import Align
 from fpdf.errors import FPDFException
 from fpdf.line_break import CurrentLine, Fragment, MultiLineBreak
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rehab.exports import pdf, pdf_layout
 from rehab.exports.pdf_doc import FONT
