@@ -18,7 +18,10 @@ Text shaping (HarfBuzz) is not a sum over characters: a shaped fragment is measu
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import Any
 
 from fpdf.enums import Align, WrapMode
@@ -36,6 +39,8 @@ from fpdf.line_break import (
     TextLine,
 )
 from fpdf.util import FloatTolerance
+
+_UNUSUAL_GAPS = re.compile(f"[{re.escape(BREAKING_SPACE_SYMBOLS_STR.replace(' ', '') + NBSP + FORM_FEED)}]")
 
 FPDF2_LINE_WIDTH: Any = CurrentLine.__dict__["width"]
 FPDF2_CHARACTER_WIDTH = Fragment.get_character_width
@@ -87,10 +92,11 @@ LINE_WIDTH = property(_line_width)
 class _Paragraph:
     """One plain fragment's characters with their widths, as fpdf2's ``get_line`` reads them."""
 
-    def __init__(self, fragment: Fragment) -> None:
+    def __init__(self, fragment: Fragment, text: str) -> None:
         font = fragment.font
         assert isinstance(font, TTFFont)
         self.fragment = fragment
+        self.text = text
         self.size_pt = fragment.font_size_pt
         self.height = fragment.font_size
         self.k = fragment.k
@@ -98,17 +104,21 @@ class _Paragraph:
         self.stretching = fragment.font_stretching
         self.indent: float = 0
         chars = fragment.characters
-        cw = font.cw
+        width_of = font.cw.__getitem__
         # the width fpdf2 tests a character with (a no-break space as itself) ...
-        self.tested = [cw[ord(c)] for c in chars]
-        # ... and the width it then counts in the line (a no-break space as the space it becomes)
-        self.printed = [" " if c == NBSP else c for c in chars]
-        # (fpdf2's character widths are whole font units, so these sums are exact, as fpdf2's own are)
-        self.counted: list[float] = [0]
-        total: float = 0
-        for c in self.printed:
-            total += cw[ord(c)]
-            self.counted.append(total)
+        self.tested = list(map(width_of, map(ord, chars)))
+        # ... and the width it then counts in the line (a no-break space as the space it becomes); fpdf2's
+        # character widths are whole font units, so these sums are exact, as fpdf2's own are
+        self.printed = chars
+        counted = self.tested
+        if NBSP in text:
+            self.printed = [" " if c == NBSP else c for c in chars]
+            counted = list(map(width_of, map(ord, self.printed)))
+        self.counted: list[float] = list(accumulate(counted, initial=0))
+        # only the space breaks a line, only the line break ends one, and letters are not spaced or stretched:
+        # the line's characters up to the last that might not fit can be taken at once
+        self.skipping = self.spacing == 0 and self.stretching == 100 and not _UNUSUAL_GAPS.search(text)
+        self.widest = self.width(max(self.tested, default=0), 1, True)
         if chars and self.size_pt > font.biggest_size_pt:
             font.biggest_size_pt = self.size_pt
 
@@ -125,9 +135,10 @@ class _Paragraph:
         font = fragment.font
         if not isinstance(font, TTFFont) or type(font).get_text_width is not TTFFont.get_text_width:
             return None
-        if font.is_symbol or SOFT_HYPHEN in fragment.characters:
+        text = "".join(fragment.characters)
+        if font.is_symbol or SOFT_HYPHEN in text:
             return None
-        return _Paragraph(fragment)
+        return _Paragraph(fragment, text)
 
     def width(self, units: float, count: int, initial_cs: bool) -> float:
         """``Fragment.get_width`` of ``count`` characters measuring ``units`` (the same operations in order)."""
@@ -160,7 +171,7 @@ class _Paragraph:
             line_max = breaker.get_width(font_height)
             room = _less_margins(line_max, breaker.margins)
         line_height = font_height * breaker.line_height
-        counted, tested, chars = self.counted, self.tested, self.fragment.characters
+        counted, tested, chars, text = self.counted, self.tested, self.fragment.characters, self.text
         unstretched = self.spacing == 0 and self.stretching == 100
         scale = self.size_pt
         k = self.k
@@ -169,6 +180,16 @@ class _Paragraph:
         height: float = 0
         i = start
         while i < end:
+            if self.skipping and i > start:
+                stop = self._fitting(start, i, room)
+                if stop > i:
+                    spaces += text.count(" ", i, stop)
+                    gap = text.rfind(" ", i, stop)
+                    if gap >= 0:
+                        hint = (gap, text.count(" ", start, gap))
+                    i = stop
+                    if i == end:
+                        break
             c = chars[i]
             if i == start:
                 c_width = self.width(tested[i], 1, False)
@@ -210,6 +231,17 @@ class _Paragraph:
             return None
         breaker._is_first_line = False
         return self._text_line(breaker, start, end, True, spaces, _unjustified(breaker.align), height, line_max)
+
+    def _fitting(self, start: int, i: int, room: float) -> int:
+        """The first character from ``i`` on that ends the line or might not fit on it: the line's width
+        before a character only grows, and no character is wider than the widest."""
+        end = self.text.find(NEWLINE, i)
+        counted, base, scale, k, widest = self.counted, self.counted[start], self.size_pt, self.k, self.widest
+        return i + bisect_left(
+            range(i, len(self.tested) if end < 0 else end),
+            True,
+            key=lambda j: (counted[j] - base) * scale * 0.001 / k + widest - room > FloatTolerance.TOLERANCE,
+        )
 
     def _text_line(self, breaker: MultiLineBreak, start: int, stop: int, begun: bool, spaces: int, align: Align,
                    height: float, line_max: float, ending: str = "") -> TextLine:  # fmt: skip
