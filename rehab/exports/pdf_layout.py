@@ -1,11 +1,25 @@
 """fpdf2's line breaking, made linear: the same lines, found without measuring each line again per character.
 
-fpdf2 (2.8) breaks a paragraph character by character, and before placing each character it asks the width of
-the line so far (``CurrentLine.width``), which joins and measures the whole line again: a line of n characters
-costs n²/2 glyph lookups. A progress report's small print (the methodology appendix, the goals, the outlook;
-up to 150 characters a line) spent most of its layout time there.
+fpdf2 (2.8) breaks a paragraph character by character (``MultiLineBreak.get_line``): each character is
+measured, appended to a ``CurrentLine`` and, before that, tested against the width of the line so far
+(``CurrentLine.width``), which joins and measures the whole line again: a line of n characters costs n²/2
+glyph lookups, and every character a handful of Python calls. A progress report's paragraphs, bullets, table
+cells and appendix (25,000 characters) spent most of its layout time there.
 
-Two answers are kept instead of recomputed, each exactly what fpdf2 computes:
+A plain paragraph — one fragment of an embedded TrueType font, no text shaping, word wrap, no soft hyphen, no
+first-line indent, leading spaces kept: what every ``multi_cell`` of the reports is — is broken from a table
+instead (``_Paragraph``): each character's width in font units and their running sums, from which each width
+fpdf2 compares is computed by the same operations in the same order as ``Fragment.get_width`` (the widths are
+whole font units, so the sums are exact). The line is the one fpdf2 builds: it ends at a line break (never
+justified), at a breaking space that does not fit (dropped), else at the last breaking space before the
+character that does not fit (the space dropped, the next line starting after it), else before that character
+(a forced break, not justified; fpdf2's error if the next line cannot hold it either); a no-break space counts
+as a space and prints as one; the line's single fragment, width, count of spaces, height and room are fpdf2's.
+When only spaces and line breaks separate the words and letters are neither spaced nor stretched, the
+characters up to the first one that might not fit (the line so far plus the paragraph's widest character) are
+taken at once: no character before it can end the line. Any other paragraph is broken by fpdf2 itself.
+
+For those, two answers are kept instead of recomputed, each exactly what fpdf2 computes:
 
 - the width of each fragment of the line so far: a text width is a sum over its characters (plus letter
   spacing per character, all scaled alike), so when a fragment grows, only its new characters are measured;

@@ -3,6 +3,7 @@ whatever the text and whatever was written before it."""
 
 from __future__ import annotations
 
+from fpdf.fonts import TTFFont
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +25,7 @@ def _written(texts: list[str], justified: bool) -> tuple[list[str], list[tuple[o
         for fragment in doc._preload_font_styles(text, markdown=False):
             written.append(fragment.render_pdf_text_ttf(0.3 if justified else 0, 1.0 if justified else 0))
     font = doc.current_font
+    assert isinstance(font, TTFFont)
     return written, list(font.subset.items()), list(font.missing_glyphs)
 
 

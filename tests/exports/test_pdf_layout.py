@@ -12,7 +12,7 @@ from fpdf.line_break import CurrentLine, Fragment, MultiLineBreak
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rehab.exports import pdf, pdf_layout
+from rehab.exports import pdf, pdf_glyph_codes, pdf_layout
 from rehab.exports.pdf_doc import FONT
 from tests.exports.builders import pdf_without_moment, session_summary
 from tests.exports.test_pdf_reports import GOALS, _progress
@@ -26,9 +26,17 @@ _TEXT = st.lists(st.tuples(_WORD, st.sampled_from([" ", " ", "  ", "\n", "\u00ad
 
 @pytest.fixture
 def fpdf2_measuring() -> Iterator[None]:
+    """fpdf2's own line breaking and text writing, until the test installs ours."""
     pdf_layout.uninstall()
+    pdf_glyph_codes.uninstall()
     yield
     pdf_layout.install()
+    pdf_glyph_codes.install()
+
+
+def _ours() -> None:
+    pdf_layout.install()
+    pdf_glyph_codes.install()
 
 
 def _lines(text: str, size: float, width: float, spacing: float, bold: bool) -> list[tuple[str, float]]:
@@ -71,11 +79,11 @@ def test_lines_break_where_fpdf2_breaks_them(text: str, size: float, width: floa
 
 
 def test_a_whole_document_is_laid_out_as_fpdf2_lays_it_out(fpdf2_measuring: None) -> None:
-    """The clinical session summary (tables, bullets, the appendix) with fpdf2's measuring and with the linear
-    one: the same pages, byte for byte apart from the moment it was written."""
+    """The clinical session summary (tables, bullets, the appendix) with fpdf2's line breaking and text writing
+    and with ours: the same pages, byte for byte apart from the moment it was written."""
     summary = session_summary()
     own = pdf.session_pdf(summary)
-    pdf_layout.install()
+    _ours()
     linear = pdf.session_pdf(summary)
     assert pdf_without_moment(linear) == pdf_without_moment(own)
 
@@ -163,5 +171,5 @@ def test_the_progress_report_is_laid_out_as_fpdf2_lays_it_out(fpdf2_measuring: N
     """The progress report with goals (paragraphs, bullets, tables, the methodology appendix): the same pages."""
     report = _progress(goals=GOALS)
     own = pdf.progress_pdf(report)
-    pdf_layout.install()
+    _ours()
     assert pdf_without_moment(pdf.progress_pdf(report)) == pdf_without_moment(own)
