@@ -59,18 +59,18 @@ def base_glyphs(cmap: dict[int, str]) -> frozenset[str]:
 class KeptSubsetter(ftsubset.Subsetter):
     """fontTools' subsetter, answering a bundled font from the kept subsets."""
 
-    glyphs: frozenset[str] | None = None
+    asked_glyphs: frozenset[str] | None = None
 
     def populate(self, glyphs: Iterable[str] = (), gids: Any = (), unicodes: Any = (), text: str = "") -> None:
         glyphs = list(glyphs)
-        self.glyphs = None if gids or unicodes or text else frozenset(glyphs)
+        self.asked_glyphs = None if gids or unicodes or text else frozenset(glyphs)
         super().populate(glyphs=glyphs, gids=gids, unicodes=unicodes, text=text)
 
     def subset(self, font: ttLib.TTFont) -> None:
-        if not isinstance(font, BundledFontFile) or self.glyphs is None:
+        if not isinstance(font, BundledFontFile) or self.asked_glyphs is None:
             super().subset(font)
             return
-        glyphs = self.glyphs | font.base_glyphs
+        glyphs = self.asked_glyphs | font.base_glyphs
         key = (font.path, glyphs, repr(sorted(vars(self.options).items())))
         with _lock:
             kept = _kept.get(key)
