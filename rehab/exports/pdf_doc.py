@@ -18,7 +18,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from rehab.exports import pdf_fonts, pdf_layout, pdf_plot, pdf_serializable
+from rehab.exports import pdf_font_subsets, pdf_fonts, pdf_glyph_codes, pdf_layout, pdf_plot, pdf_serializable
 from rehab.exports.pdf_text import clinic_time, plain
 from rehab.exports.printed_chart import PrintedChart
 from rehab.exports.render import PAGE_SIZES, PageSize
@@ -35,6 +35,8 @@ LOGO_MAX_MM = (40.0, 18.0)
 
 pdf_layout.install()  # the same lines as fpdf2 breaks them, measured in linear time
 pdf_serializable.install()  # fpdf2's "has a serialize method" test, answered once per type
+pdf_font_subsets.install()  # the bundled fonts' subsets, made once per glyph set
+pdf_glyph_codes.install()  # a line's text coded in one pass
 
 
 class ReportDocument(FPDF):

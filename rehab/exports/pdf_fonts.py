@@ -4,7 +4,8 @@ fpdf2's ``add_font`` reads the whole font file for every document: its character
 6,000 characters and its metrics, about 20 ms a font. A report worker process lives between reports, so those
 are read once here and each document gets its own font object sharing them (read-only after reading), with its
 own glyph subset, its own list of missing glyphs and its own handle on the file, which fpdf2 cuts down to the
-document's glyphs when it writes the PDF (PDF/A: every font embedded, as a subset).
+document's glyphs when it writes the PDF (PDF/A: every font embedded, as a subset; the subsets are kept per
+glyph set by rehab.exports.pdf_font_subsets).
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import threading
 from importlib import resources
 from pathlib import Path
 
-from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
 from fpdf.fonts import SubsetMap, TTFFont
+
+from rehab.exports.pdf_font_subsets import BundledFontFile, base_glyphs
 
 FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 _lock = threading.Lock()
 _read: dict[tuple[str, str], TTFFont] = {}
+_base: dict[tuple[str, str], frozenset[str]] = {}
 
 
 def _font_file(name: str) -> Path:
@@ -35,6 +38,7 @@ def _template(family: str, style: str) -> TTFFont:
         font = _read.get((family, style))
         if font is None:
             font = _read[(family, style)] = TTFFont(FPDF(), _font_file(FILES[style]), f"{family.lower()}{style}", style)
+            _base[(family, style)] = base_glyphs(font.cmap)
         return font
 
 
@@ -44,7 +48,7 @@ def add_bundled_fonts(doc: FPDF, family: str) -> None:
         template = _template(family, style)
         font = copy.copy(template)
         font.i = len(doc.fonts) + 1
-        font.ttfont = ttLib.TTFont(template.ttffile, recalcTimestamp=False, lazy=True)
+        font.ttfont = BundledFontFile(str(template.ttffile), _base[(family, style)])
         font.subset = SubsetMap(font)
         font.missing_glyphs = []
         font.biggest_size_pt = 0

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -26,6 +26,7 @@ from rehab import turns
 T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+MIGRATION_FILES = Path(__file__).resolve().parent / "migrations" / "versions"
 LOCK_RETRIES = 5
 
 
@@ -165,6 +166,23 @@ def tighten_sqlite_files(url: str) -> list[str]:
     return changed
 
 
+def newest_revision() -> str:
+    """The newest migration's revision, from the file names (``NNNN_name.py``, one chain in number order).
+
+    Read without Alembic, so a server whose schema is already current never loads it (about 10 MB a process);
+    ``tests/store/test_schema.py`` checks it against Alembic's own head.
+    """
+    return max(path.name[:4] for path in MIGRATION_FILES.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision the database records (None for an empty database)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -245,7 +263,7 @@ def open_database(
     """
     db = Database(make_engine(url))
     try:
-        if migrate:
+        if migrate and stored_revision(db.engine) != newest_revision():
             from rehab.store.migrate import upgrade
 
             try:

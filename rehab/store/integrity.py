@@ -6,7 +6,8 @@ trigger of their own, or delete history, and the guards cannot stop that. This m
 
 - **Schema.** On SQLite the whole of ``sqlite_master`` (tables, indexes, triggers, views, with their SQL)
   must equal what the migrations create at the database's revision: the reference is built by migrating
-  an empty temporary database, once per revision and process. Nothing missing, nothing extra, nothing
+  an empty temporary database, once per revision and process, in a short-lived process of its own (so a
+  server never loads Alembic and the migrations, about 10 MB each). Nothing missing, nothing extra, nothing
   changed. On PostgreSQL the triggers in the app's schema must be exactly the migrations' triggers,
   enabled and calling the migrations' functions with the migrations' source; no rules may exist.
 - **History.** Every patient at version *n* has revisions 1 … *n*−1. On SQLite the audit log's ids run
@@ -22,8 +23,11 @@ would hide what was done. Restore the last good backup (which is checked the sam
 from __future__ import annotations
 
 import functools
+import json
 import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -68,8 +72,7 @@ def sqlite_objects(query: Query) -> SchemaObjects:
     return {str(name): (str(kind), str(table), normalise_sql(sql)) for kind, name, table, sql in rows}
 
 
-@functools.lru_cache(maxsize=16)
-def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], ...]:
+def _build_reference(revision: str) -> list[tuple[str, tuple[str, str, str | None]]]:
     from rehab.store.db import make_engine
     from rehab.store.migrate import upgrade
 
@@ -85,7 +88,25 @@ def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], 
             objects = sqlite_objects(lambda sql: conn.execute(sql).fetchall())
         finally:
             conn.close()
-    return tuple(sorted(objects.items()))
+    return sorted(objects.items())
+
+
+def _answer(*question: str) -> Any:
+    """What ``python -m rehab.store.integrity QUESTION`` prints (JSON): the migrations' reference, worked out in
+    a process of its own so that this one never loads Alembic and the migrations."""
+    done = subprocess.run(
+        [sys.executable, "-m", "rehab.store.integrity", *question], capture_output=True, text=True, timeout=300
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"The migrations' reference ({' '.join(question)}) could not be built: {done.stderr[-2000:]}"
+        )
+    return json.loads(done.stdout)
+
+
+@functools.lru_cache(maxsize=16)
+def _reference(revision: str) -> tuple[tuple[str, tuple[str, str, str | None]], ...]:
+    return tuple((name, (kind, table, sql)) for name, (kind, table, sql) in _answer("sqlite", revision))
 
 
 def reference_sqlite_schema(revision: str) -> SchemaObjects:
@@ -182,8 +203,15 @@ def _migration_modules() -> list[Any]:
     return [script.module for script in reversed(list(ScriptDirectory.from_config(_config()).walk_revisions()))]
 
 
+@functools.lru_cache(maxsize=1)
 def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, str]]:
-    """(table, trigger) → function, and function → normalised source, as migrations 0001–0008 create them."""
+    """(table, trigger) → function, and function → normalised source, as the migrations create them (read by a
+    short-lived process, as the SQLite reference schema is)."""
+    triggers, functions = _answer("postgres")
+    return {(table, name): function for table, name, function in triggers}, functions
+
+
+def _build_postgres_triggers() -> tuple[list[tuple[str, str, str]], dict[str, str]]:
     watched: dict[str, str] = _migration_module("0008").WATCHED
     upsert: str = _migration_module("0008").UPSERT
     triggers = {
@@ -204,7 +232,10 @@ def expected_postgres_triggers() -> tuple[dict[tuple[str, str], str], dict[str, 
             functions.pop(name, None)
         triggers.update(getattr(module, "POSTGRES_TRIGGERS", {}))
         functions.update(getattr(module, "POSTGRES_FUNCTIONS", {}))
-    return triggers, {name: str(normalise_sql(src)) for name, src in functions.items()}
+    return (
+        [(table, name, function) for (table, name), function in triggers.items()],
+        {name: str(normalise_sql(src)) for name, src in functions.items()},
+    )
 
 
 def postgres_problems(query: Query) -> list[str]:
@@ -256,11 +287,11 @@ def problems(conn: Connection, *, thorough: bool = False) -> list[str]:
         return sqlite_problems(query, thorough=thorough)
     if conn.dialect.name != "postgresql":
         return []
-    from rehab.store.migrate import head_revision
+    from rehab.store.db import newest_revision
 
     found = [str(row[0]) for row in query("SELECT version_num FROM alembic_version")]
-    if found != [head_revision()]:
-        return [f"the schema revision is {found or 'missing'}, not {head_revision()}"]
+    if found != [newest_revision()]:
+        return [f"the schema revision is {found or 'missing'}, not {newest_revision()}"]
     found_problems = postgres_problems(query)
 
     def in_savepoint(sql: str) -> Sequence[Sequence[Any]]:
@@ -269,3 +300,7 @@ def problems(conn: Connection, *, thorough: bool = False) -> list[str]:
             return query(sql)
 
     return found_problems + _history_or_why_not(in_savepoint, sqlite=False, known=found_problems)
+
+
+if __name__ == "__main__":  # `sqlite REVISION`: that revision's schema; `postgres`: the triggers (``_answer``)
+    print(json.dumps(_build_reference(sys.argv[2]) if sys.argv[1] == "sqlite" else _build_postgres_triggers()))

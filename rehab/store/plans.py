@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, insert, select, update
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import coalesce
 
 from rehab.domain.planning.loading_plan import (
@@ -259,8 +258,8 @@ def add_setting(conn: Connection, *, name: str, version: int, value: str, user_i
 
 # --- plans --------------------------------------------------------------------------------------------
 
-_created_by = aliased(users)
-_updated_by = aliased(users)
+_created_by = users.alias()
+_updated_by = users.alias()
 
 
 def _plan_query() -> Select[Any]:
@@ -335,8 +334,8 @@ def items(conn: Connection, plan_id: int) -> list[ItemRecord]:
 
 # --- load decisions -----------------------------------------------------------------------------------
 
-_decided_by = aliased(users)
-_confirmed_by = aliased(users)
+_decided_by = users.alias()
+_confirmed_by = users.alias()
 
 
 def _decision_query() -> Select[Any]:

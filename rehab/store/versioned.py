@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, Table, and_, exists, select
-from sqlalchemy.orm import aliased
 
 from rehab.store.records import inserted_id
 from rehab.store.tables import users
@@ -40,7 +39,7 @@ def superseded(conn: Connection, table: Table, row_id: int) -> bool:
 
 
 def _not_superseded(table: Table) -> Any:
-    newer = aliased(table)
+    newer = table.alias()
     return ~exists().where(newer.c.supersedes_id == table.c.id)
 
 

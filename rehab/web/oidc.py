@@ -26,9 +26,6 @@ from html import escape
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -48,6 +45,33 @@ STATE_MAX_AGE_S = 600
 _METADATA_TTL_S = 3600
 _metadata: dict[str, tuple[float, dict[str, Any]]] = {}
 _lock = threading.Lock()
+
+
+def _id_token_claims(
+    id_token: str, key_set: dict[str, Any], metadata: dict[str, Any], config: sso.SsoConfig, held: dict[str, str]
+) -> dict[str, Any]:
+    """The ID token's claims, once its signature, issuer, audience, subject, nonce and expiry check out.
+
+    joserfc (with the cryptography library, about 9 MB a process) is loaded here, on the first sign-on, not
+    by every server process at start: most clinics sign in with passwords.
+    """
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
+    try:
+        token = jwt.decode(id_token, KeySet.import_key_set(key_set))  # type: ignore[arg-type]
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": metadata["issuer"]},
+            aud={"essential": True, "value": config.client_id},
+            sub={"essential": True},
+            nonce={"essential": True, "value": held["nonce"]},
+            exp={"essential": True},
+        ).validate(token.claims)
+    except (JoseError, ValueError) as exc:
+        log.error("single sign-on: ID token refused: %s", exc)
+        raise SignOnError("The identity provider's answer could not be verified.") from exc
+    return dict(token.claims)
 
 
 class SignOnError(Exception):
@@ -145,20 +169,7 @@ def _verified_claims(config: sso.SsoConfig, code: str, held: dict[str, str]) -> 
         },
         headers={"Authorization": f"Basic {basic}"},
     )
-    keys = KeySet.import_key_set(_fetch(metadata["jwks_uri"]))  # type: ignore[arg-type]
-    try:
-        token = jwt.decode(str(tokens.get("id_token", "")), keys)
-        jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": metadata["issuer"]},
-            aud={"essential": True, "value": config.client_id},
-            sub={"essential": True},
-            nonce={"essential": True, "value": held["nonce"]},
-            exp={"essential": True},
-        ).validate(token.claims)
-    except (JoseError, ValueError) as exc:
-        log.error("single sign-on: ID token refused: %s", exc)
-        raise SignOnError("The identity provider's answer could not be verified.") from exc
-    claims: dict[str, Any] = dict(token.claims)
+    claims = _id_token_claims(str(tokens.get("id_token", "")), _fetch(metadata["jwks_uri"]), metadata, config, held)
     if metadata.get("userinfo_endpoint") and tokens.get("access_token"):
         info = _fetch(metadata["userinfo_endpoint"], headers={"Authorization": f"Bearer {tokens['access_token']}"})
         if info.get("sub") == claims["sub"]:  # userinfo about someone else is ignored (Core §5.3.2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -11,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from rehab.services.context import now_utc
 from rehab.store import Database, open_database
 from rehab.store import audit as audit_store
+from rehab.store.db import make_engine, newest_revision, stored_revision
 from rehab.store.migrate import current_revision, head_revision, upgrade
 from rehab.store.schema import metadata
 from rehab.store.tables import audit_log
@@ -22,6 +25,29 @@ def test_migrations_create_exactly_the_declared_schema(db: Database) -> None:
         diff = compare_metadata(ctx, metadata)
     assert diff == []
     assert current_revision(db.engine) == head_revision()
+
+
+def test_the_newest_revision_read_from_file_names_is_alembics_head(db: Database) -> None:
+    """A server at the current schema never loads Alembic; the file names must say what Alembic would."""
+    from alembic.script import ScriptDirectory
+
+    from rehab.store.migrate import _config
+
+    scripts = list(reversed(list(ScriptDirectory.from_config(_config()).walk_revisions())))
+    assert newest_revision() == head_revision()
+    # one chain, numbered in order, each revision the first four characters of its file's name
+    for before, script in zip([None, *scripts], scripts, strict=False):
+        assert script.path is not None and Path(script.path).name[:4] == script.revision
+        assert script.down_revision == (before.revision if before else None)
+    assert stored_revision(db.engine) == head_revision()
+
+
+def test_an_empty_database_records_no_revision(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        assert stored_revision(engine) is None
+    finally:
+        engine.dispose()
 
 
 def test_upgrade_is_idempotent(db: Database) -> None:
