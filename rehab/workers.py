@@ -1,7 +1,7 @@
-"""Long work off the interpreter that serves pages: PDFs and their chart images are made in worker processes.
+"""Long work off the interpreter that serves pages: PDFs (with their charts) are made in worker processes.
 
-A year's progress report costs most of a second of CPU (drawing its charts with vl-convert, laying out the PDF
-with fpdf2). Inside the server's interpreter that second holds the GIL, and every other clinician's page run
+A year's progress report costs most of a second of CPU (laying out the PDF and drawing its charts, with fpdf2).
+Inside the server's interpreter that second holds the GIL, and every other clinician's page run
 waits for it. A server calls ``enable()`` once at start-up; from then on ``submit`` sends the renderer and its
 plain data (the report's dataclasses, never a database handle) to a process pool and the page waits for the
 bytes without holding the interpreter. The workers run at a lower priority (``NICENESS``), so when the

@@ -4,8 +4,8 @@ The page itself (letterhead, confidentiality line, outline, PDF/A metadata, sign
 wording rules (no unverified figure as a source, the patient's words) are ``pdf_text``.
 
 - A bundled Unicode font (DejaVu Sans, ``fonts/``) so any patient name prints, not only Latin-1.
-- Charts are Vega-Lite specs drawn offline by vl-convert as SVG and embedded as vector drawings
-  (``pdf_charts``), each a tagged figure with its text summary as the alternative text.
+- Charts are drawn with fpdf2's own lines, shapes and text (``pdf_plot``, from the plain ``PrintedChart`` the
+  service built), each a tagged figure with its text summary as the alternative text.
 - How each change was judged (the MDC/MCID reasons with their sources) is in a methodology appendix.
 - A4 or US Letter; the patient's name, MRN and page number are in every page's footer.
 """
@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from rehab.domain.prognosis.common import NOT_A_GUARANTEE
-from rehab.exports.pdf_charts import chart_svg
 from rehab.exports.pdf_doc import ReportDocument, plain
 from rehab.exports.pdf_text import labelled, patient_words, verified_only
 from rehab.exports.render import PageSize
@@ -32,7 +31,7 @@ from rehab.exports.summary import (
     patient_text,
 )
 
-__all__ = ["chart_svg", "plain", "progress_pdf", "session_pdf", "session_pdf_patient"]
+__all__ = ["plain", "progress_pdf", "session_pdf", "session_pdf_patient"]
 
 _OUTCOME = {"go": "Go", "caution": "Go with caution", "stop": "Stop"}
 METHODOLOGY = "Appendix: methodology"
@@ -300,10 +299,9 @@ def progress_pdf(report: ProgressReport, *, page_size: PageSize = "A4") -> bytes
 
 
 def _charts(doc: ReportDocument, charts: Sequence[ChartSpec]) -> None:
-    drawings = [chart_svg(c.spec) for c in charts]
-    doc.heading("Charts", keep=doc.width * drawings[0].ratio)
-    for chart, drawing in zip(charts, drawings, strict=True):
-        doc.chart(drawing, chart.alt or f"Chart: {chart.title}.")
+    doc.heading("Charts", keep=doc.chart_height(charts[0].chart))
+    for chart in charts:
+        doc.chart(chart.chart, chart.alt or f"Chart: {chart.title}.")
 
 
 def _goals_clinical(doc: ReportDocument, goals: Sequence[GoalLine], score: str) -> None:

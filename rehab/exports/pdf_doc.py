@@ -18,13 +18,13 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from rehab.exports import pdf_font_subsets, pdf_fonts, pdf_glyph_codes, pdf_layout, pdf_serializable
-from rehab.exports.pdf_charts import CHART_FONT, Drawing
-from rehab.exports.pdf_text import clinic_time
+from rehab.exports import pdf_font_subsets, pdf_fonts, pdf_glyph_codes, pdf_layout, pdf_plot, pdf_serializable
+from rehab.exports.pdf_text import clinic_time, plain
+from rehab.exports.printed_chart import PrintedChart
 from rehab.exports.render import PAGE_SIZES, PageSize
 from rehab.exports.summary import Letterhead, SignOff
 
-FONT = CHART_FONT  # the charts' labels are set in the same font
+FONT = pdf_plot.FONT  # the charts' labels are set in the same font
 LANGUAGE = "en-GB"
 CONFIDENTIAL = "Confidential — contains patient information"
 NO_CLINIC_NAME = "Clinic name not set (an administrator sets it under Clinic settings → Reports)"
@@ -37,13 +37,6 @@ pdf_layout.install()  # the same lines as fpdf2 breaks them, measured in linear 
 pdf_serializable.install()  # fpdf2's "has a serialize method" test, answered once per type
 pdf_font_subsets.install()  # the bundled fonts' subsets, made once per glyph set
 pdf_glyph_codes.install()  # a line's text coded in one pass
-
-
-def plain(text: object) -> str:
-    """User text as it will be printed: as typed, minus control characters (tabs become spaces)."""
-    value = "" if text is None else str(text)
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(ch for ch in value if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0))
 
 
 class ReportDocument(FPDF):
@@ -237,14 +230,20 @@ class ReportDocument(FPDF):
                     row.cell(plain(v))
         self.ln(2)
 
-    def chart(self, drawing: Drawing, alt: str) -> None:
-        """A chart as a vector drawing with its alternative text, kept whole on one page with its summary printed
-        under it (what the grey band and the dashed lines mean, for a reader who cannot hover over them)."""
-        width = self.width
-        height = width * drawing.ratio + self.text_height(alt, size=7.5)
-        if self.will_page_break(height + 4):
+    def chart_height(self, chart: PrintedChart) -> float:
+        """How tall ``chart`` prints across the page (without its summary)."""
+        return pdf_plot.lay_out(self, chart, self.width - 2 * self.c_margin).height
+
+    def chart(self, chart: PrintedChart, alt: str) -> None:
+        """A chart drawn with its alternative text, kept whole on one page with its summary printed under it
+        (what the grey band and the dashed lines mean, for a reader who cannot hover over them). Its left edge
+        is the text's, inside the cell margin."""
+        layout = pdf_plot.lay_out(self, chart, self.width - 2 * self.c_margin)
+        if self.will_page_break(layout.height + self.text_height(alt, size=7.5) + 4):
             self.add_page()
-        self.image(io.BytesIO(drawing.svg), x=self.l_margin, w=width, alt_text=plain(alt))
+        top = self.get_y()
+        pdf_plot.draw(self, layout, self.l_margin + self.c_margin, top, alt=plain(alt))
+        self.set_xy(self.l_margin, top + layout.height)
         self.para(alt, size=7.5, grey=True)
         self.ln(2)
 

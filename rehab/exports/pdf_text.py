@@ -54,3 +54,10 @@ def patient_words(text: str) -> str:
     for pattern, words in _PATIENT_WORDS:
         out = pattern.sub(words, out)
     return out
+
+
+def plain(text: object) -> str:
+    """User text as it will be printed: as typed, minus control characters (tabs become spaces)."""
+    value = "" if text is None else str(text)
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(ch for ch in value if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0))

@@ -1,7 +1,7 @@
 """Which renderer makes a PDF, importable without loading the PDF and chart libraries.
 
-fpdf2 (with fontTools and Pillow) and vl-convert take about a second to import and tens of megabytes each;
-only the paths that make a PDF load them, and on a server that is a worker process (``rehab.workers``),
+fpdf2 (with fontTools and Pillow) takes most of a second to import and tens of megabytes; only the paths
+that make a PDF load it, and on a server that is a worker process (``rehab.workers``),
 which is handed ``pdf_bytes`` and the report's plain data.
 """
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from rehab.domain.planning.template import NEURAL_PERIOD_CLINICIAN_TEXT, NEURAL_PERIOD_PATIENT_TEXT
+from rehab.exports.printed_chart import PrintedChart
 
 PAIN_LIMIT = 5
 """Pain above 5/10 is flagged (pain-monitoring model, Silbernagel 2007 [R17]; the engine's own limit)."""
@@ -223,12 +223,12 @@ class PhaseLine:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """A Vega-Lite chart (a dict), drawn offline as a vector figure by the PDF writer."""
+    """A chart as the reports print it (plain data, drawn by the PDF writer) and what it shows in words."""
 
     title: str
-    spec: dict[str, Any]
+    chart: PrintedChart
     alt: str = ""
-    """What the chart shows in a sentence (its text summary): the image's alternative text in the PDF."""
+    """What the chart shows in a sentence (its text summary): the figure's alternative text in the PDF."""
 
 
 @dataclass(frozen=True)

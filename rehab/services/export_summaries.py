@@ -431,8 +431,8 @@ def progress_in(conn: Connection, actor: Actor, patient: PatientRecord, start: d
             )
             if len(charts) < MAX_CHARTS and n_sessions > 1:
                 bands = bands_frame(ctx.template, plan.start_date, last_week)
-                spec, alt = report_charts.load_chart(frame, bands, title=item.label, nominal=ex.uses_bands)
-                charts.append(model.ChartSpec(item.label, spec, alt))
+                chart, alt = report_charts.load_chart(frame, bands, title=item.label, nominal=ex.uses_bands)
+                charts.append(model.ChartSpec(item.label, chart, alt))
         for band in phase_bands(ctx.template, last_week):
             first_day = plan.start_date + timedelta(days=7 * (band.first_week - 1))
             last_day = plan.start_date + timedelta(days=7 * band.last_week - 1)

@@ -134,5 +134,5 @@ def measure_chart(
         if base
         else Panel(key=first.measure_key, title=title, unit=measure.unit_label, points=points)
     )
-    spec, alt = report_charts.measure_chart(panel)
-    return model.ChartSpec(title, spec, alt)
+    chart, alt = report_charts.measure_chart(panel)
+    return model.ChartSpec(title, chart, alt)

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, date, datetime
 
 from rehab.exports import summary as m
+from rehab.exports.printed_chart import DateTick, PrintedChart, Rule, Series, ValueTick
 
 HOSTILE_NOTE = '**bold?** <b>html?</b> [link](http://x) =HYPERLINK("http://evil")'
 
@@ -58,3 +59,16 @@ def pdf_without_moment(data: bytes) -> bytes:
     """A PDF without what differs each time it is written: the XMP modify and metadata dates, the file /ID."""
     data = re.sub(rb'(ModifyDate|MetadataDate)="[^"]*"', b"", data)
     return re.sub(rb"/ID \[<[0-9A-Fa-f]+><[0-9A-Fa-f]+>\]", b"", data)
+
+
+def tug_chart(*, unit: str = "s") -> PrintedChart:
+    """A Timed Up and Go chart as the reports print it: two results, a fall-risk cut-off at 12 s."""
+    return PrintedChart(
+        title="Timed Up and Go", subtitle="", unit=unit, label_colour="#7B7B7B", y_domain=(0.0, 22.0),
+        y_ticks=(ValueTick(0.0, "0"), ValueTick(10.0, "10"), ValueTick(20.0, "20")),
+        dates=(date(2026, 10, 1), date(2026, 11, 1)),
+        date_ticks=(DateTick(date(2026, 10, 5), "05 Oct 2026"), DateTick(date(2026, 10, 19), "19 Oct 2026")),
+        height=52.0, rules=(Rule(12.0, "#D55E00", 2.0, (6.0, 3.0)),),
+        series=(Series("Timed Up and Go", "#009E73", (1.0, 0.0), "triangle-up", True, 36.0,
+                       ((date(2026, 10, 1), 20.0), (date(2026, 11, 1), 14.0))),),
+    )  # fmt: skip

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from rehab.exports import pdf
 from rehab.exports import summary as m
-from tests.exports.builders import HOSTILE_NOTE, patient, session_summary
+from tests.exports.builders import HOSTILE_NOTE, patient, session_summary, tug_chart
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "exports"
 A4_PT = (595.28, 841.89)  # 210 × 297 mm
@@ -92,17 +92,6 @@ def test_a_session_that_did_not_go_ahead_says_so_in_both_versions() -> None:
 
 
 def test_progress_report_embeds_charts_and_lists_baseline_and_latest() -> None:
-    spec = {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "data": {"values": [{"date": "2026-10-01", "v": 20}, {"date": "2026-11-01", "v": 14}]},
-        "mark": "line",
-        "encoding": {
-            "x": {"field": "date", "type": "temporal"},
-            "y": {"field": "v", "type": "quantitative", "title": "Seconds to stand, walk and sit"},
-        },
-        "width": 400,
-        "height": 150,
-    }
     report = m.ProgressReport(
         patient=patient(), start=date(2026, 10, 1), end=date(2026, 11, 30),
         measures=[m.MeasureProgress("tug", "Timed Up and Go", None, None, "s", 2, date(2026, 10, 1), "20 s",
@@ -112,7 +101,7 @@ def test_progress_report_embeds_charts_and_lists_baseline_and_latest() -> None:
         phases=[m.PhaseLine("Familiarisation", "1–2", "2026-10-01 to 2026-10-14", 4, 1, "")],
         sessions_performed=12, sessions_not_performed=1, plan_text="2-for-2 rule",
         generated_at=datetime(2026, 12, 1, tzinfo=UTC), generated_by="Dr Ana Núñez",
-        charts=[m.ChartSpec("TUG", spec)],
+        charts=[m.ChartSpec("TUG", tug_chart(unit="Seconds to stand, walk and sit"))],
     )  # fmt: skip
     data = pdf.progress_pdf(report)
     text, reader = _text(data)

@@ -18,7 +18,7 @@ from rehab.domain import measures
 from rehab.exports import pdf
 from rehab.exports import summary as m
 from rehab.exports.pdf_doc import CONFIDENTIAL
-from tests.exports.builders import patient, session_summary
+from tests.exports.builders import patient, session_summary, tug_chart
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "exports"
 
@@ -131,16 +131,6 @@ def test_a_clinician_without_registration_is_shown_as_not_recorded() -> None:
 # --- archive metadata and structure --------------------------------------------------------------------------
 
 
-def _chart_spec() -> dict[str, object]:
-    return {
-        "data": {"values": [{"date": "2026-10-01", "v": 20}, {"date": "2026-11-01", "v": 14}]},
-        "mark": "line",
-        "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "v", "type": "quantitative"}},
-        "width": 400,
-        "height": 150,
-    }
-
-
 def _figures(reader: PdfReader) -> list[dict[str, object]]:
     root = reader.trailer["/Root"]
     found: list[dict[str, object]] = []
@@ -164,7 +154,7 @@ def _figures(reader: PdfReader) -> list[dict[str, object]]:
 
 def test_pdf_a_metadata_language_outline_and_alt_text() -> None:
     alt = "Timed Up and Go: 20 s on 2026-10-01, latest 14 s on 2026-11-01 (−6 s; 2 results)."
-    data = pdf.progress_pdf(_progress(charts=[m.ChartSpec("Timed Up and Go", _chart_spec(), alt)]))
+    data = pdf.progress_pdf(_progress(charts=[m.ChartSpec("Timed Up and Go", tug_chart(), alt)]))
     reader = _reader(data)
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en-GB"
@@ -187,7 +177,7 @@ def test_pdf_a_metadata_language_outline_and_alt_text() -> None:
     # the logo (a picture) and the chart (a drawing) are each a tagged figure with its alternative text
     alts = [str(f.get("/Alt")) for f in _figures(reader)]
     assert sorted(alts) == sorted([alt, f"Logo of {HEAD.clinic_name}"])
-    assert sum(len(p.images) for p in reader.pages) == 1
+    assert sum(len(p.images) for p in reader.pages) == 1  # the logo: the chart is drawn, no picture
     # every font is embedded
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():

@@ -13,7 +13,7 @@ from fpdf.drawing_primitives import DeviceGray, DeviceRGB, Point, Transform
 
 from rehab.exports import pdf, pdf_serializable
 from rehab.exports import summary as m
-from tests.exports.builders import patient, pdf_without_moment, session_summary
+from tests.exports.builders import patient, pdf_without_moment, session_summary, tug_chart
 
 VALUES: list[object] = [
     syntax.Name("Figure"),
@@ -48,17 +48,10 @@ def test_every_kind_of_value_gets_the_protocols_own_answer() -> None:
 
 
 def test_a_report_with_a_chart_is_written_byte_for_byte_the_same() -> None:
-    spec = {
-        "data": {"values": [{"date": "2026-10-01", "v": 20}, {"date": "2026-11-01", "v": 14}]},
-        "mark": {"type": "line", "point": True, "strokeDash": [4, 2]},
-        "encoding": {"x": {"field": "date", "type": "temporal"}, "y": {"field": "v", "type": "quantitative"}},
-        "width": 400,
-        "height": 150,
-    }
     report = m.ProgressReport(
         patient=patient(), start=date(2026, 10, 1), end=date(2026, 11, 30), measures=[], exercises=[], phases=[],
         sessions_performed=2, sessions_not_performed=0, plan_text="", generated_at=session_summary().generated_at,
-        generated_by="Dr Ana Núñez", charts=[m.ChartSpec("TUG", spec, "TUG: 20 s, then 14 s.")],
+        generated_by="Dr Ana Núñez", charts=[m.ChartSpec("TUG", tug_chart(), "TUG: 20 s, then 14 s.")],
     )  # fmt: skip
     report = replace(report, letterhead=session_summary().letterhead)
     by_type = pdf.progress_pdf(report)

@@ -22,7 +22,7 @@ from rehab.store import open_database
 from tests.helpers import make_admin, patient_data
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_LOADED = ("alembic", "joserfc", "cryptography", "sqlalchemy.orm", "fpdf", "fontTools", "PIL", "vl_convert")
+NOT_LOADED = ("alembic", "joserfc", "cryptography", "sqlalchemy.orm", "fpdf", "fontTools", "PIL")
 
 SCRIPT = """
 import json, sys
