@@ -747,12 +747,16 @@ def panel_text(panel: Panel) -> ChartText:
     """The words and table for one dashboard panel."""
     if panel.kind == "load":
         return load_text(panel.points, title=panel.title)
+    return ChartText(panel_summary(panel), goal_table(panel, _table(panel.points, "value", panel.unit)))
+
+
+def panel_summary(panel: Panel) -> str:
+    """The words alone (a printed chart's summary: paper has no table to open)."""
+    if panel.kind == "load":
+        return load_summary(panel.points, title=panel.title)
     points = panel.points
     if points.empty:
-        empty = f"{panel.title}: no results in this period."
-        return ChartText(
-            " ".join([empty, *goal_sentences(panel)]), goal_table(panel, _table(points, "value", panel.unit))
-        )
+        return " ".join([f"{panel.title}: no results in this period.", *goal_sentences(panel)])
     order = list(dict.fromkeys(points["series"].astype(str)))
     sentences = [*_opening(panel.title, order), *_series_sentences(points, "value", panel.unit, order)]
     if panel.mdc_band:
@@ -761,24 +765,30 @@ def panel_text(panel: Panel) -> ChartText:
         value = _number(cut["value"])
         sentences.append(f"Cut-off line: {cut['label']}" + ("." if value in str(cut["label"]) else f" ({value})."))
     sentences += goal_sentences(panel)
-    return ChartText(" ".join(s for s in sentences if s), goal_table(panel, _table(points, "value", panel.unit)))
+    return " ".join(s for s in sentences if s)
 
 
 def load_text(points: pd.DataFrame, *, title: str) -> ChartText:
-    """The words and table for a load chart: each series' first and latest value, and where the load lifted
-    was the load prescribed (their lines are then drawn one over the other)."""
+    """The words and table for a load chart."""
+    return ChartText(load_summary(points, title=title), _table(points, "value_kg", "kg"))
+
+
+def load_summary(points: pd.DataFrame, *, title: str) -> str:
+    """A load chart in words: each series' first and latest value, and where the load lifted was the load
+    prescribed (their lines are then drawn one over the other)."""
     if points.empty:
-        return ChartText(f"{title}: no sets logged yet.", _table(points, "value_kg", "kg"))
+        return f"{title}: no sets logged yet."
     sentences = [f"{title}.", *_series_sentences(points, "value_kg", "kg", list(SERIES))]
-    wide = points.pivot_table(index="date", columns="series", values="value_kg", aggfunc="max")
-    if PRESCRIBED in wide.columns and PERFORMED in wide.columns:
+    heaviest = points.groupby(["date", "series"], sort=False)["value_kg"].max()
+    if {PRESCRIBED, PERFORMED} <= set(heaviest.index.get_level_values("series")):
+        wide = heaviest.unstack("series")
         both = wide[[PRESCRIBED, PERFORMED]].dropna()
         same = int((both[PRESCRIBED] - both[PERFORMED]).abs().lt(0.05).sum())
         if len(both) and same == len(both):
             sentences.append(f"The load lifted equalled the load prescribed in all {len(both)} sessions.")
         elif same:
             sentences.append(f"The load lifted equalled the load prescribed in {same} of {len(both)} sessions.")
-    return ChartText(" ".join(sentences), _table(points, "value_kg", "kg"))
+    return " ".join(sentences)
 
 
 # --- goals on the dashboard charts -------------------------------------------------------------------------

@@ -249,7 +249,7 @@ def measure_chart(panel: Panel) -> tuple[PrintedChart, str]:
         legend_names=tuple(s.name for s in series) if len(series) > 1 else (),
         note="" if series or goals else NO_RESULTS,
     )  # fmt: skip
-    return chart, charts.panel_text(fixed).summary
+    return chart, charts.panel_summary(fixed)
 
 
 # --- load charts ----------------------------------------------------------------------------------------------
@@ -306,4 +306,4 @@ def load_chart(points: pd.DataFrame, bands: pd.DataFrame, *, title: str, nominal
         legend_names=tuple(present), note="" if series else NO_SETS,
     )  # fmt: skip
     chart = replace(chart, date_bands=_phase_bands(shown, (chart.dates[1] - chart.dates[0]).days))
-    return chart, charts.load_text(points, title=title).summary
+    return chart, charts.load_summary(points, title=title)
