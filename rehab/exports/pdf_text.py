@@ -60,4 +60,8 @@ def plain(text: object) -> str:
     """User text as it will be printed: as typed, minus control characters (tabs become spaces)."""
     value = "" if text is None else str(text)
     value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(ch for ch in value if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0))
+    return _CONTROL.sub("", value)
+
+
+# C0 controls but the line break, DEL and C1 controls: what ``plain`` drops (one pass, not a test per character)
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
