@@ -23,6 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import text
 
@@ -87,11 +88,18 @@ class LoadRun:
 # --- the clinic's bench clinicians -----------------------------------------------------------------------------
 
 
-def clinicians(url: str, count: int = max(LEVELS)) -> list[tuple[str, int]]:
-    """``count`` clinicians, each with their own care team of patients; (username, patient to open) each.
+class Clinician(NamedTuple):
+    username: str
+    patient_id: int  # the patient they open: their busiest, on their own care team
+    patient_name: str  # the dashboard's heading names them: a visit counts only if it is that patient's dashboard
 
-    The patient each opens is the one of their caseload with the most treatment sessions, so every dashboard
-    has a plan's history to draw.
+
+def clinicians(url: str, count: int = max(LEVELS)) -> list[Clinician]:
+    """``count`` clinicians, each with their own care team of patients, and the patient each opens.
+
+    The patient each opens is the one of their care team with the most treatment sessions, so every dashboard
+    has a plan's history to draw. The team is read back from the database: a clinician made by an earlier run
+    (with another ``count``) keeps the team given then.
     """
     db = open_database(url)
     try:
@@ -113,17 +121,20 @@ def clinicians(url: str, count: int = max(LEVELS)) -> list[tuple[str, int]]:
                 db.run(
                     lambda c, i=user_id, m=mine: patient_store.add_team_members(c, [(p, i) for p in m], now=now_utc())
                 )
-            busiest = db.run(
-                lambda c, m=mine: c.execute(
+            else:
+                user_id = user.id
+            busiest, family, given = db.run(
+                lambda c, i=user_id: c.execute(
                     text(
-                        "SELECT p.id FROM patients p LEFT JOIN treatment_sessions s ON s.patient_id = p.id "
-                        f"WHERE p.id IN ({','.join(str(int(i)) for i in m)}) GROUP BY p.id "
-                        "ORDER BY COUNT(s.id) DESC, p.id LIMIT 1"
-                    )
-                ).scalar_one(),
+                        "SELECT p.id, p.family_name, p.given_name FROM care_team t JOIN patients p ON p.id = t.patient_id "
+                        "LEFT JOIN treatment_sessions s ON s.patient_id = p.id WHERE t.user_id = :user "
+                        "GROUP BY p.id, p.family_name, p.given_name ORDER BY COUNT(s.id) DESC, p.id LIMIT 1"
+                    ),
+                    {"user": i},
+                ).one(),
                 write=False,
             )
-            out.append((username, int(busiest)))
+            out.append(Clinician(username, int(busiest), f"{str(family).upper()}, {given}"))  # as the app names them
         return out
     finally:
         db.dispose()
@@ -255,7 +266,7 @@ def reset_peaks(pids: list[int]) -> None:
 # --- one clinician's visit -------------------------------------------------------------------------------------
 
 
-def visit(base_url: str, username: str, patient_id: int) -> Visit:
+def visit(base_url: str, username: str, patient_id: int, patient_name: str) -> Visit:
     """Sign in on the form, load the app page, open the caseload then the patient's dashboard over the websocket."""
 
     class _At:
@@ -288,12 +299,13 @@ def visit(base_url: str, username: str, patient_id: int) -> Visit:
         and dashboard.finished
         and caseload.says("Caseload")
         and not dashboard.says("Sign in")
-        and any(h for h in dashboard.headings)
+        # this patient's dashboard, not a refusal (Markdown escapes punctuation in the heading)
+        and any(patient_name in h.replace("\\", "") for h in dashboard.headings)
     )
     return out
 
 
-def _together(base_url: str, people: list[tuple[str, int]]) -> list[Visit]:
+def _together(base_url: str, people: list[Clinician]) -> list[Visit]:
     results: list[Visit] = [Visit() for _ in people]
     gate = threading.Barrier(len(people))
 
@@ -339,7 +351,7 @@ class _HealthWatch:
 
 def measure(
     server: Server,
-    people: list[tuple[str, int]],
+    people: list[Clinician],
     *,
     levels: tuple[int, ...] = LEVELS,
     rounds: Callable[[int], int] = lambda n: max(1, 10 // n),
@@ -440,35 +452,35 @@ def _reruns(tab: Tab, patient_id: int, stop: threading.Event, out: list[float], 
         out.append(time.perf_counter() - started)
 
 
-def report_slowdown(server: Server, people: list[tuple[str, int]], *, in_worker: bool, builds: int = 4) -> ReportRun:
+def report_slowdown(server: Server, people: list[Clinician], *, in_worker: bool, builds: int = 4) -> ReportRun:
     """Two clinicians rerun their dashboards, first alone, then while a third builds progress reports."""
     run = ReportRun(in_worker)
     reporter, others = people[-1], people[:2]
-    report_tab = _signed_in_tab(server.url, reporter[0])
-    tabs = [_signed_in_tab(server.url, name) for name, _ in others]
+    report_tab = _signed_in_tab(server.url, reporter.username)
+    tabs = [_signed_in_tab(server.url, other.username) for other in others]
     fresh: list[Tab] = []
     try:
-        _build_report(report_tab, reporter[1])  # warm-up: the report worker process starts
-        for tab, (_, pid) in zip(tabs, others, strict=True):
-            tab.run("dashboard", f"patient={pid}")
+        _build_report(report_tab, reporter.patient_id)  # warm-up: the report worker process starts
+        for tab, other in zip(tabs, others, strict=True):
+            tab.run("dashboard", f"patient={other.patient_id}")
         # A report once made stays offered for download in its tab, so each build is a new visit (a new tab),
         # signed in before the clock starts.
-        fresh.extend(_signed_in_tab(server.url, reporter[0]) for _ in range(3 + builds))
+        fresh.extend(_signed_in_tab(server.url, reporter.username) for _ in range(3 + builds))
         pids = process_tree(server.process.pid)
         before = cpu_seconds(pids)
-        run.quiet_build_s = [_build_report(tab, reporter[1]) for tab in fresh[:3]]
+        run.quiet_build_s = [_build_report(tab, reporter.patient_id) for tab in fresh[:3]]
         run.build_cpu_s = (cpu_seconds(process_tree(server.process.pid)) - before) / 3
         for phase, samples in ((False, run.pages_quiet_s), (True, run.pages_busy_s)):
             stop = threading.Event()
             lists: list[list[float]] = [[] for _ in tabs]
             threads = [
-                threading.Thread(target=_reruns, args=(tab, pid, stop, lists[n], 5))
-                for n, (tab, (_, pid)) in enumerate(zip(tabs, others, strict=True))
+                threading.Thread(target=_reruns, args=(tab, other.patient_id, stop, lists[n], 5))
+                for n, (tab, other) in enumerate(zip(tabs, others, strict=True))
             ]
             for thread in threads:
                 thread.start()
             if phase:
-                run.busy_build_s = [_build_report(tab, reporter[1]) for tab in fresh[3:]]
+                run.busy_build_s = [_build_report(tab, reporter.patient_id) for tab in fresh[3:]]
             else:
                 time.sleep(max(run.quiet_build_s) * builds)
             stop.set()
