@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from rehab import turns
@@ -17,8 +19,9 @@ from views import import_data as import_page
 from views import plan as plan_page
 from views import treatment as treatment_page
 
-# One of the process's turns for page runs (rehab.turns), given back however the run ends.
-with turns.page_run():
+# One of the process's turns for page runs (rehab.turns), given back however the run ends; the sessions that
+# began first are served first.
+with turns.page_run(began=st.session_state.setdefault("_rehab_session_began", time.monotonic())):
     st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
 
     actor = ui_auth.current_actor()

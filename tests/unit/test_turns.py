@@ -26,6 +26,16 @@ def _in_thread(work: Callable[[], None]) -> threading.Thread:
     return thread
 
 
+def _until(condition: Callable[[], bool]) -> bool:
+    """Whether ``condition`` came true (asked every 10 ms; HANG seconds at most)."""
+    tick = threading.Event()
+    for _ in range(int(HANG * 100)):
+        if condition():
+            return True
+        tick.wait(0.01)
+    return condition()
+
+
 def _another_run_gets_a_turn() -> bool:
     entered = threading.Event()
 
@@ -131,3 +141,74 @@ def test_nested_runs_share_the_turn_and_without_a_bound_nothing_waits() -> None:
     with turns.page_run(), turns.waiting():
         assert turns.running() == 0
     assert turns.bound() == 0
+
+
+def test_the_run_of_the_session_that_began_first_goes_first() -> None:
+    """Ten clinicians signing in together: each one's dashboard (asked for after their caseload) goes before
+    the caseloads of those who arrived later, so the first arrivals are served through first. Sessions that
+    began at the same moment go in the order they asked."""
+    turns.configure(1)
+    holder_in, holder_may_end = threading.Event(), threading.Event()
+    served: list[str] = []
+
+    def hold() -> None:
+        with turns.page_run(began=0.0):
+            holder_in.set()
+            holder_may_end.wait(HANG)
+
+    holder = _in_thread(hold)
+    assert holder_in.wait(HANG)
+    waiters = []
+    for name, began in (("late", 3.0), ("first", 1.0), ("middle", 2.0), ("first, asked again", 1.0)):
+
+        def run(name: str = name, began: float = began) -> None:
+            with turns.page_run(began=began):
+                served.append(name)
+
+        queued_before = turns.queued()
+        waiters.append(_in_thread(run))
+        assert _until(lambda n=queued_before + 1: turns.queued() == n)  # in the queue (the turn is held)
+    holder_may_end.set()
+    for thread in (holder, *waiters):
+        thread.join(HANG)
+    assert served == ["first", "first, asked again", "middle", "late"]
+    assert turns.queued() == 0 and turns.running() == 0
+
+
+def test_a_run_back_from_waiting_keeps_its_place_by_its_session() -> None:
+    """A run that gave its turn back while a report was made queues again as its own session, not as new."""
+    turns.configure(1)
+    served: list[str] = []
+    reporter_waits, report_made = threading.Event(), threading.Event()
+
+    def reporter() -> None:
+        with turns.page_run(began=1.0):
+            with turns.waiting():
+                reporter_waits.set()
+                report_made.wait(HANG)  # meanwhile a newer session's run takes the turn and holds it
+            served.append("reporter")
+
+    newer_in, newer_may_end = threading.Event(), threading.Event()
+
+    def newer() -> None:
+        with turns.page_run(began=5.0):
+            newer_in.set()
+            newer_may_end.wait(HANG)
+            served.append("newer")
+
+    def newest() -> None:
+        with turns.page_run(began=9.0):
+            served.append("newest")
+
+    first = _in_thread(reporter)
+    assert reporter_waits.wait(HANG)
+    second = _in_thread(newer)
+    assert newer_in.wait(HANG)
+    third = _in_thread(newest)
+    assert _until(lambda: turns.queued() == 1)
+    report_made.set()  # the reporter queues again behind the newer run's turn, ahead of the newest
+    assert _until(lambda: turns.queued() == 2)
+    newer_may_end.set()
+    for thread in (first, second, third):
+        thread.join(HANG)
+    assert served == ["newer", "reporter", "newest"]
