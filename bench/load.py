@@ -126,7 +126,8 @@ def clinicians(url: str, count: int = max(LEVELS)) -> list[Clinician]:
             busiest, family, given = db.run(
                 lambda c, i=user_id: c.execute(
                     text(
-                        "SELECT p.id, p.family_name, p.given_name FROM care_team t JOIN patients p ON p.id = t.patient_id "
+                        "SELECT p.id, p.family_name, p.given_name FROM care_team t "
+                        "JOIN patients p ON p.id = t.patient_id "
                         "LEFT JOIN treatment_sessions s ON s.patient_id = p.id WHERE t.user_id = :user "
                         "GROUP BY p.id, p.family_name, p.given_name ORDER BY COUNT(s.id) DESC, p.id LIMIT 1"
                     ),
@@ -575,9 +576,10 @@ def report_lines(patients: int, runs: list[LoadRun], reports: list[ReportRun]) -
         HEADING,
         "",
         f"{patients:,}-patient clinic; `bench/load.py`: each clinician is a thread holding a cookie jar and one "
-        "Streamlit websocket (no browser), with their own care team of "
-        f"{CASELOAD_SIZE} patients. They sign in on the form together, load the app page, open the caseload "
-        "(the landing page), then their busiest patient's dashboard. *Time to caseload*: sign-in click → caseload "
+        "Streamlit websocket (no browser), with their own care team (the clinic shared between 20 clinicians, "
+        f"at most {CASELOAD_SIZE} patients each). They sign in on the form together, load the app page, open the "
+        "caseload (the landing page), then the dashboard of the busiest patient on their care team; a visit "
+        "counts only when that dashboard's heading names that patient. *Time to caseload*: sign-in click → caseload "
         "drawn; *to dashboard*: dashboard asked for → drawn; *sign-in → dashboard*: both. Median / 95th "
         "percentile over every visit (1 at once: 10 visits one after another; 5 at once: twice). *Server CPU per "
         "visit*: user + system CPU of every server process (`/proc/<pid>/stat`: workers, proxy, report workers) "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -219,8 +220,10 @@ def _x_dates(dates: pd.Series, axis: dict[str, Any], *, alone: bool) -> dict[str
     """The date axis. With every point on one day and nothing else spanning time (``alone``), Vega draws a
     zero-width scale with no ticks; such a chart gets a week around that day with the day itself labelled."""
     x: dict[str, Any] = {"field": "date", "type": "temporal", "title": None, "axis": axis}
+    if not alone:
+        return x
     days = pd.to_datetime(dates).dt.normalize().drop_duplicates()
-    if alone and len(days) == 1:
+    if len(days) == 1:
         day = pd.Timestamp(str(days.iloc[0]))
         # Vega-Lite date objects, read in the browser's time zone like the dates Streamlit sends (epoch
         # milliseconds here were drawn as no scale at all by Streamlit's chart element)
@@ -684,40 +687,55 @@ def _number(value: float) -> str:
 
 
 def _day(value: Any) -> str:
+    if isinstance(value, datetime):  # pd.Timestamp too
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     return str(pd.Timestamp(value).date().isoformat())
 
 
 def _series_sentences(points: pd.DataFrame, value: str, unit: str, order: list[str]) -> list[str]:
     """First and latest value of each series with their dates and the change between them."""
+    by_series: dict[Any, list[tuple[Any, Any]]] = {}
+    for when, name, amount in zip(
+        points["date"].tolist(), points["series"].tolist(), points[value].tolist(), strict=True
+    ):
+        by_series.setdefault(name, []).append((when, amount))
     out = []
     for name in order:
-        rows = points[points["series"] == name].sort_values("date", kind="stable")
-        if rows.empty:
+        rows = sorted(by_series.get(name, []), key=lambda row: row[0])  # stable: a day's results keep their order
+        if not rows:
             continue
-        first, last = rows.iloc[0], rows.iloc[-1]
-        start = f"{_number(first[value])} {unit} on {_day(first['date'])}"
+        (first_day, first), (last_day, last) = rows[0], rows[-1]
+        start = f"{_number(first)} {unit} on {_day(first_day)}"
         if len(rows) == 1:
             out.append(f"{name}: one result, {start}.")
             continue
-        change = float(last[value]) - float(first[value])
+        change = float(last) - float(first)
         sign = "+" if change > 0 else ("−" if change < 0 else "±")
         out.append(
-            f"{name}: {start}, latest {_number(last[value])} {unit} on {_day(last['date'])} "
+            f"{name}: {start}, latest {_number(last)} {unit} on {_day(last_day)} "
             f"({sign}{_number(abs(change))} {unit}; {len(rows)} results)."
         )
     return out
 
 
 def _table(points: pd.DataFrame, value: str, unit: str) -> pd.DataFrame:
+    """The chart's data as a table, by date then series (sorted in Python: a dashboard's dozen small tables cost
+    more in pandas' sorting and indexing than in their rows)."""
     if points.empty:
         return pd.DataFrame(columns=["Date", "Series", "Value", "Unit"])
-    rows = points.sort_values(["date", "series"], kind="stable")
+    units = points["unit"].tolist() if "unit" in points.columns else [unit] * len(points)
+    rows = sorted(
+        zip(points["date"].tolist(), points["series"].tolist(), points[value].tolist(), units, strict=True),
+        key=lambda row: (row[0], row[1]),  # stable, as pandas' sort_values(kind="stable")
+    )
     return pd.DataFrame(
         {
-            "Date": [_day(d) for d in rows["date"]],
-            "Series": rows["series"].astype(str).tolist(),
-            "Value": [_number(v) for v in rows[value]],
-            "Unit": rows["unit"].astype(str).tolist() if "unit" in rows.columns else [unit] * len(rows),
+            "Date": [_day(row[0]) for row in rows],
+            "Series": [str(row[1]) for row in rows],
+            "Value": [_number(row[2]) for row in rows],
+            "Unit": [str(row[3]) for row in rows],
         }
     )
 
