@@ -7,12 +7,14 @@ once makes them finish one after another (the median wait falls, and fewer switc
 A run waits for a turn before the router (``app.py``) begins, and gives it back when the run ends however it
 ends: finished, ``st.rerun``/``st.stop``/``st.switch_page`` (Streamlit's own exceptions) or an error.
 
-A free turn goes to the waiting run whose browser session began first (then in the order they asked). Ten
+A free turn goes to the waiting run whose browser session began first (then in the order they asked), counting
+a session older than ``OLDEST_FIRST_S`` as if it had begun that long before the run was asked for. Ten
 clinicians signing in together each open the caseload, then a dashboard: in plain order of asking, all ten
 caseloads went first and every dashboard came after them; now each clinician's dashboard goes before the
 caseloads of those who arrived later, so the first arrivals are served through first (two workers, ten at
-once: median sign-in to dashboard 2.05-2.19 s against 2.28-2.31 s, bench/load.py). No session waits without
-end: a session runs one script at a time, so a run waits for at most one run of each session older than its own.
+once: median sign-in to dashboard 2.05-2.19 s against 2.28-2.31 s, bench/load.py). Without the limit, two
+older sessions rerunning back to back kept a newer one waiting for ever: each asked again before the other
+was done, and was older; with it a run waits at most ``OLDEST_FIRST_S`` and the runs ahead of it.
 
 A run that waits on something slow that is not this interpreter's work gives its turn back while it waits
 (``waiting()``): a report being made in a worker process (``rehab.workers``), a retry after a database lock. So
@@ -35,25 +37,37 @@ from __future__ import annotations
 import heapq
 import itertools
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+# A run of a session older than this queues as if its session had begun this long before the run was asked for:
+# among clinicians arriving together the first served through first, and yet no session kept waiting by older
+# ones that ask again and again (it waits for at most this long, and the runs ahead of it).
+OLDEST_FIRST_S = 5.0
+
 
 class _Turns:
-    """``at_once`` turns, given to the waiting run whose session began first (then in the order they asked)."""
+    """``at_once`` turns, each given to the waiting run whose session began first (``OLDEST_FIRST_S``)."""
 
     def __init__(self, at_once: int) -> None:
         self._free = at_once
-        self._waiting: list[tuple[float, int]] = []  # (session began, ticket): a heap
+        self._waiting: list[tuple[float, int]] = []  # (place, ticket): a heap
         self._tickets = itertools.count()
         self._changed = threading.Condition()
 
     def take(self, began: float) -> None:
         with self._changed:
-            mine = (began, next(self._tickets))
+            mine = (max(began, time.monotonic() - OLDEST_FIRST_S), next(self._tickets))
             heapq.heappush(self._waiting, mine)
-            while not (self._free > 0 and self._waiting[0] == mine):
-                self._changed.wait()
+            try:
+                while not (self._free > 0 and self._waiting[0] == mine):
+                    self._changed.wait()
+            except BaseException:  # never leave a place in the queue that nobody will take
+                self._waiting.remove(mine)
+                heapq.heapify(self._waiting)
+                self._changed.notify_all()
+                raise
             heapq.heappop(self._waiting)
             self._free -= 1
             if self._free > 0 and self._waiting:

@@ -4,6 +4,7 @@ run at a time. Every wait below is on an event; a timeout only keeps a broken ga
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -159,7 +160,13 @@ def test_the_run_of_the_session_that_began_first_goes_first() -> None:
     holder = _in_thread(hold)
     assert holder_in.wait(HANG)
     waiters = []
-    for name, began in (("late", 3.0), ("first", 1.0), ("middle", 2.0), ("first, asked again", 1.0)):
+    now = time.monotonic()  # sessions that began in the last few seconds
+    for name, began in (
+        ("late", now - 0.5),
+        ("first", now - 1.5),
+        ("middle", now - 1),
+        ("first, asked again", now - 1.5),
+    ):
 
         def run(name: str = name, began: float = began) -> None:
             with turns.page_run(began=began):
@@ -181,8 +188,10 @@ def test_a_run_back_from_waiting_keeps_its_place_by_its_session() -> None:
     served: list[str] = []
     reporter_waits, report_made = threading.Event(), threading.Event()
 
+    now = time.monotonic()
+
     def reporter() -> None:
-        with turns.page_run(began=1.0):
+        with turns.page_run(began=now - 1.5):
             with turns.waiting():
                 reporter_waits.set()
                 report_made.wait(HANG)  # meanwhile a newer session's run takes the turn and holds it
@@ -191,13 +200,13 @@ def test_a_run_back_from_waiting_keeps_its_place_by_its_session() -> None:
     newer_in, newer_may_end = threading.Event(), threading.Event()
 
     def newer() -> None:
-        with turns.page_run(began=5.0):
+        with turns.page_run(began=now - 1):
             newer_in.set()
             newer_may_end.wait(HANG)
             served.append("newer")
 
     def newest() -> None:
-        with turns.page_run(began=9.0):
+        with turns.page_run(began=now - 0.5):
             served.append("newest")
 
     first = _in_thread(reporter)
@@ -212,3 +221,32 @@ def test_a_run_back_from_waiting_keeps_its_place_by_its_session() -> None:
     for thread in (first, second, third):
         thread.join(HANG)
     assert served == ["newer", "reporter", "newest"]
+
+
+def test_older_sessions_asking_again_and_again_do_not_keep_a_newer_one_waiting() -> None:
+    """Sessions older than OLDEST_FIRST_S queue in the order their runs asked: a run asked for first goes first,
+    whichever session is older, so two old sessions rerunning back to back cannot keep another waiting."""
+    turns.configure(1)
+    holder_in, holder_may_end = threading.Event(), threading.Event()
+    served: list[str] = []
+    now = time.monotonic()
+
+    def hold() -> None:
+        with turns.page_run(began=now):
+            holder_in.set()
+            holder_may_end.wait(HANG)
+
+    def run(name: str, began: float) -> None:
+        with turns.page_run(began=began):
+            served.append(name)
+
+    holder = _in_thread(hold)
+    assert holder_in.wait(HANG)
+    waiters = [_in_thread(lambda: run("signed in a minute ago, asked first", now - 60))]
+    assert _until(lambda: turns.queued() == 1)
+    waiters.append(_in_thread(lambda: run("signed in an hour ago, asked next", now - 3600)))
+    assert _until(lambda: turns.queued() == 2)
+    holder_may_end.set()
+    for thread in (holder, *waiters):
+        thread.join(HANG)
+    assert served == ["signed in a minute ago, asked first", "signed in an hour ago, asked next"]
