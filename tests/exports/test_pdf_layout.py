@@ -3,7 +3,8 @@ own measuring breaks it: the same lines, in the same widths, for any text, size,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import pytest
 from fpdf.enums import Align
@@ -16,6 +17,8 @@ from rehab.exports import pdf, pdf_glyph_codes, pdf_layout
 from rehab.exports.pdf_doc import FONT
 from tests.exports.builders import pdf_without_moment, session_summary
 from tests.exports.test_pdf_reports import GOALS, _progress
+
+T = TypeVar("T")
 
 # Words of the reports' own kind: letters, digits, punctuation, the symbols they print, and breaking spaces.
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÅØŁžéñ0123456789.,;:()–—→−≥±%/'·", min_size=1, max_size=24)
@@ -32,6 +35,15 @@ def fpdf2_measuring() -> Iterator[None]:
     yield
     pdf_layout.install()
     pdf_glyph_codes.install()
+
+
+def _by_fpdf2(work: Callable[[], T]) -> T:
+    """``work`` done with fpdf2's own line breaking, ours installed again afterwards."""
+    pdf_layout.uninstall()
+    try:
+        return work()
+    finally:
+        pdf_layout.install()
 
 
 def _ours() -> None:
@@ -70,12 +82,7 @@ _DOC = {
 )
 def test_lines_break_where_fpdf2_breaks_them(text: str, size: float, width: float, spacing: float, bold: bool) -> None:
     linear = _lines(text, size, width, spacing, bold)
-    pdf_layout.uninstall()
-    try:
-        fpdf2 = _lines(text, size, width, spacing, bold)
-    finally:
-        pdf_layout.install()
-    assert linear == fpdf2
+    assert linear == _by_fpdf2(lambda: _lines(text, size, width, spacing, bold))
 
 
 def test_a_whole_document_is_laid_out_as_fpdf2_lays_it_out(fpdf2_measuring: None) -> None:
@@ -149,12 +156,7 @@ def test_a_plain_paragraph_gives_fpdf2s_own_lines(text: str, size: float, width:
     a character too wide for the line fails as fpdf2 fails."""
     fragments = _fragments(text, size=size, bold=bold, spacing=spacing, stretching=stretching)
     ours = _text_lines(fragments, width, align, margins, line_height)
-    pdf_layout.uninstall()
-    try:
-        fpdf2 = _text_lines(fragments, width, align, margins, line_height)
-    finally:
-        pdf_layout.install()
-    assert ours == fpdf2
+    assert ours == _by_fpdf2(lambda: _text_lines(fragments, width, align, margins, line_height))
 
 
 def test_a_plain_paragraph_is_not_broken_character_by_character(monkeypatch: pytest.MonkeyPatch) -> None:
