@@ -25,12 +25,14 @@ def test_clinicians_at_once_on_two_workers_are_measured_and_reported(tmp_path: P
     assert again[0] == people[0]
     server = load.start(url, 2, tmp_path / "serve.log")
     try:
-        run = load.measure(server, people, levels=(1, 2), rounds=lambda n: 1, workers=2)
+        run = load.measure(server, people, levels=(1, 2), rounds=lambda n: n, workers=2)
     finally:
         load.stop(server)
     assert [level.clinicians for level in run.levels] == [1, 2]
     for level in run.levels:
-        assert level.failures == 0 and len(level.visits) == level.clinicians
+        # n rounds of n clinicians at once, each round's median kept
+        assert level.failures == 0 and len(level.visits) == level.clinicians**2
+        assert len(level.round_medians_s) == level.clinicians and all(m > 0 for m in level.round_medians_s)
         assert all(not math.isnan(v) and v > 0 for v in level.stats("total_s"))
         assert level.cpu_s > 0 and level.peak_rss_mb > 0 and level.health_worst_s > 0
         assert 0 < level.peak_pss_mb <= level.peak_rss_mb  # shared pages counted once, never more than RSS
@@ -43,6 +45,7 @@ def test_clinicians_at_once_on_two_workers_are_measured_and_reported(tmp_path: P
         "server CPU per visit",
         "peak memory",
         "… shared pages",
+        "… each round's median",
         "slowest health",
     ):
         assert f"| {row}" in text, row
