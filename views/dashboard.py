@@ -85,7 +85,9 @@ def _panels(panels: list[Panel], budget: int) -> None:
     for first in range(0, len(panels), 2):
         for panel, column in zip(panels[first : first + 2], st.columns(2), strict=False):
             with column:
-                chart_view.show(dashboard_panel(panel, max_points=budget), panel_text(panel), title=panel.title)
+                chart_view.show(
+                    dashboard_panel(panel, max_points=budget), panel_text(panel), title=panel.title, key=panel.key
+                )
 
 
 def _figures(view: dashboard.Dashboard) -> None:

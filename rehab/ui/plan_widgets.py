@@ -497,7 +497,7 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
         st.info("No sessions logged yet: the charts appear after the first session is saved.")
         return
     st.caption(LOAD_CHART_HELP)
-    for chart in ov.charts:
+    for number, chart in enumerate(ov.charts):
         if chart.points.empty:
             st.caption(md_escape(f"{chart.label}: no sets logged yet."))
             continue
@@ -505,6 +505,7 @@ def progress_charts(ov: plan_overview.PlanOverview) -> None:
             load_chart(chart.points, chart.bands, title=chart.label, titled=False),
             load_text(chart.points, title=chart.label),
             title=chart.label,
+            key=f"load{number}",
             subtitle=load_chart_subtitle(chart.uses_bands),
         )
 

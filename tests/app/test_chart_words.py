@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 from rehab.store import Database
+from rehab.ui import chart_view
 from tests.app.conftest import assert_no_crash, goto, signed_in_app
 from tests.caseload_helpers import TODAY, add_results
 from tests.helpers import make_admin
@@ -46,10 +47,15 @@ def test_each_dashboard_chart_has_words_and_a_data_table(app_db: Database) -> No
     # the same words are the chart's accessible description (a screen reader otherwise hears "Vega visualization")
     descriptions = [json.loads(c.proto.spec).get("description", "") for c in at.get("vega_lite_chart")]
     assert berg in descriptions and tug in descriptions
-    # and the data, as a table under each chart
+    # and the data, as a table under each chart, drawn once its expander is opened (not sent while closed)
     labels = [e.label for e in at.expander]
     assert "Show data: Berg Balance Scale" in labels and "Show data: Timed Up and Go" in labels
+    assert len(at.table) == 0
+    at.session_state[chart_view.data_key("bbs")] = True  # the clinician opens the Berg chart's data
+    at = at.run()
+    assert_no_crash(at)
     tables = [t.value for t in at.table]
+    assert len(tables) == 1  # only the one opened
     berg_table = next(t for t in tables if "Berg Balance Scale" in t["Series"].tolist())
     assert berg_table.index.tolist() == [FIRST.isoformat(), LATEST.isoformat()]
     assert berg_table["Value"].tolist() == ["40", "48"] and berg_table["Unit"].tolist() == ["points", "points"]

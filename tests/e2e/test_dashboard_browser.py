@@ -43,6 +43,16 @@ def test_open_a_patient_from_the_caseload_and_the_dashboard_charts_render(
     assert page.get_by_test_id("stMetric").count() >= 2
     assert page.get_by_test_id("stException").count() == 0
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
+    # Each chart's data table is drawn only once asked for: none is in the page until "Show data" is opened,
+    # here from the keyboard as a screen-reader user would, and then its rows are a real table.
+    assert page.locator("table").count() == 0
+    show_data = page.locator("summary", has_text="Show data:").first
+    show_data.focus()
+    page.keyboard.press("Enter")
+    page.locator("table").first.wait_for(timeout=30_000)
+    wait_for_app(page)
+    assert page.locator("table").count() == 1 and page.locator("table tbody tr").count() >= 1
+    assert page.get_by_test_id("stException").count() == 0
     context.close()
 
 
