@@ -253,6 +253,12 @@ class _Spec:
         return {"name": key}
 
 
+# A measure panel's legend: under the chart, one series a line, in the points' colour and shape. Side by side (and
+# given twice, by the lines and by the points) the entries overran a tablet's half-width column (274 px at 1,024
+# px with the sidebar open): the legend was cut off at the column's edge.
+LEGEND = {"title": None, "orient": "bottom", "direction": "vertical", "labelLimit": 0}
+
+
 def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, Any]]:
     points = panel.points[POINT_COLUMNS] if not panel.points.empty else pd.DataFrame(columns=POINT_COLUMNS)
     data = thin(points, budget)
@@ -350,7 +356,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
     present = list(data["series"].unique()) or ["—"]
     colour, dash, shape = _scales(present)
     # one series is the measure the panel's title already names: a legend would only repeat it, cut short
-    legend = {"title": None, "orient": "bottom"} if len(present) > 1 else None
+    legend = LEGEND if len(present) > 1 else None
     results = spec.data("results", data)
     encoding = {
         "x": _x_dates(data["date"], MONTH_AXIS, alone=panel.neural is None and not panel.goals),
@@ -372,6 +378,8 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
             "mark": {"type": "line", "strokeWidth": 2},
             "encoding": {
                 **encoding,
+                # one legend, the points' (colour and shape): the lines' own repeated every series beside it
+                "color": {**encoding["color"], "legend": None},
                 "strokeDash": {"field": "series", "type": "nominal", "scale": dash, "legend": None},
             },
         }

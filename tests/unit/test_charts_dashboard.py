@@ -179,7 +179,18 @@ def test_a_legend_only_where_it_tells_the_series_apart() -> None:
         return [ch["legend"] for layer in panel["layer"] for ch in layer["encoding"].values() if "legend" in ch]
 
     assert set(map(str, legends(one))) == {"None"}
-    assert {"title": None, "orient": "bottom"} in legends(two)
+    # paretic and non-paretic: one key under the chart, one series a line (the points' colour and shape: the
+    # lines' own repeated each entry beside it and ran past a tablet's half-width column)
+    channels = [ch for layer in two["layer"] for ch in layer["encoding"].values() if isinstance(ch, dict)]
+    assert channels  # the panel's layers were read
+    keyed = [
+        layer
+        for layer in two["layer"]
+        if any(isinstance(ch, dict) and ch.get("legend") for ch in layer["encoding"].values())
+    ]
+    assert len(keyed) == 1 and keyed[0]["mark"]["type"] == "point"
+    shown = [ch["legend"] for ch in keyed[0]["encoding"].values() if isinstance(ch, dict) and ch.get("legend")]
+    assert {(lg["orient"], lg["direction"]) for lg in shown} == {("bottom", "vertical")}
 
 
 def test_a_long_subtitle_is_broken_into_lines_so_the_chart_keeps_its_column() -> None:
