@@ -358,10 +358,11 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
     # one series is the measure the panel's title already names: a legend would only repeat it, cut short
     legend = LEGEND if len(present) > 1 else None
     results = spec.data("results", data)
-    encoding = {
+    color = {"field": "series", "type": "nominal", "scale": colour, "legend": legend}
+    encoding: dict[str, Any] = {
         "x": _x_dates(data["date"], MONTH_AXIS, alone=panel.neural is None and not panel.goals),
         "y": {"field": "value", "title": panel.unit, **y_ref},
-        "color": {"field": "series", "type": "nominal", "scale": colour, "legend": legend},
+        "color": color,
         "tooltip": [
             _tip("date", "Date", "temporal", format="%Y-%m-%d"),
             _tip("series", "Series"),
@@ -379,7 +380,7 @@ def _measure_layers(spec: _Spec, panel: Panel, budget: int) -> list[dict[str, An
             "encoding": {
                 **encoding,
                 # one legend, the points' (colour and shape): the lines' own repeated every series beside it
-                "color": {**encoding["color"], "legend": None},
+                "color": {**color, "legend": None},
                 "strokeDash": {"field": "series", "type": "nominal", "scale": dash, "legend": None},
             },
         }
