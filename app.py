@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from rehab import turns
@@ -21,7 +19,7 @@ from views import treatment as treatment_page
 
 # One of the process's turns for page runs (rehab.turns), given back however the run ends; the sessions that
 # began first are served first.
-with turns.page_run(began=st.session_state.setdefault("_rehab_session_began", time.monotonic())):
+with turns.page_run(began=ui_auth.session_began()):
     st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
 
     actor = ui_auth.current_actor()

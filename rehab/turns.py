@@ -28,18 +28,27 @@ process: a median of 12–22 s to the dashboard against 2 s).
 A fragment's rerun (``st.fragment``) runs without the router and takes no turn. The health endpoint and the
 websockets are served by the server's event loop, never by a page's thread, and are not held up.
 
+A sign-in takes its place in the same order: the password check and the new session are done in a turn, as
+of when the form arrived (``rehab.web.routes``), and the pages of the browser that signed in keep that place
+(``signed_in``, ``arrival``). Ten clinicians signing in together otherwise had every password checked before
+anyone's caseload, so the third to arrive on a worker waited for the sign-ins of the fourth and fifth.
+
 Until ``configure()`` is called (the server calls it at start with the setting) there is no bound: AppTest,
 the command line and the tests run as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# How long a sign-in's arrival is kept for the first page run of the browser that signed in.
+ARRIVALS_KEPT_S = 60.0
 
 # A run of a session older than this queues as if its session had begun this long before the run was asked for:
 # among clinicians arriving together the first served through first, and yet no session kept waiting by older
@@ -167,3 +176,31 @@ def waiting() -> Iterator[None]:
         yield
     finally:
         _take(held, began)
+
+
+_arrivals: dict[str, float] = {}  # a new session cookie's digest -> when the sign-in that opened it arrived
+_arrivals_lock = threading.Lock()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signed_in(token: str, arrived: float) -> None:
+    """Keep when the sign-in that opened ``token`` arrived (``time.monotonic()``) for its browser's first page
+    run (``arrival``); nothing is kept without a bound, or for longer than ``ARRIVALS_KEPT_S``."""
+    if _turns is None:
+        return
+    now = time.monotonic()
+    with _arrivals_lock:
+        for stale in [key for key, at in _arrivals.items() if now - at > ARRIVALS_KEPT_S]:
+            del _arrivals[stale]
+        _arrivals[_digest(token)] = arrived
+
+
+def arrival(token: str | None) -> float | None:
+    """When the sign-in that opened ``token`` arrived at this process, once (None if unknown)."""
+    if not token:
+        return None
+    with _arrivals_lock:
+        return _arrivals.pop(_digest(token), None)

@@ -9,9 +9,12 @@ under, so a different sign-in in the same browser starts from a clean slate.
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from rehab import turns
 from rehab.services import browser_sessions
 from rehab.services.context import Actor
 from rehab.store import Database
@@ -21,6 +24,7 @@ from rehab.web import bindings
 
 _STATE = "_rehab_signed_in"
 _NOTICE = "_rehab_sign_in_notice"
+_SESSION_BEGAN = "_rehab_session_began"
 
 
 def browser_token() -> str | None:
@@ -30,6 +34,17 @@ def browser_token() -> str | None:
     except Exception:
         return None
     return str(value) if value else None
+
+
+def session_began() -> float:
+    """When this browser session began (``time.monotonic()``), for the order of page turns (``rehab.turns``): when
+    its sign-in arrived, if this process took it, else its first page run."""
+    began = st.session_state.get(_SESSION_BEGAN)
+    if began is None:
+        began = turns.arrival(browser_token())
+        began = time.monotonic() if began is None else began
+        st.session_state[_SESSION_BEGAN] = began
+    return float(began)
 
 
 def _streamlit_session_id() -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import time
 from urllib.parse import quote, urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from rehab import turns
 from rehab.config import settings
 from rehab.domain.errors import ValidationErrors
 from rehab.services import auth, browser_sessions
@@ -115,7 +117,19 @@ async def sign_in_page(request: Request) -> Response:
     return response
 
 
+def _check_password(db: Database, username: str, password: str, arrived: float) -> tuple[auth.SignInResult, str]:
+    """Check the password and open the session in a page turn, as of when the form arrived (``rehab.turns``), and
+    keep that moment for the pages this sign-in opens: clinicians arriving together are served through in order."""
+    with turns.page_run(began=arrived):
+        result = auth.sign_in(db, username, password)
+        token = browser_sessions.open_session(db, result.actor) if result.actor else ""
+    if token:
+        turns.signed_in(token, arrived)
+    return result, token
+
+
 async def sign_in_submit(request: Request) -> Response:
+    arrived = time.monotonic()
     form = await request.form()
     next_path = safe_next(form.get("next"))
     csrf = secrets.token_urlsafe(24)
@@ -131,8 +145,7 @@ async def sign_in_submit(request: Request) -> Response:
     password = str(form.get("password") or "")
     try:
         db = await run_in_threadpool(database)
-        result = await run_in_threadpool(auth.sign_in, db, username, password)
-        token = await run_in_threadpool(browser_sessions.open_session, db, result.actor) if result.actor else ""
+        result, token = await run_in_threadpool(_check_password, db, username, password, arrived)
     except Exception as exc:
         return _unavailable(exc)
     if not token:
