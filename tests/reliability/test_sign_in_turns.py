@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -15,29 +15,13 @@ from rehab.services.auth import SignInResult
 from rehab.store import Database
 from rehab.web import routes
 from tests.helpers import PASSWORD, make_admin
-
-HANG = 30.0
+from tests.threads import HANG, in_thread, until
 
 
 @pytest.fixture(autouse=True)
 def _no_bound_afterwards() -> Iterator[None]:
     yield
     turns.configure(0)
-
-
-def _until(condition: Callable[[], bool]) -> bool:
-    tick = threading.Event()
-    for _ in range(int(HANG * 100)):
-        if condition():
-            return True
-        tick.wait(0.01)
-    return condition()
-
-
-def _in_thread(work: Callable[[], None]) -> threading.Thread:
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    return thread
 
 
 def test_a_sign_in_waits_for_its_turn_and_its_pages_keep_its_place(db: Database) -> None:
@@ -50,12 +34,12 @@ def test_a_sign_in_waits_for_its_turn_and_its_pages_keep_its_place(db: Database)
             holding.set()
             release.wait(HANG)
 
-    page = _in_thread(page_of_an_earlier_arrival)
+    page = in_thread(page_of_an_earlier_arrival)
     assert holding.wait(HANG)
     arrived = time.monotonic()
     signed: list[tuple[SignInResult, str]] = []
-    sign_in = _in_thread(lambda: signed.append(routes._check_password(db, "admin", PASSWORD, arrived)))
-    assert _until(lambda: turns.queued() == 1)  # the password is checked only in a turn
+    sign_in = in_thread(lambda: signed.append(routes._check_password(db, "admin", PASSWORD, arrived)))
+    assert until(lambda: turns.queued() == 1)  # the password is checked only in a turn
     assert signed == []
     release.set()
     page.join(HANG)

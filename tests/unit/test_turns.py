@@ -5,36 +5,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from rehab import turns
-
-HANG = 30.0  # seconds before a wait that should end at once is called a hang
+from tests.threads import HANG, in_thread, until
 
 
 @pytest.fixture(autouse=True)
 def _no_bound_afterwards() -> Iterator[None]:
     yield
     turns.configure(0)
-
-
-def _in_thread(work: Callable[[], None]) -> threading.Thread:
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    return thread
-
-
-def _until(condition: Callable[[], bool]) -> bool:
-    """Whether ``condition`` came true (asked every 10 ms; HANG seconds at most)."""
-    tick = threading.Event()
-    for _ in range(int(HANG * 100)):
-        if condition():
-            return True
-        tick.wait(0.01)
-    return condition()
 
 
 def _another_run_gets_a_turn() -> bool:
@@ -44,7 +27,7 @@ def _another_run_gets_a_turn() -> bool:
         with turns.page_run():
             entered.set()
 
-    _in_thread(other).join(HANG)
+    in_thread(other).join(HANG)
     return entered.is_set()
 
 
@@ -77,14 +60,14 @@ def test_with_a_bound_of_one_two_runs_never_overlap() -> None:
                 may_end.wait(HANG)
             inside.remove(name)
 
-    first = _in_thread(lambda: run("first", first_in, first_may_end))
+    first = in_thread(lambda: run("first", first_in, first_may_end))
     assert first_in.wait(HANG)
 
     def second_run() -> None:
         second_tried.set()
         run("second", second_in, None)
 
-    second = _in_thread(second_run)
+    second = in_thread(second_run)
     assert second_tried.wait(HANG)
     assert not second_in.wait(1.0)  # the first still holds the only turn: the second has not begun
     first_may_end.set()
@@ -106,7 +89,7 @@ def test_a_bound_of_two_lets_two_runs_go_together() -> None:
             except threading.BrokenBarrierError as exc:
                 errors.append(exc)
 
-    threads = [_in_thread(run) for _ in range(2)]
+    threads = [in_thread(run) for _ in range(2)]
     for thread in threads:
         thread.join(HANG)
     assert not errors
@@ -124,7 +107,7 @@ def test_a_run_waiting_on_work_elsewhere_lets_another_run_meanwhile() -> None:
                 work_done.wait(HANG)
             order.append("report run has its turn again")
 
-    report = _in_thread(report_run)
+    report = in_thread(report_run)
     assert waiting.wait(HANG)
     assert _another_run_gets_a_turn()
     order.append("another run done")
@@ -157,7 +140,7 @@ def test_the_run_of_the_session_that_began_first_goes_first() -> None:
             holder_in.set()
             holder_may_end.wait(HANG)
 
-    holder = _in_thread(hold)
+    holder = in_thread(hold)
     assert holder_in.wait(HANG)
     waiters = []
     now = time.monotonic()  # sessions that began in the last few seconds
@@ -173,8 +156,8 @@ def test_the_run_of_the_session_that_began_first_goes_first() -> None:
                 served.append(name)
 
         queued_before = turns.queued()
-        waiters.append(_in_thread(run))
-        assert _until(lambda n=queued_before + 1: turns.queued() == n)  # in the queue (the turn is held)
+        waiters.append(in_thread(run))
+        assert until(lambda n=queued_before + 1: turns.queued() == n)  # in the queue (the turn is held)
     holder_may_end.set()
     for thread in (holder, *waiters):
         thread.join(HANG)
@@ -209,14 +192,14 @@ def test_a_run_back_from_waiting_keeps_its_place_by_its_session() -> None:
         with turns.page_run(began=now - 0.5):
             served.append("newest")
 
-    first = _in_thread(reporter)
+    first = in_thread(reporter)
     assert reporter_waits.wait(HANG)
-    second = _in_thread(newer)
+    second = in_thread(newer)
     assert newer_in.wait(HANG)
-    third = _in_thread(newest)
-    assert _until(lambda: turns.queued() == 1)
+    third = in_thread(newest)
+    assert until(lambda: turns.queued() == 1)
     report_made.set()  # the reporter queues again behind the newer run's turn, ahead of the newest
-    assert _until(lambda: turns.queued() == 2)
+    assert until(lambda: turns.queued() == 2)
     newer_may_end.set()
     for thread in (first, second, third):
         thread.join(HANG)
@@ -240,12 +223,12 @@ def test_older_sessions_asking_again_and_again_do_not_keep_a_newer_one_waiting()
         with turns.page_run(began=began):
             served.append(name)
 
-    holder = _in_thread(hold)
+    holder = in_thread(hold)
     assert holder_in.wait(HANG)
-    waiters = [_in_thread(lambda: run("signed in a minute ago, asked first", now - 60))]
-    assert _until(lambda: turns.queued() == 1)
-    waiters.append(_in_thread(lambda: run("signed in an hour ago, asked next", now - 3600)))
-    assert _until(lambda: turns.queued() == 2)
+    waiters = [in_thread(lambda: run("signed in a minute ago, asked first", now - 60))]
+    assert until(lambda: turns.queued() == 1)
+    waiters.append(in_thread(lambda: run("signed in an hour ago, asked next", now - 3600)))
+    assert until(lambda: turns.queued() == 2)
     holder_may_end.set()
     for thread in (holder, *waiters):
         thread.join(HANG)
