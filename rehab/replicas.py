@@ -21,6 +21,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 
+from rehab import page_cache
 from rehab.config import PROJECT_ROOT
 from rehab.web import sticky
 
@@ -125,6 +126,7 @@ async def _supervise(address: str, port: int, workers: Workers) -> None:
 
 
 def serve(*, workers: int, port: int, address: str) -> int:
+    page_cache.forget_libraries()  # each process then maps only the library pages it uses (rehab.page_cache)
     if workers <= 1:
         command = streamlit_command(port, address)
         os.execve(command[0], command, process_env(dict(os.environ)))  # the single process is the server itself
