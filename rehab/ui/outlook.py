@@ -4,6 +4,8 @@ findings PREP2 needs that are not measures (NIHSS, MEP status)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from rehab.domain.errors import ValidationErrors
@@ -18,8 +20,22 @@ from rehab.ui.forms import LATEST, OLDEST, FieldErrors, number_field
 _FINDING_FORM = "_rehab_finding_form"
 
 
-def show(db: Database, actor: Actor, patient_id: int) -> None:
-    view = prognosis.outlook(db, actor, patient_id)
+@dataclass(frozen=True)
+class Read:
+    """What the panel shows, read before it is drawn (the benchmark's floor draws the same from memory)."""
+
+    view: prognosis.Outlook
+    stories: list[goals.GoalStory]
+
+
+def read(db: Database, actor: Actor, patient_id: int) -> Read:
+    return Read(prognosis.outlook(db, actor, patient_id), goals.goal_stories(db, actor, patient_id))
+
+
+def show(db: Database, actor: Actor, patient_id: int, shown: Read | None = None) -> None:
+    """The panel for ``patient_id``; its forms save through ``db`` as ``actor``."""
+    shown = shown or read(db, actor, patient_id)
+    view = shown.view
     with st.container(border=True):
         st.header("Outlook")
         if all(any(r.input == "condition" for r in t.prediction.refusals) for t in view.tools):
@@ -27,7 +43,7 @@ def show(db: Database, actor: Actor, patient_id: int) -> None:
                 "PREP2 and TWIST were developed after stroke (Stinear 2017 [R89]; Smith 2017 [R93]), so no recovery "
                 "prediction is made for this patient's condition."
             )
-            _goals(db, actor, patient_id)
+            _goals(shown.stories)
             return
         st.caption(
             md_text(
@@ -38,17 +54,16 @@ def show(db: Database, actor: Actor, patient_id: int) -> None:
         for tool, column in zip(view.tools, st.columns(len(view.tools)), strict=True):
             with column:
                 _tool(db, actor, patient_id, tool)
-        _goals(db, actor, patient_id)
+        _goals(shown.stories)
         _findings(db, actor, patient_id, view)
 
 
 STANDING_ICONS = {"At risk": ":material/flag:", "On track": ":material/trending_up:", "Reached": ":material/check:"}
 
 
-def _goals(db: Database, actor: Actor, patient_id: int) -> None:
+def _goals(stories: list[goals.GoalStory]) -> None:
     """Beside what the tools expected: what was set with the patient, what has happened since, and how each
     goal stands (on track, at risk or not judged, and why)."""
-    stories = goals.goal_stories(db, actor, patient_id)
     st.subheader("Goals: what was set and what has happened")
     if not stories:
         st.caption("No active goals. Set them with the patient on the Goals page.")
