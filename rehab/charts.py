@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -685,10 +686,15 @@ def as_json_spec(spec: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ChartText:
-    """What a chart shows, in words and as a table (``Date``, ``Series``, ``Value``, ``Unit``)."""
+    """What a chart shows, in words and as a table (``Date``, ``Series``, ``Value``, ``Unit``). The table is
+    worked out when asked for: it is drawn only once its "Show data" is opened (rehab.ui.chart_view)."""
 
     summary: str
-    table: pd.DataFrame
+    make_table: Callable[[], pd.DataFrame] = field(repr=False, compare=False)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.make_table()
 
 
 def _number(value: float) -> str:
@@ -774,7 +780,7 @@ def panel_text(panel: Panel) -> ChartText:
     """The words and table for one dashboard panel."""
     if panel.kind == "load":
         return load_text(panel.points, title=panel.title)
-    return ChartText(panel_summary(panel), goal_table(panel, _table(panel.points, "value", panel.unit)))
+    return ChartText(panel_summary(panel), lambda: goal_table(panel, _table(panel.points, "value", panel.unit)))
 
 
 def panel_summary(panel: Panel) -> str:
@@ -797,7 +803,7 @@ def panel_summary(panel: Panel) -> str:
 
 def load_text(points: pd.DataFrame, *, title: str) -> ChartText:
     """The words and table for a load chart."""
-    return ChartText(load_summary(points, title=title), _table(points, "value_kg", "kg"))
+    return ChartText(load_summary(points, title=title), lambda: _table(points, "value_kg", "kg"))
 
 
 def load_summary(points: pd.DataFrame, *, title: str) -> str:

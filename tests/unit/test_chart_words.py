@@ -73,3 +73,15 @@ def test_several_series_are_named_and_the_table_lists_every_point() -> None:
         ["2026-03-02", "Paretic", "12", "kg"],
         ["2026-03-16", "Paretic", "15.5", "kg"],
     ]
+
+
+def test_the_data_table_is_worked_out_only_when_asked_for(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A dashboard draws a dozen charts with their tables closed: the words are needed, the tables are not."""
+    import rehab.charts as charts
+
+    made: list[str] = []
+    real = charts._table
+    monkeypatch.setattr(charts, "_table", lambda *a, **k: made.append("table") or real(*a, **k))
+    text = load_text(_loads([40, 42.5], [40, 40]), title="Leg press")
+    assert text.summary.startswith("Leg press.") and made == []
+    assert list(text.table["Value"]) == ["40", "40", "40", "42.5"] and made == ["table"]
