@@ -167,6 +167,9 @@ class Panel:
     goals: list[dict[str, Any]] = field(default_factory=list)
     """Open goals on this measure (``goal_marks``): [{date, value, label, unit, set_on, verdict}], each drawn as
     a hollow star at its target value on its target date."""
+    specs: dict[int, dict[str, Any]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Its chart, by point budget, once made (``dashboard_panel``): a prepared dashboard is reused until the
+    patient's data change, and its panels are drawn again on every rerun."""
 
 
 def thin(
@@ -632,8 +635,16 @@ def dashboard_panel(panel: Panel, *, max_points: int = MAX_POINTS) -> dict[str, 
     """One dashboard panel as its own chart, as wide as its container (a phone, a tablet column or a desktop).
 
     Render with ``st.vega_lite_chart(spec, width="stretch")``; a section's panels share the point budget
-    through ``max_points`` (pass the section's budget, as ``dashboard_section`` does).
+    through ``max_points`` (pass the section's budget, as ``dashboard_section`` does). Made once per panel and
+    budget (``Panel.specs``): the spec returned is shared, so it is not to be changed.
     """
+    made = panel.specs.get(max_points)
+    if made is None:
+        made = panel.specs[max_points] = _panel_spec(panel, max_points)
+    return made
+
+
+def _panel_spec(panel: Panel, max_points: int) -> dict[str, Any]:
     spec = _Spec()
     if panel.kind == "load":
         layers = _load_layers(spec, panel.points, panel.bands, key=panel.key, budget=max_points, axis=MONTH_AXIS,

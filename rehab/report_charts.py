@@ -16,6 +16,7 @@ a date label that would run into its neighbour. The dashboard's charts are untou
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import replace
@@ -231,7 +232,7 @@ def _measure_marks(panel: Panel) -> tuple[tuple[ValueBand, ...], tuple[Rule, ...
 
 def measure_chart(panel: Panel) -> tuple[PrintedChart, str]:
     """A dashboard measure panel as a printed chart and its text summary (the figure's alternative text)."""
-    fixed = Panel(**{**panel.__dict__, "y_domain": floor_domain(panel)})
+    fixed = dataclasses.replace(panel, y_domain=floor_domain(panel))
     points = (
         panel.points[charts.POINT_COLUMNS] if not panel.points.empty else pd.DataFrame(columns=charts.POINT_COLUMNS)
     )

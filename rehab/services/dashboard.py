@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -340,7 +340,7 @@ def _measure_panels(
         points = _frame(_points(rows, None, start, end))
         panel = Panel(key=key, title=measure.name, unit=measure.unit_label, points=points)
         context = _context(patient, rows[-1].taken_at.date())  # on the day of the newest result
-        extras: dict[str, object] = {
+        extras: dict[str, Any] = {
             "mdc_band": _mdc_band(key, rows, overrides, context),
             "goals": goal_marks(open_goals, key, patient),
         }
@@ -366,7 +366,7 @@ def _measure_panels(
             extras["y_domain"] = (0.0, round(top, 1))
         if key in ("bbs", "pass", "tis", "tct", "fga", "mini_bestest", *MOTOR_CHARTED) and measure.maximum is not None:
             extras["y_domain"] = (0.0, float(measure.maximum))
-        panels.append(Panel(**{**panel.__dict__, **extras}))
+        panels.append(replace(panel, **extras))
     return panels
 
 

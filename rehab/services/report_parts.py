@@ -3,6 +3,7 @@ printed charts. Read inside the export's one read transaction; plain data out (t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import date
 
@@ -130,7 +131,7 @@ def measure_chart(
     )  # fmt: skip
     base = panels.get(first.measure_key) if first.side is None and not first.site else None
     panel = (
-        Panel(**{**base.__dict__, "title": title, "points": points})
+        dataclasses.replace(base, title=title, points=points)
         if base
         else Panel(key=first.measure_key, title=title, unit=measure.unit_label, points=points)
     )

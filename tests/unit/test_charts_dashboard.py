@@ -203,3 +203,20 @@ def test_a_long_subtitle_is_broken_into_lines_so_the_chart_keeps_its_column() ->
     assert all(len(line) <= 60 for line in subtitle)
     assert " ".join(subtitle) == reason  # every word kept, in order
     alt.VConcatChart.from_dict(as_json_spec(spec))
+
+
+def test_a_panels_chart_is_made_once_per_budget_and_afresh_for_a_new_panel() -> None:
+    """A prepared dashboard is drawn on every rerun: its charts are kept with its panels, not made again."""
+    import dataclasses
+
+    from rehab.charts import dashboard_panel
+
+    panel = Panel(key="bbs", title="Berg Balance Scale", unit="points", points=_points(3))
+    first = dashboard_panel(panel, max_points=200)
+    assert dashboard_panel(panel, max_points=200) is first
+    assert dashboard_panel(panel, max_points=100) is not first
+    changed = dataclasses.replace(panel, points=_points(5))  # as a new view prepared after a write
+    assert not changed.specs
+    drawn = [r for d in dashboard_panel(changed, max_points=200)["datasets"].values() for r in d.to_dict("records")]
+    kept = [r for d in first["datasets"].values() for r in d.to_dict("records")]
+    assert len(drawn) > len(kept)
