@@ -111,8 +111,14 @@ OTHER_DASHES = ([1, 0], [6, 3], [2, 2], [8, 2])
 OTHER_SHAPES = ("triangle-up", "diamond", "cross", "circle")
 CUTOFF_COLOUR = OKABE_ITO["vermillion"]
 MDC_COLOUR = OKABE_ITO["grey"]
+# A date label centred on a tick within this many pixels of either end of the axis would run past the chart's
+# edge, where the chart cuts it off ("15 Dec" at 640 px): it is set flush with that end instead, and a few pixels
+# inside it (a label set flush at the very end still reached a pixel or two past the chart's edge).
+FLUSH = {"labelFlush": 25, "labelFlushOffset": -3}
 # one tick a month, so a month's label never repeats along the axis
-MONTH_AXIS: dict[str, Any] = {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}, "labelOverlap": True}
+MONTH_AXIS: dict[str, Any] = {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}, "labelOverlap": True,
+                              **FLUSH}  # fmt: skip
+DAY_AXIS: dict[str, Any] = {"format": "%d %b", **FLUSH}
 TARGET_COLOUR = "#777777"  # 100 % symmetry, 50 % weight bearing: a reference line, not data
 # Vega never wraps a title: a long subtitle widens the whole chart past its column, so it is broken into lines
 # about as wide as a panel (≈ 6 px a character at the subtitle's size).
@@ -536,20 +542,39 @@ def _phase_layers(spec: _Spec, bands: pd.DataFrame, *, key: str, named: bool) ->
     # Over months the early phases are narrow and their names would run into each other: name a phase only
     # when it spans at least an eighth of the chart (its shading and tooltip still say which it is).
     span = frame["end"].max() - frame["start"].min()
-    wide = phases[(phases["end"] - phases["start"]) >= span / 8]
-    # A name that would run past the plot's right edge (a phase that begins late in the range, on a phone) is set
-    # right-aligned against that edge instead, so it stays whole and inside the plot.
-    fits = f"scale('x', datum.start) + 4 + {NAME_CHAR_PX} * length(datum.label) <= width"
+    wide = phases[(phases["end"] - phases["start"]) >= span / 8].reset_index(drop=True)
+    # Each name also knows the next one (where it starts, how long it is): on a narrow screen a name that would
+    # run into the next is not drawn (a short phase is a few dozen pixels wide on a phone).
+    wide["next_start"] = wide["start"].shift(-1)
+    wide["next_label"] = wide["label"].shift(-1).fillna("")
+    fits = _fits("datum.start", "datum.label")
     text = {"type": "text", "align": {"expr": f"{fits} ? 'left' : 'right'"}, "baseline": "top",
             "dx": {"expr": f"{fits} ? 4 : width - scale('x', datum.start) - 4"}, "fontSize": 11,
             "color": LABEL_COLOUR}  # fmt: skip
-    for name, rows, dy in (("phase_names", wide, 4), ("neural_name", neural, 20)):
+    ends = f"{_left('datum.start', 'datum.label')} + {NAME_CHAR_PX} * length(datum.label) + 4"
+    clear = f"!isValid(datum.next_start) || {ends} <= {_left('datum.next_start', 'datum.next_label')}"
+    for name, rows, dy, columns in (
+        ("phase_names", wide, 4, ["start", "label", "next_start", "next_label"]),
+        ("neural_name", neural, 20, ["start", "label"]),
+    ):
         if not rows.empty:
+            mark = {**text, "dy": dy, **({"opacity": {"expr": f"{clear} ? 1 : 0"}} if name == "phase_names" else {})}
             layers.append(
-                {"data": spec.data(name, rows[["start", "label"]]), "mark": {**text, "dy": dy},
+                {"data": spec.data(name, rows[columns]), "mark": mark,
                  "encoding": {"x": x, "y": {"value": 0}, "text": {"field": "label"}}}
             )  # fmt: skip
     return layers
+
+
+def _fits(start: str, label: str) -> str:
+    """Vega: the name ``label`` set from its phase's ``start`` ends inside the plot."""
+    return f"scale('x', {start}) + 4 + {NAME_CHAR_PX} * length({label}) <= width"
+
+
+def _left(start: str, label: str) -> str:
+    """Vega: where a phase name begins. A name that would run past the plot's right edge (a phase that begins
+    late in the range, on a phone) is set right-aligned against that edge instead, so it stays whole."""
+    return f"({_fits(start, label)} ? scale('x', {start}) + 4 : width - 4 - {NAME_CHAR_PX} * length({label}))"
 
 
 def load_chart(
@@ -575,7 +600,7 @@ def load_chart(
         dates = pd.to_datetime(points["date"])
         last = max(dates.max(), pd.to_datetime(bands["end"]).max()) if not bands.empty else dates.max()
         long = (last - dates.min()).days > 120  # "01 Dec" would then come round twice
-    axis = MONTH_AXIS if long else {"format": "%d %b"}
+    axis = MONTH_AXIS if long else DAY_AXIS
     layers = _load_layers(spec, points, bands, key="load", budget=max_points, axis=axis, named=True)
     out: dict[str, Any] = {"datasets": spec.datasets, "width": width, "height": height, "layer": layers}
     if titled:  # in lines, as wide as a printed chart (Vega cuts a line wider than the chart short with "…")

@@ -44,7 +44,8 @@ class Server:
     log: Path
 
 
-def start_server(database_url: str, log: Path) -> Server:
+def start_server(database_url: str, log: Path, script: Path = ROOT / "serve.py") -> Server:
+    """The app (or another Streamlit ``script``) served on a free loopback port, once it answers its health check."""
     port = _free_port()
     env = dict(os.environ, REHAB_DATABASE_URL=database_url)
     cmd = [
@@ -52,7 +53,7 @@ def start_server(database_url: str, log: Path) -> Server:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "serve.py"),
+        str(script),
         "--server.port",
         str(port),
         "--server.address",
