@@ -103,3 +103,21 @@ def test_each_database_keeps_its_own_views(tmp_path) -> None:  # type: ignore[no
         add_results(db, admin, pid, [("bbs", 40, TODAY - timedelta(days=10))])
         views.append(_view(db, admin, pid))
     assert [v.patient.family_name for v in views] == ["north", "south"]
+
+
+def test_a_process_keeps_the_32_dashboards_last_viewed(db: Database) -> None:
+    """Each kept view holds its charts too (about 1 MB for a busy patient), so a process keeps 32, the last viewed:
+    the 33rd view asked for (here 33 chart ranges of one patient) prepares the first again."""
+    admin = make_admin(db)
+    pid = new_patient(db, admin, mrn="REUSE-32")
+    add_results(db, admin, pid, [("bbs", 40, TODAY - timedelta(days=60))])
+    starts = [TODAY - timedelta(days=60 + n) for n in range(33)]
+
+    def view(start):  # type: ignore[no-untyped-def]
+        return dashboard.dashboard(db, admin, pid, start=start, today=TODAY, audit_view=False)
+
+    first = [view(start) for start in starts[:32]]
+    assert all(view(start) is kept for start, kept in zip(starts[:32], first, strict=True))  # all 32 reused
+    view(starts[32])  # one more: the least recently viewed (the first) is let go
+    assert view(starts[0]) is not first[0]
+    assert view(starts[2]) is first[2]
