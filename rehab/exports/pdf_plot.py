@@ -36,6 +36,7 @@ TITLE_LINES = 2  # a longer title ends in "…"
 SUBTITLE_LINES = 3
 TICK = 1.0  # mm: a tick mark's length
 GAP = 0.8  # mm between a tick mark and its label
+MARK_MM = 1.0  # a point's marker reaches about this far around it
 INSET = 3.0  # mm kept clear inside the plot's frame (left, right, top): a mark at the range's end is whole
 LABEL_GAP = 1.5  # mm at least between two date labels
 SAMPLE = 6.0  # mm: a legend entry's line sample
@@ -249,13 +250,41 @@ def _names(doc: FPDF, chart: PrintedChart, p: _Plot) -> None:
         name = fit(doc, one_line(band.label), right - left - 2 * pad)
         if name:
             _text(doc, left + pad, p.top + 0.8 + band.row * _line(NAME_PT), name, NAME_PT, colour=chart.label_colour)
+    size = NAME_PT * PT
     for level in chart.value_bands:
         base = p.y(min(max(level.low, p.low), p.high)) - 0.7
-        if not level.label or base - NAME_PT * PT < p.top:
+        if not level.label or base - size < p.top:
             continue
         name = fit(doc, one_line(level.label), p.right - p.left - 2 * pad)
+        left, right = p.left + pad, p.left + pad + width_of(doc, name)
+        baseline = base - 0.25 * size
+        # Over the results' line the name is hard to read: it goes under the band's upper edge instead, when the
+        # band has room for it there and the line keeps clear of it (a 10MWT at 0.5 m/s ran through "limited
+        # community ambulation").
+        under_top = p.y(min(max(level.high, p.low), p.high)) + 0.7 + 0.8 * size
+        if (
+            under_top <= baseline - size
+            and _crosses(chart, p, (left, baseline - size, right, baseline))
+            and not _crosses(chart, p, (left, under_top - size, right, under_top))
+        ):
+            baseline = under_top
         doc.set_text_color(chart.label_colour)
-        doc.text(p.left + pad, base - 0.25 * NAME_PT * PT, name)
+        doc.text(left, baseline, name)
+
+
+def _crosses(chart: PrintedChart, p: _Plot, box: tuple[float, float, float, float]) -> bool:
+    """Whether a series' line or a point's marker passes through ``box`` (left, top, right, bottom on the page, mm)."""
+    left, top, right, bottom = box[0] - MARK_MM, box[1] - MARK_MM, box[2] + MARK_MM, box[3] + MARK_MM
+    for series in chart.series:
+        places = [(p.x(d), p.y(v)) for d, v in series.points]
+        for (x1, y1), (x2, y2) in zip(places, places[1:] + places[-1:], strict=True):  # the last: its marker alone
+            lo, hi = max(left, min(x1, x2)), min(right, max(x1, x2))
+            if lo > hi:
+                continue
+            ys = [y1 if x2 == x1 else y1 + (y2 - y1) * (x - x1) / (x2 - x1) for x in (lo, hi)]
+            if min(ys) <= bottom and max(ys) >= top:
+                return True
+    return False
 
 
 def _grid(doc: FPDF, chart: PrintedChart, p: _Plot) -> None:

@@ -319,3 +319,36 @@ def test_a_name_is_cut_with_an_ellipsis_or_left_out_never_a_lone_ellipsis() -> N
     cut = pdf_plot.fit(doc, name, _width_mm("Neural ph…", 7.0, False) + 0.01)
     assert cut == "Neural ph…"
     assert pdf_plot.fit(doc, name, _width_mm("N…", 7.0, False) - 0.01) == ""
+
+
+def test_a_category_name_is_not_written_under_the_results_line(tmp_path: Path) -> None:
+    """The bench patient's 10MWT on paper: 0.50–0.57 m/s, inside the 0.4–0.8 m/s band. Written over the band's lower
+    edge, "limited community ambulation" had the results' line running through it; looked at on the rendered page,
+    none of the line's colour lies within any category name's box."""
+    days = [date(2026, 8, 24) + timedelta(days=21 * i) for i in range(6)]
+    speeds = [0.50, 0.56, 0.57, 0.57, 0.55, 0.52]
+    points = pd.DataFrame({"date": pd.to_datetime(days), "series": "10MWT", "value": speeds, "unit": "m/s",
+                           "assessor": "A"})  # fmt: skip
+    names = ("household ambulation", "limited community ambulation", "community ambulation")
+    bands = [
+        {"low": lo, "high": hi, "label": n} for lo, hi, n in zip((0.0, 0.4, 0.8), (0.4, 0.8, 1.6), names, strict=True)
+    ]
+    panel = Panel(key="ten_mwt", title="10 Metre Walk Test (gait speed)", unit="m/s", points=points,
+                  y_domain=(0.0, 1.6), categories=bands)  # fmt: skip
+    chart, _ = report_charts.measure_chart(panel)
+    data, _ = _draw(chart)
+    source = tmp_path / "chart.pdf"
+    source.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "144", "-png", "-singlefile", str(source), str(tmp_path / "chart")], check=True)
+    line = tuple(int(chart.series[0].colour[i : i + 2], 16) for i in (1, 3, 5))
+    scale = 144 / 25.4  # pixels per mm
+    written = [(t, x, base, size) for t, x, base, size, _ in _texts(data) if t in names]
+    assert sorted(t for t, *_ in written) == sorted(names)
+    with Image.open(tmp_path / "chart.png") as page:
+        rgb = page.convert("RGB")
+        for text, x, base, size in written:
+            height = size * 25.4 / 72
+            box = [round(v * scale) for v in (x, base - 0.75 * height, x + _width_mm(text, size, False), base)]
+            inked = [rgb.getpixel((i, j)) for i in range(box[0], box[2]) for j in range(box[1], box[3])]
+            near = [px for px in inked if sum(abs(a - b) for a, b in zip(px, line, strict=True)) < 90]
+            assert not near, f"the results' line runs through {text!r}"
