@@ -848,15 +848,20 @@ def load_summary(points: pd.DataFrame, *, title: str) -> str:
     if points.empty:
         return f"{title}: no sets logged yet."
     sentences = [f"{title}.", *_series_sentences(points, "value_kg", "kg", list(SERIES))]
-    heaviest = points.groupby(["date", "series"], sort=False)["value_kg"].max()
-    if {PRESCRIBED, PERFORMED} <= set(heaviest.index.get_level_values("series")):
-        wide = heaviest.unstack("series")
-        both = wide[[PRESCRIBED, PERFORMED]].dropna()
-        same = int((both[PRESCRIBED] - both[PERFORMED]).abs().lt(0.05).sum())
-        if len(both) and same == len(both):
-            sentences.append(f"The load lifted equalled the load prescribed in all {len(both)} sessions.")
-        elif same:
-            sentences.append(f"The load lifted equalled the load prescribed in {same} of {len(both)} sessions.")
+    # The heaviest load of each day and series, in plain Python (pandas' grouping cost 4 ms a chart, a year of
+    # sessions being a few thousand rows); a missing load is passed over.
+    heaviest: dict[tuple[Any, Any], float] = {}
+    for day, name, kg in zip(points["date"].tolist(), points["series"].tolist(), points["value_kg"].tolist(),
+                             strict=True):  # fmt: skip
+        if name in (PRESCRIBED, PERFORMED) and not pd.isna(kg):
+            heaviest[(day, name)] = max(float(kg), heaviest.get((day, name), float(kg)))
+    both = [day for day, name in heaviest if name == PRESCRIBED and (day, PERFORMED) in heaviest]
+    same = sum(abs(heaviest[(day, PRESCRIBED)] - heaviest[(day, PERFORMED)]) < 0.05 for day in both)
+    if both and same == len(both):
+        sessions = f"all {len(both)} sessions" if len(both) > 1 else "the one session"
+        sentences.append(f"The load lifted equalled the load prescribed in {sessions}.")
+    elif same:
+        sentences.append(f"The load lifted equalled the load prescribed in {same} of {len(both)} sessions.")
     return " ".join(sentences)
 
 

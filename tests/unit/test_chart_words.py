@@ -85,3 +85,19 @@ def test_the_data_table_is_worked_out_only_when_asked_for(monkeypatch) -> None: 
     text = load_text(_loads([40, 42.5], [40, 40]), title="Leg press")
     assert text.summary.startswith("Leg press.") and made == []
     assert list(text.table["Value"]) == ["40", "40", "40", "42.5"] and made == ["table"]
+
+
+def test_the_heaviest_set_of_each_session_is_compared_and_a_session_without_a_lifted_load_passed_over() -> None:
+    """Day 1: prescribed 40 kg, sets lifted at 35 and 40 kg (the heaviest, 40, equals it). Day 2: prescribed 42.5 kg
+    and no set logged, so that session is not compared at all."""
+    day2 = DAY + timedelta(days=3)
+    points = pd.DataFrame(
+        [
+            {"date": DAY, "series": "Prescribed load", "value_kg": 40.0},
+            {"date": DAY, "series": "Performed load", "value_kg": 35.0},
+            {"date": DAY, "series": "Performed load", "value_kg": 40.0},
+            {"date": day2, "series": "Prescribed load", "value_kg": 42.5},
+        ]
+    )
+    words = load_text(points, title="Leg press").summary
+    assert "The load lifted equalled the load prescribed in the one session." in words
