@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import statistics
@@ -153,15 +154,30 @@ class Server:
     log: Path
 
 
-def _free_port() -> int:
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_ports(count: int) -> int:
+    """A port free with the ``count - 1`` after it (the proxy's and its workers'), below the kernel's range for
+    outgoing connections (32768 and up on Linux), where the driver's own sockets would take one: a worker whose
+    port a client socket held could not start, and the 2-worker level once ran on one worker."""
+    for base in random.Random().sample(range(20000, 30000, 10), 200):
+        if all(_bindable(base + n) for n in range(count)):
+            return base
+    raise RuntimeError(f"no {count} free loopback ports in a row between 20000 and 30000")
 
 
 def start(url: str, workers: int, log: Path, *, extra_env: dict[str, str] | None = None) -> Server:
-    """The shipped way to serve (`python -m rehab serve`) with ``workers`` processes, on a free loopback port."""
-    port = _free_port()
+    """The shipped way to serve (`python -m rehab serve`) with ``workers`` processes, on a free loopback port;
+    returned once the server and every worker answer their health check."""
+    port = _free_ports(workers + 1)
+    answering = [f"http://127.0.0.1:{port + n}" for n in range(workers + 1 if workers > 1 else 1)]
     env = dict(os.environ, REHAB_DATABASE_URL=url, **(extra_env or {}))
     cmd = [sys.executable, "-m", "rehab", "serve", "--workers", str(workers), "--port", str(port)]
     cmd += ["--address", "127.0.0.1"]
@@ -172,7 +188,7 @@ def start(url: str, workers: int, log: Path, *, extra_env: dict[str, str] | None
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the server exited early:\n{log.read_text()}")
-        if health(server.url, timeout=2) is not None:
+        if all(health(address, timeout=2) is not None for address in answering):
             return server
         time.sleep(0.3)
     stop(server)
