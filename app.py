@@ -70,4 +70,5 @@ with turns.page_run(began=ui_auth.session_began()):
         ui_auth.sidebar(actor)
         layout.narrow_screens()
         page = st.navigation(sections, expanded=True)
-    run_page(page)
+    with ui_auth.checked(actor):
+        run_page(page)

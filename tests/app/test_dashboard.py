@@ -9,6 +9,7 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from rehab.services import audit, auth
 from rehab.store import Database
+from tests.app import cookies
 from tests.app.conftest import assert_no_crash, goto, signed_in_app, titles
 from tests.caseload_helpers import TODAY, add_results
 from tests.helpers import make_admin
@@ -71,3 +72,21 @@ def test_dashboard_view_is_audited_once_per_patient_per_session(app_db: Database
     assert actor is not None
     views = [e for e in audit.entries(app_db, actor, action="view") if e.entity == "dashboard"]
     assert [(e.entity_id, e.patient_id) for e in views] == [(str(pid), pid)]
+
+
+def test_the_sign_in_is_checked_against_the_database_once_a_page_run(app_db: Database, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The router checks the cookie's session and the page goes on that check; a session ended in between is
+    caught by the next run's check, which shows the sign-in page."""
+    from rehab.services import browser_sessions
+
+    user_id, pid = _seeded(app_db)
+    at = _open(user_id, pid)
+    checks: list[str] = []
+    real = browser_sessions.resolve
+    monkeypatch.setattr(browser_sessions, "resolve", lambda *a, **k: checks.append("check") or real(*a, **k))
+    at.run()
+    assert checks == ["check"] and titles(at) == ["Dashboard · HOPPER, Ada"]
+    assert browser_sessions.sign_out(app_db, cookies.JAR["token"])  # ended elsewhere (another tab signed out)
+    at.run()
+    assert checks == ["check", "check"] and "Dashboard · HOPPER, Ada" not in titles(at)
+    assert not at.metric
