@@ -79,7 +79,8 @@ sys.path.insert(0, os.environ["REHAB_BENCH_ROOT"])
 import streamlit as st
 from views import caseload as caseload_page
 from views import dashboard as dashboard_page
-from rehab.ui import layout, outlook
+from rehab.ui import outlook
+from rehab.ui.layout import narrow_screens
 st.set_page_config(page_title="Rehab dashboard", page_icon=":material/exercise:", layout="wide")
 if "_bench_floor" not in st.session_state:  # read once, then in memory like the page's prepared view
     st.session_state["_bench_floor"] = pickle.loads(open(os.environ["REHAB_BENCH_FLOOR"], "rb").read())
@@ -114,7 +115,7 @@ sections = {
 with st.sidebar:
     st.caption("Signed in as Bench Admin (admin)")
     st.button("Sign out", key="sign_out", width="stretch")
-layout.narrow_screens()
+narrow_screens()
 st.navigation(sections, expanded=True).run()
 """
 
